@@ -1,0 +1,12 @@
+# Writes OUT: a C++ table of the checklist files in FILES, name and text.
+set(body "#include \"core/builtin_checklists.hpp\"\n\nnamespace pf {\n\nconst std::vector<EmbeddedChecklist>& embedded_checklists() {\n    static const std::vector<EmbeddedChecklist> all = {\n")
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME_WE)
+  file(READ ${f} hex HEX)
+  string(LENGTH "${hex}" n)
+  math(EXPR n "${n} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" escaped "${hex}")
+  string(APPEND body "        {\"${name}\", std::string(\"${escaped}\", ${n})},\n")
+endforeach()
+string(APPEND body "    };\n    return all;\n}\n\n} // namespace pf\n")
+file(WRITE ${OUT} "${body}")

@@ -1,0 +1,284 @@
+#include "core/loader.hpp"
+#include "core/builtin_checklists.hpp"
+#include "core/errors.hpp"
+#include "core/xml_source.hpp"
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace pf {
+
+std::vector<std::string> param_references(const std::string& value) {
+    std::vector<std::string> names;
+    static const std::regex ref(R"(\$\{([^}]*)\})");
+    for (std::sregex_iterator it(value.begin(), value.end(), ref), end; it != end; ++it)
+        names.push_back((*it)[1]);
+    return names;
+}
+
+namespace {
+
+bool valid_identifier(const std::string& s, bool allow_dots) {
+    static const std::regex plain("[A-Za-z_][A-Za-z0-9_-]*");
+    static const std::regex dotted("[A-Za-z0-9][A-Za-z0-9._-]*");
+    return std::regex_match(s, allow_dots ? dotted : plain);
+}
+
+std::string trimmed_text(const pugi::xml_node& n) {
+    std::string s = n.text().get();
+    auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return {};
+    auto e = s.find_last_not_of(" \t\r\n");
+    // Collapse the indentation of multi-line text into single spaces.
+    std::string out;
+    bool space = false;
+    for (char c : s.substr(b, e - b + 1)) {
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            space = true;
+            continue;
+        }
+        if (space && !out.empty()) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+class Loader {
+  public:
+    Loader(const XmlSource& src, const ProbeRegistry& probes) : src_(src), probes_(probes) {}
+
+    Checklist load() {
+        auto root = src_.doc().document_element();
+        if (std::string(root.name()) != "checklist")
+            src_.fail(root, std::string("the root element is <") + root.name() +
+                                "> but a checklist must start with <checklist>");
+        src_.expect_only(root, {"id", "title", "timeout", "xmlns:xsi", "xsi:noNamespaceSchemaLocation"},
+                         {"source", "description", "parameters", "services", "section"});
+        Checklist c;
+        c.id = identifier(root, "id", false);
+        c.title = src_.required_attribute(root, "title");
+        if (auto t = root.attribute("timeout")) c.default_timeout = duration(root, "timeout", t.value());
+        if (auto s = root.child("source")) {
+            src_.expect_only(s, {"document", "section"}, {});
+            c.source_document = src_.required_attribute(s, "document");
+            c.source_section = s.attribute("section").value();
+        } else {
+            src_.fail(root, "<checklist> needs a <source document=\"…\"> naming the guide it checks");
+        }
+        c.description = trimmed_text(root.child("description"));
+        for (auto p : root.child("parameters").children("param")) c.params.push_back(param(p, c));
+        if (auto ps = root.child("parameters")) src_.expect_only(ps, {}, {"param"});
+        for (auto s : root.child("services").children("service")) c.services.push_back(service(s, c));
+        if (auto ss = root.child("services")) src_.expect_only(ss, {}, {"service"});
+        for (auto s : root.children("section")) c.sections.push_back(section(s, c));
+        if (c.sections.empty()) src_.fail(root, "a checklist needs at least one <section>");
+        return c;
+    }
+
+  private:
+    std::string identifier(const pugi::xml_node& n, const char* attr, bool dots) {
+        auto v = src_.required_attribute(n, attr);
+        if (!valid_identifier(v, dots))
+            src_.fail(n, attr,
+                      std::string("'") + v + "' is not a valid " + attr +
+                          (dots ? ": use letters, digits, '.', '_' and '-'"
+                                : ": use letters, digits, '_' and '-', starting with a letter"));
+        return v;
+    }
+
+    std::chrono::milliseconds duration(const pugi::xml_node& n, const char* attr, const std::string& v) {
+        auto s = parse_seconds(v);
+        if (!s || *s <= 0)
+            src_.fail(n, attr, std::string(attr) + " '" + v + "': expected a duration in seconds such as 5 or 2.5");
+        return std::chrono::milliseconds(static_cast<long long>(*s * 1000));
+    }
+
+    ParamDecl param(const pugi::xml_node& n, const Checklist& c) {
+        src_.expect_only(n, {"name", "description", "default", "required"}, {});
+        ParamDecl p;
+        p.name = identifier(n, "name", false);
+        if (c.find_param(p.name)) src_.fail(n, "name", "duplicate parameter '" + p.name + "'");
+        p.description = n.attribute("description").value();
+        if (auto d = n.attribute("default")) p.default_value = d.value();
+        if (auto r = n.attribute("required")) {
+            auto b = parse_boolean(r.value());
+            if (!b) src_.fail(n, "required", std::string("required='") + r.value() + "': expected true or false");
+            p.required = *b;
+        }
+        p.where = src_.where(n);
+        return p;
+    }
+
+    ServiceDecl service(const pugi::xml_node& n, const Checklist& c) {
+        src_.expect_only(n, {"id", "title"}, {});
+        ServiceDecl s{identifier(n, "id", false), src_.required_attribute(n, "title")};
+        if (c.find_service(s.id)) src_.fail(n, "id", "duplicate service '" + s.id + "'");
+        return s;
+    }
+
+    Section section(const pugi::xml_node& n, const Checklist& c) {
+        src_.expect_only(n, {"id", "title"}, {"check"});
+        Section s;
+        s.id = identifier(n, "id", true);
+        s.title = src_.required_attribute(n, "title");
+        for (const auto& other : c.sections)
+            if (other.id == s.id) src_.fail(n, "id", "duplicate section id '" + s.id + "'");
+        for (auto ch : n.children("check")) {
+            auto chk = check(ch, c, s);
+            s.checks.push_back(std::move(chk));
+        }
+        if (s.checks.empty()) src_.fail(n, "section '" + s.id + "' has no <check>");
+        return s;
+    }
+
+    Check check(const pugi::xml_node& n, const Checklist& c, const Section& s) {
+        src_.expect_only(n, {"id", "title", "severity", "service", "timeout"},
+                         {"probe", "requirement", "fix"});
+        Check k;
+        k.where = src_.where(n);
+        k.id = identifier(n, "id", true);
+        if (!ids_.insert(k.id).second)
+            src_.fail(n, "id", "duplicate check id '" + k.id + "' (ids must be unique in a checklist)");
+        k.title = src_.required_attribute(n, "title");
+        auto sev = src_.required_attribute(n, "severity");
+        if (!parse_severity(sev, k.severity))
+            src_.fail(n, "severity", "severity '" + sev + "': expected required, recommended or optional");
+        if (auto sv = n.attribute("service")) {
+            k.service = sv.value();
+            if (!c.find_service(k.service))
+                src_.fail(n, "service", "service '" + k.service + "' is not declared in <services>" + known_services(c));
+        }
+        if (auto t = n.attribute("timeout")) k.timeout = duration(n, "timeout", t.value());
+        k.section_id = s.id;
+        k.section_title = s.title;
+        auto probes = n.children("probe");
+        auto count = std::distance(probes.begin(), probes.end());
+        if (count != 1)
+            src_.fail(n, "check '" + k.id + "' needs exactly one <probe>, found " + std::to_string(count));
+        k.probe = probe(n.child("probe"), c);
+        k.requirement = required_text(n, "requirement", k.id);
+        k.fix = required_text(n, "fix", k.id);
+        return k;
+    }
+
+    std::string required_text(const pugi::xml_node& n, const char* child, const std::string& id) {
+        auto e = n.child(child);
+        auto t = trimmed_text(e);
+        if (!e || t.empty())
+            src_.fail(n, "check '" + id + "' needs a non-empty <" + child + ">" +
+                             (std::string(child) == "fix" ? " saying what to do when it fails"
+                                                          : " with the guide's own words"));
+        return t;
+    }
+
+    std::string known_services(const Checklist& c) {
+        std::string s;
+        for (const auto& sv : c.services) s += (s.empty() ? "" : ", ") + sv.id;
+        return s.empty() ? "" : " (declared: " + s + ")";
+    }
+
+    ProbeSpec probe(const pugi::xml_node& n, const Checklist& c) {
+        ProbeSpec p;
+        p.where = src_.where(n);
+        p.kind = src_.required_attribute(n, "kind");
+        const ProbeKind* kind = probes_.find(p.kind);
+        if (!kind) {
+            std::string names;
+            for (const auto& k : probes_.names()) names += (names.empty() ? "" : ", ") + k;
+            src_.fail(n, "kind", "unknown probe kind '" + p.kind + "'; known kinds: " + names);
+        }
+        for (auto ch : n.children())
+            if (ch.type() == pugi::node_element)
+                src_.fail(ch, std::string("unexpected element <") + ch.name() +
+                                  "> inside <probe>; probe parameters are attributes");
+        for (auto a : n.attributes()) {
+            std::string name = a.name();
+            if (name == "kind") continue;
+            const ParamSpec* spec = kind->find_param(name);
+            if (!spec) {
+                std::string names;
+                for (const auto& ps : kind->params) names += (names.empty() ? "" : ", ") + ps.name;
+                src_.fail(n, a.name(), "probe kind '" + p.kind + "' has no parameter '" + name +
+                                           "'; expected " + (names.empty() ? "none" : names));
+            }
+            ProbeArg arg{name, a.value(), src_.where(n, a.name())};
+            auto refs = param_references(arg.value);
+            for (const auto& r : refs)
+                if (!c.find_param(r))
+                    src_.fail(n, a.name(), "'${" + r + "}' refers to a parameter not declared in <parameters>");
+            if (refs.empty())
+                if (auto problem = validate_value(spec->type, arg.value))
+                    src_.fail(n, a.name(), name + "='" + arg.value + "': expected " + *problem);
+            p.args.push_back(std::move(arg));
+        }
+        for (const auto& spec : kind->params)
+            if (spec.required && !n.attribute(spec.name.c_str()))
+                src_.fail(n, "probe kind '" + p.kind + "' needs the parameter '" + spec.name + "' (" +
+                                 spec.help + ")");
+        return p;
+    }
+
+    const XmlSource& src_;
+    const ProbeRegistry& probes_;
+    std::set<std::string> ids_;
+};
+
+} // namespace
+
+Checklist load_checklist_text(const std::string& text, const std::string& origin,
+                              const ProbeRegistry& probes) {
+    XmlSource src(text, origin);
+    Checklist c = Loader(src, probes).load();
+    c.origin = origin;
+    return c;
+}
+
+Checklist load_checklist_file(const std::string& path, const ProbeRegistry& probes) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path + ": cannot open the checklist file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return load_checklist_text(ss.str(), path, probes);
+}
+
+Checklist load_checklist(const std::string& name_or_path, const ProbeRegistry& probes) {
+    for (const auto& e : embedded_checklists())
+        if (e.name == name_or_path) return load_checklist_text(e.text, "builtin:" + e.name, probes);
+    if (name_or_path.find('/') == std::string::npos && name_or_path.find('\\') == std::string::npos &&
+        name_or_path.find(".xml") == std::string::npos) {
+        std::string names;
+        for (const auto& e : embedded_checklists()) names += (names.empty() ? "" : ", ") + e.name;
+        throw InputError("--checklist " + name_or_path + ": no built-in checklist of that name (built in: " +
+                         names + "); give a path to use a file");
+    }
+    return load_checklist_file(name_or_path, probes);
+}
+
+const ParamDecl* Checklist::find_param(const std::string& name) const {
+    for (const auto& p : params)
+        if (p.name == name) return &p;
+    return nullptr;
+}
+
+const ServiceDecl* Checklist::find_service(const std::string& sid) const {
+    for (const auto& s : services)
+        if (s.id == sid) return &s;
+    return nullptr;
+}
+
+const Check* Checklist::find_check(const std::string& cid) const {
+    for (const auto& s : sections)
+        for (const auto& c : s.checks)
+            if (c.id == cid) return &c;
+    return nullptr;
+}
+
+std::size_t Checklist::check_count() const {
+    std::size_t n = 0;
+    for (const auto& s : sections) n += s.checks.size();
+    return n;
+}
+
+} // namespace pf

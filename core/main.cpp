@@ -1,0 +1,3 @@
+#include "core/commands.hpp"
+
+int main(int argc, char** argv) { return pf::cli_main(argc, argv); }

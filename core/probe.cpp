@@ -1,0 +1,65 @@
+#include "core/probe.hpp"
+#include <stdexcept>
+
+namespace pf {
+
+// Values were validated by the loader, so a parse failure here is a bug in a
+// probe's parameter declaration, not bad input.
+template <class T> static T must(std::optional<T> v, const std::string& name) {
+    if (!v) throw std::logic_error("probe parameter '" + name + "' has the wrong type");
+    return *v;
+}
+
+const std::string& ProbeArgs::text(const std::string& name) const {
+    auto it = values_.find(name);
+    if (it == values_.end()) throw std::logic_error("probe parameter '" + name + "' missing");
+    return it->second;
+}
+
+std::uint16_t ProbeArgs::port(const std::string& name) const {
+    return must(parse_port_range(text(name)), name).first;
+}
+PortRange ProbeArgs::port_range(const std::string& name) const {
+    return must(parse_port_range(text(name)), name);
+}
+std::uint64_t ProbeArgs::integer(const std::string& name) const {
+    return must(parse_integer(text(name)), name);
+}
+std::chrono::milliseconds ProbeArgs::seconds(const std::string& name) const {
+    return std::chrono::milliseconds(
+        static_cast<long long>(must(parse_seconds(text(name)), name) * 1000.0));
+}
+std::uint64_t ProbeArgs::size(const std::string& name) const {
+    return must(parse_size(text(name)), name);
+}
+double ProbeArgs::frequency_mhz(const std::string& name) const {
+    return must(parse_frequency_mhz(text(name)), name);
+}
+bool ProbeArgs::boolean(const std::string& name) const {
+    return must(parse_boolean(text(name)), name);
+}
+
+const ParamSpec* ProbeKind::find_param(const std::string& n) const {
+    for (const auto& p : params)
+        if (p.name == n) return &p;
+    return nullptr;
+}
+
+void ProbeRegistry::add(ProbeKind kind) {
+    auto name = kind.name;
+    if (!kinds_.emplace(name, std::move(kind)).second)
+        throw std::logic_error("probe kind registered twice: " + name);
+}
+
+const ProbeKind* ProbeRegistry::find(const std::string& name) const {
+    auto it = kinds_.find(name);
+    return it == kinds_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> ProbeRegistry::names() const {
+    std::vector<std::string> out;
+    for (const auto& [n, k] : kinds_) out.push_back(n);
+    return out;
+}
+
+} // namespace pf

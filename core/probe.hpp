@@ -1,0 +1,82 @@
+#pragma once
+#include "core/param_types.hpp"
+#include "core/probe_result.hpp"
+#include <asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pf {
+
+struct RunEnvironment;
+
+struct ParamSpec {
+    std::string name;
+    ParamType type = ParamType::text;
+    bool required = false;
+    std::string default_value; // used when not required and not given
+    std::string help;
+    bool secret = false; // never shown in reports, logs or errors
+};
+
+// A probe's parameters after ${param} substitution and validation.
+class ProbeArgs {
+  public:
+    ProbeArgs() = default;
+    explicit ProbeArgs(std::map<std::string, std::string> values) : values_(std::move(values)) {}
+
+    bool has(const std::string& name) const { return values_.count(name) != 0; }
+    const std::string& text(const std::string& name) const;
+    std::uint16_t port(const std::string& name) const;
+    PortRange port_range(const std::string& name) const;
+    std::uint64_t integer(const std::string& name) const;
+    std::chrono::milliseconds seconds(const std::string& name) const;
+    std::uint64_t size(const std::string& name) const;
+    double frequency_mhz(const std::string& name) const;
+    bool boolean(const std::string& name) const;
+    const std::map<std::string, std::string>& all() const { return values_; }
+
+  private:
+    std::map<std::string, std::string> values_;
+};
+
+using Clock = std::chrono::steady_clock;
+
+struct ProbeContext {
+    asio::io_context& io;
+    Clock::time_point deadline;
+    const RunEnvironment& env;
+};
+
+using ProbeDone = std::function<void(ProbeResult)>;
+// Returned by a probe's start: stops whatever the probe has in flight. After
+// cancel the probe may still call done, and the runner ignores it.
+using ProbeCancel = std::function<void()>;
+
+// A probe kind declares its parameters and how to start it; the core knows
+// nothing else about it (curl's protocol handler tables are the model).
+struct ProbeKind {
+    std::string name;
+    std::string description;
+    std::vector<ParamSpec> params;
+    std::function<ProbeCancel(const ProbeContext&, const ProbeArgs&, ProbeDone)> start;
+
+    const ParamSpec* find_param(const std::string& n) const;
+};
+
+class ProbeRegistry {
+  public:
+    void add(ProbeKind kind);
+    const ProbeKind* find(const std::string& name) const;
+    std::vector<std::string> names() const;
+
+  private:
+    std::map<std::string, ProbeKind> kinds_;
+};
+
+// The registry holding every built-in probe kind (probes/builtin.cpp).
+const ProbeRegistry& builtin_probes();
+
+} // namespace pf

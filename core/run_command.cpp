@@ -1,0 +1,137 @@
+#include "core/commands.hpp"
+#include "core/errors.hpp"
+#include "core/loader.hpp"
+#include "core/runner.hpp"
+#include "core/site.hpp"
+#include "reports/console.hpp"
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#ifdef _WIN32
+#include <io.h>
+#define isatty _isatty
+#define fileno _fileno
+#else
+#include <unistd.h>
+#endif
+
+namespace pf {
+
+namespace {
+
+void merge_command_line(const RunOptions& o, const Checklist& c, RunSettings& s) {
+    for (const auto& set : o.sets) {
+        auto eq = set.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw InputError("--set " + set + ": expected NAME=VALUE");
+        auto name = set.substr(0, eq);
+        s.values[name] = SettingValue{set.substr(eq + 1), "--set " + name};
+    }
+    if (!o.services.empty()) {
+        s.services_origin = "--service";
+        std::stringstream ss(o.services);
+        for (std::string item; std::getline(ss, item, ',');) {
+            if (item.empty()) continue;
+            if (item == "all")
+                for (const auto& d : c.services) s.services.insert(d.id);
+            else
+                s.services.insert(item);
+        }
+    }
+    if (o.timeout_seconds) s.timeout = std::chrono::milliseconds(static_cast<long long>(*o.timeout_seconds * 1000));
+}
+
+std::string default_install_path() {
+#ifdef _WIN32
+    return "C:\\";
+#else
+    return "/opt";
+#endif
+}
+
+// preflight-<host>-<UTC time>: no colons, so the name is valid on Windows too.
+std::string default_report_stem(const HostFacts& f, std::chrono::system_clock::time_point t) {
+    std::string ts = utc_timestamp(t);
+    std::string compact;
+    for (char ch : ts)
+        if (ch != '-' && ch != ':') compact += ch;
+    std::string host = f.hostname.empty() ? "host" : f.hostname;
+    for (char& ch : host)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.') ch = '_';
+    return "preflight-" + host + "-" + compact;
+}
+
+void write_report(const ReportFormat& f, const RunReport& r, const std::string& path) {
+    std::ofstream out(path, std::ios::binary);
+    if (!out) throw std::runtime_error("cannot write " + path);
+    f.write(r, out);
+    out.close();
+    if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+} // namespace
+
+int run_command(const RunOptions& o) {
+    SiteFile site;
+    if (!o.site_file.empty()) site = load_site_file(o.site_file);
+    std::string name = !o.checklist.empty() ? o.checklist : !site.checklist.empty() ? site.checklist : "acc-saas";
+    Checklist c = load_checklist(name, builtin_probes());
+
+    RunSettings settings = site.settings;
+    merge_command_line(o, c, settings);
+    auto plan = plan_run(c, builtin_probes(), settings);
+
+    RunEnvironment env;
+    env.users = o.users ? o.users : site.users;
+    env.servers = o.servers ? o.servers : site.servers;
+    env.facts = read_host_facts(o.install_path.empty() ? default_install_path() : o.install_path);
+
+    bool tty = isatty(fileno(stdout)) != 0;
+    ConsoleOptions copts;
+    copts.color = tty && std::getenv("NO_COLOR") == nullptr;
+    copts.live = tty;
+    copts.quiet = o.quiet;
+    auto console = make_console_reporter(std::cout, copts);
+
+    RunReport report;
+    report.tool_version = PREFLIGHT_VERSION;
+    report.checklist = &c;
+    report.facts = env.facts;
+    report.services.assign(settings.services.begin(), settings.services.end());
+    report.settings = effective_settings(c, settings);
+    report.started = std::chrono::system_clock::now();
+
+    asio::io_context io;
+    RunnerOptions ropts;
+    ropts.jobs = o.jobs;
+    Runner runner(io, env, ropts, console.get());
+    report.results = runner.run(plan);
+    report.finished = std::chrono::system_clock::now();
+    report.interrupted = runner.interrupted();
+    report.counts = count(report.results);
+    console->run_finished(report);
+
+    auto files = o.reports;
+    if (files.empty()) {
+        auto stem = default_report_stem(env.facts, report.started);
+        for (const auto& f : builtin_reports())
+            if (f.written_by_default) files.emplace_back(f.name, stem + f.extension);
+    }
+    int rc = exit_code(report);
+    for (const auto& [fmt, path] : files) {
+        for (const auto& f : builtin_reports())
+            if (f.name == fmt) {
+                try {
+                    write_report(f, report, path);
+                    std::cout << f.name << " report: " << path << "\n";
+                } catch (const std::exception& e) {
+                    std::cerr << "preflight: " << e.what() << "\n";
+                    rc = exit_could_not_run;
+                }
+            }
+    }
+    return rc;
+}
+
+} // namespace pf

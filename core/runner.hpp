@@ -1,0 +1,56 @@
+#pragma once
+#include "core/plan.hpp"
+#include "core/run_environment.hpp"
+#include "core/run_observer.hpp"
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <memory>
+
+namespace pf {
+
+struct RunnerOptions {
+    std::size_t jobs = 256;
+    // How long past its deadline a probe may take to report before the runner
+    // stops it; probes are expected to give their own verdict at the deadline.
+    std::chrono::milliseconds grace{300};
+    bool handle_signals = true; // Ctrl-C and SIGTERM interrupt the run
+};
+
+// Runs planned checks concurrently on one event loop, at most `jobs` at a
+// time, each against its own deadline; results come back in plan order.
+class Runner {
+  public:
+    Runner(asio::io_context& io, const RunEnvironment& env, RunnerOptions options,
+           RunObserver* observer = nullptr);
+    std::vector<CheckResult> run(const std::vector<PlannedCheck>& plan);
+    void interrupt(); // call from the loop's thread
+    bool interrupted() const { return interrupted_; }
+
+  private:
+    struct Slot {
+        bool started = false;
+        bool done = false;
+        Clock::time_point start;
+        ProbeCancel cancel;
+        std::unique_ptr<asio::steady_timer> timer;
+    };
+    void launch(std::size_t i);
+    void launch_more();
+    void complete(std::size_t i, ProbeResult r);
+    void finish_if_done();
+
+    asio::io_context& io_;
+    const RunEnvironment& env_;
+    RunnerOptions options_;
+    RunObserver* observer_;
+    const std::vector<PlannedCheck>* plan_ = nullptr;
+    std::vector<Slot> slots_;
+    std::vector<CheckResult> results_;
+    std::size_t next_ = 0, active_ = 0, finished_ = 0;
+    bool interrupted_ = false;
+    std::unique_ptr<asio::signal_set> signals_;
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+} // namespace pf

@@ -1,0 +1,24 @@
+#pragma once
+#include "core/plan.hpp"
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace pf {
+
+// A site file keeps one installation's answers (hosts, enabled services,
+// sizing) so that a nightly run and the admin's run agree:
+//   <site checklist="acc-saas" users="20000" servers="2">
+//     <service id="ldap"/>
+//     <param name="awcm_host" value="awcm274.awmdm.com"/>
+//   </site>
+struct SiteFile {
+    std::string checklist;
+    RunSettings settings;
+    std::optional<std::uint64_t> users;
+    std::optional<std::uint32_t> servers;
+};
+
+SiteFile load_site_file(const std::string& path);
+
+} // namespace pf

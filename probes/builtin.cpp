@@ -1,0 +1,28 @@
+#include "core/probe.hpp"
+#include "probes/dns.hpp"
+#include "probes/hardware.hpp"
+#include "probes/platform.hpp"
+#include "probes/sizing.hpp"
+#include "probes/tcp.hpp"
+
+namespace pf {
+
+// One line per probe kind.
+const ProbeRegistry& builtin_probes() {
+    static const ProbeRegistry registry = [] {
+        ProbeRegistry r;
+        r.add(dns_probe());
+        r.add(tcp_probe());
+        r.add(hardware_probe());
+        r.add(sizing_probe());
+        r.add(os_probe());
+        r.add(dotnet_probe());
+        r.add(powershell_probe());
+        r.add(privileges_probe());
+        r.add(file_probe());
+        return r;
+    }();
+    return registry;
+}
+
+} // namespace pf

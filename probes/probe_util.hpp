@@ -1,0 +1,44 @@
+#pragma once
+#include "core/probe.hpp"
+#include <asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+namespace pf {
+
+// Delivers a probe's verdict exactly once, whichever of its operations or its
+// own deadline timer gets there first.
+class OnceDone {
+  public:
+    explicit OnceDone(ProbeDone done) : done_(std::move(done)) {}
+    bool finished() const { return finished_; }
+    void operator()(ProbeResult r) {
+        if (finished_) return;
+        finished_ = true;
+        done_(std::move(r));
+    }
+
+  private:
+    ProbeDone done_;
+    bool finished_ = false;
+};
+
+inline double ms_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+inline std::string ms_text(double ms) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, ms < 10 ? "%.2f ms" : "%.0f ms", ms);
+    return buf;
+}
+
+inline std::string seconds_left_text(Clock::time_point from, Clock::time_point deadline) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g s", std::chrono::duration<double>(deadline - from).count());
+    return buf;
+}
+
+} // namespace pf

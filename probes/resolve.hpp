@@ -1,0 +1,29 @@
+#pragma once
+#include <asio/io_context.hpp>
+#include <asio/ip/address.hpp>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace pf {
+
+// The outcome of a name lookup, told apart the way an admin needs it: a name
+// that does not exist is a typo or a missing record; a temporary failure is
+// a DNS server that cannot be reached or answered SERVFAIL.
+struct Resolution {
+    enum class Outcome { resolved, not_found, no_address, temporary_failure, failure };
+    Outcome outcome = Outcome::failure;
+    std::vector<asio::ip::address> addresses; // every address, in resolver order
+    std::string detail;                       // the resolver's own words
+    std::chrono::milliseconds took{0};
+};
+
+std::string describe_failure(const std::string& host, const Resolution& r);
+
+// Resolves host without blocking the loop; IP literals resolve at once.
+// Returns a function that abandons the lookup.
+std::function<void()> resolve_host(asio::io_context& io, const std::string& host,
+                                   std::function<void(Resolution)> on_done);
+
+} // namespace pf

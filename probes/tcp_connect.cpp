@@ -1,0 +1,83 @@
+#include "probes/tcp_connect.hpp"
+#include "probes/probe_util.hpp"
+#include <asio/steady_timer.hpp>
+
+namespace pf {
+
+std::string describe(const ConnectOutcome& o) {
+    auto where = o.endpoint.address().to_string() + " port " + std::to_string(o.endpoint.port());
+    switch (o.kind) {
+    case ConnectOutcome::Kind::open: return where + ": open (" + ms_text(o.ms) + ")";
+    case ConnectOutcome::Kind::refused:
+        return where + ": refused in " + ms_text(o.ms) + " (host up, nothing listening, or a firewall rejects)";
+    case ConnectOutcome::Kind::timed_out:
+        return where + ": timed out after " + ms_text(o.ms) + " (filtered: a firewall drops the packets, or the host is down)";
+    case ConnectOutcome::Kind::unreachable: return where + ": unreachable (" + o.detail + ")";
+    case ConnectOutcome::Kind::self_connect:
+        return where + ": connected to itself (the port is in this host's ephemeral range; not a listener)";
+    case ConnectOutcome::Kind::error: break;
+    }
+    return where + ": " + o.detail;
+}
+
+namespace {
+
+struct Attempt {
+    Attempt(asio::io_context& io) : socket(io), timer(io) {}
+    asio::ip::tcp::socket socket;
+    asio::steady_timer timer;
+    bool finished = false;
+    Clock::time_point start = Clock::now();
+    std::function<void(ConnectOutcome)> on_done;
+    asio::ip::tcp::endpoint endpoint;
+
+    void finish(ConnectOutcome::Kind kind, std::string detail = {}) {
+        if (finished) return;
+        finished = true;
+        timer.cancel();
+        std::error_code ignore;
+        socket.close(ignore);
+        ConnectOutcome o{kind, endpoint, ms_since(start), std::move(detail)};
+        on_done(o);
+    }
+};
+
+ConnectOutcome::Kind classify(const std::error_code& ec) {
+    if (ec == asio::error::connection_refused) return ConnectOutcome::Kind::refused;
+    if (ec == asio::error::timed_out) return ConnectOutcome::Kind::timed_out;
+    if (ec == asio::error::network_unreachable || ec == asio::error::host_unreachable)
+        return ConnectOutcome::Kind::unreachable;
+    return ConnectOutcome::Kind::error;
+}
+
+} // namespace
+
+std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
+                                   Clock::time_point deadline,
+                                   std::function<void(ConnectOutcome)> on_done) {
+    auto a = std::make_shared<Attempt>(io);
+    a->on_done = std::move(on_done);
+    a->endpoint = ep;
+    a->timer.expires_at(deadline);
+    a->timer.async_wait([a](std::error_code ec) {
+        if (!ec) a->finish(ConnectOutcome::Kind::timed_out);
+    });
+    a->socket.async_connect(ep, [a](std::error_code ec) {
+        if (a->finished) return;
+        if (ec) return a->finish(classify(ec), ec.message());
+        std::error_code lec;
+        auto local = a->socket.local_endpoint(lec);
+        // Linux lets a socket whose local port equals the target port connect
+        // to itself on loopback (TCP simultaneous open); that is no listener.
+        if (!lec && local == a->endpoint) return a->finish(ConnectOutcome::Kind::self_connect);
+        a->finish(ConnectOutcome::Kind::open);
+    });
+    return [a] {
+        a->finished = true;
+        a->timer.cancel();
+        std::error_code ignore;
+        a->socket.close(ignore);
+    };
+}
+
+} // namespace pf
