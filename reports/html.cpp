@@ -1,0 +1,188 @@
+#include "reports/html.hpp"
+#include "reports/report_util.hpp"
+
+namespace pf {
+
+namespace {
+
+std::string esc(std::string_view raw) {
+    std::string s = clean_text(raw);
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string css_class(Status s) {
+    return std::string(to_string(s));
+}
+
+// Backgrounds are decoration only: verdicts are words, so a black-and-white
+// printout loses nothing.
+constexpr std::string_view stylesheet = R"(
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:1.5em;color:#1b1b1b;line-height:1.4}
+h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:2px solid #ccc}
+table{border-collapse:collapse;width:100%;margin:.5em 0}
+th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}
+th{background:#f0f0f0}
+table.kv{width:auto}table.kv th{font-weight:normal;color:#444}
+.verdict{font-weight:bold;white-space:nowrap}
+tr.fail .verdict{color:#b00020}tr.error .verdict{color:#7b1fa2}tr.warn .verdict{color:#8a5a00}
+tr.pass .verdict{color:#1b5e20}tr.skip .verdict{color:#666}
+tr.fail{background:#fdecea}tr.error{background:#f5e9f8}tr.warn{background:#fff6e0}
+.id{font-family:ui-monospace,Consolas,monospace;white-space:nowrap}
+.meta,.muted{color:#555;font-size:.9em}
+ul.evidence{margin:.3em 0 0 1.1em;padding:0;font-family:ui-monospace,Consolas,monospace;font-size:.85em}
+.fix{font-weight:bold;border-left:4px solid #b00020;padding-left:.4em}
+.banner{border:3px solid #b00020;color:#b00020;font-weight:bold;padding:.6em;margin:1em 0}
+.counts span{margin-right:1.2em}
+.req,.fix,.diag{white-space:pre-wrap}
+@media print{body{margin:0;font-size:10pt}tr{break-inside:avoid;page-break-inside:avoid}
+ th,tr.fail,tr.error,tr.warn{background:none}h2{break-after:avoid;page-break-after:avoid}}
+)";
+
+void key_values(std::ostream& out, const std::vector<std::pair<std::string, std::string>>& kv,
+                std::string_view empty) {
+    if (kv.empty()) {
+        out << "<p class=\"muted\">" << esc(empty) << "</p>\n";
+        return;
+    }
+    out << "<table class=\"kv\">\n";
+    for (const auto& [k, v] : kv)
+        out << "<tr><th>" << esc(k) << "</th><td>" << esc(v) << "</td></tr>\n";
+    out << "</table>\n";
+}
+
+void check_row(std::ostream& out, const CheckResult& r) {
+    const Check& c = check_of(r);
+    const ProbeResult& p = r.result;
+    out << "<tr class=\"" << css_class(r.status) << "\">";
+    out << "<td class=\"verdict\">" << status_tag(r.status) << "</td>";
+    out << "<td class=\"id\">" << esc(c.id) << "</td>";
+
+    out << "<td>" << esc(c.title) << "<div class=\"meta\">" << to_string(c.severity);
+    if (!c.service.empty()) out << " &middot; service " << esc(c.service);
+    out << "</div></td>";
+
+    out << "<td><div class=\"diag\">" << esc(p.summary) << "</div>";
+    if (p.status != r.status)
+        out << "<div class=\"meta\">probe verdict " << to_string(p.status) << ", reported as "
+            << to_string(r.status) << " because the check is " << to_string(c.severity) << "</div>";
+    if (!p.evidence.empty()) {
+        out << "<ul class=\"evidence\">";
+        for (const auto& e : p.evidence)
+            out << "<li>" << esc(e) << "</li>";
+        out << "</ul>";
+    }
+    if (!p.measurements.empty()) {
+        out << "<div class=\"meta\">";
+        const char* sep = "";
+        for (const auto& m : p.measurements) {
+            out << sep << esc(m.name) << " " << format_number(m.value);
+            if (!m.unit.empty()) out << " " << esc(m.unit);
+            sep = "; ";
+        }
+        out << "</div>";
+    }
+    out << "<div class=\"meta\">" << esc(c.probe.kind);
+    for (const auto& [k, v] : r.args)
+        out << " " << esc(k) << "=" << esc(v);
+    out << " &middot; " << r.elapsed.count() << " ms</div></td>";
+
+    out << "<td class=\"req\">" << esc(c.requirement) << "</td>";
+    bool needs_fix = r.status != Status::pass && r.status != Status::skip && !c.fix.empty();
+    out << "<td>";
+    if (needs_fix)
+        out << "<div class=\"fix\">" << esc(c.fix) << "</div>";
+    else
+        out << "<div class=\"muted req\">" << esc(c.fix) << "</div>";
+    out << "</td></tr>\n";
+}
+
+} // namespace
+
+void write_html(const RunReport& report, std::ostream& out) {
+    const Checklist& cl = checklist_of(report);
+    const Counts& n = report.counts;
+
+    out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        << "<title>preflight: " << esc(cl.title) << " on " << esc(report.facts.hostname)
+        << "</title>\n<style>" << stylesheet << "</style>\n</head>\n<body>\n";
+
+    out << "<h1>" << esc(cl.title) << "</h1>\n";
+    out << "<p class=\"meta\">preflight " << esc(report.tool_version) << " &middot; checklist "
+        << "<span class=\"id\">" << esc(cl.id) << "</span>";
+    if (!cl.source_document.empty()) out << " &middot; from " << esc(cl.source_document);
+    if (!cl.source_section.empty()) out << ", " << esc(cl.source_section);
+    out << "<br>started " << esc(utc_timestamp(report.started)) << ", finished "
+        << esc(utc_timestamp(report.finished)) << " (UTC), took "
+        << esc(format_duration(run_duration(report))) << "</p>\n";
+    if (!cl.description.empty()) out << "<p>" << esc(cl.description) << "</p>\n";
+
+    if (report.interrupted)
+        out << "<div class=\"banner\">INTERRUPTED: the run was stopped before every check "
+               "finished. Checks that did not finish are shown as skipped; run again for a "
+               "complete verdict.</div>\n";
+
+    out << "<h2>Summary</h2>\n<p class=\"counts\">"
+        << "<span>" << n.fail << " failed</span><span>" << counted(n.error, "error") << "</span>"
+        << "<span>" << counted(n.warn, "warning") << "</span><span>" << n.pass << " passed</span>"
+        << "<span>" << n.skip << " skipped</span><span>" << counted(n.total(), "check") << "</span>"
+        << "<span>exit code " << exit_code(report) << "</span></p>\n";
+
+    out << "<h2>Host</h2>\n";
+    key_values(out, describe(report.facts), "No host facts were collected.");
+
+    out << "<h2>Services</h2>\n";
+    if (report.services.empty()) {
+        out << "<p class=\"muted\">No integration services enabled; only the checks every "
+               "install needs were run.</p>\n";
+    } else {
+        out << "<ul>\n";
+        for (const auto& id : report.services) {
+            out << "<li><span class=\"id\">" << esc(id) << "</span>";
+            for (const ServiceDecl& s : cl.services)
+                if (s.id == id && !s.title.empty()) out << " " << esc(s.title);
+            out << "</li>\n";
+        }
+        out << "</ul>\n";
+    }
+
+    out << "<h2>Parameters</h2>\n";
+    key_values(out, report.settings, "No parameters.");
+
+    for (const SectionView& s : sections_of(report)) {
+        out << "<h2>" << esc(s.title.empty() ? s.id : s.title) << " <span class=\"meta id\">"
+            << esc(s.id) << "</span></h2>\n";
+        out << "<table>\n<thead><tr><th>Verdict</th><th>Check</th><th>Title</th>"
+            << "<th>Diagnosis</th><th>Requirement</th><th>Fix</th></tr></thead>\n<tbody>\n";
+        for (const CheckResult* r : worst_first(s.results))
+            check_row(out, *r);
+        out << "</tbody>\n</table>\n";
+    }
+
+    out << "</body>\n</html>\n";
+}
+
+} // namespace pf

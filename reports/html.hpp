@@ -1,0 +1,12 @@
+#pragma once
+#include "core/run_report.hpp"
+#include <ostream>
+
+namespace pf {
+
+// One self-contained page: inline CSS, no script, nothing fetched. Text that
+// holds URLs (requirement texts quote the vendor's docs) is shown escaped,
+// never as a link, so opening the report makes no network request.
+void write_html(const RunReport& report, std::ostream& out);
+
+} // namespace pf

@@ -1,0 +1,158 @@
+#include "reports/report_util.hpp"
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace pf {
+
+std::vector<SectionView> sections_of(const RunReport& r) {
+    std::vector<SectionView> out;
+    std::map<std::string, std::size_t> index;
+    for (const auto& res : r.results) {
+        const Check& c = check_of(res);
+        auto [it, added] = index.try_emplace(c.section_id, out.size());
+        if (added) out.push_back(SectionView{c.section_id, c.section_title, {}, {}, {}});
+        SectionView& s = out[it->second];
+        s.results.push_back(&res);
+        s.counts.add(res.status);
+        s.elapsed += res.elapsed;
+    }
+    return out;
+}
+
+std::vector<const CheckResult*> worst_first(std::vector<const CheckResult*> results) {
+    std::stable_sort(
+        results.begin(), results.end(),
+        [](const CheckResult* a, const CheckResult* b) { return a->status < b->status; });
+    return results;
+}
+
+const Checklist& checklist_of(const RunReport& r) {
+    static const Checklist none;
+    return r.checklist ? *r.checklist : none;
+}
+
+const Check& check_of(const CheckResult& r) {
+    static const Check none;
+    return r.check ? *r.check : none;
+}
+
+std::chrono::milliseconds run_duration(const RunReport& r) {
+    auto d = std::chrono::duration_cast<std::chrono::milliseconds>(r.finished - r.started);
+    return d.count() < 0 ? std::chrono::milliseconds{0} : d;
+}
+
+std::string_view status_tag(Status s) {
+    switch (s) {
+    case Status::pass:
+        return "PASS";
+    case Status::warn:
+        return "WARN";
+    case Status::fail:
+        return "FAIL";
+    case Status::error:
+        return "ERROR";
+    case Status::skip:
+        return "SKIP";
+    }
+    return "?";
+}
+
+std::string counted(std::size_t n, std::string_view noun) {
+    return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
+static std::string strip_zeros(std::string s) {
+    if (s.find('.') == std::string::npos) return s;
+    while (s.back() == '0')
+        s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    return s;
+}
+
+std::string format_number(double v) {
+    if (!std::isfinite(v)) return std::isnan(v) ? "nan" : (v < 0 ? "-inf" : "inf");
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    std::string s = strip_zeros(buf);
+    if ((s == "0" || s == "-0") && v != 0) {
+        // Too small for three decimals: keep the significant digits instead.
+        std::snprintf(buf, sizeof buf, "%.3g", v);
+        s = buf;
+    }
+    return s == "-0" ? "0" : s;
+}
+
+std::string format_seconds(std::chrono::milliseconds d) {
+    auto ms = std::max<long long>(0, d.count());
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%lld.%03lld", ms / 1000, ms % 1000);
+    return buf;
+}
+
+std::string format_duration(std::chrono::milliseconds d) {
+    long long ms = std::max<long long>(0, d.count());
+    char buf[48];
+    if (ms < 1000)
+        std::snprintf(buf, sizeof buf, "%lld ms", ms);
+    else if (ms < 60'000)
+        std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000);
+    else
+        std::snprintf(buf, sizeof buf, "%lld min %lld s", ms / 60'000, (ms % 60'000) / 1000);
+    return buf;
+}
+
+// Length of the valid UTF-8 sequence at s[i], or 0; also yields the code point.
+static std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp) {
+    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = b(i);
+    std::size_t n;
+    char32_t min;
+    if (c < 0x80) {
+        cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        n = 2, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, cp = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        if ((b(i + k) & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (b(i + k) & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return n;
+}
+
+std::string clean_text(std::string_view s) {
+    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        char32_t cp = 0;
+        std::size_t n = utf8_sequence(s, i, cp);
+        if (n == 0) {
+            out += replacement;
+            ++i;
+            continue;
+        }
+        if (cp == '\r') {
+            if (i + 1 >= s.size() || s[i + 1] != '\n') out += '\n';
+        } else if ((cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) ||
+                   cp == 0xFFFE || cp == 0xFFFF) {
+            out += replacement;
+        } else {
+            out.append(s.substr(i, n));
+        }
+        i += n;
+    }
+    return out;
+}
+
+} // namespace pf

@@ -1,0 +1,44 @@
+#pragma once
+#include "core/run_report.hpp"
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Shared by the report formats so that all of them group, order and word
+// things the same way.
+namespace pf {
+
+struct SectionView {
+    std::string id;
+    std::string title;
+    std::vector<const CheckResult*> results; // checklist order
+    Counts counts;
+    std::chrono::milliseconds elapsed{0}; // sum over checks; they overlap in time
+};
+
+// Sections in checklist order, each holding the results of its checks.
+std::vector<SectionView> sections_of(const RunReport& r);
+
+// Worst status first, checklist order among equals.
+std::vector<const CheckResult*> worst_first(std::vector<const CheckResult*> results);
+
+// A report is written even from a half-built RunReport (an early interrupt),
+// so a missing checklist or check reads as empty rather than crashing.
+const Checklist& checklist_of(const RunReport& r);
+const Check& check_of(const CheckResult& r);
+
+std::chrono::milliseconds run_duration(const RunReport& r);
+
+std::string_view status_tag(Status s);                     // "PASS", "WARN", ...
+std::string counted(std::size_t n, std::string_view noun); // "1 error", "2 errors"
+std::string format_number(double v);                       // "12.5", "3", "0.004"
+std::string format_seconds(std::chrono::milliseconds d);   // "1.234"
+std::string format_duration(std::chrono::milliseconds d);  // "850 ms", "4.2 s", "2 min 5 s"
+
+// Probe text can carry bytes from the network (server banners, certificate
+// fields): invalid UTF-8 and control characters other than tab and newline
+// become U+FFFD, so that XML stays well-formed and a terminal can't be driven.
+std::string clean_text(std::string_view s);
+
+} // namespace pf
