@@ -1,4 +1,5 @@
 #pragma once
+#include <ostream>
 #include <string_view>
 
 namespace pf {
@@ -15,5 +16,7 @@ bool parse_severity(std::string_view text, Severity& out);
 // A failing check only fails the run when the requirement is mandatory; for
 // recommended and optional requirements the same diagnosis is a warning.
 Status effective_status(Status probe_status, Severity severity);
+
+inline std::ostream& operator<<(std::ostream& o, Status s) { return o << to_string(s); }
 
 } // namespace pf

@@ -1,0 +1,138 @@
+#include "core/errors.hpp"
+#include "core/loader.hpp"
+#include "core/plan.hpp"
+#include "core/site.hpp"
+#include "support/processes.hpp"
+#include <boost/test/unit_test.hpp>
+
+using namespace pf;
+
+namespace {
+
+const char* kList = R"(<?xml version="1.0"?>
+<checklist id="t" title="T" timeout="5">
+  <source document="Guide"/>
+  <parameters>
+    <param name="awcm_host" description="AWCM host"/>
+    <param name="ldap_port" description="LDAP port" default="389"/>
+  </parameters>
+  <services><service id="ldap" title="Directory Services"/></services>
+  <section id="net" title="Network">
+    <check id="awcm" title="AWCM" severity="required">
+      <probe kind="tcp" host="${awcm_host}" port="443"/>
+      <requirement>w</requirement><fix>f</fix>
+    </check>
+    <check id="ldap" title="LDAP" severity="required" service="ldap" timeout="9">
+      <probe kind="tcp" host="127.0.0.1" port="${ldap_port}"/>
+      <requirement>w</requirement><fix>f</fix>
+    </check>
+  </section>
+</checklist>
+)";
+
+Checklist load() { return load_checklist_text(kList, "t.xml", builtin_probes()); }
+
+std::string plan_error(const Checklist& c, const RunSettings& s) {
+    try {
+        plan_run(c, builtin_probes(), s);
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(plan)
+
+BOOST_AUTO_TEST_CASE(unset_parameter_skips_with_the_flag_to_give) {
+    auto c = load();
+    auto p = plan_run(c, builtin_probes(), {});
+    BOOST_REQUIRE(p[0].skip);
+    BOOST_TEST(p[0].skip->status == Status::skip);
+    BOOST_TEST(p[0].skip->summary.find("--set awcm_host=") != std::string::npos, p[0].skip->summary);
+}
+
+BOOST_AUTO_TEST_CASE(disabled_service_skips_with_its_reason) {
+    auto c = load();
+    auto p = plan_run(c, builtin_probes(), {});
+    BOOST_REQUIRE(p[1].skip);
+    BOOST_TEST(p[1].skip->summary.find("service 'ldap'") != std::string::npos);
+    BOOST_TEST(p[1].skip->summary.find("--service ldap") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(settings_and_services_are_substituted) {
+    auto c = load();
+    RunSettings s;
+    s.values["awcm_host"] = {"awcm.example", "--set awcm_host"};
+    s.services.insert("ldap");
+    auto p = plan_run(c, builtin_probes(), s);
+    BOOST_TEST(!p[0].skip);
+    BOOST_TEST(p[0].args.text("host") == "awcm.example");
+    BOOST_TEST(!p[1].skip);
+    BOOST_TEST(p[1].args.port("port") == 389); // the parameter's default
+}
+
+BOOST_AUTO_TEST_CASE(deadlines_follow_check_then_flag_then_checklist) {
+    auto c = load();
+    RunSettings s;
+    auto p = plan_run(c, builtin_probes(), s);
+    BOOST_TEST(p[0].timeout.count() == 5000);
+    BOOST_TEST(p[1].timeout.count() == 9000);
+    s.timeout = std::chrono::milliseconds(1500);
+    p = plan_run(c, builtin_probes(), s);
+    BOOST_TEST(p[0].timeout.count() == 1500);
+    BOOST_TEST(p[1].timeout.count() == 9000);
+}
+
+BOOST_AUTO_TEST_CASE(bad_value_from_set_names_the_flag_and_the_check) {
+    auto c = load();
+    RunSettings s;
+    s.values["awcm_host"] = {"https://awcm.example", "--set awcm_host"};
+    auto e = plan_error(c, s);
+    BOOST_TEST(e.find("--set awcm_host: 'https://awcm.example' is not valid for host of check 'awcm'") == 0, e);
+    BOOST_TEST(e.find("without a scheme") != std::string::npos, e);
+    s.values["awcm_host"] = {"awcm.example", "--set awcm_host"};
+    s.values["ldap_port"] = {"70000", "--set ldap_port"};
+    s.services.insert("ldap");
+    e = plan_error(c, s);
+    BOOST_TEST(e.find("--set ldap_port: '70000'") == 0, e);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_parameter_and_service_are_errors) {
+    auto c = load();
+    RunSettings s;
+    s.values["awcm"] = {"x", "--set awcm"};
+    BOOST_TEST(plan_error(c, s).find("--set awcm: checklist 't' has no parameter 'awcm'") == 0);
+    RunSettings s2;
+    s2.services.insert("smtp");
+    BOOST_TEST(plan_error(c, s2).find("--service: checklist 't' has no service 'smtp' (its services: ldap)") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(site_file_gives_services_parameters_and_sizing) {
+    pft::TempDir t;
+    auto path = t.write("site.xml", "<site checklist=\"acc-saas\" users=\"20000\" servers=\"2\">\n"
+                                    "  <service id=\"ldap\"/>\n"
+                                    "  <param name=\"awcm_host\" value=\"awcm.example\"/>\n"
+                                    "</site>\n");
+    auto site = load_site_file(path);
+    BOOST_TEST(site.checklist == "acc-saas");
+    BOOST_TEST(*site.users == 20000u);
+    BOOST_TEST(*site.servers == 2u);
+    BOOST_TEST(site.settings.services.count("ldap") == 1u);
+    BOOST_TEST(site.settings.values["awcm_host"].value == "awcm.example");
+    BOOST_TEST(site.settings.values["awcm_host"].origin == path + ":3:27");
+}
+
+BOOST_AUTO_TEST_CASE(site_file_errors_name_line_and_column) {
+    pft::TempDir t;
+    auto path = t.write("site.xml", "<site users=\"many\">\n</site>\n");
+    try {
+        load_site_file(path);
+        BOOST_FAIL("expected an error");
+    } catch (const InputError& e) {
+        BOOST_TEST(std::string(e.what()).find(path + ":1:7: users='many'") == 0, e.what());
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
