@@ -1,0 +1,265 @@
+#include "hardware/sizing.hpp"
+#include "probe_harness.hpp"
+#include "probes/hardware.hpp"
+#include "probes/platform.hpp"
+#include "probes/sizing.hpp"
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sys/stat.h>
+
+using namespace pf;
+using test::env_with;
+using test::linux_facts;
+using test::run_probe;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
+
+ProbeResult hw(const HostFacts& f, const std::string& resource, const std::string& minimum) {
+    return run_probe(hardware_probe(), env_with(f), {{"resource", resource}, {"minimum", minimum}});
+}
+
+// Sets PATH for one test and restores it afterwards.
+struct PathOverride {
+    std::string saved;
+    bool had;
+    explicit PathOverride(const std::string& value) {
+        const char* p = std::getenv("PATH");
+        had = p != nullptr;
+        if (had) saved = p;
+        setenv("PATH", value.c_str(), 1);
+    }
+    ~PathOverride() {
+        if (had)
+            setenv("PATH", saved.c_str(), 1);
+        else
+            unsetenv("PATH");
+    }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(probe_kinds)
+
+BOOST_AUTO_TEST_CASE(every_param_has_help) {
+    for (const ProbeKind& k : {hardware_probe(), sizing_probe(), os_probe(), dotnet_probe(),
+                               powershell_probe(), privileges_probe(), file_probe()}) {
+        BOOST_TEST(!k.description.empty(), k.name);
+        BOOST_TEST(static_cast<bool>(k.start), k.name);
+        for (const auto& p : k.params)
+            BOOST_TEST(!p.help.empty(), k.name << "." << p.name);
+    }
+    BOOST_TEST(hardware_probe().name == "hardware");
+    BOOST_TEST(sizing_probe().name == "sizing");
+    BOOST_TEST(os_probe().name == "os");
+    BOOST_TEST(dotnet_probe().name == "dotnet");
+    BOOST_TEST(powershell_probe().name == "powershell");
+    BOOST_TEST(privileges_probe().name == "privileges");
+    BOOST_TEST(file_probe().name == "file");
+}
+
+BOOST_AUTO_TEST_CASE(hardware_cores) {
+    ProbeResult r = hw(linux_facts(), "cores", "1");
+    BOOST_TEST(r.status == Status::pass);
+    BOOST_TEST(r.summary == "2 logical cores (minimum 1)");
+    BOOST_REQUIRE_EQUAL(r.measurements.size(), 1u);
+    BOOST_TEST(r.measurements[0].value == 2.0);
+
+    r = hw(linux_facts(), "cores", "4");
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary == "2 logical cores (minimum 4)");
+}
+
+BOOST_AUTO_TEST_CASE(hardware_cpu_clock) {
+    HostFacts f = linux_facts();
+    ProbeResult r = hw(f, "cpu_clock", "2.0GHz");
+    BOOST_TEST(r.status == Status::pass);
+    BOOST_TEST(r.summary == "CPU max clock 2.40 GHz (minimum 2.00 GHz)");
+
+    BOOST_TEST(hw(f, "cpu_clock", "2400MHz").status == Status::pass);
+    r = hw(f, "cpu_clock", "3GHz");
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary == "CPU max clock 2.40 GHz (minimum 3.00 GHz)");
+
+    f.cpu_max_mhz.reset();
+    r = hw(f, "cpu_clock", "2.0GHz");
+    BOOST_TEST(r.status == Status::warn);
+    BOOST_TEST(r.summary == "CPU max clock could not be read");
+}
+
+BOOST_AUTO_TEST_CASE(hardware_ram) {
+    HostFacts f = linux_facts(); // a "4 GB" VM reporting 3.84 GiB
+    ProbeResult r = hw(f, "ram", "2GB");
+    BOOST_TEST(r.status == Status::pass);
+    BOOST_TEST(r.summary == "3.8 GiB RAM (minimum 2.0 GiB)");
+    BOOST_TEST(hw(f, "ram", "4GB").status == Status::pass); // within the 90% tolerance
+    r = hw(f, "ram", "8GB");
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(contains(r.summary, "minimum 8.0 GiB"), r.summary);
+
+    f.ram_bytes = (1ull << 30) * 17 / 10; // 1.7 GiB: under 90% of 2 GB
+    BOOST_TEST(hw(f, "ram", "2GB").status == Status::fail);
+}
+
+BOOST_AUTO_TEST_CASE(hardware_disk) {
+    HostFacts f = linux_facts();
+    ProbeResult r = hw(f, "disk", "1GB");
+    BOOST_TEST(r.status == Status::pass);
+    BOOST_TEST(r.summary == "20.0 GiB free at /opt (minimum 1.0 GiB)");
+
+    f.disk_free_bytes = 512ull << 20;
+    r = hw(f, "disk", "1GB");
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary == "512.0 MiB free at /opt (minimum 1.0 GiB)");
+
+    f.disk_free_bytes.reset();
+    BOOST_TEST(hw(f, "disk", "1GB").status == Status::warn);
+}
+
+BOOST_AUTO_TEST_CASE(hardware_rejects_bad_arguments) {
+    ProbeResult r = hw(linux_facts(), "gpu", "1");
+    BOOST_TEST(r.status == Status::error);
+    BOOST_TEST(contains(r.summary, "\"gpu\""), r.summary);
+    BOOST_TEST(contains(r.summary, "cores, cpu_clock, ram or disk"), r.summary);
+
+    r = hw(linux_facts(), "ram", "lots");
+    BOOST_TEST(r.status == Status::error);
+    BOOST_TEST(contains(r.summary, "\"lots\""), r.summary);
+    BOOST_TEST(hw(linux_facts(), "cpu_clock", "2GB").status == Status::error);
+    BOOST_TEST(hw(linux_facts(), "cores", "2.5").status == Status::error);
+}
+
+BOOST_AUTO_TEST_CASE(sizing_skips_without_users) {
+    ProbeResult r = run_probe(sizing_probe(), env_with(linux_facts()));
+    BOOST_TEST(r.status == Status::skip);
+    BOOST_TEST(r.summary == "give --users N (and --servers N) to size this deployment");
+}
+
+BOOST_AUTO_TEST_CASE(sizing_assumes_one_server) {
+    RunEnvironment env = env_with(linux_facts());
+    env.users = 5'000;
+    ProbeResult r = run_probe(sizing_probe(), env);
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    BOOST_TEST(contains(r.summary, "assumed 1 ACC server: give --servers N"), r.summary);
+
+    env.users = 20'000;
+    r = run_probe(sizing_probe(), env);
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(contains(r.summary, "20,000 users need 2 load-balanced ACC servers; 1 planned"),
+               r.summary);
+    BOOST_TEST(contains(r.summary, "give --servers N"), r.summary);
+
+    env.servers = 2;
+    r = run_probe(sizing_probe(), env);
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    BOOST_TEST(!contains(r.summary, "assumed"), r.summary);
+
+    env.users = 150'000; // needs 4 cores and 16 GB
+    r = run_probe(sizing_probe(), env);
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(contains(r.summary, "4 CPU cores"), r.summary);
+}
+
+BOOST_AUTO_TEST_CASE(os_on_linux_fails_plainly) {
+    const std::string supported =
+        "Windows Server 2008 R2|Windows Server 2012|Windows Server 2012 R2";
+    ProbeResult r = run_probe(os_probe(), env_with(linux_facts()), {{"supported", supported}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary == "this host runs Debian GNU/Linux 12 (bookworm); the Cloud Connector "
+                            "itself needs Windows Server (Windows Server 2008 R2, Windows Server "
+                            "2012 or Windows Server 2012 R2)");
+}
+
+BOOST_AUTO_TEST_CASE(os_on_windows_compares_the_product) {
+    const std::string supported =
+        "Windows Server 2008 R2|Windows Server 2012|Windows Server 2012 R2";
+    HostFacts f = linux_facts();
+    f.os_family = "windows";
+    f.os_name = "Windows Server 2012 R2 Standard";
+    ProbeResult r = run_probe(os_probe(), env_with(f), {{"supported", supported}});
+    BOOST_TEST(r.status == Status::pass, r.summary);
+
+    f.os_name = "Windows Server 2008 Standard"; // 2008 without R2 is not listed
+    BOOST_TEST(run_probe(os_probe(), env_with(f), {{"supported", supported}}).status ==
+               Status::fail);
+    f.os_name = "Windows Server 2019 Datacenter";
+    r = run_probe(os_probe(), env_with(f), {{"supported", supported}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(contains(r.summary, "Windows Server 2019 Datacenter"), r.summary);
+
+    BOOST_TEST(run_probe(os_probe(), env_with(f), {{"supported", " | "}}).status == Status::error);
+}
+
+BOOST_AUTO_TEST_CASE(dotnet_off_windows) {
+    ProbeResult r = run_probe(dotnet_probe(), env_with(linux_facts()));
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary == "not a Windows host: .NET Framework 4.0 cannot be installed here; the "
+                            "Cloud Connector needs Windows Server");
+    r = run_probe(dotnet_probe(), env_with(linux_facts()), {{"minimum", "4.5.2"}});
+    BOOST_TEST(contains(r.summary, ".NET Framework 4.5.2"), r.summary);
+    r = run_probe(dotnet_probe(), env_with(linux_facts()), {{"minimum", "four"}});
+    BOOST_TEST(r.status == Status::error);
+}
+
+BOOST_AUTO_TEST_CASE(powershell_on_path) {
+    test::TempDir tmp;
+    const auto pwsh = tmp.path / "bin" / "pwsh";
+    std::filesystem::create_directories(pwsh.parent_path());
+    std::filesystem::create_directories(tmp.path / "empty");
+    std::ofstream(pwsh) << "#!/bin/sh\n";
+    {
+        PathOverride p((tmp.path / "empty").string());
+        ProbeResult r = run_probe(powershell_probe(), env_with(linux_facts()));
+        BOOST_TEST(r.status == Status::fail);
+        BOOST_TEST(r.summary == "PowerShell not found");
+    }
+    {
+        // Not executable: a shell would not run it either.
+        PathOverride p((tmp.path / "empty").string() + ":" + pwsh.parent_path().string());
+        BOOST_TEST(run_probe(powershell_probe(), env_with(linux_facts())).status == Status::fail);
+        chmod(pwsh.c_str(), 0755);
+        ProbeResult r = run_probe(powershell_probe(), env_with(linux_facts()));
+        BOOST_TEST(r.status == Status::pass);
+        BOOST_TEST(contains(r.summary, pwsh.string()), r.summary);
+        BOOST_TEST(contains(r.summary, "PowerShell Core"), r.summary);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(privileges) {
+    ProbeResult r = run_probe(privileges_probe(), env_with(linux_facts()));
+    BOOST_TEST(r.status == (geteuid() == 0 ? Status::pass : Status::fail), r.summary);
+
+    r = privileges_verdict(0);
+    BOOST_TEST(r.status == Status::pass);
+    BOOST_TEST(r.summary == "running as root");
+    r = privileges_verdict(1000);
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary == "not running with administrator rights (uid 1000)");
+}
+
+BOOST_AUTO_TEST_CASE(file_exists) {
+    test::TempDir tmp;
+    const auto file = tmp.path / "AirWatch_Cloud_Connector.exe";
+    std::ofstream(file) << "12345";
+
+    ProbeResult r = run_probe(file_probe(), env_with(linux_facts()),
+                              {{"path", file.string()}, {"what", "the ACC installer"}});
+    BOOST_TEST(r.status == Status::pass);
+    BOOST_TEST(r.summary == "found: " + file.string() + " (5 B)");
+    BOOST_TEST(contains(r.evidence.empty() ? "" : r.evidence[0], "the ACC installer"));
+
+    r = run_probe(file_probe(), env_with(linux_facts()), {{"path", tmp.path.string()}});
+    BOOST_TEST(r.status == Status::pass);
+    BOOST_TEST(r.summary == "found: " + tmp.path.string() + " (directory)");
+
+    const std::string missing = (tmp.path / "nope.cer").string();
+    r = run_probe(file_probe(), env_with(linux_facts()), {{"path", missing}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary == "not found: " + missing);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
