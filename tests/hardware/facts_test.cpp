@@ -1,5 +1,5 @@
 #include "hardware/host_facts.hpp"
-#include "probe_harness.hpp"
+#include "support/probe_harness.hpp"
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <fstream>

@@ -1,5 +1,5 @@
 #include "hardware/linux_parsers.hpp"
-#include "probe_harness.hpp"
+#include "support/probe_harness.hpp"
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 

@@ -1,5 +1,5 @@
 #include "hardware/sizing.hpp"
-#include "probe_harness.hpp"
+#include "support/probe_harness.hpp"
 #include "probes/hardware.hpp"
 #include "probes/platform.hpp"
 #include "probes/sizing.hpp"

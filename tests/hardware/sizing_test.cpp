@@ -1,5 +1,5 @@
 #include "hardware/sizing.hpp"
-#include "probe_harness.hpp"
+#include "support/probe_harness.hpp"
 #include <boost/test/unit_test.hpp>
 
 using namespace pf;

@@ -23,13 +23,14 @@ inline std::ostream& boost_test_print_type(std::ostream& o, Status s) {
 namespace pf::test {
 
 inline ProbeResult run_probe(const ProbeKind& kind, const RunEnvironment& env,
-                             std::map<std::string, std::string> args = {}) {
+                             std::map<std::string, std::string> args = {},
+                             std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
     // The loader fills in defaults before a probe starts; do the same here.
     for (const auto& p : kind.params)
         if (!args.count(p.name) && !p.required && !p.default_value.empty())
             args[p.name] = p.default_value;
     asio::io_context io;
-    ProbeContext ctx{io, Clock::now() + std::chrono::seconds(5), env};
+    ProbeContext ctx{io, Clock::now() + deadline, env};
     std::optional<ProbeResult> got;
     int calls = 0;
     ProbeCancel cancel = kind.start(ctx, ProbeArgs(args), [&](ProbeResult r) {

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages preflight needs, only those missing.
+#   scripts/install-deps.sh          build dependencies
+#   scripts/install-deps.sh --test   build and test dependencies (test servers too)
+set -euo pipefail
+
+build_pkgs=(g++ cmake ninja-build pkg-config libasio-dev libssl-dev libldap-dev
+            libcurl4-openssl-dev libpugixml-dev libboost-test-dev libcli11-dev nlohmann-json3-dev)
+# Real servers and network tools the tests start on loopback or in namespaces.
+test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps)
+
+pkgs=("${build_pkgs[@]}")
+[[ "${1:-}" == "--test" ]] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "run as root or install sudo: apt-get install ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+# Server packages must not start their system services on install: the
+# tests run their own instances with their own configuration.
+if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+  "${sudo[@]}" chmod +x /usr/sbin/policy-rc.d
+  trap '"${sudo[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
+"${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,81 @@
+#include "probes/dns.hpp"
+#include "probes/tcp.hpp"
+#include "support/probe_harness.hpp"
+#include "support/processes.hpp"
+#include <asio/ip/tcp.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace pf;
+using pf::test::run_probe;
+
+BOOST_AUTO_TEST_SUITE(tcp_on_loopback)
+
+BOOST_AUTO_TEST_CASE(a_listening_port_is_open_with_its_latency) {
+    asio::io_context io;
+    asio::ip::tcp::acceptor listener(io, {asio::ip::make_address("127.0.0.1"), 0});
+    auto port = std::to_string(listener.local_endpoint().port());
+    auto r = run_probe(tcp_probe(), {}, {{"host", "127.0.0.1"}, {"port", port}});
+    BOOST_TEST(r.status == Status::pass);
+    BOOST_TEST(r.summary.find("127.0.0.1:" + port + " open") == 0, r.summary);
+    BOOST_REQUIRE(!r.measurements.empty());
+    BOOST_TEST(r.measurements[0].unit == "ms");
+    BOOST_TEST(r.measurements[0].value >= 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_closed_port_is_refused_not_filtered) {
+    auto port = std::to_string(pft::unused_port());
+    auto r = run_probe(tcp_probe(), {}, {{"host", "127.0.0.1"}, {"port", port}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary.find("refused: 127.0.0.1 is up but nothing accepts connections on port " + port) == 0,
+               r.summary);
+}
+
+BOOST_AUTO_TEST_CASE(every_address_of_a_name_is_tried) {
+    // localhost has 127.0.0.1 (and ::1 where /etc/hosts lists it); a listener
+    // on 127.0.0.1 alone makes any IPv6 address fail, which must be said.
+    asio::io_context io;
+    asio::ip::tcp::acceptor listener(io, {asio::ip::make_address("127.0.0.1"), 0});
+    auto port = std::to_string(listener.local_endpoint().port());
+    auto r = run_probe(tcp_probe(), {}, {{"host", "localhost"}, {"port", port}});
+    bool has_v6 = r.evidence.size() > 1;
+    BOOST_TEST(r.status == (has_v6 ? Status::warn : Status::pass), r.summary);
+    bool some_open = false;
+    for (const auto& e : r.evidence) some_open = some_open || e.find("127.0.0.1 port " + port + ": open") == 0;
+    BOOST_TEST(some_open);
+}
+
+BOOST_AUTO_TEST_CASE(a_range_that_answers_is_reachable) {
+    // Nothing listens on these loopback ports: refusals come back, so no
+    // firewall is in the way.
+    auto r = run_probe(tcp_probe(), {}, {{"host", "127.0.0.1"}, {"port", "61000-61099"}, {"sample", "5"}});
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    BOOST_TEST(r.summary.find("reachable") != std::string::npos, r.summary);
+    BOOST_TEST(r.evidence.size() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(samples_cover_both_ends_of_a_range) {
+    auto p = sample_ports(49152, 65535, 8);
+    BOOST_TEST(p.size() == 8u);
+    BOOST_TEST(p.front() == 49152);
+    BOOST_TEST(p.back() == 65535);
+    BOOST_TEST(sample_ports(10, 12, 8).size() == 3u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(dns_on_this_host)
+
+BOOST_AUTO_TEST_CASE(localhost_resolves_from_the_hosts_file) {
+    auto r = run_probe(dns_probe(), {}, {{"host", "localhost"}});
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    BOOST_TEST(r.summary.find("127.0.0.1") != std::string::npos, r.summary);
+    BOOST_TEST(r.measurements.at(0).name == "resolve");
+}
+
+BOOST_AUTO_TEST_CASE(an_ip_literal_needs_no_lookup) {
+    auto r = run_probe(dns_probe(), {}, {{"host", "::1"}});
+    BOOST_TEST(r.status == Status::pass);
+    BOOST_TEST(r.evidence.at(0).find("AAAA") == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
