@@ -105,6 +105,14 @@ bool Background::running() {
     return true;
 }
 
+int Background::wait() {
+    if (pid_ <= 0) return -1;
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 void Background::stop() {
     if (!running()) return;
     kill(pid_, SIGTERM);

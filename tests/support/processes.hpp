@@ -45,6 +45,7 @@ class Background {
     pid_t pid() const { return pid_; }
     bool running();
     void stop();
+    int wait(); // until it exits by itself; its exit code (128+signal if killed)
 
   private:
     pid_t pid_ = -1;
