@@ -17,25 +17,32 @@ int cli_main(int argc, char** argv) {
 
     RunOptions ro;
     auto* run = app.add_subcommand("run", "Run a checklist and write reports");
-    run->add_option("--checklist", ro.checklist, "Built-in checklist NAME or a FILE (default: acc-saas)");
+    run->add_option("--checklist", ro.checklist, "Built-in checklist NAME or a FILE (default: acc-saas)")
+        ->type_name("NAME|FILE");
     run->add_option("--site", ro.site_file, "Site FILE with this installation's parameters and services")
-        ->check(CLI::ExistingFile);
-    run->add_option("--set", ro.sets, "Set a checklist parameter: NAME=VALUE (repeatable)")->take_all();
+        ->check(CLI::ExistingFile)
+        ->type_name("FILE");
+    run->add_option("--set", ro.sets, "Set a checklist parameter: NAME=VALUE (repeatable)")
+        ->type_name("NAME=VALUE");
     run->add_option("--service", ro.services,
-                    "Integration services to check, comma-separated (e.g. ldap,smtp); 'all' for every one");
-    run->add_option("--users", ro.users, "Number of users the deployment serves (sizing table)");
+                    "Integration services to check, comma-separated (e.g. ldap,smtp); 'all' for every one")
+        ->type_name("LIST");
+    run->add_option("--users", ro.users, "Number of users the deployment serves (sizing table)")->type_name("N");
     run->add_option("--servers", ro.servers, "Number of ACC servers planned (sizing table)")
-        ->check(CLI::Range(1u, 1000u));
+        ->check(CLI::Range(1u, 1000u))
+        ->type_name("N");
     run->add_option("--timeout", ro.timeout_seconds,
                     "Deadline in SECONDS for each check that does not set its own")
-        ->check(CLI::Range(0.01, 3600.0));
-    run->add_option("--jobs", ro.jobs, "How many checks run at once")->check(CLI::Range(1, 4096));
+        ->check(CLI::Range(0.01, 3600.0))
+        ->type_name("SECONDS");
+    run->add_option("--jobs", ro.jobs, "How many checks run at once")->check(CLI::Range(1, 4096))->type_name("N");
     run->add_option("--install-path", ro.install_path,
-                    "Where the ACC will be installed: free disk space is measured there");
+                    "Where the ACC will be installed: free disk space is measured there")
+        ->type_name("DIR");
     std::vector<std::string> report_files(builtin_reports().size());
     for (std::size_t i = 0; i < builtin_reports().size(); ++i) {
         const auto& f = builtin_reports()[i];
-        run->add_option("--" + f.name, report_files[i], f.help);
+        run->add_option("--" + f.name, report_files[i], "Write the " + f.help + " to FILE")->type_name("FILE");
     }
     run->add_flag("--quiet,-q", ro.quiet, "Print only problems and the summary");
 
