@@ -1,4 +1,5 @@
 #include "core/probe.hpp"
+#include <asio/post.hpp>
 #include <stdexcept>
 
 namespace pf {
@@ -43,6 +44,11 @@ const ParamSpec* ProbeKind::find_param(const std::string& n) const {
     for (const auto& p : params)
         if (p.name == n) return &p;
     return nullptr;
+}
+
+ProbeCancel deliver_now(const ProbeContext& ctx, ProbeDone done, ProbeResult r) {
+    asio::post(ctx.io, [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
+    return [] {};
 }
 
 void ProbeRegistry::add(ProbeKind kind) {

@@ -66,6 +66,10 @@ struct ProbeKind {
     const ParamSpec* find_param(const std::string& n) const;
 };
 
+// For probes whose verdict is known at once (host facts): delivers it from
+// the loop, as the runner expects, and returns a cancel with nothing to stop.
+ProbeCancel deliver_now(const ProbeContext& ctx, ProbeDone done, ProbeResult r);
+
 class ProbeRegistry {
   public:
     void add(ProbeKind kind);

@@ -1,7 +1,6 @@
 #include "probes/hardware.hpp"
 #include "core/run_environment.hpp"
 #include "hardware/sizing.hpp"
-#include <asio/post.hpp>
 
 namespace pf {
 
@@ -114,11 +113,7 @@ ProbeKind hardware_probe() {
          "cpu_clock (2.0GHz), a size for ram and disk (2GB)"},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
-        ProbeResult r = check(ctx.env.facts, args.text("resource"), args.text("minimum"));
-        // The runner expects completion from the loop, never inside start.
-        asio::post(ctx.io,
-                   [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
-        return [] {};
+        return deliver_now(ctx, std::move(done), check(ctx.env.facts, args.text("resource"), args.text("minimum")));
     };
     return k;
 }

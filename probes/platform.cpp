@@ -1,7 +1,6 @@
 #include "probes/platform.hpp"
 #include "core/run_environment.hpp"
 #include <algorithm>
-#include <asio/post.hpp>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -23,14 +22,6 @@ namespace pf {
 namespace fs = std::filesystem;
 
 namespace {
-
-// These probes answer at once; the runner still expects completion from the
-// loop, never inside start.
-ProbeCancel finish(const ProbeContext& ctx, ProbeDone done, ProbeResult r) {
-    asio::post(ctx.io,
-               [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
-    return [] {};
-}
 
 std::string trim(const std::string& s) {
     auto b = s.find_first_not_of(" \t");
@@ -246,7 +237,7 @@ ProbeKind os_probe() {
                  "the supported products, separated by '|', e.g. "
                  "\"Windows Server 2012|Windows Server 2012 R2\""}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) {
-        return finish(ctx, std::move(done), check_os(ctx.env.facts, args.text("supported")));
+        return deliver_now(ctx, std::move(done), check_os(ctx.env.facts, args.text("supported")));
     };
     return k;
 }
@@ -259,7 +250,7 @@ ProbeKind dotnet_probe() {
         {"minimum", ParamType::text, false, "4.0", "the least .NET Framework version, e.g. 4.0"}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) {
         std::string min = args.has("minimum") ? args.text("minimum") : "4.0";
-        return finish(ctx, std::move(done), check_dotnet(min));
+        return deliver_now(ctx, std::move(done), check_dotnet(min));
     };
     return k;
 }
@@ -269,7 +260,7 @@ ProbeKind powershell_probe() {
     k.name = "powershell";
     k.description = "Looks for PowerShell on PATH";
     k.start = [](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) {
-        return finish(ctx, std::move(done), check_powershell());
+        return deliver_now(ctx, std::move(done), check_powershell());
     };
     return k;
 }
@@ -279,7 +270,7 @@ ProbeKind privileges_probe() {
     k.name = "privileges";
     k.description = "Checks that preflight runs with administrator rights";
     k.start = [](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) {
-        return finish(ctx, std::move(done), check_privileges());
+        return deliver_now(ctx, std::move(done), check_privileges());
     };
     return k;
 }
@@ -294,7 +285,7 @@ ProbeKind file_probe() {
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) {
         std::string what = args.has("what") ? args.text("what") : "";
-        return finish(ctx, std::move(done), check_file(args.text("path"), what));
+        return deliver_now(ctx, std::move(done), check_file(args.text("path"), what));
     };
     return k;
 }

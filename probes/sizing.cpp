@@ -1,7 +1,6 @@
 #include "probes/sizing.hpp"
 #include "core/run_environment.hpp"
 #include "hardware/sizing.hpp"
-#include <asio/post.hpp>
 
 namespace pf {
 
@@ -32,11 +31,7 @@ ProbeKind sizing_probe() {
     k.description = "Compares the planned users, ACC servers and this host's cores and RAM with "
                     "the guide's sizing table";
     k.start = [](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) -> ProbeCancel {
-        ProbeResult r = evaluate(ctx.env);
-        // The runner expects completion from the loop, never inside start.
-        asio::post(ctx.io,
-                   [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
-        return [] {};
+        return deliver_now(ctx, std::move(done), evaluate(ctx.env));
     };
     return k;
 }

@@ -1,6 +1,7 @@
 // Reachability diagnoses against real sockets inside a network namespace the
 // test creates: only loopback exists there, nftables drops a port range (so a
-// connect times out, as behind a filtering firewall), and dnsmasq answers
+// connect times out, as behind a filtering firewall) and answers one port
+// with ICMP host-unreachable (as a router without a route), and dnsmasq answers
 // names under .test and refuses everything else. The probes run the way an
 // admin runs them: the preflight binary, with a checklist file.
 #include "support/netns.hpp"
@@ -25,6 +26,7 @@ struct IsolatedNetwork {
         // Keep this namespace's own outgoing ports away from the ports probed.
         ns.sh("sysctl -qw net.ipv4.ip_local_port_range='30000 39999'");
         ns.sh("nft add table inet t && nft add chain inet t in '{ type filter hook input priority 0; }' && "
+              "nft add rule inet t in tcp dport 40500 reject with icmpx type host-unreachable && "
               "nft add rule inet t in tcp dport 40000-40999 drop");
         dns = std::make_unique<pft::Background>(
             ns.wrap({"dnsmasq", "-k", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1", "--bind-interfaces",
@@ -70,7 +72,8 @@ BOOST_AUTO_TEST_CASE(each_failure_gets_its_own_diagnosis) {
                          check("refused", "<probe kind=\"tcp\" host=\"127.0.0.1\" port=\"54\"/>") +
                          check("filtered", "<probe kind=\"tcp\" host=\"127.0.0.1\" port=\"40001\"/>") +
                          check("no-name", "<probe kind=\"tcp\" host=\"awcm.missing.test\" port=\"443\"/>") +
-                         check("by-name", "<probe kind=\"tcp\" host=\"ok.test\" port=\"53\"/>"),
+                         check("by-name", "<probe kind=\"tcp\" host=\"ok.test\" port=\"53\"/>") +
+                         check("unreachable", "<probe kind=\"tcp\" host=\"127.0.0.1\" port=\"40500\"/>"),
                      {"--timeout", "1.5"}, out);
     BOOST_TEST(out.exit_code == 2, out.out << out.err);
     BOOST_TEST(r["open"]["status"] == "pass", summary(r["open"]));
@@ -84,7 +87,9 @@ BOOST_AUTO_TEST_CASE(each_failure_gets_its_own_diagnosis) {
     BOOST_TEST(summary(r["no-name"]).find("name does not resolve: 'awcm.missing.test' does not exist") == 0,
                summary(r["no-name"]));
     BOOST_TEST(r["by-name"]["status"] == "pass", summary(r["by-name"]));
-    // All five ran at once: the run lasts about one deadline.
+    BOOST_TEST(r["unreachable"]["status"] == "fail");
+    BOOST_TEST(summary(r["unreachable"]).find("unreachable: no route to 127.0.0.1") == 0, summary(r["unreachable"]));
+    // All six ran at once: the run lasts about one deadline.
     BOOST_TEST(out.seconds < 3.5, out.seconds);
 }
 
