@@ -7,27 +7,33 @@
 namespace pf {
 
 int cli_main(int argc, char** argv) {
-    CLI::App app{"preflight: checks a server against the AirWatch Cloud Connector (ACC) prerequisites\n"
-                 "and says, for each, what passes, what fails and why, and how to fix it.",
-                 "preflight"};
+    CLI::App app{
+        "preflight: checks a server against the AirWatch Cloud Connector (ACC) prerequisites\n"
+        "and says, for each, what passes, what fails and why, and how to fix it.",
+        "preflight"};
     app.set_version_flag("--version", std::string("preflight ") + PREFLIGHT_VERSION);
     app.require_subcommand(1);
-    app.footer("Exit codes: 0 all passed, 1 warnings only, 2 at least one failure, 3 could not run\n"
-               "(bad input, or the run was interrupted).");
+    app.footer(
+        "Exit codes: 0 all passed, 1 warnings only, 2 at least one failure, 3 could not run\n"
+        "(bad input, or the run was interrupted).");
 
     RunOptions ro;
     auto* run = app.add_subcommand("run", "Run a checklist and write reports");
-    run->add_option("--checklist", ro.checklist, "Built-in checklist NAME or a FILE (default: acc-saas)")
+    run->add_option("--checklist", ro.checklist,
+                    "Built-in checklist NAME or a FILE (default: acc-saas)")
         ->type_name("NAME|FILE");
-    run->add_option("--site", ro.site_file, "Site FILE with this installation's parameters and services")
+    run->add_option("--site", ro.site_file,
+                    "Site FILE with this installation's parameters and services")
         ->check(CLI::ExistingFile)
         ->type_name("FILE");
     run->add_option("--set", ro.sets, "Set a checklist parameter: NAME=VALUE (repeatable)")
         ->type_name("NAME=VALUE");
-    run->add_option("--service", ro.services,
-                    "Integration services to check, comma-separated (e.g. ldap,smtp); 'all' for every one")
+    run->add_option(
+           "--service", ro.services,
+           "Integration services to check, comma-separated (e.g. ldap,smtp); 'all' for every one")
         ->type_name("LIST");
-    run->add_option("--users", ro.users, "Number of users the deployment serves (sizing table)")->type_name("N");
+    run->add_option("--users", ro.users, "Number of users the deployment serves (sizing table)")
+        ->type_name("N");
     run->add_option("--servers", ro.servers, "Number of ACC servers planned (sizing table)")
         ->check(CLI::Range(1u, 1000u))
         ->type_name("N");
@@ -35,25 +41,31 @@ int cli_main(int argc, char** argv) {
                     "Deadline in SECONDS for each check that does not set its own")
         ->check(CLI::Range(0.01, 3600.0))
         ->type_name("SECONDS");
-    run->add_option("--jobs", ro.jobs, "How many checks run at once")->check(CLI::Range(1, 4096))->type_name("N");
+    run->add_option("--jobs", ro.jobs, "How many checks run at once")
+        ->check(CLI::Range(1, 4096))
+        ->type_name("N");
     run->add_option("--install-path", ro.install_path,
                     "Where the ACC will be installed: free disk space is measured there")
         ->type_name("DIR");
     std::vector<std::string> report_files(builtin_reports().size());
     for (std::size_t i = 0; i < builtin_reports().size(); ++i) {
         const auto& f = builtin_reports()[i];
-        run->add_option("--" + f.name, report_files[i], "Write the " + f.help + " to FILE")->type_name("FILE");
+        run->add_option("--" + f.name, report_files[i], "Write the " + f.help + " to FILE")
+            ->type_name("FILE");
     }
     run->add_flag("--quiet,-q", ro.quiet, "Print only problems and the summary");
 
     auto* list = app.add_subcommand("list", "List the built-in checklists");
     bool list_probes = false;
-    list->add_flag("--probes", list_probes, "List the probe kinds a checklist can use, with their parameters");
+    list->add_flag("--probes", list_probes,
+                   "List the probe kinds a checklist can use, with their parameters");
 
-    auto* explain = app.add_subcommand("explain", "Explain a check: what it verifies, the guide's words, the fix");
+    auto* explain = app.add_subcommand(
+        "explain", "Explain a check: what it verifies, the guide's words, the fix");
     std::string check_id, explain_checklist;
     explain->add_option("CHECK-ID", check_id, "Check id, e.g. net.awcm-443")->required();
-    explain->add_option("--checklist", explain_checklist, "Checklist NAME or FILE (default: all built-in)");
+    explain->add_option("--checklist", explain_checklist,
+                        "Checklist NAME or FILE (default: all built-in)");
 
     try {
         app.parse(argc, argv);

@@ -13,14 +13,17 @@ int list_command(bool probes) {
             std::cout << name << "  " << k->description << "\n";
             for (const auto& p : k->params)
                 std::cout << "    " << p.name << " (" << to_string(p.type)
-                          << (p.required ? ", required" : p.default_value.empty() ? "" : ", default " + p.default_value)
+                          << (p.required                ? ", required"
+                              : p.default_value.empty() ? ""
+                                                        : ", default " + p.default_value)
                           << ")  " << p.help << "\n";
         }
         return 0;
     }
     for (const auto& e : embedded_checklists()) {
         Checklist c = load_checklist_text(e.text, "builtin:" + e.name, builtin_probes());
-        std::cout << e.name << "  " << c.title << " (" << c.check_count() << " checks; " << c.source_document
+        std::cout << e.name << "  " << c.title << " (" << c.check_count() << " checks; "
+                  << c.source_document
                   << (c.source_section.empty() ? "" : ", \"" + c.source_section + "\"") << ")\n";
     }
     return 0;
@@ -43,7 +46,8 @@ static void explain_check(const Checklist& c, const Check& k) {
         for (const auto& ref : param_references(a.value))
             if (const ParamDecl* p = c.find_param(ref))
                 std::cout << "        ${" << ref << "}: " << p->description
-                          << (p->default_value ? " [default " + *p->default_value + "]" : " [set with --set " + ref + "=…]")
+                          << (p->default_value ? " [default " + *p->default_value + "]"
+                                               : " [set with --set " + ref + "=…]")
                           << "\n";
     }
     std::cout << "  requirement: " << k.requirement << "\n"

@@ -54,25 +54,31 @@ class Loader {
         if (std::string(root.name()) != "checklist")
             src_.fail(root, std::string("the root element is <") + root.name() +
                                 "> but a checklist must start with <checklist>");
-        src_.expect_only(root, {"id", "title", "timeout", "xmlns:xsi", "xsi:noNamespaceSchemaLocation"},
+        src_.expect_only(root,
+                         {"id", "title", "timeout", "xmlns:xsi", "xsi:noNamespaceSchemaLocation"},
                          {"source", "description", "parameters", "services", "section"});
         Checklist c;
         c.id = identifier(root, "id", false);
         c.title = src_.required_attribute(root, "title");
-        if (auto t = root.attribute("timeout")) c.default_timeout = duration(root, "timeout", t.value());
+        if (auto t = root.attribute("timeout"))
+            c.default_timeout = duration(root, "timeout", t.value());
         if (auto s = root.child("source")) {
             src_.expect_only(s, {"document", "section"}, {});
             c.source_document = src_.required_attribute(s, "document");
             c.source_section = s.attribute("section").value();
         } else {
-            src_.fail(root, "<checklist> needs a <source document=\"…\"> naming the guide it checks");
+            src_.fail(root,
+                      "<checklist> needs a <source document=\"…\"> naming the guide it checks");
         }
         c.description = trimmed_text(root.child("description"));
-        for (auto p : root.child("parameters").children("param")) c.params.push_back(param(p, c));
+        for (auto p : root.child("parameters").children("param"))
+            c.params.push_back(param(p, c));
         if (auto ps = root.child("parameters")) src_.expect_only(ps, {}, {"param"});
-        for (auto s : root.child("services").children("service")) c.services.push_back(service(s, c));
+        for (auto s : root.child("services").children("service"))
+            c.services.push_back(service(s, c));
         if (auto ss = root.child("services")) src_.expect_only(ss, {}, {"service"});
-        for (auto s : root.children("section")) c.sections.push_back(section(s, c));
+        for (auto s : root.children("section"))
+            c.sections.push_back(section(s, c));
         if (c.sections.empty()) src_.fail(root, "a checklist needs at least one <section>");
         return c;
     }
@@ -88,10 +94,13 @@ class Loader {
         return v;
     }
 
-    std::chrono::milliseconds duration(const pugi::xml_node& n, const char* attr, const std::string& v) {
+    std::chrono::milliseconds duration(const pugi::xml_node& n, const char* attr,
+                                       const std::string& v) {
         auto s = parse_seconds(v);
         if (!s || *s <= 0)
-            src_.fail(n, attr, std::string(attr) + " '" + v + "': expected a duration in seconds such as 5 or 2.5");
+            src_.fail(n, attr,
+                      std::string(attr) + " '" + v +
+                          "': expected a duration in seconds such as 5 or 2.5");
         return std::chrono::milliseconds(static_cast<long long>(*s * 1000));
     }
 
@@ -104,7 +113,9 @@ class Loader {
         if (auto d = n.attribute("default")) p.default_value = d.value();
         if (auto r = n.attribute("required")) {
             auto b = parse_boolean(r.value());
-            if (!b) src_.fail(n, "required", std::string("required='") + r.value() + "': expected true or false");
+            if (!b)
+                src_.fail(n, "required",
+                          std::string("required='") + r.value() + "': expected true or false");
             p.required = *b;
         }
         p.where = src_.where(n);
@@ -140,15 +151,19 @@ class Loader {
         k.where = src_.where(n);
         k.id = identifier(n, "id", true);
         if (!ids_.insert(k.id).second)
-            src_.fail(n, "id", "duplicate check id '" + k.id + "' (ids must be unique in a checklist)");
+            src_.fail(n, "id",
+                      "duplicate check id '" + k.id + "' (ids must be unique in a checklist)");
         k.title = src_.required_attribute(n, "title");
         auto sev = src_.required_attribute(n, "severity");
         if (!parse_severity(sev, k.severity))
-            src_.fail(n, "severity", "severity '" + sev + "': expected required, recommended or optional");
+            src_.fail(n, "severity",
+                      "severity '" + sev + "': expected required, recommended or optional");
         if (auto sv = n.attribute("service")) {
             k.service = sv.value();
             if (!c.find_service(k.service))
-                src_.fail(n, "service", "service '" + k.service + "' is not declared in <services>" + known_services(c));
+                src_.fail(n, "service",
+                          "service '" + k.service + "' is not declared in <services>" +
+                              known_services(c));
         }
         if (auto t = n.attribute("timeout")) k.timeout = duration(n, "timeout", t.value());
         k.section_id = s.id;
@@ -156,7 +171,8 @@ class Loader {
         auto probes = n.children("probe");
         auto count = std::distance(probes.begin(), probes.end());
         if (count != 1)
-            src_.fail(n, "check '" + k.id + "' needs exactly one <probe>, found " + std::to_string(count));
+            src_.fail(n, "check '" + k.id + "' needs exactly one <probe>, found " +
+                             std::to_string(count));
         k.probe = probe(n.child("probe"), c);
         k.requirement = required_text(n, "requirement", k.id);
         k.fix = required_text(n, "fix", k.id);
@@ -175,7 +191,8 @@ class Loader {
 
     std::string known_services(const Checklist& c) {
         std::string s;
-        for (const auto& sv : c.services) s += (s.empty() ? "" : ", ") + sv.id;
+        for (const auto& sv : c.services)
+            s += (s.empty() ? "" : ", ") + sv.id;
         return s.empty() ? "" : " (declared: " + s + ")";
     }
 
@@ -186,7 +203,8 @@ class Loader {
         const ProbeKind* kind = probes_.find(p.kind);
         if (!kind) {
             std::string names;
-            for (const auto& k : probes_.names()) names += (names.empty() ? "" : ", ") + k;
+            for (const auto& k : probes_.names())
+                names += (names.empty() ? "" : ", ") + k;
             src_.fail(n, "kind", "unknown probe kind '" + p.kind + "'; known kinds: " + names);
         }
         for (auto ch : n.children())
@@ -199,15 +217,18 @@ class Loader {
             const ParamSpec* spec = kind->find_param(name);
             if (!spec) {
                 std::string names;
-                for (const auto& ps : kind->params) names += (names.empty() ? "" : ", ") + ps.name;
-                src_.fail(n, a.name(), "probe kind '" + p.kind + "' has no parameter '" + name +
-                                           "'; expected " + (names.empty() ? "none" : names));
+                for (const auto& ps : kind->params)
+                    names += (names.empty() ? "" : ", ") + ps.name;
+                src_.fail(n, a.name(),
+                          "probe kind '" + p.kind + "' has no parameter '" + name + "'; expected " +
+                              (names.empty() ? "none" : names));
             }
             ProbeArg arg{name, a.value(), src_.where(n, a.name())};
             auto refs = param_references(arg.value);
             for (const auto& r : refs)
                 if (!c.find_param(r))
-                    src_.fail(n, a.name(), "'${" + r + "}' refers to a parameter not declared in <parameters>");
+                    src_.fail(n, a.name(),
+                              "'${" + r + "}' refers to a parameter not declared in <parameters>");
             if (refs.empty())
                 if (auto problem = validate_value(spec->type, arg.value))
                     src_.fail(n, a.name(), name + "='" + arg.value + "': expected " + *problem);
@@ -215,8 +236,8 @@ class Loader {
         }
         for (const auto& spec : kind->params)
             if (spec.required && !n.attribute(spec.name.c_str()))
-                src_.fail(n, "probe kind '" + p.kind + "' needs the parameter '" + spec.name + "' (" +
-                                 spec.help + ")");
+                src_.fail(n, "probe kind '" + p.kind + "' needs the parameter '" + spec.name +
+                                 "' (" + spec.help + ")");
         return p;
     }
 
@@ -246,12 +267,15 @@ Checklist load_checklist_file(const std::string& path, const ProbeRegistry& prob
 Checklist load_checklist(const std::string& name_or_path, const ProbeRegistry& probes) {
     for (const auto& e : embedded_checklists())
         if (e.name == name_or_path) return load_checklist_text(e.text, "builtin:" + e.name, probes);
-    if (name_or_path.find('/') == std::string::npos && name_or_path.find('\\') == std::string::npos &&
+    if (name_or_path.find('/') == std::string::npos &&
+        name_or_path.find('\\') == std::string::npos &&
         name_or_path.find(".xml") == std::string::npos) {
         std::string names;
-        for (const auto& e : embedded_checklists()) names += (names.empty() ? "" : ", ") + e.name;
-        throw InputError("--checklist " + name_or_path + ": no built-in checklist of that name (built in: " +
-                         names + "); give a path to use a file");
+        for (const auto& e : embedded_checklists())
+            names += (names.empty() ? "" : ", ") + e.name;
+        throw InputError("--checklist " + name_or_path +
+                         ": no built-in checklist of that name (built in: " + names +
+                         "); give a path to use a file");
     }
     return load_checklist_file(name_or_path, probes);
 }
@@ -277,7 +301,8 @@ const Check* Checklist::find_check(const std::string& cid) const {
 
 std::size_t Checklist::check_count() const {
     std::size_t n = 0;
-    for (const auto& s : sections) n += s.checks.size();
+    for (const auto& s : sections)
+        n += s.checks.size();
     return n;
 }
 

@@ -1,3 +1,5 @@
 #include "core/commands.hpp"
 
-int main(int argc, char** argv) { return pf::cli_main(argc, argv); }
+int main(int argc, char** argv) {
+    return pf::cli_main(argc, argv);
+}

@@ -9,15 +9,24 @@ namespace pf {
 
 std::string_view to_string(ParamType t) {
     switch (t) {
-    case ParamType::text: return "text";
-    case ParamType::host: return "host";
-    case ParamType::port: return "port";
-    case ParamType::port_range: return "port range";
-    case ParamType::integer: return "integer";
-    case ParamType::seconds: return "seconds";
-    case ParamType::size: return "size";
-    case ParamType::frequency: return "frequency";
-    case ParamType::boolean: return "boolean";
+    case ParamType::text:
+        return "text";
+    case ParamType::host:
+        return "host";
+    case ParamType::port:
+        return "port";
+    case ParamType::port_range:
+        return "port range";
+    case ParamType::integer:
+        return "integer";
+    case ParamType::seconds:
+        return "seconds";
+    case ParamType::size:
+        return "size";
+    case ParamType::frequency:
+        return "frequency";
+    case ParamType::boolean:
+        return "boolean";
     }
     return "?";
 }
@@ -51,16 +60,19 @@ std::optional<PortRange> parse_port_range(std::string_view v) {
 // Splits "2.5GB" into 2.5 and "GB".
 static bool split_number(std::string_view v, double& number, std::string& unit) {
     std::size_t i = 0;
-    while (i < v.size() && (std::isdigit(static_cast<unsigned char>(v[i])) || v[i] == '.')) ++i;
+    while (i < v.size() && (std::isdigit(static_cast<unsigned char>(v[i])) || v[i] == '.'))
+        ++i;
     if (i == 0) return false;
     std::string num(v.substr(0, i));
     char* end = nullptr;
     number = std::strtod(num.c_str(), &end);
     if (end != num.c_str() + num.size() || !std::isfinite(number)) return false;
     std::size_t j = i;
-    while (j < v.size() && v[j] == ' ') ++j;
+    while (j < v.size() && v[j] == ' ')
+        ++j;
     unit.clear();
-    for (char c : v.substr(j)) unit += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char c : v.substr(j))
+        unit += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return true;
 }
 
@@ -80,12 +92,18 @@ std::optional<std::uint64_t> parse_size(std::string_view v) {
     if (!split_number(v, n, unit)) return std::nullopt;
     // Sizing guides say "GB" and mean what Windows shows, which counts in 2^30.
     double mult = 0;
-    if (unit.empty() || unit == "B") mult = 1;
-    else if (unit == "KB" || unit == "KIB") mult = 1024.0;
-    else if (unit == "MB" || unit == "MIB") mult = 1024.0 * 1024;
-    else if (unit == "GB" || unit == "GIB") mult = 1024.0 * 1024 * 1024;
-    else if (unit == "TB" || unit == "TIB") mult = 1024.0 * 1024 * 1024 * 1024;
-    else return std::nullopt;
+    if (unit.empty() || unit == "B")
+        mult = 1;
+    else if (unit == "KB" || unit == "KIB")
+        mult = 1024.0;
+    else if (unit == "MB" || unit == "MIB")
+        mult = 1024.0 * 1024;
+    else if (unit == "GB" || unit == "GIB")
+        mult = 1024.0 * 1024 * 1024;
+    else if (unit == "TB" || unit == "TIB")
+        mult = 1024.0 * 1024 * 1024 * 1024;
+    else
+        return std::nullopt;
     return static_cast<std::uint64_t>(n * mult);
 }
 
@@ -132,8 +150,10 @@ static std::optional<std::string> validate_host(std::string_view v) {
 
 std::optional<std::string> validate_value(ParamType t, std::string_view v) {
     switch (t) {
-    case ParamType::text: return std::nullopt;
-    case ParamType::host: return validate_host(v);
+    case ParamType::text:
+        return std::nullopt;
+    case ParamType::host:
+        return validate_host(v);
     case ParamType::port:
         if (parse_port(v)) return std::nullopt;
         return "a port number from 1 to 65535";

@@ -6,10 +6,12 @@ namespace pf {
 
 namespace {
 
-std::optional<SettingValue> lookup(const Checklist& c, const RunSettings& s, const std::string& name) {
+std::optional<SettingValue> lookup(const Checklist& c, const RunSettings& s,
+                                   const std::string& name) {
     if (auto it = s.values.find(name); it != s.values.end()) return it->second;
     const ParamDecl* p = c.find_param(name);
-    if (p && p->default_value) return SettingValue{*p->default_value, "default at " + p->where.str()};
+    if (p && p->default_value)
+        return SettingValue{*p->default_value, "default at " + p->where.str()};
     return std::nullopt;
 }
 
@@ -17,16 +19,18 @@ void check_settings(const Checklist& c, const RunSettings& s) {
     for (const auto& [name, v] : s.values)
         if (!c.find_param(name)) {
             std::string known;
-            for (const auto& p : c.params) known += (known.empty() ? "" : ", ") + p.name;
+            for (const auto& p : c.params)
+                known += (known.empty() ? "" : ", ") + p.name;
             throw InputError(v.origin + ": checklist '" + c.id + "' has no parameter '" + name +
                              "' (its parameters: " + known + ")");
         }
     for (const auto& sv : s.services)
         if (!c.find_service(sv)) {
             std::string known;
-            for (const auto& d : c.services) known += (known.empty() ? "" : ",") + d.id;
-            throw InputError(s.services_origin + ": checklist '" + c.id + "' has no service '" + sv +
-                             "' (its services: " + known + ")");
+            for (const auto& d : c.services)
+                known += (known.empty() ? "" : ",") + d.id;
+            throw InputError(s.services_origin + ": checklist '" + c.id + "' has no service '" +
+                             sv + "' (its services: " + known + ")");
         }
     for (const auto& p : c.params)
         if (p.required && !lookup(c, s, p.name))
@@ -77,9 +81,9 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                 const ParamSpec* spec = pc.kind->find_param(arg.name);
                 if (missing.empty() && !origins.empty())
                     if (auto problem = validate_value(spec->type, v))
-                        throw InputError(origins.front() + ": '" + v + "' is not valid for " + arg.name +
-                                         " of check '" + check.id + "' (" + arg.where.str() + "): expected " +
-                                         *problem);
+                        throw InputError(origins.front() + ": '" + v + "' is not valid for " +
+                                         arg.name + " of check '" + check.id + "' (" +
+                                         arg.where.str() + "): expected " + *problem);
                 values[arg.name] = v;
             }
             for (const auto& spec : pc.kind->params)
@@ -88,9 +92,10 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
             pc.args = ProbeArgs(values);
             if (!check.service.empty() && !s.services.count(check.service)) {
                 const ServiceDecl* d = c.find_service(check.service);
-                pc.skip = ProbeResult::make(Status::skip, "service '" + check.service + "' (" + d->title +
-                                                              ") is not enabled: add --service " +
-                                                              check.service + " to check it");
+                pc.skip =
+                    ProbeResult::make(Status::skip, "service '" + check.service + "' (" + d->title +
+                                                        ") is not enabled: add --service " +
+                                                        check.service + " to check it");
             } else if (!missing.empty()) {
                 std::string flags;
                 for (const auto& m : missing) {

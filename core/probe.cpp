@@ -47,7 +47,8 @@ const ParamSpec* ProbeKind::find_param(const std::string& n) const {
 }
 
 ProbeCancel deliver_now(const ProbeContext& ctx, ProbeDone done, ProbeResult r) {
-    asio::post(ctx.io, [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
+    asio::post(ctx.io,
+               [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
     return [] {};
 }
 
@@ -64,7 +65,8 @@ const ProbeKind* ProbeRegistry::find(const std::string& name) const {
 
 std::vector<std::string> ProbeRegistry::names() const {
     std::vector<std::string> out;
-    for (const auto& [n, k] : kinds_) out.push_back(n);
+    for (const auto& [n, k] : kinds_)
+        out.push_back(n);
     return out;
 }
 

@@ -34,12 +34,14 @@ void merge_command_line(const RunOptions& o, const Checklist& c, RunSettings& s)
         for (std::string item; std::getline(ss, item, ',');) {
             if (item.empty()) continue;
             if (item == "all")
-                for (const auto& d : c.services) s.services.insert(d.id);
+                for (const auto& d : c.services)
+                    s.services.insert(d.id);
             else
                 s.services.insert(item);
         }
     }
-    if (o.timeout_seconds) s.timeout = std::chrono::milliseconds(static_cast<long long>(*o.timeout_seconds * 1000));
+    if (o.timeout_seconds)
+        s.timeout = std::chrono::milliseconds(static_cast<long long>(*o.timeout_seconds * 1000));
 }
 
 std::string default_install_path() {
@@ -75,7 +77,9 @@ void write_report(const ReportFormat& f, const RunReport& r, const std::string& 
 int run_command(const RunOptions& o) {
     SiteFile site;
     if (!o.site_file.empty()) site = load_site_file(o.site_file);
-    std::string name = !o.checklist.empty() ? o.checklist : !site.checklist.empty() ? site.checklist : "acc-saas";
+    std::string name = !o.checklist.empty()      ? o.checklist
+                       : !site.checklist.empty() ? site.checklist
+                                                 : "acc-saas";
     Checklist c = load_checklist(name, builtin_probes());
 
     RunSettings settings = site.settings;

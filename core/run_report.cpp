@@ -5,17 +5,28 @@ namespace pf {
 
 void Counts::add(Status s) {
     switch (s) {
-    case Status::pass: ++pass; break;
-    case Status::warn: ++warn; break;
-    case Status::fail: ++fail; break;
-    case Status::error: ++error; break;
-    case Status::skip: ++skip; break;
+    case Status::pass:
+        ++pass;
+        break;
+    case Status::warn:
+        ++warn;
+        break;
+    case Status::fail:
+        ++fail;
+        break;
+    case Status::error:
+        ++error;
+        break;
+    case Status::skip:
+        ++skip;
+        break;
     }
 }
 
 Counts count(const std::vector<CheckResult>& results) {
     Counts c;
-    for (const auto& r : results) c.add(r.status);
+    for (const auto& r : results)
+        c.add(r.status);
     return c;
 }
 

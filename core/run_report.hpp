@@ -35,7 +35,7 @@ struct RunReport {
     std::chrono::system_clock::time_point started;
     std::chrono::system_clock::time_point finished;
     bool interrupted = false;
-    std::vector<std::string> services;                       // enabled integration services
+    std::vector<std::string> services;                         // enabled integration services
     std::vector<std::pair<std::string, std::string>> settings; // parameters in effect, no secrets
     std::vector<CheckResult> results;
     Counts counts;

@@ -14,19 +14,24 @@ SiteFile load_site_file(const std::string& path) {
     XmlSource src(ss.str(), path);
     auto root = src.doc().document_element();
     if (std::string(root.name()) != "site")
-        src.fail(root, std::string("the root element is <") + root.name() + "> but a site file starts with <site>");
+        src.fail(root, std::string("the root element is <") + root.name() +
+                           "> but a site file starts with <site>");
     src.expect_only(root, {"checklist", "users", "servers"}, {"service", "param"});
     SiteFile site;
     site.checklist = root.attribute("checklist").value();
     if (auto u = root.attribute("users")) {
         auto n = parse_integer(u.value());
-        if (!n) src.fail(root, "users", std::string("users='") + u.value() + "': expected a whole number");
+        if (!n)
+            src.fail(root, "users",
+                     std::string("users='") + u.value() + "': expected a whole number");
         site.users = *n;
     }
     if (auto s = root.attribute("servers")) {
         auto n = parse_integer(s.value());
         if (!n || *n == 0 || *n > 1000)
-            src.fail(root, "servers", std::string("servers='") + s.value() + "': expected a number of ACC servers from 1 to 1000");
+            src.fail(root, "servers",
+                     std::string("servers='") + s.value() +
+                         "': expected a number of ACC servers from 1 to 1000");
         site.servers = static_cast<std::uint32_t>(*n);
     }
     for (auto s : root.children("service")) {
@@ -37,8 +42,10 @@ SiteFile load_site_file(const std::string& path) {
     for (auto p : root.children("param")) {
         src.expect_only(p, {"name", "value"}, {});
         auto name = src.required_attribute(p, "name");
-        if (!p.attribute("value")) src.fail(p, "<param name=\"" + name + "\"> needs a value attribute");
-        site.settings.values[name] = SettingValue{p.attribute("value").value(), src.where(p, "value").str()};
+        if (!p.attribute("value"))
+            src.fail(p, "<param name=\"" + name + "\"> needs a value attribute");
+        site.settings.values[name] =
+            SettingValue{p.attribute("value").value(), src.where(p, "value").str()};
     }
     return site;
 }

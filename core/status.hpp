@@ -17,6 +17,8 @@ bool parse_severity(std::string_view text, Severity& out);
 // recommended and optional requirements the same diagnosis is a warning.
 Status effective_status(Status probe_status, Severity severity);
 
-inline std::ostream& operator<<(std::ostream& o, Status s) { return o << to_string(s); }
+inline std::ostream& operator<<(std::ostream& o, Status s) {
+    return o << to_string(s);
+}
 
 } // namespace pf

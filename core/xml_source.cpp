@@ -12,7 +12,8 @@ XmlSource::XmlSource(std::string text, std::string origin)
     auto res = doc_.load_buffer(text_.data(), text_.size(),
                                 pugi::parse_default | pugi::parse_ws_pcdata_single);
     if (!res) {
-        throw InputError(at_offset(res.offset).str() + ": not well-formed XML: " + res.description());
+        throw InputError(at_offset(res.offset).str() +
+                         ": not well-formed XML: " + res.description());
     }
 }
 
@@ -39,7 +40,8 @@ SourceLocation XmlSource::where(const pugi::xml_node& n, const char* attribute) 
          p = text_.find(attribute, p + 1)) {
         bool starts = p > 0 && std::isspace(static_cast<unsigned char>(text_[p - 1]));
         auto q = p + len;
-        while (q < text_.size() && std::isspace(static_cast<unsigned char>(text_[q]))) ++q;
+        while (q < text_.size() && std::isspace(static_cast<unsigned char>(text_[q])))
+            ++q;
         if (starts && q < text_.size() && text_[q] == '=') return at_offset(std::ptrdiff_t(p));
     }
     return where(n);
@@ -56,7 +58,8 @@ void XmlSource::fail(const pugi::xml_node& n, const char* attr, const std::strin
 static std::string join(std::initializer_list<const char*> names, const char* prefix,
                         const char* suffix) {
     std::string s;
-    for (auto* n : names) s += (s.empty() ? "" : ", ") + std::string(prefix) + n + suffix;
+    for (auto* n : names)
+        s += (s.empty() ? "" : ", ") + std::string(prefix) + n + suffix;
     return s.empty() ? "none" : s;
 }
 

@@ -17,7 +17,8 @@ class XmlSource {
     SourceLocation where(const pugi::xml_node& n) const;
     SourceLocation where(const pugi::xml_node& n, const char* attribute) const;
     [[noreturn]] void fail(const pugi::xml_node& n, const std::string& message) const;
-    [[noreturn]] void fail(const pugi::xml_node& n, const char* attr, const std::string& message) const;
+    [[noreturn]] void fail(const pugi::xml_node& n, const char* attr,
+                           const std::string& message) const;
 
     // Rejects children and attributes not in the given lists.
     void expect_only(const pugi::xml_node& n, std::initializer_list<const char*> attributes,

@@ -20,7 +20,8 @@ ProbeResult verdict(const std::string& host, const Resolution& r) {
         return res;
     }
     std::string list;
-    for (const auto& a : r.addresses) list += (list.empty() ? "" : ", ") + a.to_string();
+    for (const auto& a : r.addresses)
+        list += (list.empty() ? "" : ", ") + a.to_string();
     auto res = ProbeResult::make(Status::pass, host + " resolves to " + list + " in " +
                                                    ms_text(double(r.took.count())));
     for (const auto& a : r.addresses)
@@ -44,10 +45,10 @@ ProbeKind dns_probe() {
         run->timer.async_wait([run, host, t0, deadline = ctx.deadline](std::error_code ec) {
             if (ec) return;
             if (run->abandon) run->abandon();
-            run->done(ProbeResult::make(
-                Status::fail, "no answer from the resolver for '" + host + "' within " +
-                                  seconds_left_text(t0, deadline) +
-                                  ": the DNS server is unreachable or too slow"));
+            run->done(
+                ProbeResult::make(Status::fail, "no answer from the resolver for '" + host +
+                                                    "' within " + seconds_left_text(t0, deadline) +
+                                                    ": the DNS server is unreachable or too slow"));
         });
         run->abandon = resolve_host(ctx.io, host, [run, host](Resolution r) {
             run->timer.cancel();

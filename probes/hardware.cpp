@@ -113,7 +113,8 @@ ProbeKind hardware_probe() {
          "cpu_clock (2.0GHz), a size for ram and disk (2GB)"},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
-        return deliver_now(ctx, std::move(done), check(ctx.env.facts, args.text("resource"), args.text("minimum")));
+        return deliver_now(ctx, std::move(done),
+                           check(ctx.env.facts, args.text("resource"), args.text("minimum")));
     };
     return k;
 }

@@ -37,7 +37,8 @@ inline std::string ms_text(double ms) {
 
 inline std::string seconds_left_text(Clock::time_point from, Clock::time_point deadline) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g s", std::chrono::duration<double>(deadline - from).count());
+    std::snprintf(buf, sizeof buf, "%.3g s",
+                  std::chrono::duration<double>(deadline - from).count());
     return buf;
 }
 

@@ -19,16 +19,24 @@ static Resolution lookup(const std::string& host) {
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* list = nullptr;
     int rc = getaddrinfo(host.c_str(), nullptr, &hints, &list);
-    r.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    r.took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - t0);
     if (rc != 0) {
         r.detail = gai_strerror(rc);
         switch (rc) {
-        case EAI_NONAME: r.outcome = Resolution::Outcome::not_found; break;
+        case EAI_NONAME:
+            r.outcome = Resolution::Outcome::not_found;
+            break;
 #if defined(EAI_NODATA) && EAI_NODATA != EAI_NONAME
-        case EAI_NODATA: r.outcome = Resolution::Outcome::no_address; break;
+        case EAI_NODATA:
+            r.outcome = Resolution::Outcome::no_address;
+            break;
 #endif
-        case EAI_AGAIN: r.outcome = Resolution::Outcome::temporary_failure; break;
-        default: r.outcome = Resolution::Outcome::failure;
+        case EAI_AGAIN:
+            r.outcome = Resolution::Outcome::temporary_failure;
+            break;
+        default:
+            r.outcome = Resolution::Outcome::failure;
         }
         return r;
     }
@@ -50,13 +58,15 @@ static Resolution lookup(const std::string& host) {
             r.addresses.push_back(a);
     }
     freeaddrinfo(list);
-    r.outcome = r.addresses.empty() ? Resolution::Outcome::no_address : Resolution::Outcome::resolved;
+    r.outcome =
+        r.addresses.empty() ? Resolution::Outcome::no_address : Resolution::Outcome::resolved;
     return r;
 }
 
 std::string describe_failure(const std::string& host, const Resolution& r) {
     switch (r.outcome) {
-    case Resolution::Outcome::resolved: return host + " resolves";
+    case Resolution::Outcome::resolved:
+        return host + " resolves";
     case Resolution::Outcome::not_found:
         return "name does not resolve: '" + host + "' does not exist in DNS (" + r.detail + ")";
     case Resolution::Outcome::no_address:
@@ -64,7 +74,8 @@ std::string describe_failure(const std::string& host, const Resolution& r) {
     case Resolution::Outcome::temporary_failure:
         return "DNS temporary failure for '" + host +
                "': the DNS server did not answer or answered SERVFAIL (" + r.detail + ")";
-    case Resolution::Outcome::failure: break;
+    case Resolution::Outcome::failure:
+        break;
     }
     return "name lookup failed for '" + host + "' (" + r.detail + ")";
 }
@@ -81,7 +92,8 @@ std::function<void()> resolve_host(asio::io_context& io, const std::string& host
         asio::post(io, [on_done, r] { on_done(r); });
         return [] {};
     }
-    return detached_call<Resolution>(io, [host] { return lookup(host); }, std::move(on_done));
+    return detached_call<Resolution>(
+        io, [host] { return lookup(host); }, std::move(on_done));
 }
 
 } // namespace pf

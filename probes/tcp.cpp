@@ -7,11 +7,13 @@
 
 namespace pf {
 
-std::vector<std::uint16_t> sample_ports(std::uint16_t first, std::uint16_t last, std::size_t count) {
+std::vector<std::uint16_t> sample_ports(std::uint16_t first, std::uint16_t last,
+                                        std::size_t count) {
     std::vector<std::uint16_t> ports;
     std::size_t span = std::size_t(last) - first + 1;
     if (count == 0 || count >= span) {
-        for (std::size_t p = first; p <= last; ++p) ports.push_back(static_cast<std::uint16_t>(p));
+        for (std::size_t p = first; p <= last; ++p)
+            ports.push_back(static_cast<std::uint16_t>(p));
         return ports;
     }
     for (std::size_t i = 0; i < count; ++i) {
@@ -44,13 +46,15 @@ struct TcpRun {
     void cancel_all() {
         timer.cancel();
         if (abandon_lookup) abandon_lookup();
-        for (auto& c : cancels) c();
+        for (auto& c : cancels)
+            c();
     }
 };
 
 std::map<Kind, std::size_t> tally(const std::vector<ConnectOutcome>& v) {
     std::map<Kind, std::size_t> t;
-    for (const auto& o : v) ++t[o.kind];
+    for (const auto& o : v)
+        ++t[o.kind];
     return t;
 }
 
@@ -61,38 +65,43 @@ ProbeResult port_verdict(const TcpRun& r) {
     ProbeResult res;
     for (const auto& o : r.outcomes) {
         res.evidence.push_back(describe(o));
-        if (o.kind == Kind::open) res.measurements.push_back({"connect " + o.endpoint.address().to_string(), o.ms, "ms"});
+        if (o.kind == Kind::open)
+            res.measurements.push_back({"connect " + o.endpoint.address().to_string(), o.ms, "ms"});
     }
     if (r.resolution.detail != "IP address literal")
         res.measurements.push_back({"resolve", double(r.resolution.took.count()), "ms"});
     if (t[Kind::open] == n) {
         res.status = Status::pass;
         double best = r.outcomes.front().ms;
-        for (const auto& o : r.outcomes) best = std::min(best, o.ms);
-        res.summary = r.host + ":" + port + " open" + (n > 1 ? " on all " + std::to_string(n) + " addresses" : "") +
-                      " (connect " + ms_text(best) + ")";
+        for (const auto& o : r.outcomes)
+            best = std::min(best, o.ms);
+        res.summary = r.host + ":" + port + " open" +
+                      (n > 1 ? " on all " + std::to_string(n) + " addresses" : "") + " (connect " +
+                      ms_text(best) + ")";
         return res;
     }
     if (t[Kind::open] > 0) {
         res.status = Status::warn;
         res.summary = r.host + ":" + port + " open on " + std::to_string(t[Kind::open]) + " of " +
-                      std::to_string(n) + " addresses; clients trying the others first will be delayed or fail";
+                      std::to_string(n) +
+                      " addresses; clients trying the others first will be delayed or fail";
         return res;
     }
     res.status = Status::fail;
     if (t[Kind::refused] == n)
-        res.summary = "refused: " + r.host + " is up but nothing accepts connections on port " + port +
-                      " (service stopped, wrong port, or a firewall rejecting)";
+        res.summary = "refused: " + r.host + " is up but nothing accepts connections on port " +
+                      port + " (service stopped, wrong port, or a firewall rejecting)";
     else if (t[Kind::timed_out] == n)
         res.summary = "timed out: no answer from " + r.host + " port " + port + " within " +
-                      ms_text(r.outcomes.front().ms) + " (filtered by a firewall, or the host is down)";
+                      ms_text(r.outcomes.front().ms) +
+                      " (filtered by a firewall, or the host is down)";
     else if (t[Kind::unreachable] == n)
         res.summary = "unreachable: no route to " + r.host + " (" + r.outcomes.front().detail + ")";
     else if (n == 1)
         res.summary = "cannot connect: " + describe(r.outcomes.front());
     else
-        res.summary = "cannot connect to " + r.host + " port " + port + " on any of its " + std::to_string(n) +
-                      " addresses (see evidence)";
+        res.summary = "cannot connect to " + r.host + " port " + port + " on any of its " +
+                      std::to_string(n) + " addresses (see evidence)";
     return res;
 }
 
@@ -101,10 +110,12 @@ ProbeResult range_verdict(const TcpRun& r) {
     std::string range = std::to_string(r.range.first) + "-" + std::to_string(r.range.last);
     auto counted = r.outcomes.size() - t[Kind::self_connect];
     ProbeResult res;
-    for (const auto& o : r.outcomes) res.evidence.push_back(describe(o));
+    for (const auto& o : r.outcomes)
+        res.evidence.push_back(describe(o));
     res.measurements.push_back({"ports sampled", double(r.outcomes.size()), ""});
-    std::string counts = std::to_string(t[Kind::open]) + " open, " + std::to_string(t[Kind::refused]) +
-                         " refused, " + std::to_string(t[Kind::timed_out]) + " timed out";
+    std::string counts = std::to_string(t[Kind::open]) + " open, " +
+                         std::to_string(t[Kind::refused]) + " refused, " +
+                         std::to_string(t[Kind::timed_out]) + " timed out";
     if (t[Kind::open] + t[Kind::refused] > 0 && t[Kind::timed_out] == 0) {
         res.status = Status::pass;
         res.summary = "ports " + range + " on " + r.host + " are reachable (" + counts + " of " +
@@ -133,7 +144,8 @@ void connect_all(const std::shared_ptr<TcpRun>& r) {
         for (auto p : sample_ports(r->range.first, r->range.last, r->sample))
             targets.emplace_back(r->resolution.addresses.front(), p);
     } else {
-        for (const auto& a : r->resolution.addresses) targets.emplace_back(a, r->range.first);
+        for (const auto& a : r->resolution.addresses)
+            targets.emplace_back(a, r->range.first);
     }
     r->outcomes.resize(targets.size());
     r->pending = targets.size();
@@ -170,7 +182,8 @@ ProbeKind tcp_probe() {
             if (ec || !r->outcomes.empty()) return;
             if (r->abandon_lookup) r->abandon_lookup();
             r->done(ProbeResult::make(Status::fail, "no answer from the resolver for '" + r->host +
-                                                        "' within " + seconds_left_text(t0, r->deadline)));
+                                                        "' within " +
+                                                        seconds_left_text(t0, r->deadline)));
         });
         r->abandon_lookup = resolve_host(ctx.io, r->host, [r](Resolution res) {
             if (r->done.finished()) return;

@@ -7,15 +7,21 @@ namespace pf {
 std::string describe(const ConnectOutcome& o) {
     auto where = o.endpoint.address().to_string() + " port " + std::to_string(o.endpoint.port());
     switch (o.kind) {
-    case ConnectOutcome::Kind::open: return where + ": open (" + ms_text(o.ms) + ")";
+    case ConnectOutcome::Kind::open:
+        return where + ": open (" + ms_text(o.ms) + ")";
     case ConnectOutcome::Kind::refused:
-        return where + ": refused in " + ms_text(o.ms) + " (host up, nothing listening, or a firewall rejects)";
+        return where + ": refused in " + ms_text(o.ms) +
+               " (host up, nothing listening, or a firewall rejects)";
     case ConnectOutcome::Kind::timed_out:
-        return where + ": timed out after " + ms_text(o.ms) + " (filtered: a firewall drops the packets, or the host is down)";
-    case ConnectOutcome::Kind::unreachable: return where + ": unreachable (" + o.detail + ")";
+        return where + ": timed out after " + ms_text(o.ms) +
+               " (filtered: a firewall drops the packets, or the host is down)";
+    case ConnectOutcome::Kind::unreachable:
+        return where + ": unreachable (" + o.detail + ")";
     case ConnectOutcome::Kind::self_connect:
-        return where + ": connected to itself (the port is in this host's ephemeral range; not a listener)";
-    case ConnectOutcome::Kind::error: break;
+        return where +
+               ": connected to itself (the port is in this host's ephemeral range; not a listener)";
+    case ConnectOutcome::Kind::error:
+        break;
     }
     return where + ": " + o.detail;
 }

@@ -23,7 +23,8 @@ std::string checklist(const std::string& body, const std::string& params = "") {
            "</checklist>\n";
 }
 
-std::string check(const std::string& probe, const std::string& attrs = "id=\"c1\" title=\"C\" severity=\"required\"") {
+std::string check(const std::string& probe,
+                  const std::string& attrs = "id=\"c1\" title=\"C\" severity=\"required\"") {
     return "    <check " + attrs + ">\n      " + probe +
            "\n      <requirement>words</requirement>\n      <fix>do it</fix>\n    </check>\n";
 }
@@ -60,7 +61,8 @@ BOOST_AUTO_TEST_CASE(valid_checklist_loads_with_its_parts) {
 }
 
 BOOST_AUTO_TEST_CASE(malformed_xml_names_line_and_column) {
-    auto e = error_of("<checklist id=\"t\" title=\"T\">\n  <source document=\"x\">\n</checklist>\n");
+    auto e =
+        error_of("<checklist id=\"t\" title=\"T\">\n  <source document=\"x\">\n</checklist>\n");
     BOOST_TEST(e.find("t.xml:3:") == 0, e);
     BOOST_TEST(e.find("not well-formed") != std::string::npos, e);
 }
@@ -78,15 +80,19 @@ BOOST_AUTO_TEST_CASE(port_out_of_range_is_an_error) {
 }
 
 BOOST_AUTO_TEST_CASE(host_with_scheme_is_an_error) {
-    auto e = error_of(checklist(check("<probe kind=\"tcp\" host=\"https://awcm.example\" port=\"443\"/>")));
-    BOOST_TEST(e.find("t.xml:9:25: host='https://awcm.example': expected a host name without a scheme") == 0, e);
+    auto e = error_of(
+        checklist(check("<probe kind=\"tcp\" host=\"https://awcm.example\" port=\"443\"/>")));
+    BOOST_TEST(
+        e.find("t.xml:9:25: host='https://awcm.example': expected a host name without a scheme") ==
+            0,
+        e);
 }
 
 BOOST_AUTO_TEST_CASE(host_with_path_or_port_is_an_error) {
-    BOOST_TEST(error_of(checklist(check("<probe kind=\"dns\" host=\"a.example/awcm\"/>"))).find("without a path") !=
-               std::string::npos);
-    BOOST_TEST(error_of(checklist(check("<probe kind=\"dns\" host=\"a.example:443\"/>"))).find("without a port") !=
-               std::string::npos);
+    BOOST_TEST(error_of(checklist(check("<probe kind=\"dns\" host=\"a.example/awcm\"/>")))
+                   .find("without a path") != std::string::npos);
+    BOOST_TEST(error_of(checklist(check("<probe kind=\"dns\" host=\"a.example:443\"/>")))
+                   .find("without a port") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(missing_probe_parameter_is_an_error) {
@@ -111,20 +117,24 @@ BOOST_AUTO_TEST_CASE(undeclared_parameter_reference_is_an_error) {
 }
 
 BOOST_AUTO_TEST_CASE(undeclared_service_is_an_error) {
-    auto e = error_of(checklist(check("<probe kind=\"dns\" host=\"a\"/>",
-                                      "id=\"c1\" title=\"C\" severity=\"required\" service=\"smtp\"")));
+    auto e =
+        error_of(checklist(check("<probe kind=\"dns\" host=\"a\"/>",
+                                 "id=\"c1\" title=\"C\" severity=\"required\" service=\"smtp\"")));
     BOOST_TEST(e.find("t.xml:8:50: service 'smtp' is not declared") == 0, e);
     BOOST_TEST(e.find("declared: ldap") != std::string::npos, e);
 }
 
 BOOST_AUTO_TEST_CASE(bad_severity_is_an_error) {
-    auto e = error_of(checklist(check("<probe kind=\"dns\" host=\"a\"/>", "id=\"c1\" title=\"C\" severity=\"must\"")));
-    BOOST_TEST(e.find("t.xml:8:30: severity 'must': expected required, recommended or optional") == 0, e);
+    auto e = error_of(checklist(
+        check("<probe kind=\"dns\" host=\"a\"/>", "id=\"c1\" title=\"C\" severity=\"must\"")));
+    BOOST_TEST(
+        e.find("t.xml:8:30: severity 'must': expected required, recommended or optional") == 0, e);
 }
 
 BOOST_AUTO_TEST_CASE(missing_fix_or_requirement_is_an_error) {
     auto text = checklist("    <check id=\"c1\" title=\"C\" severity=\"required\">\n"
-                          "      <probe kind=\"dns\" host=\"a\"/>\n      <requirement>w</requirement>\n    </check>\n");
+                          "      <probe kind=\"dns\" host=\"a\"/>\n      "
+                          "<requirement>w</requirement>\n    </check>\n");
     auto e = error_of(text);
     BOOST_TEST(e.find("t.xml:8:5: check 'c1' needs a non-empty <fix>") == 0, e);
 }
@@ -132,14 +142,18 @@ BOOST_AUTO_TEST_CASE(missing_fix_or_requirement_is_an_error) {
 BOOST_AUTO_TEST_CASE(unknown_element_and_attribute_are_errors) {
     auto e = error_of(checklist(check("<probe kind=\"dns\" host=\"a\"/><note/>")));
     BOOST_TEST(e.find("t.xml:9:35: unexpected element <note> inside <check>") == 0, e);
-    e = error_of(checklist(check("<probe kind=\"dns\" host=\"a\"/>", "id=\"c1\" title=\"C\" severity=\"required\" colour=\"red\"")));
+    e = error_of(checklist(check("<probe kind=\"dns\" host=\"a\"/>",
+                                 "id=\"c1\" title=\"C\" severity=\"required\" colour=\"red\"")));
     BOOST_TEST(e.find("t.xml:8:50: unknown attribute 'colour' on <check>") == 0, e);
 }
 
 BOOST_AUTO_TEST_CASE(bad_timeout_and_parameter_name_are_errors) {
-    auto e = error_of(checklist(check("<probe kind=\"dns\" host=\"a\"/>", "id=\"c1\" title=\"C\" severity=\"required\" timeout=\"soon\"")));
+    auto e =
+        error_of(checklist(check("<probe kind=\"dns\" host=\"a\"/>",
+                                 "id=\"c1\" title=\"C\" severity=\"required\" timeout=\"soon\"")));
     BOOST_TEST(e.find("t.xml:8:50: timeout 'soon'") == 0, e);
-    e = error_of(checklist(check("<probe kind=\"dns\" host=\"a\"/>"), "    <param name=\"9x\"/>\n"));
+    e = error_of(
+        checklist(check("<probe kind=\"dns\" host=\"a\"/>"), "    <param name=\"9x\"/>\n"));
     BOOST_TEST(e.find("t.xml:5:12: '9x' is not a valid name") == 0, e);
 }
 
@@ -166,7 +180,8 @@ BOOST_AUTO_TEST_CASE(every_shipped_checklist_validates_against_the_xsd) {
     std::string dir = PREFLIGHT_SOURCE_DIR "/checklists";
     int n = 0;
     for (const auto& e : embedded_checklists()) {
-        auto r = pft::run({XMLLINT, "--noout", "--schema", dir + "/checklist.xsd", dir + "/" + e.name + ".xml"});
+        auto r = pft::run(
+            {XMLLINT, "--noout", "--schema", dir + "/checklist.xsd", dir + "/" + e.name + ".xml"});
         BOOST_TEST(r.exit_code == 0, e.name << ": " << r.err);
         ++n;
     }
@@ -179,7 +194,8 @@ BOOST_AUTO_TEST_CASE(xsd_rejects_what_the_loader_rejects) {
     pft::TempDir t;
     auto one = check("<probe kind=\"dns\" host=\"a\"/>");
     auto dup = t.write("dup.xml", checklist(one + one));
-    auto sev = t.write("sev.xml", checklist(check("<probe kind=\"dns\" host=\"a\"/>", "id=\"c1\" title=\"C\" severity=\"must\"")));
+    auto sev = t.write("sev.xml", checklist(check("<probe kind=\"dns\" host=\"a\"/>",
+                                                  "id=\"c1\" title=\"C\" severity=\"must\"")));
     std::string xsd = PREFLIGHT_SOURCE_DIR "/checklists/checklist.xsd";
     BOOST_TEST(pft::run({XMLLINT, "--noout", "--schema", xsd, dup}).exit_code != 0);
     BOOST_TEST(pft::run({XMLLINT, "--noout", "--schema", xsd, sev}).exit_code != 0);

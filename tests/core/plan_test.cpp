@@ -30,7 +30,9 @@ const char* kList = R"(<?xml version="1.0"?>
 </checklist>
 )";
 
-Checklist load() { return load_checklist_text(kList, "t.xml", builtin_probes()); }
+Checklist load() {
+    return load_checklist_text(kList, "t.xml", builtin_probes());
+}
 
 std::string plan_error(const Checklist& c, const RunSettings& s) {
     try {
@@ -50,7 +52,8 @@ BOOST_AUTO_TEST_CASE(unset_parameter_skips_with_the_flag_to_give) {
     auto p = plan_run(c, builtin_probes(), {});
     BOOST_REQUIRE(p[0].skip);
     BOOST_TEST(p[0].skip->status == Status::skip);
-    BOOST_TEST(p[0].skip->summary.find("--set awcm_host=") != std::string::npos, p[0].skip->summary);
+    BOOST_TEST(p[0].skip->summary.find("--set awcm_host=") != std::string::npos,
+               p[0].skip->summary);
 }
 
 BOOST_AUTO_TEST_CASE(disabled_service_skips_with_its_reason) {
@@ -90,7 +93,10 @@ BOOST_AUTO_TEST_CASE(bad_value_from_set_names_the_flag_and_the_check) {
     RunSettings s;
     s.values["awcm_host"] = {"https://awcm.example", "--set awcm_host"};
     auto e = plan_error(c, s);
-    BOOST_TEST(e.find("--set awcm_host: 'https://awcm.example' is not valid for host of check 'awcm'") == 0, e);
+    BOOST_TEST(
+        e.find("--set awcm_host: 'https://awcm.example' is not valid for host of check 'awcm'") ==
+            0,
+        e);
     BOOST_TEST(e.find("without a scheme") != std::string::npos, e);
     s.values["awcm_host"] = {"awcm.example", "--set awcm_host"};
     s.values["ldap_port"] = {"70000", "--set ldap_port"};
@@ -106,7 +112,8 @@ BOOST_AUTO_TEST_CASE(unknown_parameter_and_service_are_errors) {
     BOOST_TEST(plan_error(c, s).find("--set awcm: checklist 't' has no parameter 'awcm'") == 0);
     RunSettings s2;
     s2.services.insert("smtp");
-    BOOST_TEST(plan_error(c, s2).find("--service: checklist 't' has no service 'smtp' (its services: ldap)") == 0);
+    BOOST_TEST(plan_error(c, s2).find(
+                   "--service: checklist 't' has no service 'smtp' (its services: ldap)") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(site_file_gives_services_parameters_and_sizing) {

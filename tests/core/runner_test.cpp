@@ -14,9 +14,11 @@ ProbeRegistry test_probes(int* cancelled) {
     ProbeRegistry r;
     ProbeKind delay;
     delay.name = "delay";
-    delay.params = {{"ms", ParamType::integer, true, "", "delay"}, {"status", ParamType::text, false, "pass", ""}};
+    delay.params = {{"ms", ParamType::integer, true, "", "delay"},
+                    {"status", ParamType::text, false, "pass", ""}};
     delay.start = [](const ProbeContext& ctx, const ProbeArgs& a, ProbeDone done) -> ProbeCancel {
-        auto t = std::make_shared<asio::steady_timer>(ctx.io, std::chrono::milliseconds(a.integer("ms")));
+        auto t = std::make_shared<asio::steady_timer>(ctx.io,
+                                                      std::chrono::milliseconds(a.integer("ms")));
         auto st = a.text("status") == "fail" ? Status::fail : Status::pass;
         t->async_wait([t, done, st](std::error_code ec) {
             if (!ec) done(ProbeResult::make(st, "answered"));
@@ -33,11 +35,12 @@ ProbeRegistry test_probes(int* cancelled) {
     return r;
 }
 
-std::string checks_xml(const std::vector<std::string>& probes, const std::string& severity = "required") {
+std::string checks_xml(const std::vector<std::string>& probes,
+                       const std::string& severity = "required") {
     std::string body;
     for (std::size_t i = 0; i < probes.size(); ++i)
-        body += "<check id=\"c" + std::to_string(i) + "\" title=\"C\" severity=\"" + severity + "\">" + probes[i] +
-                "<requirement>w</requirement><fix>f</fix></check>\n";
+        body += "<check id=\"c" + std::to_string(i) + "\" title=\"C\" severity=\"" + severity +
+                "\">" + probes[i] + "<requirement>w</requirement><fix>f</fix></check>\n";
     return "<checklist id=\"t\" title=\"T\" timeout=\"0.3\"><source document=\"G\"/>"
            "<section id=\"s\" title=\"S\">" +
            body + "</section></checklist>";
@@ -53,8 +56,9 @@ struct Recorder : RunObserver {
     }
 };
 
-std::vector<CheckResult> run_all(const ProbeRegistry& reg, const std::string& xml, RunnerOptions opts,
-                                 RunObserver* obs = nullptr, double* seconds = nullptr) {
+std::vector<CheckResult> run_all(const ProbeRegistry& reg, const std::string& xml,
+                                 RunnerOptions opts, RunObserver* obs = nullptr,
+                                 double* seconds = nullptr) {
     static std::vector<std::unique_ptr<Checklist>> keep; // results point into the checklist
     keep.push_back(std::make_unique<Checklist>(load_checklist_text(xml, "t.xml", reg)));
     auto plan = plan_run(*keep.back(), reg, {});
@@ -76,16 +80,18 @@ BOOST_AUTO_TEST_CASE(results_stay_in_checklist_order) {
     int cancelled = 0;
     auto reg = test_probes(&cancelled);
     Recorder rec;
-    auto results = run_all(reg,
-                           checks_xml({"<probe kind=\"delay\" ms=\"120\"/>", "<probe kind=\"delay\" ms=\"60\"/>",
-                                       "<probe kind=\"delay\" ms=\"1\"/>"}),
-                           {}, &rec);
+    auto results = run_all(
+        reg,
+        checks_xml({"<probe kind=\"delay\" ms=\"120\"/>", "<probe kind=\"delay\" ms=\"60\"/>",
+                    "<probe kind=\"delay\" ms=\"1\"/>"}),
+        {}, &rec);
     BOOST_REQUIRE(results.size() == 3u);
     BOOST_TEST(results[0].check->id == "c0");
     BOOST_TEST(results[1].check->id == "c1");
     BOOST_TEST(results[2].check->id == "c2");
     // They ran at once, so they finished fastest first.
-    BOOST_TEST(rec.finished == (std::vector<std::string>{"c2", "c1", "c0"}), boost::test_tools::per_element());
+    BOOST_TEST(rec.finished == (std::vector<std::string>{"c2", "c1", "c0"}),
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_probe_that_never_answers_is_cut_at_its_deadline) {
@@ -96,7 +102,8 @@ BOOST_AUTO_TEST_CASE(a_probe_that_never_answers_is_cut_at_its_deadline) {
     o.grace = std::chrono::milliseconds(100);
     auto results = run_all(reg, checks_xml({"<probe kind=\"never\"/>"}), o, nullptr, &secs);
     BOOST_TEST(results[0].status == Status::error);
-    BOOST_TEST(results[0].result.summary.find("no verdict within the 0.3 s deadline") != std::string::npos,
+    BOOST_TEST(results[0].result.summary.find("no verdict within the 0.3 s deadline") !=
+                   std::string::npos,
                results[0].result.summary);
     BOOST_TEST(cancelled == 1);
     BOOST_TEST(secs >= 0.3);
@@ -113,7 +120,8 @@ BOOST_AUTO_TEST_CASE(two_hundred_hung_checks_take_one_deadline_not_two_hundred) 
     auto results = run_all(reg, checks_xml(probes), o, nullptr, &secs);
     BOOST_TEST(results.size() == 200u);
     BOOST_TEST(cancelled == 200);
-    for (std::size_t i = 0; i < results.size(); ++i) BOOST_TEST(results[i].check->id == "c" + std::to_string(i));
+    for (std::size_t i = 0; i < results.size(); ++i)
+        BOOST_TEST(results[i].check->id == "c" + std::to_string(i));
     BOOST_TEST(secs < 1.5, secs << " s for 200 checks with a 0.3 s deadline each");
 }
 
@@ -128,7 +136,8 @@ BOOST_AUTO_TEST_CASE(jobs_bound_how_many_run_at_once) {
     auto results = run_all(reg, checks_xml(probes), o, &rec, &secs);
     BOOST_TEST(rec.max_running == 2u);
     BOOST_TEST(secs >= 0.15); // three rounds of two
-    for (const auto& r : results) BOOST_TEST(r.status == Status::pass);
+    for (const auto& r : results)
+        BOOST_TEST(r.status == Status::pass);
 }
 
 BOOST_AUTO_TEST_CASE(severity_turns_a_failure_into_a_warning) {
@@ -136,7 +145,8 @@ BOOST_AUTO_TEST_CASE(severity_turns_a_failure_into_a_warning) {
     auto reg = test_probes(&cancelled);
     auto req = run_all(reg, checks_xml({"<probe kind=\"delay\" ms=\"1\" status=\"fail\"/>"}), {});
     BOOST_TEST(req[0].status == Status::fail);
-    auto rec = run_all(reg, checks_xml({"<probe kind=\"delay\" ms=\"1\" status=\"fail\"/>"}, "recommended"), {});
+    auto rec = run_all(
+        reg, checks_xml({"<probe kind=\"delay\" ms=\"1\" status=\"fail\"/>"}, "recommended"), {});
     BOOST_TEST(rec[0].status == Status::warn);
     BOOST_TEST(rec[0].result.status == Status::fail); // the diagnosis itself is kept
 }

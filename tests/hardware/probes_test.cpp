@@ -1,8 +1,8 @@
 #include "hardware/sizing.hpp"
-#include "support/probe_harness.hpp"
 #include "probes/hardware.hpp"
 #include "probes/platform.hpp"
 #include "probes/sizing.hpp"
+#include "support/probe_harness.hpp"
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <fstream>

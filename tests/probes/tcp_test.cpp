@@ -26,7 +26,8 @@ BOOST_AUTO_TEST_CASE(a_closed_port_is_refused_not_filtered) {
     auto port = std::to_string(pft::unused_port());
     auto r = run_probe(tcp_probe(), {}, {{"host", "127.0.0.1"}, {"port", port}});
     BOOST_TEST(r.status == Status::fail);
-    BOOST_TEST(r.summary.find("refused: 127.0.0.1 is up but nothing accepts connections on port " + port) == 0,
+    BOOST_TEST(r.summary.find("refused: 127.0.0.1 is up but nothing accepts connections on port " +
+                              port) == 0,
                r.summary);
 }
 
@@ -40,14 +41,16 @@ BOOST_AUTO_TEST_CASE(every_address_of_a_name_is_tried) {
     bool has_v6 = r.evidence.size() > 1;
     BOOST_TEST(r.status == (has_v6 ? Status::warn : Status::pass), r.summary);
     bool some_open = false;
-    for (const auto& e : r.evidence) some_open = some_open || e.find("127.0.0.1 port " + port + ": open") == 0;
+    for (const auto& e : r.evidence)
+        some_open = some_open || e.find("127.0.0.1 port " + port + ": open") == 0;
     BOOST_TEST(some_open);
 }
 
 BOOST_AUTO_TEST_CASE(a_range_that_answers_is_reachable) {
     // Nothing listens on these loopback ports: refusals come back, so no
     // firewall is in the way.
-    auto r = run_probe(tcp_probe(), {}, {{"host", "127.0.0.1"}, {"port", "61000-61099"}, {"sample", "5"}});
+    auto r = run_probe(tcp_probe(), {},
+                       {{"host", "127.0.0.1"}, {"port", "61000-61099"}, {"sample", "5"}});
     BOOST_TEST(r.status == Status::pass, r.summary);
     BOOST_TEST(r.summary.find("reachable") != std::string::npos, r.summary);
     BOOST_TEST(r.evidence.size() == 5u);

@@ -20,7 +20,8 @@ struct NeedsRoot {
         for (const auto& p : programs)
             if (!have_program(p)) {
                 ok = false;
-                ok.message() << "skipped: " << p << " is not installed (scripts/install-deps.sh --test)";
+                ok.message() << "skipped: " << p
+                             << " is not installed (scripts/install-deps.sh --test)";
                 return ok;
             }
         return ok;

@@ -41,7 +41,9 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-bool is_root() { return geteuid() == 0; }
+bool is_root() {
+    return geteuid() == 0;
+}
 
 bool have_program(const std::string& name) {
     const char* path = std::getenv("PATH");
@@ -53,7 +55,8 @@ bool have_program(const std::string& name) {
 
 static pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
     std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
@@ -93,7 +96,9 @@ Background::Background(const std::vector<std::string>& argv, const std::string& 
     close(fd);
 }
 
-Background::~Background() { stop(); }
+Background::~Background() {
+    stop();
+}
 
 bool Background::running() {
     if (pid_ <= 0) return false;
@@ -137,7 +142,8 @@ unsigned short unused_port() {
     return ntohs(a.sin_port);
 }
 
-bool wait_for_port(const std::string& host, unsigned short port, double seconds, const std::string& ns) {
+bool wait_for_port(const std::string& host, unsigned short port, double seconds,
+                   const std::string& ns) {
     auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
     while (std::chrono::steady_clock::now() < until) {
         bool ok = false;

@@ -56,6 +56,7 @@ unsigned short unused_port();
 
 // Waits until something accepts TCP connections on host:port (inside the
 // given network namespace when ns is not empty).
-bool wait_for_port(const std::string& host, unsigned short port, double seconds, const std::string& ns = "");
+bool wait_for_port(const std::string& host, unsigned short port, double seconds,
+                   const std::string& ns = "");
 
 } // namespace pft
