@@ -176,3 +176,39 @@ BOOST_AUTO_TEST_CASE(interrupt_stops_running_checks_and_skips_the_rest) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(runner_skips)
+
+BOOST_AUTO_TEST_CASE(a_skipped_check_never_starts_its_probe) {
+    // A check that is skipped (here: its parameter unset) must not run, even
+    // when earlier skips free up job slots while the plan is being started.
+    int cancelled = 0;
+    auto reg = test_probes(&cancelled);
+    int started = 0;
+    ProbeKind counting;
+    counting.name = "counting";
+    counting.params = {{"x", ParamType::text, false, "", ""}};
+    counting.start = [&started](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) -> ProbeCancel {
+        ++started;
+        return deliver_now(ctx, std::move(done), ProbeResult::make(Status::pass, "ran"));
+    };
+    reg.add(counting);
+    std::string xml = "<checklist id=\"t\" title=\"T\"><source document=\"G\"/><parameters><param name=\"p\"/></parameters>"
+                      "<section id=\"s\" title=\"S\">";
+    for (int i = 0; i < 4; ++i)
+        xml += "<check id=\"skip" + std::to_string(i) + "\" title=\"C\" severity=\"required\"><probe kind=\"counting\" "
+               "x=\"${p}\"/><requirement>w</requirement><fix>f</fix></check>";
+    xml += "<check id=\"runs\" title=\"C\" severity=\"required\"><probe kind=\"counting\"/><requirement>w</requirement>"
+           "<fix>f</fix></check></section></checklist>";
+    RunnerOptions o;
+    o.jobs = 1;
+    auto results = run_all(reg, xml, o);
+    BOOST_TEST(started == 1);
+    for (int i = 0; i < 4; ++i) {
+        BOOST_TEST(results[i].status == Status::skip);
+        BOOST_TEST(results[i].elapsed.count() == 0);
+    }
+    BOOST_TEST(results[4].status == Status::pass);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
