@@ -53,7 +53,26 @@ int cli_main(int argc, char** argv) {
         run->add_option("--" + f.name, report_files[i], "Write the " + f.help + " to FILE")
             ->type_name("FILE");
     }
+    run->add_option(
+           "--facts", ro.facts_file,
+           "Evaluate the hardware, OS and .NET checks against FILE (from 'preflight facts --json' "
+           "on another host) instead of this host")
+        ->check(CLI::ExistingFile)
+        ->type_name("FILE");
     run->add_flag("--quiet,-q", ro.quiet, "Print only problems and the summary");
+
+    auto* facts =
+        app.add_subcommand("facts", "Print this host's facts (hardware, OS, .NET, PowerShell)");
+    bool facts_json = false;
+    std::string facts_path, facts_output;
+    facts->add_flag("--json", facts_json,
+                    "As JSON, for 'preflight run --facts' on another machine");
+    facts
+        ->add_option("--install-path", facts_path,
+                     "Where the ACC will be installed: free disk space is measured there")
+        ->type_name("DIR");
+    facts->add_option("--output,-o", facts_output, "Write to FILE instead of standard output")
+        ->type_name("FILE");
 
     auto* list = app.add_subcommand("list", "List the built-in checklists");
     bool list_probes = false;
@@ -81,6 +100,7 @@ int cli_main(int argc, char** argv) {
             return run_command(ro);
         }
         if (*list) return list_command(list_probes);
+        if (*facts) return facts_command(facts_path, facts_json, facts_output);
         if (*explain) return explain_command(check_id, explain_checklist);
     } catch (const InputError& e) {
         std::cerr << "preflight: " << e.what() << "\n";

@@ -18,11 +18,17 @@ struct RunOptions {
     std::vector<std::pair<std::string, std::string>> reports; // format name, file
     bool quiet = false;
     std::string install_path;
+    std::string facts_file; // evaluate host checks against these facts, not this host
 };
 
 int run_command(const RunOptions& o);
 int list_command(bool probes);
+int facts_command(const std::string& install_path, bool json, const std::string& output);
 int explain_command(const std::string& check_id, const std::string& checklist);
+
+std::string install_path_or_default(const std::string& given);
+struct HostFacts;
+HostFacts load_facts_file(const std::string& path);
 
 // The whole command line; returns the process exit code.
 int cli_main(int argc, char** argv);

@@ -3,6 +3,7 @@
 #include "core/loader.hpp"
 #include "core/runner.hpp"
 #include "core/site.hpp"
+#include "hardware/facts_json.hpp"
 #include "reports/console.hpp"
 #include <cstdlib>
 #include <fstream>
@@ -44,14 +45,6 @@ void merge_command_line(const RunOptions& o, const Checklist& c, RunSettings& s)
         s.timeout = std::chrono::milliseconds(static_cast<long long>(*o.timeout_seconds * 1000));
 }
 
-std::string default_install_path() {
-#ifdef _WIN32
-    return "C:\\";
-#else
-    return "/opt";
-#endif
-}
-
 // preflight-<host>-<UTC time>: no colons, so the name is valid on Windows too.
 std::string default_report_stem(const HostFacts& f, std::chrono::system_clock::time_point t) {
     std::string ts = utc_timestamp(t);
@@ -89,7 +82,8 @@ int run_command(const RunOptions& o) {
     RunEnvironment env;
     env.users = o.users ? o.users : site.users;
     env.servers = o.servers ? o.servers : site.servers;
-    env.facts = read_host_facts(o.install_path.empty() ? default_install_path() : o.install_path);
+    env.facts = o.facts_file.empty() ? read_host_facts(install_path_or_default(o.install_path))
+                                     : load_facts_file(o.facts_file);
 
     bool tty = isatty(fileno(stdout)) != 0;
     ConsoleOptions copts;

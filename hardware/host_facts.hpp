@@ -8,7 +8,8 @@
 namespace pf {
 
 // Facts about the machine the Cloud Connector would run on. Each platform
-// fills them in its own file (linux_facts.cpp now, Windows later).
+// fills them in its own file (linux_facts.cpp, windows_facts.cpp); a support
+// engineer can also load a customer's facts from a file (facts_json.hpp).
 struct HostFacts {
     std::string hostname;
     std::string os_family; // "linux", "windows"
@@ -22,6 +23,18 @@ struct HostFacts {
     std::uint64_t ram_bytes = 0;
     std::string disk_path; // the directory whose free space was measured
     std::optional<std::uint64_t> disk_free_bytes;
+    unsigned cpu_packages = 0; // physical processors (sockets); 0 when unknown
+    bool is_admin = false;     // root, or an elevated Administrator
+
+    // Windows: what the Cloud Connector's own prerequisites are about. Empty
+    // or unset on other systems (and then the checks say so).
+    std::string os_product_type; // "workstation", "server", "domain controller"
+    std::string os_installation; // registry InstallationType: "Server", "Server Core", "Client"
+    std::string os_build;        // "7601"
+    bool dotnet4_full = false;   // HKLM\...\NDP\v4\Full present: .NET Framework 4.0 or later
+    std::optional<std::uint32_t> dotnet_release; // its Release value (4.5 and later)
+    std::string dotnet_version;     // "4.8", from the Release value; "4.0" when present without one
+    std::string powershell_version; // "5.1.14393.0"; empty when not installed
 };
 
 // install_path need not exist yet: free space is measured on the nearest

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
@@ -22,12 +23,9 @@ std::string read_text(const std::string& path) {
     return ss.str();
 }
 
-// cpufreq gives the rated maximum, which is what the guide's "2.0+ GHz"
-// means; many VMs have no cpufreq, and there /proc/cpuinfo's clock is the best
-// figure the guest can see.
-std::optional<double> read_cpufreq_max_mhz() {
+// Calls f(path) for each /sys/devices/system/cpu/cpuN directory.
+template <class F> void for_each_cpu_dir(F f) {
     namespace fs = std::filesystem;
-    std::optional<double> best;
     std::error_code ec;
     for (fs::directory_iterator it("/sys/devices/system/cpu", ec), end; !ec && it != end;
          it.increment(ec)) {
@@ -36,10 +34,31 @@ std::optional<double> read_cpufreq_max_mhz() {
             !std::all_of(name.begin() + 3, name.end(),
                          [](unsigned char c) { return std::isdigit(c); }))
             continue;
-        auto mhz = parse_cpufreq_khz(read_text((it->path() / "cpufreq/cpuinfo_max_freq").string()));
-        if (mhz && (!best || *mhz > *best)) best = mhz;
+        f(it->path());
     }
+}
+
+// cpufreq gives the rated maximum, which is what the guide's "2.0+ GHz"
+// means; many VMs have no cpufreq, and there /proc/cpuinfo's clock is the best
+// figure the guest can see.
+std::optional<double> read_cpufreq_max_mhz() {
+    std::optional<double> best;
+    for_each_cpu_dir([&](const std::filesystem::path& cpu) {
+        auto mhz = parse_cpufreq_khz(read_text((cpu / "cpufreq/cpuinfo_max_freq").string()));
+        if (mhz && (!best || *mhz > *best)) best = mhz;
+    });
     return best;
+}
+
+// Where /proc/cpuinfo has no "physical id" (ARM, some VMs), sysfs topology
+// still numbers the packages.
+unsigned read_sysfs_packages() {
+    std::set<std::string> ids;
+    for_each_cpu_dir([&](const std::filesystem::path& cpu) {
+        std::string id = read_text((cpu / "topology/physical_package_id").string());
+        if (!id.empty()) ids.insert(id);
+    });
+    return static_cast<unsigned>(ids.size());
 }
 
 } // namespace
@@ -77,6 +96,7 @@ HostFacts read_host_facts(const std::string& install_path) {
     f.cpu_model = cpu.model;
     f.cpu_max_mhz = read_cpufreq_max_mhz();
     if (!f.cpu_max_mhz) f.cpu_max_mhz = cpu.max_mhz;
+    f.cpu_packages = cpu.packages ? cpu.packages : read_sysfs_packages();
 
     if (auto total = parse_meminfo_total(read_text("/proc/meminfo"))) {
         f.ram_bytes = *total;
@@ -90,6 +110,8 @@ HostFacts read_host_facts(const std::string& install_path) {
     struct statvfs vfs {};
     if (statvfs(f.disk_path.c_str(), &vfs) == 0)
         f.disk_free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    // Root is the POSIX counterpart of the guide's "Administrator rights".
+    f.is_admin = geteuid() == 0;
     return f;
 }
 

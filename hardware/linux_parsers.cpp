@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <vector>
 
 namespace pf {
@@ -63,6 +64,7 @@ CpuInfo parse_cpuinfo(std::string_view text) {
                                                              "cpu", "uarch"};
     CpuInfo info;
     std::size_t best = model_keys.size();
+    std::set<std::string_view> package_ids;
     for_each_pair(text, ':', [&](std::string_view key, std::string_view value) {
         for (std::size_t i = 0; i < best; ++i)
             if (key == model_keys[i] && !value.empty()) {
@@ -74,7 +76,9 @@ CpuInfo parse_cpuinfo(std::string_view text) {
             auto mhz = parse_double(value);
             if (mhz && *mhz > 0 && (!info.max_mhz || *mhz > *info.max_mhz)) info.max_mhz = mhz;
         }
+        if (key == "physical id" && !value.empty()) package_ids.insert(value);
     });
+    info.packages = static_cast<unsigned>(package_ids.size());
     return info;
 }
 

@@ -12,6 +12,7 @@ namespace pf {
 struct CpuInfo {
     std::string model;
     std::optional<double> max_mhz; // highest "cpu MHz" over all processors
+    unsigned packages = 0;         // distinct "physical id"s; 0 where the kernel gives none
 };
 
 // /proc/cpuinfo. The model is "model name" on x86; other architectures name

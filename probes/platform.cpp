@@ -1,21 +1,12 @@
 #include "probes/platform.hpp"
 #include "core/run_environment.hpp"
+#include "hardware/dotnet_releases.hpp"
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <filesystem>
-
-#ifdef _WIN32
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#include <windows.h>
-#else
-#include <unistd.h>
-#endif
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace pf {
 
@@ -51,16 +42,45 @@ std::string or_list(const std::vector<std::string>& items) {
     return out;
 }
 
-// "Windows Server 2012" matches "Windows Server 2012 Standard" but not
-// "Windows Server 20121": the product name must end at a word boundary.
+bool is_windows(const HostFacts& f) {
+    return f.os_family == "windows";
+}
+
+bool word_at(const std::string& s, std::size_t at, const std::string& word) {
+    return s.compare(at, word.size(), word) == 0 &&
+           (at + word.size() == s.size() ||
+            !std::isalnum(static_cast<unsigned char>(s[at + word.size()])));
+}
+
+// os_name is normally a bare release name, but facts from an unknown build
+// carry the registry's ProductName ("Windows Server 2012 Standard"), so a
+// listed product matches when it ends at a word boundary. "R2" is a separate
+// release, though: "Windows Server 2012" must not claim 2012 R2.
 bool names_product(const std::string& os_name, const std::string& product) {
     for (auto at = os_name.find(product); at != std::string::npos;
          at = os_name.find(product, at + 1)) {
         auto end = at + product.size();
-        if (end == os_name.size() || !std::isalnum(static_cast<unsigned char>(os_name[end])))
-            return true;
+        if (end < os_name.size() && std::isalnum(static_cast<unsigned char>(os_name[end])))
+            continue;
+        auto next = os_name.find_first_not_of(' ', end);
+        if (next != std::string::npos && next != end && word_at(os_name, next, "R2")) continue;
+        return true;
     }
     return false;
+}
+
+// "build 7601, Server Core": what tells two installs of one release apart.
+std::string windows_details(const HostFacts& f) {
+    std::vector<std::string> parts;
+    if (!f.os_build.empty()) parts.push_back("build " + f.os_build);
+    if (!f.os_installation.empty() && f.os_installation != "Server" &&
+        f.os_installation != "Client")
+        parts.push_back(f.os_installation);
+    if (f.os_product_type == "domain controller") parts.push_back("domain controller");
+    std::string out;
+    for (const auto& p : parts)
+        out += (out.empty() ? " (" : ", ") + p;
+    return out.empty() ? out : out + ")";
 }
 
 ProbeResult check_os(const HostFacts& f, const std::string& supported_text) {
@@ -69,18 +89,42 @@ ProbeResult check_os(const HostFacts& f, const std::string& supported_text) {
         if (auto t = trim(s); !t.empty()) supported.push_back(t);
     if (supported.empty())
         return ProbeResult::make(Status::error, "\"supported\" names no operating system");
-    const std::string os = f.os_name.empty() ? f.os_family : f.os_name;
-    if (f.os_family != "windows")
+    if (!is_windows(f)) {
+        const std::string os = f.os_name.empty() ? f.os_family : f.os_name;
         return ProbeResult::make(Status::fail, "this host runs " + os +
                                                    "; the Cloud Connector itself needs Windows "
                                                    "Server (" +
                                                    or_list(supported) + ")");
+    }
+
+    const std::string name = f.os_name.empty() ? "Windows" : f.os_name;
+    std::vector<std::string> evidence;
+    if (!f.os_version.empty()) evidence.push_back("version " + f.os_version);
+    if (!f.os_product_type.empty()) evidence.push_back("product type: " + f.os_product_type);
+    if (!f.os_installation.empty()) evidence.push_back("installation type: " + f.os_installation);
+
+    ProbeResult r;
+    bool listed = false;
     for (const auto& s : supported)
-        if (names_product(f.os_name, s))
-            return ProbeResult::make(Status::pass,
-                                     "this host runs " + os + ", which the guide supports");
-    return ProbeResult::make(Status::fail,
-                             "this host runs " + os + "; the guide lists " + or_list(supported));
+        listed = listed || names_product(f.os_name, s);
+    if (listed) {
+        r = ProbeResult::make(Status::pass, name + windows_details(f));
+    } else if (f.os_product_type == "workstation") {
+        r = ProbeResult::make(Status::fail, name +
+                                                " is a client edition; the Cloud Connector needs "
+                                                "Windows Server (" +
+                                                or_list(supported) + ")");
+    } else {
+        // Later guides support later releases; the checklist's supported_os
+        // parameter is how an admin checks against one of those.
+        r = ProbeResult::make(Status::fail, name + " is not in the supported list (" +
+                                                or_list(supported) +
+                                                "); set --set supported_os=... to check "
+                                                "against another list");
+        evidence.push_back("e.g. --set supported_os=\"" + supported_text + "|" + name + "\"");
+    }
+    r.evidence.insert(r.evidence.begin(), evidence.begin(), evidence.end());
+    return r;
 }
 
 std::optional<std::vector<unsigned>> parse_version(const std::string& v) {
@@ -93,109 +137,64 @@ std::optional<std::vector<unsigned>> parse_version(const std::string& v) {
     return parts;
 }
 
-#ifdef _WIN32
-// The .NET 4.x installer records its version here; 4.5 and later update it in
-// place, so one value covers the guide's "4.0" and anything newer.
-std::optional<std::string> installed_dotnet4() {
-    char buf[64];
-    DWORD size = sizeof buf;
-    if (RegGetValueA(HKEY_LOCAL_MACHINE, "SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full",
-                     "Version", RRF_RT_REG_SZ, nullptr, buf, &size) != ERROR_SUCCESS)
-        return std::nullopt;
-    return std::string(buf);
+ProbeResult not_windows(const std::string& what) {
+    return ProbeResult::make(Status::fail, "not a Windows host: " + what +
+                                               " cannot be installed here; the Cloud Connector "
+                                               "needs Windows Server");
 }
-#endif
 
-ProbeResult check_dotnet(const std::string& minimum) {
+ProbeResult check_dotnet(const HostFacts& f, const std::string& minimum) {
     auto min = parse_version(minimum);
     if (!min)
         return ProbeResult::make(Status::error,
                                  "minimum \"" + minimum + "\" is not a version such as 4.0");
-#ifdef _WIN32
-    auto installed = installed_dotnet4();
-    if (!installed)
-        return ProbeResult::make(Status::fail,
-                                 ".NET Framework 4 is not installed (minimum " + minimum + ")");
-    auto have = parse_version(*installed);
-    if (!have)
-        return ProbeResult::make(Status::warn,
-                                 ".NET Framework version \"" + *installed + "\" not understood");
-    // "4.0" and "4" are the same version: compare with missing parts as 0.
-    auto n = std::max(have->size(), min->size());
-    have->resize(n);
-    min->resize(n);
-    Status s = *have >= *min ? Status::pass : Status::fail;
-    return ProbeResult::make(s, ".NET Framework " + *installed + " (minimum " + minimum + ")");
-#else
-    return ProbeResult::make(Status::fail, "not a Windows host: .NET Framework " + minimum +
-                                               " cannot be installed here; the Cloud Connector "
-                                               "needs Windows Server");
-#endif
-}
+    if (!is_windows(f)) return not_windows(".NET Framework " + minimum);
 
-// The first executable called one of names in the PATH directories.
-std::optional<fs::path> find_on_path(const std::vector<std::string>& names) {
-    const char* path = std::getenv("PATH");
-#ifdef _WIN32
-    const char sep = ';';
-#else
-    const char sep = ':';
-#endif
-    for (const auto& name : names)
-        for (const auto& dir : split(path ? path : "", sep)) {
-            // POSIX: an empty PATH entry means the current directory.
-            fs::path p = fs::path(dir.empty() ? "." : dir) / name;
-            std::error_code ec;
-            if (!fs::is_regular_file(p, ec)) continue;
-#ifndef _WIN32
-            if (access(p.c_str(), X_OK) != 0) continue;
-#endif
-            return p;
-        }
-    return std::nullopt;
-}
-
-ProbeResult check_powershell() {
-#ifdef _WIN32
-    const std::vector<std::string> names = {"powershell.exe", "pwsh.exe"};
-#else
-    const std::vector<std::string> names = {"pwsh"};
-#endif
-    auto found = find_on_path(names);
-    if (!found) {
-        ProbeResult r = ProbeResult::make(Status::fail, "PowerShell not found");
-        r.evidence.push_back("searched PATH for " + or_list(names));
-        return r;
+    ProbeResult r;
+    if (!f.dotnet4_full) {
+        r = ProbeResult::make(Status::fail,
+                              "not installed: .NET Framework 4.0 (NDP\\v4\\Full) is missing");
+        r.evidence.push_back("no registry key HKLM\\SOFTWARE\\Microsoft\\NET Framework "
+                             "Setup\\NDP\\v4\\Full");
+    } else {
+        std::string version = dotnet_version_of(f);
+        std::string shown = ".NET Framework " + version;
+        if (f.dotnet_release) shown += " (Release " + std::to_string(*f.dotnet_release) + ")";
+        auto have = parse_version(version);
+        if (!have) return ProbeResult::make(Status::warn, shown + ": version not understood");
+        // "4.0" and "4" are the same version: compare with missing parts as 0.
+        auto n = std::max(have->size(), min->size());
+        have->resize(n);
+        min->resize(n);
+        if (*have >= *min)
+            r = ProbeResult::make(Status::pass, shown);
+        else
+            r = ProbeResult::make(Status::fail, shown + "; the minimum is " + minimum);
     }
-    std::string summary = "PowerShell found: " + found->string();
-    if (found->filename() != "powershell.exe")
-        summary += " (PowerShell Core, not the Windows PowerShell the guide's servers have)";
-    return ProbeResult::make(Status::pass, summary);
+    r.evidence.push_back("minimum " + minimum);
+    return r;
 }
 
-#ifdef _WIN32
-bool running_as_admin() {
-    SID_IDENTIFIER_AUTHORITY nt = SECURITY_NT_AUTHORITY;
-    PSID admins = nullptr;
-    if (!AllocateAndInitializeSid(&nt, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS, 0,
-                                  0, 0, 0, 0, 0, &admins))
-        return false;
-    BOOL member = FALSE;
-    if (!CheckTokenMembership(nullptr, admins, &member)) member = FALSE;
-    FreeSid(admins);
-    return member != FALSE;
+ProbeResult check_powershell(const HostFacts& f) {
+    if (!is_windows(f)) return not_windows("Windows PowerShell");
+    if (!f.powershell_version.empty())
+        return ProbeResult::make(Status::pass, "PowerShell " + f.powershell_version);
+    ProbeResult r = ProbeResult::make(Status::fail, "not installed");
+    r.evidence.push_back("no PowerShellVersion under HKLM\\SOFTWARE\\Microsoft\\PowerShell\\3\\"
+                         "PowerShellEngine or ...\\PowerShell\\1\\PowerShellEngine");
+    return r;
 }
-#endif
 
-ProbeResult check_privileges() {
-#ifdef _WIN32
-    if (running_as_admin())
-        return ProbeResult::make(Status::pass, "running with administrator rights");
-    return ProbeResult::make(Status::fail, "not running with administrator rights (start "
-                                           "preflight from an elevated prompt)");
-#else
-    return privileges_verdict(static_cast<unsigned>(geteuid()));
-#endif
+ProbeResult check_privileges(const HostFacts& f) {
+    if (is_windows(f)) {
+        if (f.is_admin) return ProbeResult::make(Status::pass, "running with administrator rights");
+        return ProbeResult::make(Status::fail,
+                                 "not running with administrator rights (start preflight from "
+                                 "an elevated prompt: \"Run as administrator\")");
+    }
+    // Root is the POSIX counterpart of the guide's "Administrator rights".
+    if (f.is_admin) return ProbeResult::make(Status::pass, "running as root");
+    return ProbeResult::make(Status::fail, "not running with administrator rights (not root)");
 }
 
 ProbeResult check_file(const std::string& path, const std::string& what) {
@@ -220,21 +219,12 @@ ProbeResult check_file(const std::string& path, const std::string& what) {
 
 } // namespace
 
-#ifndef _WIN32
-ProbeResult privileges_verdict(unsigned euid) {
-    // Root is the POSIX counterpart of the guide's "Administrator rights".
-    if (euid == 0) return ProbeResult::make(Status::pass, "running as root");
-    return ProbeResult::make(Status::fail, "not running with administrator rights (uid " +
-                                               std::to_string(euid) + ")");
-}
-#endif
-
 ProbeKind os_probe() {
     ProbeKind k;
     k.name = "os";
-    k.description = "Checks that this host runs one of the supported Windows Server versions";
+    k.description = "Checks that the host runs one of the supported Windows Server releases";
     k.params = {{"supported", ParamType::text, true, "",
-                 "the supported products, separated by '|', e.g. "
+                 "the supported releases, separated by '|', e.g. "
                  "\"Windows Server 2012|Windows Server 2012 R2\""}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) {
         return deliver_now(ctx, std::move(done), check_os(ctx.env.facts, args.text("supported")));
@@ -250,7 +240,7 @@ ProbeKind dotnet_probe() {
         {"minimum", ParamType::text, false, "4.0", "the least .NET Framework version, e.g. 4.0"}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) {
         std::string min = args.has("minimum") ? args.text("minimum") : "4.0";
-        return deliver_now(ctx, std::move(done), check_dotnet(min));
+        return deliver_now(ctx, std::move(done), check_dotnet(ctx.env.facts, min));
     };
     return k;
 }
@@ -258,9 +248,9 @@ ProbeKind dotnet_probe() {
 ProbeKind powershell_probe() {
     ProbeKind k;
     k.name = "powershell";
-    k.description = "Looks for PowerShell on PATH";
+    k.description = "Checks that Windows PowerShell is installed";
     k.start = [](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) {
-        return deliver_now(ctx, std::move(done), check_powershell());
+        return deliver_now(ctx, std::move(done), check_powershell(ctx.env.facts));
     };
     return k;
 }
@@ -270,7 +260,7 @@ ProbeKind privileges_probe() {
     k.name = "privileges";
     k.description = "Checks that preflight runs with administrator rights";
     k.start = [](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) {
-        return deliver_now(ctx, std::move(done), check_privileges());
+        return deliver_now(ctx, std::move(done), check_privileges(ctx.env.facts));
     };
     return k;
 }

@@ -2,15 +2,27 @@
 # Installs the Debian 12 packages preflight needs, only those missing.
 #   scripts/install-deps.sh          build dependencies
 #   scripts/install-deps.sh --test   build and test dependencies (test servers too)
+#   scripts/install-deps.sh --windows  the mingw-w64 cross compiler, Wine, and what
+#                                      building OpenSSL and curl from source needs
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libasio-dev libssl-dev libldap-dev
             libcurl4-openssl-dev libpugixml-dev libboost-test-dev libcli11-dev nlohmann-json3-dev)
 # Real servers and network tools the tests start on loopback or in namespaces.
-test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps)
+test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates openssl)
+
+# The Windows build: cross compiler, Wine to run its tests, and source
+# package tools for OpenSSL and curl.
+windows_pkgs=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev make perl binutils-mingw-w64-x86-64)
 
 pkgs=("${build_pkgs[@]}")
-[[ "${1:-}" == "--test" ]] && pkgs+=("${test_pkgs[@]}")
+for arg in "$@"; do
+  case $arg in
+    --test) pkgs+=("${test_pkgs[@]}") ;;
+    --windows) pkgs+=("${windows_pkgs[@]}") ;;
+    *) echo "usage: $0 [--test] [--windows]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${pkgs[@]}"; do

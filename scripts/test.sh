@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs what is missing (build tools and the test servers), builds from
-# scratch into build-test/ and runs every test. Tests that need root skip with
-# their reason when not run as root.
+# The whole test suite. Installs what is missing (build tools, test servers,
+# the mingw-w64 cross compiler and Wine), builds from scratch and runs:
+#   1. the Windows unit tests under Wine (scripts/test-windows.sh),
+#   2. every Linux test, including those that drive preflight.exe under Wine.
+# Tests that need root skip with their reason when not run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh --test
-rm -rf build-test
-cmake -S . -B build-test -G Ninja -DPREFLIGHT_TESTS=ON >/dev/null
+scripts/install-deps.sh --test --windows
+rm -rf build-test build-win
+scripts/test-windows.sh
+cmake -S . -B build-test -G Ninja -DPREFLIGHT_TESTS=ON \
+  -DPREFLIGHT_WINDOWS_EXE="$PWD/build-win/preflight.exe" >/dev/null
 cmake --build build-test -j"$(nproc)"
 cd build-test
 ctest --output-on-failure --timeout 900

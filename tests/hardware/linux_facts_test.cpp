@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
@@ -56,6 +57,15 @@ BOOST_AUTO_TEST_CASE(this_machine_agrees_with_the_system) {
     BOOST_TEST(f.os_family == "linux");
     BOOST_TEST(!f.os_name.empty());
     if (f.cpu_max_mhz) BOOST_TEST(*f.cpu_max_mhz > 0.0);
+    BOOST_TEST(f.is_admin == (geteuid() == 0));
+    BOOST_TEST(f.cpu_packages >= 1u);
+    BOOST_TEST(f.cpu_packages <= f.logical_cores);
+
+    // The Windows facts stay unset, so the Windows checks say "not Windows".
+    BOOST_TEST(f.os_product_type.empty());
+    BOOST_TEST(f.os_build.empty());
+    BOOST_TEST(!f.dotnet4_full);
+    BOOST_TEST(f.powershell_version.empty());
 }
 
 BOOST_AUTO_TEST_CASE(missing_install_path_measures_its_parent) {
@@ -77,8 +87,8 @@ BOOST_AUTO_TEST_CASE(describe_is_stable_and_readable) {
     for (const auto& [n, v] : d)
         names.push_back(n);
     const std::vector<std::string> expected = {
-        "hostname",      "os",  "kernel",    "arch",     "cpu model", "logical cores",
-        "cpu max clock", "ram", "disk path", "disk free"};
+        "hostname",      "os",  "kernel",    "arch",      "cpu model",    "logical cores",
+        "cpu max clock", "ram", "disk path", "disk free", "cpu packages", "administrator"};
     BOOST_TEST(names == expected, boost::test_tools::per_element());
     BOOST_REQUIRE_EQUAL(d.size(), expected.size());
     BOOST_TEST(d[0].second == "acc01");
@@ -88,6 +98,8 @@ BOOST_AUTO_TEST_CASE(describe_is_stable_and_readable) {
     BOOST_TEST(d[7].second == format_size(f.ram_bytes));
     BOOST_TEST(d[8].second == "/opt");
     BOOST_TEST(d[9].second == "20.0 GiB");
+    BOOST_TEST(d[10].second == "unknown");
+    BOOST_TEST(d[11].second == "no");
 
     f.cpu_max_mhz.reset();
     f.disk_free_bytes.reset();
@@ -96,6 +108,40 @@ BOOST_AUTO_TEST_CASE(describe_is_stable_and_readable) {
     BOOST_TEST(d[4].second == "unknown");
     BOOST_TEST(d[6].second == "unknown");
     BOOST_TEST(d[9].second == "unknown");
+}
+
+BOOST_AUTO_TEST_CASE(describe_adds_the_windows_facts) {
+    HostFacts f = test::linux_facts();
+    f.os_family = "windows";
+    f.os_name = "Windows Server 2008 R2";
+    f.os_version = "6.1.7601";
+    f.os_product_type = "server";
+    f.os_installation = "Server Core";
+    f.cpu_packages = 2;
+    f.is_admin = true;
+    f.dotnet4_full = true;
+    f.dotnet_release = 528040;
+    f.powershell_version = "5.1.14409.1005";
+    std::map<std::string, std::string> d;
+    for (const auto& [n, v] : describe(f))
+        d[n] = v;
+    BOOST_TEST(d["os"] == "Windows Server 2008 R2 6.1.7601");
+    BOOST_TEST(d["cpu packages"] == "2");
+    BOOST_TEST(d["administrator"] == "yes");
+    BOOST_TEST(d["product type"] == "server");
+    BOOST_TEST(d["installation type"] == "Server Core");
+    BOOST_TEST(d["dotnet framework"] == "4.8 (Release 528040)");
+    BOOST_TEST(d["powershell"] == "5.1.14409.1005");
+
+    f.dotnet4_full = false;
+    f.powershell_version.clear();
+    f.os_installation.clear();
+    d.clear();
+    for (const auto& [n, v] : describe(f))
+        d[n] = v;
+    BOOST_TEST(d["dotnet framework"] == "not installed");
+    BOOST_TEST(d["powershell"] == "not installed");
+    BOOST_TEST(d["installation type"] == "unknown");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

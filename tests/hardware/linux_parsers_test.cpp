@@ -42,6 +42,18 @@ BOOST_AUTO_TEST_CASE(cpuinfo_arm_without_clock) {
     BOOST_TEST(!parse_cpuinfo("cpu MHz : fast\n").max_mhz.has_value());
 }
 
+BOOST_AUTO_TEST_CASE(cpuinfo_counts_packages) {
+    // Two sockets of two hyperthreads each, listed out of order.
+    const char* text = "processor\t: 0\nphysical id\t: 0\n\n"
+                       "processor\t: 1\nphysical id\t: 1\n\n"
+                       "processor\t: 2\nphysical id\t: 0\n\n"
+                       "processor\t: 3\nphysical id\t: 1\n\n";
+    BOOST_TEST(parse_cpuinfo(text).packages == 2u);
+    BOOST_TEST(parse_cpuinfo("processor\t: 0\nphysical id\t: 0\n").packages == 1u);
+    // ARM has no "physical id": unknown here, sysfs answers instead.
+    BOOST_TEST(parse_cpuinfo("processor\t: 0\nHardware\t: BCM2835\n").packages == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(meminfo_total_in_bytes) {
     const char* text = "MemTotal:       16303384 kB\n"
                        "MemFree:         1234567 kB\n"

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Builds the static Windows (x86_64, mingw-w64) libraries preflight.exe links:
+# OpenSSL, libcurl (with OpenSSL) and pugixml, from Debian's own source
+# packages, into a sysroot kept outside the repository and rebuilt only when
+# missing. Header-only Asio, Boost.Test, CLI11 and nlohmann-json come from
+# Debian's -dev packages through a private include directory of their own, so
+# that mingw never sees /usr/include.
+#
+#   scripts/build-windows-deps.sh      prints the sysroot path when done
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+sysroot=${PREFLIGHT_WIN_SYSROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/preflight/mingw-w64-sysroot}
+host=x86_64-w64-mingw32
+stamp=$sysroot/.complete-v1
+
+# Header-only libraries, linked one by one into a directory of their own so
+# that nothing else of /usr/include (glibc's headers above all) can shadow
+# mingw's. Cheap, so redone every time.
+link_headers() {
+  rm -rf "$sysroot/headers"
+  mkdir -p "$sysroot/headers/include"
+  for h in asio asio.hpp boost CLI nlohmann; do
+    ln -s "/usr/include/$h" "$sysroot/headers/include/$h"
+  done
+}
+
+if [[ -f $stamp ]]; then
+  link_headers
+  echo "$sysroot"
+  exit 0
+fi
+
+scripts/install-deps.sh --windows >&2
+
+# apt-get source needs deb-src entries: mirror the deb entries apt already
+# uses, so the sources come from the same place as the binaries.
+ensure_deb_src() {
+  local list=/etc/apt/sources.list.d/preflight-deb-src.sources
+  apt-cache showsrc openssl 2>/dev/null | grep -q '^Package: openssl' && return 0
+  [[ -f $list ]] && return 0
+  {
+    for f in /etc/apt/sources.list.d/*.sources; do
+      [[ $f == "$list" ]] && continue
+      awk 'BEGIN{RS=""; ORS="\n\n"} /(^|\n)Types:[^\n]*deb([ \n]|$)/ && !/Enabled: *no/ {
+             sub(/Types:[^\n]*/, "Types: deb-src"); print }' "$f"
+    done
+    if [[ -f /etc/apt/sources.list ]]; then
+      grep -E '^deb ' /etc/apt/sources.list | while read -r _ uri suite comps; do
+        printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: %s\n\n' "$uri" "$suite" "$comps"
+      done
+    fi
+  } >"$list"
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+}
+
+# Fetches a source package into $1; when the newest version's source is not
+# on the mirror (a security update can lag), falls back to an older one.
+fetch_source() {
+  local pkg=$1 dir=$2
+  mkdir -p "$dir"
+  (cd "$dir" && apt-get source -qq "$pkg" >/dev/null 2>&1) && return 0
+  for v in $(apt-cache showsrc "$pkg" | awk '/^Version:/ {print $2}' | sort -Vr); do
+    (cd "$dir" && apt-get source -qq "$pkg=$v" >/dev/null 2>&1) && return 0
+  done
+  echo "cannot fetch the source of $pkg" >&2
+  return 1
+}
+
+ensure_deb_src
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+rm -rf "$sysroot"
+mkdir -p "$sysroot/include" "$sysroot/lib"
+jobs=$(nproc)
+
+echo "== OpenSSL for $host" >&2
+fetch_source openssl "$work/openssl"
+(
+  cd "$work"/openssl/openssl-*/
+  ./Configure mingw64 --cross-compile-prefix=$host- no-shared no-tests \
+    --prefix="$sysroot" --libdir=lib >/dev/null
+  make -j"$jobs" build_libs >/dev/null
+  make install_dev >/dev/null
+) >&2
+
+echo "== libcurl for $host" >&2
+fetch_source curl "$work/curl"
+(
+  cd "$work"/curl/curl-*/
+  # Schannel is avoided on purpose: under Wine it cannot match IP-address
+  # SANs and stalls on close-delimited bodies; OpenSSL behaves as on Linux.
+  ./configure --host=$host --prefix="$sysroot" --disable-shared --enable-static \
+    --with-openssl="$sysroot" --without-schannel --disable-ldap --disable-ldaps \
+    --without-libpsl --without-zlib --without-brotli --without-zstd --without-nghttp2 \
+    --without-libidn2 --without-librtmp --without-libssh2 --disable-manual \
+    CPPFLAGS="-I$sysroot/include" LDFLAGS="-L$sysroot/lib" \
+    LIBS="-lws2_32 -lcrypt32 -lbcrypt -luser32 -ladvapi32" >/dev/null
+  make -j"$jobs" -C lib >/dev/null
+  make -C lib install >/dev/null
+  make -C include install >/dev/null
+) >&2
+
+echo "== pugixml for $host" >&2
+fetch_source pugixml "$work/pugixml"
+(
+  cd "$work"/pugixml/pugixml-*/
+  cmake -S . -B build -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake" \
+    -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_INSTALL_PREFIX="$sysroot" \
+    -DCMAKE_INSTALL_LIBDIR=lib >/dev/null
+  cmake --build build -j"$jobs" >/dev/null
+  cmake --install build >/dev/null
+) >&2
+
+link_headers
+touch "$stamp"
+echo "$sysroot"

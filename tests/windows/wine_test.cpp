@@ -1,0 +1,240 @@
+// preflight.exe, cross-built for Windows, run under Wine from the Linux test
+// build: native Windows host facts (cores, RAM, disk, the OS that winecfg
+// sets, .NET from the registry), probes on loopback, and --facts files moving
+// between the two builds.
+#include "support/preconditions.hpp"
+#include "support/processes.hpp"
+#include <asio/ip/tcp.hpp>
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+using nlohmann::json;
+
+namespace {
+
+// One Wine prefix for this test program, made once (wineboot takes seconds).
+struct WinePrefix {
+    pft::TempDir dir;
+    std::string path = dir.file("prefix");
+    WinePrefix() {
+        setenv("WINEPREFIX", path.c_str(), 1);
+        setenv("WINEDEBUG", "-all", 1);
+        setenv("WINEDLLOVERRIDES", "mscoree,mshtml=", 1); // no Mono/Gecko downloads
+        auto r = pft::run({"wineboot", "-i"});
+        if (r.exit_code != 0) throw std::runtime_error("wineboot failed: " + r.err);
+    }
+    ~WinePrefix() { pft::run({"wineserver", "-k"}); }
+};
+
+WinePrefix& prefix() {
+    static WinePrefix p;
+    return p;
+}
+
+// Wine maps Z: to /, so a Linux path is Z: plus the path.
+std::string winpath(const std::string& p) {
+    return "Z:" + p;
+}
+
+pft::CommandResult exe(std::vector<std::string> args) {
+    prefix();
+    args.insert(args.begin(), {"wine", PREFLIGHT_WINDOWS_EXE});
+    return pft::run(args);
+}
+
+void winecfg_version(const std::string& v) {
+    prefix();
+    BOOST_REQUIRE(pft::run({"wine", "winecfg", "/v", v}).exit_code == 0);
+}
+
+void reg(const std::vector<std::string>& args) {
+    prefix();
+    std::vector<std::string> argv = {"wine", "reg"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    pft::run(argv);
+}
+
+const char* kNdp = "HKLM\\Software\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full";
+
+json facts() {
+    auto r = exe({"facts", "--json"});
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return json::parse(r.out);
+}
+
+std::uint64_t meminfo_total() {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    std::uint64_t kb = 0;
+    while (in >> key >> kb)
+        if (key == "MemTotal:") return kb * 1024;
+    return 0;
+}
+
+std::map<std::string, json> checks_by_id(const std::string& json_file) {
+    std::map<std::string, json> out;
+    auto j = json::parse(pft::read_file(json_file));
+    for (const auto& s : j["sections"])
+        for (const auto& c : s["checks"])
+            out[c["id"]] = c;
+    return out;
+}
+
+std::string one_check(const std::string& id, const std::string& probe) {
+    return "<check id=\"" + id + "\" title=\"" + id + "\" severity=\"required\">" + probe +
+           "<requirement>r</requirement><fix>f</fix></check>";
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(
+    windows_under_wine, *boost::unit_test::precondition([](auto) {
+        boost::test_tools::assertion_result ok(pft::have_program("wine"));
+        ok.message() << "skipped: wine is not installed (scripts/install-deps.sh --windows)";
+        return ok;
+    }))
+
+BOOST_AUTO_TEST_CASE(cores_ram_and_disk_agree_with_the_host) {
+    auto f = facts();
+    BOOST_TEST(f["os_family"] == "windows");
+    BOOST_TEST(f["logical_cores"].get<long>() == sysconf(_SC_NPROCESSORS_ONLN));
+    double ram = f["ram_bytes"].get<double>(), host = double(meminfo_total());
+    BOOST_TEST(ram > host * 0.9);
+    BOOST_TEST(ram < host * 1.1);
+    // C: is the prefix's drive_c, on the Linux filesystem under the prefix.
+    struct statvfs vfs {};
+    BOOST_REQUIRE(statvfs(prefix().path.c_str(), &vfs) == 0);
+    double free_host = double(vfs.f_bavail) * vfs.f_frsize,
+           free_win = f["disk_free_bytes"].get<double>();
+    BOOST_TEST(free_win > free_host * 0.95);
+    BOOST_TEST(free_win < free_host * 1.05 + 64e6);
+}
+
+BOOST_AUTO_TEST_CASE(the_os_follows_winecfg) {
+    pft::TempDir t;
+    winecfg_version("win2008r2");
+    auto f = facts();
+    BOOST_TEST(f["os_name"] == "Windows Server 2008 R2");
+    BOOST_TEST(f["os_build"] == "7601");
+    BOOST_TEST(f["os_product_type"] == "server");
+    auto r = exe({"run", "--json", winpath(t.file("r.json"))});
+    auto c = checks_by_id(t.file("r.json"));
+    BOOST_TEST(c["sw.os"]["status"] == "pass", c["sw.os"]["summary"]);
+
+    winecfg_version("win10");
+    f = facts();
+    BOOST_TEST(f["os_name"] == "Windows 10");
+    BOOST_TEST(f["os_product_type"] == "workstation");
+    exe({"run", "--json", winpath(t.file("r.json"))});
+    c = checks_by_id(t.file("r.json"));
+    BOOST_TEST(c["sw.os"]["status"] == "fail");
+    BOOST_TEST(c["sw.os"]["summary"].get<std::string>().find("Windows 10 is a client edition") ==
+                   0u,
+               c["sw.os"]["summary"]);
+    winecfg_version("win2008r2");
+}
+
+BOOST_AUTO_TEST_CASE(dotnet_release_value_maps_to_version_and_verdict) {
+    pft::TempDir t;
+    reg({"delete", kNdp, "/f"});
+    auto f = facts();
+    BOOST_TEST(f["dotnet4_full"] == false);
+    exe({"run", "--json", winpath(t.file("r.json"))});
+    auto c = checks_by_id(t.file("r.json"));
+    BOOST_TEST(c["sw.dotnet"]["status"] == "fail");
+    BOOST_TEST(c["sw.dotnet"]["summary"].get<std::string>().find("not installed") !=
+                   std::string::npos,
+               c["sw.dotnet"]["summary"]);
+
+    reg({"add", kNdp, "/v", "Release", "/t", "REG_DWORD", "/d", "528040", "/f"});
+    f = facts();
+    BOOST_TEST(f["dotnet4_full"] == true);
+    BOOST_TEST(f["dotnet_release"] == 528040);
+    BOOST_TEST(f["dotnet_version"] == "4.8");
+    exe({"run", "--json", winpath(t.file("r.json"))});
+    c = checks_by_id(t.file("r.json"));
+    BOOST_TEST(c["sw.dotnet"]["status"] == "pass", c["sw.dotnet"]["summary"]);
+
+    reg({"add", kNdp, "/v", "Release", "/t", "REG_DWORD", "/d", "394802", "/f"});
+    BOOST_TEST(facts()["dotnet_version"] == "4.6.2");
+    reg({"delete", kNdp, "/f"});
+}
+
+BOOST_AUTO_TEST_CASE(tcp_probes_reach_linux_listeners_on_loopback) {
+    pft::TempDir t;
+    asio::io_context io;
+    asio::ip::tcp::acceptor listener(io, {asio::ip::make_address("127.0.0.1"), 0});
+    auto open = std::to_string(listener.local_endpoint().port());
+    auto closed = std::to_string(pft::unused_port());
+    auto list = t.write(
+        "list.xml",
+        "<checklist id=\"w\" title=\"W\" timeout=\"3\"><source document=\"t\"/>"
+        "<section id=\"net\" title=\"N\">" +
+            one_check("open", "<probe kind=\"tcp\" host=\"127.0.0.1\" port=\"" + open + "\"/>") +
+            one_check("refused",
+                      "<probe kind=\"tcp\" host=\"127.0.0.1\" port=\"" + closed + "\"/>") +
+            "</section></checklist>");
+    auto r = exe({"run", "--checklist", winpath(list), "--json", winpath(t.file("r.json")),
+                  "--junit", winpath(t.file("r.xml"))});
+    BOOST_TEST(r.exit_code == 2, r.out << r.err);
+    auto c = checks_by_id(t.file("r.json"));
+    BOOST_TEST(c["open"]["status"] == "pass", c["open"]["summary"]);
+    BOOST_TEST(c["refused"]["status"] == "fail");
+    BOOST_TEST(c["refused"]["summary"].get<std::string>().find("refused: 127.0.0.1 is up") == 0u,
+               c["refused"]["summary"]);
+    BOOST_TEST(pft::run({XMLLINT, "--noout", "--schema", JUNIT_XSD, t.file("r.xml")}).exit_code ==
+               0);
+}
+
+BOOST_AUTO_TEST_CASE(facts_files_give_the_same_verdicts_in_both_builds) {
+    pft::TempDir t;
+    winecfg_version("win2008r2");
+    reg({"add", kNdp, "/v", "Release", "/t", "REG_DWORD", "/d", "528040", "/f"});
+    std::vector<std::string> common = {"--users", "5000", "--servers", "1"};
+    auto strip = [](std::map<std::string, json> m) {
+        std::map<std::string, std::string> out;
+        for (const auto& id :
+             {"hw.cpu-cores", "hw.cpu-clock", "hw.ram", "hw.disk", "hw.disk-logging", "sizing.band",
+              "general.admin-rights", "sw.os", "sw.dotnet", "sw.powershell"})
+            out[id] =
+                m[id]["status"].get<std::string>() + " | " + m[id]["summary"].get<std::string>();
+        return out;
+    };
+
+    // Windows facts evaluated by the Linux build, against the Windows build's own verdicts.
+    BOOST_REQUIRE(exe({"facts", "--json", "--output", winpath(t.file("win.json"))}).exit_code == 0);
+    auto args = std::vector<std::string>{"run", "--json", winpath(t.file("w.json"))};
+    args.insert(args.end(), common.begin(), common.end());
+    exe(args);
+    std::vector<std::string> lin = {PREFLIGHT_BINARY,   "run",    "--facts",
+                                    t.file("win.json"), "--json", t.file("l.json")};
+    lin.insert(lin.end(), common.begin(), common.end());
+    pft::run(lin);
+    auto w = strip(checks_by_id(t.file("w.json"))), l = strip(checks_by_id(t.file("l.json")));
+    BOOST_TEST(w["sw.os"].find("pass") == 0u, w["sw.os"]);
+    for (const auto& [id, v] : w)
+        BOOST_TEST(v == l[id], id);
+
+    // And Linux facts evaluated by the Windows build.
+    BOOST_REQUIRE(
+        pft::run({PREFLIGHT_BINARY, "facts", "--json", "--output", t.file("lin.json")}).exit_code ==
+        0);
+    lin = {PREFLIGHT_BINARY, "run", "--json", t.file("l2.json")};
+    lin.insert(lin.end(), common.begin(), common.end());
+    pft::run(lin);
+    args = {"run", "--facts", winpath(t.file("lin.json")), "--json", winpath(t.file("w2.json"))};
+    args.insert(args.end(), common.begin(), common.end());
+    exe(args);
+    auto w2 = strip(checks_by_id(t.file("w2.json"))), l2 = strip(checks_by_id(t.file("l2.json")));
+    BOOST_TEST(l2["sw.os"].find("fail") == 0u, l2["sw.os"]);
+    for (const auto& [id, v] : l2)
+        BOOST_TEST(v == w2[id], id);
+    reg({"delete", kNdp, "/f"});
+}
+
+BOOST_AUTO_TEST_SUITE_END()
