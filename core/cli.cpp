@@ -59,6 +59,44 @@ int cli_main(int argc, char** argv) {
            "on another host) instead of this host")
         ->check(CLI::ExistingFile)
         ->type_name("FILE");
+    run->add_option(
+           "--proxy", ro.proxy,
+           "Outbound proxy the ACC will use, http://[user@]host[:port] (default: the site file, "
+           "then HTTPS_PROXY)")
+        ->type_name("URL");
+    run->add_option(
+           "--proxy-password", ro.proxy_password,
+           "Where the proxy password is: env:NAME, file:PATH or prompt (never the password itself)")
+        ->type_name("SOURCE");
+    run->add_option("--no-proxy", ro.no_proxy,
+                    "Hosts reached without the proxy, comma-separated (as NO_PROXY)")
+        ->type_name("LIST");
+    run->add_option("--ca-file", ro.ca_files,
+                    "Also trust the CA certificates in this PEM FILE (repeatable)")
+        ->check(CLI::ExistingFile)
+        ->type_name("FILE");
+    run->add_option("--trust-store", ro.trust_store,
+                    "Use the roots in this PEM FILE instead of the system's trust store")
+        ->check(CLI::ExistingFile)
+        ->type_name("FILE");
+    run->add_option(
+           "--public-roots", ro.public_roots,
+           "The public root bundle (default on Debian: the Mozilla bundle of ca-certificates); a "
+           "trusted root missing from it was added locally, as TLS inspection does")
+        ->check(CLI::ExistingPath)
+        ->type_name("FILE|DIR");
+    run->add_option("--expiry-warn", ro.expiry_warn_days,
+                    "Warn about certificates expiring within DAYS (60)")
+        ->check(CLI::Range(0, 3650))
+        ->type_name("DAYS");
+    run->add_option("--expiry-fail", ro.expiry_fail_days,
+                    "Fail certificates expiring within DAYS (30)")
+        ->check(CLI::Range(0, 3650))
+        ->type_name("DAYS");
+    run->add_option("--idle", ro.idle_seconds,
+                    "Idle time of the connection-persistence checks in SECONDS; 0 skips them")
+        ->check(CLI::Range(0.0, 3600.0))
+        ->type_name("SECONDS");
     run->add_flag("--quiet,-q", ro.quiet, "Print only problems and the summary");
 
     auto* facts =

@@ -18,7 +18,15 @@ struct RunOptions {
     std::vector<std::pair<std::string, std::string>> reports; // format name, file
     bool quiet = false;
     std::string install_path;
-    std::string facts_file; // evaluate host checks against these facts, not this host
+    std::string facts_file;     // evaluate host checks against these facts, not this host
+    std::string proxy;          // http://[user@]host[:port]
+    std::string proxy_password; // env:NAME, file:PATH or prompt
+    std::string no_proxy;       // comma-separated
+    std::vector<std::string> ca_files;
+    std::string trust_store;
+    std::string public_roots;
+    std::optional<int> expiry_warn_days, expiry_fail_days;
+    std::optional<double> idle_seconds;
 };
 
 int run_command(const RunOptions& o);

@@ -2,6 +2,7 @@
 #include "core/errors.hpp"
 #include "core/loader.hpp"
 #include "core/runner.hpp"
+#include "core/secrets.hpp"
 #include "core/site.hpp"
 #include "hardware/facts_json.hpp"
 #include "reports/console.hpp"
@@ -65,6 +66,30 @@ void write_report(const ReportFormat& f, const RunReport& r, const std::string& 
     if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+// --proxy wins over the site file, which wins over HTTPS_PROXY; the password
+// always comes from a secret source, never from the command line.
+ProxyConfig proxy_settings(const RunOptions& o, const SiteFile& site) {
+    ProxyConfig p;
+    std::string password_source = o.proxy_password;
+    if (!o.proxy.empty()) {
+        p = parse_proxy_url(o.proxy, "--proxy", false);
+    } else if (!site.proxy_url.empty()) {
+        p = parse_proxy_url(site.proxy_url, site.proxy_origin, false);
+        if (!site.proxy_user.empty()) p.user = site.proxy_user;
+        p.no_proxy = split_no_proxy(site.no_proxy);
+        if (password_source.empty()) password_source = site.proxy_password_source;
+    } else {
+        p = proxy_from_environment();
+    }
+    if (!o.no_proxy.empty()) p.no_proxy = split_no_proxy(o.no_proxy);
+    if (!password_source.empty()) {
+        if (!p.configured())
+            throw InputError("--proxy-password: no proxy is configured (give --proxy URL)");
+        p.password = read_secret(password_source, "proxy password for " + p.display());
+    }
+    return p;
+}
+
 } // namespace
 
 int run_command(const RunOptions& o) {
@@ -82,6 +107,18 @@ int run_command(const RunOptions& o) {
     RunEnvironment env;
     env.users = o.users ? o.users : site.users;
     env.servers = o.servers ? o.servers : site.servers;
+    env.proxy = proxy_settings(o, site);
+    env.tls.trust.ca_files = o.ca_files;
+    env.tls.trust.system_file = o.trust_store;
+    env.tls.public_roots = o.public_roots;
+    if (o.expiry_warn_days) env.tls.expiry_warn_days = *o.expiry_warn_days;
+    if (o.expiry_fail_days) env.tls.expiry_fail_days = *o.expiry_fail_days;
+    if (env.tls.expiry_fail_days > env.tls.expiry_warn_days)
+        throw InputError("--expiry-fail " + std::to_string(env.tls.expiry_fail_days) +
+                         " is more than --expiry-warn " + std::to_string(env.tls.expiry_warn_days) +
+                         ": failing must come after warning");
+    if (o.idle_seconds)
+        env.tls.idle = std::chrono::milliseconds(static_cast<long long>(*o.idle_seconds * 1000));
     env.facts = o.facts_file.empty() ? read_host_facts(install_path_or_default(o.install_path))
                                      : load_facts_file(o.facts_file);
 

@@ -32,7 +32,8 @@ std::vector<CheckResult> Runner::run(const std::vector<PlannedCheck>& plan) {
     }
     // Skipped checks are reported first so the console shows them at once.
     // All are marked before any completes: completing one launches others.
-    for (std::size_t i = 0; i < plan.size(); ++i) slots_[i].started = plan[i].skip.has_value();
+    for (std::size_t i = 0; i < plan.size(); ++i)
+        slots_[i].started = plan[i].skip.has_value();
     for (std::size_t i = 0; i < plan.size(); ++i)
         if (plan[i].skip) complete(i, *plan[i].skip);
     launch_more();

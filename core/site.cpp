@@ -1,5 +1,6 @@
 #include "core/site.hpp"
 #include "core/param_types.hpp"
+#include "core/secrets.hpp"
 #include "core/xml_source.hpp"
 #include <fstream>
 #include <sstream>
@@ -16,7 +17,7 @@ SiteFile load_site_file(const std::string& path) {
     if (std::string(root.name()) != "site")
         src.fail(root, std::string("the root element is <") + root.name() +
                            "> but a site file starts with <site>");
-    src.expect_only(root, {"checklist", "users", "servers"}, {"service", "param"});
+    src.expect_only(root, {"checklist", "users", "servers"}, {"service", "param", "proxy"});
     SiteFile site;
     site.checklist = root.attribute("checklist").value();
     if (auto u = root.attribute("users")) {
@@ -46,6 +47,18 @@ SiteFile load_site_file(const std::string& path) {
             src.fail(p, "<param name=\"" + name + "\"> needs a value attribute");
         site.settings.values[name] =
             SettingValue{p.attribute("value").value(), src.where(p, "value").str()};
+    }
+    if (auto p = root.child("proxy")) {
+        src.expect_only(p, {"url", "user", "password", "no_proxy"}, {});
+        site.proxy_url = src.required_attribute(p, "url");
+        site.proxy_user = p.attribute("user").value();
+        site.proxy_password_source = p.attribute("password").value();
+        site.no_proxy = p.attribute("no_proxy").value();
+        site.proxy_origin = src.where(p).str();
+        if (!site.proxy_password_source.empty() && !is_secret_source(site.proxy_password_source))
+            src.fail(p, "password",
+                     "password: expected env:NAME, file:PATH or prompt; a site file never holds "
+                     "the password itself");
     }
     return site;
 }

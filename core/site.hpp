@@ -11,12 +11,16 @@ namespace pf {
 //   <site checklist="acc-saas" users="20000" servers="2">
 //     <service id="ldap"/>
 //     <param name="awcm_host" value="awcm274.awmdm.com"/>
+//     <proxy url="http://proxy.corp.example:8080" user="svc-acc"
+//     password="env:ACC_PROXY_PASSWORD"/>
 //   </site>
 struct SiteFile {
     std::string checklist;
     RunSettings settings;
     std::optional<std::uint64_t> users;
     std::optional<std::uint32_t> servers;
+    std::string proxy_url, proxy_user, proxy_password_source, no_proxy;
+    std::string proxy_origin; // file:line:column of <proxy>
 };
 
 SiteFile load_site_file(const std::string& path);

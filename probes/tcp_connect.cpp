@@ -29,22 +29,24 @@ std::string describe(const ConnectOutcome& o) {
 namespace {
 
 struct Attempt {
-    Attempt(asio::io_context& io) : socket(io), timer(io) {}
-    asio::ip::tcp::socket socket;
+    Attempt(asio::io_context& io)
+        : socket(std::make_shared<asio::ip::tcp::socket>(io)), timer(io) {}
+    SocketPtr socket;
     asio::steady_timer timer;
     bool finished = false;
     Clock::time_point start = Clock::now();
-    std::function<void(ConnectOutcome)> on_done;
+    std::function<void(ConnectOutcome, SocketPtr)> on_done;
     asio::ip::tcp::endpoint endpoint;
 
     void finish(ConnectOutcome::Kind kind, std::string detail = {}) {
         if (finished) return;
         finished = true;
         timer.cancel();
-        std::error_code ignore;
-        socket.close(ignore);
         ConnectOutcome o{kind, endpoint, ms_since(start), std::move(detail)};
-        on_done(o);
+        if (kind == ConnectOutcome::Kind::open) return on_done(o, socket);
+        std::error_code ignore;
+        socket->close(ignore);
+        on_done(o, nullptr);
     }
 };
 
@@ -58,9 +60,9 @@ ConnectOutcome::Kind classify(const std::error_code& ec) {
 
 } // namespace
 
-std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
-                                   Clock::time_point deadline,
-                                   std::function<void(ConnectOutcome)> on_done) {
+std::function<void()> connect_socket(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
+                                     Clock::time_point deadline,
+                                     std::function<void(ConnectOutcome, SocketPtr)> on_done) {
     auto a = std::make_shared<Attempt>(io);
     a->on_done = std::move(on_done);
     a->endpoint = ep;
@@ -68,11 +70,11 @@ std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::en
     a->timer.async_wait([a](std::error_code ec) {
         if (!ec) a->finish(ConnectOutcome::Kind::timed_out);
     });
-    a->socket.async_connect(ep, [a](std::error_code ec) {
+    a->socket->async_connect(ep, [a](std::error_code ec) {
         if (a->finished) return;
         if (ec) return a->finish(classify(ec), ec.message());
         std::error_code lec;
-        auto local = a->socket.local_endpoint(lec);
+        auto local = a->socket->local_endpoint(lec);
         // Linux lets a socket whose local port equals the target port connect
         // to itself on loopback (TCP simultaneous open); that is no listener.
         if (!lec && local == a->endpoint) return a->finish(ConnectOutcome::Kind::self_connect);
@@ -82,8 +84,20 @@ std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::en
         a->finished = true;
         a->timer.cancel();
         std::error_code ignore;
-        a->socket.close(ignore);
+        a->socket->close(ignore);
     };
+}
+
+std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
+                                   Clock::time_point deadline,
+                                   std::function<void(ConnectOutcome)> on_done) {
+    return connect_socket(io, ep, deadline, [on_done](ConnectOutcome o, SocketPtr s) {
+        if (s) {
+            std::error_code ignore;
+            s->close(ignore);
+        }
+        on_done(o);
+    });
 }
 
 } // namespace pf

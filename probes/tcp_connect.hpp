@@ -24,4 +24,10 @@ std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::en
                                    Clock::time_point deadline,
                                    std::function<void(ConnectOutcome)> on_done);
 
+// The same, handing over the connected socket (null unless open).
+using SocketPtr = std::shared_ptr<asio::ip::tcp::socket>;
+std::function<void()> connect_socket(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
+                                     Clock::time_point deadline,
+                                     std::function<void(ConnectOutcome, SocketPtr)> on_done);
+
 } // namespace pf

@@ -87,6 +87,9 @@ class ConsoleReporter : public RunObserver {
              << one_line(c.title);
         if (!r.result.summary.empty()) out_ << ": " << one_line(r.result.summary);
         out_ << " (" << r.elapsed.count() << " ms)\n";
+        if (!r.result.alert.empty())
+            out_ << "      " << tag("ALERT", Status::fail) << " " << one_line(r.result.alert)
+                 << "\n";
     }
 
     void draw_progress() {

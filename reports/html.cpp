@@ -53,6 +53,9 @@ tr.fail{background:#fdecea}tr.error{background:#f5e9f8}tr.warn{background:#fff6e
 .id{font-family:ui-monospace,Consolas,monospace;white-space:nowrap}
 .meta,.muted{color:#555;font-size:.9em}
 ul.evidence{margin:.3em 0 0 1.1em;padding:0;font-family:ui-monospace,Consolas,monospace;font-size:.85em}
+.alert{border:2px solid #b00020;background:#fff;color:#b00020;font-weight:bold;padding:.3em .5em;margin:.3em 0}
+details.block{margin:.3em 0}details.block summary{cursor:pointer;color:#333}
+details.block pre{margin:.2em 0 0 1em;font-size:.8em;white-space:pre-wrap}
 .fix{font-weight:bold;border-left:4px solid #b00020;padding-left:.4em}
 .banner{border:3px solid #b00020;color:#b00020;font-weight:bold;padding:.6em;margin:1em 0}
 .counts span{margin-right:1.2em}
@@ -84,7 +87,9 @@ void check_row(std::ostream& out, const CheckResult& r) {
     if (!c.service.empty()) out << " &middot; service " << esc(c.service);
     out << "</div></td>";
 
-    out << "<td><div class=\"diag\">" << esc(p.summary) << "</div>";
+    out << "<td>";
+    if (!p.alert.empty()) out << "<div class=\"alert\">" << esc(p.alert) << "</div>";
+    out << "<div class=\"diag\">" << esc(p.summary) << "</div>";
     if (p.status != r.status)
         out << "<div class=\"meta\">probe verdict " << to_string(p.status) << ", reported as "
             << to_string(r.status) << " because the check is " << to_string(c.severity) << "</div>";
@@ -93,6 +98,14 @@ void check_row(std::ostream& out, const CheckResult& r) {
         for (const auto& e : p.evidence)
             out << "<li>" << esc(e) << "</li>";
         out << "</ul>";
+    }
+    // Long evidence (a certificate chain) is folded; printing unfolds it
+    // only if the reader opened it, which keeps tickets short.
+    for (const auto& b : p.blocks) {
+        out << "<details class=\"block\"><summary>" << esc(b.title) << "</summary><pre>";
+        for (const auto& line : b.lines)
+            out << esc(line) << "\n";
+        out << "</pre></details>";
     }
     if (!p.measurements.empty()) {
         out << "<div class=\"meta\">";

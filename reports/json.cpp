@@ -20,7 +20,9 @@
 //   recommended | optional), "service" (string or null when the check always
 //   runs), "probe" (probe kind), "status" (pass | warn | fail | error | skip,
 //   after severity), "probe_status" (the probe's own verdict), "summary",
-//   "evidence": [string], "measurements": [{"name", "value": number, "unit"}],
+//   "alert" (string or null: a finding shown prominently, e.g. TLS interception),
+//   "evidence": [string], "blocks": [{"title", "lines": [string]}] (long
+//   evidence such as a certificate chain), "measurements": [{"name", "value": number, "unit"}],
 //   "args": {name: value} as the probe used them, "requirement" (the source
 //   document's words), "fix", "elapsed_ms": integer}
 // Checks keep checklist order here; only the HTML sorts failures first.
@@ -68,6 +70,9 @@ json check_json(const CheckResult& r) {
     json measurements = json::array();
     for (const auto& m : r.result.measurements)
         measurements.push_back({{"name", m.name}, {"value", m.value}, {"unit", m.unit}});
+    json blocks = json::array();
+    for (const auto& b : r.result.blocks)
+        blocks.push_back({{"title", b.title}, {"lines", b.lines}});
     json args = json::object();
     for (const auto& [k, v] : r.args)
         args[k] = v;
@@ -80,7 +85,9 @@ json check_json(const CheckResult& r) {
                 {"status", to_string(r.status)},
                 {"probe_status", to_string(r.result.status)},
                 {"summary", r.result.summary},
+                {"alert", text_or_null(r.result.alert)},
                 {"evidence", r.result.evidence},
+                {"blocks", blocks},
                 {"measurements", measurements},
                 {"args", args},
                 {"requirement", c.requirement},

@@ -53,11 +53,16 @@ std::vector<std::pair<std::string, std::string>> run_properties(const RunReport&
 std::string details(const CheckResult& r) {
     const Check& c = check_of(r);
     const ProbeResult& p = r.result;
-    std::string t = p.summary + "\n";
+    std::string t = (p.alert.empty() ? "" : "ALERT: " + p.alert + "\n") + p.summary + "\n";
     if (!p.evidence.empty()) {
         t += "Evidence:\n";
         for (const auto& e : p.evidence)
             t += "  " + e + "\n";
+    }
+    for (const auto& b : p.blocks) {
+        t += b.title + ":\n";
+        for (const auto& line : b.lines)
+            t += "  " + line + "\n";
     }
     if (!p.measurements.empty()) {
         t += "Measurements:";

@@ -92,8 +92,8 @@ BOOST_AUTO_TEST_CASE(checks_in_checklist_order_with_all_fields) {
             BOOST_TEST(
                 (keys(c) == std::set<std::string>{"id", "title", "section", "severity", "service",
                                                   "probe", "status", "probe_status", "summary",
-                                                  "evidence", "measurements", "args", "requirement",
-                                                  "fix", "elapsed_ms"}));
+                                                  "alert", "evidence", "blocks", "measurements",
+                                                  "args", "requirement", "fix", "elapsed_ms"}));
             BOOST_TEST(c["section"] == sec["id"]);
         }
     BOOST_TEST(ids == s.check_ids());

@@ -54,6 +54,9 @@ struct SampleRun {
                                      "server said \x1b[31mno\x1b[0m \xff\xfe"};
         rs.back().result.measurements = {{"connect", 249.5, "ms"}, {"resolve", 0.25, "ms"}};
         rs.back().args = {{"host", "uem.example.com"}, {"port", "443"}};
+        rs.back().result.alert = "TLS interception by Zscaler <re-signed>";
+        rs.back().result.blocks = {{"Certificate chain sent by uem.example.com:443",
+                                    {"[0] CN=uem.example.com", "[1] CN=Zscaler Root CA & <co>"}}};
         rs.push_back(result(n[2], Status::warn, Status::fail, "proxy timed out", 5000));
         rs.push_back(result(n[3], Status::skip, Status::skip, "service ldap not enabled", 0));
         rs.push_back(result(h[0], Status::pass, Status::pass, "80 GiB free", 1));

@@ -1,0 +1,42 @@
+#pragma once
+#include <asio/io_context.hpp>
+#include <curl/curl.h>
+#include <functional>
+#include <memory>
+
+namespace pf {
+
+// libcurl's multi interface driven by the run's Asio event loop: curl's
+// sockets are Asio sockets (opened through CURLOPT_OPENSOCKETFUNCTION), their
+// readiness and curl's timer are Asio waits, so HTTP(S), SMTP and SCEP probes
+// run concurrently with every other probe and never block the loop.
+//
+// Name lookups stay out of curl: probes resolve with resolve_host() (which
+// tells "does not exist" from "temporary failure") and pin the addresses
+// with CURLOPT_RESOLVE, so curl never starts a resolver thread of its own.
+class CurlLoop {
+  public:
+    // The one CurlLoop of an io_context, created on first use.
+    static CurlLoop& of(asio::io_context& io);
+
+    // Runs the transfer configured on easy; on_done gets curl's result on the
+    // loop. The caller keeps easy alive until on_done or the returned cancel
+    // (which removes the transfer; on_done is then not called).
+    std::function<void()> perform(CURL* easy, std::function<void(CURLcode)> on_done);
+
+    struct Impl;
+    explicit CurlLoop(asio::io_context& io);
+    ~CurlLoop();
+    void shutdown(); // the io_context is going away: drop every transfer
+
+  private:
+    std::shared_ptr<Impl> impl_;
+};
+
+// An easy handle that cleans itself up, with the options every probe wants:
+// no signals, a fresh connection (a reused one would hide what the path does
+// to a new connection), no proxy unless the probe sets one.
+using CurlEasy = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
+CurlEasy make_curl_easy();
+
+} // namespace pf
