@@ -12,6 +12,9 @@ struct ParamDecl {
     std::string name;
     std::string description;
     std::optional<std::string> default_value;
+    // The guide's own words on what a value must look like, shown when a
+    // value is rejected (seed 001: "Do not add https:// since this is assumed").
+    std::string hint;
     bool required = false;
     SourceLocation where;
 };

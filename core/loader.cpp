@@ -105,11 +105,12 @@ class Loader {
     }
 
     ParamDecl param(const pugi::xml_node& n, const Checklist& c) {
-        src_.expect_only(n, {"name", "description", "default", "required"}, {});
+        src_.expect_only(n, {"name", "description", "default", "required", "hint"}, {});
         ParamDecl p;
         p.name = identifier(n, "name", false);
         if (c.find_param(p.name)) src_.fail(n, "name", "duplicate parameter '" + p.name + "'");
         p.description = n.attribute("description").value();
+        p.hint = n.attribute("hint").value();
         if (auto d = n.attribute("default")) p.default_value = d.value();
         if (auto r = n.attribute("required")) {
             auto b = parse_boolean(r.value());

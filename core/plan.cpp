@@ -61,6 +61,14 @@ std::string substitute(const std::string& raw, const Checklist& c, const RunSett
     return out + raw.substr(pos);
 }
 
+// The guide's words for the parameters a value came from.
+std::string hints_of(const Checklist& c, const std::string& raw) {
+    std::string out;
+    for (const auto& name : param_references(raw))
+        if (const ParamDecl* p = c.find_param(name); p && !p->hint.empty()) out += ". " + p->hint;
+    return out;
+}
+
 } // namespace
 
 std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& probes,
@@ -83,7 +91,8 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                     if (auto problem = validate_value(spec->type, v))
                         throw InputError(origins.front() + ": '" + v + "' is not valid for " +
                                          arg.name + " of check '" + check.id + "' (" +
-                                         arg.where.str() + "): expected " + *problem);
+                                         arg.where.str() + "): expected " + *problem +
+                                         hints_of(c, arg.value));
                 values[arg.name] = v;
             }
             for (const auto& spec : pc.kind->params)

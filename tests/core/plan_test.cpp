@@ -13,7 +13,7 @@ const char* kList = R"(<?xml version="1.0"?>
 <checklist id="t" title="T" timeout="5">
   <source document="Guide"/>
   <parameters>
-    <param name="awcm_host" description="AWCM host"/>
+    <param name="awcm_host" description="AWCM host" hint="Do not add https:// since this is assumed"/>
     <param name="ldap_port" description="LDAP port" default="389"/>
   </parameters>
   <services><service id="ldap" title="Directory Services"/></services>
@@ -98,6 +98,7 @@ BOOST_AUTO_TEST_CASE(bad_value_from_set_names_the_flag_and_the_check) {
             0,
         e);
     BOOST_TEST(e.find("without a scheme") != std::string::npos, e);
+    BOOST_TEST(e.find(". Do not add https:// since this is assumed") != std::string::npos, e); // the param's hint
     s.values["awcm_host"] = {"awcm.example", "--set awcm_host"};
     s.values["ldap_port"] = {"70000", "--set ldap_port"};
     s.services.insert("ldap");
