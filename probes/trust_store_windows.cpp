@@ -1,6 +1,9 @@
 #include "probes/trust_store.hpp"
-#include <wincrypt.h>
+
+// windows.h must come before wincrypt.h, which uses its types.
 #include <windows.h>
+
+#include <wincrypt.h>
 
 namespace pf {
 

@@ -67,6 +67,18 @@ fetch_source() {
   return 1
 }
 
+# Runs a build step with its output in a log, shown only when it fails. (Under
+# "if !" bash ignores set -e, so the build functions chain with &&.)
+step() {
+  local name=$1; shift
+  echo "== $name for $host" >&2
+  if ! ( "$@" ) >"$work/$name.log" 2>&1; then
+    tail -n 60 "$work/$name.log" >&2
+    echo "building $name for Windows failed" >&2
+    exit 1
+  fi
+}
+
 ensure_deb_src
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -74,20 +86,18 @@ rm -rf "$sysroot"
 mkdir -p "$sysroot/include" "$sysroot/lib"
 jobs=$(nproc)
 
-echo "== OpenSSL for $host" >&2
+build_openssl() {
+  cd "$work"/openssl/openssl-*/ &&
+    ./Configure mingw64 --cross-compile-prefix=$host- no-shared no-tests \
+      --prefix="$sysroot" --libdir=lib &&
+    make -j"$jobs" build_libs &&
+    make install_dev
+}
 fetch_source openssl "$work/openssl"
-(
-  cd "$work"/openssl/openssl-*/
-  ./Configure mingw64 --cross-compile-prefix=$host- no-shared no-tests \
-    --prefix="$sysroot" --libdir=lib >/dev/null
-  make -j"$jobs" build_libs >/dev/null
-  make install_dev >/dev/null
-) >&2
+step openssl build_openssl
 
-echo "== libcurl for $host" >&2
-fetch_source curl "$work/curl"
-(
-  cd "$work"/curl/curl-*/
+build_curl() {
+  cd "$work"/curl/curl-*/ || return 1
   # Schannel is avoided on purpose: under Wine it cannot match IP-address
   # SANs and stalls on close-delimited bodies; OpenSSL behaves as on Linux.
   ./configure --host=$host --prefix="$sysroot" --disable-shared --enable-static \
@@ -95,22 +105,24 @@ fetch_source curl "$work/curl"
     --without-libpsl --without-zlib --without-brotli --without-zstd --without-nghttp2 \
     --without-libidn2 --without-librtmp --without-libssh2 --disable-manual \
     CPPFLAGS="-I$sysroot/include" LDFLAGS="-L$sysroot/lib" \
-    LIBS="-lws2_32 -lcrypt32 -lbcrypt -luser32 -ladvapi32" >/dev/null
-  make -j"$jobs" -C lib >/dev/null
-  make -C lib install >/dev/null
-  make -C include install >/dev/null
-) >&2
+    LIBS="-lws2_32 -lcrypt32 -lbcrypt -luser32 -ladvapi32" &&
+    make -j"$jobs" -C lib &&
+    make -C lib install &&
+    make -C include install
+}
+fetch_source curl "$work/curl"
+step curl build_curl
 
-echo "== pugixml for $host" >&2
+build_pugixml() {
+  cd "$work"/pugixml/pugixml-*/ &&
+    cmake -S . -B build -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake" \
+      -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_INSTALL_PREFIX="$sysroot" \
+      -DCMAKE_INSTALL_LIBDIR=lib &&
+    cmake --build build -j"$jobs" &&
+    cmake --install build
+}
 fetch_source pugixml "$work/pugixml"
-(
-  cd "$work"/pugixml/pugixml-*/
-  cmake -S . -B build -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake" \
-    -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_INSTALL_PREFIX="$sysroot" \
-    -DCMAKE_INSTALL_LIBDIR=lib >/dev/null
-  cmake --build build -j"$jobs" >/dev/null
-  cmake --install build >/dev/null
-) >&2
+step pugixml build_pugixml
 
 link_headers
 touch "$stamp"

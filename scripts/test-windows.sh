@@ -5,7 +5,7 @@
 # run from scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build-windows.sh --tests >/dev/null
+scripts/build-windows.sh --tests
 
 # A fresh prefix: no Mono or Gecko downloads (there is no network), quiet.
 export WINEPREFIX=$(mktemp -d /tmp/preflight-wine-XXXXXX)
