@@ -1,17 +1,10 @@
 #pragma once
+#include "core/run_environment.hpp"
 #include <openssl/x509.h>
 #include <string>
 #include <vector>
 
 namespace pf {
-
-// Where trusted roots come from. Empty system locations mean the platform's
-// own; tests inject theirs so they never depend on the machine's store.
-struct TrustLocations {
-    std::string system_file;           // a PEM bundle replacing the system store
-    std::string system_dir;            // a hashed directory replacing the system store
-    std::vector<std::string> ca_files; // --ca-file: added to whichever store is used
-};
 
 // Fills store with the roots a client on this host trusts. On Windows that is
 // the ROOT and CA system stores, which is what the Cloud Connector (a .NET
