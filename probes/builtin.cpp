@@ -1,9 +1,13 @@
 #include "core/probe.hpp"
 #include "probes/dns.hpp"
 #include "probes/hardware.hpp"
+#include "probes/http.hpp"
+#include "probes/persistence.hpp"
 #include "probes/platform.hpp"
+#include "probes/proxy.hpp"
 #include "probes/sizing.hpp"
 #include "probes/tcp.hpp"
+#include "probes/tls.hpp"
 
 namespace pf {
 
@@ -13,6 +17,10 @@ const ProbeRegistry& builtin_probes() {
         ProbeRegistry r;
         r.add(dns_probe());
         r.add(tcp_probe());
+        r.add(tls_probe());
+        r.add(tls_idle_probe());
+        r.add(http_probe());
+        r.add(proxy_probe());
         r.add(hardware_probe());
         r.add(sizing_probe());
         r.add(os_probe());

@@ -48,9 +48,12 @@ struct CurlLoop::Impl : std::enable_shared_from_this<Impl> {
 
     void release() {
         if (!multi) return;
-        for (auto& [easy, done] : transfers)
-            curl_multi_remove_handle(multi, easy);
+        // The callbacks may own their easy handles and, destroyed, run code
+        // that calls back in here (a cancel): drop them only at the end.
+        auto dropped = std::move(transfers);
         transfers.clear();
+        for (auto& [easy, done] : dropped)
+            curl_multi_remove_handle(multi, easy);
         curl_multi_cleanup(multi);
         multi = nullptr;
         for (auto& [fd, w] : sockets) {
@@ -175,7 +178,13 @@ std::function<void()> CurlLoop::perform(CURL* easy, std::function<void(CURLcode)
     std::weak_ptr<Impl> weak = impl_;
     return [weak, easy] {
         auto self = weak.lock();
-        if (!self || !self->multi || !self->transfers.erase(easy)) return;
+        if (!self || !self->multi) return;
+        auto it = self->transfers.find(easy);
+        if (it == self->transfers.end()) return;
+        // on_done often owns easy (through the caller's state): remove the
+        // handle before destroying on_done, or curl would see a freed handle.
+        auto keep = std::move(it->second);
+        self->transfers.erase(it);
         curl_multi_remove_handle(self->multi, easy);
     };
 }

@@ -88,15 +88,9 @@ ProbeResult port_verdict(const TcpRun& r) {
         return res;
     }
     res.status = Status::fail;
-    if (t[Kind::refused] == n)
-        res.summary = "refused: " + r.host + " is up but nothing accepts connections on port " +
-                      port + " (service stopped, wrong port, or a firewall rejecting)";
-    else if (t[Kind::timed_out] == n)
-        res.summary = "timed out: no answer from " + r.host + " port " + port + " within " +
-                      ms_text(r.outcomes.front().ms) +
-                      " (filtered by a firewall, or the host is down)";
-    else if (t[Kind::unreachable] == n)
-        res.summary = "unreachable: no route to " + r.host + " (" + r.outcomes.front().detail + ")";
+    // Every address failed the same way: one diagnosis says it all.
+    if (t[r.outcomes.front().kind] == n && r.outcomes.front().kind != Kind::error)
+        res.summary = diagnose(r.outcomes.front(), r.host);
     else if (n == 1)
         res.summary = "cannot connect: " + describe(r.outcomes.front());
     else

@@ -26,6 +26,22 @@ std::string describe(const ConnectOutcome& o) {
     return where + ": " + o.detail;
 }
 
+std::string diagnose(const ConnectOutcome& o, const std::string& host) {
+    std::string port = std::to_string(o.endpoint.port());
+    switch (o.kind) {
+    case ConnectOutcome::Kind::refused:
+        return "refused: " + host + " is up but nothing accepts connections on port " + port +
+               " (service stopped, wrong port, or a firewall rejecting)";
+    case ConnectOutcome::Kind::timed_out:
+        return "timed out: no answer from " + host + " port " + port + " within " + ms_text(o.ms) +
+               " (filtered by a firewall, or the host is down)";
+    case ConnectOutcome::Kind::unreachable:
+        return "unreachable: no route to " + host + " (" + o.detail + ")";
+    default:
+        return "cannot connect: " + describe(o);
+    }
+}
+
 namespace {
 
 struct Attempt {
@@ -43,10 +59,12 @@ struct Attempt {
         finished = true;
         timer.cancel();
         ConnectOutcome o{kind, endpoint, ms_since(start), std::move(detail)};
-        if (kind == ConnectOutcome::Kind::open) return on_done(o, socket);
+        auto done = std::move(on_done); // whatever it holds must not outlive the call
+        on_done = nullptr;
+        if (kind == ConnectOutcome::Kind::open) return done(o, socket);
         std::error_code ignore;
         socket->close(ignore);
-        on_done(o, nullptr);
+        done(o, nullptr);
     }
 };
 
@@ -82,6 +100,7 @@ std::function<void()> connect_socket(asio::io_context& io, const asio::ip::tcp::
     });
     return [a] {
         a->finished = true;
+        a->on_done = nullptr;
         a->timer.cancel();
         std::error_code ignore;
         a->socket->close(ignore);

@@ -18,6 +18,10 @@ struct ConnectOutcome {
 
 std::string describe(const ConnectOutcome& o);
 
+// A failed connect as a verdict line: "refused: HOST is up but nothing
+// accepts connections on port P (...)", "timed out: ... (filtered ...)".
+std::string diagnose(const ConnectOutcome& o, const std::string& host);
+
 // Connects to endpoint, giving up at deadline. The returned function cancels.
 // The connected socket (when open) is closed before on_done runs.
 std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,

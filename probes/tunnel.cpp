@@ -26,7 +26,7 @@ std::string describe(const Tunnel& t, const std::string& target, const ProxyConf
     case Tunnel::Outcome::open:
         return "";
     case Tunnel::Outcome::target_unreachable:
-        return "cannot connect to " + target + ": " + describe(t.connect);
+        return diagnose(t.connect, t.connect.endpoint.address().to_string());
     case Tunnel::Outcome::name_not_resolved:
         return t.via_proxy ? "the proxy's own name does not resolve: " + t.detail : t.detail;
     case Tunnel::Outcome::proxy_unreachable:
@@ -83,6 +83,10 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
         if (finished) return;
         finished = true;
         timer.cancel();
+        // The connect attempt's callback holds this run: drop it, or the two
+        // keep each other alive.
+        cancel_connect = nullptr;
+        abandon_lookup = nullptr;
         t.outcome = o;
         if (o != Tunnel::Outcome::open && t.socket) {
             std::error_code ignore;
@@ -97,6 +101,8 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
         timer.cancel();
         if (abandon_lookup) abandon_lookup();
         if (cancel_connect) cancel_connect();
+        abandon_lookup = nullptr;
+        cancel_connect = nullptr;
         if (t.socket) {
             std::error_code ignore;
             t.socket->close(ignore);

@@ -1,0 +1,381 @@
+#include "probes/http.hpp"
+#include "core/run_environment.hpp"
+#include "probes/http_transfer.hpp"
+#include "probes/http_verdict.hpp"
+#include "probes/probe_util.hpp"
+#include "probes/proxy.hpp"
+#include "probes/resolve.hpp"
+#include <asio/steady_timer.hpp>
+#include <sstream>
+
+namespace pf {
+
+namespace {
+
+constexpr int max_redirects = 10;
+
+struct Target {
+    std::string scheme, host;
+    std::uint16_t port = 0;
+    std::string path;
+};
+
+struct Params {
+    Target target;
+    std::string method, body, via, proxy_auth;
+    unsigned long proxy_auth_mask = CURLAUTH_ANY;
+    StatusSet expect;
+    std::vector<std::string> keep_headers;
+    bool follow = false;
+};
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream ss(text);
+    for (std::string item; std::getline(ss, item, ',');) {
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) out.push_back(item);
+    }
+    return out;
+}
+
+std::string arg(const ProbeArgs& a, const std::string& name, const std::string& fallback) {
+    return a.has(name) && !a.text(name).empty() ? a.text(name) : fallback;
+}
+
+// Text parameters the loader cannot check: a bad value is the checklist's
+// error, reported as such rather than as a failed check.
+std::optional<std::string> read_params(const ProbeArgs& a, Params& p) {
+    p.target.scheme = arg(a, "scheme", "https");
+    if (p.target.scheme != "https" && p.target.scheme != "http")
+        return "scheme must be https or http, not '" + p.target.scheme + "'";
+    p.target.host = a.text("host");
+    p.target.port = a.has("port") && !a.text("port").empty() ? a.port("port")
+                    : p.target.scheme == "https"             ? 443
+                                                             : 80;
+    p.target.path = arg(a, "path", "/");
+    if (p.target.path.front() != '/') p.target.path.insert(0, "/");
+    p.method = arg(a, "method", "GET");
+    if (p.method != "GET" && p.method != "HEAD" && p.method != "OPTIONS" && p.method != "POST")
+        return "method must be GET, HEAD, OPTIONS or POST, not '" + p.method + "'";
+    auto expect = parse_status_set(arg(a, "expect", "200-399"));
+    if (!expect)
+        return "expect must be status codes or ranges such as 200, 200-299 or 401,403, not '" +
+               a.text("expect") + "'";
+    p.expect = *expect;
+    p.body = arg(a, "body", "");
+    p.keep_headers = split_list(arg(a, "headers", ""));
+    p.follow = a.has("follow") && !a.text("follow").empty() && a.boolean("follow");
+    p.via = arg(a, "via", "auto");
+    if (p.via != "auto" && p.via != "direct" && p.via != "proxy")
+        return "via must be auto, direct or proxy, not '" + p.via + "'";
+    p.proxy_auth = arg(a, "proxy_auth", "any");
+    if (p.proxy_auth == "basic")
+        p.proxy_auth_mask = CURLAUTH_BASIC;
+    else if (p.proxy_auth == "ntlm")
+        p.proxy_auth_mask = CURLAUTH_NTLM;
+    else if (p.proxy_auth == "negotiate")
+        p.proxy_auth_mask = CURLAUTH_NEGOTIATE;
+    else if (p.proxy_auth == "any")
+        p.proxy_auth_mask = CURLAUTH_ANY;
+    else
+        return "proxy_auth must be basic, ntlm, negotiate or any, not '" + p.proxy_auth + "'";
+    return std::nullopt;
+}
+
+// A redirect's absolute Location as a target; nullopt unless http(s).
+std::optional<Target> parse_location(const std::string& url) {
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+        return std::nullopt;
+    auto part = [&](CURLUPart what, unsigned flags = 0) -> std::string {
+        char* v = nullptr;
+        if (curl_url_get(u.get(), what, &v, flags) != CURLUE_OK || !v) return "";
+        std::string s = v;
+        curl_free(v);
+        return s;
+    };
+    Target t;
+    t.scheme = part(CURLUPART_SCHEME);
+    if (t.scheme != "https" && t.scheme != "http") return std::nullopt;
+    t.host = part(CURLUPART_HOST);
+    if (t.host.size() > 2 && t.host.front() == '[') t.host = t.host.substr(1, t.host.size() - 2);
+    t.port =
+        static_cast<std::uint16_t>(std::atoi(part(CURLUPART_PORT, CURLU_DEFAULT_PORT).c_str()));
+    t.path = part(CURLUPART_PATH);
+    if (auto q = part(CURLUPART_QUERY); !q.empty()) t.path += "?" + q;
+    if (t.host.empty() || t.port == 0) return std::nullopt;
+    return t;
+}
+
+struct HttpRun : std::enable_shared_from_this<HttpRun> {
+    HttpRun(const ProbeContext& ctx, ProbeDone d)
+        : io(ctx.io), timer(ctx.io), done(std::move(d)), proxy(ctx.env.proxy),
+          trust_locations(ctx.env.tls.trust), deadline(ctx.deadline) {}
+    asio::io_context& io;
+    asio::steady_timer timer;
+    OnceDone done;
+    ProxyConfig proxy;
+    Params p;
+    TrustLocations trust_locations;
+    TrustStore trust; // loaded for the first https hop
+    Clock::time_point start = Clock::now(), deadline;
+    double dns_ms = 0;
+    bool looked_up = false;
+    std::vector<std::string> hops; // "302 Found: https://a/ → https://b/"
+    std::function<void()> abandon_lookup, cancel_transfer;
+    std::string looking_up; // the name being resolved, while one is
+    bool looking_up_proxy = false;
+    bool stopped = false; // cancelled: nothing more is delivered
+
+    void deliver(ProbeResult r) {
+        timer.cancel();
+        if (stopped) return;
+        scrub_secret(r, proxy.password);
+        done(std::move(r));
+    }
+
+    void cancel() {
+        stopped = true;
+        timer.cancel();
+        if (abandon_lookup) abandon_lookup();
+        if (cancel_transfer) cancel_transfer();
+        cancel_transfer = nullptr;
+    }
+
+    HttpRoute route_for(const Target& t, bool via_proxy) const {
+        HttpRoute r;
+        r.url = http_url(t.scheme, t.host, t.port, t.path);
+        r.authority = (t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host) + ":" +
+                      std::to_string(t.port);
+        r.https = t.scheme == "https";
+        r.via_proxy = via_proxy;
+        r.proxy = proxy;
+        r.proxy_auth = p.proxy_auth;
+        r.proxy_auth_mask = p.proxy_auth_mask;
+        r.budget = seconds_left_text(start, deadline);
+        return r;
+    }
+
+    bool uses_proxy(const Target& t) const {
+        if (p.via == "direct" || !proxy.configured()) return false;
+        return p.via == "proxy" || !proxy.bypassed_for(t.host);
+    }
+
+    std::string route_evidence(const Target& t) const {
+        if (uses_proxy(t))
+            return "route: through the proxy " + proxy.display() +
+                   (proxy.origin.empty() ? "" : " (from " + proxy.origin + ")");
+        if (p.via == "direct") return "route: direct (via=\"direct\")";
+        return "route: direct: " + no_proxy_reason(proxy, t.host);
+    }
+
+    void start_timer() {
+        timer.expires_at(deadline);
+        auto self = shared_from_this();
+        timer.async_wait([self](std::error_code ec) {
+            // During a transfer the transfer has its own verdict at the deadline.
+            if (ec || self->looking_up.empty()) return;
+            if (self->abandon_lookup) self->abandon_lookup();
+            self->deliver(ProbeResult::make(
+                Status::fail, "no answer from the resolver for '" + self->looking_up + "'" +
+                                  (self->looking_up_proxy ? " (the proxy's name)" : "") +
+                                  " within " + seconds_left_text(self->start, self->deadline) +
+                                  ": the DNS server is unreachable or too slow"));
+        });
+    }
+
+    void hop(const Target& t) {
+        bool via_proxy = uses_proxy(t);
+        looking_up = via_proxy ? proxy.host : t.host;
+        looking_up_proxy = via_proxy;
+        auto self = shared_from_this();
+        auto t0 = Clock::now();
+        abandon_lookup = resolve_host(io, looking_up, [self, t, via_proxy, t0](Resolution res) {
+            if (self->done.finished() || self->stopped) return;
+            self->looking_up.clear();
+            if (res.detail != "IP address literal") {
+                self->looked_up = true;
+                self->dns_ms += ms_since(t0); // Resolution::took is whole ms
+            }
+            if (res.outcome != Resolution::Outcome::resolved) {
+                auto msg = describe_failure(via_proxy ? self->proxy.host : t.host, res);
+                auto r = ProbeResult::make(
+                    Status::fail, via_proxy ? proxy_itself(ProxyFault::name, self->proxy, msg,
+                                                           self->route_for(t, true).authority)
+                                            : msg);
+                r.measurements.push_back({"dns", self->dns_ms, "ms"});
+                return self->deliver(std::move(r));
+            }
+            self->transfer(t, via_proxy, res.addresses);
+        });
+    }
+
+    void transfer(const Target& t, bool via_proxy, const std::vector<asio::ip::address>& addrs) {
+        HttpRequest req;
+        req.scheme = t.scheme;
+        req.host = t.host;
+        req.port = t.port;
+        req.path = t.path;
+        req.method = p.method;
+        req.via_proxy = via_proxy;
+        (via_proxy ? req.proxy_pinned : req.pinned) = addrs;
+        if (via_proxy) req.proxy = proxy;
+        req.proxy_auth = p.proxy_auth_mask;
+        if (t.scheme == "https" && !trust) {
+            try {
+                trust = trust_store_for(io, trust_locations);
+            } catch (const std::exception& e) {
+                return deliver(ProbeResult::make(Status::error, e.what()));
+            }
+        }
+        req.trust = trust;
+        req.deadline = deadline;
+        auto self = shared_from_this();
+        std::string addresses;
+        for (const auto& a : addrs)
+            addresses += (addresses.empty() ? "" : ", ") + a.to_string();
+        cancel_transfer = start_http_transfer(
+            io, std::move(req), [self, t, via_proxy, addresses](HttpExchange x) {
+                self->cancel_transfer = nullptr;
+                self->answered(t, via_proxy, addresses, std::move(x));
+            });
+    }
+
+    void answered(const Target& t, bool via_proxy, const std::string& addresses, HttpExchange x) {
+        auto route = route_for(t, via_proxy);
+        long code = x.response_code;
+        bool redirect = code >= 300 && code < 400 && !x.redirect_url.empty();
+        if (!diagnose_transport(route, x) && redirect && p.follow &&
+            int(hops.size()) < max_redirects) {
+            if (auto next = parse_location(x.redirect_url)) {
+                hops.push_back(status_text(code, x.last_origin_head()) + ": " + route.url + " → " +
+                               x.redirect_url);
+                return hop(*next);
+            }
+        }
+        auto r = verdict(route, x);
+        r.evidence.insert(r.evidence.begin(),
+                          {p.method + " " + route.url, route_evidence(t),
+                           (via_proxy ? "proxy address: " : "address: ") + addresses});
+        r.evidence.insert(r.evidence.begin() + 3, hops.begin(), hops.end());
+        measure(r, x, t.scheme == "https");
+        deliver(std::move(r));
+    }
+
+    void measure(ProbeResult& r, const HttpExchange& x, bool https) const {
+        if (looked_up) r.measurements.push_back({"dns", dns_ms, "ms"});
+        if (x.connect_ms > 0) r.measurements.push_back({"connect", x.connect_ms, "ms"});
+        if (https && x.appconnect_ms > x.connect_ms)
+            r.measurements.push_back({"tls", x.appconnect_ms - x.connect_ms, "ms"});
+        double before = ms_since(start) - x.total_ms; // lookups and earlier hops
+        if (x.first_byte_ms > 0)
+            r.measurements.push_back({"first byte", before + x.first_byte_ms, "ms"});
+        r.measurements.push_back({"total", ms_since(start), "ms"});
+    }
+
+    ProbeResult verdict(const HttpRoute& route, const HttpExchange& x) const {
+        if (auto failure = diagnose_transport(route, x)) {
+            if (const HttpHead* h = x.last_proxy_head()) {
+                failure->evidence.push_back("proxy answered: " + h->status_line);
+                for (const auto& name : {"Proxy-Authenticate", "X-Squid-Error"})
+                    for (const auto& v : h->values(name))
+                        failure->evidence.push_back(std::string(name) + ": " + v);
+            }
+            if (!x.error.empty()) failure->evidence.push_back("curl: " + x.error);
+            return *failure;
+        }
+        const HttpHead* head = x.last_origin_head();
+        long code = x.response_code;
+        auto status = status_text(code, head);
+        ProbeResult r;
+        if (head) r.evidence.push_back(head->status_line);
+        if (head)
+            for (const auto& name : p.keep_headers)
+                for (const auto& v : head->values(name))
+                    r.evidence.push_back(name + ": " + v);
+        if (!x.redirect_url.empty()) r.evidence.push_back("Location: " + x.redirect_url);
+        if (auto b = body_excerpt(x.body, x.body_bytes)) r.evidence.push_back(*b);
+        r.status = Status::fail;
+        if (route.via_proxy && !route.https && code == 407) {
+            r.summary = proxy_auth_verdict(
+                route, head ? head->values("Proxy-Authenticate") : std::vector<std::string>{},
+                x.proxy_auth_offered);
+            return r;
+        }
+        std::string through = route.via_proxy ? " through " + proxy.display() : "";
+        std::string redirect = x.redirect_url.empty() ? "" : x.redirect_url;
+        if (!p.expect.contains(int(code))) {
+            r.summary = "expected " + p.expect.text + ", got " + status + " from " + route.url;
+            if (!redirect.empty())
+                r.summary += !p.follow ? ": redirect to " + redirect +
+                                             " not followed (follow=\"true\" follows it)"
+                             : int(hops.size()) >= max_redirects
+                                 ? ": more than " + std::to_string(max_redirects) +
+                                       " redirects, the last to " + redirect
+                                 : ": redirect to " + redirect + ", which is not an http(s) URL";
+            return r;
+        }
+        if (!p.body.empty() && x.body.find(p.body) == std::string::npos) {
+            r.summary = "the answer (" + status + ") from " + route.url + " does not contain \"" +
+                        p.body + "\"" +
+                        (x.body_bytes > x.body.size()
+                             ? " in its first " + std::to_string(x.body.size()) + " bytes"
+                             : "") +
+                        (p.method == "HEAD" ? " (HEAD answers have no body)" : "");
+            return r;
+        }
+        r.status = Status::pass;
+        r.summary = status + " from " + route.url + through + " in " + ms_text(ms_since(start));
+        if (!redirect.empty()) r.summary += ", redirecting to " + redirect + " (not followed)";
+        if (!p.body.empty()) r.summary += "; the body contains \"" + p.body + "\"";
+        if (!hops.empty()) r.summary += " after " + std::to_string(hops.size()) + " redirect(s)";
+        return r;
+    }
+};
+
+} // namespace
+
+ProbeKind http_probe() {
+    ProbeKind k;
+    k.name = "http";
+    k.description = "Makes an HTTP(S) request, directly or through the outbound proxy, and "
+                    "checks the status and body of the answer";
+    k.params = {
+        {"host", ParamType::host, true, "", "the server's name or IP address"},
+        {"port", ParamType::port, false, "", "port (default 443 for https, 80 for http)"},
+        {"scheme", ParamType::text, false, "https", "https or http"},
+        {"path", ParamType::text, false, "/", "the path (and query) to request"},
+        {"method", ParamType::text, false, "GET", "GET, HEAD, OPTIONS or POST"},
+        {"expect", ParamType::text, false, "200-399",
+         "status codes that pass: 200, 200-299, 401,403"},
+        {"body", ParamType::text, false, "", "text the body must contain"},
+        {"headers", ParamType::text, false, "",
+         "response headers to keep as evidence, comma-separated (WWW-Authenticate,Server)"},
+        {"follow", ParamType::boolean, false, "false", "follow redirects"},
+        {"via", ParamType::text, false, "auto",
+         "auto (the proxy unless NO_PROXY matches), direct or proxy"},
+        {"proxy_auth", ParamType::text, false, "any",
+         "proxy authentication schemes allowed: basic, ntlm, negotiate or any"},
+    };
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        auto run = std::make_shared<HttpRun>(ctx, std::move(done));
+        if (auto problem = read_params(args, run->p))
+            return deliver_now(
+                ctx, [run](ProbeResult r) { run->done(std::move(r)); },
+                ProbeResult::make(Status::error, "http check: " + *problem));
+        if (run->p.via == "proxy" && !run->proxy.configured())
+            return deliver_now(
+                ctx, [run](ProbeResult r) { run->done(std::move(r)); },
+                ProbeResult::make(Status::skip,
+                                  "via=\"proxy\": " +
+                                      no_proxy_reason(run->proxy, run->p.target.host)));
+        run->start_timer();
+        run->hop(run->p.target);
+        return [run] { run->cancel(); };
+    };
+    return k;
+}
+
+} // namespace pf

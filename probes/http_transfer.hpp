@@ -1,0 +1,88 @@
+#pragma once
+#include "core/probe.hpp"
+#include "core/proxy_config.hpp"
+#include "core/run_environment.hpp"
+#include <asio/io_context.hpp>
+#include <asio/ip/address.hpp>
+#include <curl/curl.h>
+#include <functional>
+#include <memory>
+#include <openssl/x509.h>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pf {
+
+// One HTTP(S) request/response exchange run by libcurl on the Asio loop
+// (CurlLoop), with everything the http probe needs to diagnose it. Name
+// lookups are done by the caller (resolve_host) and pinned here, so that the
+// verdict can tell a name that does not exist from a DNS server that failed.
+
+using TrustStore = std::shared_ptr<X509_STORE>;
+
+// The roots this run trusts (load_trusted_roots), loaded once per event loop
+// and shared by its transfers: loading a system bundle takes milliseconds of
+// loop time that twenty concurrent checks should not pay twenty times.
+// Throws std::runtime_error when a configured trust file cannot be read.
+TrustStore trust_store_for(asio::io_context& io, const TrustLocations& where);
+
+struct HttpRequest {
+    std::string scheme = "https"; // "https" or "http"
+    std::string host;             // as in the URL: the name TLS verifies
+    std::uint16_t port = 443;
+    std::string path = "/";
+    std::string method = "GET";            // GET, HEAD, OPTIONS, POST
+    std::vector<asio::ip::address> pinned; // host's addresses (direct)
+    bool via_proxy = false;
+    ProxyConfig proxy;                           // used when via_proxy
+    std::vector<asio::ip::address> proxy_pinned; // the proxy's addresses
+    unsigned long proxy_auth = CURLAUTH_ANY;     // CURLOPT_PROXYAUTH
+    TrustStore trust;                            // required for https
+    Clock::time_point deadline;
+    std::size_t body_limit = 256 * 1024; // bytes kept for the body pattern
+};
+
+// A response head as the header callback saw it: a proxy's answer to
+// CONNECT, an interim 1xx, or the origin's response.
+struct HttpHead {
+    bool from_proxy = false; // the answer to CONNECT
+    int status = 0;
+    std::string status_line; // "HTTP/1.1 407 Proxy Authentication Required"
+    std::vector<std::pair<std::string, std::string>> headers;
+    // Every value of the header named (case-insensitive).
+    std::vector<std::string> values(const std::string& name) const;
+};
+
+struct HttpExchange {
+    CURLcode code = CURLE_OK;
+    bool deadline_passed = false; // stopped by the deadline, not by curl
+    std::string error;            // curl's error buffer
+    long os_errno = 0;            // of a failed connect
+    long verify_result = 0;       // CURLINFO_SSL_VERIFYRESULT (X509_V_*)
+    long response_code = 0;       // the origin's (or a forwarding proxy's) status
+    long connect_code = 0;        // the proxy's last answer to CONNECT, 0 if none
+    long proxy_auth_offered = 0;  // CURLINFO_PROXYAUTH_AVAIL
+    std::vector<HttpHead> heads;  // in arrival order
+    std::string body;             // the first body_limit bytes
+    std::size_t body_bytes = 0;   // all of it
+    std::string redirect_url;     // absolute Location of a 3xx
+    // Phase times from the start of the transfer: curl's, or, when the
+    // deadline stopped it midway, when the callbacks saw the phase begin
+    // (TLS starting, CONNECT or request sent, first head); 0: not reached.
+    double connect_ms = 0, appconnect_ms = 0, first_byte_ms = 0, total_ms = 0;
+
+    const HttpHead* last_origin_head() const;
+    const HttpHead* last_proxy_head() const;
+};
+
+// Starts the exchange; on_done runs on the loop (also when the deadline
+// passes first). The returned function cancels: on_done is then not called.
+std::function<void()> start_http_transfer(asio::io_context& io, HttpRequest req,
+                                          std::function<void(HttpExchange)> on_done);
+
+// "https://host:port/path", IPv6 literals bracketed.
+std::string http_url(const std::string& scheme, const std::string& host, std::uint16_t port,
+                     const std::string& path);
+
+} // namespace pf

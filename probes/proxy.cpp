@@ -1,0 +1,207 @@
+#include "probes/proxy.hpp"
+#include "core/run_environment.hpp"
+#include "probes/probe_util.hpp"
+#include "probes/tunnel.hpp"
+
+namespace pf {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& v, const std::string& sep) {
+    std::string out;
+    for (const auto& s : v)
+        out += (out.empty() ? "" : sep) + s;
+    return out;
+}
+
+std::string offers(const std::vector<std::string>& offered) {
+    return offered.empty() ? "no Proxy-Authenticate scheme" : joined(offered, "; ");
+}
+
+// The proxy URL with USER where the user name goes: what to give --proxy.
+std::string proxy_with_user(const ProxyConfig& p) {
+    ProxyConfig q = p;
+    q.user = "USER";
+    return q.display();
+}
+
+void replace_all(std::string& s, const std::string& what) {
+    for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + 4))
+        s.replace(at, what.size(), "****");
+}
+
+} // namespace
+
+std::string proxy_auth_needed(const std::vector<std::string>& offered, const ProxyConfig& proxy) {
+    return "proxy wants authentication: " + offers(offered) + "; give --proxy " +
+           proxy_with_user(proxy) + " and --proxy-password env:NAME";
+}
+
+std::string proxy_auth_rejected(const std::vector<std::string>& offered, const ProxyConfig& proxy) {
+    return "the proxy rejected the credentials for user " + proxy.user + " (407 again; it offers " +
+           offers(offered) + "): check the user name and the --proxy-password source";
+}
+
+std::string proxy_blocked(const std::string& target, const ProxyConfig& proxy,
+                          const std::string& status_line) {
+    return "blocked by the proxy's policy: " + proxy.display() + " refused CONNECT to " + target +
+           " (" + status_line + "); ask its administrators to allow " + target;
+}
+
+std::string proxy_cannot_reach(const std::string& target, const ProxyConfig& proxy,
+                               const std::string& status_line) {
+    return "the proxy could not reach " + target + " (" + status_line + " from " + proxy.display() +
+           "): from the proxy, the target refuses, is filtered or does not resolve";
+}
+
+std::string proxy_itself(ProxyFault fault, const ProxyConfig& proxy, const std::string& detail,
+                         const std::string& target) {
+    std::string blame = " (the proxy's fault, not " + target + "'s; check --proxy)";
+    switch (fault) {
+    case ProxyFault::refused:
+        return "the proxy " + proxy.display() +
+               " itself refused the connection: nothing accepts connections on its port" + blame;
+    case ProxyFault::timed_out:
+        return "the proxy " + proxy.display() + " itself did not answer: " + detail +
+               " (filtered by a firewall, or the proxy is down)" + blame;
+    case ProxyFault::unreachable:
+        return "the proxy " + proxy.display() + " itself is unreachable: " + detail + blame;
+    case ProxyFault::name:
+        return "the proxy's own name does not resolve: " + detail + blame;
+    case ProxyFault::other:
+        break;
+    }
+    return "the proxy " + proxy.display() + " itself cannot be reached: " + detail + blame;
+}
+
+std::string no_proxy_reason(const ProxyConfig& proxy, const std::string& host) {
+    if (!proxy.configured())
+        return "no outbound proxy configured (--proxy URL, the site file's <proxy>, or "
+               "HTTPS_PROXY)";
+    if (proxy.bypassed_for(host))
+        return "NO_PROXY (" + joined(proxy.no_proxy, ",") + ") bypasses the proxy " +
+               proxy.display() + " for " + host + ": the connection goes direct";
+    return "";
+}
+
+void scrub_secret(ProbeResult& r, const std::string& secret) {
+    // Too short a secret would mangle ordinary words; such a password is not
+    // echoed by proxies or servers in practice.
+    if (secret.size() < 3) return;
+    replace_all(r.summary, secret);
+    replace_all(r.alert, secret);
+    for (auto& e : r.evidence)
+        replace_all(e, secret);
+    for (auto& b : r.blocks) {
+        replace_all(b.title, secret);
+        for (auto& l : b.lines)
+            replace_all(l, secret);
+    }
+}
+
+namespace {
+
+ProbeResult tunnel_verdict(const Tunnel& t, const std::string& target, const ProxyConfig& proxy) {
+    ProbeResult r;
+    r.status = Status::fail;
+    if (!t.status_line.empty()) r.evidence.push_back("proxy answered: " + t.status_line);
+    for (const auto& s : t.auth_schemes)
+        r.evidence.push_back("Proxy-Authenticate: " + s);
+    if (!t.proxy_agent.empty()) r.evidence.push_back("proxy software: " + t.proxy_agent);
+    r.evidence.push_back(proxy.user.empty() ? "credentials sent: none"
+                                            : "credentials sent: Basic, user " + proxy.user);
+    r.evidence.push_back("proxy from " + (proxy.origin.empty() ? "settings" : proxy.origin));
+    if (t.connect_ms > 0) r.measurements.push_back({"connect", t.connect_ms, "ms"});
+    if (t.tunnel_ms > 0) r.measurements.push_back({"CONNECT", t.tunnel_ms, "ms"});
+    using O = Tunnel::Outcome;
+    using K = ConnectOutcome::Kind;
+    switch (t.outcome) {
+    case O::open:
+        r.status = Status::pass;
+        r.summary = "CONNECT to " + target + " through " + proxy.display() + " established (" +
+                    ms_text(t.connect_ms + t.tunnel_ms) + ")";
+        break;
+    case O::proxy_auth_required:
+        r.summary = proxy_auth_needed(t.auth_schemes, proxy);
+        break;
+    case O::proxy_auth_failed:
+        r.summary = proxy_auth_rejected(t.auth_schemes, proxy);
+        break;
+    case O::proxy_forbidden:
+        r.summary = proxy_blocked(target, proxy, t.status_line);
+        break;
+    case O::proxy_target_failed:
+        r.summary = proxy_cannot_reach(target, proxy, t.status_line);
+        break;
+    case O::proxy_unreachable: {
+        auto fault = t.connect.kind == K::refused       ? ProxyFault::refused
+                     : t.connect.kind == K::timed_out   ? ProxyFault::timed_out
+                     : t.connect.kind == K::unreachable ? ProxyFault::unreachable
+                                                        : ProxyFault::other;
+        r.evidence.push_back(describe(t.connect));
+        auto detail = fault == ProxyFault::timed_out
+                          ? "no connection within " + ms_text(t.connect.ms)
+                      : t.connect.detail.empty() ? describe(t.connect)
+                                                 : t.connect.detail;
+        r.summary = proxy_itself(fault, proxy, detail, target);
+        break;
+    }
+    case O::name_not_resolved:
+        r.summary = proxy_itself(ProxyFault::name, proxy, t.detail, target);
+        break;
+    case O::timed_out:
+        r.summary = "no answer from the proxy " + proxy.display() + " to CONNECT " + target +
+                    " before the deadline (it accepted the connection, then stayed silent)";
+        break;
+    default:
+        r.summary = describe(t, target, proxy);
+    }
+    return r;
+}
+
+struct ProxyRun {
+    explicit ProxyRun(ProbeDone d) : done(std::move(d)) {}
+    OnceDone done;
+    std::function<void()> cancel;
+};
+
+} // namespace
+
+ProbeKind proxy_probe() {
+    ProbeKind k;
+    k.name = "proxy";
+    k.description = "Opens a CONNECT tunnel to host:port through the outbound proxy and says "
+                    "whose fault a failure is";
+    k.params = {
+        {"host", ParamType::host, true, "", "the host to CONNECT to through the proxy"},
+        {"port", ParamType::port, false, "443", "the port to CONNECT to"},
+    };
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        const ProxyConfig& proxy = ctx.env.proxy;
+        std::string host = args.text("host");
+        auto port = args.has("port") ? args.port("port") : std::uint16_t(443);
+        bool v6 = host.find(':') != std::string::npos;
+        std::string target = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+        if (auto why = no_proxy_reason(proxy, host); !why.empty())
+            return deliver_now(ctx, std::move(done), ProbeResult::make(Status::skip, why));
+        auto run = std::make_shared<ProxyRun>(std::move(done));
+        run->cancel =
+            open_tunnel(ctx.io, proxy, host, port, ctx.deadline, [run, target, proxy](Tunnel t) {
+                if (t.socket) {
+                    std::error_code ignore;
+                    t.socket->close(ignore);
+                }
+                // Ends the cycle run -> cancel -> tunnel -> run.
+                run->cancel = nullptr;
+                auto r = tunnel_verdict(t, target, proxy);
+                scrub_secret(r, proxy.password);
+                run->done(std::move(r));
+            });
+        return [run] {
+            if (run->cancel) run->cancel();
+        };
+    };
+    return k;
+}
+
+} // namespace pf

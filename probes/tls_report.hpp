@@ -1,0 +1,28 @@
+#pragma once
+#include "core/probe_result.hpp"
+#include "core/proxy_config.hpp"
+#include "probes/tls_connect.hpp"
+#include "probes/tls_verify.hpp"
+#include <optional>
+#include <string>
+
+namespace pf {
+
+// What the tls and tls_idle probes share in their results.
+
+// An error result for a via or min_version (when given) the probe cannot use.
+std::optional<ProbeResult> bad_tls_params(const std::string& via,
+                                          const std::optional<ProxyConfig>& proxy,
+                                          const std::string* min_version);
+
+// How the connection was made (directly or through which proxy), the
+// protocol, cipher and ALPN, any alert, and the timings.
+void add_connection_evidence(ProbeResult& r, const TlsConnection& c, const ProxyConfig& proxy,
+                             const std::string& target, const std::string& sni);
+
+// The block "Certificate chain sent by host:port", a certificate per entry,
+// and the root the trust store completed it with, if it was not sent.
+void add_chain_blocks(ProbeResult& r, const TlsConnection& c, const TlsVerdict& v,
+                      const std::string& target, const ProxyConfig& proxy);
+
+} // namespace pf
