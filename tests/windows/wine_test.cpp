@@ -2,8 +2,10 @@
 // build: native Windows host facts (cores, RAM, disk, the OS that winecfg
 // sets, .NET from the registry), probes on loopback, and --facts files moving
 // between the two builds.
+#include "support/certs.hpp"
 #include "support/preconditions.hpp"
 #include "support/processes.hpp"
+#include "support/servers_posix.hpp"
 #include <asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
@@ -189,6 +191,35 @@ BOOST_AUTO_TEST_CASE(tcp_probes_reach_linux_listeners_on_loopback) {
                c["refused"]["summary"]);
     BOOST_TEST(pft::run({XMLLINT, "--noout", "--schema", JUNIT_XSD, t.file("r.xml")}).exit_code ==
                0);
+}
+
+BOOST_AUTO_TEST_CASE(tls_check_against_nginx_uses_the_windows_store_or_the_given_one) {
+    // The Windows build verifies with the Windows ROOT and CA stores, which
+    // do not hold the test's CA: untrusted. Given the CA as the trust store,
+    // the same chain is trusted.
+    pft::TempDir t;
+    pft::CertFactory f;
+    auto root = f.root({.cn = "preflight wine test root"});
+    auto leaf =
+        f.issue(root, {.cn = "127.0.0.1", .ip_sans = {"127.0.0.1"}, .ekus = {"serverAuth"}});
+    auto root_pem = pft::CertFactory::write_pem(t.file("root.pem"), {&root});
+    pft::Nginx nginx({{pft::CertFactory::write_pem(t.file("leaf.pem"), {&leaf, &root}),
+                       pft::CertFactory::write_key(t.file("leaf.key"), leaf)}});
+    auto list =
+        t.write("list.xml", "<checklist id=\"w\" title=\"W\" timeout=\"5\"><source document=\"t\"/>"
+                            "<section id=\"net\" title=\"N\">" +
+                                one_check("tls", "<probe kind=\"tls\" host=\"127.0.0.1\" port=\"" +
+                                                     std::to_string(nginx.port()) + "\"/>") +
+                                "</section></checklist>");
+    exe({"run", "--checklist", winpath(list), "--json", winpath(t.file("store.json"))});
+    auto c = checks_by_id(t.file("store.json"));
+    BOOST_TEST(c["tls"]["status"] == "fail", c["tls"]["summary"]);
+    BOOST_TEST(c["tls"]["summary"].get<std::string>().find("untrusted root") == 0u,
+               c["tls"]["summary"]);
+    exe({"run", "--checklist", winpath(list), "--trust-store", winpath(root_pem), "--json",
+         winpath(t.file("given.json"))});
+    c = checks_by_id(t.file("given.json"));
+    BOOST_TEST(c["tls"]["status"] == "pass", c["tls"]["summary"]);
 }
 
 BOOST_AUTO_TEST_CASE(facts_files_give_the_same_verdicts_in_both_builds) {
