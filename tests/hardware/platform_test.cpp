@@ -1,5 +1,6 @@
 #include "probes/platform.hpp"
 #include "support/probe_harness.hpp"
+#include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <fstream>
@@ -11,11 +12,10 @@ using test::env_with;
 using test::linux_facts;
 using test::run_probe;
 
-namespace {
+using pft::any_contains;
+using pft::contains;
 
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
+namespace {
 
 const std::string seed_supported =
     "Windows Server 2008 R2|Windows Server 2012|Windows Server 2012 R2";

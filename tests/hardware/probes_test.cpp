@@ -3,6 +3,7 @@
 #include "probes/platform.hpp"
 #include "probes/sizing.hpp"
 #include "support/probe_harness.hpp"
+#include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
 #include <string>
 
@@ -11,11 +12,10 @@ using test::env_with;
 using test::linux_facts;
 using test::run_probe;
 
-namespace {
+using pft::any_contains;
+using pft::contains;
 
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
+namespace {
 
 ProbeResult hw(const HostFacts& f, const std::string& resource, const std::string& minimum) {
     return run_probe(hardware_probe(), env_with(f), {{"resource", resource}, {"minimum", minimum}});

@@ -5,16 +5,16 @@
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
 #include "support/servers_posix.hpp"
+#include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
 
 using namespace pf;
 using pf::test::run_probe;
 
-namespace {
+using pft::any_contains;
+using pft::contains;
 
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
+namespace {
 
 double measurement(const ProbeResult& r, const std::string& name) {
     for (const auto& m : r.measurements)

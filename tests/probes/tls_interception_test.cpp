@@ -1,21 +1,15 @@
 #include "probes/interception.hpp"
 #include "support/certs.hpp"
 #include "support/processes.hpp"
+#include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
 
 using namespace pf;
 
+using pft::any_contains;
+using pft::contains;
+
 namespace {
-
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
-
-bool any_contains(const std::vector<std::string>& v, const std::string& part) {
-    for (const auto& s : v)
-        if (contains(s, part)) return true;
-    return false;
-}
 
 std::string product_of(const std::string& subject) {
     auto* p = match_product(subject, inspection_products());

@@ -7,23 +7,17 @@
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
 #include "support/servers_posix.hpp"
+#include "support/text_match.hpp"
 #include <asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace pf;
 using pf::test::run_probe;
 
+using pft::any_contains;
+using pft::contains;
+
 namespace {
-
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
-
-bool any_contains(const std::vector<std::string>& v, const std::string& part) {
-    for (const auto& s : v)
-        if (contains(s, part)) return true;
-    return false;
-}
 
 struct Origin {
     pft::TempDir dir;

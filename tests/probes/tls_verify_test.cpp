@@ -1,6 +1,7 @@
 #include "probes/tls_verify.hpp"
 #include "support/certs.hpp"
 #include "support/processes.hpp"
+#include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
 
 using namespace pf;
@@ -14,6 +15,9 @@ inline std::ostream& boost_test_print_type(std::ostream& o, Status s) {
     return o << to_string(s);
 }
 } // namespace pf
+
+using pft::any_contains;
+using pft::contains;
 
 namespace {
 
@@ -42,16 +46,6 @@ struct Pki {
         return out;
     }
 };
-
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
-
-bool any_contains(const std::vector<std::string>& v, const std::string& part) {
-    for (const auto& s : v)
-        if (contains(s, part)) return true;
-    return false;
-}
 
 } // namespace
 

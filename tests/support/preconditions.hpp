@@ -1,4 +1,5 @@
 #pragma once
+#include "support/needs_programs.hpp"
 #include "support/processes.hpp"
 #include <boost/test/unit_test.hpp>
 #include <string>
@@ -10,21 +11,14 @@ namespace pft {
 // log, when not running as root or when a program it starts is missing.
 struct NeedsRoot {
     std::vector<std::string> programs;
-    boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
+    boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id id) const {
         boost::test_tools::assertion_result ok(true);
         if (!is_root()) {
             ok = false;
             ok.message() << "skipped: needs root to create a network namespace (CI runs as root)";
             return ok;
         }
-        for (const auto& p : programs)
-            if (!have_program(p)) {
-                ok = false;
-                ok.message() << "skipped: " << p
-                             << " is not installed (scripts/install-deps.sh --test)";
-                return ok;
-            }
-        return ok;
+        return NeedsPrograms{programs}(id);
     }
 };
 
