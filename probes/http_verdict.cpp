@@ -216,7 +216,7 @@ std::optional<ProbeResult> diagnose_transport(const HttpRoute& r, const HttpExch
     case CURLE_COULDNT_CONNECT:
         return connect_failed(r, x);
     case CURLE_PEER_FAILED_VERIFICATION:
-        if (x.verify_result != X509_V_OK)
+        if (x.verify_result != X509_V_OK && x.verify_result != X509_V_ERR_UNSPECIFIED)
             return failed("TLS certificate of " + r.authority +
                           " is not trusted: " + X509_verify_cert_error_string(x.verify_result) +
                           (r.via_proxy ? " (or the proxy re-signs it: TLS inspection)" : "") +

@@ -38,6 +38,10 @@ std::string proxy_auth_needed(const std::vector<std::string>& offered, const Pro
 }
 
 std::string proxy_auth_rejected(const std::vector<std::string>& offered, const ProxyConfig& proxy) {
+    // A user without a password is a missing setting, not a wrong password.
+    if (proxy.password.empty())
+        return "the proxy wants a password for user " + proxy.user + " (407; it offers " +
+               offers(offered) + "): give --proxy-password env:NAME, file:PATH or prompt";
     return "the proxy rejected the credentials for user " + proxy.user + " (407 again; it offers " +
            offers(offered) + "): check the user name and the --proxy-password source";
 }

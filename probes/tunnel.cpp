@@ -1,5 +1,6 @@
 #include "probes/tunnel.hpp"
 #include "probes/probe_util.hpp"
+#include "probes/proxy.hpp"
 #include "probes/resolve.hpp"
 #include <asio/read_until.hpp>
 #include <asio/steady_timer.hpp>
@@ -32,16 +33,10 @@ std::string describe(const Tunnel& t, const std::string& target, const ProxyConf
     case Tunnel::Outcome::proxy_unreachable:
         return "the proxy " + via + " itself cannot be reached (the proxy's fault, not " + target +
                "'s): " + describe(t.connect);
-    case Tunnel::Outcome::proxy_auth_required: {
-        std::string schemes;
-        for (const auto& s : t.auth_schemes)
-            schemes += (schemes.empty() ? "" : "; ") + s;
-        return "the proxy wants authentication (407; offers " +
-               (schemes.empty() ? "no scheme" : schemes) +
-               "): give --proxy http://USER@host:port and --proxy-password env:NAME";
-    }
+    case Tunnel::Outcome::proxy_auth_required:
+        return proxy_auth_needed(t.auth_schemes, proxy);
     case Tunnel::Outcome::proxy_auth_failed:
-        return "the proxy rejected the credentials of user '" + proxy.user + "' (407 again)";
+        return proxy_auth_rejected(t.auth_schemes, proxy);
     case Tunnel::Outcome::proxy_forbidden:
         return "the proxy blocks CONNECT to " + target + " by its policy (403): ask for " + target +
                " to be allowed";
