@@ -134,6 +134,10 @@ void check_row(std::ostream& out, const CheckResult& r) {
 
 } // namespace
 
+std::string html_escape(std::string_view text) {
+    return esc(text);
+}
+
 void write_html(const RunReport& report, std::ostream& out) {
     const Checklist& cl = checklist_of(report);
     const Counts& n = report.counts;

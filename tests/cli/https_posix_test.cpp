@@ -6,6 +6,8 @@
 // someone's only view of the run: the admin, the support ticket, CI, a script.
 // Trust comes only from --trust-store and --public-roots files made here, so
 // the machine's own roots never decide a verdict.
+#include "probes/tunnel.hpp"
+#include "reports/html.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/processes.hpp"
@@ -17,7 +19,6 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 #include <pugixml.hpp>
 #include <regex>
 #include <sstream>
@@ -26,43 +27,6 @@ using nlohmann::json;
 using pft::contains;
 
 namespace {
-
-// As reports/html.cpp escapes text, so that a probe's words can be found in
-// the HTML as the browser would show them.
-std::string html_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
-std::string base64(const std::string& s) {
-    std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(s.data()),
-                            static_cast<int>(s.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 // The proxy settings of the machine running the tests must not route these
 // loopback runs (the binary reads HTTPS_PROXY and NO_PROXY when --proxy is
@@ -123,7 +87,7 @@ struct Run {
 
     // The HTML table row of a check, from <tr …> to </tr>.
     std::string html_row(const std::string& id) const {
-        auto at = html.find("<td class=\"id\">" + html_escape(id) + "</td>");
+        auto at = html.find("<td class=\"id\">" + pf::html_escape(id) + "</td>");
         if (at == std::string::npos) return "";
         auto begin = html.rfind("<tr ", at);
         auto end = html.find("</tr>", at);
@@ -216,7 +180,8 @@ void words_everywhere(const Run& r, const std::string& id, const std::string& wo
     BOOST_TEST((contains(r.summary(id), words) || contains(r.alert(id), words)),
                id << " JSON lacks '" << words << "': " << r.summary(id) << " | " << r.alert(id));
     BOOST_TEST(contains(r.console(id), words), id << " console lacks '" << words << "'");
-    BOOST_TEST(contains(r.html_row(id), html_escape(words)), id << " HTML lacks '" << words << "'");
+    BOOST_TEST(contains(r.html_row(id), pf::html_escape(words)),
+               id << " HTML lacks '" << words << "'");
     BOOST_TEST(contains(r.junit_details(id), words), id << " JUnit lacks '" << words << "'");
 }
 
@@ -407,7 +372,7 @@ BOOST_AUTO_TEST_CASE(an_authenticating_proxy_is_diagnosed_and_its_password_never
     auto no_secret = [&](const Run& r, const std::string& tag) {
         for (const auto& secret :
              {password, wrong, std::string("s3cr3t%20p%40ss%3Aword"), std::string("s3cr3t+p"),
-              base64("alice:" + password), base64("alice:" + wrong)}) {
+              pf::basic_credentials("alice", password), pf::basic_credentials("alice", wrong)}) {
             BOOST_TEST(!contains(r.proc.out, secret), tag << ": stdout shows " << secret);
             BOOST_TEST(!contains(r.proc.err, secret), tag << ": stderr shows " << secret);
             BOOST_TEST(!contains(r.html, secret), tag << ": HTML shows " << secret);
@@ -512,7 +477,7 @@ void alert_everywhere(const Run& r, const std::string& id, const std::string& wo
     BOOST_TEST(contains(a, words), id << " JSON alert lacks '" << words << "': " << a);
     BOOST_TEST_REQUIRE(!a.empty());
     BOOST_TEST(contains(r.console(id), "ALERT " + a), r.console(id));
-    BOOST_TEST(contains(r.html_row(id), "<div class=\"alert\">" + html_escape(a) + "</div>"),
+    BOOST_TEST(contains(r.html_row(id), "<div class=\"alert\">" + pf::html_escape(a) + "</div>"),
                id << " HTML lacks the alert");
     auto failure = r.junit_case(id).child("failure");
     BOOST_TEST(contains(failure.child_value(), "ALERT: " + a), id << " JUnit lacks the alert");
