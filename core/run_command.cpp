@@ -113,6 +113,7 @@ int run_command(const RunOptions& o) {
     env.tls.public_roots = o.public_roots;
     if (o.expiry_warn_days) env.tls.expiry_warn_days = *o.expiry_warn_days;
     if (o.expiry_fail_days) env.tls.expiry_fail_days = *o.expiry_fail_days;
+    env.tls.expiry_from_flags = o.expiry_warn_days || o.expiry_fail_days;
     if (env.tls.expiry_fail_days > env.tls.expiry_warn_days)
         throw InputError("--expiry-fail " + std::to_string(env.tls.expiry_fail_days) +
                          " is more than --expiry-warn " + std::to_string(env.tls.expiry_warn_days) +

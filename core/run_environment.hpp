@@ -24,8 +24,9 @@ struct TlsSettings {
     // system trusts but this bundle lacks was added locally: a sign of TLS
     // inspection. Empty: the platform default, if it has one.
     std::string public_roots;
-    int expiry_warn_days = 60; // certificates expiring sooner warn...
-    int expiry_fail_days = 30; // ...and sooner than this fail
+    int expiry_warn_days = 60;      // certificates expiring sooner warn...
+    int expiry_fail_days = 30;      // ...and sooner than this fail
+    bool expiry_from_flags = false; // set on the command line: checks' own thresholds give way
     // The connection-persistence probe's idle time: unset means each check's
     // own; zero skips those checks.
     std::optional<std::chrono::milliseconds> idle;

@@ -25,7 +25,8 @@ struct TlsProbeRun : std::enable_shared_from_this<TlsProbeRun> {
     std::string min_text;
     bool private_ca = false;
     ProxyConfig proxy;
-    const TlsSettings* tls = nullptr;
+    TlsSettings tls_settings; // the run's, with this check's expiry thresholds
+    const TlsSettings* tls = &tls_settings;
     bool compare_direct = false;
     Clock::time_point deadline;
     std::function<void()> cancel_main, cancel_direct;
@@ -164,6 +165,10 @@ ProbeKind tls_probe() {
         {"pin_spki", ParamType::text, false, "",
          "base64 SHA-256 SubjectPublicKeyInfo pins (comma-separated); one must be in the chain"},
         {"min_version", ParamType::text, false, "1.2", "lowest acceptable TLS version: 1.0-1.3"},
+        {"expiry_warn", ParamType::integer, false, "",
+         "warn when a certificate expires within this many days (default 60, or --expiry-warn)"},
+        {"expiry_fail", ParamType::integer, false, "",
+         "fail when a certificate expires within this many days (default 30, or --expiry-fail)"},
         {"private_ca", ParamType::boolean, false, "false",
          "the host uses the organisation's own CA (a locally added root is then expected)"},
     };
@@ -184,7 +189,15 @@ ProbeKind tls_probe() {
         r->min_text = min_text;
         r->min_version = tls_version_from_text(min_text);
         r->private_ca = args.has("private_ca") && args.boolean("private_ca");
-        r->tls = &ctx.env.tls;
+        r->tls_settings = ctx.env.tls;
+        // A checklist can set a check's thresholds; --expiry-warn/--expiry-fail
+        // on the command line win over it.
+        if (!ctx.env.tls.expiry_from_flags) {
+            if (args.has("expiry_warn") && !args.text("expiry_warn").empty())
+                r->tls_settings.expiry_warn_days = static_cast<int>(args.integer("expiry_warn"));
+            if (args.has("expiry_fail") && !args.text("expiry_fail").empty())
+                r->tls_settings.expiry_fail_days = static_cast<int>(args.integer("expiry_fail"));
+        }
         r->deadline = ctx.deadline;
         r->proxy = *proxy;
         bool via_proxy = r->proxy.configured() && !r->proxy.bypassed_for(r->host);

@@ -171,6 +171,16 @@ BOOST_AUTO_TEST_CASE(expiry_within_45_days_warns_and_within_10_fails) {
     auto r2 = o.probe(nginx.port(1));
     BOOST_TEST(r2.status == Status::fail, r2.summary);
     BOOST_TEST(contains(r2.summary, "expires in "), r2.summary);
+    // A checklist can move a check's thresholds: 45 days is then a failure,
+    // 10 days merely passes.
+    BOOST_TEST(o.probe(nginx.port(0), {{"expiry_warn", "90"}, {"expiry_fail", "50"}}).status ==
+               Status::fail);
+    BOOST_TEST(o.probe(nginx.port(1), {{"expiry_warn", "5"}, {"expiry_fail", "2"}}).status ==
+               Status::pass);
+    // ...unless the command line set them, which wins.
+    o.env.tls.expiry_from_flags = true;
+    BOOST_TEST(o.probe(nginx.port(0), {{"expiry_warn", "90"}, {"expiry_fail", "50"}}).status ==
+               Status::warn);
 }
 
 BOOST_AUTO_TEST_CASE(a_server_offering_only_tls_1_1_is_diagnosed_not_just_refused) {
