@@ -48,9 +48,9 @@ struct SampleRun {
         const auto& n = checklist.sections[0].checks;
         const auto& h = checklist.sections[1].checks;
         auto& rs = report.results;
-        rs.push_back(result(n[0], Status::pass, Status::pass, "resolved to 10.0.0.5", 12));
+        rs.push_back(result(n[0], Status::pass, Status::pass, "resolved to 127.0.0.5", 12));
         rs.push_back(result(n[1], Status::fail, Status::fail, "connection refused", 250));
-        rs.back().result.evidence = {"connect 10.0.0.5:443: ECONNREFUSED",
+        rs.back().result.evidence = {"connect 127.0.0.5:443: ECONNREFUSED",
                                      "server said \x1b[31mno\x1b[0m \xff\xfe"};
         rs.back().result.measurements = {{"connect", 249.5, "ms"}, {"resolve", 0.25, "ms"}};
         rs.back().args = {{"host", "uem.example.com"}, {"port", "443"}};
