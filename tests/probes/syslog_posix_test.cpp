@@ -1,6 +1,7 @@
 // The syslog probe against a real rsyslog on loopback: the message must
 // arrive in rsyslog's output file, framed as RFC 6587 octet counting.
 #include "probes/syslog.hpp"
+#include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
@@ -13,19 +14,31 @@ using pf::test::run_probe;
 
 namespace {
 
+// PEM files of a server certificate rsyslog presents over TLS.
+struct TlsFiles {
+    std::string ca, cert, key;
+};
+
 struct Rsyslog {
     pft::TempDir dir;
     unsigned short port = pft::unused_port();
     std::string out = dir.file("messages.log");
     std::unique_ptr<pft::Background> server;
-    Rsyslog() {
+    // With tls: RFC 5425 through rsyslog's OpenSSL stream driver (package
+    // rsyslog-openssl), not asking for a client certificate.
+    explicit Rsyslog(const TlsFiles* tls = nullptr) {
+        std::string driver;
+        if (tls)
+            driver = "global(DefaultNetstreamDriver=\"ossl\" DefaultNetstreamDriverCAFile=\"" +
+                     tls->ca + "\" DefaultNetstreamDriverCertFile=\"" + tls->cert +
+                     "\" DefaultNetstreamDriverKeyFile=\"" + tls->key + "\")\n";
         auto conf = dir.write(
             "rsyslog.conf",
-            "global(workDirectory=\"" + dir.path() +
-                "\")\n"
-                "module(load=\"imtcp\")\n"
-                "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" +
-                std::to_string(port) +
+            "global(workDirectory=\"" + dir.path() + "\")\n" + driver +
+                (tls ? "module(load=\"imtcp\" StreamDriver.Name=\"ossl\" StreamDriver.Mode=\"1\" "
+                       "StreamDriver.AuthMode=\"anon\")\n"
+                     : "module(load=\"imtcp\")\n") +
+                "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + std::to_string(port) +
                 "\")\n"
                 "*.* action(type=\"omfile\" template=\"RSYSLOG_SyslogProtocol23Format\" file=\"" +
                 out + "\")\n");
@@ -90,6 +103,42 @@ BOOST_AUTO_TEST_CASE(acc_saas_checks_syslog_when_the_service_is_enabled) {
     BOOST_TEST(json.find("\"status\": \"pass\"", at) < json.find("\"id\"", at + 10),
                json.substr(at, 400));
     BOOST_TEST(server.received("preflight connectivity test"));
+}
+
+BOOST_AUTO_TEST_CASE(a_tls_message_arrives_and_an_untrusted_certificate_is_diagnosed) {
+    pft::TempDir certs;
+    pft::CertFactory f;
+    auto root = f.root({.cn = "Syslog Test Root"});
+    auto leaf = f.issue(root, {.cn = "syslog.example", .ip_sans = {"127.0.0.1"}});
+    TlsFiles files{pft::CertFactory::write_pem(certs.file("ca.pem"), {&root}),
+                   pft::CertFactory::write_pem(certs.file("cert.pem"), {&leaf}),
+                   pft::CertFactory::write_key(certs.file("key.pem"), leaf)};
+    Rsyslog server(&files);
+    std::map<std::string, std::string> args{
+        {"host", "127.0.0.1"}, {"port", std::to_string(server.port)}, {"transport", "tls"}};
+
+    RunEnvironment trusting;
+    trusting.tls.trust.system_file = files.ca;
+    auto r = run_probe(syslog_probe(), trusting, args);
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    auto msgid = msgid_of(r);
+    BOOST_REQUIRE(!msgid.empty());
+    BOOST_TEST(server.received(msgid), pft::read_file(server.out));
+
+    // The same server with a store that lacks its root: the tls probe's
+    // diagnosis, and nothing sent.
+    RunEnvironment stranger;
+    stranger.tls.trust.system_file = certs.write("other.pem", f.root({.cn = "Other"}).cert_pem());
+    auto u = run_probe(syslog_probe(), stranger, args);
+    BOOST_TEST(u.status == Status::fail, u.summary);
+    BOOST_TEST(u.summary.rfind("untrusted root: the chain of 127.0.0.1 ends at 'CN=Syslog Test "
+                               "Root'",
+                               0) == 0u,
+               u.summary);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto log = pft::read_file(server.out);
+    BOOST_TEST(log.find("preflight connectivity test") == log.rfind("preflight connectivity test"),
+               log);
 }
 
 BOOST_AUTO_TEST_CASE(message_is_rfc5424) {
