@@ -1,6 +1,7 @@
 #include "core/plan.hpp"
 #include "core/errors.hpp"
 #include "core/loader.hpp"
+#include "core/secrets.hpp"
 
 namespace pf {
 
@@ -75,6 +76,7 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                                    const RunSettings& s) {
     check_settings(c, s);
     std::vector<PlannedCheck> plan;
+    std::map<std::string, std::string> secrets; // by source: one prompt per secret
     for (const auto& section : c.sections)
         for (const auto& check : section.checks) {
             PlannedCheck pc;
@@ -87,6 +89,19 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                 std::vector<std::string> origins;
                 auto v = substitute(arg.value, c, s, missing, origins);
                 const ParamSpec* spec = pc.kind->find_param(arg.name);
+                if (spec->secret) {
+                    // Checked before anything can echo the value: a password
+                    // typed where its source belongs must not reach a report.
+                    if (!v.empty() && missing.empty() && !is_secret_source(v))
+                        throw InputError(
+                            (origins.empty() ? arg.where.str() : origins.front()) + ": " +
+                            arg.name + " of check '" + check.id +
+                            "' must name where the secret is (env:NAME, file:PATH or prompt), "
+                            "not be the secret itself" +
+                            hints_of(c, arg.value));
+                    values[arg.name] = v;
+                    continue;
+                }
                 if (missing.empty() && !origins.empty())
                     if (auto problem = validate_value(spec->type, v))
                         throw InputError(origins.front() + ": '" + v + "' is not valid for " +
@@ -98,7 +113,6 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
             for (const auto& spec : pc.kind->params)
                 if (!values.count(spec.name) && !spec.default_value.empty())
                     values[spec.name] = spec.default_value;
-            pc.args = ProbeArgs(values);
             if (!check.service.empty() && !s.services.count(check.service)) {
                 const ServiceDecl* d = c.find_service(check.service);
                 pc.skip =
@@ -114,6 +128,17 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                 }
                 pc.skip = ProbeResult::make(Status::skip, "not configured: give " + flags);
             }
+            // Only checks that will run read their secrets: a disabled
+            // service must not prompt for its password.
+            if (!pc.skip)
+                for (auto& [name, value] : values)
+                    if (const ParamSpec* spec = pc.kind->find_param(name);
+                        spec && spec->secret && !value.empty())
+                        value = secrets.count(value)
+                                    ? secrets[value]
+                                    : secrets[value] =
+                                          read_secret(value, name + " of check '" + check.id + "'");
+            pc.args = ProbeArgs(values);
             plan.push_back(std::move(pc));
         }
     return plan;

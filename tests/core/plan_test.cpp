@@ -4,6 +4,7 @@
 #include "core/site.hpp"
 #include "support/processes.hpp"
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 
 using namespace pf;
 
@@ -98,7 +99,8 @@ BOOST_AUTO_TEST_CASE(bad_value_from_set_names_the_flag_and_the_check) {
             0,
         e);
     BOOST_TEST(e.find("without a scheme") != std::string::npos, e);
-    BOOST_TEST(e.find(". Do not add https:// since this is assumed") != std::string::npos, e); // the param's hint
+    BOOST_TEST(e.find(". Do not add https:// since this is assumed") != std::string::npos,
+               e); // the param's hint
     s.values["awcm_host"] = {"awcm.example", "--set awcm_host"};
     s.values["ldap_port"] = {"70000", "--set ldap_port"};
     s.services.insert("ldap");
@@ -141,6 +143,106 @@ BOOST_AUTO_TEST_CASE(site_file_errors_name_line_and_column) {
     } catch (const InputError& e) {
         BOOST_TEST(std::string(e.what()).find(path + ":1:7: users='many'") == 0, e.what());
     }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+void set_env(const char* name, const char* value) {
+#ifdef _WIN32
+    _putenv_s(name, value ? value : "");
+#else
+    if (value)
+        setenv(name, value, 1);
+    else
+        unsetenv(name);
+#endif
+}
+
+// A probe kind with a password, as the LDAP, SMTP and Exchange probes have.
+ProbeRegistry with_secret_kind() {
+    ProbeRegistry r;
+    ProbeKind k;
+    k.name = "login";
+    k.params = {{"host", ParamType::host, true, "", "server"},
+                {"password", ParamType::text, false, "", "password", true}};
+    k.start = [](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) {
+        return deliver_now(ctx, std::move(done), ProbeResult::make(Status::pass, "ok"));
+    };
+    r.add(k);
+    return r;
+}
+
+const char* kLoginList = R"(<?xml version="1.0"?>
+<checklist id="l" title="L" timeout="5">
+  <source document="Guide"/>
+  <parameters>
+    <param name="bind_password" description="service account password"/>
+  </parameters>
+  <services><service id="ldap" title="Directory Services"/></services>
+  <section id="net" title="Network">
+    <check id="bind" title="Bind" severity="required">
+      <probe kind="login" host="127.0.0.1" password="${bind_password}"/>
+      <requirement>w</requirement><fix>f</fix>
+    </check>
+    <check id="bind-gc" title="Bind GC" severity="required" service="ldap">
+      <probe kind="login" host="127.0.0.1" password="${bind_password}"/>
+      <requirement>w</requirement><fix>f</fix>
+    </check>
+  </section>
+</checklist>
+)";
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(plan_secrets)
+
+BOOST_AUTO_TEST_CASE(a_secret_parameter_is_read_from_its_source) {
+    auto reg = with_secret_kind();
+    auto c = load_checklist_text(kLoginList, "l.xml", reg);
+    set_env("PF_PLAN_TEST_SECRET", "S3cr3t-bind");
+    RunSettings s;
+    s.values["bind_password"] = {"env:PF_PLAN_TEST_SECRET", "--set bind_password"};
+    auto p = plan_run(c, reg, s);
+    BOOST_TEST(p[0].args.text("password") == "S3cr3t-bind");
+    // The disabled service's check keeps the source: nothing is read for it.
+    BOOST_REQUIRE(p[1].skip);
+    BOOST_TEST(p[1].args.text("password") == "env:PF_PLAN_TEST_SECRET");
+    set_env("PF_PLAN_TEST_SECRET", nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(a_secret_given_as_itself_is_refused_without_echoing_it) {
+    auto reg = with_secret_kind();
+    auto c = load_checklist_text(kLoginList, "l.xml", reg);
+    RunSettings s;
+    s.values["bind_password"] = {"Hunter2-plain", "--set bind_password"};
+    std::string error;
+    try {
+        plan_run(c, reg, s);
+    } catch (const InputError& e) {
+        error = e.what();
+    }
+    BOOST_TEST(error.find("--set bind_password: password of check 'bind' must name where the "
+                          "secret is (env:NAME, file:PATH or prompt)") == 0u,
+               error);
+    BOOST_TEST(error.find("Hunter2-plain") == std::string::npos, error);
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_environment_variable_names_the_check_not_a_value) {
+    auto reg = with_secret_kind();
+    auto c = load_checklist_text(kLoginList, "l.xml", reg);
+    set_env("PF_PLAN_TEST_UNSET", nullptr);
+    RunSettings s;
+    s.values["bind_password"] = {"env:PF_PLAN_TEST_UNSET", "--set bind_password"};
+    std::string error;
+    try {
+        plan_run(c, reg, s);
+    } catch (const InputError& e) {
+        error = e.what();
+    }
+    BOOST_TEST(error == "password of check 'bind': the environment variable PF_PLAN_TEST_UNSET "
+                        "is not set");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
