@@ -1,9 +1,8 @@
 #include "probes/rpc.hpp"
-#include "core/proxy_config.hpp"
 #include "probes/dcerpc_pdu.hpp"
 #include "probes/probe_util.hpp"
+#include "probes/resolve.hpp"
 #include "probes/tcp_connect.hpp"
-#include "probes/tunnel.hpp"
 #include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
 
@@ -120,6 +119,33 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
         }
         in.resize(received);
         on_reply(std::move(in));
+    }
+
+    // Resolving and connecting as the tcp probe does, for its diagnoses.
+    void start(std::uint16_t port) {
+        auto self = shared_from_this();
+        cancel_connect = resolve_for_probe(
+            io, host, deadline,
+            [self, port](Resolution res) {
+                self->cancel_connect = connect_socket(
+                    self->io, {res.addresses.front(), port}, self->deadline,
+                    [self](ConnectOutcome o, SocketPtr s) {
+                        if (self->done.finished()) return;
+                        if (!s) return self->finish(Status::fail, diagnose(o, self->host));
+                        self->partial.measurements.push_back(
+                            {"connect " + self->where, o.ms, "ms"});
+                        self->socket = s;
+                        self->timer.expires_at(self->deadline);
+                        self->timer.async_wait([self](std::error_code ec) {
+                            if (!ec && !self->done.finished()) self->on_deadline();
+                        });
+                        self->bind();
+                    });
+            },
+            [self](ProbeResult v) {
+                self->partial = v;
+                self->finish(v.status, v.summary);
+            });
     }
 
     void rejected(const std::string& what, const std::string& why) {
@@ -275,19 +301,7 @@ ProbeKind rpc_epmap_probe() {
                             "version must be major.minor such as 1.0, not '" +
                                 args.text("version") + "'");
         r->iface = {*uuid, version->first, version->second};
-        r->cancel_connect =
-            open_tunnel(ctx.io, ProxyConfig{}, r->host, port, ctx.deadline, [r](Tunnel t) {
-                if (r->done.finished()) return;
-                if (t.outcome != Tunnel::Outcome::open)
-                    return r->finish(Status::fail, describe(t, r->where, ProxyConfig{}));
-                r->partial.measurements.push_back({"connect " + r->where, t.connect_ms, "ms"});
-                r->socket = t.socket;
-                r->timer.expires_at(r->deadline);
-                r->timer.async_wait([r](std::error_code ec) {
-                    if (!ec && !r->done.finished()) r->on_deadline();
-                });
-                r->bind();
-            });
+        r->start(port);
         return [r] {
             if (r->cancel_connect) r->cancel_connect();
             r->finish(Status::error, "cancelled");
