@@ -1,5 +1,6 @@
 #include "probes/dcerpc_pdu.hpp"
 #include <cstdio>
+#include <iterator>
 
 namespace pf::dcerpc {
 
