@@ -5,6 +5,7 @@
 #include "probes/persistence.hpp"
 #include "probes/platform.hpp"
 #include "probes/proxy.hpp"
+#include "probes/rpc.hpp"
 #include "probes/sizing.hpp"
 #include "probes/syslog.hpp"
 #include "probes/tcp.hpp"
@@ -23,6 +24,8 @@ const ProbeRegistry& builtin_probes() {
         r.add(http_probe());
         r.add(proxy_probe());
         r.add(syslog_probe());
+        r.add(rpc_epmap_probe());
+        r.add(rpc_dynamic_range_probe());
         r.add(hardware_probe());
         r.add(sizing_probe());
         r.add(os_probe());

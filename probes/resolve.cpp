@@ -1,5 +1,6 @@
 #include "probes/resolve.hpp"
 #include "core/detached_call.hpp"
+#include "probes/probe_util.hpp"
 #include <algorithm>
 #include <cstring>
 #ifdef _WIN32
@@ -94,6 +95,44 @@ std::function<void()> resolve_host(asio::io_context& io, const std::string& host
     }
     return detached_call<Resolution>(
         io, [host] { return lookup(host); }, std::move(on_done));
+}
+
+std::function<void()> resolve_for_probe(asio::io_context& io, const std::string& host,
+                                        Clock::time_point deadline,
+                                        std::function<void(Resolution)> on_resolved,
+                                        std::function<void(ProbeResult)> on_failed) {
+    struct Lookup {
+        explicit Lookup(asio::io_context& io) : timer(io) {}
+        asio::steady_timer timer;
+        bool over = false;
+        std::function<void()> abandon;
+    };
+    auto l = std::make_shared<Lookup>(io);
+    auto t0 = Clock::now();
+    l->timer.expires_at(deadline);
+    l->timer.async_wait([l, host, t0, deadline, on_failed](std::error_code ec) {
+        if (ec || l->over) return;
+        l->over = true;
+        if (l->abandon) l->abandon();
+        on_failed(ProbeResult::make(Status::fail, "no answer from the resolver for '" + host +
+                                                      "' within " +
+                                                      seconds_left_text(t0, deadline)));
+    });
+    l->abandon = resolve_host(io, host, [l, host, on_resolved, on_failed](Resolution res) {
+        if (l->over) return;
+        l->over = true;
+        l->timer.cancel();
+        if (res.outcome == Resolution::Outcome::resolved) return on_resolved(std::move(res));
+        auto v = ProbeResult::make(Status::fail, describe_failure(host, res));
+        v.measurements.push_back({"resolve", double(res.took.count()), "ms"});
+        on_failed(std::move(v));
+    });
+    return [l] {
+        l->over = true;
+        l->timer.cancel();
+        if (l->abandon) l->abandon();
+        l->abandon = nullptr;
+    };
 }
 
 } // namespace pf

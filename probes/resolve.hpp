@@ -1,4 +1,5 @@
 #pragma once
+#include "core/probe.hpp"
 #include <asio/io_context.hpp>
 #include <asio/ip/address.hpp>
 #include <chrono>
@@ -25,5 +26,13 @@ std::string describe_failure(const std::string& host, const Resolution& r);
 // Returns a function that abandons the lookup.
 std::function<void()> resolve_host(asio::io_context& io, const std::string& host,
                                    std::function<void(Resolution)> on_done);
+
+// A probe's lookup: on_resolved gets the addresses; a failed lookup, or none
+// by deadline, becomes the probe's fail verdict through on_failed. Exactly
+// one of them runs unless the returned function abandons the lookup first.
+std::function<void()> resolve_for_probe(asio::io_context& io, const std::string& host,
+                                        Clock::time_point deadline,
+                                        std::function<void(Resolution)> on_resolved,
+                                        std::function<void(ProbeResult)> on_failed);
 
 } // namespace pf

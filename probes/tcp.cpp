@@ -2,7 +2,7 @@
 #include "probes/probe_util.hpp"
 #include "probes/resolve.hpp"
 #include "probes/tcp_connect.hpp"
-#include <asio/steady_timer.hpp>
+#include <asio/post.hpp>
 #include <map>
 
 namespace pf {
@@ -23,14 +23,76 @@ std::vector<std::uint16_t> sample_ports(std::uint16_t first, std::uint16_t last,
     return ports;
 }
 
+std::function<void()> connect_ports(asio::io_context& io, const asio::ip::address& address,
+                                    const std::vector<std::uint16_t>& ports,
+                                    Clock::time_point deadline,
+                                    std::function<void(std::vector<ConnectOutcome>)> on_done) {
+    struct State {
+        std::vector<ConnectOutcome> outcomes;
+        std::size_t pending = 0;
+        std::vector<std::function<void()>> cancels;
+        std::function<void(std::vector<ConnectOutcome>)> done;
+    };
+    auto st = std::make_shared<State>();
+    st->outcomes.resize(ports.size());
+    st->pending = ports.size();
+    st->done = std::move(on_done);
+    if (ports.empty()) asio::post(io, [st] { st->done({}); });
+    for (std::size_t i = 0; i < ports.size(); ++i)
+        st->cancels.push_back(
+            connect_once(io, {address, ports[i]}, deadline, [st, i](ConnectOutcome o) {
+                st->outcomes[i] = o;
+                if (--st->pending || !st->done) return;
+                auto d = std::move(st->done);
+                st->done = nullptr;
+                d(std::move(st->outcomes));
+            }));
+    return [st] {
+        st->done = nullptr;
+        for (auto& c : st->cancels)
+            c();
+    };
+}
+
+std::string RangeTally::text() const {
+    return std::to_string(open) + " open, " + std::to_string(refused) + " refused, " +
+           std::to_string(timed_out) + " timed out";
+}
+
+RangeTally tally_range(const std::vector<ConnectOutcome>& outcomes) {
+    RangeTally t;
+    for (const auto& o : outcomes) {
+        switch (o.kind) {
+        case ConnectOutcome::Kind::open:
+            ++t.open;
+            break;
+        case ConnectOutcome::Kind::refused:
+            ++t.refused;
+            break;
+        case ConnectOutcome::Kind::timed_out:
+            ++t.timed_out;
+            break;
+        case ConnectOutcome::Kind::unreachable:
+            ++t.unreachable;
+            break;
+        case ConnectOutcome::Kind::self_connect:
+            ++t.self_connect;
+            break;
+        case ConnectOutcome::Kind::error:
+            ++t.other;
+            break;
+        }
+    }
+    return t;
+}
+
 namespace {
 
 using Kind = ConnectOutcome::Kind;
 
 struct TcpRun {
-    TcpRun(asio::io_context& io, ProbeDone d) : io(io), timer(io), done(std::move(d)) {}
+    TcpRun(asio::io_context& io, ProbeDone d) : io(io), done(std::move(d)) {}
     asio::io_context& io;
-    asio::steady_timer timer;
     OnceDone done;
     std::string host;
     PortRange range;
@@ -44,7 +106,6 @@ struct TcpRun {
     std::size_t pending = 0;
 
     void cancel_all() {
-        timer.cancel();
         if (abandon_lookup) abandon_lookup();
         for (auto& c : cancels)
             c();
@@ -100,47 +161,46 @@ ProbeResult port_verdict(const TcpRun& r) {
 }
 
 ProbeResult range_verdict(const TcpRun& r) {
-    auto t = tally(r.outcomes);
+    auto t = tally_range(r.outcomes);
     std::string range = std::to_string(r.range.first) + "-" + std::to_string(r.range.last);
-    auto counted = r.outcomes.size() - t[Kind::self_connect];
     ProbeResult res;
     for (const auto& o : r.outcomes)
         res.evidence.push_back(describe(o));
     res.measurements.push_back({"ports sampled", double(r.outcomes.size()), ""});
-    std::string counts = std::to_string(t[Kind::open]) + " open, " +
-                         std::to_string(t[Kind::refused]) + " refused, " +
-                         std::to_string(t[Kind::timed_out]) + " timed out";
-    if (t[Kind::open] + t[Kind::refused] > 0 && t[Kind::timed_out] == 0) {
+    if (t.answered() > 0 && t.timed_out == 0) {
         res.status = Status::pass;
-        res.summary = "ports " + range + " on " + r.host + " are reachable (" + counts + " of " +
-                      std::to_string(counted) + " sampled: answers come back)";
-    } else if (t[Kind::open] + t[Kind::refused] > 0) {
+        res.summary = "ports " + range + " on " + r.host + " are reachable (" + t.text() + " of " +
+                      std::to_string(t.counted()) + " sampled: answers come back)";
+    } else if (t.answered() > 0) {
         res.status = Status::warn;
-        res.summary = "ports " + range + " on " + r.host + " are partly filtered (" + counts +
+        res.summary = "ports " + range + " on " + r.host + " are partly filtered (" + t.text() +
                       "): a firewall allows only part of the range";
     } else {
         res.status = Status::fail;
-        res.summary = "ports " + range + " on " + r.host + " are filtered (" + counts +
+        res.summary = "ports " + range + " on " + r.host + " are filtered (" + t.text() +
                       "): a firewall must allow TCP " + range + " from this server to " + r.host;
     }
     return res;
 }
 
 void finish(const std::shared_ptr<TcpRun>& r) {
-    r->timer.cancel();
     r->done(r->is_range ? range_verdict(*r) : port_verdict(*r));
 }
 
 void connect_all(const std::shared_ptr<TcpRun>& r) {
-    std::vector<asio::ip::tcp::endpoint> targets;
     if (r->is_range) {
         // One address is enough to judge a firewall's treatment of a range.
-        for (auto p : sample_ports(r->range.first, r->range.last, r->sample))
-            targets.emplace_back(r->resolution.addresses.front(), p);
-    } else {
-        for (const auto& a : r->resolution.addresses)
-            targets.emplace_back(a, r->range.first);
+        r->cancels.push_back(connect_ports(r->io, r->resolution.addresses.front(),
+                                           sample_ports(r->range.first, r->range.last, r->sample),
+                                           r->deadline, [r](std::vector<ConnectOutcome> v) {
+                                               r->outcomes = std::move(v);
+                                               finish(r);
+                                           }));
+        return;
     }
+    std::vector<asio::ip::tcp::endpoint> targets;
+    for (const auto& a : r->resolution.addresses)
+        targets.emplace_back(a, r->range.first);
     r->outcomes.resize(targets.size());
     r->pending = targets.size();
     for (std::size_t i = 0; i < targets.size(); ++i)
@@ -168,28 +228,15 @@ ProbeKind tcp_probe() {
         r->is_range = r->range.first != r->range.last;
         r->sample = static_cast<std::size_t>(args.integer("sample"));
         r->deadline = ctx.deadline;
-        auto t0 = Clock::now();
         // The lookup has its own verdict at the deadline; connects time out
         // there themselves.
-        r->timer.expires_at(ctx.deadline);
-        r->timer.async_wait([r, t0](std::error_code ec) {
-            if (ec || !r->outcomes.empty()) return;
-            if (r->abandon_lookup) r->abandon_lookup();
-            r->done(ProbeResult::make(Status::fail, "no answer from the resolver for '" + r->host +
-                                                        "' within " +
-                                                        seconds_left_text(t0, r->deadline)));
-        });
-        r->abandon_lookup = resolve_host(ctx.io, r->host, [r](Resolution res) {
-            if (r->done.finished()) return;
-            r->resolution = res;
-            if (res.outcome != Resolution::Outcome::resolved) {
-                r->timer.cancel();
-                auto v = ProbeResult::make(Status::fail, describe_failure(r->host, res));
-                v.measurements.push_back({"resolve", double(res.took.count()), "ms"});
-                return r->done(v);
-            }
-            connect_all(r);
-        });
+        r->abandon_lookup = resolve_for_probe(
+            ctx.io, r->host, ctx.deadline,
+            [r](Resolution res) {
+                r->resolution = std::move(res);
+                connect_all(r);
+            },
+            [r](ProbeResult v) { r->done(std::move(v)); });
         return [r] { r->cancel_all(); };
     };
     return k;

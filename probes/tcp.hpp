@@ -1,6 +1,9 @@
 #pragma once
 #include "core/probe.hpp"
+#include "probes/tcp_connect.hpp"
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 namespace pf {
@@ -13,5 +16,22 @@ ProbeKind tcp_probe();
 
 // The ports sampled from a range: both ends and evenly spaced ones between.
 std::vector<std::uint16_t> sample_ports(std::uint16_t first, std::uint16_t last, std::size_t count);
+
+// Connects to every port of address at once, each attempt giving up at
+// deadline; on_done gets the outcomes in the order of ports. Returns a cancel.
+std::function<void()> connect_ports(asio::io_context& io, const asio::ip::address& address,
+                                    const std::vector<std::uint16_t>& ports,
+                                    Clock::time_point deadline,
+                                    std::function<void(std::vector<ConnectOutcome>)> on_done);
+
+// How the sampled ports of a range answered. A self-connect is no answer
+// from the host and counts as neither.
+struct RangeTally {
+    std::size_t open = 0, refused = 0, timed_out = 0, unreachable = 0, self_connect = 0, other = 0;
+    std::size_t answered() const { return open + refused; }
+    std::size_t counted() const { return open + refused + timed_out + unreachable + other; }
+    std::string text() const; // "0 open, 6 refused, 0 timed out"
+};
+RangeTally tally_range(const std::vector<ConnectOutcome>& outcomes);
 
 } // namespace pf
