@@ -6,6 +6,7 @@
 #include "probes/platform.hpp"
 #include "probes/proxy.hpp"
 #include "probes/sizing.hpp"
+#include "probes/smtp.hpp"
 #include "probes/syslog.hpp"
 #include "probes/tcp.hpp"
 #include "probes/tls.hpp"
@@ -23,6 +24,7 @@ const ProbeRegistry& builtin_probes() {
         r.add(http_probe());
         r.add(proxy_probe());
         r.add(syslog_probe());
+        r.add(smtp_probe());
         r.add(hardware_probe());
         r.add(sizing_probe());
         r.add(os_probe());

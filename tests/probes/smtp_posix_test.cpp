@@ -1,0 +1,256 @@
+// The smtp probe against a real exim on loopback: STARTTLS with a
+// certificate made by the test, AUTH only inside TLS, 530 before TLS, relay
+// refused to unauthenticated senders, and a test message that must arrive in
+// exim's mailbox file. The service password must appear in no output.
+#include "probes/smtp.hpp"
+#include "probes/tls_verify.hpp"
+#include "support/certs.hpp"
+#include "support/needs_programs.hpp"
+#include "support/probe_harness.hpp"
+#include "support/smtp_server_posix.hpp"
+#include "support/text_match.hpp"
+#include <asio/ip/tcp.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace pf;
+using pf::test::run_probe;
+using pft::any_contains;
+using pft::contains;
+
+namespace {
+
+const std::string password = pft::EximOptions{}.password;
+
+struct MailSetup {
+    pft::TempDir dir;
+    pft::CertFactory f;
+    pft::Issued root = f.root({.cn = "Preflight Mail Test Root", .org = "Preflight Tests"});
+    pft::Issued leaf = f.issue(root, {.cn = "mail.preflight.test",
+                                      .dns_sans = {"mail.preflight.test", "localhost"},
+                                      .ip_sans = {"127.0.0.1"}});
+    RunEnvironment env;
+
+    MailSetup() {
+        auto pem = pft::CertFactory::write_pem(dir.file("root.pem"), {&root});
+        env.tls.trust.system_file = pem;
+        env.tls.public_roots = pem;
+    }
+    pft::EximOptions tls_server() const {
+        pft::EximOptions o;
+        o.cert_pem = leaf.cert_pem();
+        o.key_pem = leaf.key_pem();
+        return o;
+    }
+    ProbeResult probe(unsigned short port, std::map<std::string, std::string> args = {},
+                      std::chrono::milliseconds deadline = std::chrono::seconds(8)) const {
+        args.emplace("host", "127.0.0.1");
+        args["port"] = std::to_string(port);
+        return run_probe(smtp_probe(), env, args, deadline);
+    }
+};
+
+std::vector<std::string> all_text(const ProbeResult& r) {
+    std::vector<std::string> out{r.summary, r.alert};
+    out.insert(out.end(), r.evidence.begin(), r.evidence.end());
+    for (const auto& b : r.blocks) {
+        out.push_back(b.title);
+        out.insert(out.end(), b.lines.begin(), b.lines.end());
+    }
+    return out;
+}
+
+std::vector<std::string> transcript(const ProbeResult& r) {
+    for (const auto& b : r.blocks)
+        if (contains(b.title, "SMTP transcript")) return b.lines;
+    return {};
+}
+
+// Neither the password nor its base64 forms (PLAIN's "\0user\0password",
+// LOGIN's password alone) may show up anywhere in the result.
+void no_secret_in(const ProbeResult& r) {
+    const std::string plain_b64 = "AHN2YwBTbTdwLVRlc3QtUHch"; // base64("\0svc\0Sm7p-Test-Pw!")
+    const std::string login_b64 = "U203cC1UZXN0LVB3IQ==";     // base64("Sm7p-Test-Pw!")
+    for (const auto& line : all_text(r)) {
+        BOOST_TEST(!contains(line, password), line);
+        BOOST_TEST(!contains(line, plain_b64), line);
+        BOOST_TEST(!contains(line, login_b64.substr(0, 16)), line);
+    }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(smtp_probe_on_exim, *pft::needs_programs({"exim"}))
+
+BOOST_AUTO_TEST_CASE(starttls_with_a_trusted_certificate_and_auth_only_inside_tls) {
+    MailSetup m;
+    pft::Exim exim(m.tls_server());
+    auto r = m.probe(exim.port());
+    BOOST_TEST(r.status == Status::pass, r.summary << "\n" << exim.logs());
+    BOOST_TEST(contains(r.summary, "220 greeting, STARTTLS TLSv1.3 with a trusted certificate"),
+               r.summary);
+    BOOST_TEST(any_contains(r.evidence, "EHLO before TLS: SIZE"));
+    BOOST_TEST(any_contains(r.evidence, "STARTTLS"));
+    BOOST_TEST(any_contains(r.evidence, "AUTH before TLS: not offered"));
+    BOOST_TEST(any_contains(r.evidence, "AUTH after TLS: PLAIN LOGIN"));
+    auto t = transcript(r);
+    BOOST_TEST(any_contains(t, "S: 220 mail.preflight.test ESMTP"));
+    BOOST_TEST(any_contains(t, "C: STARTTLS"));
+    BOOST_TEST(any_contains(t, "(TLS from here on)"));
+    BOOST_TEST(any_contains(t, "C: NOOP"));
+}
+
+BOOST_AUTO_TEST_CASE(an_untrusted_certificate_is_named_as_the_tls_probe_names_it) {
+    MailSetup m;
+    pft::Exim exim(m.tls_server());
+    // This run trusts another root only.
+    pft::CertFactory other;
+    auto stranger = other.root({.cn = "Some Other Root"});
+    m.env.tls.trust.system_file = pft::CertFactory::write_pem(m.dir.file("other.pem"), {&stranger});
+    auto r = m.probe(exim.port(), {{"user", "svc"}, {"password", password}});
+    BOOST_TEST(r.status == Status::fail);
+    auto v = verify_chain({share_x509(m.leaf.cert())}, "127.0.0.1", m.env.tls);
+    BOOST_TEST(to_string(v.diagnosis) == to_string(TlsDiagnosis::untrusted_root));
+    BOOST_TEST(r.summary == "STARTTLS certificate of 127.0.0.1:" + std::to_string(exim.port()) +
+                                ": " + v.summary,
+               r.summary);
+    // The handshake was stopped: no credentials went to the unproven server.
+    BOOST_TEST(!any_contains(transcript(r), "AUTH"));
+    no_secret_in(r);
+}
+
+BOOST_AUTO_TEST_CASE(a_test_message_is_delivered_after_login) {
+    MailSetup m;
+    pft::Exim exim(m.tls_server());
+    auto r = m.probe(exim.port(), {{"user", "svc"},
+                                   {"password", password},
+                                   {"from", "preflight@preflight.test"},
+                                   {"to", "admin@preflight.test"}});
+    BOOST_TEST(r.status == Status::pass, r.summary << "\n" << exim.logs());
+    BOOST_TEST(contains(r.summary, "authenticated as svc"), r.summary);
+    BOOST_TEST(contains(r.summary, "test message accepted for admin@preflight.test (250"),
+               r.summary);
+    std::string id;
+    for (const auto& e : r.evidence)
+        if (e.rfind("test message <preflight.", 0) == 0) id = e.substr(13, e.find('>') - 12);
+    BOOST_REQUIRE(!id.empty());
+    BOOST_TEST(exim.delivered("Message-ID: " + id), exim.mailbox());
+    BOOST_TEST(exim.delivered("Subject: preflight SMTP test"));
+    BOOST_TEST(exim.delivered("Envelope-to: admin@preflight.test"));
+    BOOST_TEST(any_contains(transcript(r), "C: AUTH PLAIN"));
+    BOOST_TEST(any_contains(transcript(r), "S: 235"));
+    no_secret_in(r);
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_password_is_authentication_failed_535) {
+    MailSetup m;
+    pft::Exim exim(m.tls_server());
+    auto r = m.probe(exim.port(), {{"user", "svc"}, {"password", "Wrong-" + password}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary.rfind("authentication failed for svc at 127.0.0.1:", 0) == 0u, r.summary);
+    BOOST_TEST(contains(r.summary, "(535"), r.summary);
+    BOOST_TEST(contains(r.summary, "user name or password is wrong"), r.summary);
+    for (const auto& line : all_text(r))
+        BOOST_TEST(!contains(line, "Wrong-"), line);
+    no_secret_in(r);
+}
+
+BOOST_AUTO_TEST_CASE(mail_without_tls_is_530_must_issue_starttls_first) {
+    MailSetup m;
+    pft::Exim exim(m.tls_server());
+    auto r = m.probe(
+        exim.port(),
+        {{"starttls", "no"}, {"from", "preflight@preflight.test"}, {"to", "admin@preflight.test"}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary.rfind("530 must issue STARTTLS first: 127.0.0.1:", 0) == 0u, r.summary);
+    BOOST_TEST(contains(r.summary, "enable TLS (STARTTLS) in the Cloud Connector's SMTP settings"));
+    BOOST_TEST(exim.mailbox().empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_login_without_tls_is_refused_because_auth_is_not_offered) {
+    MailSetup m;
+    pft::Exim exim(m.tls_server());
+    auto r = m.probe(exim.port(), {{"starttls", "no"}, {"user", "svc"}, {"password", password}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(contains(r.summary, "offers no authentication before TLS, so svc cannot log in"),
+               r.summary);
+    BOOST_TEST(any_contains(r.evidence, "AUTH before TLS: not offered"));
+    BOOST_TEST(!any_contains(transcript(r), "C: AUTH"));
+    no_secret_in(r);
+}
+
+BOOST_AUTO_TEST_CASE(relaying_for_an_unauthenticated_sender_is_relay_denied) {
+    MailSetup m;
+    pft::Exim exim(m.tls_server());
+    auto r = m.probe(exim.port(),
+                     {{"from", "preflight@preflight.test"}, {"to", "someone@elsewhere.test"}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary.rfind("relay denied: 127.0.0.1:", 0) == 0u, r.summary);
+    BOOST_TEST(contains(r.summary, "550 relay not permitted"), r.summary);
+    BOOST_TEST(contains(r.summary, "must be allowed to relay"), r.summary);
+}
+
+BOOST_AUTO_TEST_CASE(a_server_without_starttls_fails_when_tls_is_required) {
+    MailSetup m;
+    pft::EximOptions plain;
+    plain.tls_before_mail = false;
+    pft::Exim exim(plain);
+    auto r = m.probe(exim.port());
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary.rfind("STARTTLS not offered by 127.0.0.1:", 0) == 0u, r.summary);
+    auto t = m.probe(exim.port(), {{"starttls", "try"}});
+    BOOST_TEST(t.status == Status::warn, t.summary);
+    BOOST_TEST(contains(t.summary, "no STARTTLS offered: mail crosses the network unencrypted"));
+}
+
+BOOST_AUTO_TEST_CASE(a_554_banner_is_a_refused_session) {
+    MailSetup m;
+    auto o = m.tls_server();
+    o.refuse_sessions = true;
+    pft::Exim exim(o);
+    auto r = m.probe(exim.port());
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(contains(r.summary, "refused the session with a 554 banner"), r.summary);
+    BOOST_TEST(contains(r.summary, "no mail service for you"), r.summary);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(smtp_probe_without_a_server)
+
+BOOST_AUTO_TEST_CASE(a_closed_port_is_refused_in_the_tcp_probes_words) {
+    RunEnvironment env;
+    auto r = run_probe(smtp_probe(), env,
+                       {{"host", "127.0.0.1"}, {"port", std::to_string(pft::unused_port())}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary.rfind("refused: 127.0.0.1 is up but nothing accepts connections", 0) == 0u,
+               r.summary);
+}
+
+BOOST_AUTO_TEST_CASE(a_listener_that_never_greets_is_judged_by_the_deadline) {
+    asio::io_context io;
+    asio::ip::tcp::acceptor silent(io, {asio::ip::make_address("127.0.0.1"), 0});
+    auto port = silent.local_endpoint().port();
+    RunEnvironment env;
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = run_probe(smtp_probe(), env, {{"host", "127.0.0.1"}, {"port", std::to_string(port)}},
+                       std::chrono::milliseconds(800));
+    auto took = std::chrono::steady_clock::now() - t0;
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary.rfind("no SMTP greeting: connected to 127.0.0.1:", 0) == 0u, r.summary);
+    BOOST_TEST(took < std::chrono::milliseconds(1500));
+}
+
+BOOST_AUTO_TEST_CASE(parameters_are_checked_before_anything_is_sent) {
+    RunEnvironment env;
+    auto r = run_probe(smtp_probe(), env, {{"host", "127.0.0.1"}, {"starttls", "maybe"}});
+    BOOST_TEST(r.status == Status::error);
+    BOOST_TEST(contains(r.summary, "starttls must be require, try or no"), r.summary);
+    auto f = run_probe(smtp_probe(), env, {{"host", "127.0.0.1"}, {"to", "a@b.test"}});
+    BOOST_TEST(f.status == Status::error);
+    BOOST_TEST(contains(f.summary, "needs a sender: set from"), f.summary);
+    auto i = run_probe(smtp_probe(), env,
+                       {{"host", "127.0.0.1"}, {"from", "x@y.test"}, {"to", "a@b.test>\r\nDATA"}});
+    BOOST_TEST(i.status == Status::error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
