@@ -35,9 +35,11 @@ struct MailSetup {
         env.tls.trust.system_file = pem;
         env.tls.public_roots = pem;
     }
+    // The leaf and the root: a client that does not trust the root then
+    // sees an untrusted root, not a missing intermediate.
     pft::EximOptions tls_server() const {
         pft::EximOptions o;
-        o.cert_pem = leaf.cert_pem();
+        o.cert_pem = leaf.cert_pem() + root.cert_pem();
         o.key_pem = leaf.key_pem();
         return o;
     }
@@ -108,7 +110,8 @@ BOOST_AUTO_TEST_CASE(an_untrusted_certificate_is_named_as_the_tls_probe_names_it
     m.env.tls.trust.system_file = pft::CertFactory::write_pem(m.dir.file("other.pem"), {&stranger});
     auto r = m.probe(exim.port(), {{"user", "svc"}, {"password", password}});
     BOOST_TEST(r.status == Status::fail);
-    auto v = verify_chain({share_x509(m.leaf.cert())}, "127.0.0.1", m.env.tls);
+    auto v = verify_chain({share_x509(m.leaf.cert()), share_x509(m.root.cert())}, "127.0.0.1",
+                          m.env.tls);
     BOOST_TEST(to_string(v.diagnosis) == to_string(TlsDiagnosis::untrusted_root));
     BOOST_TEST(r.summary == "STARTTLS certificate of 127.0.0.1:" + std::to_string(exim.port()) +
                                 ": " + v.summary,

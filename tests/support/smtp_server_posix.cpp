@@ -34,7 +34,7 @@ std::string config(const std::string& dir, unsigned short port, const EximOption
     else
         c += "tls_advertise_hosts =\n";
     c += "\nbegin acl\nacl_connect:\n";
-    c += o.refuse_sessions ? "  deny message = no mail service for you\n" : "  accept\n";
+    c += o.refuse_sessions ? "  deny message = 554 no mail service for you\n" : "  accept\n";
     c += "acl_mail:\n";
     if (o.tls_before_mail)
         c += "  deny message = 530 Must issue a STARTTLS command first\n"
