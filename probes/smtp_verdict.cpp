@@ -148,6 +148,7 @@ struct Judge {
     }
 
     ProbeResult judge();
+    std::optional<ProbeResult> certificate();
     std::optional<ProbeResult> greeting();
     std::optional<ProbeResult> encryption();
     std::optional<ProbeResult> authentication();
@@ -159,7 +160,7 @@ std::optional<ProbeResult> Judge::greeting() {
     const SmtpStep* g = s.transcript.greeting();
     std::string where = p.where();
     if (!g || g->reply.lines.empty()) {
-        if (p.implicit_tls && !s.deadline_passed && !tls)
+        if (p.implicit_tls && !s.deadline_passed && !s.handshake_started)
             return fail("no TLS session with " + where + ": " + s.error +
                         " (for port 25 or 587 use tls=starttls; implicit TLS is port 465)");
         if (s.deadline_passed)
@@ -183,7 +184,9 @@ std::optional<ProbeResult> Judge::greeting() {
                 "allow the Cloud Connector host");
 }
 
-std::optional<ProbeResult> Judge::encryption() {
+// First: with implicit TLS a failing certificate stops the session before
+// the greeting.
+std::optional<ProbeResult> Judge::certificate() {
     std::string where = p.where();
     if (!s.certificate_error.empty())
         return fail("cannot judge the certificate of " + where + ": " + s.certificate_error,
@@ -193,6 +196,11 @@ std::optional<ProbeResult> Judge::encryption() {
         return fail((p.implicit_tls ? "TLS certificate of " : "STARTTLS certificate of ") + where +
                     ": " + s.certificate->summary);
     }
+    return std::nullopt;
+}
+
+std::optional<ProbeResult> Judge::encryption() {
+    std::string where = p.where();
     if (p.implicit_tls) return std::nullopt;
     if (const SmtpStep* e = s.transcript.last("EHLO");
         e && e->complete && e->reply.code != 250 && !s.transcript.last("HELO"))
@@ -326,8 +334,8 @@ ProbeResult Judge::success() {
 ProbeResult Judge::judge() {
     gather();
     if (!s.connected) return fail(connect_failure(p, s));
-    for (auto step :
-         {&Judge::greeting, &Judge::encryption, &Judge::authentication, &Judge::transaction})
+    for (auto step : {&Judge::certificate, &Judge::greeting, &Judge::encryption,
+                      &Judge::authentication, &Judge::transaction})
         if (auto v = (this->*step)()) return std::move(*v);
     if (s.deadline_passed || s.code != CURLE_OK) {
         const auto& steps = s.transcript.steps();

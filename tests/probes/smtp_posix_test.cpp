@@ -216,6 +216,46 @@ BOOST_AUTO_TEST_CASE(a_554_banner_is_a_refused_session) {
     BOOST_TEST(contains(r.summary, "no mail service for you"), r.summary);
 }
 
+BOOST_AUTO_TEST_CASE(implicit_tls_logs_in_inside_tls_and_a_starttls_port_is_told_apart) {
+    MailSetup m;
+    auto o = m.tls_server();
+    o.implicit_tls = true;
+    pft::Exim smtps(o);
+    auto r = m.probe(smtps.port(), {{"tls", "implicit"}, {"user", "svc"}, {"password", password}});
+    BOOST_TEST(r.status == Status::pass, r.summary << "\n" << smtps.logs());
+    BOOST_TEST(contains(r.summary, "220 greeting, TLS TLSv1.3 with a trusted certificate, "
+                                   "authenticated as svc"),
+               r.summary);
+    BOOST_TEST(any_contains(r.evidence, "EHLO inside TLS:"));
+    BOOST_TEST(!any_contains(r.evidence, "EHLO before TLS"));
+    no_secret_in(r);
+
+    pft::Exim plain(m.tls_server());
+    auto w = m.probe(plain.port(), {{"tls", "implicit"}}, std::chrono::seconds(3));
+    BOOST_TEST(w.status == Status::fail);
+    BOOST_TEST(w.summary.rfind("no TLS session with 127.0.0.1:", 0) == 0u, w.summary);
+    BOOST_TEST(contains(w.summary, "implicit TLS is port 465"), w.summary);
+}
+
+BOOST_AUTO_TEST_CASE(a_certificate_from_an_inspection_product_is_interception) {
+    MailSetup m;
+    // Trusted here, and even "public": the issuer's name alone gives it away,
+    // as it does for the tls probe.
+    auto bump = m.f.root({.cn = "Zscaler Root CA", .org = "Zscaler Inc."});
+    auto leaf = m.f.issue(bump, {.cn = "mail.preflight.test", .ip_sans = {"127.0.0.1"}});
+    auto pem = pft::CertFactory::write_pem(m.dir.file("bump.pem"), {&bump});
+    m.env.tls.trust.system_file = pem;
+    m.env.tls.public_roots = pem;
+    pft::EximOptions o;
+    o.cert_pem = leaf.cert_pem();
+    o.key_pem = leaf.key_pem();
+    pft::Exim exim(o);
+    auto r = m.probe(exim.port());
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary == "TLS interception by Zscaler", r.summary);
+    BOOST_TEST(contains(r.alert, "TLS interception by Zscaler"), r.alert);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(smtp_probe_without_a_server)

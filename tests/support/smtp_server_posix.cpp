@@ -30,7 +30,8 @@ std::string config(const std::string& dir, unsigned short port, const EximOption
                     "acl_smtp_rcpt = acl_rcpt\n";
     if (!o.cert_pem.empty())
         c += "tls_advertise_hosts = *\ntls_certificate = " + dir +
-             "/cert.pem\ntls_privatekey = " + dir + "/key.pem\n";
+             "/cert.pem\ntls_privatekey = " + dir + "/key.pem\n" +
+             (o.implicit_tls ? "tls_on_connect_ports = " + std::to_string(port) + "\n" : "");
     else
         c += "tls_advertise_hosts =\n";
     c += "\nbegin acl\nacl_connect:\n";

@@ -16,6 +16,7 @@ struct EximOptions {
     std::string user = "svc", password = "Sm7p-Test-Pw!"; // the one account that may log in
     bool tls_before_mail = true;  // MAIL outside TLS answered "530 ... STARTTLS first"
     bool refuse_sessions = false; // every session refused with a 554 banner
+    bool implicit_tls = false;    // TLS from the first byte, as on port 465
 };
 
 // The domain whose mail exim delivers to mailbox(); anything else is relay.
