@@ -3,8 +3,8 @@
 #include "probes/probe_util.hpp"
 #include "probes/tcp_connect.hpp"
 #include "probes/tls_report.hpp"
+#include <asio/error.hpp>
 #include <cctype>
-#include <cerrno>
 
 namespace pf {
 
@@ -45,11 +45,14 @@ std::string connect_failure(const SmtpPlan& p, const SmtpSession& s) {
     o.endpoint = asio::ip::tcp::endpoint(address, p.port);
     o.ms = s.ms;
     o.detail = s.error;
-    if (s.deadline_passed || s.os_errno == ETIMEDOUT)
+    // asio's error values are the platform's (errno here, WSA codes on
+    // Windows), as curl reports them.
+    if (s.deadline_passed || s.os_errno == asio::error::timed_out)
         o.kind = ConnectOutcome::Kind::timed_out;
-    else if (s.os_errno == ECONNREFUSED)
+    else if (s.os_errno == asio::error::connection_refused)
         o.kind = ConnectOutcome::Kind::refused;
-    else if (s.os_errno == EHOSTUNREACH || s.os_errno == ENETUNREACH)
+    else if (s.os_errno == asio::error::host_unreachable ||
+             s.os_errno == asio::error::network_unreachable)
         o.kind = ConnectOutcome::Kind::unreachable;
     else
         o.kind = ConnectOutcome::Kind::error;
@@ -163,6 +166,10 @@ std::optional<ProbeResult> Judge::greeting() {
         if (p.implicit_tls && !s.deadline_passed && !s.handshake_started)
             return fail("no TLS session with " + where + ": " + s.error +
                         " (for port 25 or 587 use tls=starttls; implicit TLS is port 465)");
+        if (p.implicit_tls && !s.handshake_started)
+            return fail("no TLS handshake: connected to " + where +
+                        ", but the server did not answer the TLS handshake before the deadline "
+                        "(for port 25 or 587 use tls=starttls; implicit TLS is port 465)");
         if (s.deadline_passed)
             return fail("no SMTP greeting: connected to " + where +
                         ", but the server sent no 220 banner before the deadline (not an SMTP "
