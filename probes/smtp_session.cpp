@@ -111,6 +111,8 @@ struct Session : std::enable_shared_from_this<Session> {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
         curl_easy_setopt(e, CURLOPT_CAINFO, nullptr);
         curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
+        // A resumed session skips the certificate, and with it the verdict.
+        curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &Session::on_ssl_ctx);
         curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, this);
         curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, &Session::on_debug);

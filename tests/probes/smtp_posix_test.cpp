@@ -10,7 +10,9 @@
 #include "support/smtp_server_posix.hpp"
 #include "support/text_match.hpp"
 #include <asio/ip/tcp.hpp>
+#include <asio/write.hpp>
 #include <boost/test/unit_test.hpp>
+#include <thread>
 
 using namespace pf;
 using pf::test::run_probe;
@@ -192,6 +194,18 @@ BOOST_AUTO_TEST_CASE(relaying_for_an_unauthenticated_sender_is_relay_denied) {
     BOOST_TEST(contains(r.summary, "must be allowed to relay"), r.summary);
 }
 
+BOOST_AUTO_TEST_CASE(mail_without_login_is_530_authentication_required) {
+    MailSetup m;
+    auto o = m.tls_server();
+    o.auth_before_mail = true;
+    pft::Exim exim(o);
+    auto r = m.probe(exim.port(),
+                     {{"from", "preflight@preflight.test"}, {"to", "admin@preflight.test"}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary.rfind("530 authentication required: 127.0.0.1:", 0) == 0u, r.summary);
+    BOOST_TEST(contains(r.summary, "set the service account's user name and password"), r.summary);
+}
+
 BOOST_AUTO_TEST_CASE(a_server_without_starttls_fails_when_tls_is_required) {
     MailSetup m;
     pft::EximOptions plain;
@@ -281,6 +295,34 @@ BOOST_AUTO_TEST_CASE(a_listener_that_never_greets_is_judged_by_the_deadline) {
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(r.summary.rfind("no SMTP greeting: connected to 127.0.0.1:", 0) == 0u, r.summary);
     BOOST_TEST(took < std::chrono::milliseconds(1500));
+}
+
+// A deliberately wrong responder: an SSH server where SMTP was expected.
+BOOST_AUTO_TEST_CASE(a_port_that_speaks_another_protocol_is_not_smtp) {
+    asio::io_context server_io;
+    asio::ip::tcp::acceptor ssh(server_io, {asio::ip::make_address("127.0.0.1"), 0});
+    auto port = ssh.local_endpoint().port();
+    std::thread server([&] {
+        asio::ip::tcp::socket s(server_io);
+        ssh.accept(s);
+        asio::write(s, asio::buffer(std::string("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")));
+        char c;
+        std::error_code ec;
+        s.read_some(asio::buffer(&c, 1), ec); // until the client gives up
+    });
+    // Joined however the test ends: the probe's socket closes with its loop.
+    struct Join {
+        std::thread& t;
+        ~Join() {
+            if (t.joinable()) t.join();
+        }
+    } join{server};
+    RunEnvironment env;
+    auto r = run_probe(smtp_probe(), env, {{"host", "127.0.0.1"}, {"port", std::to_string(port)}},
+                       std::chrono::seconds(3));
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary.rfind("not an SMTP server: 127.0.0.1:", 0) == 0u, r.summary);
+    BOOST_TEST(contains(r.summary, "answered \"SSH-2.0-OpenSSH_9.2p1"), r.summary);
 }
 
 BOOST_AUTO_TEST_CASE(parameters_are_checked_before_anything_is_sent) {

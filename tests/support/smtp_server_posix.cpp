@@ -40,6 +40,9 @@ std::string config(const std::string& dir, unsigned short port, const EximOption
     if (o.tls_before_mail)
         c += "  deny message = 530 Must issue a STARTTLS command first\n"
              "       condition = ${if !def:tls_in_cipher}\n";
+    if (o.auth_before_mail)
+        c += "  deny message = 530 Authentication required\n"
+             "       !authenticated = *\n";
     c += "  accept\n"
          "acl_rcpt:\n"
          "  accept authenticated = *\n"

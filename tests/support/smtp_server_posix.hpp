@@ -14,9 +14,10 @@ struct EximOptions {
     // directory, which exim's user can read); empty: no STARTTLS.
     std::string cert_pem, key_pem;
     std::string user = "svc", password = "Sm7p-Test-Pw!"; // the one account that may log in
-    bool tls_before_mail = true;  // MAIL outside TLS answered "530 ... STARTTLS first"
-    bool refuse_sessions = false; // every session refused with a 554 banner
-    bool implicit_tls = false;    // TLS from the first byte, as on port 465
+    bool tls_before_mail = true;   // MAIL outside TLS answered "530 ... STARTTLS first"
+    bool refuse_sessions = false;  // every session refused with a 554 banner
+    bool implicit_tls = false;     // TLS from the first byte, as on port 465
+    bool auth_before_mail = false; // MAIL without login answered "530 Authentication required"
 };
 
 // The domain whose mail exim delivers to mailbox(); anything else is relay.
