@@ -1,10 +1,12 @@
 #include "probes/smtp.hpp"
 #include "core/run_environment.hpp"
+#include "probes/proxy.hpp"
 #include "probes/resolve.hpp"
 #include "probes/smtp_session.hpp"
 #include "probes/smtp_verdict.hpp"
 #include <asio/steady_timer.hpp>
 #include <ctime>
+#include <openssl/evp.h>
 #include <random>
 
 namespace pf {
@@ -48,6 +50,25 @@ std::vector<std::string> split_addresses(const std::string& list) {
         }
     }
     return out;
+}
+
+std::string base64(const std::string& in) {
+    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(in.data()),
+                            static_cast<int>(in.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+// A server may echo what it was sent (a 535 quoting the decoded login, say):
+// the password, and the base64 forms AUTH PLAIN and LOGIN send it in, are
+// taken out of every text of the result.
+void scrub_credentials(ProbeResult& r, const std::string& user, const std::string& password) {
+    if (password.empty()) return;
+    scrub_secret(r, base64(std::string(1, '\0') + user + std::string(1, '\0') + password));
+    scrub_secret(r, base64(password));
+    scrub_secret(r, password);
 }
 
 std::string text_or(const ProbeArgs& args, const std::string& name, const std::string& fallback) {
@@ -186,12 +207,15 @@ ProbeKind smtp_probe() {
                 }
                 plan->addresses = res.addresses;
                 req.pinned = res.addresses;
-                state->cancel =
-                    start_smtp_session(io, std::move(req), [plan, state, finish](SmtpSession s) {
-                        if (state->over) return;
-                        state->over = true;
-                        (*finish)(smtp_verdict(*plan, s));
-                    });
+                auto password = req.password;
+                state->cancel = start_smtp_session(io, std::move(req),
+                                                   [plan, state, finish, password](SmtpSession s) {
+                                                       if (state->over) return;
+                                                       state->over = true;
+                                                       auto r = smtp_verdict(*plan, s);
+                                                       scrub_credentials(r, plan->user, password);
+                                                       (*finish)(std::move(r));
+                                                   });
             });
         return [state] {
             state->over = true;

@@ -10,8 +10,13 @@
 #include "support/smtp_server_posix.hpp"
 #include "support/text_match.hpp"
 #include <asio/ip/tcp.hpp>
+#include <asio/read_until.hpp>
+#include <asio/streambuf.hpp>
 #include <asio/write.hpp>
 #include <boost/test/unit_test.hpp>
+#include <functional>
+#include <istream>
+#include <sys/socket.h>
 #include <thread>
 
 using namespace pf;
@@ -80,6 +85,33 @@ void no_secret_in(const ProbeResult& r) {
         BOOST_TEST(!contains(line, login_b64.substr(0, 16)), line);
     }
 }
+
+// A deliberately wrong server for one connection, scripted by the test on
+// a thread with blocking calls; joined however the test ends (the probe's
+// socket closes with its loop, which ends any wait for the client).
+class ScriptedPeer {
+  public:
+    using Script = std::function<void(asio::ip::tcp::socket&)>;
+    explicit ScriptedPeer(Script script)
+        : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}),
+          thread_([this, script = std::move(script)] {
+              asio::ip::tcp::socket s(io_);
+              std::error_code ec;
+              acceptor_.accept(s, ec);
+              if (!ec) script(s);
+          }) {}
+    ~ScriptedPeer() {
+        // Wakes an accept still waiting because the probe never connected.
+        ::shutdown(acceptor_.native_handle(), SHUT_RDWR);
+        thread_.join();
+    }
+    std::string port() const { return std::to_string(acceptor_.local_endpoint().port()); }
+
+  private:
+    asio::io_context io_;
+    asio::ip::tcp::acceptor acceptor_;
+    std::thread thread_;
+};
 
 } // namespace
 
@@ -299,30 +331,56 @@ BOOST_AUTO_TEST_CASE(a_listener_that_never_greets_is_judged_by_the_deadline) {
 
 // A deliberately wrong responder: an SSH server where SMTP was expected.
 BOOST_AUTO_TEST_CASE(a_port_that_speaks_another_protocol_is_not_smtp) {
-    asio::io_context server_io;
-    asio::ip::tcp::acceptor ssh(server_io, {asio::ip::make_address("127.0.0.1"), 0});
-    auto port = ssh.local_endpoint().port();
-    std::thread server([&] {
-        asio::ip::tcp::socket s(server_io);
-        ssh.accept(s);
-        asio::write(s, asio::buffer(std::string("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")));
-        char c;
+    ScriptedPeer ssh([](asio::ip::tcp::socket& s) {
         std::error_code ec;
+        asio::write(s, asio::buffer(std::string("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")), ec);
+        char c;
         s.read_some(asio::buffer(&c, 1), ec); // until the client gives up
     });
-    // Joined however the test ends: the probe's socket closes with its loop.
-    struct Join {
-        std::thread& t;
-        ~Join() {
-            if (t.joinable()) t.join();
-        }
-    } join{server};
     RunEnvironment env;
-    auto r = run_probe(smtp_probe(), env, {{"host", "127.0.0.1"}, {"port", std::to_string(port)}},
+    auto r = run_probe(smtp_probe(), env, {{"host", "127.0.0.1"}, {"port", ssh.port()}},
                        std::chrono::seconds(3));
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(r.summary.rfind("not an SMTP server: 127.0.0.1:", 0) == 0u, r.summary);
     BOOST_TEST(contains(r.summary, "answered \"SSH-2.0-OpenSSH_9.2p1"), r.summary);
+}
+
+// A deliberately indiscreet server: it offers AUTH in plain text and quotes
+// the login back in its 535. The result must still not show it.
+BOOST_AUTO_TEST_CASE(a_server_echoing_the_credentials_does_not_put_them_in_the_result) {
+    ScriptedPeer leaky([](asio::ip::tcp::socket& s) {
+        asio::streambuf in;
+        std::error_code ec;
+        auto say = [&](const std::string& text) { asio::write(s, asio::buffer(text), ec); };
+        auto hear = [&] {
+            asio::read_until(s, in, "\r\n", ec);
+            std::istream lines(&in);
+            std::string line;
+            std::getline(lines, line);
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            return line;
+        };
+        say("220 leaky ESMTP\r\n");
+        hear(); // EHLO
+        say("250-leaky\r\n250 AUTH PLAIN\r\n");
+        hear(); // AUTH PLAIN
+        say("334 \r\n");
+        auto b64 = hear();
+        say("535 5.7.8 bad login " + b64 + " = svc/" + password + "\r\n");
+        hear(); // QUIT, or the close
+    });
+    RunEnvironment env;
+    auto r = run_probe(smtp_probe(), env,
+                       {{"host", "127.0.0.1"},
+                        {"port", leaky.port()},
+                        {"starttls", "no"},
+                        {"user", "svc"},
+                        {"password", password}},
+                       std::chrono::seconds(3));
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary.rfind("authentication failed for svc", 0) == 0u, r.summary);
+    BOOST_TEST(contains(r.summary, "bad login **** = svc/****"), r.summary);
+    no_secret_in(r);
 }
 
 BOOST_AUTO_TEST_CASE(parameters_are_checked_before_anything_is_sent) {
