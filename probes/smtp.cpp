@@ -82,11 +82,14 @@ bool plain_address(const std::string& a) {
 }
 
 std::optional<std::string> bad_params(const SmtpPlan& p, const std::string& tls_mode,
-                                      const std::string& helo) {
+                                      const std::string& helo, bool has_password) {
     if (tls_mode != "starttls" && tls_mode != "implicit")
         return "smtp check: tls must be starttls or implicit, not '" + tls_mode + "'";
     if (p.starttls != "require" && p.starttls != "try" && p.starttls != "no")
         return "smtp check: starttls must be require, try or no, not '" + p.starttls + "'";
+    if (!p.user.empty() && !has_password)
+        return "smtp check: the account " + p.user + " needs a password (password=env:NAME, " +
+               "file:PATH or prompt)";
     if (!p.to.empty() && p.from.empty())
         return "smtp check: a test message to " + join_words(p.to, ", ") +
                " needs a sender: set from";
@@ -151,7 +154,7 @@ ProbeKind smtp_probe() {
         std::string helo = text_or(args, "helo",
                                    ctx.env.facts.hostname.empty() ? std::string("preflight")
                                                                   : ctx.env.facts.hostname);
-        if (auto bad = bad_params(*plan, tls_mode, helo))
+        if (auto bad = bad_params(*plan, tls_mode, helo, !text_or(args, "password", "").empty()))
             return deliver_now(ctx, std::move(done), ProbeResult::make(Status::error, *bad));
         auto token = new_token();
         plan->message_id = "<preflight." + token + "@" + helo + ">";

@@ -199,9 +199,11 @@ std::optional<ProbeResult> Judge::certificate() {
         return fail("cannot judge the certificate of " + where + ": " + s.certificate_error,
                     Status::error);
     if (s.certificate && s.certificate->status == Status::fail) {
-        intercepted();
-        return fail((p.implicit_tls ? "TLS certificate of " : "STARTTLS certificate of ") + where +
-                    ": " + s.certificate->summary);
+        std::string failure =
+            (p.implicit_tls ? "TLS certificate of " : "STARTTLS certificate of ") + where + ": " +
+            s.certificate->summary;
+        // As the tls probe puts it: the interception first, then the certificate.
+        return fail(intercepted() ? r.summary + "; " + failure : failure);
     }
     return std::nullopt;
 }

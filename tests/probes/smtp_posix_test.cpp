@@ -391,6 +391,9 @@ BOOST_AUTO_TEST_CASE(parameters_are_checked_before_anything_is_sent) {
     auto f = run_probe(smtp_probe(), env, {{"host", "127.0.0.1"}, {"to", "a@b.test"}});
     BOOST_TEST(f.status == Status::error);
     BOOST_TEST(contains(f.summary, "needs a sender: set from"), f.summary);
+    auto u = run_probe(smtp_probe(), env, {{"host", "127.0.0.1"}, {"user", "svc"}});
+    BOOST_TEST(u.status == Status::error);
+    BOOST_TEST(contains(u.summary, "the account svc needs a password"), u.summary);
     auto i = run_probe(smtp_probe(), env,
                        {{"host", "127.0.0.1"}, {"from", "x@y.test"}, {"to", "a@b.test>\r\nDATA"}});
     BOOST_TEST(i.status == Status::error);
