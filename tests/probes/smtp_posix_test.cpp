@@ -155,6 +155,23 @@ BOOST_AUTO_TEST_CASE(an_untrusted_certificate_is_named_as_the_tls_probe_names_it
     no_secret_in(r);
 }
 
+BOOST_AUTO_TEST_CASE(a_certificate_for_another_name_is_a_name_mismatch) {
+    MailSetup m;
+    auto other =
+        m.f.issue(m.root, {.cn = "smtp.elsewhere.test", .dns_sans = {"smtp.elsewhere.test"}});
+    pft::EximOptions o;
+    o.cert_pem = other.cert_pem() + m.root.cert_pem();
+    o.key_pem = other.key_pem();
+    pft::Exim exim(o);
+    auto r = m.probe(exim.port());
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.summary.rfind("STARTTLS certificate of 127.0.0.1:" + std::to_string(exim.port()) +
+                                   ": name mismatch:",
+                               0) == 0u,
+               r.summary);
+    BOOST_TEST(!any_contains(transcript(r), "C: NOOP"));
+}
+
 BOOST_AUTO_TEST_CASE(a_test_message_is_delivered_after_login) {
     MailSetup m;
     pft::Exim exim(m.tls_server());
