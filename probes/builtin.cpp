@@ -7,6 +7,7 @@
 #include "probes/proxy.hpp"
 #include "probes/rpc.hpp"
 #include "probes/sizing.hpp"
+#include "probes/smtp.hpp"
 #include "probes/syslog.hpp"
 #include "probes/tcp.hpp"
 #include "probes/tls.hpp"
@@ -26,6 +27,7 @@ const ProbeRegistry& builtin_probes() {
         r.add(syslog_probe());
         r.add(rpc_epmap_probe());
         r.add(rpc_dynamic_range_probe());
+        r.add(smtp_probe());
         r.add(hardware_probe());
         r.add(sizing_probe());
         r.add(os_probe());

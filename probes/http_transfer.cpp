@@ -35,19 +35,6 @@ std::string host_for_url(const std::string& host) {
     return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
-// "name:port:addr,addr" for CURLOPT_RESOLVE; IP literals need no entry.
-curl_slist* pin(curl_slist* list, const std::string& host, std::uint16_t port,
-                const std::vector<asio::ip::address>& addresses) {
-    std::error_code ec;
-    asio::ip::make_address(host, ec);
-    if (!ec || addresses.empty()) return list;
-    std::string entry = host + ":" + std::to_string(port) + ":";
-    for (std::size_t i = 0; i < addresses.size(); ++i)
-        entry += (i ? "," : "") + (addresses[i].is_v6() ? "[" + addresses[i].to_string() + "]"
-                                                        : addresses[i].to_string());
-    return curl_slist_append(list, entry.c_str());
-}
-
 double info_ms(CURL* e, CURLINFO what) {
     curl_off_t us = 0;
     curl_easy_getinfo(e, what, &us);
@@ -201,10 +188,10 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
                 curl_easy_setopt(e, CURLOPT_PROXYPASSWORD, req.proxy.password.c_str());
             }
             curl_easy_setopt(e, CURLOPT_PROXYAUTH, req.proxy_auth);
-            resolve = pin(resolve, req.proxy.host, req.proxy.port, req.proxy_pinned);
+            resolve = curl_pin_addresses(resolve, req.proxy.host, req.proxy.port, req.proxy_pinned);
             origin_heads = req.scheme != "https"; // https goes through CONNECT
         } else {
-            resolve = pin(resolve, req.host, req.port, req.pinned);
+            resolve = curl_pin_addresses(resolve, req.host, req.port, req.pinned);
         }
         if (resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, resolve);
     }
@@ -309,6 +296,18 @@ std::function<void()> start_http_transfer(asio::io_context& io, HttpRequest req,
     t->on_done = std::move(on_done);
     t->start();
     return [t] { t->cancel(); };
+}
+
+curl_slist* curl_pin_addresses(curl_slist* list, const std::string& host, std::uint16_t port,
+                               const std::vector<asio::ip::address>& addresses) {
+    std::error_code ec;
+    asio::ip::make_address(host, ec);
+    if (!ec || addresses.empty()) return list;
+    std::string entry = host + ":" + std::to_string(port) + ":";
+    for (std::size_t i = 0; i < addresses.size(); ++i)
+        entry += (i ? "," : "") + (addresses[i].is_v6() ? "[" + addresses[i].to_string() + "]"
+                                                        : addresses[i].to_string());
+    return curl_slist_append(list, entry.c_str());
 }
 
 std::string http_url(const std::string& scheme, const std::string& host, std::uint16_t port,

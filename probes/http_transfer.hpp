@@ -81,6 +81,11 @@ struct HttpExchange {
 std::function<void()> start_http_transfer(asio::io_context& io, HttpRequest req,
                                           std::function<void(HttpExchange)> on_done);
 
+// Adds "name:port:addr,addr" for CURLOPT_RESOLVE to list (curl then does no
+// lookup of its own); IP literals need no entry.
+curl_slist* curl_pin_addresses(curl_slist* list, const std::string& host, std::uint16_t port,
+                               const std::vector<asio::ip::address>& addresses);
+
 // "https://host:port/path", IPv6 literals bracketed.
 std::string http_url(const std::string& scheme, const std::string& host, std::uint16_t port,
                      const std::string& path);

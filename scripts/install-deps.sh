@@ -13,7 +13,8 @@ test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates o
            nginx-light squid-openssl tinyproxy
            rsyslog rsyslog-openssl
            slapd ldap-utils
-           samba-ad-dc samba-ad-provision smbclient)
+           samba-ad-dc samba-ad-provision smbclient
+           exim4-daemon-light)
 
 # The Windows build: cross compiler, Wine to run its tests, and source
 # package tools for OpenSSL and curl.

@@ -1,0 +1,233 @@
+#include "probes/smtp.hpp"
+#include "core/run_environment.hpp"
+#include "probes/proxy.hpp"
+#include "probes/resolve.hpp"
+#include "probes/smtp_session.hpp"
+#include "probes/smtp_verdict.hpp"
+#include <asio/steady_timer.hpp>
+#include <ctime>
+#include <openssl/evp.h>
+#include <random>
+
+namespace pf {
+
+namespace {
+
+std::string rfc5322_date(std::chrono::system_clock::time_point now) {
+    std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+#ifdef _WIN32
+    gmtime_s(&tm, &t);
+#else
+    gmtime_r(&t, &tm);
+#endif
+    static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday],
+                  tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
+    return buf;
+}
+
+std::string new_token() {
+    std::random_device rd;
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%08X%04X", rd(), rd() & 0xFFFF);
+    return buf;
+}
+
+std::vector<std::string> split_addresses(const std::string& list) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : list + ",") {
+        if (c == ',' || c == ';' || c == ' ') {
+            if (!cur.empty()) out.push_back(cur);
+            cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    return out;
+}
+
+std::string base64(const std::string& in) {
+    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(in.data()),
+                            static_cast<int>(in.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+// A server may echo what it was sent (a 535 quoting the decoded login, say):
+// the password, and the base64 forms AUTH PLAIN and LOGIN send it in, are
+// taken out of every text of the result.
+void scrub_credentials(ProbeResult& r, const std::string& user, const std::string& password) {
+    if (password.empty()) return;
+    scrub_secret(r, base64(std::string(1, '\0') + user + std::string(1, '\0') + password));
+    scrub_secret(r, base64(password));
+    scrub_secret(r, password);
+}
+
+std::string text_or(const ProbeArgs& args, const std::string& name, const std::string& fallback) {
+    return args.has(name) && !args.text(name).empty() ? args.text(name) : fallback;
+}
+
+// An address for MAIL FROM or RCPT TO: no line breaks or brackets that
+// would let a parameter inject SMTP commands.
+bool plain_address(const std::string& a) {
+    return a.find_first_of("\r\n<> \t") == std::string::npos && a.find('@') != std::string::npos;
+}
+
+std::optional<std::string> bad_params(const SmtpPlan& p, const std::string& tls_mode,
+                                      const std::string& helo, bool has_password) {
+    if (tls_mode != "starttls" && tls_mode != "implicit")
+        return "smtp check: tls must be starttls or implicit, not '" + tls_mode + "'";
+    if (p.starttls != "require" && p.starttls != "try" && p.starttls != "no")
+        return "smtp check: starttls must be require, try or no, not '" + p.starttls + "'";
+    if (!p.user.empty() && !has_password)
+        return "smtp check: the account " + p.user + " needs a password (password=env:NAME, " +
+               "file:PATH or prompt)";
+    if (!p.to.empty() && p.from.empty())
+        return "smtp check: a test message to " + join_words(p.to, ", ") +
+               " needs a sender: set from";
+    for (const auto& a : p.to)
+        if (!plain_address(a)) return "smtp check: '" + a + "' is not a mail address";
+    if (!p.from.empty() && !plain_address(p.from))
+        return "smtp check: from '" + p.from + "' is not a mail address";
+    if (helo.find_first_of("\r\n /") != std::string::npos)
+        return "smtp check: helo must be a host name";
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string smtp_test_message(const std::string& from, const std::string& to,
+                              const std::string& message_id, const std::string& subject,
+                              const std::string& host_name,
+                              std::chrono::system_clock::time_point now) {
+    return "Date: " + rfc5322_date(now) + "\r\nFrom: " + from + "\r\nTo: " + to +
+           "\r\nMessage-ID: " + message_id + "\r\nSubject: " + subject +
+           "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n"
+           "X-Mailer: preflight/" PREFLIGHT_VERSION "\r\n\r\n"
+           "This message was sent by preflight from " +
+           host_name +
+           " to check that the Workspace ONE UEM Cloud Connector host can send mail\r\n"
+           "through this server. No action is needed; it can be deleted.\r\n";
+}
+
+ProbeKind smtp_probe() {
+    ProbeKind k;
+    k.name = "smtp";
+    k.description = "SMTP session with a mail server: greeting, EHLO, STARTTLS and its "
+                    "certificate, AUTH, optionally a login and a test message";
+    k.params = {
+        {"host", ParamType::host, true, "", "the mail server"},
+        {"port", ParamType::port, false, "", "port (default 25; 587 submission; 465 implicit)"},
+        {"tls", ParamType::text, false, "starttls",
+         "starttls (plain connection upgraded by STARTTLS) or implicit (TLS from the start, "
+         "port 465)"},
+        {"starttls", ParamType::text, false, "require",
+         "require (missing STARTTLS fails), try, or no (never upgrade)"},
+        {"user", ParamType::text, false, "", "service account to log in with (AUTH)"},
+        {"password", ParamType::text, false, "", "the service account's password", true},
+        {"from", ParamType::text, false, "", "sender of the test message"},
+        {"to", ParamType::text, false, "",
+         "recipients of a test message (comma-separated); none: no message, only NOOP"},
+        {"helo", ParamType::text, false, "", "name sent with EHLO (default: this host's name)"},
+    };
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        auto plan = std::make_shared<SmtpPlan>();
+        std::string tls_mode = text_or(args, "tls", "starttls");
+        plan->host = args.text("host");
+        plan->implicit_tls = tls_mode == "implicit";
+        plan->port = args.has("port") && !args.text("port").empty() ? args.port("port")
+                     : plan->implicit_tls                           ? 465
+                                                                    : 25;
+        plan->starttls = text_or(args, "starttls", "require");
+        plan->user = text_or(args, "user", "");
+        plan->from = text_or(args, "from", "");
+        plan->to = split_addresses(text_or(args, "to", ""));
+        plan->tls = &ctx.env.tls;
+        std::string helo = text_or(args, "helo",
+                                   ctx.env.facts.hostname.empty() ? std::string("preflight")
+                                                                  : ctx.env.facts.hostname);
+        if (auto bad = bad_params(*plan, tls_mode, helo, !text_or(args, "password", "").empty()))
+            return deliver_now(ctx, std::move(done), ProbeResult::make(Status::error, *bad));
+        auto token = new_token();
+        plan->message_id = "<preflight." + token + "@" + helo + ">";
+        plan->subject = "preflight SMTP test " + token + " from " + helo;
+
+        SmtpRequest req;
+        req.host = plan->host;
+        req.port = plan->port;
+        req.implicit_tls = plan->implicit_tls;
+        req.use_ssl = plan->starttls == "require" ? CURLUSESSL_ALL
+                      : plan->starttls == "try"   ? CURLUSESSL_TRY
+                                                  : CURLUSESSL_NONE;
+        req.helo = helo;
+        req.user = plan->user;
+        if (!plan->user.empty()) req.password = text_or(args, "password", "");
+        req.from = plan->from;
+        req.to = plan->to;
+        if (!plan->to.empty())
+            req.message =
+                smtp_test_message(plan->from, join_words(plan->to, ", "), plan->message_id,
+                                  plan->subject, helo, std::chrono::system_clock::now());
+        req.tls = ctx.env.tls;
+        req.deadline = ctx.deadline;
+
+        // The session keeps its own deadline; this timer covers the lookup.
+        struct State {
+            explicit State(asio::io_context& io) : lookup_timer(io) {}
+            asio::steady_timer lookup_timer;
+            std::function<void()> cancel;
+            bool over = false;
+        };
+        auto& io = ctx.io;
+        auto state = std::make_shared<State>(io);
+        auto finish = std::make_shared<ProbeDone>(std::move(done));
+        state->lookup_timer.expires_at(ctx.deadline);
+        state->lookup_timer.async_wait([state, finish, plan](std::error_code ec) {
+            if (ec || state->over) return;
+            state->over = true;
+            auto c = std::move(state->cancel);
+            if (c) c();
+            (*finish)(ProbeResult::make(Status::fail, "the name lookup of " + plan->host +
+                                                          " did not finish before the deadline "
+                                                          "(DNS server slow or unreachable)"));
+        });
+        state->cancel =
+            resolve_host(io, plan->host, [&io, plan, state, finish, req](Resolution res) mutable {
+                if (state->over) return;
+                state->lookup_timer.cancel();
+                if (res.outcome != Resolution::Outcome::resolved) {
+                    state->over = true;
+                    return (*finish)(
+                        ProbeResult::make(Status::fail, describe_failure(plan->host, res)));
+                }
+                plan->addresses = res.addresses;
+                req.pinned = res.addresses;
+                auto password = req.password;
+                state->cancel = start_smtp_session(io, std::move(req),
+                                                   [plan, state, finish, password](SmtpSession s) {
+                                                       if (state->over) return;
+                                                       state->over = true;
+                                                       auto r = smtp_verdict(*plan, s);
+                                                       scrub_credentials(r, plan->user, password);
+                                                       (*finish)(std::move(r));
+                                                   });
+            });
+        return [state] {
+            state->over = true;
+            state->lookup_timer.cancel();
+            auto c = std::move(state->cancel);
+            if (c) c();
+        };
+    };
+    return k;
+}
+
+} // namespace pf
