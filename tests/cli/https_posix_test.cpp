@@ -268,7 +268,7 @@ BOOST_AUTO_TEST_CASE(a_trusted_chain_passes_awcm_and_console_in_every_report, *w
     // The rest of the checklist judges this Linux host (sw.os is not Windows
     // Server), so the run as a whole fails: Nagios critical.
     BOOST_TEST(r->proc.exit_code == 2, r->proc.out << r->proc.err);
-    BOOST_TEST(contains(nginx.access_log(), "GET /awcm/status"), nginx.access_log());
+    BOOST_TEST(nginx.logged("GET /awcm/status"), nginx.access_log());
 }
 
 BOOST_AUTO_TEST_CASE(certificate_faults_are_diagnosed_in_every_report, *with_nginx) {

@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(nginx_serves_a_generated_chain, *pft::needs_programs({"ngin
         c.send("GET /anything HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         auto reply = c.read_until("\nok\n", 5);
         BOOST_TEST(pft::status_code(reply) == 200, reply);
-        BOOST_TEST(nginx.access_log().find("GET /anything") != std::string::npos);
+        BOOST_TEST(nginx.logged("GET /anything"), nginx.access_log());
     }
     BOOST_TEST(!accepts(port), "nginx still listens after its object is gone");
 }

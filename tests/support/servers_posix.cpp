@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace pft {
@@ -175,6 +176,16 @@ std::string Nginx::log() const {
 
 std::string Nginx::access_log() const {
     return read_file(dir_.file("access.log"));
+}
+
+bool Nginx::logged(const std::string& text) const {
+    // nginx writes the line after the response has gone out, so a client can
+    // get its answer before the line exists.
+    for (int i = 0; i < 30; ++i) {
+        if (access_log().find(text) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
 }
 
 // ---------------------------------------------------------------- squid

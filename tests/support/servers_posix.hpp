@@ -36,6 +36,8 @@ class Nginx {
     unsigned short port(std::size_t site = 0) const { return ports_.at(site); }
     std::string log() const;        // error log, at level info (TLS handshake failures show)
     std::string access_log() const; // one line per request
+    // Whether a line containing text appears in the access log within 3 s.
+    bool logged(const std::string& text) const;
     const std::string& dir() const { return dir_.path(); }
 
   private:
