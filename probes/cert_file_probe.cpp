@@ -44,6 +44,9 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
         r.summary = "'" + display_name(leaf) + "' in " + f.path + " passes all " +
                     std::to_string(checks.size()) + " checks; expires " + expiry_text(leaf) + "; " +
                     arm_cert_id_line(f);
+        // What the profile found that the admin came for: the APNs topic.
+        for (const auto& c : checks)
+            if (c.id == "topic") r.summary += "; " + c.summary;
     }
     r.blocks = certificate_blocks(f);
     r.certificates = certificate_rows(f);

@@ -61,7 +61,8 @@ details.block pre{margin:.2em 0 0 1em;font-size:.8em;white-space:pre-wrap}
 .banner{border:3px solid #b00020;color:#b00020;font-weight:bold;padding:.6em;margin:1em 0}
 .counts span{margin-right:1.2em}
 .req,.fix,.diag{white-space:pre-wrap}
-table.certs{font-size:.85em}table.certs td.id{white-space:normal;word-break:break-all}
+table.certs{font-size:.85em}td.check,td.thumb{font-family:ui-monospace,Consolas,monospace}
+td.thumb{word-break:break-all}
 @media print{body{margin:0;font-size:10pt}tr{break-inside:avoid;page-break-inside:avoid}
  th,tr.fail,tr.error,tr.warn{background:none}h2{break-after:avoid;page-break-after:avoid}}
 )";
@@ -148,14 +149,14 @@ void certificate_table(std::ostream& out, const RunReport& report) {
         << "<th>SHA-1 thumbprint (ARM certId)</th><th>SHA-256</th></tr></thead>\n<tbody>\n";
     for (const auto& [r, c] : rows) {
         out << "<tr class=\"" << css_class(c->days_left < 0 ? Status::fail : Status::pass)
-            << "\"><td class=\"id\">" << esc(check_of(*r).id) << "</td>";
+            << "\"><td class=\"check\">" << esc(check_of(*r).id) << "</td>";
         for (const std::string* v :
              {&c->source, &c->role, &c->subject, &c->issuer, &c->names, &c->not_after})
             out << "<td>" << esc(*v) << "</td>";
         out << "<td>" << format_number(std::floor(c->days_left)) << "</td>";
         for (const std::string* v : {&c->key, &c->signature, &c->ekus})
             out << "<td>" << esc(*v) << "</td>";
-        out << "<td class=\"id\">" << esc(c->sha1_thumbprint) << "</td><td class=\"id\">"
+        out << "<td class=\"thumb\">" << esc(c->sha1_thumbprint) << "</td><td class=\"thumb\">"
             << esc(c->sha256) << "</td></tr>\n";
     }
     out << "</tbody>\n</table>\n";

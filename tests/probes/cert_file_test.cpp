@@ -7,7 +7,6 @@
 #include "support/processes.hpp"
 #include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
-#include <cstdlib>
 #include <fstream>
 #include <openssl/x509.h>
 
@@ -319,25 +318,24 @@ BOOST_AUTO_TEST_CASE(the_probe_reads_the_password_from_its_source_and_never_show
     Pki p;
     RunEnvironment env;
     env.tls = p.opts.tls;
-    setenv("PF_TEST_PFX_PASSWORD", secret.c_str(), 1);
+    // From files: the Windows build runs these tests too, without setenv.
+    auto right = "file:" + p.dir.write("right.txt", secret + "\n");
+    auto wrong = "file:" + p.dir.write("wrong.txt", "Wrong-Guess-123\n");
     const ProbeKind kind = cert_file_probe();
     auto good = p.full_pfx(p.leaf());
-    auto r = test::run_probe(kind, env, {{"path", good}, {"password", "env:PF_TEST_PFX_PASSWORD"}});
+    auto r = test::run_probe(kind, env, {{"path", good}, {"password", right}});
     BOOST_TEST(r.status == Status::pass, r.summary);
     BOOST_TEST(contains(r.summary, "passes all 5 checks"), r.summary);
     BOOST_TEST(any_contains(r.evidence, "certId (ARM): "));
     BOOST_TEST(r.certificates.size() == 3u);
 
     auto expiring = p.full_pfx(p.leaf({.not_after_days = 45}));
-    r = test::run_probe(kind, env,
-                        {{"path", expiring},
-                         {"password", "env:PF_TEST_PFX_PASSWORD"},
-                         {"expiry_warn", "40"},
-                         {"expiry_fail", "20"}});
+    r = test::run_probe(
+        kind, env,
+        {{"path", expiring}, {"password", right}, {"expiry_warn", "40"}, {"expiry_fail", "20"}});
     BOOST_TEST(r.status == Status::pass, "the check's own thresholds: " << r.summary);
 
-    setenv("PF_TEST_PFX_PASSWORD", "Wrong-Guess-123", 1);
-    r = test::run_probe(kind, env, {{"path", good}, {"password", "env:PF_TEST_PFX_PASSWORD"}});
+    r = test::run_probe(kind, env, {{"path", good}, {"password", wrong}});
     BOOST_TEST(r.status == Status::error);
     BOOST_TEST(r.summary == good + ": wrong PKCS#12 password");
 
@@ -350,7 +348,6 @@ BOOST_AUTO_TEST_CASE(the_probe_reads_the_password_from_its_source_and_never_show
     r = test::run_probe(kind, env, {{"path", p.dir.file("none.pfx")}});
     BOOST_TEST(r.status == Status::error);
     BOOST_TEST(contains(r.summary, "cannot be read"));
-    unsetenv("PF_TEST_PFX_PASSWORD");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
