@@ -291,6 +291,8 @@ CertCheck eku_check(const CertInfo& leaf, const std::string& eku, const std::str
     return c;
 }
 
+// Clients look for the name in the subjectAltName only; a name in the
+// common name alone no longer counts.
 CertCheck name_check(const CertFile& f, const CertInfo& leaf, const std::string& host) {
     CertCheck c{"name", "Host name in the certificate", Status::pass, {}, {}};
     if (host.empty()) {
@@ -301,7 +303,8 @@ CertCheck name_check(const CertFile& f, const CertInfo& leaf, const std::string&
     std::error_code ec;
     auto ip = asio::ip::make_address(host, ec);
     bool ok = !ec ? X509_check_ip_asc(f.leaf.get(), ip.to_string().c_str(), 0) == 1
-                  : X509_check_host(f.leaf.get(), host.c_str(), host.size(), 0, nullptr) == 1;
+                  : X509_check_host(f.leaf.get(), host.c_str(), host.size(),
+                                    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT, nullptr) == 1;
     c.evidence.push_back("names: " + names_text(leaf));
     if (ok) {
         c.summary = host + " matches " + names_text(leaf);

@@ -8,6 +8,7 @@
 #include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
 #include <fstream>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 using namespace pf;
@@ -144,6 +145,34 @@ BOOST_AUTO_TEST_CASE(pem_and_der_files_are_read) {
     BOOST_TEST(find(v, "key").status == Status::warn);
     BOOST_TEST(contains(find(v, "key").summary, "no private key"));
     BOOST_TEST(find(v, "chain").status == Status::fail);
+}
+
+BOOST_AUTO_TEST_CASE(an_encrypted_pem_key_opens_with_its_password_only) {
+    Pki p;
+    auto leaf = p.leaf();
+    auto path = pft::CertFactory::write_pem(p.name(".pem"), {&leaf, &p.inter});
+    {
+        std::unique_ptr<BIO, decltype(&BIO_free)> b(BIO_new_file(path.c_str(), "a"), BIO_free);
+        BOOST_TEST_REQUIRE(PEM_write_bio_PKCS8PrivateKey(b.get(), leaf.key(), EVP_aes_256_cbc(),
+                                                         nullptr, 0, nullptr,
+                                                         const_cast<char*>(secret.c_str())) == 1);
+    }
+    for (const auto& c : p.checks(path, secret))
+        BOOST_TEST(c.status == Status::pass, c.id << ": " << c.summary);
+    try {
+        load_cert_file(path, std::string("wrong-one"));
+        BOOST_FAIL("opened with a wrong password");
+    } catch (const CertFileError& e) {
+        BOOST_TEST((e.kind == CertFileError::Kind::wrong_password));
+        BOOST_TEST(std::string(e.what()) ==
+                   path + ": wrong password for the encrypted private key");
+    }
+    try {
+        load_cert_file(path, std::nullopt);
+        BOOST_FAIL("opened without a password");
+    } catch (const CertFileError& e) {
+        BOOST_TEST((e.kind == CertFileError::Kind::password_needed));
+    }
 }
 
 BOOST_AUTO_TEST_CASE(expiry_warns_below_60_days_and_fails_below_30) {
@@ -289,7 +318,11 @@ BOOST_AUTO_TEST_CASE(server_certificates_need_server_auth_and_the_host_name) {
     only_problem(p.checks(path), "name", Status::fail,
                  "name mismatch: 'cn.uem.example' does not name ds.uem.example (it names "
                  "DNS:cn.uem.example)");
+    // The name in the common name only: not enough.
+    auto cn_only = p.f.issue(p.inter, {.cn = "cn.uem.example", .ekus = {"serverAuth"}});
     p.opts.host = "cn.uem.example";
+    only_problem(p.checks(p.full_pfx(cn_only)), "name", Status::fail,
+                 "request the certificate with cn.uem.example in its subjectAltName");
     only_problem(p.checks(p.full_pfx(p.leaf({.ekus = {"clientAuth"}}))), "eku", Status::fail,
                  "does not contain Server Authentication (serverAuth)");
 }
