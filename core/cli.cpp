@@ -47,12 +47,43 @@ int cli_main(int argc, char** argv) {
     run->add_option("--install-path", ro.install_path,
                     "Where the ACC will be installed: free disk space is measured there")
         ->type_name("DIR");
-    std::vector<std::string> report_files(builtin_reports().size());
-    for (std::size_t i = 0; i < builtin_reports().size(); ++i) {
-        const auto& f = builtin_reports()[i];
-        run->add_option("--" + f.name, report_files[i], "Write the " + f.help + " to FILE")
+    // --html FILE, --junit FILE, …: one option per report format.
+    auto add_report_options = [](CLI::App* cmd, std::vector<std::string>& files) {
+        files.resize(builtin_reports().size());
+        for (std::size_t i = 0; i < builtin_reports().size(); ++i) {
+            const auto& f = builtin_reports()[i];
+            cmd->add_option("--" + f.name, files[i], "Write the " + f.help + " to FILE")
+                ->type_name("FILE");
+        }
+    };
+    auto chosen_reports = [](const std::vector<std::string>& files) {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (std::size_t i = 0; i < files.size(); ++i)
+            if (!files[i].empty()) out.emplace_back(builtin_reports()[i].name, files[i]);
+        return out;
+    };
+    auto add_trust_options = [](CLI::App* cmd, std::vector<std::string>& ca_files,
+                                std::string& trust_store) {
+        cmd->add_option("--ca-file", ca_files,
+                        "Also trust the CA certificates in this PEM FILE (repeatable)")
+            ->check(CLI::ExistingFile)
             ->type_name("FILE");
-    }
+        cmd->add_option("--trust-store", trust_store,
+                        "Use the roots in this PEM FILE instead of the system's trust store")
+            ->check(CLI::ExistingFile)
+            ->type_name("FILE");
+    };
+    auto add_expiry_options = [](CLI::App* cmd, std::optional<int>& warn,
+                                 std::optional<int>& fail) {
+        cmd->add_option("--expiry-warn", warn, "Warn about certificates expiring within DAYS (60)")
+            ->check(CLI::Range(0, 3650))
+            ->type_name("DAYS");
+        cmd->add_option("--expiry-fail", fail, "Fail certificates expiring within DAYS (30)")
+            ->check(CLI::Range(0, 3650))
+            ->type_name("DAYS");
+    };
+    std::vector<std::string> report_files;
+    add_report_options(run, report_files);
     run->add_option(
            "--facts", ro.facts_file,
            "Evaluate the hardware, OS and .NET checks against FILE (from 'preflight facts --json' "
@@ -71,33 +102,40 @@ int cli_main(int argc, char** argv) {
     run->add_option("--no-proxy", ro.no_proxy,
                     "Hosts reached without the proxy, comma-separated (as NO_PROXY)")
         ->type_name("LIST");
-    run->add_option("--ca-file", ro.ca_files,
-                    "Also trust the CA certificates in this PEM FILE (repeatable)")
-        ->check(CLI::ExistingFile)
-        ->type_name("FILE");
-    run->add_option("--trust-store", ro.trust_store,
-                    "Use the roots in this PEM FILE instead of the system's trust store")
-        ->check(CLI::ExistingFile)
-        ->type_name("FILE");
+    add_trust_options(run, ro.ca_files, ro.trust_store);
     run->add_option(
            "--public-roots", ro.public_roots,
            "The public root bundle (default on Debian: the Mozilla bundle of ca-certificates); a "
            "trusted root missing from it was added locally, as TLS inspection does")
         ->check(CLI::ExistingPath)
         ->type_name("FILE|DIR");
-    run->add_option("--expiry-warn", ro.expiry_warn_days,
-                    "Warn about certificates expiring within DAYS (60)")
-        ->check(CLI::Range(0, 3650))
-        ->type_name("DAYS");
-    run->add_option("--expiry-fail", ro.expiry_fail_days,
-                    "Fail certificates expiring within DAYS (30)")
-        ->check(CLI::Range(0, 3650))
-        ->type_name("DAYS");
+    add_expiry_options(run, ro.expiry_warn_days, ro.expiry_fail_days);
     run->add_option("--idle", ro.idle_seconds,
                     "Idle time of the connection-persistence checks in SECONDS; 0 skips them")
         ->check(CLI::Range(0.0, 3600.0))
         ->type_name("SECONDS");
     run->add_flag("--quiet,-q", ro.quiet, "Print only problems and the summary");
+
+    CertOptions co;
+    auto* cert = app.add_subcommand(
+        "cert", "Check certificate files (PEM, DER, .pfx/.p12) before installing them");
+    cert->add_option("FILE", co.files, "Certificate files")->required()->check(CLI::ExistingFile);
+    cert->add_option("--password", co.password,
+                     "Where the .pfx/.p12 (or key) password is: env:NAME, file:PATH or prompt "
+                     "(never the password itself)")
+        ->type_name("SOURCE");
+    cert->add_option("--profile", co.profile,
+                     "none, server (needs --host), eas-client or apns (default: none)")
+        ->type_name("NAME");
+    cert->add_option("--host", co.host, "server profile: the host name clients connect to")
+        ->type_name("NAME");
+    cert->add_flag("--full-chain", co.full_chain,
+                   "Every certificate of the chain must be in the file (AWCM's .pfx)");
+    add_expiry_options(cert, co.expiry_warn_days, co.expiry_fail_days);
+    add_trust_options(cert, co.ca_files, co.trust_store);
+    std::vector<std::string> cert_reports;
+    add_report_options(cert, cert_reports);
+    cert->add_flag("--quiet,-q", co.quiet, "Print only problems and the summary");
 
     auto* facts =
         app.add_subcommand("facts", "Print this host's facts (hardware, OS, .NET, PowerShell)");
@@ -132,10 +170,12 @@ int cli_main(int argc, char** argv) {
     }
     try {
         if (*run) {
-            for (std::size_t i = 0; i < report_files.size(); ++i)
-                if (!report_files[i].empty())
-                    ro.reports.emplace_back(builtin_reports()[i].name, report_files[i]);
+            ro.reports = chosen_reports(report_files);
             return run_command(ro);
+        }
+        if (*cert) {
+            co.reports = chosen_reports(cert_reports);
+            return cert_command(co);
         }
         if (*list) return list_command(list_probes);
         if (*facts) return facts_command(facts_path, facts_json, facts_output);

@@ -29,7 +29,26 @@ struct RunOptions {
     std::optional<double> idle_seconds;
 };
 
+struct CertOptions {
+    std::vector<std::string> files;
+    std::string password; // env:NAME, file:PATH or prompt
+    std::string profile = "none";
+    std::string host;
+    bool full_chain = false;
+    std::optional<int> expiry_warn_days, expiry_fail_days;
+    std::vector<std::string> ca_files;
+    std::string trust_store;
+    std::vector<std::pair<std::string, std::string>> reports; // format name, file
+    bool quiet = false;
+};
+
 int run_command(const RunOptions& o);
+int cert_command(const CertOptions& o);
+struct RunReport;
+// Writes each (format, file) and names it on stdout; returns the report's
+// exit code, or 3 when a file could not be written.
+int write_reports(const RunReport& report,
+                  const std::vector<std::pair<std::string, std::string>>& files);
 int list_command(bool probes);
 int facts_command(const std::string& install_path, bool json, const std::string& output);
 int explain_command(const std::string& check_id, const std::string& checklist);

@@ -18,6 +18,22 @@ struct EvidenceBlock {
     std::vector<std::string> lines;
 };
 
+// One certificate as the reports' certificate table shows it: what a server
+// sent or a file holds, with the thumbprints IIS and ARM's certId expect.
+struct CertificateRow {
+    std::string source; // "127.0.0.1:443 #0", "/tmp/awcm.pfx #1"
+    std::string role;   // "leaf", "intermediate", "root"
+    std::string subject, issuer;
+    std::string names;           // "DNS:a, IP:b, email:c, UPN:d"
+    std::string not_after;       // UTC, "2025-01-31T12:00:00Z"
+    double days_left = 0;        // negative once expired
+    std::string key;             // "RSA 2048"
+    std::string signature;       // "sha256WithRSAEncryption"
+    std::string ekus;            // "serverAuth, clientAuth"
+    std::string sha1_thumbprint; // uppercase hex, no spaces: paste as is into ARM's certId
+    std::string sha256;          // "AB:CD:…"
+};
+
 // What a probe found: a verdict, one line that names the diagnosis, and the
 // evidence behind it. Probes never print; reports render these values.
 struct ProbeResult {
@@ -30,6 +46,8 @@ struct ProbeResult {
     // status, e.g. "TLS interception by Zscaler: ask the network team to
     // bypass inspection for awcm274.awmdm.com".
     std::string alert;
+    // Certificates the probe looked at (served chain, file contents).
+    std::vector<CertificateRow> certificates;
 
     static ProbeResult make(Status s, std::string summary) {
         ProbeResult r;

@@ -154,6 +154,11 @@ int run_command(const RunOptions& o) {
         for (const auto& f : builtin_reports())
             if (f.written_by_default) files.emplace_back(f.name, stem + f.extension);
     }
+    return write_reports(report, files);
+}
+
+int write_reports(const RunReport& report,
+                  const std::vector<std::pair<std::string, std::string>>& files) {
     int rc = exit_code(report);
     for (const auto& [fmt, path] : files) {
         for (const auto& f : builtin_reports())

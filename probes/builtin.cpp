@@ -1,4 +1,5 @@
 #include "core/probe.hpp"
+#include "probes/cert_file_probe.hpp"
 #include "probes/dns.hpp"
 #include "probes/hardware.hpp"
 #include "probes/http.hpp"
@@ -22,6 +23,7 @@ const ProbeRegistry& builtin_probes() {
         r.add(tcp_probe());
         r.add(tls_probe());
         r.add(tls_idle_probe());
+        r.add(cert_file_probe());
         r.add(http_probe());
         r.add(proxy_probe());
         r.add(syslog_probe());

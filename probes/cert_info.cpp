@@ -248,16 +248,21 @@ std::string expiry_text(const CertInfo& info) {
     return relative_expiry(info.days_left) + " (" + info.not_after.substr(0, 10) + ")";
 }
 
-std::vector<std::string> describe_lines(const CertInfo& c) {
-    std::vector<std::string> lines;
-    lines.push_back("Subject: " + c.subject);
-    lines.push_back("Issuer: " + c.issuer);
+static std::string all_names(const CertInfo& c) {
     std::string names = join(c.dns_sans, "DNS:");
     for (const auto& [list, prefix] :
          {std::pair{&c.ip_sans, "IP:"}, {&c.email_sans, "email:"}, {&c.upn_sans, "UPN:"}}) {
         std::string more = join(*list, prefix);
         if (!more.empty()) names += (names.empty() ? "" : ", ") + more;
     }
+    return names;
+}
+
+std::vector<std::string> describe_lines(const CertInfo& c) {
+    std::vector<std::string> lines;
+    lines.push_back("Subject: " + c.subject);
+    lines.push_back("Issuer: " + c.issuer);
+    std::string names = all_names(c);
     if (!names.empty()) lines.push_back("Names: " + names);
     lines.push_back("Valid: " + c.not_before + " to " + c.not_after + " (" +
                     (c.days_left < 0 ? "expired " : "expires ") + relative_expiry(c.days_left) +
@@ -272,6 +277,28 @@ std::vector<std::string> describe_lines(const CertInfo& c) {
     lines.push_back("SHA-1 thumbprint: " + c.sha1_thumbprint);
     lines.push_back("SPKI SHA-256 (pin): " + c.spki_sha256);
     return lines;
+}
+
+CertificateRow certificate_row(const CertInfo& c, std::string source, std::string role) {
+    CertificateRow r;
+    r.source = std::move(source);
+    r.role = std::move(role);
+    r.subject = c.subject;
+    r.issuer = c.issuer;
+    r.names = all_names(c);
+    r.not_after = c.not_after;
+    r.days_left = c.days_left;
+    r.key = c.key_type + " " + std::to_string(c.key_bits);
+    r.signature = c.signature_algorithm;
+    r.ekus = join(c.ekus, "");
+    r.sha1_thumbprint = c.sha1_thumbprint;
+    r.sha256 = c.sha256;
+    return r;
+}
+
+std::string chain_role(const CertInfo& info, std::size_t i) {
+    if (i == 0) return "leaf";
+    return info.self_signed ? "root" : "intermediate";
 }
 
 } // namespace pf

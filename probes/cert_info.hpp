@@ -1,4 +1,5 @@
 #pragma once
+#include "core/probe_result.hpp"
 #include <openssl/x509.h>
 #include <string>
 #include <vector>
@@ -43,5 +44,12 @@ std::string expiry_text(const CertInfo& info);
 
 // The lines of an EvidenceBlock describing the certificate.
 std::vector<std::string> describe_lines(const CertInfo& info);
+
+// The certificate as a row of the reports' certificate table; role is
+// "leaf", "intermediate" or "root".
+CertificateRow certificate_row(const CertInfo& info, std::string source, std::string role);
+
+// The role of the certificate at position i of a chain of n (leaf first).
+std::string chain_role(const CertInfo& info, std::size_t i);
 
 } // namespace pf

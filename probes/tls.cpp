@@ -189,15 +189,9 @@ ProbeKind tls_probe() {
         r->min_text = min_text;
         r->min_version = tls_version_from_text(min_text);
         r->private_ca = args.has("private_ca") && args.boolean("private_ca");
-        r->tls_settings = ctx.env.tls;
         // A checklist can set a check's thresholds; --expiry-warn/--expiry-fail
         // on the command line win over it.
-        if (!ctx.env.tls.expiry_from_flags) {
-            if (args.has("expiry_warn") && !args.text("expiry_warn").empty())
-                r->tls_settings.expiry_warn_days = static_cast<int>(args.integer("expiry_warn"));
-            if (args.has("expiry_fail") && !args.text("expiry_fail").empty())
-                r->tls_settings.expiry_fail_days = static_cast<int>(args.integer("expiry_fail"));
-        }
+        r->tls_settings = with_check_thresholds(ctx.env.tls, args);
         r->deadline = ctx.deadline;
         r->proxy = *proxy;
         bool via_proxy = r->proxy.configured() && !r->proxy.bypassed_for(r->host);

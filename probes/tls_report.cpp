@@ -20,6 +20,16 @@ std::optional<ProbeResult> bad_tls_params(const std::string& via,
     return std::nullopt;
 }
 
+TlsSettings with_check_thresholds(const TlsSettings& run, const ProbeArgs& args) {
+    TlsSettings t = run;
+    if (run.expiry_from_flags) return t;
+    if (args.has("expiry_warn") && !args.text("expiry_warn").empty())
+        t.expiry_warn_days = static_cast<int>(args.integer("expiry_warn"));
+    if (args.has("expiry_fail") && !args.text("expiry_fail").empty())
+        t.expiry_fail_days = static_cast<int>(args.integer("expiry_fail"));
+    return t;
+}
+
 void add_connection_evidence(ProbeResult& r, const TlsConnection& c, const ProxyConfig& proxy,
                              const std::string& target, const std::string& sni) {
     const Tunnel& t = c.tunnel;
@@ -62,6 +72,8 @@ void add_chain_blocks(ProbeResult& r, const TlsConnection& c, const TlsVerdict& 
     for (std::size_t i = 0; i < c.chain.size(); ++i) {
         CertInfo info = inspect(c.chain[i].get());
         sent.push_back(info.sha256);
+        r.certificates.push_back(
+            certificate_row(info, target + " #" + std::to_string(i), chain_role(info, i)));
         b.lines.push_back("#" + std::to_string(i) + (i == 0 ? " (server certificate)" : ""));
         for (const auto& l : describe_lines(info))
             b.lines.push_back("   " + l);
@@ -71,6 +83,7 @@ void add_chain_blocks(ProbeResult& r, const TlsConnection& c, const TlsVerdict& 
     if (!v.path_info.empty() && v.trusted &&
         std::find(sent.begin(), sent.end(), v.path_info.back().sha256) == sent.end()) {
         b.lines.push_back("root from " + v.store_name + " (not sent)");
+        r.certificates.push_back(certificate_row(v.path_info.back(), v.store_name, "root"));
         for (const auto& l : describe_lines(v.path_info.back()))
             b.lines.push_back("   " + l);
     }

@@ -1,4 +1,5 @@
 #pragma once
+#include "core/probe.hpp"
 #include "core/probe_result.hpp"
 #include "core/proxy_config.hpp"
 #include "probes/tls_connect.hpp"
@@ -14,6 +15,10 @@ namespace pf {
 std::optional<ProbeResult> bad_tls_params(const std::string& via,
                                           const std::optional<ProxyConfig>& proxy,
                                           const std::string* min_version);
+
+// The run's TLS settings with a check's own expiry_warn/expiry_fail, unless
+// --expiry-warn/--expiry-fail on the command line set them (those win).
+TlsSettings with_check_thresholds(const TlsSettings& run, const ProbeArgs& args);
 
 // How the connection was made (directly or through which proxy), the
 // protocol, cipher and ALPN, any alert, and the timings.

@@ -1,5 +1,6 @@
 #include "reports/html.hpp"
 #include "reports/report_util.hpp"
+#include <cmath>
 
 namespace pf {
 
@@ -60,6 +61,8 @@ details.block pre{margin:.2em 0 0 1em;font-size:.8em;white-space:pre-wrap}
 .banner{border:3px solid #b00020;color:#b00020;font-weight:bold;padding:.6em;margin:1em 0}
 .counts span{margin-right:1.2em}
 .req,.fix,.diag{white-space:pre-wrap}
+table.certs{font-size:.85em}td.check,td.thumb{font-family:ui-monospace,Consolas,monospace}
+td.thumb{word-break:break-all}
 @media print{body{margin:0;font-size:10pt}tr{break-inside:avoid;page-break-inside:avoid}
  th,tr.fail,tr.error,tr.warn{background:none}h2{break-after:avoid;page-break-after:avoid}}
 )";
@@ -132,6 +135,33 @@ void check_row(std::ostream& out, const CheckResult& r) {
     out << "</td></tr>\n";
 }
 
+// Every certificate the run looked at, one table: what a renewal plan
+// needs at a glance, with the thumbprint ARM's certId wants.
+void certificate_table(std::ostream& out, const RunReport& report) {
+    std::vector<std::pair<const CheckResult*, const CertificateRow*>> rows;
+    for (const auto& r : report.results)
+        for (const auto& c : r.result.certificates)
+            rows.emplace_back(&r, &c);
+    if (rows.empty()) return;
+    out << "<h2>Certificates</h2>\n<table class=\"certs\">\n<thead><tr><th>Check</th>"
+        << "<th>Source</th><th>Role</th><th>Subject</th><th>Issuer</th><th>Names</th>"
+        << "<th>Expires</th><th>Days left</th><th>Key</th><th>Signature</th><th>EKU</th>"
+        << "<th>SHA-1 thumbprint (ARM certId)</th><th>SHA-256</th></tr></thead>\n<tbody>\n";
+    for (const auto& [r, c] : rows) {
+        out << "<tr class=\"" << css_class(c->days_left < 0 ? Status::fail : Status::pass)
+            << "\"><td class=\"check\">" << esc(check_of(*r).id) << "</td>";
+        for (const std::string* v :
+             {&c->source, &c->role, &c->subject, &c->issuer, &c->names, &c->not_after})
+            out << "<td>" << esc(*v) << "</td>";
+        out << "<td>" << format_number(std::floor(c->days_left)) << "</td>";
+        for (const std::string* v : {&c->key, &c->signature, &c->ekus})
+            out << "<td>" << esc(*v) << "</td>";
+        out << "<td class=\"thumb\">" << esc(c->sha1_thumbprint) << "</td><td class=\"thumb\">"
+            << esc(c->sha256) << "</td></tr>\n";
+    }
+    out << "</tbody>\n</table>\n";
+}
+
 } // namespace
 
 std::string html_escape(std::string_view text) {
@@ -188,6 +218,7 @@ void write_html(const RunReport& report, std::ostream& out) {
 
     out << "<h2>Parameters</h2>\n";
     key_values(out, report.settings, "No parameters.");
+    certificate_table(out, report);
 
     for (const SectionView& s : sections_of(report)) {
         out << "<h2>" << esc(s.title.empty() ? s.id : s.title) << " <span class=\"meta id\">"

@@ -22,7 +22,11 @@
 //   after severity), "probe_status" (the probe's own verdict), "summary",
 //   "alert" (string or null: a finding shown prominently, e.g. TLS interception),
 //   "evidence": [string], "blocks": [{"title", "lines": [string]}] (long
-//   evidence such as a certificate chain), "measurements": [{"name", "value": number, "unit"}],
+//   evidence such as a certificate chain), "certificates": [{"source", "role" (leaf |
+//   intermediate | root), "subject", "issuer", "names", "not_after", "days_left": number,
+//   "key", "signature", "ekus", "sha1_thumbprint" (uppercase hex without spaces, as ARM's
+//   certId wants it), "sha256"}] (the certificates the check looked at),
+//   "measurements": [{"name", "value": number, "unit"}],
 //   "args": {name: value} as the probe used them, "requirement" (the source
 //   document's words), "fix", "elapsed_ms": integer}
 // Checks keep checklist order here; only the HTML sorts failures first.
@@ -73,6 +77,20 @@ json check_json(const CheckResult& r) {
     json blocks = json::array();
     for (const auto& b : r.result.blocks)
         blocks.push_back({{"title", b.title}, {"lines", b.lines}});
+    json certificates = json::array();
+    for (const auto& c : r.result.certificates)
+        certificates.push_back({{"source", c.source},
+                                {"role", c.role},
+                                {"subject", c.subject},
+                                {"issuer", c.issuer},
+                                {"names", c.names},
+                                {"not_after", c.not_after},
+                                {"days_left", c.days_left},
+                                {"key", c.key},
+                                {"signature", c.signature},
+                                {"ekus", c.ekus},
+                                {"sha1_thumbprint", c.sha1_thumbprint},
+                                {"sha256", c.sha256}});
     json args = json::object();
     for (const auto& [k, v] : r.args)
         args[k] = v;
@@ -88,6 +106,7 @@ json check_json(const CheckResult& r) {
                 {"alert", text_or_null(r.result.alert)},
                 {"evidence", r.result.evidence},
                 {"blocks", blocks},
+                {"certificates", certificates},
                 {"measurements", measurements},
                 {"args", args},
                 {"requirement", c.requirement},

@@ -35,7 +35,7 @@ std::string one_check_list(const std::string& probe, const std::string& severity
 BOOST_AUTO_TEST_SUITE(cli)
 
 BOOST_AUTO_TEST_CASE(every_subcommand_has_help) {
-    for (auto sub : {"run", "list", "explain"}) {
+    for (auto sub : {"run", "cert", "list", "explain"}) {
         auto r = preflight({sub, "--help"});
         BOOST_TEST(r.exit_code == 0, sub);
         BOOST_TEST(r.out.find("Usage") != std::string::npos, sub << ": " << r.out);
@@ -51,11 +51,13 @@ BOOST_AUTO_TEST_CASE(list_shows_the_builtin_checklists) {
     BOOST_TEST(r.exit_code == 0);
     BOOST_TEST(r.out.find("acc-saas  ") != std::string::npos, r.out);
     BOOST_TEST(r.out.find("acc-onprem  ") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("uem-cert-renewal  ") != std::string::npos, r.out);
     BOOST_TEST(r.out.find("Prerequisites for ACC Connectivity in SaaS Environments") !=
                std::string::npos);
     auto p = preflight({"list", "--probes"});
     BOOST_TEST(p.out.find("tcp  ") != std::string::npos, p.out);
     BOOST_TEST(p.out.find("sample (integer, default 8)") != std::string::npos, p.out);
+    BOOST_TEST(p.out.find("cert-file  ") != std::string::npos, p.out);
 }
 
 BOOST_AUTO_TEST_CASE(explain_gives_the_guides_words_and_the_fix) {

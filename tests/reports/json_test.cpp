@@ -89,11 +89,11 @@ BOOST_AUTO_TEST_CASE(checks_in_checklist_order_with_all_fields) {
     for (const auto& sec : j["sections"])
         for (const auto& c : sec["checks"]) {
             ids.push_back(c["id"]);
-            BOOST_TEST(
-                (keys(c) == std::set<std::string>{"id", "title", "section", "severity", "service",
-                                                  "probe", "status", "probe_status", "summary",
-                                                  "alert", "evidence", "blocks", "measurements",
-                                                  "args", "requirement", "fix", "elapsed_ms"}));
+            BOOST_TEST((keys(c) ==
+                        std::set<std::string>{"id", "title", "section", "severity", "service",
+                                              "probe", "status", "probe_status", "summary", "alert",
+                                              "evidence", "blocks", "certificates", "measurements",
+                                              "args", "requirement", "fix", "elapsed_ms"}));
             BOOST_TEST(c["section"] == sec["id"]);
         }
     BOOST_TEST(ids == s.check_ids());
