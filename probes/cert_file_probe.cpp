@@ -1,5 +1,4 @@
 #include "probes/cert_file_probe.hpp"
-#include "core/secrets.hpp"
 #include "probes/proxy.hpp"
 #include "probes/tls_report.hpp"
 #include <algorithm>
@@ -67,17 +66,10 @@ ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls) {
     o.host = args.has("host") ? args.text("host") : "";
     o.full_chain = args.has("full_chain") && args.boolean("full_chain");
     o.tls = with_check_thresholds(run_tls, args);
+    // The plan has already read the password from its env:/file:/prompt
+    // source (core/plan.cpp): here it is the password itself.
     std::optional<std::string> password;
-    std::string source = args.has("password") ? args.text("password") : "";
-    if (!source.empty()) {
-        // The value names where the password is; it is never the password.
-        if (!is_secret_source(source) || source == "prompt")
-            return ProbeResult::make(Status::error,
-                                     "password must be env:NAME or file:PATH (where to read the "
-                                     "password), so that the password itself never appears in a "
-                                     "checklist, site file or command line");
-        password = read_secret(source, "password of " + path);
-    }
+    if (args.has("password") && !args.text("password").empty()) password = args.text("password");
     ProbeResult r;
     try {
         CertFile f = load_cert_file(path, password);
@@ -99,7 +91,7 @@ ProbeKind cert_file_probe() {
     k.params = {
         {"path", ParamType::text, true, "", "the certificate file (.pem, .cer, .der, .pfx, .p12)"},
         {"password", ParamType::text, false, "",
-         "where the PKCS#12 or key password is: env:NAME or file:PATH (empty: none)", true},
+         "where the PKCS#12 or key password is: env:NAME, file:PATH or prompt (empty: none)", true},
         {"profile", ParamType::text, false, "none",
          "none, server (serverAuth EKU, host in the SAN), eas-client (clientAuth EKU, SAN with "
          "Email and UPN) or apns (push topic in the subject UID)"},
@@ -116,7 +108,7 @@ ProbeKind cert_file_probe() {
         try {
             r = judge_file(args, ctx.env.tls);
         } catch (const std::exception& e) {
-            // read_secret and the trust store: their messages name no secret.
+            // The trust store and file errors: their messages name no secret.
             r = ProbeResult::make(Status::error, e.what());
         }
         return deliver_now(ctx, std::move(done), std::move(r));
