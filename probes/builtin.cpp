@@ -1,10 +1,13 @@
 #include "core/probe.hpp"
+#include "probes/activesync.hpp"
 #include "probes/dns.hpp"
+#include "probes/exchange_powershell.hpp"
 #include "probes/hardware.hpp"
 #include "probes/http.hpp"
 #include "probes/persistence.hpp"
 #include "probes/platform.hpp"
 #include "probes/proxy.hpp"
+#include "probes/scep.hpp"
 #include "probes/sizing.hpp"
 #include "probes/syslog.hpp"
 #include "probes/tcp.hpp"
@@ -23,6 +26,9 @@ const ProbeRegistry& builtin_probes() {
         r.add(http_probe());
         r.add(proxy_probe());
         r.add(syslog_probe());
+        r.add(scep_probe());
+        r.add(activesync_probe());
+        r.add(exchange_powershell_probe());
         r.add(hardware_probe());
         r.add(sizing_probe());
         r.add(os_probe());
