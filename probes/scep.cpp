@@ -254,8 +254,10 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
         bool bundle = certs.size() > 1 || form == "a PKCS#7 bundle";
         std::string expected =
             bundle ? "application/x-x509-ca-ra-cert" : "application/x-x509-ca-cert";
-        r.evidence.push_back("GetCACert: " + form + " with " + std::to_string(certs.size()) +
-                             " certificate(s)");
+        r.evidence.push_back("GetCACert: " + form +
+                             (form == "one DER certificate"
+                                  ? std::string()
+                                  : " of " + std::to_string(certs.size()) + " certificate(s)"));
         if (type != expected)
             r.evidence.push_back("GetCACert came " +
                                  (type.empty() ? "without a Content-Type" : "as " + type) +

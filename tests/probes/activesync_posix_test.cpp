@@ -57,6 +57,9 @@ const std::string iis_403_16 =
     "</title></head><body><h2>403.16 - Forbidden: Client certificate is untrusted or "
     "invalid.</h2></body></html>";
 
+const std::string iis_403_7 = "<html><head><title>403.7 - Forbidden: Client certificate "
+                              "required.</title></head></html>";
+
 struct Exchange {
     pft::TempDir t;
     pft::CertFactory f;
@@ -78,6 +81,9 @@ struct Exchange {
              iis_403_16 +
              "'; }\n"
              "location = /missing { return 404; }\n"
+             "location = /cert-only { default_type text/html; return 403 '" +
+             iis_403_7 +
+             "'; }\n"
              "location = /powershell { add_header WWW-Authenticate \"Negotiate\" always; "
              "return 401; }\n"},
         // 1: client certificates required (IIS SSL Settings: Require).
@@ -180,6 +186,15 @@ BOOST_AUTO_TEST_CASE(basic_only_path_and_iis_403_16, *servers) {
     BOOST_TEST(contains(f.summary, "/forbidden answered 403.16 client certificate untrusted or "
                                    "invalid: put the CA that issues the device certificates"),
                f.summary);
+
+    args["path"] = "/cert-only";
+    auto c = run_probe(activesync_probe(), exchange().trusting(), args);
+    BOOST_TEST(c.status == Status::pass, c.summary);
+    BOOST_TEST(contains(c.summary, "/cert-only requires a client certificate (403 Forbidden): "
+                                   "certificate authentication only; certificate "
+                                   "authentication in play (the server requires a client "
+                                   "certificate)"),
+               c.summary);
 
     args["path"] = "/missing";
     auto m = run_probe(activesync_probe(), exchange().trusting(), args);
