@@ -6,13 +6,13 @@
 #include "probes/activesync.hpp"
 #include "probes/exchange_powershell.hpp"
 #include "support/certs.hpp"
+#include "support/http_auth.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
 #include "support/servers_posix.hpp"
 #include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
-#include <openssl/evp.h>
 
 using namespace pf;
 using pf::test::run_probe;
@@ -24,14 +24,6 @@ namespace {
 const std::string user = "EXAMPLE\\alice";
 const std::string password = "Correct-Horse-7";
 
-std::string base64(const std::string& s) {
-    std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(s.data()), int(s.size()));
-    out.resize(std::size_t(n));
-    return out;
-}
-
 // Exchange's challenge headers, one per scheme as IIS sends them.
 const std::string challenges = "add_header WWW-Authenticate \"Negotiate\" always;\n"
                                "add_header WWW-Authenticate \"NTLM\" always;\n"
@@ -39,7 +31,7 @@ const std::string challenges = "add_header WWW-Authenticate \"Negotiate\" always
                                "always;\n";
 
 std::string eas_location(const std::string& path) {
-    std::string auth = "Basic " + base64(user + ":" + password);
+    std::string auth = pft::basic_authorization(user, password);
     return "location = " + path +
            " {\n"
            "  if ($http_authorization = \"" +
