@@ -47,6 +47,10 @@ std::optional<std::string> read_params(const ProbeArgs& a, Params& p) {
     if (p.path.front() != '/') p.path.insert(0, "/");
     p.user = text("user");
     p.password = text("password");
+    if (!p.user.empty() && p.password.empty())
+        return "user \"" + p.user +
+               "\" is given without a password (password=\"${...}\" "
+               "with --set NAME=env:VAR, file:PATH or prompt)";
     if (!text("client_cert").empty()) p.client_cert = text("client_cert");
     if (p.client_cert != "report" && p.client_cert != "require")
         return "client_cert must be report or require, not '" + p.client_cert + "'";

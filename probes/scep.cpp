@@ -286,6 +286,11 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
             if (info.days_left < 0)
                 f = {Status::fail, "expired: the " + role + " certificate \"" + display_name(info) +
                                        "\" expired " + expiry_text(info) + ": " + fix};
+            else if (X509_cmp_current_time(X509_get0_notBefore(c.get())) > 0)
+                f = {Status::fail, "not yet valid: the " + role + " certificate \"" +
+                                       display_name(info) + "\" is valid only from " +
+                                       info.not_before +
+                                       ": check this machine's clock and the server's"};
             else if (info.days_left < ctx.env.tls.expiry_warn_days)
                 f = {Status::warn, "expiring soon: the " + role + " certificate \"" +
                                        display_name(info) + "\" expires " + expiry_text(info) +

@@ -276,6 +276,11 @@ BOOST_AUTO_TEST_CASE(untrusted_tls_and_a_host_with_scheme_or_path, *servers) {
     BOOST_TEST(contains(bad.summary, "host must be the bare host name"), bad.summary);
     BOOST_TEST(contains(bad.summary, "remove 'https://' and '/Microsoft-Server-ActiveSync'"),
                bad.summary);
+
+    auto no_password = run_probe(activesync_probe(), exchange().trusting(),
+                                 {{"host", "127.0.0.1"}, {"user", user}});
+    BOOST_TEST(no_password.status == Status::error);
+    BOOST_TEST(contains(no_password.summary, "is given without a password"), no_password.summary);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

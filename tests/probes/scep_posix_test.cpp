@@ -57,7 +57,10 @@ struct Ndes {
     pft::Issued ra_encrypt = f.issue(ca, {.cn = "NDES01-MSCEP-RA", .org = "CEP Encryption"});
     pft::Issued ra_expired =
         f.issue(ca, {.cn = "NDES01-OLD-RA", .not_before_days = -400, .not_after_days = -3});
+    pft::Issued ra_future =
+        f.issue(ca, {.cn = "NDES01-NEXT-RA", .not_before_days = 2, .not_after_days = 700});
     std::string ca_pem = pft::CertFactory::write_pem(t.file("ca.pem"), {&ca});
+    std::string next_pem = pft::CertFactory::write_pem(t.file("next.pem"), {&ra_future});
     std::string other_pem = pft::CertFactory::write_pem(t.file("other.pem"), {&other_root});
     std::string ra_pem = pft::CertFactory::write_pem(t.file("ra.pem"), {&ra_sign, &ra_encrypt});
     std::string old_pem = pft::CertFactory::write_pem(t.file("old.pem"), {&ra_expired});
@@ -69,6 +72,9 @@ struct Ndes {
     std::string expired_bundle = openssl({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile",
                                           old_pem, "-outform", "DER", "-out", t.file("old.p7")},
                                          t.file("old.p7"));
+    std::string future_bundle = openssl({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile",
+                                         next_pem, "-outform", "DER", "-out", t.file("next.p7")},
+                                        t.file("next.p7"));
     // What Windows Server 2016 NDES answers, CRLF line ends included.
     std::string caps = t.write("caps.txt", "POSTPKIOperation\r\nRenewal\r\nSHA-512\r\nSHA-256\r\n"
                                            "SHA-1\r\nDES3\r\n");
@@ -81,6 +87,8 @@ struct Ndes {
              scep_at("/one", caps, "text/plain", ca_der, "application/x-x509-ca-cert") +
              scep_at("/untyped", caps, "", bundle, "") +
              scep_at("/old-ra", old_caps, "text/plain", expired_bundle,
+                     "application/x-x509-ca-ra-cert") +
+             scep_at("/next-ra", caps, "text/plain", future_bundle,
                      "application/x-x509-ca-ra-cert") +
              "location = /missing/pkiclient.exe { return 404; }\n"
              "location = /pool/pkiclient.exe { default_type text/html; return 503 "
@@ -193,6 +201,14 @@ BOOST_AUTO_TEST_CASE(an_expired_ra_certificate_fails, *servers) {
     // The weak capabilities are still reported, behind the failure.
     BOOST_TEST(any_contains(r.evidence, "GetCACaps offers neither SHA-256 nor SHA-512"));
     BOOST_TEST(any_contains(r.evidence, "no POSTPKIOperation"));
+}
+
+BOOST_AUTO_TEST_CASE(a_not_yet_valid_ra_certificate_fails, *servers) {
+    auto r = run_probe(scep_probe(), ndes().trusting(), url("/next-ra"));
+    BOOST_TEST(r.status == Status::fail, r.summary);
+    BOOST_TEST(r.summary.find("not yet valid: the RA certificate \"NDES01-NEXT-RA\" is valid "
+                              "only from ") == 0,
+               r.summary);
 }
 
 BOOST_AUTO_TEST_CASE(not_found_is_diagnosed_as_no_ndes, *servers) {
