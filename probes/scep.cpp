@@ -267,7 +267,13 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
         std::optional<Finding> worst;
         double min_days = 1e9;
         std::string ca_name;
-        for (const auto& c : certs) {
+        // A hostile server could send hundreds: NDES sends three.
+        constexpr std::size_t max_listed = 20;
+        if (certs.size() > max_listed)
+            r.evidence.push_back("only the first " + std::to_string(max_listed) + " of " +
+                                 std::to_string(certs.size()) + " certificates are listed");
+        for (std::size_t i = 0; i < certs.size() && i < max_listed; ++i) {
+            const X509Ptr& c = certs[i];
             CertInfo info = inspect(c.get());
             std::string role = info.is_ca ? "CA" : "RA";
             (info.is_ca ? cas : ras)++;

@@ -71,7 +71,9 @@ std::vector<std::string> auth_schemes(const std::vector<std::string>& www_authen
 std::optional<IisForbidden> iis_substatus(const std::string& body) {
     static const std::regex sub(R"(\b403\.(\d{1,2})\b)");
     std::smatch m;
-    if (!std::regex_search(body, m, sub)) return std::nullopt;
+    // IIS names the sub-status in the page's title, near the top.
+    const std::string head = body.substr(0, 16 * 1024);
+    if (!std::regex_search(head, m, sub)) return std::nullopt;
     int n = std::stoi(m[1]);
     std::string code = "403." + m[1].str();
     switch (n) {
