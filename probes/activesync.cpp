@@ -17,6 +17,7 @@ struct Params {
     std::string host, path = "/Microsoft-Server-ActiveSync", user, password, client_cert = "report";
     std::uint16_t port = 443, http_port = 80;
     unsigned long auth = CURLAUTH_BASIC;
+    std::string auth_text = "basic";
     bool require_ssl = false;
 };
 
@@ -55,6 +56,7 @@ std::optional<std::string> read_params(const ProbeArgs& a, Params& p) {
     if (p.client_cert != "report" && p.client_cert != "require")
         return "client_cert must be report or require, not '" + p.client_cert + "'";
     std::string auth = text("auth").empty() ? "basic" : text("auth");
+    p.auth_text = auth;
     if (auth == "basic")
         p.auth = CURLAUTH_BASIC;
     else if (auth == "ntlm")
@@ -195,6 +197,11 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
     void signed_in(WebAnswer a) {
         if (a.failure) return deliver(std::move(*a.failure));
         keep(a, "with the credentials of " + quoted_user(p.user) + ": ");
+        r.evidence.push_back(p.auth_text == "any"
+                                 ? "  credentials sent with the strongest scheme offered "
+                                   "(auth=\"any\"; Negotiate needs a Kerberos ticket)"
+                                 : "  credentials sent with " +
+                                       std::string(p.auth_text == "ntlm" ? "NTLM" : "Basic"));
         long code = a.x.response_code;
         std::string status = status_text(code, a.head());
         std::string who = quoted_user(p.user);
@@ -310,7 +317,8 @@ ProbeKind activesync_probe() {
         {"user", ParamType::text, false, "", "a mailbox user (DOMAIN\\user or user@domain)"},
         {"password", ParamType::text, false, "", "the user's password", true},
         {"auth", ParamType::text, false, "basic",
-         "how the credentials are sent: basic, ntlm or any"},
+         "how the credentials are sent: basic, ntlm or any (the strongest scheme the server "
+         "offers; Negotiate needs a Kerberos ticket)"},
         {"client_cert", ParamType::text, false, "report",
          "report (a server asking for a client certificate is noted) or require (fail when it "
          "does not)"},

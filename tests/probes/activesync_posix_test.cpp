@@ -150,6 +150,7 @@ BOOST_AUTO_TEST_CASE(credentials_get_200_and_protocol_versions_without_the_passw
                                    "MS-ASProtocolVersions 2.5,12.0,12.1,14.0,14.1,16.0,16.1"),
                r.summary);
     BOOST_TEST(any_contains(r.evidence, "MS-ASProtocolCommands: Sync,SendMail,FolderSync,Ping"));
+    BOOST_TEST(any_contains(r.evidence, "credentials sent with Basic"));
     BOOST_TEST(!contains(all_text(r), password));
 }
 

@@ -86,6 +86,7 @@ struct Ndes {
                  "application/x-x509-ca-ra-cert") +
              scep_at("/one", caps, "text/plain", ca_der, "application/x-x509-ca-cert") +
              scep_at("/untyped", caps, "", bundle, "") +
+             scep_at("/sha1", old_caps, "text/plain", bundle, "application/x-x509-ca-ra-cert") +
              scep_at("/old-ra", old_caps, "text/plain", expired_bundle,
                      "application/x-x509-ca-ra-cert") +
              scep_at("/next-ra", caps, "text/plain", future_bundle,
@@ -189,6 +190,16 @@ BOOST_AUTO_TEST_CASE(missing_content_types_are_tolerated_and_noted, *servers) {
     BOOST_TEST(any_contains(r.evidence, "GetCACaps came without a Content-Type (tolerated"));
     BOOST_TEST(any_contains(r.evidence, "GetCACert came without a Content-Type (tolerated; a "
                                         "PKCS#7 bundle should be application/x-x509-ca-ra-cert)"));
+}
+
+BOOST_AUTO_TEST_CASE(sha1_only_capabilities_warn, *servers) {
+    auto r = run_probe(scep_probe(), ndes().trusting(), url("/sha1"));
+    BOOST_TEST(r.status == Status::warn, r.summary);
+    BOOST_TEST(r.summary == "GetCACaps offers neither SHA-256 nor SHA-512: requests would be "
+                            "signed with SHA-1 or MD5",
+               r.summary);
+    BOOST_TEST(any_contains(r.evidence, "GetCACaps: GetNextCACert, SHA-1, DES3"));
+    BOOST_TEST(any_contains(r.evidence, "RA: CN=NDES01-MSCEP-RA"), "the certificates still listed");
 }
 
 BOOST_AUTO_TEST_CASE(an_expired_ra_certificate_fails, *servers) {
