@@ -109,7 +109,30 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
                                   [self](TlsLook look) { self->looked(std::move(look)); });
     }
 
+    // The server ends the handshake (TLS 1.2) or the connection (TLS 1.3,
+    // where the client's certificate follows its Finished) when no client
+    // certificate comes: nothing over HTTP can be checked without one.
+    void certificate_only(const ProbeResult& failure) {
+        cert_demanded = true;
+        r.evidence.insert(r.evidence.end(), failure.evidence.begin(), failure.evidence.end());
+        r.evidence.push_back("without a client certificate: " + failure.summary);
+        bool required = p.client_cert == "require";
+        parts.push_back({required ? Status::pass : Status::warn,
+                         url +
+                             " refuses connections without a client certificate: certificate "
+                             "authentication only" +
+                             std::string(required ? ""
+                                                  : "; ActiveSync's answers cannot be checked "
+                                                    "without a certificate")});
+        after_credentials();
+    }
+
     void looked(TlsLook look) {
+        if (look.failure && look.connection.certificate_requested &&
+            look.connection.outcome == TlsConnection::Outcome::handshake_failed) {
+            cert_requested = true;
+            return certificate_only(*look.failure);
+        }
         if (look.failure) return deliver(std::move(*look.failure));
         const TlsConnection& c = look.connection;
         r.evidence.push_back("TLS: " + c.protocol + ", " + look.verdict->summary);
@@ -144,6 +167,9 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
 
     // The answer to OPTIONS without credentials: 401 and the schemes.
     void anonymous(WebAnswer a) {
+        if (a.failure && cert_requested && a.x.code != CURLE_COULDNT_CONNECT &&
+            !a.x.deadline_passed)
+            return certificate_only(*a.failure);
         if (a.failure) return deliver(std::move(*a.failure));
         r.evidence.push_back(a.evidence.back()); // the address
         keep(a, "without credentials: ");

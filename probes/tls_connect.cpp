@@ -160,6 +160,7 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
     void failed(std::error_code ec) {
         std::string via = c.tunnel.via_proxy ? " (through the proxy " + proxy.display() + ")" : "";
         c.alert = c.link->alert_received;
+        c.certificate_requested = c.link->certificate_requested;
         if (timed_out) {
             c.failure = "no TLS handshake with " + target() + via + " within " +
                         ms_text(c.handshake_ms) +

@@ -109,6 +109,29 @@ Exchange& exchange() {
     return e;
 }
 
+// openssl s_server demanding a client certificate: without one it ends the
+// handshake (TLS 1.2) or the connection after it (TLS 1.3), as IIS does
+// when its binding negotiates client certificates and the site requires one.
+struct DemandingServer {
+    unsigned short port = pft::unused_port();
+    std::unique_ptr<pft::Background> proc;
+    explicit DemandingServer(const std::string& version) {
+        const Exchange& e = exchange();
+        std::vector<std::string> argv = {
+            "openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
+            "-cert",   e.chain,    "-key",    e.key,
+            "-Verify", "1",        "-CAfile", e.ca_pem,
+            "-quiet",  "-www"};
+        if (!version.empty()) argv.push_back(version);
+        proc = std::make_unique<pft::Background>(argv, e.t.file("s_server" + version + ".log"));
+        if (!pft::wait_for_port("127.0.0.1", port, 10))
+            throw std::runtime_error("openssl s_server did not start");
+    }
+    std::map<std::string, std::string> args() const {
+        return {{"host", "127.0.0.1"}, {"port", std::to_string(port)}};
+    }
+};
+
 std::string all_text(const ProbeResult& r) {
     std::string s = r.summary + "\n" + r.alert + "\n";
     for (const auto& e : r.evidence)
@@ -122,6 +145,7 @@ std::string all_text(const ProbeResult& r) {
 }
 
 const auto servers = pft::needs_programs({"nginx"});
+const auto with_openssl = pft::needs_programs({"nginx", "openssl"});
 
 } // namespace
 
@@ -218,6 +242,30 @@ BOOST_AUTO_TEST_CASE(client_certificate_asked_for_but_optional, *servers) {
     BOOST_TEST(r.status == Status::pass, r.summary);
     BOOST_TEST(contains(r.summary, "answers 401 and offers Negotiate, NTLM, Basic"), r.summary);
     BOOST_TEST(contains(r.summary, "certificate authentication in play"), r.summary);
+}
+
+BOOST_AUTO_TEST_CASE(a_handshake_refused_without_a_certificate_tls12, *with_openssl) {
+    DemandingServer server("-tls1_2");
+    auto args = server.args();
+    args["client_cert"] = "require";
+    auto r = run_probe(activesync_probe(), exchange().trusting(), args);
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    BOOST_TEST(contains(r.summary, "refuses connections without a client certificate: "
+                                   "certificate authentication only; certificate authentication "
+                                   "in play"),
+               r.summary);
+    BOOST_TEST(any_contains(r.evidence, "without a client certificate: handshake failed"));
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_ended_without_a_certificate_tls13, *with_openssl) {
+    DemandingServer server("");
+    auto r = run_probe(activesync_probe(), exchange().trusting(), server.args());
+    BOOST_TEST(r.status == Status::warn, r.summary);
+    BOOST_TEST(contains(r.summary, "refuses connections without a client certificate: "
+                                   "certificate authentication only; ActiveSync's answers cannot "
+                                   "be checked without a certificate"),
+               r.summary);
+    BOOST_TEST(any_contains(r.evidence, "the server requests a client certificate"));
 }
 
 BOOST_AUTO_TEST_CASE(require_mode_fails_without_a_certificate_request, *servers) {
