@@ -30,8 +30,15 @@ std::optional<std::string> bare_host_problem(const std::string& host) {
         remove = "'" + rest.substr(0, s + 3) + "'";
         rest = rest.substr(s + 3);
     }
-    if (auto slash = rest.find('/'); slash != std::string::npos)
+    if (auto slash = rest.find('/'); slash != std::string::npos) {
         remove += (remove.empty() ? "'" : " and '") + rest.substr(slash) + "'";
+        rest = rest.substr(0, slash);
+    }
+    // One colon is a port; an IPv6 literal has several.
+    if (auto colon = rest.find(':');
+        colon != std::string::npos && rest.find(':', colon + 1) == std::string::npos)
+        remove +=
+            (remove.empty() ? "'" : " and '") + rest.substr(colon) + "' (the port goes in port)";
     if (remove.empty()) return std::nullopt;
     return "host must be the bare host name, as UEM's Exchange ActiveSync Host field wants it: "
            "remove " +

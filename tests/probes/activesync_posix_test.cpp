@@ -326,6 +326,12 @@ BOOST_AUTO_TEST_CASE(untrusted_tls_and_a_host_with_scheme_or_path, *servers) {
     BOOST_TEST(contains(bad.summary, "remove 'https://' and '/Microsoft-Server-ActiveSync'"),
                bad.summary);
 
+    auto with_port =
+        run_probe(activesync_probe(), exchange().trusting(), {{"host", "mail.example.test:443"}});
+    BOOST_TEST(with_port.status == Status::error);
+    BOOST_TEST(contains(with_port.summary, "remove ':443' (the port goes in port)"),
+               with_port.summary);
+
     auto no_password = run_probe(activesync_probe(), exchange().trusting(),
                                  {{"host", "127.0.0.1"}, {"user", user}});
     BOOST_TEST(no_password.status == Status::error);
