@@ -1,12 +1,15 @@
 #include "core/probe.hpp"
+#include "probes/activesync.hpp"
 #include "probes/cert_file_probe.hpp"
 #include "probes/dns.hpp"
+#include "probes/exchange_powershell.hpp"
 #include "probes/hardware.hpp"
 #include "probes/http.hpp"
 #include "probes/persistence.hpp"
 #include "probes/platform.hpp"
 #include "probes/proxy.hpp"
 #include "probes/rpc.hpp"
+#include "probes/scep.hpp"
 #include "probes/sizing.hpp"
 #include "probes/smtp.hpp"
 #include "probes/syslog.hpp"
@@ -30,6 +33,9 @@ const ProbeRegistry& builtin_probes() {
         r.add(rpc_epmap_probe());
         r.add(rpc_dynamic_range_probe());
         r.add(smtp_probe());
+        r.add(scep_probe());
+        r.add(activesync_probe());
+        r.add(exchange_powershell_probe());
         r.add(hardware_probe());
         r.add(sizing_probe());
         r.add(os_probe());

@@ -5,6 +5,7 @@
 #include "probes/probe_util.hpp"
 #include "probes/proxy.hpp"
 #include "probes/resolve.hpp"
+#include "probes/web_request.hpp"
 #include <asio/steady_timer.hpp>
 #include <sstream>
 
@@ -86,27 +87,9 @@ std::optional<std::string> read_params(const ProbeArgs& a, Params& p) {
 
 // A redirect's absolute Location as a target; nullopt unless http(s).
 std::optional<Target> parse_location(const std::string& url) {
-    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
-    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
-        return std::nullopt;
-    auto part = [&](CURLUPart what, unsigned flags = 0) -> std::string {
-        char* v = nullptr;
-        if (curl_url_get(u.get(), what, &v, flags) != CURLUE_OK || !v) return "";
-        std::string s = v;
-        curl_free(v);
-        return s;
-    };
-    Target t;
-    t.scheme = part(CURLUPART_SCHEME);
-    if (t.scheme != "https" && t.scheme != "http") return std::nullopt;
-    t.host = part(CURLUPART_HOST);
-    if (t.host.size() > 2 && t.host.front() == '[') t.host = t.host.substr(1, t.host.size() - 2);
-    t.port =
-        static_cast<std::uint16_t>(std::atoi(part(CURLUPART_PORT, CURLU_DEFAULT_PORT).c_str()));
-    t.path = part(CURLUPART_PATH);
-    if (auto q = part(CURLUPART_QUERY); !q.empty()) t.path += "?" + q;
-    if (t.host.empty() || t.port == 0) return std::nullopt;
-    return t;
+    auto t = parse_http_url(url);
+    if (!t) return std::nullopt;
+    return Target{t->scheme, t->host, t->port, t->path};
 }
 
 struct HttpRun : std::enable_shared_from_this<HttpRun> {

@@ -175,6 +175,11 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
             curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &Transfer::on_ssl_ctx);
             curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, this);
         }
+        if (!req.user.empty()) {
+            curl_easy_setopt(e, CURLOPT_USERNAME, req.user.c_str());
+            curl_easy_setopt(e, CURLOPT_PASSWORD, req.password.c_str());
+            curl_easy_setopt(e, CURLOPT_HTTPAUTH, req.auth);
+        }
         if (req.via_proxy) {
             auto proxy =
                 "http://" + host_for_url(req.proxy.host) + ":" + std::to_string(req.proxy.port);

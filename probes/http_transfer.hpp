@@ -38,7 +38,11 @@ struct HttpRequest {
     ProxyConfig proxy;                           // used when via_proxy
     std::vector<asio::ip::address> proxy_pinned; // the proxy's addresses
     unsigned long proxy_auth = CURLAUTH_ANY;     // CURLOPT_PROXYAUTH
-    TrustStore trust;                            // required for https
+    // The origin's credentials, sent only when user is set. Never shown:
+    // on_debug reads request lines, not the Authorization header.
+    std::string user, password;
+    unsigned long auth = CURLAUTH_BASIC; // CURLOPT_HTTPAUTH
+    TrustStore trust;                    // required for https
     Clock::time_point deadline;
     std::size_t body_limit = 256 * 1024; // bytes kept for the body pattern
 };

@@ -24,6 +24,14 @@ void on_info(const SSL* ssl, int where, int ret) {
     if (slot.empty()) slot = text;
 }
 
+// Called by OpenSSL on a CertificateRequest (TLS 1.2 and 1.3): noted, and
+// the handshake goes on without a certificate.
+int on_certificate_request(SSL* ssl, X509**, EVP_PKEY**) {
+    if (auto* link = static_cast<TlsLink*>(SSL_get_ex_data(ssl, link_index())))
+        link->certificate_requested = true;
+    return 0;
+}
+
 std::string alert_hint(const std::string& alert) {
     if (alert.find("handshake failure") != std::string::npos)
         return " (no protocol version or cipher in common, or the server wants a client "
@@ -140,6 +148,10 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         unsigned int alpn_len = 0;
         SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
         if (alpn_len) c.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_len);
+        c.certificate_requested = c.link->certificate_requested;
+        if (STACK_OF(X509_NAME)* cas = SSL_get_client_CA_list(ssl))
+            for (int i = 0; i < sk_X509_NAME_num(cas); ++i)
+                c.acceptable_issuers.push_back(name_text(sk_X509_NAME_value(cas, i)));
         if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl))
             for (int i = 0; i < sk_X509_num(chain); ++i)
                 c.chain.push_back(share_x509(sk_X509_value(chain, i)));
@@ -148,6 +160,7 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
     void failed(std::error_code ec) {
         std::string via = c.tunnel.via_proxy ? " (through the proxy " + proxy.display() + ")" : "";
         c.alert = c.link->alert_received;
+        c.certificate_requested = c.link->certificate_requested;
         if (timed_out) {
             c.failure = "no TLS handshake with " + target() + via + " within " +
                         ms_text(c.handshake_ms) +
@@ -195,6 +208,7 @@ TlsLink::TlsLink(asio::ip::tcp::socket socket)
           // Servers without RFC 5746 secure renegotiation are old, not hostile.
           SSL_CTX_set_options(h, SSL_OP_LEGACY_SERVER_CONNECT);
           SSL_CTX_set_verify(h, SSL_VERIFY_NONE, nullptr);
+          SSL_CTX_set_client_cert_cb(h, on_certificate_request);
           static const unsigned char alpn[] = "\x08http/1.1";
           SSL_CTX_set_alpn_protos(h, alpn, sizeof alpn - 1);
           return ctx;

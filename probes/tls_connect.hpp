@@ -24,6 +24,7 @@ struct TlsLink {
     TlsStream stream;
     std::string alert_received; // "fatal handshake failure"
     std::string alert_sent;
+    bool certificate_requested = false; // the server sent a CertificateRequest
 };
 
 struct TlsConnection {
@@ -36,6 +37,10 @@ struct TlsConnection {
     int version = 0;                    // TLS1_2_VERSION, …
     std::vector<X509Ptr> chain;         // as the server sent it, leaf first
     double handshake_ms = 0;
+    // The server asked for a client certificate (none is sent), and the
+    // issuers it named, if any.
+    bool certificate_requested = false;
+    std::vector<std::string> acceptable_issuers;
     std::shared_ptr<TlsLink> link; // set when open
 };
 
