@@ -10,7 +10,8 @@ build_pkgs=(g++ cmake ninja-build pkg-config libasio-dev libssl-dev libldap-dev
             libcurl4-openssl-dev libpugixml-dev libboost-test-dev libcli11-dev nlohmann-json3-dev)
 # Real servers and network tools the tests start on loopback or in namespaces.
 test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates openssl
-           nginx-light squid-openssl tinyproxy rsyslog)
+           nginx-light squid-openssl tinyproxy rsyslog slapd ldap-utils
+           samba-ad-dc samba-ad-provision smbclient)
 
 # The Windows build: cross compiler, Wine to run its tests, and source
 # package tools for OpenSSL and curl.
