@@ -2,6 +2,7 @@
 #include "probes/dns.hpp"
 #include "probes/hardware.hpp"
 #include "probes/http.hpp"
+#include "probes/ldap.hpp"
 #include "probes/persistence.hpp"
 #include "probes/platform.hpp"
 #include "probes/proxy.hpp"
@@ -23,6 +24,7 @@ const ProbeRegistry& builtin_probes() {
         r.add(http_probe());
         r.add(proxy_probe());
         r.add(syslog_probe());
+        r.add(ldap_probe());
         r.add(hardware_probe());
         r.add(sizing_probe());
         r.add(os_probe());

@@ -1,0 +1,75 @@
+#pragma once
+// The blocking LDAP conversation of the "ldap" probe, one implementation per
+// platform: OpenLDAP's libldap (ldap_client_posix.cpp) and Wldap32
+// (ldap_client_windows.cpp). probes/ldap.cpp runs it on a worker thread under
+// the probe's deadline and turns the outcome into a verdict.
+#include "core/probe.hpp"
+#include "probes/tls_verify.hpp"
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pf {
+
+enum class LdapSecurity { none, starttls, ldaps };
+
+struct LdapRequest {
+    std::string host;
+    std::uint16_t port = 389;
+    LdapSecurity security = LdapSecurity::none;
+    std::string bind_dn;  // empty: anonymous, no bind
+    std::string password; // never copied into an outcome
+    std::string base;     // empty: no search
+    std::string filter = "(objectClass=*)";
+    int size_limit = 1000;
+    Clock::time_point deadline;
+};
+
+// How far the conversation got: the probe names the step that hung at its
+// deadline.
+enum class LdapStep { connect, tls, rootdse, bind, search, done };
+
+struct LdapOutcome {
+    LdapStep step = LdapStep::connect; // where it stopped; done when all went through
+    // The result of the step that stopped it: an LDAP result code (49, 8,
+    // 32…) or one of libldap's negative API codes (LDAP_SERVER_DOWN -1,
+    // LDAP_TIMEOUT -5, LDAP_CONNECT_ERROR -11).
+    int code = 0;
+    bool api_error = false;     // code is the client library's, not a server result
+    bool timed_out = false;     // the step ran out of time in the client library
+    bool tls_refused = false;   // stopped by the chain check (tls_ok returned false)
+    bool bad_filter = false;    // the client library could not parse the filter
+    std::string error;          // the library's text for code
+    std::string diagnostic;     // the server's diagnosticMessage (AD: "80090308: … data 52e …")
+    std::string matched_dn;     // with noSuchObject: the closest entry that exists
+    std::string tls_version;    // "TLSv1.3", when TLS is up
+    std::vector<X509Ptr> chain; // as the server sent it, leaf first
+    // rootDSE attributes read (lower-case names); empty when not readable.
+    std::map<std::string, std::vector<std::string>> rootdse;
+    std::string rootdse_error; // why the rootDSE could not be read, when it could not
+    bool bound = false;
+    long entries = -1;         // under base matching filter, when searched
+    bool size_limited = false; // entries is a lower bound
+    std::vector<std::pair<std::string, double>> timings_ms; // per step
+};
+
+// The chain check, called on the worker thread once TLS is up and before any
+// credential is sent; false stops the conversation (step tls, tls_refused).
+using LdapTlsCheck = std::function<bool(const std::vector<X509Ptr>& chain)>;
+
+// Connects, establishes TLS as requested (accepting any certificate: tls_ok
+// judges it), reads the rootDSE anonymously, binds when bind_dn is set
+// (reading the rootDSE again if it was refused anonymously), and searches
+// base. Blocks; every network wait is bounded by request.deadline. `step` is
+// updated as it goes (read by the probe when its deadline comes first).
+LdapOutcome ldap_converse(const LdapRequest& request, const LdapTlsCheck& tls_ok,
+                          std::atomic<int>& step);
+
+// Whether this build has an LDAP client (false: the Windows build without Wldap32 support).
+bool ldap_client_available();
+
+} // namespace pf
