@@ -18,7 +18,8 @@ std::string ad_bind_reason(const std::string& diagnostic, std::string* code) {
     // Windows' own logon failure codes, as AD puts them in a refused bind.
     static const std::pair<const char*, const char*> reasons[] = {
         {"525", "no such user: no account has this name (check bind_dn)"},
-        {"52e", "invalid credentials: the account exists but the password is wrong"},
+        {"52e", "invalid credentials: the password is wrong (or, for some name forms, no "
+                "account has this name)"},
         {"530", "not permitted to log on at this time (the account's logon hours exclude now)"},
         {"531", "not permitted to log on at this workstation (the account's 'Log On To' list "
                 "excludes this computer)"},
@@ -48,6 +49,10 @@ const char* security_name(LdapSecurity s) {
     return s == LdapSecurity::ldaps      ? "LDAPS"
            : s == LdapSecurity::starttls ? "StartTLS"
                                          : "plain LDAP";
+}
+
+bool contains_text(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
 }
 
 std::string quoted_server_text(const LdapOutcome& o) {
@@ -245,7 +250,11 @@ ProbeResult LdapRun::failure(const LdapOutcome& o) {
 ProbeResult LdapRun::verdict(const LdapOutcome& o) {
     ProbeResult r = o.step == LdapStep::done ? ProbeResult::make(Status::pass, "") : failure(o);
     add_facts(r, o);
-    if (o.step != LdapStep::done) return r;
+    if (o.step != LdapStep::done) {
+        if (!o.diagnostic.empty() && !contains_text(r.summary, o.diagnostic))
+            r.evidence.push_back("the server's message: " + o.diagnostic);
+        return r;
+    }
     std::vector<std::string> parts;
     auto first = [&](const char* name) {
         auto it = o.rootdse.find(name);

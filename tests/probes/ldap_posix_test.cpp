@@ -5,6 +5,7 @@
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
+#include "support/result_text.hpp"
 #include "support/slapd_posix.hpp"
 #include "support/text_match.hpp"
 #include <arpa/inet.h>
@@ -15,23 +16,11 @@
 
 using namespace pf;
 using pf::test::run_probe;
+using pft::all_text;
 using pft::any_contains;
 using pft::contains;
 
 namespace {
-
-// Everything a report could show of a result.
-std::string all_text(const ProbeResult& r) {
-    std::string s = r.summary + "\n" + r.alert + "\n";
-    for (const auto& e : r.evidence)
-        s += e + "\n";
-    for (const auto& b : r.blocks) {
-        s += b.title + "\n";
-        for (const auto& l : b.lines)
-            s += l + "\n";
-    }
-    return s;
-}
 
 struct Directory {
     pft::TempDir dir;
@@ -58,6 +47,7 @@ struct Directory {
         args.emplace("host", "127.0.0.1");
         auto r = run_probe(ldap_probe(), env, args, deadline);
         BOOST_TEST(!contains(all_text(r), slapd->user_password()), all_text(r));
+        BOOST_TEST_MESSAGE("VERDICT " << to_string(r.status) << ": " << all_text(r));
         return r;
     }
     std::map<std::string, std::string> bind(std::string password = {}) const {
