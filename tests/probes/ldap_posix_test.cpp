@@ -223,6 +223,31 @@ BOOST_AUTO_TEST_CASE(parameters_that_cannot_work_are_errors) {
     BOOST_TEST(contains(empty.summary, "an empty password would bind without being checked"));
 }
 
+BOOST_AUTO_TEST_CASE(no_report_shows_the_password) {
+    // As an admin runs it: the preflight binary, a checklist, every report.
+    Directory d;
+    std::string checks;
+    for (const auto& [id, password] :
+         {std::pair{"good", d.slapd->user_password()}, std::pair{"bad", std::string("Wr0ng-pass")}})
+        checks += std::string("<check id=\"") + id + "\" title=\"LDAP\" severity=\"required\">" +
+                  "<probe kind=\"ldap\" host=\"127.0.0.1\" port=\"" + d.ldaps() +
+                  "\" security=\"ldaps\" bind_dn=\"" + pft::Slapd::user_dn() + "\" password=\"" +
+                  password + "\"/><requirement>r</requirement><fix>f</fix></check>";
+    auto list = d.dir.write("list.xml", "<checklist id=\"l\" title=\"T\" timeout=\"5\"><source "
+                                        "document=\"test\"/><section id=\"s\" title=\"S\">" +
+                                            checks + "</section></checklist>");
+    auto out = pft::run({PREFLIGHT_BINARY, "run", "--checklist", list, "--trust-store",
+                         d.dir.file("ca.pem"), "--json", d.dir.file("r.json"), "--junit",
+                         d.dir.file("r.xml"), "--html", d.dir.file("r.html")});
+    BOOST_TEST(out.exit_code == 2, out.out << out.err);
+    BOOST_TEST(contains(out.out, "rejected: invalid credentials"), out.out);
+    std::string everything = out.out + out.err;
+    for (const char* f : {"r.json", "r.xml", "r.html"})
+        everything += pft::read_file(d.dir.file(f));
+    BOOST_TEST(!contains(everything, d.slapd->user_password()));
+    BOOST_TEST(!contains(everything, "Wr0ng-pass"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(ad_bind_diagnostics)
