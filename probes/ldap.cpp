@@ -60,8 +60,9 @@ std::string quoted_server_text(const LdapOutcome& o) {
 }
 
 std::string result_text(const LdapOutcome& o) {
-    return (o.api_error ? "libldap: " : "LDAP " + std::to_string(o.code) + " ") + o.error +
-           quoted_server_text(o);
+    return (o.api_error ? std::string(ldap_client_name()) + ": "
+                        : "LDAP " + std::to_string(o.code) + " ") +
+           o.error + quoted_server_text(o);
 }
 
 struct LdapRun : std::enable_shared_from_this<LdapRun> {
@@ -344,8 +345,6 @@ ProbeKind ldap_probe() {
                                           "an empty password would bind without being checked");
         if (r->req.bind_dn.empty() && !r->req.password.empty())
             return deliver(Status::error, "ldap check: a password is given but no bind_dn");
-        if (!ldap_client_available())
-            return deliver(Status::error, "LDAP probe is not available in this Windows build yet");
         r->timer.expires_at(ctx.deadline);
         r->timer.async_wait([r](std::error_code ec) {
             if (!ec)

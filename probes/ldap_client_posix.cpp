@@ -34,31 +34,20 @@ std::string uri_for(const LdapRequest& r) {
            (v6 ? "[" + r.host + "]" : r.host) + ":" + std::to_string(r.port);
 }
 
-struct Conversation {
-    const LdapRequest& req;
-    const LdapTlsCheck& tls_ok;
-    std::atomic<int>& step;
-    LdapOutcome out;
+struct Conversation : LdapSession {
+    using LdapSession::LdapSession;
     LDAP* ld = nullptr;
-    Clock::time_point t0 = Clock::now();
 
-    ~Conversation() {
+    ~Conversation() override {
         if (ld) ldap_unbind_ext_s(ld, nullptr, nullptr);
     }
 
     void enter(LdapStep s) {
-        out.step = s;
-        step = static_cast<int>(s);
-        t0 = Clock::now();
+        LdapSession::enter(s);
         // Per step: a slow step cannot use more than what is left.
         timeval tv = remaining(req.deadline);
         ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
         ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv);
-    }
-
-    void took(const char* what) {
-        out.timings_ms.emplace_back(
-            what, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     }
 
     // Records a failed step; returns false so callers can `return fail(rc)`.
@@ -84,7 +73,7 @@ struct Conversation {
         return false;
     }
 
-    bool open() {
+    bool open() override {
         int rc = ldap_initialize(&ld, uri_for(req).c_str());
         if (rc != LDAP_SUCCESS) return fail(rc);
         int v3 = LDAP_VERSION3;
@@ -195,7 +184,7 @@ struct Conversation {
 
     // Servers may refuse it to anonymous clients (an LDAP result: the
     // conversation goes on); a lost connection ends it.
-    bool read_rootdse() {
+    bool read_rootdse() override {
         enter(LdapStep::rootdse);
         LDAPMessage* res = nullptr;
         int rc = search("", LDAP_SCOPE_BASE, "(objectClass=*)", rootdse_attrs, 0, &res);
@@ -224,7 +213,7 @@ struct Conversation {
         return true;
     }
 
-    bool bind() {
+    bool bind() override {
         enter(LdapStep::bind);
         std::string secret = req.password;
         berval cred{static_cast<ber_len_t>(secret.size()), secret.data()};
@@ -237,7 +226,7 @@ struct Conversation {
         return true;
     }
 
-    bool search_base() {
+    bool search_base() override {
         enter(LdapStep::search);
         static const char* const no_attrs[] = {LDAP_NO_ATTRS, nullptr};
         LDAPMessage* res = nullptr;
@@ -257,22 +246,13 @@ struct Conversation {
 
 } // namespace
 
-bool ldap_client_available() {
-    return true;
+const char* ldap_client_name() {
+    return "libldap";
 }
 
-LdapOutcome ldap_converse(const LdapRequest& request, const LdapTlsCheck& tls_ok,
-                          std::atomic<int>& step) {
-    Conversation c{request, tls_ok, step, {}};
-    if (!c.open() || !c.read_rootdse()) return std::move(c.out);
-    if (!request.bind_dn.empty()) {
-        if (!c.bind()) return std::move(c.out);
-        if (c.out.rootdse.empty() && !c.read_rootdse()) return std::move(c.out);
-    }
-    if (!request.base.empty() && !c.search_base()) return std::move(c.out);
-    c.out.step = LdapStep::done;
-    step = static_cast<int>(LdapStep::done);
-    return std::move(c.out);
+std::unique_ptr<LdapSession> make_ldap_session(const LdapRequest& request,
+                                               const LdapTlsCheck& tls_ok, std::atomic<int>& step) {
+    return std::make_unique<Conversation>(request, tls_ok, step);
 }
 
 } // namespace pf
