@@ -88,8 +88,6 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
         done(std::move(r));
     }
 
-    bool tls_in_use() const { return req.security != LdapSecurity::none; }
-
     // Where the conversation stood when time ran out, and what that suggests.
     std::string timeout_summary(LdapStep s) const {
         std::string lead = "timed out: " + where + " accepted the TCP connection but ";
@@ -132,10 +130,6 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
             }
             return verdict->status == Status::pass || verdict->status == Status::warn;
         };
-        // libldap's own timeouts end a little before the probe's, so that a
-        // slow step is named by the conversation rather than cut blind.
-        auto left = req.deadline - Clock::now();
-        req.deadline -= std::min<Clock::duration>(std::chrono::milliseconds(200), left / 10);
         abandon = detached_call<LdapOutcome>(
             io, [r = req, check, step = step] { return ldap_converse(r, check, *step); },
             [self](LdapOutcome o) {
@@ -328,7 +322,12 @@ ProbeKind ldap_probe() {
         r->req.password = text("password");
         r->req.base = text("base");
         if (!text("filter").empty()) r->req.filter = text("filter");
-        r->req.deadline = ctx.deadline;
+        // The connect's and libldap's own timeouts end a little before the
+        // probe's, so that a slow step is named (a filtered port in the tcp
+        // probe's words) rather than cut blind.
+        r->req.deadline =
+            ctx.deadline - std::min<Clock::duration>(std::chrono::milliseconds(200),
+                                                     (ctx.deadline - Clock::now()) / 10);
         r->req.port = !text("port").empty()                    ? args.port("port")
                       : r->req.security == LdapSecurity::ldaps ? 636
                                                                : 389;

@@ -16,12 +16,16 @@ using pft::contains;
 
 namespace {
 
-// One DC for the whole suite: starting it takes seconds.
+// One DC for the whole suite (starting it takes seconds), stopped when the
+// suite ends rather than holding its memory through the other suites.
+std::unique_ptr<pft::SambaDc> the_dc;
+
 struct Domain {
     static pft::SambaDc& dc() {
-        static pft::SambaDc instance;
-        return instance;
+        if (!the_dc) the_dc = std::make_unique<pft::SambaDc>();
+        return *the_dc;
     }
+    static void stop() { the_dc.reset(); }
     RunEnvironment env;
     Domain() { env.tls.trust.system_file = dc().ca_file(); }
 
@@ -43,7 +47,9 @@ struct Domain {
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(ldap_probe_on_samba_ad, *pft::needs_root({"ip", "samba", "samba-tool"}))
+BOOST_AUTO_TEST_SUITE(ldap_probe_on_samba_ad,
+                      *pft::needs_root({"ip", "nft", "samba", "samba-tool"}) *
+                          boost::unit_test::fixture([] {}, &Domain::stop))
 
 BOOST_AUTO_TEST_CASE(rootdse_on_ldap_and_the_global_catalog) {
     Domain d;
@@ -119,6 +125,26 @@ BOOST_AUTO_TEST_CASE(wrong_password_is_decoded_as_52e) {
     BOOST_TEST(any_contains(r.evidence, "the server's message: 80090308: LdapErr: "), all_text(r));
     BOOST_TEST(any_contains(r.evidence, "LDAPS to 127.0.0.1:636"), all_text(r));
     BOOST_TEST(!contains(all_text(r), "Wrong-Passw0rd!"));
+}
+
+BOOST_AUTO_TEST_CASE(a_filtered_port_reads_like_the_tcp_probe) {
+    Domain d;
+    // As behind a firewall that drops: the connect times out.
+    Domain::dc().netns().sh("nft add table inet ldaptest && nft add chain inet ldaptest in "
+                            "'{ type filter hook input priority 0; }' && nft add rule inet "
+                            "ldaptest in tcp dport 1636 drop");
+    auto t0 = Clock::now();
+    auto r = pft::in_namespace(Domain::dc().ns(), [&] {
+        return pf::test::run_probe(ldap_probe(), d.env,
+                                   {{"host", "127.0.0.1"}, {"port", "1636"}, {"security", "ldaps"}},
+                                   std::chrono::milliseconds(1500));
+    });
+    Domain::dc().netns().sh("nft delete table inet ldaptest");
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(contains(r.summary, "timed out: no answer from 127.0.0.1 port 1636 within"),
+               r.summary);
+    BOOST_TEST(contains(r.summary, "filtered by a firewall"), r.summary);
+    BOOST_TEST(std::chrono::duration<double>(Clock::now() - t0).count() < 2.0);
 }
 
 BOOST_AUTO_TEST_CASE(anonymous_search_is_refused_by_ad) {
