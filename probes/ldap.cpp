@@ -185,6 +185,11 @@ ProbeResult LdapRun::failure(const LdapOutcome& o) {
                                                                       : Status::fail,
                                  tls_verdict->summary + " (" + security_name(req.security) +
                                      " to " + where + "; nothing was sent over it)");
+    if (o.tls_unchecked)
+        return ProbeResult::make(
+            Status::error, "cannot check the certificate of " + where + " (" + o.error +
+                               "): preflight sends nothing over a connection whose certificate it "
+                               "could not check");
     if (o.timed_out) return fail(timeout_summary(s));
     switch (s) {
     case LdapStep::connect:

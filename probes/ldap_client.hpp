@@ -40,10 +40,13 @@ struct LdapOutcome {
     // 32…) or one of libldap's negative API codes (LDAP_SERVER_DOWN -1,
     // LDAP_TIMEOUT -5, LDAP_CONNECT_ERROR -11).
     int code = 0;
-    bool api_error = false;     // code is the client library's, not a server result
-    bool timed_out = false;     // the step ran out of time in the client library
-    bool tls_refused = false;   // stopped by the chain check (tls_ok returned false)
-    bool bad_filter = false;    // the client library could not parse the filter
+    bool api_error = false;   // code is the client library's, not a server result
+    bool timed_out = false;   // the step ran out of time in the client library
+    bool tls_refused = false; // stopped by the chain check (tls_ok returned false)
+    bool bad_filter = false;  // the client library could not parse the filter
+    // TLS is up but the client library did not hand over the certificate,
+    // so it could not be checked: the conversation stopped there (error says why).
+    bool tls_unchecked = false;
     std::string error;          // the library's text for code
     std::string diagnostic;     // the server's diagnosticMessage (AD: "80090308: … data 52e …")
     std::string matched_dn;     // with noSuchObject: the closest entry that exists

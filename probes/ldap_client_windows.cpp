@@ -120,7 +120,13 @@ struct Conversation : LdapSession {
         ULONG v3 = LDAP_VERSION3;
         ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
         ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-        ldap_set_option(ld, LDAP_OPT_SERVER_CERTIFICATE, reinterpret_cast<void*>(&verify));
+        // Wine's Wldap32, for one, does not implement the callback.
+        bool can_check = ldap_set_option(ld, LDAP_OPT_SERVER_CERTIFICATE,
+                                         reinterpret_cast<void*>(&verify)) == LDAP_SUCCESS;
+        if (req.security != LdapSecurity::none && !can_check) {
+            enter(LdapStep::tls);
+            return unchecked("this Wldap32 does not support LDAP_OPT_SERVER_CERTIFICATE");
+        }
         enter(tls ? LdapStep::tls : LdapStep::connect);
         l_timeval tv = remaining(req.deadline);
         ULONG rc = ldap_connect(ld, &tv);
@@ -139,12 +145,16 @@ struct Conversation : LdapSession {
             if (res) ldap_msgfree(res);
             took("StartTLS");
         }
-        if (req.security != LdapSecurity::none && !checked) {
-            out.error = "Wldap32 did not show the server certificate";
-            out.api_error = true;
-            return false;
-        }
+        if (req.security != LdapSecurity::none && !checked)
+            return unchecked("Wldap32 did not call the certificate callback");
         return true;
+    }
+
+    bool unchecked(const char* why) {
+        out.tls_unchecked = true;
+        out.api_error = true;
+        out.error = why;
+        return false;
     }
 
     ULONG search(const std::string& base, ULONG scope, const std::string& filter,
