@@ -5,6 +5,7 @@
 #include "probes/exchange_powershell.hpp"
 #include "probes/hardware.hpp"
 #include "probes/http.hpp"
+#include "probes/ldap.hpp"
 #include "probes/persistence.hpp"
 #include "probes/platform.hpp"
 #include "probes/proxy.hpp"
@@ -36,6 +37,7 @@ const ProbeRegistry& builtin_probes() {
         r.add(scep_probe());
         r.add(activesync_probe());
         r.add(exchange_powershell_probe());
+        r.add(ldap_probe());
         r.add(hardware_probe());
         r.add(sizing_probe());
         r.add(os_probe());
