@@ -7,6 +7,7 @@
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
+#include "support/scep_site.hpp"
 #include "support/servers_posix.hpp"
 #include "support/text_match.hpp"
 #include <arpa/inet.h>
@@ -22,27 +23,7 @@ using pft::contains;
 
 namespace {
 
-// A SCEP responder at prefix + "/pkiclient.exe": each operation rewritten
-// to a file served with the content type given ("" sends none).
-std::string scep_at(const std::string& prefix, const std::string& caps,
-                    const std::string& caps_type, const std::string& cert,
-                    const std::string& cert_type) {
-    auto file = [&](const std::string& name, const std::string& path, const std::string& type) {
-        return "location = " + prefix + "/" + name + " { internal; types { } default_type \"" +
-               type + "\"; alias " + path + "; }\n";
-    };
-    return "location = " + prefix +
-           "/pkiclient.exe {\n"
-           "  if ($arg_operation = GetCACaps) { rewrite ^ " +
-           prefix +
-           "/caps last; }\n"
-           "  if ($arg_operation = GetCACert) { rewrite ^ " +
-           prefix +
-           "/cert last; }\n"
-           "  return 400 \"unknown operation\\n\";\n"
-           "}\n" +
-           file("caps", caps, caps_type) + file("cert", cert, cert_type);
-}
+using pft::scep_at;
 
 struct Ndes {
     pft::TempDir t;
@@ -64,17 +45,19 @@ struct Ndes {
     std::string other_pem = pft::CertFactory::write_pem(t.file("other.pem"), {&other_root});
     std::string ra_pem = pft::CertFactory::write_pem(t.file("ra.pem"), {&ra_sign, &ra_encrypt});
     std::string old_pem = pft::CertFactory::write_pem(t.file("old.pem"), {&ra_expired});
-    std::string ca_der = openssl(
+    std::string ca_der = pft::openssl_to(
         {"x509", "-in", ca_pem, "-outform", "DER", "-out", t.file("ca.der")}, t.file("ca.der"));
-    std::string bundle = openssl({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile", ra_pem,
-                                  "-outform", "DER", "-out", t.file("ca-ra.p7")},
-                                 t.file("ca-ra.p7"));
-    std::string expired_bundle = openssl({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile",
-                                          old_pem, "-outform", "DER", "-out", t.file("old.p7")},
-                                         t.file("old.p7"));
-    std::string future_bundle = openssl({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile",
-                                         next_pem, "-outform", "DER", "-out", t.file("next.p7")},
-                                        t.file("next.p7"));
+    std::string bundle = pft::openssl_to({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile",
+                                          ra_pem, "-outform", "DER", "-out", t.file("ca-ra.p7")},
+                                         t.file("ca-ra.p7"));
+    std::string expired_bundle =
+        pft::openssl_to({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile", old_pem,
+                         "-outform", "DER", "-out", t.file("old.p7")},
+                        t.file("old.p7"));
+    std::string future_bundle =
+        pft::openssl_to({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile", next_pem,
+                         "-outform", "DER", "-out", t.file("next.p7")},
+                        t.file("next.p7"));
     // What Windows Server 2016 NDES answers, CRLF line ends included.
     std::string caps = t.write("caps.txt", "POSTPKIOperation\r\nRenewal\r\nSHA-512\r\nSHA-256\r\n"
                                            "SHA-1\r\nDES3\r\n");
@@ -100,13 +83,6 @@ struct Ndes {
          .tls = false},
     }};
     std::string port = std::to_string(nginx.port(0));
-
-    static std::string openssl(std::vector<std::string> args, const std::string& out) {
-        args.insert(args.begin(), "openssl");
-        auto r = pft::run(args);
-        if (r.exit_code != 0) throw std::runtime_error("openssl failed: " + r.err);
-        return out;
-    }
 
     RunEnvironment trusting(const std::string& root) const {
         RunEnvironment env;

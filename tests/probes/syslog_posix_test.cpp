@@ -5,6 +5,7 @@
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
+#include "support/rsyslog_posix.hpp"
 #include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
 #include <thread>
@@ -14,50 +15,8 @@ using pf::test::run_probe;
 
 namespace {
 
-// PEM files of a server certificate rsyslog presents over TLS.
-struct TlsFiles {
-    std::string ca, cert, key;
-};
-
-struct Rsyslog {
-    pft::TempDir dir;
-    unsigned short port = pft::unused_port();
-    std::string out = dir.file("messages.log");
-    std::unique_ptr<pft::Background> server;
-    // With tls: RFC 5425 through rsyslog's OpenSSL stream driver (package
-    // rsyslog-openssl), not asking for a client certificate.
-    explicit Rsyslog(const TlsFiles* tls = nullptr) {
-        std::string driver;
-        if (tls)
-            driver = "global(DefaultNetstreamDriver=\"ossl\" DefaultNetstreamDriverCAFile=\"" +
-                     tls->ca + "\" DefaultNetstreamDriverCertFile=\"" + tls->cert +
-                     "\" DefaultNetstreamDriverKeyFile=\"" + tls->key + "\")\n";
-        auto conf = dir.write(
-            "rsyslog.conf",
-            "global(workDirectory=\"" + dir.path() + "\")\n" + driver +
-                (tls ? "module(load=\"imtcp\" StreamDriver.Name=\"ossl\" StreamDriver.Mode=\"1\" "
-                       "StreamDriver.AuthMode=\"anon\")\n"
-                     : "module(load=\"imtcp\")\n") +
-                "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + std::to_string(port) +
-                "\")\n"
-                "*.* action(type=\"omfile\" template=\"RSYSLOG_SyslogProtocol23Format\" file=\"" +
-                out + "\")\n");
-        server = std::make_unique<pft::Background>(
-            std::vector<std::string>{"rsyslogd", "-n", "-f", conf, "-i", dir.file("rsyslog.pid")},
-            dir.file("stderr.log"));
-        if (!pft::wait_for_port("127.0.0.1", port, 10))
-            throw std::runtime_error("rsyslogd did not start: " +
-                                     pft::read_file(dir.file("stderr.log")));
-    }
-    // rsyslog writes asynchronously: wait for the text to show up.
-    bool received(const std::string& text) {
-        for (int i = 0; i < 50; ++i) {
-            if (pft::contains(pft::read_file(out), text)) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        return false;
-    }
-};
+using pft::Rsyslog;
+using pft::RsyslogTls;
 
 std::string msgid_of(const ProbeResult& r) {
     for (const auto& e : r.evidence)
@@ -110,7 +69,7 @@ BOOST_AUTO_TEST_CASE(a_tls_message_arrives_and_an_untrusted_certificate_is_diagn
     pft::CertFactory f;
     auto root = f.root({.cn = "Syslog Test Root"});
     auto leaf = f.issue(root, {.cn = "syslog.example", .ip_sans = {"127.0.0.1"}});
-    TlsFiles files{pft::CertFactory::write_pem(certs.file("ca.pem"), {&root}),
+    RsyslogTls files{pft::CertFactory::write_pem(certs.file("ca.pem"), {&root}),
                    pft::CertFactory::write_pem(certs.file("cert.pem"), {&leaf}),
                    pft::CertFactory::write_key(certs.file("key.pem"), leaf)};
     Rsyslog server(&files);
