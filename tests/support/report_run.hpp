@@ -127,16 +127,19 @@ struct Run {
 
 // Runs `preflight run ARGS` writing the HTML, JUnit and JSON reports into dir
 // (named after tag, so several runs can share a directory); command replaces
-// "run" for other subcommands.
+// "run" for other subcommands; prefix runs it through another program, such
+// as `ip netns exec NAME`.
 inline std::unique_ptr<Run> preflight_run(const pft::TempDir& dir, const std::string& tag,
                                           std::vector<std::string> args,
-                                          const std::string& command = "run") {
+                                          const std::string& command = "run",
+                                          const std::vector<std::string>& prefix = {}) {
     auto run = std::make_unique<Run>();
     auto html = dir.file(tag + ".html"), xml = dir.file(tag + ".junit.xml"),
          js = dir.file(tag + ".json");
     std::vector<std::string> argv = {PREFLIGHT_BINARY, command, "--html", html,
                                      "--junit",        xml,     "--json", js};
     argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.begin(), prefix.begin(), prefix.end());
     run->proc = pft::run(argv);
     run->html = pft::read_file(html);
     run->junit_text = pft::read_file(xml);
