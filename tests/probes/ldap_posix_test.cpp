@@ -224,15 +224,17 @@ BOOST_AUTO_TEST_CASE(parameters_that_cannot_work_are_errors) {
 }
 
 BOOST_AUTO_TEST_CASE(no_report_shows_the_password) {
-    // As an admin runs it: the preflight binary, a checklist, every report.
+    // As an admin runs it: the preflight binary, a checklist naming the
+    // files that hold the passwords, every report.
     Directory d;
     std::string checks;
     for (const auto& [id, password] :
          {std::pair{"good", d.slapd->user_password()}, std::pair{"bad", std::string("Wr0ng-pass")}})
         checks += std::string("<check id=\"") + id + "\" title=\"LDAP\" severity=\"required\">" +
                   "<probe kind=\"ldap\" host=\"127.0.0.1\" port=\"" + d.ldaps() +
-                  "\" security=\"ldaps\" bind_dn=\"" + pft::Slapd::user_dn() + "\" password=\"" +
-                  password + "\"/><requirement>r</requirement><fix>f</fix></check>";
+                  "\" security=\"ldaps\" bind_dn=\"" + pft::Slapd::user_dn() +
+                  "\" password=\"file:" + d.dir.write(std::string(id) + ".txt", password + "\n") +
+                  "\"/><requirement>r</requirement><fix>f</fix></check>";
     auto list = d.dir.write("list.xml", "<checklist id=\"l\" title=\"T\" timeout=\"5\"><source "
                                         "document=\"test\"/><section id=\"s\" title=\"S\">" +
                                             checks + "</section></checklist>");
