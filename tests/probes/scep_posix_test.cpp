@@ -7,6 +7,7 @@
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
+#include "support/scep_responder_posix.hpp"
 #include "support/servers_posix.hpp"
 #include "support/text_match.hpp"
 #include <arpa/inet.h>
@@ -22,27 +23,7 @@ using pft::contains;
 
 namespace {
 
-// A SCEP responder at prefix + "/pkiclient.exe": each operation rewritten
-// to a file served with the content type given ("" sends none).
-std::string scep_at(const std::string& prefix, const std::string& caps,
-                    const std::string& caps_type, const std::string& cert,
-                    const std::string& cert_type) {
-    auto file = [&](const std::string& name, const std::string& path, const std::string& type) {
-        return "location = " + prefix + "/" + name + " { internal; types { } default_type \"" +
-               type + "\"; alias " + path + "; }\n";
-    };
-    return "location = " + prefix +
-           "/pkiclient.exe {\n"
-           "  if ($arg_operation = GetCACaps) { rewrite ^ " +
-           prefix +
-           "/caps last; }\n"
-           "  if ($arg_operation = GetCACert) { rewrite ^ " +
-           prefix +
-           "/cert last; }\n"
-           "  return 400 \"unknown operation\\n\";\n"
-           "}\n" +
-           file("caps", caps, caps_type) + file("cert", cert, cert_type);
-}
+using pft::scep_locations;
 
 struct Ndes {
     pft::TempDir t;
@@ -66,15 +47,9 @@ struct Ndes {
     std::string old_pem = pft::CertFactory::write_pem(t.file("old.pem"), {&ra_expired});
     std::string ca_der = openssl(
         {"x509", "-in", ca_pem, "-outform", "DER", "-out", t.file("ca.der")}, t.file("ca.der"));
-    std::string bundle = openssl({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile", ra_pem,
-                                  "-outform", "DER", "-out", t.file("ca-ra.p7")},
-                                 t.file("ca-ra.p7"));
-    std::string expired_bundle = openssl({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile",
-                                          old_pem, "-outform", "DER", "-out", t.file("old.p7")},
-                                         t.file("old.p7"));
-    std::string future_bundle = openssl({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile",
-                                         next_pem, "-outform", "DER", "-out", t.file("next.p7")},
-                                        t.file("next.p7"));
+    std::string bundle = pft::degenerate_pkcs7({ca_pem, ra_pem}, t.file("ca-ra.p7"));
+    std::string expired_bundle = pft::degenerate_pkcs7({ca_pem, old_pem}, t.file("old.p7"));
+    std::string future_bundle = pft::degenerate_pkcs7({ca_pem, next_pem}, t.file("next.p7"));
     // What Windows Server 2016 NDES answers, CRLF line ends included.
     std::string caps = t.write("caps.txt", "POSTPKIOperation\r\nRenewal\r\nSHA-512\r\nSHA-256\r\n"
                                            "SHA-1\r\nDES3\r\n");
@@ -82,21 +57,23 @@ struct Ndes {
     pft::Nginx nginx{{
         {pft::CertFactory::write_pem(t.file("chain.pem"), {&leaf}),
          pft::CertFactory::write_key(t.file("leaf.key"), leaf),
-         scep_at("/certsrv/mscep/mscep.dll", caps, "text/plain", bundle,
-                 "application/x-x509-ca-ra-cert") +
-             scep_at("/one", caps, "text/plain", ca_der, "application/x-x509-ca-cert") +
-             scep_at("/untyped", caps, "", bundle, "") +
-             scep_at("/sha1", old_caps, "text/plain", bundle, "application/x-x509-ca-ra-cert") +
-             scep_at("/old-ra", old_caps, "text/plain", expired_bundle,
-                     "application/x-x509-ca-ra-cert") +
-             scep_at("/next-ra", caps, "text/plain", future_bundle,
-                     "application/x-x509-ca-ra-cert") +
+         scep_locations("/certsrv/mscep/mscep.dll", caps, "text/plain", bundle,
+                        "application/x-x509-ca-ra-cert") +
+             scep_locations("/one", caps, "text/plain", ca_der, "application/x-x509-ca-cert") +
+             scep_locations("/untyped", caps, "", bundle, "") +
+             scep_locations("/sha1", old_caps, "text/plain", bundle,
+                            "application/x-x509-ca-ra-cert") +
+             scep_locations("/old-ra", old_caps, "text/plain", expired_bundle,
+                            "application/x-x509-ca-ra-cert") +
+             scep_locations("/next-ra", caps, "text/plain", future_bundle,
+                            "application/x-x509-ca-ra-cert") +
              "location = /missing/pkiclient.exe { return 404; }\n"
              "location = /pool/pkiclient.exe { default_type text/html; return 503 "
              "\"<html><body>Service Unavailable</body></html>\"; }\n"
              "location = /portal/pkiclient.exe { default_type text/html; return 200 "
              "\"<!DOCTYPE html><html><title>IIS Windows Server</title></html>\"; }\n"},
-        {.extra = scep_at("/plain", caps, "text/plain", bundle, "application/x-x509-ca-ra-cert"),
+        {.extra =
+             scep_locations("/plain", caps, "text/plain", bundle, "application/x-x509-ca-ra-cert"),
          .tls = false},
     }};
     std::string port = std::to_string(nginx.port(0));
