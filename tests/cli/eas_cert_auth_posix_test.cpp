@@ -50,6 +50,12 @@ struct Exchange {
         s.extra = tls_directives + activesync_401;
         return s;
     }
+    // The leaf without its intermediate: a chain devices cannot complete.
+    pft::NginxSite incomplete() {
+        auto s = pki.site({&mail});
+        s.extra = activesync_401;
+        return s;
+    }
     pft::NginxSite ndes() {
         auto s = pki.site(mail);
         s.extra = pft::scep_locations(ndes_prefix, caps, "text/plain", bundle,
@@ -64,6 +70,9 @@ struct Exchange {
         ndes(),
         eas(""),
         {.tls = false}, // every path answers 200
+        // IIS SSL Settings "Required": nginx answers 400 without a certificate.
+        eas("ssl_verify_client on; ssl_client_certificate " + pki.root_pem + ";\n"),
+        incomplete(),
     }};
     std::string port(std::size_t site) const { return std::to_string(nginx.port(site)); }
     std::string scep_url(const std::string& prefix) const {
@@ -167,16 +176,33 @@ BOOST_AUTO_TEST_CASE(each_missing_piece_fails_with_its_diagnosis, *servers) {
                });
     words_everywhere(*r, "cert.eas-client", "the certificate template is not configured correctly");
 
-    auto upn = run_with_password(x, "no-upn", x.args(0, 1, ndes_prefix, x.no_upn_pfx));
+    auto upn = run_with_password(x, "no-upn", x.args(5, 1, ndes_prefix, x.no_upn_pfx));
     BOOST_TEST(upn->proc.exit_code == 2, upn->proc.out << upn->proc.err);
     expect(*upn, {
                      {"cert.eas-client", "fail",
                       "missing SAN: 'WorkspaceONEUEM.carol' has no Subject Alternative Name with "
                       "a Principal name"},
-                     {"eas.client-cert", "pass", "certificate authentication in play"},
+                     {"eas.client-cert", "pass",
+                      "/Microsoft-Server-ActiveSync requires a client certificate (400"},
+                     {"eas.require-ssl", "pass", "plain HTTP redirects to https://"},
                  });
     words_everywhere(*upn, "cert.eas-client",
                      "the certificate authority has not been configured to accept SAN");
+}
+
+BOOST_AUTO_TEST_CASE(a_certificate_devices_cannot_trust_fails_every_eas_check, *servers) {
+    Exchange x;
+    auto r = preflight_run(x.pki.dir, "untrusted",
+                           {"--checklist", "eas-cert-auth", "--timeout", "5", "--trust-store",
+                            x.pki.root_pem, "--public-roots", x.pki.root_pem, "--set",
+                            "eas_host=127.0.0.1", "--set", "eas_port=" + x.port(6)});
+    BOOST_TEST(r->proc.exit_code == 2, r->proc.out << r->proc.err);
+    for (auto id : {"eas.https", "eas.require-ssl", "eas.client-cert"}) {
+        verdict_everywhere(*r, id, "fail");
+        words_everywhere(*r, id, "incomplete chain: ");
+    }
+    verdict_everywhere(*r, "scep.test-connection", "skip");
+    verdict_everywhere(*r, "cert.eas-client", "skip");
 }
 
 BOOST_AUTO_TEST_CASE(an_eas_host_with_scheme_and_path_is_refused_with_the_guides_words) {
@@ -184,7 +210,8 @@ BOOST_AUTO_TEST_CASE(an_eas_host_with_scheme_and_path_is_refused_with_the_guides
     auto r = pft::run({PREFLIGHT_BINARY, "run", "--checklist", "eas-cert-auth", "--set",
                        "eas_host=https://mail.example.test/Microsoft-Server-ActiveSync"});
     BOOST_TEST(r.exit_code == 3, r.out << r.err);
-    BOOST_TEST(contains(r.err, "eas_host=https://mail.example.test/Microsoft-Server-ActiveSync"),
+    BOOST_TEST(contains(r.err, "--set eas_host: 'https://mail.example.test/"
+                               "Microsoft-Server-ActiveSync' is not valid"),
                r.err);
     BOOST_TEST(contains(r.err, "a host name without a scheme"), r.err);
     BOOST_TEST(contains(r.err, "Do not include http:// or https:// at the beginning and do not "
