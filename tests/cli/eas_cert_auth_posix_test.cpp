@@ -206,7 +206,6 @@ BOOST_AUTO_TEST_CASE(a_certificate_devices_cannot_trust_fails_every_eas_check, *
 }
 
 BOOST_AUTO_TEST_CASE(an_eas_host_with_scheme_and_path_is_refused_with_the_guides_words) {
-    pft::TempDir t;
     auto r = pft::run({PREFLIGHT_BINARY, "run", "--checklist", "eas-cert-auth", "--set",
                        "eas_host=https://mail.example.test/Microsoft-Server-ActiveSync"});
     BOOST_TEST(r.exit_code == 3, r.out << r.err);
