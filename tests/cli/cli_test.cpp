@@ -53,6 +53,7 @@ BOOST_AUTO_TEST_CASE(list_shows_the_builtin_checklists) {
     BOOST_TEST(r.out.find("acc-saas  ") != std::string::npos, r.out);
     BOOST_TEST(r.out.find("acc-onprem  ") != std::string::npos, r.out);
     BOOST_TEST(r.out.find("uem-cert-renewal  ") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("eas-cert-auth  ") != std::string::npos, r.out);
     BOOST_TEST(r.out.find("Prerequisites for ACC Connectivity in SaaS Environments") !=
                std::string::npos);
     auto p = preflight({"list", "--probes"});

@@ -11,7 +11,7 @@
 #include "support/report_run.hpp"
 #include "support/rsyslog_posix.hpp"
 #include "support/samba_posix.hpp"
-#include "support/scep_site.hpp"
+#include "support/scep_responder_posix.hpp"
 #include "support/servers_posix.hpp"
 #include "support/slapd_posix.hpp"
 #include "support/smtp_server_posix.hpp"
@@ -46,12 +46,10 @@ struct Pki {
 // One nginx for the web integrations, as a single IIS host would serve them.
 std::string web_locations(const Pki& p) {
     auto ra_pem = pft::CertFactory::write_pem(p.t.file("ra.pem"), {&p.ra});
-    auto bundle = pft::openssl_to({"crl2pkcs7", "-nocrl", "-certfile", p.root_pem, "-certfile",
-                                   ra_pem, "-outform", "DER", "-out", p.t.file("ca-ra.p7")},
-                                  p.t.file("ca-ra.p7"));
+    auto bundle = pft::degenerate_pkcs7({p.root_pem, ra_pem}, p.t.file("ca-ra.p7"));
     auto caps = p.t.write("caps.txt", "POSTPKIOperation\r\nSHA-256\r\nAES\r\n");
-    return pft::scep_at("/certsrv/mscep/mscep.dll", caps, "text/plain", bundle,
-                        "application/x-x509-ca-ra-cert") +
+    return pft::scep_locations("/certsrv/mscep/mscep.dll", caps, "text/plain", bundle,
+                               "application/x-x509-ca-ra-cert") +
            "location = /Microsoft-Server-ActiveSync {\n"
            "  add_header WWW-Authenticate \"Negotiate\" always;\n"
            "  add_header WWW-Authenticate \"NTLM\" always;\n"

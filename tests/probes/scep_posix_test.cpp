@@ -7,7 +7,7 @@
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
-#include "support/scep_site.hpp"
+#include "support/scep_responder_posix.hpp"
 #include "support/servers_posix.hpp"
 #include "support/text_match.hpp"
 #include <arpa/inet.h>
@@ -23,7 +23,7 @@ using pft::contains;
 
 namespace {
 
-using pft::scep_at;
+using pft::scep_locations;
 
 struct Ndes {
     pft::TempDir t;
@@ -45,19 +45,11 @@ struct Ndes {
     std::string other_pem = pft::CertFactory::write_pem(t.file("other.pem"), {&other_root});
     std::string ra_pem = pft::CertFactory::write_pem(t.file("ra.pem"), {&ra_sign, &ra_encrypt});
     std::string old_pem = pft::CertFactory::write_pem(t.file("old.pem"), {&ra_expired});
-    std::string ca_der = pft::openssl_to(
+    std::string ca_der = openssl(
         {"x509", "-in", ca_pem, "-outform", "DER", "-out", t.file("ca.der")}, t.file("ca.der"));
-    std::string bundle = pft::openssl_to({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile",
-                                          ra_pem, "-outform", "DER", "-out", t.file("ca-ra.p7")},
-                                         t.file("ca-ra.p7"));
-    std::string expired_bundle =
-        pft::openssl_to({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile", old_pem,
-                         "-outform", "DER", "-out", t.file("old.p7")},
-                        t.file("old.p7"));
-    std::string future_bundle =
-        pft::openssl_to({"crl2pkcs7", "-nocrl", "-certfile", ca_pem, "-certfile", next_pem,
-                         "-outform", "DER", "-out", t.file("next.p7")},
-                        t.file("next.p7"));
+    std::string bundle = pft::degenerate_pkcs7({ca_pem, ra_pem}, t.file("ca-ra.p7"));
+    std::string expired_bundle = pft::degenerate_pkcs7({ca_pem, old_pem}, t.file("old.p7"));
+    std::string future_bundle = pft::degenerate_pkcs7({ca_pem, next_pem}, t.file("next.p7"));
     // What Windows Server 2016 NDES answers, CRLF line ends included.
     std::string caps = t.write("caps.txt", "POSTPKIOperation\r\nRenewal\r\nSHA-512\r\nSHA-256\r\n"
                                            "SHA-1\r\nDES3\r\n");
@@ -65,24 +57,33 @@ struct Ndes {
     pft::Nginx nginx{{
         {pft::CertFactory::write_pem(t.file("chain.pem"), {&leaf}),
          pft::CertFactory::write_key(t.file("leaf.key"), leaf),
-         scep_at("/certsrv/mscep/mscep.dll", caps, "text/plain", bundle,
-                 "application/x-x509-ca-ra-cert") +
-             scep_at("/one", caps, "text/plain", ca_der, "application/x-x509-ca-cert") +
-             scep_at("/untyped", caps, "", bundle, "") +
-             scep_at("/sha1", old_caps, "text/plain", bundle, "application/x-x509-ca-ra-cert") +
-             scep_at("/old-ra", old_caps, "text/plain", expired_bundle,
-                     "application/x-x509-ca-ra-cert") +
-             scep_at("/next-ra", caps, "text/plain", future_bundle,
-                     "application/x-x509-ca-ra-cert") +
+         scep_locations("/certsrv/mscep/mscep.dll", caps, "text/plain", bundle,
+                        "application/x-x509-ca-ra-cert") +
+             scep_locations("/one", caps, "text/plain", ca_der, "application/x-x509-ca-cert") +
+             scep_locations("/untyped", caps, "", bundle, "") +
+             scep_locations("/sha1", old_caps, "text/plain", bundle,
+                            "application/x-x509-ca-ra-cert") +
+             scep_locations("/old-ra", old_caps, "text/plain", expired_bundle,
+                            "application/x-x509-ca-ra-cert") +
+             scep_locations("/next-ra", caps, "text/plain", future_bundle,
+                            "application/x-x509-ca-ra-cert") +
              "location = /missing/pkiclient.exe { return 404; }\n"
              "location = /pool/pkiclient.exe { default_type text/html; return 503 "
              "\"<html><body>Service Unavailable</body></html>\"; }\n"
              "location = /portal/pkiclient.exe { default_type text/html; return 200 "
              "\"<!DOCTYPE html><html><title>IIS Windows Server</title></html>\"; }\n"},
-        {.extra = scep_at("/plain", caps, "text/plain", bundle, "application/x-x509-ca-ra-cert"),
+        {.extra =
+             scep_locations("/plain", caps, "text/plain", bundle, "application/x-x509-ca-ra-cert"),
          .tls = false},
     }};
     std::string port = std::to_string(nginx.port(0));
+
+    static std::string openssl(std::vector<std::string> args, const std::string& out) {
+        args.insert(args.begin(), "openssl");
+        auto r = pft::run(args);
+        if (r.exit_code != 0) throw std::runtime_error("openssl failed: " + r.err);
+        return out;
+    }
 
     RunEnvironment trusting(const std::string& root) const {
         RunEnvironment env;
