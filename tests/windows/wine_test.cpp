@@ -6,6 +6,8 @@
 #include "support/preconditions.hpp"
 #include "support/processes.hpp"
 #include "support/servers_posix.hpp"
+#include "support/slapd_posix.hpp"
+#include "support/smtp_server_posix.hpp"
 #include <asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
@@ -220,6 +222,90 @@ BOOST_AUTO_TEST_CASE(tls_check_against_nginx_uses_the_windows_store_or_the_given
          winpath(t.file("given.json"))});
     c = checks_by_id(t.file("given.json"));
     BOOST_TEST(c["tls"]["status"] == "pass", c["tls"]["summary"]);
+}
+
+BOOST_AUTO_TEST_CASE(ldap_through_wldap32_against_slapd) {
+    // The Windows build speaks LDAP through Wldap32 (Wine's here). Its
+    // passwords come from files, as an admin's would.
+    pft::TempDir t;
+    pft::CertFactory f;
+    auto ca = f.root({.cn = "preflight wine LDAP CA"});
+    auto leaf = f.issue(ca, {.cn = "127.0.0.1", .ip_sans = {"127.0.0.1"}, .ekus = {"serverAuth"}});
+    pft::Slapd slapd({pft::CertFactory::write_pem(t.file("cert.pem"), {&leaf, &ca}),
+                      pft::CertFactory::write_key(t.file("key.pem"), leaf)});
+    auto good = t.write("good.txt", slapd.user_password() + "\n");
+    auto bad = t.write("bad.txt", "Wr0ng-wine-pass\n");
+    auto port = std::to_string(slapd.port()), ldaps = std::to_string(slapd.ldaps_port());
+    auto ldap = [&](const std::string& extra) {
+        return "<probe kind=\"ldap\" host=\"127.0.0.1\" " + extra + "/>";
+    };
+    auto bind = [&](const std::string& file) {
+        return "bind_dn=\"" + pft::Slapd::user_dn() + "\" password=\"file:" + winpath(file) + "\" ";
+    };
+    auto list = t.write(
+        "list.xml",
+        "<checklist id=\"w\" title=\"W\" timeout=\"5\"><source document=\"t\"/>"
+        "<section id=\"net\" title=\"N\">" +
+            one_check("anonymous", ldap("port=\"" + port + "\"")) +
+            one_check("bind", ldap("port=\"" + port + "\" " + bind(good) + "base=\"" +
+                                   pft::Slapd::suffix() + "\"")) +
+            one_check("wrong", ldap("port=\"" + port + "\" " + bind(bad))) +
+            one_check("ldaps", ldap("port=\"" + ldaps + "\" security=\"ldaps\" " + bind(good))) +
+            "</section></checklist>");
+    auto r = exe({"run", "--checklist", winpath(list), "--trust-store",
+                  winpath(pft::CertFactory::write_pem(t.file("ca.pem"), {&ca})), "--json",
+                  winpath(t.file("r.json")), "--junit", winpath(t.file("r.xml")), "--html",
+                  winpath(t.file("r.html"))});
+    auto c = checks_by_id(t.file("r.json"));
+    BOOST_TEST(c["anonymous"]["status"] == "pass", c["anonymous"]["summary"]);
+    // A bind over plain LDAP works but warns: the password crossed in clear.
+    BOOST_TEST(c["bind"]["status"] == "warn", c["bind"]["summary"]);
+    BOOST_TEST(c["bind"]["summary"].get<std::string>().find("bound as '" + pft::Slapd::user_dn() +
+                                                            "'") != std::string::npos,
+               c["bind"]["summary"]);
+    BOOST_TEST(c["wrong"]["status"] == "fail");
+    BOOST_TEST(c["wrong"]["summary"].get<std::string>().find("LDAP 49") != std::string::npos,
+               c["wrong"]["summary"]);
+    // Wine's Wldap32 does not hand the server certificate to the callback
+    // that judges it, so no password is sent over LDAPS there: an error
+    // verdict that says why (Windows itself calls the callback).
+    BOOST_TEST(c["ldaps"]["status"] == "error", c["ldaps"]["summary"]);
+    BOOST_TEST(c["ldaps"]["summary"].get<std::string>().find("cannot check the certificate") !=
+                   std::string::npos,
+               c["ldaps"]["summary"]);
+    std::string everything = r.out + r.err + pft::read_file(t.file("r.json")) +
+                             pft::read_file(t.file("r.xml")) + pft::read_file(t.file("r.html"));
+    BOOST_TEST(everything.find(slapd.user_password()) == std::string::npos);
+    BOOST_TEST(everything.find("Wr0ng-wine-pass") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(smtp_through_windows_curl_against_exim) {
+    // libcurl and OpenSSL as built for Windows: STARTTLS judged against the
+    // given trust store, a login and a test message that exim delivers.
+    pft::TempDir t;
+    pft::CertFactory f;
+    auto ca = f.root({.cn = "preflight wine SMTP CA"});
+    auto leaf = f.issue(ca, {.cn = "127.0.0.1", .ip_sans = {"127.0.0.1"}, .ekus = {"serverAuth"}});
+    pft::Exim exim({.cert_pem = leaf.cert_pem(), .key_pem = leaf.key_pem()});
+    auto password = t.write("smtp.txt", "Sm7p-Test-Pw!\n");
+    auto list =
+        t.write("list.xml",
+                "<checklist id=\"w\" title=\"W\" timeout=\"10\"><source document=\"t\"/>"
+                "<section id=\"net\" title=\"N\">" +
+                    one_check("smtp", "<probe kind=\"smtp\" host=\"127.0.0.1\" port=\"" +
+                                          std::to_string(exim.port()) +
+                                          "\" user=\"svc\" password=\"file:" + winpath(password) +
+                                          "\" from=\"acc@" + pft::exim_local_domain +
+                                          "\" to=\"postmaster@" + pft::exim_local_domain + "\"/>") +
+                    "</section></checklist>");
+    auto r = exe({"run", "--checklist", winpath(list), "--trust-store",
+                  winpath(pft::CertFactory::write_pem(t.file("ca.pem"), {&ca})), "--json",
+                  winpath(t.file("r.json"))});
+    auto c = checks_by_id(t.file("r.json"));
+    BOOST_TEST(c["smtp"]["status"] == "pass", c["smtp"]["summary"]);
+    BOOST_TEST(exim.delivered("preflight"), exim.mailbox());
+    BOOST_TEST((r.out + pft::read_file(t.file("r.json"))).find("Sm7p-Test-Pw!") ==
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(facts_files_give_the_same_verdicts_in_both_builds) {
