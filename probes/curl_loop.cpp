@@ -189,6 +189,38 @@ std::function<void()> CurlLoop::perform(CURL* easy, std::function<void(CURLcode)
     };
 }
 
+std::function<void()> perform_until(asio::io_context& io, CURL* easy,
+                                    std::chrono::steady_clock::time_point deadline,
+                                    std::function<void(CURLcode, bool)> on_done) {
+    struct State {
+        explicit State(asio::io_context& io) : timer(io) {}
+        asio::steady_timer timer;
+        std::function<void()> cancel_curl;
+        std::function<void(CURLcode, bool)> done;
+        void finish(CURLcode code, bool late) {
+            if (!done) return;
+            auto d = std::move(done);
+            done = nullptr;
+            timer.cancel();
+            d(code, late);
+        }
+    };
+    auto s = std::make_shared<State>(io);
+    s->done = std::move(on_done);
+    s->timer.expires_at(deadline);
+    s->timer.async_wait([s](std::error_code ec) {
+        if (ec || !s->done) return;
+        if (auto c = std::move(s->cancel_curl)) c();
+        s->finish(CURLE_OPERATION_TIMEDOUT, true);
+    });
+    s->cancel_curl = CurlLoop::of(io).perform(easy, [s](CURLcode rc) { s->finish(rc, false); });
+    return [s] {
+        s->done = nullptr;
+        s->timer.cancel();
+        if (auto c = std::move(s->cancel_curl)) c();
+    };
+}
+
 CurlEasy make_curl_easy() {
     CurlEasy e(curl_easy_init(), &curl_easy_cleanup);
     curl_easy_setopt(e.get(), CURLOPT_NOSIGNAL, 1L);

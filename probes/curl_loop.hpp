@@ -1,5 +1,6 @@
 #pragma once
 #include <asio/io_context.hpp>
+#include <chrono>
 #include <curl/curl.h>
 #include <functional>
 #include <memory>
@@ -32,6 +33,15 @@ class CurlLoop {
   private:
     std::shared_ptr<Impl> impl_;
 };
+
+// CurlLoop::perform with a hard deadline: on_done(code, deadline_passed) is
+// called exactly once, with curl's result, or with CURLE_OPERATION_TIMEDOUT
+// and true once the deadline passes (the transfer is removed first, so the
+// handle's info can still be read). The returned cancel stops both, and
+// on_done is then not called.
+std::function<void()> perform_until(asio::io_context& io, CURL* easy,
+                                    std::chrono::steady_clock::time_point deadline,
+                                    std::function<void(CURLcode, bool)> on_done);
 
 // An easy handle that cleans itself up, with the options every probe wants:
 // no signals, a fresh connection (a reused one would hide what the path does

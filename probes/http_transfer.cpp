@@ -3,7 +3,6 @@
 #include "probes/probe_util.hpp"
 #include "probes/trust_store.hpp"
 #include <algorithm>
-#include <asio/steady_timer.hpp>
 #include <cctype>
 #include <cstring>
 #include <map>
@@ -45,13 +44,12 @@ double info_ms(CURL* e, CURLINFO what) {
 constexpr std::size_t max_heads = 20, max_headers = 100;
 
 struct Transfer : std::enable_shared_from_this<Transfer> {
-    explicit Transfer(asio::io_context& io) : io(io), timer(io) {}
+    explicit Transfer(asio::io_context& io) : io(io) {}
     ~Transfer() {
         easy.reset(); // before the lists it points to
         curl_slist_free_all(resolve);
     }
     asio::io_context& io;
-    asio::steady_timer timer;
     HttpRequest req;
     CurlEasy easy = make_curl_easy();
     curl_slist* resolve = nullptr;
@@ -227,9 +225,9 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
     void finish(CURLcode code) {
         if (finished) return;
         finished = true;
-        timer.cancel();
         x.code = code;
-        if (!x.deadline_passed) collect_info();
+        // At the deadline too: the phases reached so far.
+        collect_info();
         on_done(std::move(x));
     }
 
@@ -237,24 +235,15 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         started = Clock::now();
         configure();
         auto self = shared_from_this();
-        timer.expires_at(req.deadline);
-        timer.async_wait([self](std::error_code ec) {
-            if (ec || self->finished) return;
-            self->x.deadline_passed = true;
-            self->collect_info(); // the phases reached so far
-            auto cancel = std::move(self->cancel_curl);
-            if (cancel) cancel();
-            self->finish(CURLE_OPERATION_TIMEDOUT);
+        cancel_curl = perform_until(io, easy.get(), req.deadline, [self](CURLcode rc, bool late) {
+            self->x.deadline_passed = late;
+            self->finish(rc);
         });
-        cancel_curl =
-            CurlLoop::of(io).perform(easy.get(), [self](CURLcode rc) { self->finish(rc); });
     }
 
     void cancel() {
         finished = true;
-        timer.cancel();
-        auto c = std::move(cancel_curl);
-        if (c) c();
+        if (auto c = std::move(cancel_curl)) c();
     }
 };
 

@@ -3,7 +3,6 @@
 #include "probes/http_transfer.hpp"
 #include "probes/probe_util.hpp"
 #include <algorithm>
-#include <asio/steady_timer.hpp>
 #include <cstring>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -13,14 +12,13 @@ namespace pf {
 namespace {
 
 struct Session : std::enable_shared_from_this<Session> {
-    explicit Session(asio::io_context& io) : io(io), timer(io) {}
+    explicit Session(asio::io_context& io) : io(io) {}
     ~Session() {
         easy.reset(); // before the lists it points to
         curl_slist_free_all(resolve);
         curl_slist_free_all(rcpt);
     }
     asio::io_context& io;
-    asio::steady_timer timer;
     SmtpRequest req;
     SmtpSession x;
     CurlEasy easy = make_curl_easy();
@@ -144,7 +142,6 @@ struct Session : std::enable_shared_from_this<Session> {
     void finish(CURLcode code) {
         if (finished) return;
         finished = true;
-        timer.cancel();
         x.code = code;
         x.error = errbuf;
         x.ms = ms_since(started);
@@ -162,24 +159,16 @@ struct Session : std::enable_shared_from_this<Session> {
         x.transcript = SmtpTranscript(req.implicit_tls);
         configure();
         auto self = shared_from_this();
-        timer.expires_at(req.deadline);
-        timer.async_wait([self](std::error_code ec) {
-            if (ec || self->finished) return;
-            self->x.deadline_passed = true;
-            auto cancel = std::move(self->cancel_curl);
-            if (cancel) cancel();
-            self->finish(CURLE_OPERATION_TIMEDOUT);
+        cancel_curl = perform_until(io, easy.get(), req.deadline, [self](CURLcode rc, bool late) {
+            self->x.deadline_passed = late;
+            self->finish(rc);
         });
-        cancel_curl =
-            CurlLoop::of(io).perform(easy.get(), [self](CURLcode rc) { self->finish(rc); });
     }
 
     void cancel() {
         finished = true;
-        timer.cancel();
         on_done = nullptr;
-        auto c = std::move(cancel_curl);
-        if (c) c();
+        if (auto c = std::move(cancel_curl)) c();
     }
 };
 
