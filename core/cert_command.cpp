@@ -109,6 +109,9 @@ FileOutcome judge(const std::string& path, const std::optional<std::string>& pas
     } catch (const CertFileError& e) {
         out.checks.push_back(
             {"load", "File opens as a certificate", load_failure_status(e), e.what(), {}});
+    } catch (const std::runtime_error& e) {
+        // --trust-store or --ca-file that cannot be read: the user's input.
+        throw InputError(e.what());
     }
     return out;
 }
@@ -161,9 +164,12 @@ int cert_command(const CertOptions& o) {
                          " is more than --expiry-warn " +
                          std::to_string(opts.tls.expiry_warn_days) +
                          ": failing must come after warning");
+    // As in the cert-file probe: an empty password is none, so that a .pfx
+    // exported without one opens either way.
     std::optional<std::string> password;
     if (!o.password.empty())
-        password = read_secret(o.password, "password of the certificate files");
+        if (auto s = read_secret(o.password, "password of the certificate files"); !s.empty())
+            password = std::move(s);
 
     RunReport report;
     report.tool_version = PREFLIGHT_VERSION;
@@ -233,7 +239,7 @@ int cert_command(const CertOptions& o) {
     auto console = make_console_reporter(std::cout, copts);
     std::size_t at = 0;
     for (const auto& f : outcomes) {
-        print_file(std::cout, f);
+        if (!o.quiet) print_file(std::cout, f);
         for (std::size_t k = 0; k < f.checks.size(); ++k)
             console->check_finished(report.results[at++]);
     }

@@ -174,7 +174,10 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
 
     // The answer to OPTIONS without credentials: 401 and the schemes.
     void anonymous(WebAnswer a) {
-        if (a.failure && cert_requested && a.x.code != CURLE_COULDNT_CONNECT &&
+        // Only a transfer that curl ran and the server cut short: a lookup
+        // or trust-store failure never reached the handshake.
+        if (a.failure && cert_requested && a.x.code != CURLE_OK &&
+            a.x.code != CURLE_COULDNT_CONNECT && a.x.code != CURLE_OPERATION_TIMEDOUT &&
             !a.x.deadline_passed)
             return certificate_only(*a.failure);
         if (a.failure) return deliver(std::move(*a.failure));
@@ -295,6 +298,12 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
         std::string plain_url = a.route.url;
         long code = a.x.response_code;
         std::string status = status_text(code, a.head());
+        // Not reaching the port (refused, or silence from a firewall) proves
+        // nothing is served; a lookup that failed or ran out of time does not.
+        if (a.failure && (a.x.code == CURLE_OK || a.x.code == CURLE_COULDNT_RESOLVE_HOST)) {
+            parts.push_back({Status::warn, "plain HTTP could not be tried: " + a.failure->summary});
+            return finish();
+        }
         if (a.failure) {
             r.evidence.push_back("plain HTTP: " + a.failure->summary);
             bool refused = a.failure->summary.rfind("refused", 0) == 0;

@@ -161,9 +161,8 @@ CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const T
     if (p.contains_error(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)) {
         c.status = Status::warn;
         c.summary = "untrusted root: the chain of " + leaf + " is complete up to the root " +
-                    q(display_name(top)) + " in the file, but " +
-                    (tls.trust.system_file.empty() ? "this machine" : tls.trust.system_file) +
-                    " does not trust that root: a public SSL certificate comes from a root every "
+                    q(display_name(top)) + " in the file, but " + store_name(tls.trust) +
+                    " does not hold that root: a public SSL certificate comes from a root every "
                     "device trusts";
         return c;
     }

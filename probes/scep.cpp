@@ -298,9 +298,9 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
                                        info.not_before +
                                        ": check this machine's clock and the server's"};
             else if (info.days_left < ctx.env.tls.expiry_warn_days)
-                f = {Status::warn, "expiring soon: the " + role + " certificate \"" +
-                                       display_name(info) + "\" expires " + expiry_text(info) +
-                                       ": " + fix};
+                f = {info.days_left < ctx.env.tls.expiry_fail_days ? Status::fail : Status::warn,
+                     "expiring soon: the " + role + " certificate \"" + display_name(info) +
+                         "\" expires " + expiry_text(info) + ": " + fix};
             if (f.status != Status::pass && (!worst || f.status < worst->status)) worst = f;
         }
         r.blocks.push_back(std::move(block));

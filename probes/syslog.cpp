@@ -198,7 +198,12 @@ ProbeKind syslog_probe() {
                     if (r->done.finished()) return;
                     if (c.outcome != TlsConnection::Outcome::open)
                         return r->finish(r->result(Status::fail, c.failure));
-                    auto v = verify_chain(c.chain, r->host, r->env->tls);
+                    TlsVerdict v;
+                    try {
+                        v = verify_chain(c.chain, r->host, r->env->tls);
+                    } catch (const std::exception& e) { // an unreadable trust file
+                        return r->finish(r->result(Status::error, e.what()));
+                    }
                     if (v.status == Status::fail)
                         return r->finish(r->result(Status::fail, v.summary));
                     r->link = c.link;

@@ -94,15 +94,6 @@ std::string renewal(int depth, std::size_t path_size) {
     return "the server must send its current intermediate certificate";
 }
 
-std::string store_name(const TrustLocations& t) {
-    std::string s = !t.system_file.empty()  ? "the trust store " + t.system_file
-                    : !t.system_dir.empty() ? "the trust store " + t.system_dir
-                                            : "this machine's trusted roots";
-    for (const auto& f : t.ca_files)
-        s += " + " + f;
-    return s;
-}
-
 bool name_matches(X509* leaf, const std::string& host) {
     std::error_code ec;
     auto ip = asio::ip::make_address(host, ec);
@@ -116,6 +107,15 @@ std::string threshold_text(const TlsSettings& tls) {
 }
 
 } // namespace
+
+std::string store_name(const TrustLocations& t) {
+    std::string s = !t.system_file.empty()  ? "the trust store " + t.system_file
+                    : !t.system_dir.empty() ? "the trust store " + t.system_dir
+                                            : "this machine's trusted roots";
+    for (const auto& f : t.ca_files)
+        s += " + " + f;
+    return s;
+}
 
 TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& host,
                         const TlsSettings& tls) {

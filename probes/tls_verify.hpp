@@ -42,6 +42,10 @@ struct TlsVerdict {
     double min_days_left = 0; // over the verified path
 };
 
+// "the trust store /etc/ssl/certs/ca-certificates.crt + corp.pem": where a
+// verdict looked for roots.
+std::string store_name(const TrustLocations& t);
+
 // Verifies the chain as the server sent it (leaf first) against the roots of
 // tls.trust (load_trusted_roots), for host (a DNS name or an IP literal),
 // with tls's expiry thresholds. Throws std::runtime_error when the trust
