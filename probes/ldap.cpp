@@ -76,6 +76,7 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
     std::shared_ptr<std::atomic<int>> step = std::make_shared<std::atomic<int>>(0);
     std::shared_ptr<TlsVerdict> tls_verdict = std::make_shared<TlsVerdict>();
     std::function<void()> abandon;
+    bool resolving = false;
     double connect_ms = 0;
 
     void finish(ProbeResult r) {
@@ -114,6 +115,19 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
             break;
         }
         return lead + "did not answer in time";
+    }
+
+    // The connect is judged as the tcp probe judges it before libldap starts.
+    void connect(const asio::ip::address& address) {
+        auto self = shared_from_this();
+        abandon = connect_once(io, {address, req.port}, req.deadline, [self](ConnectOutcome o) {
+            if (self->done.finished()) return;
+            self->abandon = nullptr;
+            if (o.kind != ConnectOutcome::Kind::open)
+                return self->finish(ProbeResult::make(Status::fail, diagnose(o, self->req.host)));
+            self->connect_ms = o.ms;
+            self->start_conversation();
+        });
     }
 
     void start_conversation() {
@@ -351,26 +365,23 @@ ProbeKind ldap_probe() {
             return deliver(Status::error, "ldap check: a password is given but no bind_dn");
         r->timer.expires_at(ctx.deadline);
         r->timer.async_wait([r](std::error_code ec) {
-            if (!ec)
+            // A lookup still running has its own verdict at the deadline.
+            if (!ec && !r->resolving)
                 r->finish(ProbeResult::make(
                     Status::fail, r->timeout_summary(static_cast<LdapStep>(r->step->load()))));
         });
-        r->abandon = resolve_host(ctx.io, r->req.host, [r](Resolution res) {
-            if (r->done.finished()) return;
-            r->abandon = nullptr;
-            if (res.outcome != Resolution::Outcome::resolved)
-                return r->finish(
-                    ProbeResult::make(Status::fail, describe_failure(r->req.host, res)));
-            asio::ip::tcp::endpoint ep(res.addresses.front(), r->req.port);
-            r->abandon = connect_once(r->io, ep, r->req.deadline, [r](ConnectOutcome o) {
-                if (r->done.finished()) return;
+        r->resolving = true;
+        r->abandon = resolve_for_probe(
+            ctx.io, r->req.host, ctx.deadline,
+            [r](Resolution res) {
+                r->resolving = false;
                 r->abandon = nullptr;
-                if (o.kind != ConnectOutcome::Kind::open)
-                    return r->finish(ProbeResult::make(Status::fail, diagnose(o, r->req.host)));
-                r->connect_ms = o.ms;
-                r->start_conversation();
+                r->connect(res.addresses.front());
+            },
+            [r](ProbeResult failed) {
+                r->resolving = false;
+                r->finish(std::move(failed));
             });
-        });
         return [r] { r->finish(ProbeResult::make(Status::error, "cancelled")); };
     };
     return k;

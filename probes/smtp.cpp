@@ -4,7 +4,6 @@
 #include "probes/resolve.hpp"
 #include "probes/smtp_session.hpp"
 #include "probes/smtp_verdict.hpp"
-#include <asio/steady_timer.hpp>
 #include <ctime>
 #include <openssl/evp.h>
 #include <random>
@@ -179,38 +178,26 @@ ProbeKind smtp_probe() {
         req.tls = ctx.env.tls;
         req.deadline = ctx.deadline;
 
-        // The session keeps its own deadline; this timer covers the lookup.
         struct State {
-            explicit State(asio::io_context& io) : lookup_timer(io) {}
-            asio::steady_timer lookup_timer;
             std::function<void()> cancel;
             bool over = false;
         };
         auto& io = ctx.io;
-        auto state = std::make_shared<State>(io);
+        auto state = std::make_shared<State>();
         auto finish = std::make_shared<ProbeDone>(std::move(done));
-        state->lookup_timer.expires_at(ctx.deadline);
-        state->lookup_timer.async_wait([state, finish, plan](std::error_code ec) {
-            if (ec || state->over) return;
+        auto fail = [state, finish](ProbeResult r) {
+            if (state->over) return;
             state->over = true;
-            auto c = std::move(state->cancel);
-            if (c) c();
-            (*finish)(ProbeResult::make(Status::fail, "the name lookup of " + plan->host +
-                                                          " did not finish before the deadline "
-                                                          "(DNS server slow or unreachable)"));
-        });
-        state->cancel =
-            resolve_host(io, plan->host, [&io, plan, state, finish, req](Resolution res) mutable {
+            (*finish)(std::move(r));
+        };
+        state->cancel = resolve_for_probe(
+            io, plan->host, ctx.deadline,
+            [&io, plan, state, finish, req](Resolution res) mutable {
                 if (state->over) return;
-                state->lookup_timer.cancel();
-                if (res.outcome != Resolution::Outcome::resolved) {
-                    state->over = true;
-                    return (*finish)(
-                        ProbeResult::make(Status::fail, describe_failure(plan->host, res)));
-                }
                 plan->addresses = res.addresses;
                 req.pinned = res.addresses;
                 auto password = req.password;
+                // The session keeps the deadline from here on.
                 state->cancel = start_smtp_session(io, std::move(req),
                                                    [plan, state, finish, password](SmtpSession s) {
                                                        if (state->over) return;
@@ -219,10 +206,10 @@ ProbeKind smtp_probe() {
                                                        scrub_credentials(r, plan->user, password);
                                                        (*finish)(std::move(r));
                                                    });
-            });
+            },
+            fail);
         return [state] {
             state->over = true;
-            state->lookup_timer.cancel();
             auto c = std::move(state->cancel);
             if (c) c();
         };
