@@ -139,13 +139,6 @@ void read_key(X509* x, CertInfo& info) {
     info.key_bits = EVP_PKEY_get_bits(k);
 }
 
-std::string base64(const unsigned char* p, std::size_t n) {
-    std::string out(4 * ((n + 2) / 3) + 1, '\0');
-    int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), p, static_cast<int>(n));
-    out.resize(static_cast<std::size_t>(len));
-    return out;
-}
-
 std::string join(const std::vector<std::string>& v, const std::string& prefix) {
     std::string out;
     for (const auto& s : v)
@@ -188,7 +181,7 @@ CertInfo inspect(X509* x) {
     if (spki_len > 0) {
         unsigned int dn = 0;
         if (EVP_Digest(spki, static_cast<std::size_t>(spki_len), md, &dn, EVP_sha256(), nullptr))
-            info.spki_sha256 = base64(md, dn);
+            info.spki_sha256 = base64({reinterpret_cast<const char*>(md), dn});
         OPENSSL_free(spki);
     }
     read_key(x, info);
@@ -299,6 +292,15 @@ CertificateRow certificate_row(const CertInfo& c, std::string source, std::strin
 std::string chain_role(const CertInfo& info, std::size_t i) {
     if (i == 0) return "leaf";
     return info.self_signed ? "root" : "intermediate";
+}
+
+std::string base64(std::string_view bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(bytes.data()),
+                            static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
 }
 
 } // namespace pf

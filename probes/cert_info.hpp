@@ -2,6 +2,7 @@
 #include "core/probe_result.hpp"
 #include <openssl/x509.h>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pf {
@@ -26,6 +27,10 @@ struct CertInfo {
 };
 
 CertInfo inspect(X509* cert);
+
+// Base64 (RFC 4648, no line breaks) of bytes: SPKI pins, Basic credentials,
+// SMTP AUTH forms.
+std::string base64(std::string_view bytes);
 
 // The certificate's common name, or its whole subject when it has none: how
 // verdicts name a certificate in one line.

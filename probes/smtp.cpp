@@ -1,11 +1,11 @@
 #include "probes/smtp.hpp"
 #include "core/run_environment.hpp"
+#include "probes/cert_info.hpp"
 #include "probes/proxy.hpp"
 #include "probes/resolve.hpp"
 #include "probes/smtp_session.hpp"
 #include "probes/smtp_verdict.hpp"
 #include <ctime>
-#include <openssl/evp.h>
 #include <random>
 
 namespace pf {
@@ -48,15 +48,6 @@ std::vector<std::string> split_addresses(const std::string& list) {
             cur += c;
         }
     }
-    return out;
-}
-
-std::string base64(const std::string& in) {
-    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(in.data()),
-                            static_cast<int>(in.size()));
-    out.resize(static_cast<std::size_t>(n));
     return out;
 }
 

@@ -1,4 +1,5 @@
 #include "probes/tunnel.hpp"
+#include "probes/cert_info.hpp"
 #include "probes/probe_util.hpp"
 #include "probes/proxy.hpp"
 #include "probes/resolve.hpp"
@@ -6,19 +7,12 @@
 #include <asio/steady_timer.hpp>
 #include <asio/streambuf.hpp>
 #include <asio/write.hpp>
-#include <openssl/evp.h>
 #include <sstream>
 
 namespace pf {
 
 std::string basic_credentials(const std::string& user, const std::string& password) {
-    std::string plain = user + ":" + password;
-    std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(plain.data()),
-                            static_cast<int>(plain.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
+    return base64(user + ":" + password);
 }
 
 std::string describe(const Tunnel& t, const std::string& target, const ProxyConfig& proxy) {
