@@ -93,7 +93,10 @@ std::function<void()> connect_ports(asio::io_context& io, const asio::ip::addres
     st->cancels.resize(ports.size());
     st->done = std::move(on_done);
     st->budget = &asio::use_service<SocketBudget>(io);
-    if (ports.empty()) asio::post(io, [st] { st->done({}); });
+    if (ports.empty())
+        asio::post(io, [st] {
+            if (st->done) st->done({});
+        });
     for (std::size_t i = 0; i < ports.size(); ++i) {
         asio::ip::tcp::endpoint ep{address, ports[i]};
         st->budget->acquire([&io, st, i, ep, deadline] {
