@@ -204,6 +204,17 @@ BOOST_AUTO_TEST_CASE(http_through_a_proxy_answering_garbage_says_it_is_no_http_p
                                        " did not answer CONNECT 127.0.0.1:443 as an HTTP proxy"),
                r.summary);
     BOOST_TEST(!contains(r.summary, "curl error"), r.summary);
+
+    // The same garbage, then a close.
+    auto script = HostilePeer::garbage(true);
+    script.close_after = true;
+    HostilePeer closing(script);
+    r = run_one(http_probe(), {{"host", "127.0.0.1"}, {"port", "443"}, {"via", "proxy"}},
+                through(closing));
+    BOOST_TEST(contains(r.summary, "the proxy http://127.0.0.1:" + closing.port_text() +
+                                       " did not answer CONNECT 127.0.0.1:443 as an HTTP proxy"),
+               r.summary);
+    BOOST_TEST(!contains(r.summary, "curl error"), r.summary);
 }
 
 BOOST_AUTO_TEST_CASE(smtp_names_a_banner_line_that_never_ends) {
@@ -233,7 +244,8 @@ BOOST_AUTO_TEST_CASE(a_407_then_a_close_is_not_a_rejection_of_credentials_never_
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     BOOST_TEST(contains(sent, "connect 127.0.0.1:443"), sent);
     BOOST_TEST(!contains(sent, "proxy-authorization"), sent);
-    BOOST_TEST(contains(r.summary, "the credentials for user svc-acc never reached the proxy"), r.summary);
+    BOOST_TEST(contains(r.summary, "the credentials for user svc-acc never reached the proxy"),
+               r.summary);
     BOOST_TEST(contains(r.summary, "answered 407 (it offers Basic realm=\"corp\") and then closed "
                                    "the connection"),
                r.summary);
