@@ -1,13 +1,14 @@
 // Private CAs are declared, not guessed: nginx serves a chain from the
 // organisation's own root, given to preflight with --ca-file. Checks of an
 // internal host that declare it (eas_private_ca, awcm_private_ca on
-// premises) and the services that are internal by nature (BES) pass without
-// a word of interception; the same root at the end of a SaaS host's chain is
-// named as given on the command line, and why that is suspicious there.
+// premises) and the services that are internal by nature (BES, NDES) pass
+// without a word of interception; the same root at the end of a SaaS host's
+// chain is named as given on the command line, and why that is suspicious.
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/processes.hpp"
 #include "support/report_run.hpp"
+#include "support/scep_responder_posix.hpp"
 #include "support/served_pki_posix.hpp"
 #include "support/servers_posix.hpp"
 #include "support/text_match.hpp"
@@ -27,8 +28,23 @@ struct PrivatePki {
     pft::Issued public_root = pki.f.root({.cn = "Public Root CA", .org = "Public CA Inc."});
     std::string public_pem =
         pft::CertFactory::write_pem(pki.dir.file("public.pem"), {&public_root});
-    pft::Nginx nginx{{pki.site(server)}};
+    // NDES on the same kind of certificate: GetCACaps and GetCACert.
+    pft::Issued ra = pki.f.issue(pki.inter, {.cn = "NDES01-MSCEP-RA"});
+    std::string bundle =
+        pft::degenerate_pkcs7({pft::CertFactory::write_pem(pki.dir.file("ca.pem"), {&pki.inter}),
+                               pft::CertFactory::write_pem(pki.dir.file("ra.pem"), {&ra})},
+                              pki.dir.file("ca-ra.p7"));
+    std::string caps = pki.dir.write("caps.txt", "POSTPKIOperation\r\nSHA-256\r\nAES\r\n");
+    pft::NginxSite ndes() {
+        auto s = pki.site(server);
+        s.extra = pft::scep_locations("/certsrv/mscep/mscep.dll", caps, "text/plain", bundle,
+                                      "application/x-x509-ca-ra-cert");
+        return s;
+    }
+    pft::Nginx nginx{{pki.site(server), ndes()}};
     std::string port = std::to_string(nginx.port());
+    std::string scep_url = "https://127.0.0.1:" + std::to_string(nginx.port(1)) +
+                           "/certsrv/mscep/mscep.dll/pkiclient.exe";
 
     std::vector<std::string> trust() const {
         return {"--timeout", "5",          "--trust-store",  public_pem,
@@ -54,15 +70,16 @@ BOOST_FIXTURE_TEST_SUITE(cli_private_ca, NoAmbientProxy)
 BOOST_AUTO_TEST_CASE(an_exchange_host_declared_private_passes_with_its_root_from_ca_file,
                      *servers) {
     PrivatePki x;
-    auto eas =
-        std::vector<std::string>{"--checklist",        "eas-cert-auth", "--set",
-                                 "eas_host=127.0.0.1", "--set",         "eas_port=" + x.port};
+    auto eas = std::vector<std::string>{
+        "--checklist", "eas-cert-auth",      "--set", "eas_host=127.0.0.1",
+        "--set",       "eas_port=" + x.port, "--set", "scep_url=" + x.scep_url};
     auto r =
         preflight_run(x.pki.dir, "declared",
                       eas + x.trust() + std::vector<std::string>{"--set", "eas_private_ca=true"});
     BOOST_TEST(r->status("eas.https") == "pass", r->summary("eas.https"));
     BOOST_TEST(r->alert("eas.https").empty(), r->alert("eas.https"));
     BOOST_TEST(contains(evidence(*r, "eas.https"), "public-root check: not made (private_ca"));
+    BOOST_TEST(r->status("scep.test-connection") == "pass", r->summary("scep.test-connection"));
 
     // Not declared: the same root is named as given on the command line.
     r = preflight_run(x.pki.dir, "undeclared", eas + x.trust());
