@@ -206,10 +206,22 @@ CertCheck expiry_check(const Path& p, const TlsSettings& tls) {
         q(display_name(s));
     std::string thresholds = "warning below " + std::to_string(tls.expiry_warn_days) +
                              " days, failure below " + std::to_string(tls.expiry_fail_days);
-    if (X509_cmp_current_time(X509_get0_notBefore(p.certs.front().get())) > 0) {
+    // Every certificate of the chain must be valid now: a client rejects a
+    // chain whose intermediate starts tomorrow as surely as a leaf that does.
+    std::size_t early = p.certs.size();
+    for (std::size_t i = 0; i < p.certs.size() && early == p.certs.size(); ++i)
+        if (X509_cmp_current_time(X509_get0_notBefore(p.certs[i].get())) > 0) early = i;
+    if (early == 0) {
         c.status = Status::fail;
         c.summary = "not yet valid: " + q(display_name(p.info.front())) + " is valid only from " +
                     p.info.front().not_before + ": check this machine's clock (UTC)";
+    } else if (early < p.certs.size()) {
+        const CertInfo& e = p.info[early];
+        c.status = Status::fail;
+        c.summary = "not yet valid: the " + chain_role(e, early) + " certificate " +
+                    q(display_name(e)) + " of the chain is valid only from " + e.not_before +
+                    ", so clients reject the chain until then: have the CA reissue it with a "
+                    "start date in the past, or check this machine's clock (UTC)";
     } else if (s.days_left < 0) {
         c.status = Status::fail;
         c.summary = "expired: " + who + " expired " + expiry_text(s) + ": renew it";

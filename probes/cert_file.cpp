@@ -7,6 +7,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/provider.h>
 #include <openssl/x509v3.h>
+#include <unordered_map>
 
 namespace pf {
 
@@ -160,20 +161,36 @@ bool issued_by(X509* subject, X509* issuer) {
     return yes;
 }
 
+// Certificates by the hash of their subject name, so that finding an
+// issuer costs one lookup instead of a pass over the file: a bundle of
+// thousands of certificates is read in linear time.
+using BySubject = std::unordered_map<unsigned long, std::vector<std::size_t>>;
+
+BySubject by_subject(const std::vector<X509Ptr>& certs) {
+    BySubject m;
+    for (std::size_t i = 0; i < certs.size(); ++i)
+        m[X509_subject_name_hash(certs[i].get())].push_back(i);
+    return m;
+}
+
 // The certificate the file is for: the one matching the key, else the one
 // that issues none of the others.
-std::size_t find_leaf(const Loaded& l) {
+std::size_t find_leaf(const Loaded& l, const BySubject& subjects) {
     if (l.key)
         for (std::size_t i = 0; i < l.certs.size(); ++i)
             if (X509_check_private_key(l.certs[i].get(), l.key.get()) == 1) return i;
     ERR_clear_error();
-    for (std::size_t i = 0; i < l.certs.size(); ++i) {
-        bool issues_another = std::any_of(l.certs.begin(), l.certs.end(), [&](const X509Ptr& o) {
-            return issued_by(o.get(), l.certs[i].get());
-        });
-        if (!issues_another) return i;
+    std::vector<bool> issues_another(l.certs.size(), false);
+    for (const auto& o : l.certs) {
+        auto it = subjects.find(X509_issuer_name_hash(o.get()));
+        if (it == subjects.end()) continue;
+        for (std::size_t i : it->second)
+            if (!issues_another[i] && issued_by(o.get(), l.certs[i].get()))
+                issues_another[i] = true;
     }
-    return 0;
+    auto leaf = std::find(issues_another.begin(), issues_another.end(), false);
+    return leaf == issues_another.end() ? 0
+                                        : static_cast<std::size_t>(leaf - issues_another.begin());
 }
 
 } // namespace
@@ -189,23 +206,27 @@ CertFile load_cert_file(const std::string& path, const std::optional<std::string
     f.path = path;
     f.format = l.format;
     f.key = l.key;
-    std::size_t leaf = find_leaf(l);
+    BySubject subjects = by_subject(l.certs);
+    std::size_t leaf = find_leaf(l, subjects);
     f.leaf = l.certs[leaf];
-    std::vector<X509Ptr> left;
-    for (std::size_t i = 0; i < l.certs.size(); ++i)
-        if (i != leaf) left.push_back(l.certs[i]);
+    std::vector<bool> used(l.certs.size(), false);
+    used[leaf] = true;
     // Walk up from the leaf: each step takes the certificate that issued the last one.
     X509* at = f.leaf.get();
-    while (true) {
-        auto up = std::find_if(left.begin(), left.end(),
-                               [&](const X509Ptr& c) { return issued_by(at, c.get()); });
-        if (up == left.end() || X509_self_signed(at, 0) == 1) break;
-        f.rest.push_back(*up);
-        at = up->get();
-        left.erase(up);
+    while (X509_self_signed(at, 0) != 1) {
+        auto it = subjects.find(X509_issuer_name_hash(at));
+        if (it == subjects.end()) break;
+        auto up = std::find_if(it->second.begin(), it->second.end(), [&](std::size_t i) {
+            return !used[i] && issued_by(at, l.certs[i].get());
+        });
+        if (up == it->second.end()) break;
+        used[*up] = true;
+        f.rest.push_back(l.certs[*up]);
+        at = l.certs[*up].get();
     }
-    for (const auto& c : left)
-        f.unrelated.push_back(display_name(c.get()));
+    ERR_clear_error();
+    for (std::size_t i = 0; i < l.certs.size(); ++i)
+        if (!used[i]) f.unrelated.push_back(display_name(l.certs[i].get()));
     return f;
 }
 

@@ -6,6 +6,7 @@
 #include "probes/proxy.hpp"
 #include "probes/resolve.hpp"
 #include "probes/web_request.hpp"
+#include <algorithm>
 #include <asio/steady_timer.hpp>
 #include <sstream>
 
@@ -106,7 +107,8 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
     Clock::time_point start = Clock::now(), deadline;
     double dns_ms = 0;
     bool looked_up = false;
-    std::vector<std::string> hops; // "302 Found: https://a/ → https://b/"
+    std::vector<std::string> hops;    // "302 Found: https://a/ → https://b/"
+    std::vector<std::string> visited; // URLs requested, the first one included
     std::function<void()> abandon_lookup, cancel_transfer;
     std::string looking_up; // the name being resolved, while one is
     bool looking_up_proxy = false;
@@ -230,21 +232,45 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         auto route = route_for(t, via_proxy);
         long code = x.response_code;
         bool redirect = code >= 300 && code < 400 && !x.redirect_url.empty();
-        if (!diagnose_transport(route, x) && redirect && p.follow &&
-            int(hops.size()) < max_redirects) {
+        std::optional<ProbeResult> endless;
+        if (!diagnose_transport(route, x) && redirect && p.follow) {
             if (auto next = parse_location(x.redirect_url)) {
                 hops.push_back(status_text(code, x.last_origin_head()) + ": " + route.url + " → " +
                                x.redirect_url);
-                return hop(*next);
+                endless = endless_redirects(*next, route.url);
+                if (!endless) return hop(*next);
             }
         }
-        auto r = verdict(route, x);
+        auto r = endless ? *endless : verdict(route, x);
         r.evidence.insert(r.evidence.begin(),
                           {p.method + " " + route.url, route_evidence(t),
                            (via_proxy ? "proxy address: " : "address: ") + addresses});
         r.evidence.insert(r.evidence.begin() + 3, hops.begin(), hops.end());
         measure(r, x, t.scheme == "https");
         deliver(std::move(r));
+    }
+
+    // A client that follows redirects never gets an answer from a loop or an
+    // endless chain, whatever status each hop has: that fails, naming the
+    // URL that came round again.
+    std::optional<ProbeResult> endless_redirects(const Target& next, const std::string& from) {
+        auto url = http_url(next.scheme, next.host, next.port, next.path);
+        if (visited.empty())
+            visited.push_back(
+                http_url(p.target.scheme, p.target.host, p.target.port, p.target.path));
+        bool loop = std::find(visited.begin(), visited.end(), url) != visited.end();
+        visited.push_back(url);
+        if (!loop && int(hops.size()) <= max_redirects) return std::nullopt;
+        auto r = ProbeResult::make(
+            Status::fail,
+            loop ? "redirect loop: " + from + " redirects back to " + url + ", already visited " +
+                       "after " + std::to_string(hops.size()) +
+                       " redirect(s): a client following it never gets an answer; the server's "
+                       "(or its load balancer's) redirect rules send requests round in a circle"
+                 : "more than " + std::to_string(max_redirects) + " redirects from " +
+                       visited.front() + ", the last to " + url +
+                       ": a client following them gives up without an answer");
+        return r;
     }
 
     void measure(ProbeResult& r, const HttpExchange& x, bool https) const {
@@ -284,7 +310,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         if (route.via_proxy && !route.https && code == 407) {
             r.summary = proxy_auth_verdict(
                 route, head ? head->values("Proxy-Authenticate") : std::vector<std::string>{},
-                x.proxy_auth_offered);
+                x.proxy_auth_offered, x.proxy_credentials_answered);
             return r;
         }
         std::string through = route.via_proxy ? " through " + proxy.display() : "";
@@ -292,12 +318,10 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         if (!p.expect.contains(int(code))) {
             r.summary = "expected " + p.expect.text + ", got " + status + " from " + route.url;
             if (!redirect.empty())
-                r.summary += !p.follow ? ": redirect to " + redirect +
-                                             " not followed (follow=\"true\" follows it)"
-                             : int(hops.size()) >= max_redirects
-                                 ? ": more than " + std::to_string(max_redirects) +
-                                       " redirects, the last to " + redirect
-                                 : ": redirect to " + redirect + ", which is not an http(s) URL";
+                r.summary +=
+                    !p.follow
+                        ? ": redirect to " + redirect + " not followed (follow=\"true\" follows it)"
+                        : ": redirect to " + redirect + ", which is not an http(s) URL";
             return r;
         }
         if (!p.body.empty() && x.body.find(p.body) == std::string::npos) {

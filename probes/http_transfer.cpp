@@ -40,6 +40,22 @@ double info_ms(CURL* e, CURLINFO what) {
     return static_cast<double>(us) / 1000.0;
 }
 
+// Whether a request head has a header line starting with name (lower case).
+bool has_header(std::string_view head, std::string_view name) {
+    for (std::size_t at = 0; at < head.size();) {
+        auto end = head.find('\n', at);
+        auto line = head.substr(at, end == std::string_view::npos ? head.npos : end - at);
+        if (line.size() >= name.size() &&
+            std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
+                return a == std::tolower(static_cast<unsigned char>(b));
+            }))
+            return true;
+        if (end == std::string_view::npos) break;
+        at = end + 1;
+    }
+    return false;
+}
+
 // Kept per response: a hostile server must not make us buffer without limit.
 constexpr std::size_t max_heads = 20, max_headers = 100;
 
@@ -55,7 +71,8 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
     curl_slist* resolve = nullptr;
     char errbuf[CURL_ERROR_SIZE] = {};
     HttpExchange x;
-    bool origin_heads = true; // false while heads are the proxy's answers to CONNECT
+    bool origin_heads = true;            // false while heads are the proxy's answers to CONNECT
+    bool credentials_in_request = false; // the last request head carried Proxy-Authorization
     bool finished = false;
     // Progress as the callbacks see it (ms since start, 0: not yet): curl's
     // own phase times are filled in only when the whole connection is up,
@@ -78,6 +95,7 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         auto& heads = t->x.heads;
         if (line.rfind("HTTP/", 0) == 0) {
             if (t->origin_heads) t->mark(t->seen_first_byte);
+            t->x.proxy_credentials_answered = t->credentials_in_request;
             if (heads.size() >= max_heads) return len;
             HttpHead h;
             h.from_proxy = !t->origin_heads;
@@ -113,10 +131,24 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
     // the request line is looked at (the heads carry proxy credentials).
     static int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* p) {
         auto* t = static_cast<Transfer*>(p);
+        if (type == CURLINFO_HEADER_IN && !t->origin_heads) t->note_proxy_bytes(data, size);
         if (type != CURLINFO_HEADER_OUT) return 0;
         t->mark(t->seen_connect);
         if (size < 8 || std::memcmp(data, "CONNECT ", 8) != 0) t->mark(t->seen_request);
+        // Whether the request carries credentials, not what they are: a 407
+        // to a request without them is no verdict on them.
+        t->credentials_in_request =
+            t->req.via_proxy && has_header(std::string_view(data, size), "proxy-authorization:");
         return 0;
+    }
+
+    // What a proxy sent in answer to CONNECT, for a proxy that does not speak HTTP.
+    void note_proxy_bytes(const char* data, std::size_t size) {
+        x.proxy_answer_bytes += size;
+        for (std::size_t i = 0; i < size && x.proxy_answer_start.size() < 40; ++i) {
+            auto c = static_cast<unsigned char>(data[i]);
+            x.proxy_answer_start += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '.';
+        }
     }
 
     // Replaces curl's store with the run's: exactly the roots the run trusts

@@ -71,6 +71,13 @@ struct HttpExchange {
     std::string body;             // the first body_limit bytes
     std::size_t body_bytes = 0;   // all of it
     std::string redirect_url;     // absolute Location of a 3xx
+    // The last head answered a request that carried Proxy-Authorization: a
+    // 407 then judges the credentials, otherwise they never reached the proxy.
+    bool proxy_credentials_answered = false;
+    // Head bytes the proxy sent before a tunnel was up, and how they began
+    // (printable, at most 40 characters).
+    std::size_t proxy_answer_bytes = 0;
+    std::string proxy_answer_start;
     // Phase times from the start of the transfer: curl's, or, when the
     // deadline stopped it midway, when the callbacks saw the phase begin
     // (TLS starting, CONNECT or request sent, first head); 0: not reached.

@@ -116,7 +116,7 @@ std::optional<std::string> body_excerpt(const std::string& body, std::size_t bod
 }
 
 std::string proxy_auth_verdict(const HttpRoute& route, const std::vector<std::string>& offered,
-                               long offered_mask) {
+                               long offered_mask, bool credentials_answered) {
     if (route.proxy_auth != "any" && offered_mask != 0 &&
         (static_cast<unsigned long>(offered_mask) & route.proxy_auth_mask) == 0) {
         std::string list;
@@ -125,8 +125,22 @@ std::string proxy_auth_verdict(const HttpRoute& route, const std::vector<std::st
         return "the proxy offers " + list + ", but proxy_auth=\"" + route.proxy_auth +
                "\" allows none of them: set proxy_auth=\"any\" or the scheme the proxy offers";
     }
-    return route.proxy.user.empty() ? proxy_auth_needed(offered, route.proxy)
-                                    : proxy_auth_rejected(offered, route.proxy);
+    if (route.proxy.user.empty()) return proxy_auth_needed(offered, route.proxy);
+    // curl answers a 407 on the same connection; a proxy that closes it
+    // after the 407 (without Connection: close) never sees the credentials.
+    if (!credentials_answered && !route.proxy.password.empty()) {
+        std::string list;
+        for (const auto& o : offered)
+            list += (list.empty() ? "" : "; ") + o;
+        return "the credentials for user " + route.proxy.user +
+               " never reached the proxy, so they are neither accepted nor rejected: " +
+               route.proxy.display() + " answered 407 (it offers " +
+               (list.empty() ? "no scheme" : list) +
+               ") and then closed the connection without announcing it (no \"Connection: "
+               "close\"), so the request repeated with them went nowhere; proxy_auth=\"basic\" "
+               "sends Basic credentials with the first request";
+    }
+    return proxy_auth_rejected(offered, route.proxy);
 }
 
 namespace {
@@ -144,7 +158,8 @@ std::optional<ProbeResult> proxy_refused_tunnel(const HttpRoute& r, const HttpEx
     if (head) offered = head->values("Proxy-Authenticate");
     switch (x.connect_code) {
     case 407:
-        return failed(proxy_auth_verdict(r, offered, x.proxy_auth_offered));
+        return failed(
+            proxy_auth_verdict(r, offered, x.proxy_auth_offered, x.proxy_credentials_answered));
     case 403:
         return failed(proxy_blocked(r.authority, r.proxy, line));
     case 502:
@@ -209,6 +224,15 @@ ProbeResult timed_out(const HttpRoute& r, const HttpExchange& x) {
 std::optional<ProbeResult> diagnose_transport(const HttpRoute& r, const HttpExchange& x) {
     if (r.via_proxy && r.https && x.connect_code != 0 && x.connect_code / 100 != 2)
         return proxy_refused_tunnel(r, x);
+    // Bytes came back to CONNECT, but no HTTP status line: curl's own error
+    // for that (e.g. "bad argument", 43) says nothing about the proxy.
+    if (r.via_proxy && r.https && x.connect_code == 0 && x.proxy_answer_bytes > 0 &&
+        x.code != CURLE_OK)
+        return failed("the proxy " + r.proxy.display() + " did not answer CONNECT " + r.authority +
+                      " as an HTTP proxy: it sent " + std::to_string(x.proxy_answer_bytes) +
+                      " bytes beginning \"" + x.proxy_answer_start +
+                      "\" (check --proxy: host and port of an HTTP "
+                      "proxy)");
     if (x.deadline_passed || x.code == CURLE_OPERATION_TIMEDOUT) return timed_out(r, x);
     switch (x.code) {
     case CURLE_OK:

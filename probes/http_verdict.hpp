@@ -43,8 +43,9 @@ struct HttpRoute {
 // (or, for http through a forwarding proxy, the proxy) answered.
 std::optional<ProbeResult> diagnose_transport(const HttpRoute& route, const HttpExchange& x);
 
-// 407 from a proxy: not allowed, needed, or rejected credentials.
+// 407 from a proxy: not allowed, needed, rejected credentials, or
+// credentials never sent (credentials_answered: the 407 answered a request carrying them).
 std::string proxy_auth_verdict(const HttpRoute& route, const std::vector<std::string>& offered,
-                               long offered_mask);
+                               long offered_mask, bool credentials_answered);
 
 } // namespace pf

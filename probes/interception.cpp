@@ -48,6 +48,16 @@ std::string in_quotes(const std::string& s) {
     return "'" + s + "'";
 }
 
+// The --ca-file that holds root (subject and key), if one does.
+std::optional<std::string> ca_file_holding(const std::vector<std::string>& files, X509* root) {
+    for (const auto& f : files) {
+        PublicRoots given;
+        read_pem_file(f, given.roots);
+        if (contains_root(given, root)) return f;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 std::vector<InspectionProduct> parse_inspection_products(const std::string& text) {
@@ -174,6 +184,25 @@ Interception detect_interception(const InterceptionInput& in) {
         } else if (contains_root(pub, root)) {
             out.evidence.push_back("public-root check: the root " + in_quotes(subject) +
                                    " is in the public bundle " + pub.location);
+        } else if (auto given = ca_file_holding(in.tls->trust.ca_files, root)) {
+            // The admin gave this root for this run: nothing was added to the
+            // machine, but a host not declared private_ca (a public SaaS
+            // host such as AWCM or the Console) has no business ending there.
+            findings.push_back("intercepted: the chain of " + in.host + " ends at the root " +
+                               in_quotes(subject) + " given with --ca-file " + *given +
+                               ", not at a public root");
+            out.evidence.push_back(
+                "public-root check: the root " + in_quotes(subject) +
+                " is not in the public "
+                "bundle " +
+                pub.location +
+                "; it is trusted only because it was given on the "
+                "command line (--ca-file " +
+                *given + "), not added to this machine. " + in.host +
+                " is not declared private_ca: a public (SaaS) host presents a chain from a "
+                "public CA, so a private root at its end means a device in between re-signs "
+                "its traffic, and the ACC, which trusts only the Windows store, will not trust "
+                "it unless that root is deployed there");
         } else {
             findings.push_back("intercepted: the chain ends at a locally added root " +
                                in_quotes(subject));

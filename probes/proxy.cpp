@@ -154,8 +154,7 @@ ProbeResult tunnel_verdict(const Tunnel& t, const std::string& target, const Pro
         r.summary = proxy_itself(ProxyFault::name, proxy, t.detail, target);
         break;
     case O::timed_out:
-        r.summary = "no answer from the proxy " + proxy.display() + " to CONNECT " + target +
-                    " before the deadline (it accepted the connection, then stayed silent)";
+        r.summary = proxy_connect_timed_out(t, target, proxy);
         break;
     default:
         r.summary = describe(t, target, proxy);

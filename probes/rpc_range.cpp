@@ -36,7 +36,8 @@ ProbeResult verdict(const RangeRun& r, const std::vector<ConnectOutcome>& outcom
     std::string range = std::to_string(r.range.first) + "-" + std::to_string(r.range.last);
     bool legacy = r.range.last <= 5000;
     std::string what = legacy ? "the legacy RPC dynamic range " : "the RPC dynamic range ";
-    ProbeResult res;
+    ProbeResult res = range_not_judged(t, outcomes.size()).value_or(ProbeResult{});
+    std::string untried = not_tried_text(t, outcomes.size());
     for (const auto& o : outcomes)
         res.evidence.push_back(describe(o));
     if (t.self_connect)
@@ -44,22 +45,25 @@ ProbeResult verdict(const RangeRun& r, const std::vector<ConnectOutcome>& outcom
                                " sampled port(s) connected to this host's own socket (ephemeral "
                                "range overlap) and are not counted");
     res.measurements.push_back({"ports sampled", double(t.counted()), ""});
-    if (t.answered() > 0 && t.timed_out == 0 && t.unreachable == 0) {
+    if (t.no_descriptors) {
+        // range_not_judged's error stands: untried ports say nothing of a firewall
+    } else if (t.answered() > 0 && t.timed_out == 0 && t.unreachable == 0) {
         res.status = Status::pass;
         res.summary = what + range + " on " + r.host + " is reachable (" + t.text() + " of " +
-                      std::to_string(t.counted()) + " sampled: answers come back)";
+                      std::to_string(t.counted()) + " sampled: answers come back" + untried + ")";
     } else if (t.answered() > 0) {
         res.status = Status::warn;
         res.summary = what + range + " on " + r.host + " is partly filtered (" + t.text() +
                       (t.unreachable ? ", " + std::to_string(t.unreachable) + " unreachable" : "") +
-                      "): a firewall lets only part of it through; allow all of TCP " + range +
-                      " from this server to " + r.host +
+                      untried + "): a firewall lets only part of it through; allow all of TCP " +
+                      range + " from this server to " + r.host +
                       " (or restrict the CA's range to the "
                       "allowed part)";
     } else {
         res.status = Status::fail;
         res.summary = "a firewall drops TCP " + range + " to " + r.host + " (" + t.text() +
                       (t.unreachable ? ", " + std::to_string(t.unreachable) + " unreachable" : "") +
+                      untried +
                       "): allow the RPC dynamic range from this server to the CA (or restrict "
                       "the CA's range and allow that)";
     }

@@ -11,6 +11,10 @@ namespace pf {
 
 namespace {
 
+bool starts_with(const char* data, std::size_t size, std::string_view prefix) {
+    return size >= prefix.size() && std::memcmp(data, prefix.data(), prefix.size()) == 0;
+}
+
 struct Session : std::enable_shared_from_this<Session> {
     explicit Session(asio::io_context& io) : io(io) {}
     ~Session() {
@@ -41,6 +45,9 @@ struct Session : std::enable_shared_from_this<Session> {
         } else if (type == CURLINFO_TEXT && size >= 12 &&
                    std::memcmp(data, "Connected to", 12) == 0) {
             s->x.connected = true;
+        } else if (type == CURLINFO_TEXT && starts_with(data, size, "Excessive server response")) {
+            // curl says so only in its log; its error is a generic receive error.
+            s->x.endless_line = true;
         }
         return 0;
     }

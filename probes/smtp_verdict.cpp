@@ -167,6 +167,10 @@ std::optional<ProbeResult> Judge::greeting() {
     const SmtpStep* g = s.transcript.greeting();
     std::string where = p.where();
     if (!g || g->reply.lines.empty()) {
+        if (s.endless_line)
+            return fail("not an SMTP server: " + where +
+                        " sent more than 100 KiB without ending a line, where a 220 banner is "
+                        "one short line (a service that is not SMTP, or a hostile one)");
         if (p.implicit_tls && !s.deadline_passed && !s.handshake_started)
             return fail("no TLS session with " + where + ": " + s.error +
                         " (for port 25 or 587 use tls=starttls; implicit TLS is port 465)");

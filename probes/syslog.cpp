@@ -48,6 +48,7 @@ struct SyslogRun : std::enable_shared_from_this<SyslogRun> {
     std::shared_ptr<TlsLink> link;
     const RunEnvironment* env = nullptr;
     char probe_byte = 0;
+    bool connected = false; // the connection (and TLS) is up: sending
 
     ProbeResult result(Status s, std::string summary) {
         auto r = ProbeResult::make(s, std::move(summary));
@@ -175,9 +176,16 @@ ProbeKind syslog_probe() {
         r->framed = std::to_string(message.size()) + " " + message;
         r->timer.expires_at(ctx.deadline);
         r->timer.async_wait([r](std::error_code ec) {
-            if (!ec)
-                r->finish(r->result(Status::fail, "no connection to the syslog server " + r->where +
-                                                      " before the deadline"));
+            // While connecting (and in TLS, handshaking) the connection's own
+            // deadline names the phase it stopped in; after that, sending stalled.
+            if (ec) return;
+            if (r->transport == "udp")
+                return r->finish(r->result(Status::fail, "no answer from the resolver for '" +
+                                                             r->host + "' before the deadline"));
+            if (!r->connected) return;
+            r->finish(r->result(Status::fail, "connected to the syslog server " + r->where +
+                                                  ", but the message could not be sent before "
+                                                  "the deadline (the server does not read)"));
         });
         if (r->transport == "udp") {
             start_udp(r, message);
@@ -189,6 +197,7 @@ ProbeKind syslog_probe() {
                         return r->finish(
                             r->result(Status::fail, describe(t, r->where, ProxyConfig{})));
                     r->socket = t.socket;
+                    r->connected = true;
                     r->send_tcp();
                 });
         } else {
@@ -207,6 +216,7 @@ ProbeKind syslog_probe() {
                     if (v.status == Status::fail)
                         return r->finish(r->result(Status::fail, v.summary));
                     r->link = c.link;
+                    r->connected = true;
                     r->send_tls();
                 });
         }

@@ -1,8 +1,11 @@
 #include "probes/tcp.hpp"
+#include "probes/open_files.hpp"
 #include "probes/probe_util.hpp"
 #include "probes/resolve.hpp"
 #include "probes/tcp_connect.hpp"
+#include <algorithm>
 #include <asio/post.hpp>
+#include <deque>
 #include <map>
 
 namespace pf {
@@ -23,6 +26,47 @@ std::vector<std::uint16_t> sample_ports(std::uint16_t first, std::uint16_t last,
     return ports;
 }
 
+namespace {
+
+// Port sampling on one event loop shares a budget of sockets, half the
+// process's descriptor limit: a range of thousands of ports, or many range
+// checks at once, wait for a free socket instead of failing with EMFILE and
+// reading as a firewall.
+class SocketBudget : public asio::execution_context::service {
+  public:
+    using key_type = SocketBudget;
+    static inline asio::execution_context::id id;
+    explicit SocketBudget(asio::execution_context& ctx)
+        : asio::execution_context::service(ctx),
+          limit_(std::clamp<std::size_t>(open_file_limit() / 2, 8, 4096)) {}
+    void shutdown() override { waiting_.clear(); }
+
+    // start runs now or once a socket is free; it returns false when it no
+    // longer wants the socket (its check was cancelled meanwhile).
+    void acquire(std::function<bool()> start) {
+        waiting_.push_back(std::move(start));
+        drain();
+    }
+    void release() {
+        --in_use_;
+        drain();
+    }
+
+  private:
+    void drain() {
+        while (in_use_ < limit_ && !waiting_.empty()) {
+            auto start = std::move(waiting_.front());
+            waiting_.pop_front();
+            ++in_use_;
+            if (!start()) --in_use_;
+        }
+    }
+    std::size_t limit_, in_use_ = 0;
+    std::deque<std::function<bool()>> waiting_;
+};
+
+} // namespace
+
 std::function<void()> connect_ports(asio::io_context& io, const asio::ip::address& address,
                                     const std::vector<std::uint16_t>& ports,
                                     Clock::time_point deadline,
@@ -30,33 +74,79 @@ std::function<void()> connect_ports(asio::io_context& io, const asio::ip::addres
     struct State {
         std::vector<ConnectOutcome> outcomes;
         std::size_t pending = 0;
-        std::vector<std::function<void()>> cancels;
+        std::vector<std::function<void()>> cancels; // of attempts holding a socket
         std::function<void(std::vector<ConnectOutcome>)> done;
+        SocketBudget* budget = nullptr;
+        bool cancelled = false;
+
+        void record(std::size_t i, ConnectOutcome o) {
+            outcomes[i] = std::move(o);
+            if (--pending || !done) return;
+            auto d = std::move(done);
+            done = nullptr;
+            d(std::move(outcomes));
+        }
     };
     auto st = std::make_shared<State>();
     st->outcomes.resize(ports.size());
     st->pending = ports.size();
+    st->cancels.resize(ports.size());
     st->done = std::move(on_done);
-    if (ports.empty()) asio::post(io, [st] { st->done({}); });
-    for (std::size_t i = 0; i < ports.size(); ++i)
-        st->cancels.push_back(
-            connect_once(io, {address, ports[i]}, deadline, [st, i](ConnectOutcome o) {
-                st->outcomes[i] = o;
-                if (--st->pending || !st->done) return;
-                auto d = std::move(st->done);
-                st->done = nullptr;
-                d(std::move(st->outcomes));
-            }));
+    st->budget = &asio::use_service<SocketBudget>(io);
+    if (ports.empty())
+        asio::post(io, [st] {
+            if (st->done) st->done({});
+        });
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+        asio::ip::tcp::endpoint ep{address, ports[i]};
+        st->budget->acquire([&io, st, i, ep, deadline] {
+            if (st->cancelled) return false;
+            if (Clock::now() >= deadline) {
+                asio::post(io, [st, i, ep] {
+                    st->record(i, {ConnectOutcome::Kind::not_tried, ep, 0, {}});
+                });
+                return false;
+            }
+            st->cancels[i] = connect_once(io, ep, deadline, [st, i](ConnectOutcome o) {
+                st->cancels[i] = nullptr;
+                st->budget->release();
+                st->record(i, std::move(o));
+            });
+            return true;
+        });
+    }
     return [st] {
+        if (st->cancelled) return;
+        st->cancelled = true;
         st->done = nullptr;
         for (auto& c : st->cancels)
-            c();
+            if (auto cancel = std::move(c)) {
+                c = nullptr;
+                cancel();
+                st->budget->release();
+            }
     };
 }
 
 std::string RangeTally::text() const {
     return std::to_string(open) + " open, " + std::to_string(refused) + " refused, " +
            std::to_string(timed_out) + " timed out";
+}
+
+std::optional<ProbeResult> range_not_judged(const RangeTally& t, std::size_t sampled) {
+    if (t.no_descriptors == 0) return std::nullopt;
+    return ProbeResult::make(
+        Status::error, "out of file descriptors: " + std::to_string(t.no_descriptors) + " of " +
+                           std::to_string(sampled) +
+                           " sampled ports could not be tried (no socket could be opened), so the "
+                           "range cannot be judged: raise the limit on open files (ulimit -n) or "
+                           "run fewer checks at once (--jobs)");
+}
+
+std::string not_tried_text(const RangeTally& t, std::size_t sampled) {
+    if (t.not_tried == 0) return {};
+    return ", " + std::to_string(t.not_tried) + " of " + std::to_string(sampled) +
+           " not tried before the deadline";
 }
 
 RangeTally tally_range(const std::vector<ConnectOutcome>& outcomes) {
@@ -77,6 +167,12 @@ RangeTally tally_range(const std::vector<ConnectOutcome>& outcomes) {
             break;
         case ConnectOutcome::Kind::self_connect:
             ++t.self_connect;
+            break;
+        case ConnectOutcome::Kind::no_descriptors:
+            ++t.no_descriptors;
+            break;
+        case ConnectOutcome::Kind::not_tried:
+            ++t.not_tried;
             break;
         case ConnectOutcome::Kind::error:
             ++t.other;
@@ -148,7 +244,7 @@ ProbeResult port_verdict(const TcpRun& r) {
                       " addresses; clients trying the others first will be delayed or fail";
         return res;
     }
-    res.status = Status::fail;
+    res.status = t[Kind::no_descriptors] ? Status::error : Status::fail;
     // Every address failed the same way: one diagnosis says it all.
     if (t[r.outcomes.front().kind] == n && r.outcomes.front().kind != Kind::error)
         res.summary = diagnose(r.outcomes.front(), r.host);
@@ -163,21 +259,24 @@ ProbeResult port_verdict(const TcpRun& r) {
 ProbeResult range_verdict(const TcpRun& r) {
     auto t = tally_range(r.outcomes);
     std::string range = std::to_string(r.range.first) + "-" + std::to_string(r.range.last);
-    ProbeResult res;
+    ProbeResult res = range_not_judged(t, r.outcomes.size()).value_or(ProbeResult{});
     for (const auto& o : r.outcomes)
         res.evidence.push_back(describe(o));
-    res.measurements.push_back({"ports sampled", double(r.outcomes.size()), ""});
-    if (t.answered() > 0 && t.timed_out == 0) {
+    res.measurements.push_back({"ports sampled", double(t.counted()), ""});
+    std::string untried = not_tried_text(t, r.outcomes.size());
+    if (t.no_descriptors) {
+        // range_not_judged's error stands: untried ports say nothing of a firewall
+    } else if (t.answered() > 0 && t.timed_out == 0) {
         res.status = Status::pass;
         res.summary = "ports " + range + " on " + r.host + " are reachable (" + t.text() + " of " +
-                      std::to_string(t.counted()) + " sampled: answers come back)";
+                      std::to_string(t.counted()) + " sampled: answers come back" + untried + ")";
     } else if (t.answered() > 0) {
         res.status = Status::warn;
         res.summary = "ports " + range + " on " + r.host + " are partly filtered (" + t.text() +
-                      "): a firewall allows only part of the range";
+                      untried + "): a firewall allows only part of the range";
     } else {
         res.status = Status::fail;
-        res.summary = "ports " + range + " on " + r.host + " are filtered (" + t.text() +
+        res.summary = "ports " + range + " on " + r.host + " are filtered (" + t.text() + untried +
                       "): a firewall must allow TCP " + range + " from this server to " + r.host;
     }
     return res;

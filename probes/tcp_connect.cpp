@@ -20,6 +20,10 @@ std::string describe(const ConnectOutcome& o) {
     case ConnectOutcome::Kind::self_connect:
         return where +
                ": connected to itself (the port is in this host's ephemeral range; not a listener)";
+    case ConnectOutcome::Kind::no_descriptors:
+        return where + ": not tried, no file descriptor left for a socket (" + o.detail + ")";
+    case ConnectOutcome::Kind::not_tried:
+        return where + ": not tried before the deadline";
     case ConnectOutcome::Kind::error:
         break;
     }
@@ -37,9 +41,17 @@ std::string diagnose(const ConnectOutcome& o, const std::string& host) {
                " (filtered by a firewall, or the host is down)";
     case ConnectOutcome::Kind::unreachable:
         return "unreachable: no route to " + host + " (" + o.detail + ")";
+    case ConnectOutcome::Kind::no_descriptors:
+        return no_descriptors_text(o);
     default:
         return "cannot connect: " + describe(o);
     }
+}
+
+std::string no_descriptors_text(const ConnectOutcome& o) {
+    return "out of file descriptors: preflight could not open a socket (" + o.detail +
+           "), so nothing was sent and nothing is known about the network: raise the limit on "
+           "open files (ulimit -n) or run fewer checks at once (--jobs)";
 }
 
 namespace {
@@ -73,6 +85,8 @@ ConnectOutcome::Kind classify(const std::error_code& ec) {
     if (ec == asio::error::timed_out) return ConnectOutcome::Kind::timed_out;
     if (ec == asio::error::network_unreachable || ec == asio::error::host_unreachable)
         return ConnectOutcome::Kind::unreachable;
+    if (ec == asio::error::no_descriptors || ec == std::errc::too_many_files_open_in_system)
+        return ConnectOutcome::Kind::no_descriptors;
     return ConnectOutcome::Kind::error;
 }
 

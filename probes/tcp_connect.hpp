@@ -9,7 +9,19 @@ namespace pf {
 
 // One TCP connection attempt, classified as the admin needs it.
 struct ConnectOutcome {
-    enum class Kind { open, refused, timed_out, unreachable, self_connect, error };
+    // no_descriptors: this process (EMFILE) or the system (ENFILE) is out of
+    // file descriptors, so nothing was sent: no verdict about the network.
+    // not_tried: the deadline came before a socket was free to try it.
+    enum class Kind {
+        open,
+        refused,
+        timed_out,
+        unreachable,
+        self_connect,
+        no_descriptors,
+        not_tried,
+        error
+    };
     Kind kind = Kind::error;
     asio::ip::tcp::endpoint endpoint;
     double ms = 0;
@@ -21,6 +33,9 @@ std::string describe(const ConnectOutcome& o);
 // A failed connect as a verdict line: "refused: HOST is up but nothing
 // accepts connections on port P (...)", "timed out: ... (filtered ...)".
 std::string diagnose(const ConnectOutcome& o, const std::string& host);
+
+// "out of file descriptors: …": the verdict (an error) of a no_descriptors outcome.
+std::string no_descriptors_text(const ConnectOutcome& o);
 
 // Connects to endpoint, giving up at deadline. The returned function cancels.
 // The connected socket (when open) is closed before on_done runs.

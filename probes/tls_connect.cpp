@@ -162,10 +162,19 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         c.alert = c.link->alert_received;
         c.certificate_requested = c.link->certificate_requested;
         if (timed_out) {
-            c.failure = "no TLS handshake with " + target() + via + " within " +
-                        ms_text(c.handshake_ms) +
-                        ": the connection opened but nothing answered TLS (a firewall holding "
-                        "it, or a service that is not TLS)";
+            // Bytes OpenSSL took from the connection: a server that began its
+            // answer and stalled is not a port where nothing speaks TLS.
+            auto got = BIO_number_read(SSL_get_rbio(c.link->stream.native_handle()));
+            c.failure = got > 0
+                            ? "the TLS handshake with " + target() + via +
+                                  " stalled: " + std::to_string(got) +
+                                  " bytes of the server's answer arrived, then " +
+                                  "nothing more within " + ms_text(c.handshake_ms) +
+                                  " (a server or a device in between that stops mid-handshake)"
+                            : "no TLS handshake with " + target() + via + " within " +
+                                  ms_text(c.handshake_ms) +
+                                  ": the connection opened but nothing answered TLS (a firewall "
+                                  "holding it, or a service that is not TLS)";
             return finish(TlsConnection::Outcome::timed_out);
         }
         if (!c.alert.empty()) {

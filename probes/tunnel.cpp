@@ -41,11 +41,24 @@ std::string describe(const Tunnel& t, const std::string& target, const ProxyConf
     case Tunnel::Outcome::proxy_protocol_error:
         return "the proxy " + via + " did not answer CONNECT as an HTTP proxy: " + t.detail;
     case Tunnel::Outcome::timed_out:
-        return t.via_proxy ? "no answer from the proxy " + via + " to CONNECT " + target +
-                                 " before the deadline"
+        return t.via_proxy ? proxy_connect_timed_out(t, target, proxy)
                            : "no connection to " + target + " before the deadline";
     }
     return "";
+}
+
+std::string proxy_connect_timed_out(const Tunnel& t, const std::string& target,
+                                    const ProxyConfig& proxy) {
+    std::string via = proxy.display();
+    if (t.connect.kind != ConnectOutcome::Kind::open)
+        return "no connection to the proxy " + via + " before the deadline";
+    if (t.partial_answer_bytes > 0)
+        return "the proxy " + via + " sent " + std::to_string(t.partial_answer_bytes) +
+               " bytes but no complete answer to CONNECT " + target +
+               " before the deadline (it began \"" + t.partial_answer +
+               "\"): a proxy that stalls mid-answer, or not an HTTP proxy";
+    return "no answer from the proxy " + via + " to CONNECT " + target +
+           " before the deadline (it accepted the connection, then stayed silent)";
 }
 
 namespace {
@@ -85,6 +98,16 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
         on_done(std::move(t));
     }
 
+    void note_partial_answer() {
+        t.partial_answer_bytes = response.size();
+        auto data = response.data();
+        for (auto it = asio::buffers_begin(data);
+             it != asio::buffers_end(data) && t.partial_answer.size() < 40; ++it) {
+            auto c = static_cast<unsigned char>(*it);
+            t.partial_answer += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '.';
+        }
+    }
+
     void cancel() {
         finished = true;
         timer.cancel();
@@ -102,7 +125,9 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
         auto self = shared_from_this();
         timer.expires_at(deadline);
         timer.async_wait([self](std::error_code ec) {
-            if (!ec) self->finish(Tunnel::Outcome::timed_out);
+            if (ec) return;
+            self->note_partial_answer();
+            self->finish(Tunnel::Outcome::timed_out);
         });
         const std::string& name = t.via_proxy ? proxy.host : host;
         abandon_lookup = resolve_host(io, name, [self, name](Resolution r) {

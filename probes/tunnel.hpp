@@ -39,10 +39,18 @@ struct Tunnel {
     std::string proxy_agent; // Via / Server header of the proxy, if any
     std::string detail;      // lookup failure text, or the system's error
     double connect_ms = 0, tunnel_ms = 0;
+    // At the deadline: the bytes of an answer to CONNECT that never ended
+    // (a slow or non-HTTP proxy is not a silent one), and how it began.
+    std::size_t partial_answer_bytes = 0;
+    std::string partial_answer; // printable start, at most 40 characters
 };
 
 // One line naming the failure (empty when open), in the admin's words.
 std::string describe(const Tunnel& t, const std::string& target, const ProxyConfig& proxy);
+
+// The deadline passed during CONNECT: silence, or an answer that never ended.
+std::string proxy_connect_timed_out(const Tunnel& t, const std::string& target,
+                                    const ProxyConfig& proxy);
 
 // Connects to host:port, through proxy when proxy.configured() and it is not
 // bypassed for host (NO_PROXY). With proxy.user set, sends Basic credentials.

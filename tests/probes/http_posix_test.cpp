@@ -43,6 +43,9 @@ struct Origin {
          "location = /auth { add_header WWW-Authenticate 'Negotiate' always; "
          "add_header WWW-Authenticate 'NTLM' always; return 401 \"login\\n\"; }\n"
          "location = /old { return 302 /awcm/status; }\n"
+         "location = /loop-a { return 302 /loop-b; }\n"
+         "location = /loop-b { return 301 /loop-a; }\n"
+         "location ~ ^/hop/(.*)$ { return 302 /hop/x$1; }\n"
          "location = /slow { limit_rate 1000; return 200 \"" +
              slow_body + "\"; }\n"},
         {.tls = false},
@@ -172,6 +175,28 @@ BOOST_AUTO_TEST_CASE(a_redirect_is_followed_when_asked, *nginx) {
     BOOST_TEST(contains(r.summary, "after 1 redirect(s)"), r.summary);
     BOOST_TEST(
         has_line(r, "302 Moved Temporarily: https://127.0.0.1:" + origin().tls_port + "/old → "));
+}
+
+// 3xx is in the default expect (200-399), so a loop used to pass once the
+// redirect budget ran out.
+BOOST_AUTO_TEST_CASE(a_redirect_loop_or_an_endless_chain_fails_when_following, *nginx) {
+    auto args = at("/loop-a");
+    args["follow"] = "true";
+    auto r = run_probe(http_probe(), origin().trusting(), args);
+    auto base = "https://127.0.0.1:" + origin().tls_port;
+    BOOST_TEST(r.status == Status::fail, r.summary);
+    BOOST_TEST(contains(r.summary, "redirect loop: " + base + "/loop-b redirects back to " + base +
+                                       "/loop-a, already visited after 2 redirect(s)"),
+               r.summary);
+    BOOST_TEST(has_line(r, "301 Moved Permanently: " + base + "/loop-b → " + base + "/loop-a"));
+
+    args = at("/hop/");
+    args["follow"] = "true";
+    r = run_probe(http_probe(), origin().trusting(), args);
+    BOOST_TEST(r.status == Status::fail, r.summary);
+    BOOST_TEST(contains(r.summary, "more than 10 redirects from " + base + "/hop/, the last to " +
+                                       base + "/hop/xxxxxxxxxxx"),
+               r.summary);
 }
 
 BOOST_AUTO_TEST_CASE(an_untrusted_certificate_is_diagnosed, *nginx) {
