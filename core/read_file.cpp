@@ -65,12 +65,12 @@ std::string read_input_file(const std::string& path, std::size_t limit, const st
     ::close(fd);
 #else
     std::error_code ec;
-    auto st = std::filesystem::status(std::filesystem::u8path(path), ec);
+    auto st = std::filesystem::status(std::filesystem::path(path), ec);
     if (ec) refuse(path, what, ec.message());
     if (st.type() == std::filesystem::file_type::directory) refuse(path, what, "it is a directory");
     if (st.type() != std::filesystem::file_type::regular)
         refuse(path, what, "it is not a regular file");
-    std::ifstream in(std::filesystem::u8path(path), std::ios::binary);
+    std::ifstream in(std::filesystem::path(path), std::ios::binary);
     if (!in) refuse(path, what, "it cannot be opened");
     char buf[65536];
     while (data.size() <= limit && in) {

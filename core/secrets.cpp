@@ -3,6 +3,7 @@
 #include "core/read_file.hpp"
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 #include <openssl/crypto.h>
 #ifdef _WIN32
 #include <conio.h>

@@ -30,7 +30,7 @@ fs::path temp_beside(const fs::path& target) {
 #endif
     auto name = "." + target.filename().string() + ".tmp-" + std::to_string(pid) + "-" +
                 std::to_string(n++);
-    return target.parent_path() / fs::u8path(name);
+    return target.parent_path() / fs::path(name);
 }
 
 void write_all(const fs::path& tmp, const std::string& content, const std::string& shown) {
@@ -70,7 +70,7 @@ void write_all(const fs::path& tmp, const std::string& content, const std::strin
 } // namespace
 
 void write_file_atomically(const std::string& path, const std::string& content) {
-    fs::path target = fs::u8path(path);
+    fs::path target = fs::path(path);
     fs::path tmp = temp_beside(target);
     try {
         write_all(tmp, content, path);
@@ -90,17 +90,22 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     }
 }
 
+// The same file however it is spelled ("r.json", "./r.json", a link).
+static fs::path identity(const std::string& p) {
+    std::error_code ec;
+    auto absolute = fs::absolute(fs::path(p), ec);
+    if (ec) return fs::path(p).lexically_normal();
+    auto canonical = fs::weakly_canonical(absolute, ec);
+    return ec ? absolute.lexically_normal() : canonical;
+}
+
 void refuse_shared_paths(const std::vector<std::pair<std::string, std::string>>& outputs) {
     for (std::size_t i = 0; i < outputs.size(); ++i)
-        for (std::size_t k = 0; k < i; ++k) {
-            std::error_code ec;
-            auto a = fs::weakly_canonical(fs::absolute(fs::u8path(outputs[i].second)), ec);
-            auto b = fs::weakly_canonical(fs::absolute(fs::u8path(outputs[k].second)), ec);
-            if (a == b)
+        for (std::size_t k = 0; k < i; ++k)
+            if (identity(outputs[i].second) == identity(outputs[k].second))
                 throw InputError("--" + outputs[k].first + " and --" + outputs[i].first +
                                  " both name " + outputs[i].second +
                                  ": give each report its own file");
-        }
 }
 
 } // namespace pf

@@ -1,0 +1,265 @@
+// Secrets as an admin meets them: a password typed where its source belongs
+// stops the run before any report exists; sources are what the reports show;
+// a wrong password that is a common word leaves the verdict reading as any
+// other wrong password does, while a long canary appears nowhere (slapd on
+// loopback); input files are bounded; reports are replaced atomically; the
+// hidden prompt gives the terminal its echo back when interrupted.
+#include "support/certs.hpp"
+#include "support/needs_programs.hpp"
+#include "support/report_run.hpp"
+#include "support/servers_posix.hpp"
+#include "support/slapd_posix.hpp"
+#include "support/smtp_server_posix.hpp"
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <sys/stat.h>
+
+using pft::contains;
+using pft::operator+;
+
+namespace {
+
+const std::string kCanary = "SetCanary-77-9f1c2e";
+
+// Every file in dir, concatenated: the reports and anything else the process left.
+std::string files_in(const std::string& dir) {
+    std::string all;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) all += pft::read_file(e.path().string());
+    return all;
+}
+
+// Runs a one-check checklist (a probe line) with PF_SECRET_TEST_PW set to
+// each password in turn; returns the check's summary per password, after
+// asserting that the source stands in every report and the canary nowhere.
+std::map<std::string, std::string> wording_per_password(const std::string& probe,
+                                                        std::vector<std::string> extra) {
+    pft::TempDir d;
+    auto checklist = d.write("c.xml", R"(<?xml version="1.0"?>
+<checklist id="s" title="Secrets">
+  <source document="Test"/>
+  <parameters><param name="pw" secret="true" default=""/></parameters>
+  <section id="net" title="Network">
+    <check id="one" title="One" severity="required">
+      )" + probe + R"(
+      <requirement>w</requirement><fix>f</fix>
+    </check>
+  </section>
+</checklist>
+)");
+    std::map<std::string, std::string> out;
+    for (const std::string& pw : std::vector<std::string>{"Not-it-either-42", "the", "LDAP",
+                                                          "proxy", "wrong", "password", kCanary}) {
+        setenv("PF_SECRET_TEST_PW", pw.c_str(), 1);
+        pft::TempDir reports;
+        auto r = pft::preflight_run(reports, "t",
+                                    std::vector<std::string>{"--checklist", checklist, "--set",
+                                                             "pw=env:PF_SECRET_TEST_PW"} +
+                                        extra);
+        unsetenv("PF_SECRET_TEST_PW");
+        auto everything = r->proc.out + r->proc.err + pft::read_file(checklist);
+        for (const auto& e : std::filesystem::recursive_directory_iterator(reports.path()))
+            if (e.is_regular_file()) everything += pft::read_file(e.path().string());
+        BOOST_TEST(!contains(everything, kCanary), pw);
+        BOOST_TEST(!contains(everything, "****"), pw);
+        out[pw] = r->summary("one");
+    }
+    return out;
+}
+
+pft::CommandResult preflight(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{PREFLIGHT_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return pft::run(argv);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(secrets_cli)
+
+BOOST_AUTO_TEST_CASE(a_literal_password_stops_the_run_before_any_report) {
+    pft::NoAmbientProxy no_proxy;
+    pft::TempDir d;
+    auto reports = std::vector<std::string>{"--json",         d.file("r.json"), "--html",
+                                            d.file("r.html"), "--junit",        d.file("r.xml")};
+    // The ldap service is not enabled: no check would use the password.
+    auto set =
+        preflight(std::vector<std::string>{"run", "--set", "ldap_password=" + kCanary} + reports);
+    BOOST_TEST(set.exit_code == 3);
+    BOOST_TEST(contains(set.err, "--set ldap_password: the secret parameter 'ldap_password'"),
+               set.err);
+    auto site = d.write("site.xml", "<site>\n  <param name=\"smtp_password\" value=\"" + kCanary +
+                                        "\"/>\n</site>\n");
+    auto from_site = preflight(std::vector<std::string>{"run", "--site", site} + reports);
+    BOOST_TEST(from_site.exit_code == 3);
+    BOOST_TEST(contains(from_site.err, site + ":2:"), from_site.err);
+    auto proxy_site = d.write("proxy.xml", "<site>\n  <proxy url=\"http://127.0.0.1:3128\" "
+                                           "user=\"u\" password=\"" +
+                                               kCanary + "\"/>\n</site>\n");
+    auto from_proxy = preflight(std::vector<std::string>{"run", "--site", proxy_site} + reports);
+    BOOST_TEST(from_proxy.exit_code == 3);
+    BOOST_TEST(contains(from_proxy.err, proxy_site + ":2:"), from_proxy.err);
+    auto flag = preflight(std::vector<std::string>{"run", "--proxy", "http://u@127.0.0.1:3128",
+                                                   "--proxy-password", kCanary} +
+                          reports);
+    BOOST_TEST(flag.exit_code == 3);
+    BOOST_TEST(contains(flag.err, "--proxy-password: the proxy password must say where"), flag.err);
+    for (const pft::CommandResult* r : {&set, &from_site, &from_proxy, &flag})
+        BOOST_TEST(!contains(r->out + r->err, kCanary));
+    // Nothing was written, so no report holds the canary.
+    BOOST_TEST(!std::filesystem::exists(d.file("r.json")));
+    BOOST_TEST(!std::filesystem::exists(d.file("r.html")));
+    BOOST_TEST(!std::filesystem::exists(d.file("r.xml")));
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_password_reads_the_same_whatever_it_is,
+                     *pft::needs_programs({"slapd", "slapadd"})) {
+    pft::NoAmbientProxy no_proxy;
+    pft::CertFactory f;
+    pft::TempDir d;
+    pft::Issued ca = f.root({.cn = "Preflight Secrets Root"});
+    pft::Issued leaf = f.issue(ca, {.cn = "ldap.example.test", .ip_sans = {"127.0.0.1"}});
+    auto ca_pem = pft::CertFactory::write_pem(d.file("ca.pem"), {&ca});
+    pft::Slapd slapd({.cert_file = pft::CertFactory::write_pem(d.file("chain.pem"), {&leaf}),
+                      .key_file = pft::CertFactory::write_key(d.file("key.pem"), leaf)});
+    auto run_with = [&](const std::string& tag, const std::string& password) {
+        setenv("PF_SECRET_TEST_PW", password.c_str(), 1);
+        pft::TempDir out;
+        auto r = pft::preflight_run(
+            out, tag,
+            {"--checklist", "acc-saas", "--service", "ldap", "--trust-store", ca_pem, "--set",
+             "ldap_host=127.0.0.1", "--set", "ldap_port=" + std::to_string(slapd.port()), "--set",
+             "ldap_security=starttls", "--set", "ldap_bind_dn=" + pft::Slapd::user_dn(), "--set",
+             "ldap_password=env:PF_SECRET_TEST_PW"});
+        unsetenv("PF_SECRET_TEST_PW");
+        // The source is what every output shows for the parameter.
+        BOOST_TEST(r->j["settings"]["ldap_password"] == "env:PF_SECRET_TEST_PW");
+        BOOST_TEST(contains(r->junit_text, "value=\"env:PF_SECRET_TEST_PW\""));
+        BOOST_TEST(contains(r->html, "env:PF_SECRET_TEST_PW"));
+        auto everything = r->proc.out + r->proc.err + files_in(out.path());
+        return std::pair{r->summary("net.ldap"), everything};
+    };
+    auto [reference, ref_all] = run_with("reference", "Not-it-either-42");
+    BOOST_TEST(contains(reference, "invalid credentials (LDAP 49"), reference);
+    for (const std::string word : {"the", "LDAP", "proxy", "wrong", "password"}) {
+        auto [summary, all] = run_with(word, word);
+        BOOST_TEST(summary == reference, word << ": " << summary);
+        BOOST_TEST(!contains(all, "****"), word);
+    }
+    auto [canary_summary, canary_all] = run_with("canary", kCanary);
+    BOOST_TEST(canary_summary == reference);
+    BOOST_TEST(!contains(canary_all, kCanary));
+}
+
+BOOST_AUTO_TEST_CASE(smtp_and_proxy_wording_does_not_depend_on_the_password,
+                     *pft::needs_programs({"exim", "squid"})) {
+    pft::NoAmbientProxy no_proxy;
+    pft::CertFactory f;
+    pft::TempDir d;
+    pft::Issued ca = f.root({.cn = "Preflight Secrets Mail Root"});
+    pft::Issued leaf = f.issue(ca, {.cn = "mail.preflight.test", .ip_sans = {"127.0.0.1"}});
+    auto ca_pem = pft::CertFactory::write_pem(d.file("ca.pem"), {&ca});
+    pft::Exim exim({.cert_pem = leaf.cert_pem(), .key_pem = leaf.key_pem()});
+    auto smtp = wording_per_password("<probe kind=\"smtp\" host=\"127.0.0.1\" port=\"" +
+                                         std::to_string(exim.port()) +
+                                         "\" user=\"svc\" password=\"${pw}\"/>",
+                                     {"--trust-store", ca_pem});
+    BOOST_TEST(contains(smtp["the"], "authentication failed for svc"), smtp["the"]);
+    for (const auto& [pw, summary] : smtp)
+        BOOST_TEST(summary == smtp["Not-it-either-42"], pw << ": " << summary);
+
+    pft::Squid squid({.basic_user = "alice", .basic_password = "Right-Proxy-Pw-1"});
+    auto proxy =
+        wording_per_password(R"(<probe kind="proxy" host="127.0.0.1" port="9"/>)",
+                             {"--proxy", "http://alice@127.0.0.1:" + std::to_string(squid.port()),
+                              "--proxy-password", "env:PF_SECRET_TEST_PW"});
+    BOOST_TEST(contains(proxy["proxy"], "the proxy rejected the credentials for user alice"),
+               proxy["proxy"]);
+    for (const auto& [pw, summary] : proxy)
+        BOOST_TEST(summary == proxy["Not-it-either-42"], pw << ": " << summary);
+}
+
+BOOST_AUTO_TEST_CASE(input_files_must_be_small_regular_files) {
+    pft::TempDir d;
+    auto fifo = d.file("fifo");
+    BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto cert = d.write("c.pem", "x");
+    for (const std::string& bad : {std::string("/dev/zero"), fifo, d.path()}) {
+        std::vector<std::vector<std::string>> cases = {
+            {"run", "--checklist", bad},
+            {"run", "--site", bad},
+            {"run", "--facts", bad},
+            {"cert", bad},
+            {"cert", cert, "--password", "file:" + bad},
+        };
+        for (const auto& args : cases) {
+            auto r = preflight(args);
+            BOOST_TEST(r.exit_code == 3, args.front() << " " << args[1] << " " << bad);
+            // A directory given to an option that wants an existing file is
+            // refused by the option parser itself, in its words.
+            bool named = contains(r.err, bad + ": cannot use it as a") ||
+                         (bad == d.path() && contains(r.err, "is actually a directory: " + bad));
+            BOOST_TEST(named, r.err);
+        }
+    }
+    auto huge = d.write("huge.xml", std::string(5u << 20, ' '));
+    auto r = preflight({"run", "--checklist", huge});
+    BOOST_TEST(r.exit_code == 3);
+    BOOST_TEST(
+        contains(r.err, huge + ": cannot use it as a checklist file: it is larger than 4 MB"),
+        r.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_report_that_cannot_be_written_whole_leaves_the_old_one) {
+    pft::TempDir d;
+    const std::string good = "{\"yesterday\": \"good report\"}\n";
+    auto json = d.write("r.json", good);
+    // A file-size limit of 512 bytes makes the write fail part-way; the
+    // replaced report must be the old one, whole.
+    auto r =
+        pft::run({"/bin/sh", "-c",
+                  "trap '' XFSZ; ulimit -f 1; exec \"$0\" run --checklist acc-saas --json \"$1\"",
+                  PREFLIGHT_BINARY, json});
+    BOOST_TEST(r.exit_code == 3, r.err);
+    BOOST_TEST(contains(r.err, "cannot write " + json), r.err);
+    BOOST_TEST(pft::read_file(json) == good);
+    // No temporary file is left behind either.
+    std::size_t files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(d.path()))
+        files += e.is_regular_file();
+    BOOST_TEST(files == 1u);
+
+    auto twice = preflight({"run", "--json", json, "--junit", json});
+    BOOST_TEST(twice.exit_code == 3);
+    BOOST_TEST(contains(twice.err, "both name " + json + ": give each report its own file"),
+               twice.err);
+    BOOST_TEST(pft::read_file(json) == good);
+}
+
+BOOST_AUTO_TEST_CASE(ctrl_c_at_the_password_prompt_gives_the_echo_back,
+                     *pft::needs_programs({"/usr/bin/python3"})) {
+    pft::TempDir d;
+    auto cert = d.write("c.pem", "x");
+    // A pseudo-terminal: wait for the prompt, press Ctrl-C, then read the
+    // terminal's flags as the shell would find them.
+    auto script = d.write("pty.py", R"(
+import os, pty, sys, termios, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "cert", sys.argv[2], "--password", "prompt"])
+seen = b""
+deadline = time.time() + 10
+while b"password" not in seen and time.time() < deadline:
+    seen += os.read(fd, 1024)
+time.sleep(0.2)
+os.write(fd, b"\x03")
+_, status = os.waitpid(pid, 0)
+echo = termios.tcgetattr(fd)[3] & termios.ECHO
+print("prompted" if b"password" in seen else "no prompt", "signalled" if os.WIFSIGNALED(status) else "exited", "echo-on" if echo else "echo-off")
+)");
+    auto r = pft::run({"/usr/bin/python3", script, PREFLIGHT_BINARY, cert});
+    BOOST_TEST(r.out == "prompted signalled echo-on\n", r.out << r.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
