@@ -82,8 +82,15 @@ std::string prompt_hidden(const std::string& what) {
         throw InputError(what + ": cannot prompt: standard input is not a terminal");
     std::cerr << what << ": " << std::flush;
     std::string s;
-    for (int c = _getch(); c != '\r' && c != '\n' && c != EOF && c != 3; c = _getch())
+    for (int c = _getch(); c != '\r' && c != '\n' && c != EOF; c = _getch()) {
+        // _getch hands Ctrl-C over as a character instead of raising it.
+        if (c == 3) {
+            OPENSSL_cleanse(s.data(), s.size());
+            std::cerr << "\n";
+            throw InputError(what + ": interrupted at the prompt");
+        }
         s += static_cast<char>(c);
+    }
     std::cerr << "\n";
     return s;
 #else

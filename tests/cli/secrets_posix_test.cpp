@@ -225,10 +225,22 @@ BOOST_AUTO_TEST_CASE(a_report_that_cannot_be_written_whole_leaves_the_old_one) {
     BOOST_TEST(contains(r.err, "cannot write " + json), r.err);
     BOOST_TEST(pft::read_file(json) == good);
     // No temporary file is left behind either.
-    std::size_t files = 0;
-    for (const auto& e : std::filesystem::directory_iterator(d.path()))
-        files += e.is_regular_file();
-    BOOST_TEST(files == 1u);
+    auto files = [&] {
+        std::size_t n = 0;
+        for (const auto& e : std::filesystem::directory_iterator(d.path()))
+            n += e.is_regular_file();
+        return n;
+    };
+    BOOST_TEST(files() == 1u);
+
+    // facts --output the same way.
+    auto facts = d.write("facts.json", good);
+    auto f = pft::run({"/bin/sh", "-c",
+                       "trap '' XFSZ; ulimit -f 0; exec \"$0\" facts --json --output \"$1\"",
+                       PREFLIGHT_BINARY, facts});
+    BOOST_TEST(f.exit_code == 3, f.err);
+    BOOST_TEST(pft::read_file(facts) == good);
+    BOOST_TEST(files() == 2u);
 
     auto twice = preflight({"run", "--json", json, "--junit", json});
     BOOST_TEST(twice.exit_code == 3);
