@@ -250,12 +250,12 @@ BOOST_AUTO_TEST_CASE(a_report_that_cannot_be_written_whole_leaves_the_old_one) {
 }
 
 BOOST_AUTO_TEST_CASE(ctrl_c_at_the_password_prompt_gives_the_echo_back,
-                     *pft::needs_programs({"/usr/bin/python3"})) {
+                     *pft::needs_programs({"python3"})) {
     pft::TempDir d;
     auto cert = d.write("c.pem", "x");
     // A pseudo-terminal: wait for the prompt, press Ctrl-C, then read the
     // terminal's flags as the shell would find them.
-    auto script = d.write("pty.py", R"(
+    auto script = d.write("press_ctrl_c.py", R"(
 import os, pty, sys, termios, time
 pid, fd = pty.fork()
 if pid == 0:
@@ -270,7 +270,7 @@ _, status = os.waitpid(pid, 0)
 echo = termios.tcgetattr(fd)[3] & termios.ECHO
 print("prompted" if b"password" in seen else "no prompt", "signalled" if os.WIFSIGNALED(status) else "exited", "echo-on" if echo else "echo-off")
 )");
-    auto r = pft::run({"/usr/bin/python3", script, PREFLIGHT_BINARY, cert});
+    auto r = pft::run({"python3", script, PREFLIGHT_BINARY, cert});
     BOOST_TEST(r.out == "prompted signalled echo-on\n", r.out << r.err);
 }
 

@@ -395,7 +395,8 @@ BOOST_AUTO_TEST_CASE(a_server_echoing_the_credentials_does_not_put_them_in_the_r
                         {"port", leaky.port()},
                         {"starttls", "no"},
                         {"user", "svc"},
-                        {"password", password}},
+                        {"password", password},
+                        {"allow_plaintext_auth", "true"}},
                        std::chrono::seconds(3));
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(r.summary.rfind("authentication failed for svc", 0) == 0u, r.summary);
