@@ -30,13 +30,37 @@ std::string files_in(const std::string& dir) {
     return all;
 }
 
-// Runs a one-check checklist (a probe line) with PF_SECRET_TEST_PW set to
-// each password in turn; returns the check's summary per password, after
-// asserting that the source stands in every report and the canary nowhere.
-std::map<std::string, std::string> wording_per_password(const std::string& probe,
-                                                        std::vector<std::string> extra) {
-    pft::TempDir d;
-    auto checklist = d.write("c.xml", R"(<?xml version="1.0"?>
+const std::vector<std::string> kPasswords = {"Not-it-either-42", "the",  "LDAP", "proxy", "wrong",
+                                             "password",         kCanary};
+
+// Runs preflight ARGS once per password of kPasswords (in PF_SECRET_TEST_PW,
+// which ARGS name as the source of param); returns check_id's summary per
+// password, having asserted that every report shows the source and that
+// neither the canary nor a mask appears in any output or written file.
+std::map<std::string, std::string> wording_per_password(const std::vector<std::string>& args,
+                                                        const std::string& check_id,
+                                                        const std::string& param) {
+    std::map<std::string, std::string> out;
+    for (const auto& pw : kPasswords) {
+        setenv("PF_SECRET_TEST_PW", pw.c_str(), 1);
+        pft::TempDir reports;
+        auto r = pft::preflight_run(reports, "t", args);
+        unsetenv("PF_SECRET_TEST_PW");
+        BOOST_TEST(r->j["settings"][param] == "env:PF_SECRET_TEST_PW");
+        BOOST_TEST(contains(r->junit_text, "value=\"env:PF_SECRET_TEST_PW\""));
+        BOOST_TEST(contains(r->html, "env:PF_SECRET_TEST_PW"));
+        auto everything = r->proc.out + r->proc.err + files_in(reports.path());
+        BOOST_TEST(!contains(everything, kCanary), pw);
+        BOOST_TEST(!contains(everything, "****"), pw);
+        out[pw] = r->summary(check_id);
+    }
+    return out;
+}
+
+// A checklist of one check "one" with the probe line given and a secret
+// parameter pw.
+std::string one_check_list(const pft::TempDir& d, const std::string& probe) {
+    return d.write("c.xml", R"(<?xml version="1.0"?>
 <checklist id="s" title="Secrets">
   <source document="Test"/>
   <parameters><param name="pw" secret="true" default=""/></parameters>
@@ -48,24 +72,12 @@ std::map<std::string, std::string> wording_per_password(const std::string& probe
   </section>
 </checklist>
 )");
-    std::map<std::string, std::string> out;
-    for (const std::string& pw : std::vector<std::string>{"Not-it-either-42", "the", "LDAP",
-                                                          "proxy", "wrong", "password", kCanary}) {
-        setenv("PF_SECRET_TEST_PW", pw.c_str(), 1);
-        pft::TempDir reports;
-        auto r = pft::preflight_run(reports, "t",
-                                    std::vector<std::string>{"--checklist", checklist, "--set",
-                                                             "pw=env:PF_SECRET_TEST_PW"} +
-                                        extra);
-        unsetenv("PF_SECRET_TEST_PW");
-        auto everything = r->proc.out + r->proc.err + pft::read_file(checklist);
-        for (const auto& e : std::filesystem::recursive_directory_iterator(reports.path()))
-            if (e.is_regular_file()) everything += pft::read_file(e.path().string());
-        BOOST_TEST(!contains(everything, kCanary), pw);
-        BOOST_TEST(!contains(everything, "****"), pw);
-        out[pw] = r->summary("one");
-    }
-    return out;
+}
+
+void same_wording_for_every_password(const std::map<std::string, std::string>& wording) {
+    const auto& reference = wording.at(kPasswords.front());
+    for (const auto& [pw, summary] : wording)
+        BOOST_TEST(summary == reference, pw << ": " << summary);
 }
 
 pft::CommandResult preflight(const std::vector<std::string>& args) {
@@ -123,33 +135,15 @@ BOOST_AUTO_TEST_CASE(a_wrong_password_reads_the_same_whatever_it_is,
     auto ca_pem = pft::CertFactory::write_pem(d.file("ca.pem"), {&ca});
     pft::Slapd slapd({.cert_file = pft::CertFactory::write_pem(d.file("chain.pem"), {&leaf}),
                       .key_file = pft::CertFactory::write_key(d.file("key.pem"), leaf)});
-    auto run_with = [&](const std::string& tag, const std::string& password) {
-        setenv("PF_SECRET_TEST_PW", password.c_str(), 1);
-        pft::TempDir out;
-        auto r = pft::preflight_run(
-            out, tag,
-            {"--checklist", "acc-saas", "--service", "ldap", "--trust-store", ca_pem, "--set",
-             "ldap_host=127.0.0.1", "--set", "ldap_port=" + std::to_string(slapd.port()), "--set",
-             "ldap_security=starttls", "--set", "ldap_bind_dn=" + pft::Slapd::user_dn(), "--set",
-             "ldap_password=env:PF_SECRET_TEST_PW"});
-        unsetenv("PF_SECRET_TEST_PW");
-        // The source is what every output shows for the parameter.
-        BOOST_TEST(r->j["settings"]["ldap_password"] == "env:PF_SECRET_TEST_PW");
-        BOOST_TEST(contains(r->junit_text, "value=\"env:PF_SECRET_TEST_PW\""));
-        BOOST_TEST(contains(r->html, "env:PF_SECRET_TEST_PW"));
-        auto everything = r->proc.out + r->proc.err + files_in(out.path());
-        return std::pair{r->summary("net.ldap"), everything};
-    };
-    auto [reference, ref_all] = run_with("reference", "Not-it-either-42");
-    BOOST_TEST(contains(reference, "invalid credentials (LDAP 49"), reference);
-    for (const std::string word : {"the", "LDAP", "proxy", "wrong", "password"}) {
-        auto [summary, all] = run_with(word, word);
-        BOOST_TEST(summary == reference, word << ": " << summary);
-        BOOST_TEST(!contains(all, "****"), word);
-    }
-    auto [canary_summary, canary_all] = run_with("canary", kCanary);
-    BOOST_TEST(canary_summary == reference);
-    BOOST_TEST(!contains(canary_all, kCanary));
+    // The built-in checklist, as an admin runs it.
+    auto ldap = wording_per_password(
+        {"--checklist", "acc-saas", "--service", "ldap", "--trust-store", ca_pem, "--set",
+         "ldap_host=127.0.0.1", "--set", "ldap_port=" + std::to_string(slapd.port()), "--set",
+         "ldap_security=starttls", "--set", "ldap_bind_dn=" + pft::Slapd::user_dn(), "--set",
+         "ldap_password=env:PF_SECRET_TEST_PW"},
+        "net.ldap", "ldap_password");
+    BOOST_TEST(contains(ldap["the"], "invalid credentials (LDAP 49"), ldap["the"]);
+    same_wording_for_every_password(ldap);
 }
 
 BOOST_AUTO_TEST_CASE(smtp_and_proxy_wording_does_not_depend_on_the_password,
@@ -161,23 +155,26 @@ BOOST_AUTO_TEST_CASE(smtp_and_proxy_wording_does_not_depend_on_the_password,
     pft::Issued leaf = f.issue(ca, {.cn = "mail.preflight.test", .ip_sans = {"127.0.0.1"}});
     auto ca_pem = pft::CertFactory::write_pem(d.file("ca.pem"), {&ca});
     pft::Exim exim({.cert_pem = leaf.cert_pem(), .key_pem = leaf.key_pem()});
-    auto smtp = wording_per_password("<probe kind=\"smtp\" host=\"127.0.0.1\" port=\"" +
-                                         std::to_string(exim.port()) +
-                                         "\" user=\"svc\" password=\"${pw}\"/>",
-                                     {"--trust-store", ca_pem});
+    auto smtp_list =
+        one_check_list(d, "<probe kind=\"smtp\" host=\"127.0.0.1\" port=\"" +
+                              std::to_string(exim.port()) + "\" user=\"svc\" password=\"${pw}\"/>");
+    auto smtp = wording_per_password(
+        {"--checklist", smtp_list, "--set", "pw=env:PF_SECRET_TEST_PW", "--trust-store", ca_pem},
+        "one", "pw");
     BOOST_TEST(contains(smtp["the"], "authentication failed for svc"), smtp["the"]);
-    for (const auto& [pw, summary] : smtp)
-        BOOST_TEST(summary == smtp["Not-it-either-42"], pw << ": " << summary);
+    same_wording_for_every_password(smtp);
 
     pft::Squid squid({.basic_user = "alice", .basic_password = "Right-Proxy-Pw-1"});
+    pft::TempDir p;
+    auto proxy_list = one_check_list(p, R"(<probe kind="proxy" host="127.0.0.1" port="9"/>)");
     auto proxy =
-        wording_per_password(R"(<probe kind="proxy" host="127.0.0.1" port="9"/>)",
-                             {"--proxy", "http://alice@127.0.0.1:" + std::to_string(squid.port()),
-                              "--proxy-password", "env:PF_SECRET_TEST_PW"});
+        wording_per_password({"--checklist", proxy_list, "--set", "pw=env:PF_SECRET_TEST_PW",
+                              "--proxy", "http://alice@127.0.0.1:" + std::to_string(squid.port()),
+                              "--proxy-password", "env:PF_SECRET_TEST_PW"},
+                             "one", "pw");
     BOOST_TEST(contains(proxy["proxy"], "the proxy rejected the credentials for user alice"),
                proxy["proxy"]);
-    for (const auto& [pw, summary] : proxy)
-        BOOST_TEST(summary == proxy["Not-it-either-42"], pw << ": " << summary);
+    same_wording_for_every_password(proxy);
 }
 
 BOOST_AUTO_TEST_CASE(input_files_must_be_small_regular_files) {
