@@ -74,6 +74,16 @@ std::string one_check_list(const pft::TempDir& d, const std::string& probe) {
 )");
 }
 
+// A server certificate for 127.0.0.1 and the root that issued it, for
+// --trust-store.
+struct LoopbackPki {
+    pft::CertFactory f;
+    pft::TempDir d;
+    pft::Issued ca = f.root({.cn = "Preflight Secrets Root"});
+    pft::Issued leaf = f.issue(ca, {.cn = "server.example.test", .ip_sans = {"127.0.0.1"}});
+    std::string ca_pem = pft::CertFactory::write_pem(d.file("ca.pem"), {&ca});
+};
+
 void same_wording_for_every_password(const std::map<std::string, std::string>& wording) {
     const auto& reference = wording.at(kPasswords.front());
     for (const auto& [pw, summary] : wording)
@@ -128,16 +138,13 @@ BOOST_AUTO_TEST_CASE(a_literal_password_stops_the_run_before_any_report) {
 BOOST_AUTO_TEST_CASE(a_wrong_password_reads_the_same_whatever_it_is,
                      *pft::needs_programs({"slapd", "slapadd"})) {
     pft::NoAmbientProxy no_proxy;
-    pft::CertFactory f;
-    pft::TempDir d;
-    pft::Issued ca = f.root({.cn = "Preflight Secrets Root"});
-    pft::Issued leaf = f.issue(ca, {.cn = "ldap.example.test", .ip_sans = {"127.0.0.1"}});
-    auto ca_pem = pft::CertFactory::write_pem(d.file("ca.pem"), {&ca});
-    pft::Slapd slapd({.cert_file = pft::CertFactory::write_pem(d.file("chain.pem"), {&leaf}),
-                      .key_file = pft::CertFactory::write_key(d.file("key.pem"), leaf)});
+    LoopbackPki pki;
+    pft::Slapd slapd(
+        {.cert_file = pft::CertFactory::write_pem(pki.d.file("chain.pem"), {&pki.leaf}),
+         .key_file = pft::CertFactory::write_key(pki.d.file("key.pem"), pki.leaf)});
     // The built-in checklist, as an admin runs it.
     auto ldap = wording_per_password(
-        {"--checklist", "acc-saas", "--service", "ldap", "--trust-store", ca_pem, "--set",
+        {"--checklist", "acc-saas", "--service", "ldap", "--trust-store", pki.ca_pem, "--set",
          "ldap_host=127.0.0.1", "--set", "ldap_port=" + std::to_string(slapd.port()), "--set",
          "ldap_security=starttls", "--set", "ldap_bind_dn=" + pft::Slapd::user_dn(), "--set",
          "ldap_password=env:PF_SECRET_TEST_PW"},
@@ -149,18 +156,14 @@ BOOST_AUTO_TEST_CASE(a_wrong_password_reads_the_same_whatever_it_is,
 BOOST_AUTO_TEST_CASE(smtp_and_proxy_wording_does_not_depend_on_the_password,
                      *pft::needs_programs({"exim", "squid"})) {
     pft::NoAmbientProxy no_proxy;
-    pft::CertFactory f;
-    pft::TempDir d;
-    pft::Issued ca = f.root({.cn = "Preflight Secrets Mail Root"});
-    pft::Issued leaf = f.issue(ca, {.cn = "mail.preflight.test", .ip_sans = {"127.0.0.1"}});
-    auto ca_pem = pft::CertFactory::write_pem(d.file("ca.pem"), {&ca});
-    pft::Exim exim({.cert_pem = leaf.cert_pem(), .key_pem = leaf.key_pem()});
-    auto smtp_list =
-        one_check_list(d, "<probe kind=\"smtp\" host=\"127.0.0.1\" port=\"" +
-                              std::to_string(exim.port()) + "\" user=\"svc\" password=\"${pw}\"/>");
-    auto smtp = wording_per_password(
-        {"--checklist", smtp_list, "--set", "pw=env:PF_SECRET_TEST_PW", "--trust-store", ca_pem},
-        "one", "pw");
+    LoopbackPki pki;
+    pft::Exim exim({.cert_pem = pki.leaf.cert_pem(), .key_pem = pki.leaf.key_pem()});
+    auto smtp_list = one_check_list(pki.d, "<probe kind=\"smtp\" host=\"127.0.0.1\" port=\"" +
+                                               std::to_string(exim.port()) +
+                                               "\" user=\"svc\" password=\"${pw}\"/>");
+    auto smtp = wording_per_password({"--checklist", smtp_list, "--set", "pw=env:PF_SECRET_TEST_PW",
+                                      "--trust-store", pki.ca_pem},
+                                     "one", "pw");
     BOOST_TEST(contains(smtp["the"], "authentication failed for svc"), smtp["the"]);
     same_wording_for_every_password(smtp);
 
