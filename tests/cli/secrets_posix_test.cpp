@@ -180,6 +180,28 @@ BOOST_AUTO_TEST_CASE(smtp_and_proxy_wording_does_not_depend_on_the_password,
     same_wording_for_every_password(proxy);
 }
 
+BOOST_AUTO_TEST_CASE(a_wrong_pfx_password_reads_the_same_whatever_it_is) {
+    LoopbackPki pki;
+    auto pfx = pft::CertFactory::write_pkcs12(pki.d.file("server.pfx"), pki.leaf, {&pki.ca},
+                                              "Right-Pfx-Pw-7");
+    std::map<std::string, std::string> wording;
+    for (const auto& pw : kPasswords) {
+        setenv("PF_SECRET_TEST_PW", pw.c_str(), 1);
+        pft::TempDir reports;
+        auto r = pft::preflight_run(
+            reports, "cert",
+            {"--password", "env:PF_SECRET_TEST_PW", "--trust-store", pki.ca_pem, pfx}, "cert");
+        unsetenv("PF_SECRET_TEST_PW");
+        BOOST_TEST(r->j["settings"]["password"] == "env:PF_SECRET_TEST_PW");
+        auto everything = r->proc.out + r->proc.err + files_in(reports.path());
+        BOOST_TEST(!contains(everything, kCanary), pw);
+        BOOST_TEST(!contains(everything, "****"), pw);
+        wording[pw] = r->summary("file1.load");
+    }
+    BOOST_TEST(wording["wrong"] == pfx + ": wrong PKCS#12 password", wording["wrong"]);
+    same_wording_for_every_password(wording);
+}
+
 BOOST_AUTO_TEST_CASE(input_files_must_be_small_regular_files) {
     pft::TempDir d;
     auto fifo = d.file("fifo");
