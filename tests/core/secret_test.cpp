@@ -1,4 +1,5 @@
 #include "core/errors.hpp"
+#include "core/loader.hpp"
 #include "core/read_file.hpp"
 #include "core/runner.hpp"
 #include "core/secret.hpp"
@@ -39,9 +40,54 @@ std::string error_of(const std::function<void()>& f) {
     return "";
 }
 
+// A server that quotes the password back, as a careless one might.
+ProbeRegistry echoing_kind() {
+    ProbeRegistry r;
+    ProbeKind k;
+    k.name = "echo";
+    k.params = {{"password", ParamType::text, false, "", "password", true}};
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& a, ProbeDone done) {
+        auto said = "the server said '" + a.secret("password")->reveal() + " is wrong'";
+        return deliver_now(ctx, std::move(done), ProbeResult::make(Status::fail, said));
+    };
+    r.add(k);
+    return r;
+}
+
+// One run of the echoing probe with the password in PF_SECRET_UNIT_PW.
+CheckResult run_echo(const std::string& password) {
+    static const auto reg = echoing_kind();
+    static const Checklist c = load_checklist_text(
+        R"(<checklist id="e" title="E"><source document="G"/>
+           <parameters><param name="pw"/></parameters>
+           <section id="s" title="S"><check id="c" title="C" severity="required">
+             <probe kind="echo" password="${pw}"/><requirement>w</requirement><fix>f</fix>
+           </check></section></checklist>)",
+        "e.xml", reg);
+    setenv("PF_SECRET_UNIT_PW", password.c_str(), 1);
+    RunSettings s;
+    s.values["pw"] = {"env:PF_SECRET_UNIT_PW", "--set pw"};
+    auto plan = plan_run(c, reg, s);
+    unsetenv("PF_SECRET_UNIT_PW");
+    asio::io_context io;
+    RunEnvironment env;
+    RunnerOptions o;
+    o.handle_signals = false;
+    Runner runner(io, env, o);
+    return runner.run(plan).front();
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(secrets)
+
+BOOST_AUTO_TEST_CASE(the_runner_removes_a_distinctive_secret_from_any_probe_and_shows_its_source) {
+    auto canary = run_echo("Canary-7f3a9-LongSecret");
+    BOOST_TEST(canary.result.summary == "the server said '**** is wrong'");
+    BOOST_TEST(canary.args["password"] == "env:PF_SECRET_UNIT_PW");
+    // A word stays: masking it would point at it.
+    BOOST_TEST(run_echo("the").result.summary == "the server said 'the is wrong'");
+}
 
 BOOST_AUTO_TEST_CASE(a_password_that_is_a_common_word_leaves_every_sentence_unchanged) {
     for (const char* word : {"the", "LDAP", "proxy", "wrong", "password", "credentials"}) {
