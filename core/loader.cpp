@@ -130,9 +130,6 @@ class Loader {
             p.secret = *b;
         }
         p.where = src_.where(n);
-        if (p.secret && p.default_value && !p.default_value->empty())
-            require_secret_source(*p.default_value, src_.where(n, "default").str(),
-                                  "the default of the secret parameter '" + p.name + "'");
         return p;
     }
 
@@ -159,15 +156,17 @@ class Loader {
                                          "' is a secret: give it one whole ${parameter} or a "
                                          "source, nothing around it");
                     for (auto& p : c.params)
-                        if (p.name == refs.front() && !p.secret) {
-                            if (p.default_value && !p.default_value->empty())
-                                require_secret_source(*p.default_value, p.where.str(),
-                                                      "the default of the secret parameter '" +
-                                                          p.name + "'");
-                            p.secret = true;
-                        }
+                        if (p.name == refs.front()) p.secret = true;
                 }
             }
+        for (const auto& p : c.params)
+            if (p.secret && p.default_value && !p.default_value->empty())
+                require_secret_source(*p.default_value, p.where.str(),
+                                      "the default of the secret parameter '" + p.name + "'");
+        refuse_shown_secrets(c);
+    }
+
+    void refuse_shown_secrets(const Checklist& c) {
         for (const auto& s : c.sections)
             for (const auto& k : s.checks) {
                 const ProbeKind* kind = probes_.find(k.probe.kind);
