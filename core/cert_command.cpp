@@ -4,9 +4,10 @@
 #include "core/commands.hpp"
 #include "core/errors.hpp"
 #include "core/run_report.hpp"
+#include "core/runner.hpp"
 #include "core/secrets.hpp"
+#include "core/write_file.hpp"
 #include "probes/cert_file_probe.hpp"
-#include "probes/proxy.hpp"
 #include "reports/console.hpp"
 #include "reports/report_util.hpp"
 #include <cmath>
@@ -100,13 +101,15 @@ struct FileOutcome {
     std::vector<CertCheck> checks;
 };
 
-FileOutcome judge(const std::string& path, const std::optional<std::string>& password,
-                  const CertCheckOptions& o) {
+FileOutcome judge(const std::string& path, const Secret* password, const CertCheckOptions& o) {
     FileOutcome out{path, std::nullopt, {}};
     try {
         out.file = load_cert_file(path, password);
         out.checks = check_cert_file(*out.file, o);
     } catch (const CertFileError& e) {
+        // A file that is not there, not a regular file or too large is the
+        // user's input, named as such (exit 3).
+        if (e.kind == CertFileError::Kind::unreadable) throw InputError(e.what());
         out.checks.push_back(
             {"load", "File opens as a certificate", load_failure_status(e), e.what(), {}});
     } catch (const std::runtime_error& e) {
@@ -148,6 +151,7 @@ void print_file(std::ostream& out, const FileOutcome& f) {
 } // namespace
 
 int cert_command(const CertOptions& o) {
+    refuse_shared_paths(o.reports);
     CertCheckOptions opts;
     if (!parse_cert_profile(o.profile, opts.profile))
         throw InputError("--profile " + o.profile + ": expected none, server, eas-client or apns");
@@ -166,17 +170,19 @@ int cert_command(const CertOptions& o) {
                          ": failing must come after warning");
     // As in the cert-file probe: an empty password is none, so that a .pfx
     // exported without one opens either way.
-    std::optional<std::string> password;
-    if (!o.password.empty())
-        if (auto s = read_secret(o.password, "password of the certificate files"); !s.empty())
-            password = std::move(s);
+    SecretRef password;
+    if (!o.password.empty()) {
+        require_secret_source(o.password, "--password", "the password of the certificate files");
+        password = read_secret(o.password, "--password (of the certificate files)");
+        if (password->empty()) password = nullptr;
+    }
 
     RunReport report;
     report.tool_version = PREFLIGHT_VERSION;
     report.started = std::chrono::system_clock::now();
     std::vector<FileOutcome> outcomes;
     for (const auto& path : o.files)
-        outcomes.push_back(judge(path, password, opts));
+        outcomes.push_back(judge(path, password.get(), opts));
 
     // The checklist is made after the checks, since a file's checks depend on
     // whether it opened; results point into it, so it is complete first.
@@ -208,7 +214,7 @@ int cert_command(const CertOptions& o) {
     report.checklist = &c;
     report.settings = {{"profile", o.profile}};
     if (!o.host.empty()) report.settings.emplace_back("host", o.host);
-    if (password) report.settings.emplace_back("password", "(hidden)");
+    if (password) report.settings.emplace_back("password", password->source());
 
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
         const FileOutcome& f = outcomes[i];
@@ -224,10 +230,10 @@ int cert_command(const CertOptions& o) {
                 r.result.blocks = certificate_blocks(*f.file);
                 r.result.certificates = certificate_rows(*f.file);
             }
-            if (password) scrub_secret(r.result, *password);
+            redact_result(r.result, {password});
             r.args = {{"path", f.path}, {"profile", o.profile}};
             if (!o.host.empty()) r.args["host"] = o.host;
-            if (password) r.args["password"] = "(hidden)";
+            if (password) r.args["password"] = password->source();
             report.results.push_back(std::move(r));
         }
     }

@@ -16,6 +16,10 @@ struct ParamDecl {
     // value is rejected (seed 001: "Do not add https:// since this is assumed").
     std::string hint;
     bool required = false;
+    // A password: its value is where to find it (env:NAME, file:PATH,
+    // prompt), never the password. Declared with secret="true", or implied
+    // by a probe's secret parameter that refers to it.
+    bool secret = false;
     SourceLocation where;
 };
 

@@ -1,5 +1,7 @@
 #include "core/commands.hpp"
 #include "core/errors.hpp"
+#include "core/read_file.hpp"
+#include "core/write_file.hpp"
 #include "hardware/facts_json.hpp"
 #include "hardware/host_facts.hpp"
 #include <fstream>
@@ -18,11 +20,7 @@ std::string install_path_or_default(const std::string& given) {
 }
 
 HostFacts load_facts_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open the facts file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return facts_from_json(ss.str(), path);
+    return facts_from_json(read_input_file(path, facts_file_limit, "a facts file"), path);
 }
 
 int facts_command(const std::string& install_path, bool json, const std::string& output) {
@@ -38,10 +36,11 @@ int facts_command(const std::string& install_path, bool json, const std::string&
         std::cout << text.str();
         return 0;
     }
-    std::ofstream out(output, std::ios::binary);
-    out << text.str();
-    out.close();
-    if (!out) throw InputError(output + ": cannot write the facts file");
+    try {
+        write_file_atomically(output, text.str());
+    } catch (const std::runtime_error& e) {
+        throw InputError(e.what());
+    }
     return 0;
 }
 

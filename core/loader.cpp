@@ -1,6 +1,8 @@
 #include "core/loader.hpp"
 #include "core/builtin_checklists.hpp"
 #include "core/errors.hpp"
+#include "core/read_file.hpp"
+#include "core/secrets.hpp"
 #include "core/xml_source.hpp"
 #include <fstream>
 #include <regex>
@@ -80,6 +82,7 @@ class Loader {
         for (auto s : root.children("section"))
             c.sections.push_back(section(s, c));
         if (c.sections.empty()) src_.fail(root, "a checklist needs at least one <section>");
+        mark_secrets(c);
         return c;
     }
 
@@ -105,7 +108,7 @@ class Loader {
     }
 
     ParamDecl param(const pugi::xml_node& n, const Checklist& c) {
-        src_.expect_only(n, {"name", "description", "default", "required", "hint"}, {});
+        src_.expect_only(n, {"name", "description", "default", "required", "hint", "secret"}, {});
         ParamDecl p;
         p.name = identifier(n, "name", false);
         if (c.find_param(p.name)) src_.fail(n, "name", "duplicate parameter '" + p.name + "'");
@@ -119,8 +122,64 @@ class Loader {
                           std::string("required='") + r.value() + "': expected true or false");
             p.required = *b;
         }
+        if (auto sec = n.attribute("secret")) {
+            auto b = parse_boolean(sec.value());
+            if (!b)
+                src_.fail(n, "secret",
+                          std::string("secret='") + sec.value() + "': expected true or false");
+            p.secret = *b;
+        }
         p.where = src_.where(n);
         return p;
+    }
+
+    // A parameter a probe's secret parameter refers to is secret itself,
+    // whether or not it says so: its value is then checked as a source
+    // wherever it is given (--set, site file), used or not. A secret must not
+    // flow into a parameter that shows its value, and a secret probe
+    // parameter takes a source or one whole ${param}, nothing mixed in.
+    void mark_secrets(Checklist& c) {
+        for (const auto& s : c.sections)
+            for (const auto& k : s.checks) {
+                const ProbeKind* kind = probes_.find(k.probe.kind);
+                for (const auto& arg : k.probe.args) {
+                    if (!kind->find_param(arg.name)->secret) continue;
+                    auto refs = param_references(arg.value);
+                    if (refs.empty()) {
+                        if (!arg.value.empty())
+                            require_secret_source(arg.value, arg.where.str(),
+                                                  arg.name + " of check '" + k.id + "'");
+                        continue;
+                    }
+                    if (refs.size() != 1 || arg.value != "${" + refs.front() + "}")
+                        throw InputError(arg.where.str() + ": " + arg.name + " of check '" + k.id +
+                                         "' is a secret: give it one whole ${parameter} or a "
+                                         "source, nothing around it");
+                    for (auto& p : c.params)
+                        if (p.name == refs.front()) p.secret = true;
+                }
+            }
+        for (const auto& p : c.params)
+            if (p.secret && p.default_value && !p.default_value->empty())
+                require_secret_source(*p.default_value, p.where.str(),
+                                      "the default of the secret parameter '" + p.name + "'");
+        refuse_shown_secrets(c);
+    }
+
+    void refuse_shown_secrets(const Checklist& c) {
+        for (const auto& s : c.sections)
+            for (const auto& k : s.checks) {
+                const ProbeKind* kind = probes_.find(k.probe.kind);
+                for (const auto& arg : k.probe.args) {
+                    if (kind->find_param(arg.name)->secret) continue;
+                    for (const auto& r : param_references(arg.value))
+                        if (const ParamDecl* p = c.find_param(r); p && p->secret)
+                            throw InputError(arg.where.str() + ": '${" + r +
+                                             "}' is a secret parameter; " + arg.name +
+                                             " of check '" + k.id +
+                                             "' would show where it is read from as its value");
+                }
+            }
     }
 
     ServiceDecl service(const pugi::xml_node& n, const Checklist& c) {
@@ -258,11 +317,8 @@ Checklist load_checklist_text(const std::string& text, const std::string& origin
 }
 
 Checklist load_checklist_file(const std::string& path, const ProbeRegistry& probes) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open the checklist file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return load_checklist_text(ss.str(), path, probes);
+    return load_checklist_text(read_input_file(path, checklist_file_limit, "a checklist file"),
+                               path, probes);
 }
 
 Checklist load_checklist(const std::string& name_or_path, const ProbeRegistry& probes) {

@@ -17,6 +17,11 @@ std::optional<SettingValue> lookup(const Checklist& c, const RunSettings& s,
 }
 
 void check_settings(const Checklist& c, const RunSettings& s) {
+    // Every secret given is checked, whether or not a check will use it: a
+    // password typed as itself must stop the run before any report exists.
+    for (const auto& [name, v] : s.values)
+        if (const ParamDecl* p = c.find_param(name); p && p->secret && !v.value.empty())
+            require_secret_source(v.value, v.origin, "the secret parameter '" + name + "'");
     for (const auto& [name, v] : s.values)
         if (!c.find_param(name)) {
             std::string known;
@@ -76,7 +81,7 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                                    const RunSettings& s) {
     check_settings(c, s);
     std::vector<PlannedCheck> plan;
-    std::map<std::string, std::string> secrets; // by source: one prompt per secret
+    std::map<std::string, SecretRef> secrets; // by source: one prompt per secret
     for (const auto& section : c.sections)
         for (const auto& check : section.checks) {
             PlannedCheck pc;
@@ -90,15 +95,8 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                 auto v = substitute(arg.value, c, s, missing, origins);
                 const ParamSpec* spec = pc.kind->find_param(arg.name);
                 if (spec->secret) {
-                    // Checked before anything can echo the value: a password
-                    // typed where its source belongs must not reach a report.
-                    if (!v.empty() && missing.empty() && !is_secret_source(v))
-                        throw InputError(
-                            (origins.empty() ? arg.where.str() : origins.front()) + ": " +
-                            arg.name + " of check '" + check.id +
-                            "' must name where the secret is (env:NAME, file:PATH or prompt), "
-                            "not be the secret itself" +
-                            hints_of(c, arg.value));
+                    // A source (the loader and check_settings saw to it); the
+                    // secret is read below, only if the check runs.
                     values[arg.name] = v;
                     continue;
                 }
@@ -130,15 +128,16 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
             }
             // Only checks that will run read their secrets: a disabled
             // service must not prompt for its password.
+            std::map<std::string, SecretRef> read;
             if (!pc.skip)
-                for (auto& [name, value] : values)
+                for (const auto& [name, value] : values)
                     if (const ParamSpec* spec = pc.kind->find_param(name);
-                        spec && spec->secret && !value.empty())
-                        value = secrets.count(value)
-                                    ? secrets[value]
-                                    : secrets[value] =
-                                          read_secret(value, name + " of check '" + check.id + "'");
-            pc.args = ProbeArgs(values);
+                        spec && spec->secret && !value.empty()) {
+                        auto& held = secrets[value];
+                        if (!held) held = read_secret(value, name + " of check '" + check.id + "'");
+                        read[name] = held;
+                    }
+            pc.args = ProbeArgs(values, std::move(read));
             plan.push_back(std::move(pc));
         }
     return plan;

@@ -17,6 +17,11 @@ const std::string& ProbeArgs::text(const std::string& name) const {
     return it->second;
 }
 
+SecretRef ProbeArgs::secret(const std::string& name) const {
+    auto it = secrets_.find(name);
+    return it == secrets_.end() ? nullptr : it->second;
+}
+
 std::uint16_t ProbeArgs::port(const std::string& name) const {
     return must(parse_port_range(text(name)), name).first;
 }

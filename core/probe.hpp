@@ -1,6 +1,7 @@
 #pragma once
 #include "core/param_types.hpp"
 #include "core/probe_result.hpp"
+#include "core/secret.hpp"
 #include <asio/io_context.hpp>
 #include <chrono>
 #include <functional>
@@ -21,11 +22,15 @@ struct ParamSpec {
     bool secret = false; // never shown in reports, logs or errors
 };
 
-// A probe's parameters after ${param} substitution and validation.
+// A probe's parameters after ${param} substitution and validation. A secret
+// parameter's text is its source ("env:LDAP_PW"); the secret itself, read
+// once by the plan, is reached through secret().
 class ProbeArgs {
   public:
     ProbeArgs() = default;
-    explicit ProbeArgs(std::map<std::string, std::string> values) : values_(std::move(values)) {}
+    explicit ProbeArgs(std::map<std::string, std::string> values,
+                       std::map<std::string, SecretRef> secrets = {})
+        : values_(std::move(values)), secrets_(std::move(secrets)) {}
 
     bool has(const std::string& name) const { return values_.count(name) != 0; }
     const std::string& text(const std::string& name) const;
@@ -37,9 +42,13 @@ class ProbeArgs {
     double frequency_mhz(const std::string& name) const;
     bool boolean(const std::string& name) const;
     const std::map<std::string, std::string>& all() const { return values_; }
+    // The secret read for a secret parameter; null when none was given.
+    SecretRef secret(const std::string& name) const;
+    const std::map<std::string, SecretRef>& secrets() const { return secrets_; }
 
   private:
     std::map<std::string, std::string> values_;
+    std::map<std::string, SecretRef> secrets_;
 };
 
 using Clock = std::chrono::steady_clock;

@@ -58,7 +58,10 @@ ProxyConfig parse_proxy_url(const std::string& url, const std::string& origin,
                 throw InputError(origin +
                                  ": do not put the proxy password in the URL; give it with "
                                  "--proxy-password env:NAME, file:PATH or prompt");
-            p.password = percent_decode(cred.substr(colon + 1));
+            // The variable is the source: reports name it, as they name
+            // env:NAME, and never show the URL's password.
+            p.password = std::make_shared<const Secret>(percent_decode(cred.substr(colon + 1)),
+                                                        "env:" + origin);
         }
     }
     std::string port = "8080";

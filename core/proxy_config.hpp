@@ -1,4 +1,5 @@
 #pragma once
+#include "core/secret.hpp"
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -12,7 +13,7 @@ struct ProxyConfig {
     std::string host;
     std::uint16_t port = 0;
     std::string user;
-    std::string password; // never shown: reports use display()
+    SecretRef password; // null: none; never shown: reports use display()
     std::vector<std::string> no_proxy;
     std::string origin; // "--proxy", "HTTPS_PROXY", "site.xml:3:3"
 

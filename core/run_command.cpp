@@ -4,6 +4,7 @@
 #include "core/runner.hpp"
 #include "core/secrets.hpp"
 #include "core/site.hpp"
+#include "core/write_file.hpp"
 #include "hardware/facts_json.hpp"
 #include "reports/console.hpp"
 #include <cstdlib>
@@ -59,11 +60,9 @@ std::string default_report_stem(const HostFacts& f, std::chrono::system_clock::t
 }
 
 void write_report(const ReportFormat& f, const RunReport& r, const std::string& path) {
-    std::ofstream out(path, std::ios::binary);
-    if (!out) throw std::runtime_error("cannot write " + path);
+    std::ostringstream out;
     f.write(r, out);
-    out.close();
-    if (!out) throw std::runtime_error("cannot write " + path);
+    write_file_atomically(path, out.str());
 }
 
 // --proxy wins over the site file, which wins over HTTPS_PROXY; the password
@@ -85,7 +84,7 @@ ProxyConfig proxy_settings(const RunOptions& o, const SiteFile& site) {
     if (!password_source.empty()) {
         if (!p.configured())
             throw InputError("--proxy-password: no proxy is configured (give --proxy URL)");
-        p.password = read_secret(password_source, "proxy password for " + p.display());
+        p.password = read_secret(password_source, "the proxy password for " + p.display());
     }
     return p;
 }
@@ -93,6 +92,11 @@ ProxyConfig proxy_settings(const RunOptions& o, const SiteFile& site) {
 } // namespace
 
 int run_command(const RunOptions& o) {
+    // Checked as given, before the site file, the checklist or any secret
+    // is read: a password typed here must not get further.
+    if (!o.proxy_password.empty())
+        require_secret_source(o.proxy_password, "--proxy-password", "the proxy password");
+    refuse_shared_paths(o.reports);
     SiteFile site;
     if (!o.site_file.empty()) site = load_site_file(o.site_file);
     std::string name = !o.checklist.empty()      ? o.checklist

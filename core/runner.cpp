@@ -13,6 +13,24 @@ static std::string seconds_text(milliseconds d) {
     return buf;
 }
 
+void redact_result(ProbeResult& r, const std::vector<SecretRef>& secrets) {
+    for (const auto& s : secrets) {
+        if (!s) continue;
+        redact(r.summary, *s);
+        redact(r.alert, *s);
+        for (auto& e : r.evidence)
+            redact(e, *s);
+        for (auto& b : r.blocks) {
+            redact(b.title, *s);
+            for (auto& l : b.lines)
+                redact(l, *s);
+        }
+        for (auto& c : r.certificates)
+            for (auto* f : {&c.source, &c.subject, &c.issuer, &c.names})
+                redact(*f, *s);
+    }
+}
+
 Runner::Runner(asio::io_context& io, const RunEnvironment& env, RunnerOptions options,
                RunObserver* observer)
     : io_(io), env_(env), options_(options), observer_(observer) {
@@ -23,6 +41,11 @@ std::vector<CheckResult> Runner::run(const std::vector<PlannedCheck>& plan) {
     plan_ = &plan;
     slots_ = std::vector<Slot>(plan.size());
     results_ = std::vector<CheckResult>(plan.size());
+    secrets_.clear();
+    if (env_.proxy.password) secrets_.push_back(env_.proxy.password);
+    for (const auto& pc : plan)
+        for (const auto& [name, s] : pc.args.secrets())
+            secrets_.push_back(s);
     if (observer_) observer_->run_started(plan.size());
     if (options_.handle_signals) {
         signals_ = std::make_unique<asio::signal_set>(io_, SIGINT, SIGTERM);
@@ -90,10 +113,10 @@ void Runner::complete(std::size_t i, ProbeResult r) {
     out.check = pc.check;
     out.status = effective_status(r.status, pc.check->severity);
     out.result = std::move(r);
-    for (const auto& [name, value] : pc.args.all()) {
-        const ParamSpec* spec = pc.kind ? pc.kind->find_param(name) : nullptr;
-        out.args[name] = spec && spec->secret ? "(hidden)" : value;
-    }
+    redact_result(out.result, secrets_);
+    // A secret parameter's value is its source (env:NAME…), shown as such.
+    for (const auto& [name, value] : pc.args.all())
+        out.args[name] = value;
     if (slot.timer) {
         slot.timer->cancel();
         out.elapsed = duration_cast<milliseconds>(Clock::now() - slot.start);

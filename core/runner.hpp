@@ -17,6 +17,12 @@ struct RunnerOptions {
     bool handle_signals = true; // Ctrl-C and SIGTERM interrupt the run
 };
 
+// The last resort against a server that echoes a password: every text of a
+// result loses the run's secrets (core/secret.cpp says which secrets can be
+// removed without garbling a sentence). The one place this happens, for
+// `run` (Runner::complete) and `cert`.
+void redact_result(ProbeResult& r, const std::vector<SecretRef>& secrets);
+
 // Runs planned checks concurrently on one event loop, at most `jobs` at a
 // time, each against its own deadline; results come back in plan order.
 class Runner {
@@ -47,6 +53,7 @@ class Runner {
     const std::vector<PlannedCheck>* plan_ = nullptr;
     std::vector<Slot> slots_;
     std::vector<CheckResult> results_;
+    std::vector<SecretRef> secrets_; // every secret of the plan and the proxy's
     std::size_t next_ = 0, active_ = 0, finished_ = 0;
     bool interrupted_ = false;
     std::unique_ptr<asio::signal_set> signals_;

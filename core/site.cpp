@@ -1,5 +1,6 @@
 #include "core/site.hpp"
 #include "core/param_types.hpp"
+#include "core/read_file.hpp"
 #include "core/secrets.hpp"
 #include "core/xml_source.hpp"
 #include <fstream>
@@ -8,11 +9,7 @@
 namespace pf {
 
 SiteFile load_site_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open the site file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    XmlSource src(ss.str(), path);
+    XmlSource src(read_input_file(path, site_file_limit, "a site file"), path);
     auto root = src.doc().document_element();
     if (std::string(root.name()) != "site")
         src.fail(root, std::string("the root element is <") + root.name() +
@@ -55,10 +52,9 @@ SiteFile load_site_file(const std::string& path) {
         site.proxy_password_source = p.attribute("password").value();
         site.no_proxy = p.attribute("no_proxy").value();
         site.proxy_origin = src.where(p).str();
-        if (!site.proxy_password_source.empty() && !is_secret_source(site.proxy_password_source))
-            src.fail(p, "password",
-                     "password: expected env:NAME, file:PATH or prompt; a site file never holds "
-                     "the password itself");
+        if (!site.proxy_password_source.empty())
+            require_secret_source(site.proxy_password_source, src.where(p, "password").str(),
+                                  "the proxy password");
     }
     return site;
 }

@@ -14,7 +14,8 @@ struct Part {
 };
 
 struct Params {
-    std::string host, path = "/Microsoft-Server-ActiveSync", user, password, client_cert = "report";
+    std::string host, path = "/Microsoft-Server-ActiveSync", user, client_cert = "report";
+    SecretRef password;
     std::uint16_t port = 443, http_port = 80;
     unsigned long auth = CURLAUTH_BASIC;
     std::string auth_text = "basic";
@@ -54,8 +55,8 @@ std::optional<std::string> read_params(const ProbeArgs& a, Params& p) {
     if (!text("path").empty()) p.path = text("path");
     if (p.path.front() != '/') p.path.insert(0, "/");
     p.user = text("user");
-    p.password = text("password");
-    if (!p.user.empty() && p.password.empty())
+    p.password = a.secret("password");
+    if (!p.user.empty() && (!p.password || p.password->empty()))
         return "user \"" + p.user +
                "\" is given without a password (password=\"${...}\" "
                "with --set NAME=env:VAR, file:PATH or prompt)";
@@ -93,7 +94,6 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
 
     void deliver(ProbeResult result) {
         cancel_step = nullptr;
-        scrub_secret(result, p.password);
         done(std::move(result));
     }
 

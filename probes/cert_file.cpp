@@ -1,4 +1,6 @@
 #include "probes/cert_file.hpp"
+#include "core/errors.hpp"
+#include "core/read_file.hpp"
 #include <algorithm>
 #include <fstream>
 #include <iterator>
@@ -38,10 +40,10 @@ std::string openssl_reason() {
 }
 
 int pem_password(char* buf, int size, int, void* u) {
-    const auto* pw = static_cast<const std::optional<std::string>*>(u);
-    if (!pw->has_value() || (*pw)->size() > static_cast<std::size_t>(size)) return -1;
-    std::copy((*pw)->begin(), (*pw)->end(), buf);
-    return static_cast<int>((*pw)->size());
+    const auto* pw = static_cast<const std::string*>(u);
+    if (!pw || pw->size() > static_cast<std::size_t>(size)) return -1;
+    std::copy(pw->begin(), pw->end(), buf);
+    return static_cast<int>(pw->size());
 }
 
 struct Loaded {
@@ -50,8 +52,7 @@ struct Loaded {
     std::shared_ptr<EVP_PKEY> key;
 };
 
-Loaded read_pem(const std::string& path, const std::string& data,
-                const std::optional<std::string>& password) {
+Loaded read_pem(const std::string& path, const std::string& data, const std::string* password) {
     Loaded l{"PEM", {}, nullptr};
     // Each reader skips the PEM blocks of other types.
     auto certs = memory_bio(data);
@@ -60,8 +61,8 @@ Loaded read_pem(const std::string& path, const std::string& data,
     ERR_clear_error();
     if (data.find("PRIVATE KEY-----") != std::string::npos) {
         auto keys = memory_bio(data);
-        auto pw = password;
-        l.key = own(PEM_read_bio_PrivateKey(keys.get(), nullptr, pem_password, &pw));
+        l.key = own(PEM_read_bio_PrivateKey(keys.get(), nullptr, pem_password,
+                                            const_cast<std::string*>(password)));
         if (!l.key) {
             ERR_clear_error();
             bool encrypted = data.find("ENCRYPTED") != std::string::npos;
@@ -93,8 +94,7 @@ bool load_legacy_provider() {
     return loaded;
 }
 
-Loaded read_pkcs12(const std::string& path, PKCS12* p12,
-                   const std::optional<std::string>& password) {
+Loaded read_pkcs12(const std::string& path, PKCS12* p12, const std::string* password) {
     // An empty password and no password are different MACs; Windows uses
     // either for an "empty" one, so both are tried when none is given.
     std::vector<const char*> tries;
@@ -136,8 +136,7 @@ Loaded read_pkcs12(const std::string& path, PKCS12* p12,
     return l;
 }
 
-Loaded read_any(const std::string& path, const std::string& data,
-                const std::optional<std::string>& password) {
+Loaded read_any(const std::string& path, const std::string& data, const std::string* password) {
     if (data.find("-----BEGIN ") != std::string::npos) return read_pem(path, data, password);
     const auto* begin = reinterpret_cast<const unsigned char*>(data.data());
     const unsigned char* p = begin;
@@ -195,13 +194,16 @@ std::size_t find_leaf(const Loaded& l, const BySubject& subjects) {
 
 } // namespace
 
-CertFile load_cert_file(const std::string& path, const std::optional<std::string>& password) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw CertFileError(Kind::unreadable, path + ": cannot be read");
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+CertFile load_cert_file(const std::string& path, const Secret* password) {
+    std::string data;
+    try {
+        data = read_input_file(path, cert_file_limit, "a certificate file");
+    } catch (const InputError& e) {
+        throw CertFileError(Kind::unreadable, e.what());
+    }
     if (data.empty()) throw CertFileError(Kind::not_a_certificate, path + ": the file is empty");
 
-    Loaded l = read_any(path, data, password);
+    Loaded l = read_any(path, data, password ? &password->reveal() : nullptr);
     CertFile f;
     f.path = path;
     f.format = l.format;

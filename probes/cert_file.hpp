@@ -1,4 +1,5 @@
 #pragma once
+#include "core/secret.hpp"
 #include "probes/tls_verify.hpp"
 #include <memory>
 #include <openssl/evp.h>
@@ -34,6 +35,6 @@ struct CertFileError : std::runtime_error {
 // DER, or PKCS#12 (.pfx/.p12). The password opens PKCS#12 files and
 // encrypted PEM keys; an empty one is tried when none is given. Throws
 // CertFileError.
-CertFile load_cert_file(const std::string& path, const std::optional<std::string>& password);
+CertFile load_cert_file(const std::string& path, const Secret* password);
 
 } // namespace pf

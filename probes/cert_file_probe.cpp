@@ -67,17 +67,16 @@ ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls) {
     o.full_chain = args.has("full_chain") && args.boolean("full_chain");
     o.tls = with_check_thresholds(run_tls, args);
     // The plan has already read the password from its env:/file:/prompt
-    // source (core/plan.cpp): here it is the password itself.
-    std::optional<std::string> password;
-    if (args.has("password") && !args.text("password").empty()) password = args.text("password");
+    // source (core/plan.cpp). An empty one is none, as in `preflight cert`.
+    SecretRef password = args.secret("password");
+    if (password && password->empty()) password = nullptr;
     ProbeResult r;
     try {
-        CertFile f = load_cert_file(path, password);
+        CertFile f = load_cert_file(path, password.get());
         r = combine_cert_checks(f, check_cert_file(f, o));
     } catch (const CertFileError& e) {
         r = ProbeResult::make(load_failure_status(e), e.what());
     }
-    if (password) scrub_secret(r, *password);
     return r;
 }
 

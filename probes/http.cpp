@@ -117,7 +117,6 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
     void deliver(ProbeResult r) {
         timer.cancel();
         if (stopped) return;
-        scrub_secret(r, proxy.password);
         done(std::move(r));
     }
 

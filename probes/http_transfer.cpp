@@ -207,7 +207,8 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         }
         if (!req.user.empty()) {
             curl_easy_setopt(e, CURLOPT_USERNAME, req.user.c_str());
-            curl_easy_setopt(e, CURLOPT_PASSWORD, req.password.c_str());
+            curl_easy_setopt(e, CURLOPT_PASSWORD,
+                             req.password ? req.password->reveal().c_str() : "");
             curl_easy_setopt(e, CURLOPT_HTTPAUTH, req.auth);
         }
         if (req.via_proxy) {
@@ -220,7 +221,8 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
             curl_easy_setopt(e, CURLOPT_NOPROXY, "");
             if (!req.proxy.user.empty()) {
                 curl_easy_setopt(e, CURLOPT_PROXYUSERNAME, req.proxy.user.c_str());
-                curl_easy_setopt(e, CURLOPT_PROXYPASSWORD, req.proxy.password.c_str());
+                curl_easy_setopt(e, CURLOPT_PROXYPASSWORD,
+                                 req.proxy.password ? req.proxy.password->reveal().c_str() : "");
             }
             curl_easy_setopt(e, CURLOPT_PROXYAUTH, req.proxy_auth);
             resolve = curl_pin_addresses(resolve, req.proxy.host, req.proxy.port, req.proxy_pinned);

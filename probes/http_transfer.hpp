@@ -40,7 +40,8 @@ struct HttpRequest {
     unsigned long proxy_auth = CURLAUTH_ANY;     // CURLOPT_PROXYAUTH
     // The origin's credentials, sent only when user is set. Never shown:
     // on_debug reads request lines, not the Authorization header.
-    std::string user, password;
+    std::string user;
+    SecretRef password;
     unsigned long auth = CURLAUTH_BASIC; // CURLOPT_HTTPAUTH
     TrustStore trust;                    // required for https
     Clock::time_point deadline;

@@ -78,12 +78,14 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
     std::function<void()> abandon;
     bool resolving = false;
     double connect_ms = 0;
+    // The bind this account would have made over plain LDAP, not attempted
+    // because the checklist did not allow a clear-text password.
+    std::string refused_plain_bind;
 
     void finish(ProbeResult r) {
         timer.cancel();
         if (abandon) abandon();
         abandon = nullptr;
-        scrub_secret(r, req.password);
         if (connect_ms > 0)
             r.measurements.insert(r.measurements.begin(), Measurement{"connect", connect_ms, "ms"});
         done(std::move(r));
@@ -148,6 +150,12 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
             io, [r = req, check, step = step] { return ldap_converse(r, check, *step); },
             [self](LdapOutcome o) {
                 self->abandon = nullptr;
+                // The server's own texts are the one place it could echo the
+                // password: redacted where they enter the verdict.
+                if (self->req.password) {
+                    redact(o.diagnostic, *self->req.password);
+                    redact(o.error, *self->req.password);
+                }
                 self->finish(self->verdict(o));
             });
     }
@@ -264,6 +272,16 @@ ProbeResult LdapRun::failure(const LdapOutcome& o) {
 ProbeResult LdapRun::verdict(const LdapOutcome& o) {
     ProbeResult r = o.step == LdapStep::done ? ProbeResult::make(Status::pass, "") : failure(o);
     add_facts(r, o);
+    if (!refused_plain_bind.empty() && o.step == LdapStep::done) {
+        r.status = Status::fail;
+        r.summary = "bind as '" + refused_plain_bind + "' not attempted: over plain LDAP on " +
+                    where +
+                    " its password would cross the network in clear text; use "
+                    "--set ldap_security=ldaps (port 636) or --set ldap_security=starttls, or "
+                    "allow a clear-text bind explicitly with --set "
+                    "ldap_allow_plaintext_auth=true (probe: allow_plaintext_auth=true)";
+        return r;
+    }
     if (o.step != LdapStep::done) {
         if (!o.diagnostic.empty() && !contains_text(r.summary, o.diagnostic))
             r.evidence.push_back("the server's message: " + o.diagnostic);
@@ -320,6 +338,9 @@ ProbeKind ldap_probe() {
         {"bind_dn", ParamType::text, false, "",
          "account for a simple bind: a DN, user@domain or DOMAIN\\user (empty: anonymous)"},
         {"password", ParamType::text, false, "", "the bind account's password", true},
+        {"allow_plaintext_auth", ParamType::boolean, false, "false",
+         "true: a bind with security=none may send the password in clear text; otherwise it "
+         "is not attempted"},
         {"base", ParamType::text, false, "", "a search base that must exist (empty: no search)"},
         {"filter", ParamType::text, false, "(objectClass=*)",
          "entries under base counted with this filter"},
@@ -338,7 +359,8 @@ ProbeKind ldap_probe() {
                                                    : LdapSecurity::none;
         r->req.host = args.text("host");
         r->req.bind_dn = text("bind_dn");
-        r->req.password = text("password");
+        r->req.password = args.secret("password");
+        bool has_password = r->req.password && !r->req.password->empty();
         r->req.base = text("base");
         if (!text("filter").empty()) r->req.filter = text("filter");
         // The connect's and libldap's own timeouts end a little before the
@@ -358,11 +380,20 @@ ProbeKind ldap_probe() {
                                security + "'");
         // An empty password makes a simple bind "unauthenticated" (RFC 4513
         // 5.1.2): servers accept it without checking anything.
-        if (!r->req.bind_dn.empty() && r->req.password.empty())
+        if (!r->req.bind_dn.empty() && !has_password)
             return deliver(Status::error, "ldap check: bind_dn is set but the password is empty; "
                                           "an empty password would bind without being checked");
-        if (r->req.bind_dn.empty() && !r->req.password.empty())
+        if (r->req.bind_dn.empty() && has_password)
             return deliver(Status::error, "ldap check: a password is given but no bind_dn");
+        // The rootDSE is still read (anonymously), so the verdict keeps the
+        // server's facts; the bind and the search it would allow are left out.
+        if (r->req.security == LdapSecurity::none && !r->req.bind_dn.empty() &&
+            !(args.has("allow_plaintext_auth") && args.boolean("allow_plaintext_auth"))) {
+            r->refused_plain_bind = r->req.bind_dn;
+            r->req.bind_dn.clear();
+            r->req.password = nullptr;
+            r->req.base.clear();
+        }
         r->timer.expires_at(ctx.deadline);
         r->timer.async_wait([r](std::error_code ec) {
             // A lookup still running has its own verdict at the deadline.

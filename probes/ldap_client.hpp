@@ -5,6 +5,7 @@
 // sequence. probes/ldap.cpp runs it on a worker thread under the probe's
 // deadline and turns the outcome into a verdict.
 #include "core/probe.hpp"
+#include "core/secret.hpp"
 #include "probes/tls_verify.hpp"
 #include <atomic>
 #include <cstdint>
@@ -22,9 +23,9 @@ struct LdapRequest {
     std::string host;
     std::uint16_t port = 389;
     LdapSecurity security = LdapSecurity::none;
-    std::string bind_dn;  // empty: anonymous, no bind
-    std::string password; // never copied into an outcome
-    std::string base;     // empty: no search
+    std::string bind_dn; // empty: anonymous, no bind
+    SecretRef password;  // revealed only to the bind; never in an outcome
+    std::string base;    // empty: no search
     std::string filter = "(objectClass=*)";
     int size_limit = 1000;
     Clock::time_point deadline;

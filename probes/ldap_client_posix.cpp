@@ -215,11 +215,11 @@ struct Conversation : LdapSession {
 
     bool bind() override {
         enter(LdapStep::bind);
-        std::string secret = req.password;
-        berval cred{static_cast<ber_len_t>(secret.size()), secret.data()};
+        const std::string& secret = req.password->reveal();
+        // libldap takes a non-const berval but only reads it.
+        berval cred{static_cast<ber_len_t>(secret.size()), const_cast<char*>(secret.data())};
         int rc = ldap_sasl_bind_s(ld, req.bind_dn.c_str(), LDAP_SASL_SIMPLE, &cred, nullptr,
                                   nullptr, nullptr);
-        OPENSSL_cleanse(secret.data(), secret.size());
         if (rc != LDAP_SUCCESS) return fail(rc);
         out.bound = true;
         took("bind");

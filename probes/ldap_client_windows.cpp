@@ -197,7 +197,7 @@ struct Conversation : LdapSession {
 
     bool bind() override {
         enter(LdapStep::bind);
-        std::string dn = req.bind_dn, secret = req.password;
+        std::string dn = req.bind_dn, secret = req.password->reveal();
         // The asynchronous call, so that the deadline bounds the wait.
         ULONG id = ldap_simple_bindA(ld, dn.data(), secret.data());
         OPENSSL_cleanse(secret.data(), secret.size());

@@ -25,11 +25,6 @@ std::string proxy_with_user(const ProxyConfig& p) {
     return q.display();
 }
 
-void replace_all(std::string& s, const std::string& what) {
-    for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + 4))
-        s.replace(at, what.size(), "****");
-}
-
 } // namespace
 
 std::string proxy_auth_needed(const std::vector<std::string>& offered, const ProxyConfig& proxy) {
@@ -39,7 +34,7 @@ std::string proxy_auth_needed(const std::vector<std::string>& offered, const Pro
 
 std::string proxy_auth_rejected(const std::vector<std::string>& offered, const ProxyConfig& proxy) {
     // A user without a password is a missing setting, not a wrong password.
-    if (proxy.password.empty())
+    if (!proxy.password || proxy.password->empty())
         return "the proxy wants a password for user " + proxy.user + " (407; it offers " +
                offers(offered) + "): give --proxy-password env:NAME, file:PATH or prompt";
     return "the proxy rejected the credentials for user " + proxy.user + " (407 again; it offers " +
@@ -86,21 +81,6 @@ std::string no_proxy_reason(const ProxyConfig& proxy, const std::string& host) {
         return "NO_PROXY (" + joined(proxy.no_proxy, ",") + ") bypasses the proxy " +
                proxy.display() + " for " + host + ": the connection goes direct";
     return "";
-}
-
-void scrub_secret(ProbeResult& r, const std::string& secret) {
-    // Too short a secret would mangle ordinary words; such a password is not
-    // echoed by proxies or servers in practice.
-    if (secret.size() < 3) return;
-    replace_all(r.summary, secret);
-    replace_all(r.alert, secret);
-    for (auto& e : r.evidence)
-        replace_all(e, secret);
-    for (auto& b : r.blocks) {
-        replace_all(b.title, secret);
-        for (auto& l : b.lines)
-            replace_all(l, secret);
-    }
 }
 
 namespace {
@@ -197,7 +177,6 @@ ProbeKind proxy_probe() {
                 // Ends the cycle run -> cancel -> tunnel -> run.
                 run->cancel = nullptr;
                 auto r = tunnel_verdict(t, target, proxy);
-                scrub_secret(r, proxy.password);
                 run->done(std::move(r));
             });
         return [run] {

@@ -36,8 +36,4 @@ std::string proxy_itself(ProxyFault fault, const ProxyConfig& proxy, const std::
 // Why no proxy is used for host: "" when one is.
 std::string no_proxy_reason(const ProxyConfig& proxy, const std::string& host);
 
-// Replaces every occurrence of secret in r's texts by "****": a last line of
-// defence so that a proxy password echoed by a server never reaches a report.
-void scrub_secret(ProbeResult& r, const std::string& secret);
-
 } // namespace pf

@@ -51,16 +51,6 @@ std::vector<std::string> split_addresses(const std::string& list) {
     return out;
 }
 
-// A server may echo what it was sent (a 535 quoting the decoded login, say):
-// the password, and the base64 forms AUTH PLAIN and LOGIN send it in, are
-// taken out of every text of the result.
-void scrub_credentials(ProbeResult& r, const std::string& user, const std::string& password) {
-    if (password.empty()) return;
-    scrub_secret(r, base64(std::string(1, '\0') + user + std::string(1, '\0') + password));
-    scrub_secret(r, base64(password));
-    scrub_secret(r, password);
-}
-
 std::string text_or(const ProbeArgs& args, const std::string& name, const std::string& fallback) {
     return args.has(name) && !args.text(name).empty() ? args.text(name) : fallback;
 }
@@ -80,6 +70,11 @@ std::optional<std::string> bad_params(const SmtpPlan& p, const std::string& tls_
     if (!p.user.empty() && !has_password)
         return "smtp check: the account " + p.user + " needs a password (password=env:NAME, " +
                "file:PATH or prompt)";
+    if (!p.user.empty() && p.starttls == "no" && !p.implicit_tls && !p.allow_plaintext_auth)
+        return "smtp check: starttls=no with the account " + p.user +
+               " would send its password unencrypted, so the login is not attempted; use "
+               "starttls=require (or try), or allow it explicitly with "
+               "allow_plaintext_auth=true (--set smtp_allow_plaintext_auth=true)";
     if (!p.to.empty() && p.from.empty())
         return "smtp check: a test message to " + join_words(p.to, ", ") +
                " needs a sender: set from";
@@ -127,6 +122,9 @@ ProbeKind smtp_probe() {
         {"to", ParamType::text, false, "",
          "recipients of a test message (comma-separated); none: no message, only NOOP"},
         {"helo", ParamType::text, false, "", "name sent with EHLO (default: this host's name)"},
+        {"allow_plaintext_auth", ParamType::boolean, false, "false",
+         "true: the password may be sent without TLS (starttls=try and no STARTTLS, or "
+         "starttls=no); otherwise it never is"},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto plan = std::make_shared<SmtpPlan>();
@@ -138,13 +136,16 @@ ProbeKind smtp_probe() {
                                                                     : 25;
         plan->starttls = text_or(args, "starttls", "require");
         plan->user = text_or(args, "user", "");
+        plan->allow_plaintext_auth =
+            args.has("allow_plaintext_auth") && args.boolean("allow_plaintext_auth");
         plan->from = text_or(args, "from", "");
         plan->to = split_addresses(text_or(args, "to", ""));
         plan->tls = &ctx.env.tls;
         std::string helo = text_or(args, "helo",
                                    ctx.env.facts.hostname.empty() ? std::string("preflight")
                                                                   : ctx.env.facts.hostname);
-        if (auto bad = bad_params(*plan, tls_mode, helo, !text_or(args, "password", "").empty()))
+        SecretRef password = args.secret("password");
+        if (auto bad = bad_params(*plan, tls_mode, helo, password && !password->empty()))
             return deliver_now(ctx, std::move(done), ProbeResult::make(Status::error, *bad));
         auto token = new_token();
         plan->message_id = "<preflight." + token + "@" + helo + ">";
@@ -154,12 +155,18 @@ ProbeKind smtp_probe() {
         req.host = plan->host;
         req.port = plan->port;
         req.implicit_tls = plan->implicit_tls;
-        req.use_ssl = plan->starttls == "require" ? CURLUSESSL_ALL
-                      : plan->starttls == "try"   ? CURLUSESSL_TRY
-                                                  : CURLUSESSL_NONE;
+        // With CURLUSESSL_TRY curl logs in over the plain connection when
+        // STARTTLS is missing (or stripped on the path): with a password to
+        // send, TLS is required unless the checklist allows it explicitly.
+        bool credentials = !plan->user.empty();
+        req.use_ssl =
+            plan->starttls == "require" ? CURLUSESSL_ALL
+            : plan->starttls == "try"
+                ? (credentials && !plan->allow_plaintext_auth ? CURLUSESSL_ALL : CURLUSESSL_TRY)
+                : CURLUSESSL_NONE;
         req.helo = helo;
         req.user = plan->user;
-        if (!plan->user.empty()) req.password = text_or(args, "password", "");
+        if (credentials) req.password = password;
         req.from = plan->from;
         req.to = plan->to;
         if (!plan->to.empty())
@@ -187,16 +194,13 @@ ProbeKind smtp_probe() {
                 if (state->over) return;
                 plan->addresses = res.addresses;
                 req.pinned = res.addresses;
-                auto password = req.password;
                 // The session keeps the deadline from here on.
-                state->cancel = start_smtp_session(io, std::move(req),
-                                                   [plan, state, finish, password](SmtpSession s) {
-                                                       if (state->over) return;
-                                                       state->over = true;
-                                                       auto r = smtp_verdict(*plan, s);
-                                                       scrub_credentials(r, plan->user, password);
-                                                       (*finish)(std::move(r));
-                                                   });
+                state->cancel =
+                    start_smtp_session(io, std::move(req), [plan, state, finish](SmtpSession s) {
+                        if (state->over) return;
+                        state->over = true;
+                        (*finish)(smtp_verdict(*plan, s));
+                    });
             },
             fail);
         return [state] {

@@ -126,7 +126,8 @@ struct Session : std::enable_shared_from_this<Session> {
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Session::discard);
         if (!req.user.empty()) {
             curl_easy_setopt(e, CURLOPT_USERNAME, req.user.c_str());
-            curl_easy_setopt(e, CURLOPT_PASSWORD, req.password.c_str());
+            curl_easy_setopt(e, CURLOPT_PASSWORD,
+                             req.password ? req.password->reveal().c_str() : "");
         }
         if (req.to.empty()) {
             // Without recipients curl sends a command of its own choosing

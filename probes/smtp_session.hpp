@@ -29,7 +29,8 @@ struct SmtpRequest {
     bool implicit_tls = false;            // smtps (port 465): TLS before the greeting
     curl_usessl use_ssl = CURLUSESSL_ALL; // STARTTLS required, tried, or not used
     std::string helo;                     // the EHLO name
-    std::string user, password;           // empty user: no AUTH
+    std::string user;                     // empty: no AUTH
+    SecretRef password;                   // revealed only to curl
     std::string from;                     // with to: MAIL FROM
     std::vector<std::string> to;          // RCPT TO; empty: only NOOP
     std::string message;                  // RFC 5322 text sent with DATA

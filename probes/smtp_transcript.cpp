@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <openssl/crypto.h>
 #include <sstream>
 
 namespace pf {
@@ -60,12 +61,14 @@ void SmtpTranscript::client_line(std::string line) {
     s.in_tls = tls_;
     if (in_sasl_) {
         s.command = "(SASL response, redacted)";
+        sasl_sent_.push_back(line);
     } else if (starts_with_verb(line, "AUTH")) {
         // "AUTH PLAIN <initial response>": keep the mechanism only.
         std::istringstream words(line);
         std::string verb, mechanism, initial;
         words >> verb >> mechanism >> initial;
         s.command = "AUTH " + mechanism + (initial.empty() ? "" : " (initial response, redacted)");
+        if (!initial.empty()) sasl_sent_.push_back(initial);
         in_sasl_ = true;
     } else {
         s.command = std::move(line);
@@ -73,7 +76,18 @@ void SmtpTranscript::client_line(std::string line) {
     steps_.push_back(std::move(s));
 }
 
+void SmtpTranscript::forget_sasl() {
+    for (auto& s : sasl_sent_)
+        OPENSSL_cleanse(s.data(), s.size());
+    sasl_sent_.clear();
+}
+
 void SmtpTranscript::server_line(std::string line) {
+    // "=" alone (an empty response) or a one-letter one would mask ordinary text.
+    for (const auto& sent : sasl_sent_)
+        if (sent.size() >= 4)
+            for (auto at = line.find(sent); at != std::string::npos; at = line.find(sent, at + 4))
+                line.replace(at, sent.size(), "****");
     auto open =
         std::find_if(steps_.begin(), steps_.end(), [](const SmtpStep& s) { return !s.complete; });
     if (open == steps_.end()) {
@@ -105,7 +119,10 @@ void SmtpTranscript::server_line(std::string line) {
     open->complete = line.size() <= 3 || line[3] == ' ';
     if (!open->complete) return;
     if (starts_with_verb(open->command, "STARTTLS") && r.code == 220) tls_ = true;
-    if (in_sasl_ && r.code != 334) in_sasl_ = false;
+    if (in_sasl_ && r.code != 334) {
+        in_sasl_ = false;
+        forget_sasl();
+    }
 }
 
 std::vector<std::string> SmtpTranscript::lines() const {

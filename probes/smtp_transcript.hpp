@@ -29,6 +29,9 @@ struct SmtpStep {
 class SmtpTranscript {
   public:
     explicit SmtpTranscript(bool implicit_tls = false) : tls_(implicit_tls) {}
+    ~SmtpTranscript() { forget_sasl(); }
+    SmtpTranscript(const SmtpTranscript&) = default;
+    SmtpTranscript& operator=(const SmtpTranscript&) = default;
 
     void from_server(const char* data, std::size_t size);
     void from_client(const char* data, std::size_t size);
@@ -49,10 +52,15 @@ class SmtpTranscript {
   private:
     void client_line(std::string line);
     void server_line(std::string line);
+    void forget_sasl();
     std::vector<SmtpStep> steps_;
     std::string in_partial_, out_partial_;
     bool tls_ = false;
     bool in_sasl_ = false;
+    // What the client sent during the SASL exchange (base64 credentials),
+    // held only until its final reply: a server quoting it back ("535 bad
+    // login AHN2Yw...") has the quote masked, whatever the password is.
+    std::vector<std::string> sasl_sent_;
 };
 
 // The EHLO keywords after the greeting line ("STARTTLS", "AUTH PLAIN LOGIN").

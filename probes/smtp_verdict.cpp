@@ -223,6 +223,13 @@ std::optional<ProbeResult> Judge::encryption() {
         e && e->complete && e->reply.code != 250 && !s.transcript.last("HELO"))
         return fail("the server " + where + " rejected EHLO (" + e->reply.text() + ")");
     bool offered = offers(caps_before, "STARTTLS");
+    if (p.starttls == "try" && !p.user.empty() && !p.allow_plaintext_auth && !offered &&
+        s.transcript.ehlo(true))
+        return fail("STARTTLS not offered by " + where + ": the login as " + p.user +
+                    " was not attempted, because its password would cross the network in clear "
+                    "text (starttls=try sends a password only over TLS); enable STARTTLS on the "
+                    "server, or allow an unencrypted login explicitly with "
+                    "--set smtp_allow_plaintext_auth=true (probe: allow_plaintext_auth=true)");
     if (p.starttls == "require" && !offered && s.transcript.ehlo(true))
         return fail("STARTTLS not offered by " + where +
                     ": the server does not encrypt SMTP on this port, so mail and passwords "
@@ -328,7 +335,9 @@ ProbeResult Judge::success() {
     }
     if (!p.user.empty()) {
         parts += ", authenticated as " + p.user;
-        if (!tls) warnings.push_back("the password was sent without TLS");
+        if (!tls)
+            warnings.push_back("the password was sent without TLS, as allow_plaintext_auth "
+                               "permits: anyone on the path can read it");
     }
     if (!p.to.empty()) {
         const SmtpStep* m = s.transcript.last("(message)");

@@ -14,6 +14,9 @@ struct SmtpPlan {
     bool implicit_tls = false;
     std::string starttls = "require"; // require, try, no
     std::string user;                 // empty: no authentication asked for
+    // The checklist's explicit consent to send the password without TLS;
+    // without it, starttls=try asks curl for TLS whenever a user is set.
+    bool allow_plaintext_auth = false;
     std::string from;
     std::vector<std::string> to; // empty: no test message
     std::string message_id, subject;

@@ -169,8 +169,10 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
                   "\r\nUser-Agent: preflight/" PREFLIGHT_VERSION
                   "\r\nProxy-Connection: Keep-Alive\r\n";
         if (!proxy.user.empty())
-            request += "Proxy-Authorization: Basic " +
-                       basic_credentials(proxy.user, proxy.password) + "\r\n";
+            request +=
+                "Proxy-Authorization: Basic " +
+                basic_credentials(proxy.user, proxy.password ? proxy.password->reveal() : "") +
+                "\r\n";
         request += "\r\n";
         auto self = shared_from_this();
         auto sent = Clock::now();

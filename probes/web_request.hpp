@@ -43,7 +43,8 @@ struct WebAnswer {
 struct WebCall {
     WebTarget target;
     std::string method = "GET";
-    std::string user, password;
+    std::string user;
+    SecretRef password;
     unsigned long auth = CURLAUTH_BASIC;
 };
 

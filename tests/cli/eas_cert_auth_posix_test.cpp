@@ -155,7 +155,7 @@ BOOST_AUTO_TEST_CASE(a_server_ready_for_certificate_authentication_passes, *serv
                    {"cert.eas-client", "pass",
                     "'WorkspaceONEUEM.alice' in " + x.good_pfx + " passes all 7 checks"},
                });
-    BOOST_TEST(r->check("cert.eas-client")["args"]["password"] == "(hidden)");
+    BOOST_TEST(r->check("cert.eas-client")["args"]["password"] == "env:PF_EAS_PFX_PASSWORD");
 }
 
 BOOST_AUTO_TEST_CASE(each_missing_piece_fails_with_its_diagnosis, *servers) {

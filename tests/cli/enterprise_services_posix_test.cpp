@@ -158,7 +158,8 @@ BOOST_AUTO_TEST_CASE(failures_are_diagnosed_in_every_output) {
                                    "--set",       "ldap_host=127.0.0.1",
                                    "--set",       "ldap_port=" + std::to_string(slapd.port()),
                                    "--set",       "ldap_bind_dn=" + pft::Slapd::user_dn(),
-                                   "--set",       "ldap_password=env:" + std::string(ldap_env)});
+                                   "--set",       "ldap_password=env:" + std::string(ldap_env),
+                                   "--set",       "ldap_allow_plaintext_auth=true"});
     verdict_everywhere(*run, "net.smtp", "fail");
     words_everywhere(*run, "net.smtp", "STARTTLS certificate of 127.0.0.1");
     words_everywhere(*run, "net.smtp", "incomplete chain");

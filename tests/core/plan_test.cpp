@@ -205,10 +205,14 @@ BOOST_AUTO_TEST_CASE(a_secret_parameter_is_read_from_its_source) {
     RunSettings s;
     s.values["bind_password"] = {"env:PF_PLAN_TEST_SECRET", "--set bind_password"};
     auto p = plan_run(c, reg, s);
-    BOOST_TEST(p[0].args.text("password") == "S3cr3t-bind");
+    // The text is the source, what reports show; the secret is held apart.
+    BOOST_TEST(p[0].args.text("password") == "env:PF_PLAN_TEST_SECRET");
+    BOOST_REQUIRE(p[0].args.secret("password"));
+    BOOST_TEST(p[0].args.secret("password")->reveal() == "S3cr3t-bind");
     // The disabled service's check keeps the source: nothing is read for it.
     BOOST_REQUIRE(p[1].skip);
     BOOST_TEST(p[1].args.text("password") == "env:PF_PLAN_TEST_SECRET");
+    BOOST_TEST(!p[1].args.secret("password"));
     set_env("PF_PLAN_TEST_SECRET", nullptr);
 }
 
@@ -223,8 +227,8 @@ BOOST_AUTO_TEST_CASE(a_secret_given_as_itself_is_refused_without_echoing_it) {
     } catch (const InputError& e) {
         error = e.what();
     }
-    BOOST_TEST(error.find("--set bind_password: password of check 'bind' must name where the "
-                          "secret is (env:NAME, file:PATH or prompt)") == 0u,
+    BOOST_TEST(error.find("--set bind_password: the secret parameter 'bind_password' must say "
+                          "where the secret is: expected env:NAME, file:PATH or prompt") == 0u,
                error);
     BOOST_TEST(error.find("Hunter2-plain") == std::string::npos, error);
 }
@@ -243,6 +247,94 @@ BOOST_AUTO_TEST_CASE(a_missing_environment_variable_names_the_check_not_a_value)
     }
     BOOST_TEST(error == "password of check 'bind': the environment variable PF_PLAN_TEST_UNSET "
                         "is not set");
+}
+
+// Secret because a secret probe parameter refers to it, or declared so; the
+// parameters are checked whether or not a check that uses them runs.
+const char* kUnusedSecretList = R"(<?xml version="1.0"?>
+<checklist id="u" title="U" timeout="5">
+  <source document="Guide"/>
+  <parameters>
+    <param name="bind_password" description="used by a disabled service"/>
+    <param name="vault_password" description="declared" secret="true" default=""/>
+  </parameters>
+  <services><service id="ldap" title="Directory Services"/></services>
+  <section id="net" title="Network">
+    <check id="bind" title="Bind" severity="required" service="ldap">
+      <probe kind="login" host="127.0.0.1" password="${bind_password}"/>
+      <requirement>w</requirement><fix>f</fix>
+    </check>
+  </section>
+</checklist>
+)";
+
+std::string plan_error(const Checklist& c, const ProbeRegistry& reg, const RunSettings& s) {
+    try {
+        plan_run(c, reg, s);
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+BOOST_AUTO_TEST_CASE(a_literal_secret_is_refused_even_when_no_check_uses_it) {
+    auto reg = with_secret_kind();
+    auto c = load_checklist_text(kUnusedSecretList, "u.xml", reg);
+    BOOST_TEST(c.find_param("bind_password")->secret);
+    BOOST_TEST(c.find_param("vault_password")->secret);
+    for (const char* name : {"bind_password", "vault_password"}) {
+        RunSettings s;
+        s.values[name] = {"SetCanary-77", "site.xml:4:31"};
+        auto error = plan_error(c, reg, s);
+        BOOST_TEST(error.find(std::string("site.xml:4:31: the secret parameter '") + name) == 0u,
+                   error);
+        BOOST_TEST(error.find("SetCanary-77") == std::string::npos, error);
+    }
+    // Sources and an empty value (no password) are accepted.
+    RunSettings ok;
+    ok.values["vault_password"] = {"file:/nonexistent", "--set vault_password"};
+    ok.values["bind_password"] = {"", "--set bind_password"};
+    BOOST_TEST(plan_error(c, reg, ok) == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_checklist_cannot_hold_a_secret_or_leak_one_into_a_shown_parameter) {
+    auto reg = with_secret_kind();
+    auto load_error = [&](const std::string& probe, const std::string& param) {
+        std::string xml = R"(<?xml version="1.0"?>
+<checklist id="x" title="X">
+  <source document="Guide"/>
+  <parameters>)" + param + R"(</parameters>
+  <section id="s" title="S">
+    <check id="c" title="C" severity="required">
+      )" + probe + R"(
+      <requirement>w</requirement><fix>f</fix>
+    </check>
+  </section>
+</checklist>
+)";
+        try {
+            load_checklist_text(xml, "x.xml", reg);
+        } catch (const InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    auto literal =
+        load_error(R"(<probe kind="login" host="127.0.0.1" password="Lit3ral-Pw!"/>)", "");
+    BOOST_TEST(literal.find("x.xml:7:") == 0u, literal);
+    BOOST_TEST(literal.find("Lit3ral-Pw!") == std::string::npos, literal);
+    auto deflt = load_error(R"(<probe kind="login" host="127.0.0.1" password="${p}"/>)",
+                            R"(<param name="p" default="Def4ult-Pw!"/>)");
+    BOOST_TEST(deflt.find("x.xml:4:") == 0u, deflt);
+    BOOST_TEST(deflt.find("Def4ult-Pw!") == std::string::npos, deflt);
+    auto mixed = load_error(R"(<probe kind="login" host="127.0.0.1" password="x${p}"/>)",
+                            R"(<param name="p"/>)");
+    BOOST_TEST(mixed.find("one whole ${parameter}") != std::string::npos, mixed);
+    auto shown =
+        load_error(R"(<probe kind="login" host="${p}" password="${p}"/>)", R"(<param name="p"/>)");
+    BOOST_TEST(shown.find("'${p}' is a secret parameter") != std::string::npos, shown);
+    BOOST_TEST(load_error(R"(<probe kind="login" host="127.0.0.1" password="${p}"/>)",
+                          R"(<param name="p" default="env:P"/>)") == "");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -17,6 +17,13 @@ using pft::contains;
 
 namespace {
 
+// The file read with the password as the plan would hand it over.
+CertFile load_with_password(const std::string& path, std::optional<std::string> password) {
+    if (!password) return load_cert_file(path, nullptr);
+    Secret s(*password, "env:TEST");
+    return load_cert_file(path, &s);
+}
+
 const std::string secret = "Pfx-S3cret-Wombat";
 
 // root → intermediate → leaves; the root is the whole trust store.
@@ -52,7 +59,7 @@ struct Pki {
     }
     std::vector<CertCheck> checks(const std::string& path,
                                   std::optional<std::string> password = secret) {
-        return check_cert_file(load_cert_file(path, password), opts);
+        return check_cert_file(load_with_password(path, password), opts);
     }
 };
 
@@ -98,7 +105,7 @@ BOOST_AUTO_TEST_CASE(a_pfx_with_its_chain_passes_and_gives_the_arm_cert_id) {
     Pki p;
     auto leaf = p.leaf();
     auto path = p.full_pfx(leaf);
-    CertFile f = load_cert_file(path, secret);
+    CertFile f = load_with_password(path, secret);
     BOOST_TEST(f.format == "PKCS#12");
     BOOST_TEST(static_cast<bool>(f.key));
     BOOST_TEST(f.rest.size() == 2u);
@@ -127,7 +134,7 @@ BOOST_AUTO_TEST_CASE(pem_and_der_files_are_read) {
     auto leaf = p.leaf();
     // The chain in any order: the file is for the certificate the key opens.
     auto pem = p.pem({&p.inter, &leaf}, &leaf);
-    CertFile f = load_cert_file(pem, std::nullopt);
+    CertFile f = load_with_password(pem, std::nullopt);
     BOOST_TEST(f.format == "PEM");
     BOOST_TEST(display_name(f.leaf.get()) == "cn.uem.example");
     for (const auto& c : check_cert_file(f, p.opts))
@@ -138,7 +145,7 @@ BOOST_AUTO_TEST_CASE(pem_and_der_files_are_read) {
     int len = i2d_X509(leaf.cert(), &bytes);
     std::ofstream(der, std::ios::binary).write(reinterpret_cast<char*>(bytes), len);
     OPENSSL_free(bytes);
-    CertFile d = load_cert_file(der, std::nullopt);
+    CertFile d = load_with_password(der, std::nullopt);
     BOOST_TEST(d.format == "DER");
     auto v = check_cert_file(d, p.opts);
     // A lone certificate: no key to install it with, and no intermediate.
@@ -160,7 +167,7 @@ BOOST_AUTO_TEST_CASE(an_encrypted_pem_key_opens_with_its_password_only) {
     for (const auto& c : p.checks(path, secret))
         BOOST_TEST(c.status == Status::pass, c.id << ": " << c.summary);
     try {
-        load_cert_file(path, std::string("wrong-one"));
+        load_with_password(path, std::string("wrong-one"));
         BOOST_FAIL("opened with a wrong password");
     } catch (const CertFileError& e) {
         BOOST_TEST((e.kind == CertFileError::Kind::wrong_password));
@@ -168,7 +175,7 @@ BOOST_AUTO_TEST_CASE(an_encrypted_pem_key_opens_with_its_password_only) {
                    path + ": wrong password for the encrypted private key");
     }
     try {
-        load_cert_file(path, std::nullopt);
+        load_with_password(path, std::nullopt);
         BOOST_FAIL("opened without a password");
     } catch (const CertFileError& e) {
         BOOST_TEST((e.kind == CertFileError::Kind::password_needed));
@@ -290,7 +297,7 @@ BOOST_AUTO_TEST_CASE(a_wrong_password_or_a_corrupt_file_is_a_clear_error) {
     auto path = p.full_pfx(p.leaf());
     auto error_of = [](const std::string& file, std::optional<std::string> pw) {
         try {
-            load_cert_file(file, pw);
+            load_with_password(file, pw);
         } catch (const CertFileError& e) {
             return std::pair{e.kind, std::string(e.what())};
         }
@@ -317,7 +324,12 @@ BOOST_AUTO_TEST_CASE(a_wrong_password_or_a_corrupt_file_is_a_clear_error) {
     auto key_only = d.write("key.pem", p.root.key_pem());
     BOOST_TEST(error_of(key_only, secret).second == key_only + ": holds no certificate");
     BOOST_TEST(error_of(d.file("missing.pem"), secret).second ==
-               d.file("missing.pem") + ": cannot be read");
+               d.file("missing.pem") +
+                   ": cannot use it as a certificate file: No such file or directory");
+    // Not a regular file: refused without reading it (it would never end).
+    BOOST_TEST(error_of("/dev/zero", secret).second ==
+               "/dev/zero: cannot use it as a certificate file: it is a device, not a regular "
+               "file");
 }
 
 BOOST_AUTO_TEST_CASE(eas_client_certificates_need_client_auth_and_email_and_upn_sans) {
@@ -422,7 +434,7 @@ BOOST_AUTO_TEST_CASE(the_probe_opens_the_file_with_its_password_and_never_shows_
 
     r = test::run_probe(kind, env, {{"path", p.dir.file("none.pfx")}});
     BOOST_TEST(r.status == Status::error);
-    BOOST_TEST(contains(r.summary, "cannot be read"));
+    BOOST_TEST(contains(r.summary, "cannot use it as a certificate file"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -75,6 +75,7 @@ BOOST_AUTO_TEST_CASE(bind_in_clear_text_works_but_warns) {
     Directory d;
     auto args = d.bind();
     args["port"] = d.plain();
+    args["allow_plaintext_auth"] = "true";
     args["base"] = "ou=people,dc=example,dc=test";
     args["filter"] = "(objectClass=inetOrgPerson)";
     auto r = d.probe(args);
@@ -90,6 +91,7 @@ BOOST_AUTO_TEST_CASE(wrong_password_is_result_49) {
     Directory d;
     auto args = d.bind("Not-the-password-1");
     args["port"] = d.plain();
+    args["allow_plaintext_auth"] = "true";
     auto r = d.probe(args);
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(contains(r.summary, "bind as '" + pft::Slapd::user_dn() +

@@ -70,6 +70,7 @@ BOOST_AUTO_TEST_CASE(simple_bind_on_plain_389_needs_encryption) {
     Domain d;
     auto args = Domain::admin(pft::SambaDc::admin_upn());
     args["port"] = "389";
+    args["allow_plaintext_auth"] = "true"; // to see the server refuse it
     auto r = d.probe(args);
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(contains(r.summary, "bind as 'Administrator@example.test' rejected: the server "

@@ -50,7 +50,7 @@ struct Setup {
         e.proxy.host = "127.0.0.1";
         e.proxy.port = squid.port();
         e.proxy.user = user;
-        e.proxy.password = pass;
+        if (!pass.empty()) e.proxy.password = std::make_shared<const Secret>(pass, "env:PW");
         e.proxy.origin = "--proxy";
         return e;
     }

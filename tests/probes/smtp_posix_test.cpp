@@ -223,7 +223,10 @@ BOOST_AUTO_TEST_CASE(mail_without_tls_is_530_must_issue_starttls_first) {
 BOOST_AUTO_TEST_CASE(a_login_without_tls_is_refused_because_auth_is_not_offered) {
     MailSetup m;
     pft::Exim exim(m.tls_server());
-    auto r = m.probe(exim.port(), {{"starttls", "no"}, {"user", "svc"}, {"password", password}});
+    auto r = m.probe(exim.port(), {{"starttls", "no"},
+                                   {"user", "svc"},
+                                   {"password", password},
+                                   {"allow_plaintext_auth", "true"}});
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(contains(r.summary, "offers no authentication before TLS, so svc cannot log in"),
                r.summary);
@@ -392,7 +395,8 @@ BOOST_AUTO_TEST_CASE(a_server_echoing_the_credentials_does_not_put_them_in_the_r
                         {"port", leaky.port()},
                         {"starttls", "no"},
                         {"user", "svc"},
-                        {"password", password}},
+                        {"password", password},
+                        {"allow_plaintext_auth", "true"}},
                        std::chrono::seconds(3));
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(r.summary.rfind("authentication failed for svc", 0) == 0u, r.summary);

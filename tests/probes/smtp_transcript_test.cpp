@@ -72,6 +72,22 @@ BOOST_AUTO_TEST_CASE(sasl_exchanges_are_redacted) {
     BOOST_TEST(t.last("MAIL")->reply.code == 250);
 }
 
+// A server quoting the login back: the quote is masked by what was sent,
+// so even a password that is an ordinary word ("the") does not show.
+BOOST_AUTO_TEST_CASE(a_server_quoting_the_sasl_response_has_it_masked) {
+    SmtpTranscript t(true);
+    in(t, "220 mx\r\n");
+    out(t, "AUTH PLAIN\r\n");
+    in(t, "334 \r\n");
+    out(t, "AHN2YwB0aGU=\r\n"); // base64 of "\0svc\0the"
+    in(t, "535 bad login AHN2YwB0aGU= for the account\r\n");
+    BOOST_TEST(t.last("(SASL")->reply.text() == "535 bad login **** for the account");
+    // Once the exchange is over, nothing sent is kept to mask later text.
+    out(t, "QUIT\r\n");
+    in(t, "221 AHN2YwB0aGU= bye\r\n");
+    BOOST_TEST(t.last("QUIT")->reply.text() == "221 AHN2YwB0aGU= bye");
+}
+
 BOOST_AUTO_TEST_CASE(a_reply_that_is_not_smtp_is_kept_as_text) {
     SmtpTranscript t;
     in(t, "SSH-2.0-OpenSSH_9.2\r\n");

@@ -2,6 +2,7 @@
 // Runs one probe kind the way the runner does: start, then the event loop.
 #include "core/probe.hpp"
 #include "core/run_environment.hpp"
+#include "core/runner.hpp"
 #include <asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
@@ -29,11 +30,23 @@ inline ProbeResult run_probe(const ProbeKind& kind, const RunEnvironment& env,
     for (const auto& p : kind.params)
         if (!args.count(p.name) && !p.required && !p.default_value.empty())
             args[p.name] = p.default_value;
+    // A secret given here is the password itself, as the plan would have
+    // read it; the probe sees it as the plan hands it over, and the result
+    // gets the runner's last-resort redaction.
+    std::map<std::string, SecretRef> secrets;
+    std::vector<SecretRef> all_secrets;
+    if (env.proxy.password) all_secrets.push_back(env.proxy.password);
+    for (const auto& p : kind.params)
+        if (p.secret && args.count(p.name) && !args[p.name].empty()) {
+            secrets[p.name] = std::make_shared<const Secret>(args[p.name], "env:TEST_SECRET");
+            all_secrets.push_back(secrets[p.name]);
+            args[p.name] = "env:TEST_SECRET";
+        }
     asio::io_context io;
     ProbeContext ctx{io, Clock::now() + deadline, env};
     std::optional<ProbeResult> got;
     int calls = 0;
-    ProbeCancel cancel = kind.start(ctx, ProbeArgs(args), [&](ProbeResult r) {
+    ProbeCancel cancel = kind.start(ctx, ProbeArgs(args, secrets), [&](ProbeResult r) {
         ++calls;
         got = std::move(r);
     });
@@ -43,6 +56,7 @@ inline ProbeResult run_probe(const ProbeKind& kind, const RunEnvironment& env,
     BOOST_TEST(calls == 1);
     BOOST_REQUIRE(got.has_value());
     if (cancel) cancel(); // a no-op after completion, and must not crash
+    redact_result(*got, all_secrets);
     return *got;
 }
 

@@ -34,6 +34,9 @@ std::string config(const std::string& dir, unsigned short port, const EximOption
              (o.implicit_tls ? "tls_on_connect_ports = " + std::to_string(port) + "\n" : "");
     else
         c += "tls_advertise_hosts =\n";
+    std::string advertise = o.auth_in_clear
+                                ? std::string()
+                                : "  server_advertise_condition = ${if def:tls_in_cipher}\n";
     c += "\nbegin acl\nacl_connect:\n";
     c += o.refuse_sessions ? "  deny message = 554 no mail service for you\n" : "  accept\n";
     c += "acl_mail:\n";
@@ -61,13 +64,15 @@ std::string config(const std::string& dir, unsigned short port, const EximOption
          "  server_condition = ${if and {{eq{$auth2}{" +
          o.user + "}}{eq{$auth3}{" + o.password +
          "}}}}\n"
-         "  server_set_id = $auth2\n  server_advertise_condition = ${if def:tls_in_cipher}\n"
+         "  server_set_id = $auth2\n" +
+         advertise +
          "login:\n  driver = plaintext\n  public_name = LOGIN\n"
          "  server_prompts = Username:: : Password::\n"
          "  server_condition = ${if and {{eq{$auth1}{" +
          o.user + "}}{eq{$auth2}{" + o.password +
          "}}}}\n"
-         "  server_set_id = $auth1\n  server_advertise_condition = ${if def:tls_in_cipher}\n";
+         "  server_set_id = $auth1\n" +
+         advertise;
     return c;
 }
 

@@ -18,6 +18,7 @@ struct EximOptions {
     bool refuse_sessions = false;  // every session refused with a 554 banner
     bool implicit_tls = false;     // TLS from the first byte, as on port 465
     bool auth_before_mail = false; // MAIL without login answered "530 Authentication required"
+    bool auth_in_clear = false;    // AUTH offered outside TLS too, as a careless server does
 };
 
 // The domain whose mail exim delivers to mailbox(); anything else is relay.

@@ -1,0 +1,18 @@
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pf {
+
+// Replaces path with content in one step: written to a temporary file in the
+// same folder, then renamed over path (MoveFileExW on Windows). A run killed
+// mid-write leaves yesterday's report whole, never a truncated one.
+// Throws std::runtime_error naming the path when it cannot.
+void write_file_atomically(const std::string& path, const std::string& content);
+
+// Throws InputError when two outputs name the same file ("--json r.json
+// --junit r.json"): the second would silently replace the first.
+void refuse_shared_paths(const std::vector<std::pair<std::string, std::string>>& outputs);
+
+} // namespace pf
