@@ -303,7 +303,7 @@ BOOST_AUTO_TEST_CASE(out_of_range_numbers_on_the_command_line_exit_3_naming_the_
 
 BOOST_AUTO_TEST_CASE(a_facts_number_too_large_for_a_double_names_the_file) {
     pft::TempDir t;
-    auto facts = t.write("facts.json", "{\"format\": \"preflight-facts-1\", \"logical_cores\": "
+    auto facts = t.write("facts.json", "{\"format\": \"preflight-facts/1\", \"logical_cores\": "
                                        "2e18558}\n");
     auto r = preflight({"run", "--facts", facts, "--json", t.file("r.json")});
     BOOST_TEST(r.exit_code == 3);

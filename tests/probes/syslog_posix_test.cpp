@@ -70,8 +70,8 @@ BOOST_AUTO_TEST_CASE(a_tls_message_arrives_and_an_untrusted_certificate_is_diagn
     auto root = f.root({.cn = "Syslog Test Root"});
     auto leaf = f.issue(root, {.cn = "syslog.example", .ip_sans = {"127.0.0.1"}});
     RsyslogTls files{pft::CertFactory::write_pem(certs.file("ca.pem"), {&root}),
-                   pft::CertFactory::write_pem(certs.file("cert.pem"), {&leaf}),
-                   pft::CertFactory::write_key(certs.file("key.pem"), leaf)};
+                     pft::CertFactory::write_pem(certs.file("cert.pem"), {&leaf}),
+                     pft::CertFactory::write_key(certs.file("key.pem"), leaf)};
     Rsyslog server(&files);
     std::map<std::string, std::string> args{
         {"host", "127.0.0.1"}, {"port", std::to_string(server.port)}, {"transport", "tls"}};
