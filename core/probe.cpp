@@ -75,7 +75,7 @@ std::string type_text(const ParamSpec& spec) {
 std::string ProbeArgs::how_to_set(const std::string& name, const std::string& value) const {
     if (auto it = settings_.find(name); it != settings_.end())
         return "--set " + it->second + "=" + value;
-    return name + "=\"" + value + "\" in the checklist";
+    return name + "=\"" + value + "\"";
 }
 
 const ParamSpec* ProbeKind::find_param(const std::string& n) const {

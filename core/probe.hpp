@@ -74,7 +74,7 @@ class ProbeArgs {
     const std::map<std::string, std::string>& all() const { return values_; }
     // What the user types to give parameter name this value, for fix texts:
     // "--set ldap_security=ldaps" when the checklist takes it from
-    // ${ldap_security}, else the probe attribute, security="ldaps".
+    // ${ldap_security}, else the probe attribute in the checklist, security="ldaps".
     std::string how_to_set(const std::string& name, const std::string& value) const;
 
   private:

@@ -168,7 +168,7 @@ BOOST_AUTO_TEST_CASE(wrong_security_for_the_port) {
     BOOST_TEST(contains(tls_on_plain.summary, "is this a plain LDAP port?"), tls_on_plain.summary);
     auto plain_on_tls = d.probe({{"port", d.ldaps()}});
     BOOST_TEST(plain_on_tls.status == Status::fail);
-    BOOST_TEST(contains(plain_on_tls.summary, "use security=ldaps"), plain_on_tls.summary);
+    BOOST_TEST(contains(plain_on_tls.summary, "use security=\"ldaps\""), plain_on_tls.summary);
 }
 
 BOOST_AUTO_TEST_CASE(refused_port_reads_like_the_tcp_probe) {
