@@ -188,21 +188,17 @@ BOOST_AUTO_TEST_CASE(a_skipped_check_never_starts_its_probe) {
     ProbeKind counting;
     counting.name = "counting";
     counting.params = {{"x", ParamType::text, false, "", ""}};
-    counting.start = [&started](const ProbeContext& ctx, const ProbeArgs&,
-                                ProbeDone done) -> ProbeCancel {
+    counting.start = [&started](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) -> ProbeCancel {
         ++started;
         return deliver_now(ctx, std::move(done), ProbeResult::make(Status::pass, "ran"));
     };
     reg.add(counting);
-    std::string xml = "<checklist id=\"t\" title=\"T\"><source document=\"G\"/><parameters><param "
-                      "name=\"p\"/></parameters>"
+    std::string xml = "<checklist id=\"t\" title=\"T\"><source document=\"G\"/><parameters><param name=\"p\"/></parameters>"
                       "<section id=\"s\" title=\"S\">";
     for (int i = 0; i < 4; ++i)
-        xml += "<check id=\"skip" + std::to_string(i) +
-               "\" title=\"C\" severity=\"required\"><probe kind=\"counting\" "
+        xml += "<check id=\"skip" + std::to_string(i) + "\" title=\"C\" severity=\"required\"><probe kind=\"counting\" "
                "x=\"${p}\"/><requirement>w</requirement><fix>f</fix></check>";
-    xml += "<check id=\"runs\" title=\"C\" severity=\"required\"><probe "
-           "kind=\"counting\"/><requirement>w</requirement>"
+    xml += "<check id=\"runs\" title=\"C\" severity=\"required\"><probe kind=\"counting\"/><requirement>w</requirement>"
            "<fix>f</fix></check></section></checklist>";
     RunnerOptions o;
     o.jobs = 1;
