@@ -174,6 +174,12 @@ BOOST_AUTO_TEST_CASE(eas_client_certificates_are_checked_as_the_eas_guide_requir
     BOOST_TEST(contains(r->check("file2.eku")["requirement"].get<std::string>(),
                         "Confirm the certificate contains the Client Authentication in the "
                         "Enhanced Key Usage section"));
+    // The guides are named by their titles, in every output.
+    for (const auto* text : {&r->proc.out, &r->html, &r->junit_text, &r->json_text}) {
+        BOOST_TEST(!contains(*text, "seed"));
+        BOOST_TEST(!contains(*text, "Seed"));
+    }
+    BOOST_TEST(contains(r->html, "Updating Certificates for Workspace ONE UEM Services"));
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_password_or_a_corrupt_file_is_reported_not_a_crash) {
