@@ -102,6 +102,7 @@ ProbeKind cert_file_probe() {
         expiry_param("expiry_fail", "fail when a certificate expires within this many days "
                                     "(default 30, or --expiry-fail)"),
     };
+    k.check_args = expiry_order;
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         ProbeResult r;
         try {

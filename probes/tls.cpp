@@ -175,6 +175,7 @@ ProbeKind tls_probe() {
         {"private_ca", ParamType::boolean, false, "false",
          "the host uses the organisation's own CA (a locally added root is then expected)"},
     };
+    k.check_args = expiry_order;
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         // Defaults come from the declaration above (the planner fills them in).
         std::string via = args.text("via");

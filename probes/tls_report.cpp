@@ -20,6 +20,18 @@ ParamSpec expiry_param(std::string name, std::string help) {
             .bounds = NumberBounds{0, 3650}};
 }
 
+std::optional<ArgProblem> expiry_order(const ArgValues& v) {
+    auto warn = v.find("expiry_warn");
+    auto fail = v.find("expiry_fail");
+    if (warn == v.end() || fail == v.end()) return std::nullopt;
+    auto w = parse_integer(warn->second);
+    auto f = parse_integer(fail->second);
+    if (w && f && *f > *w)
+        return ArgProblem{"expiry_fail", "at most expiry_warn (" + warn->second +
+                                             "): failing must come after warning"};
+    return std::nullopt;
+}
+
 TlsSettings with_check_thresholds(const TlsSettings& run, const ProbeArgs& args) {
     TlsSettings t = run;
     if (run.expiry_from_flags) return t;

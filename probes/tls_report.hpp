@@ -16,6 +16,9 @@ std::optional<ProbeResult> proxy_missing(const std::string& via, const ProxyConf
 
 // expiry_warn / expiry_fail of a check: days, as --expiry-warn/--expiry-fail take them.
 ParamSpec expiry_param(std::string name, std::string help);
+// check_args of a kind with both: failing must come after warning, as
+// --expiry-fail must not exceed --expiry-warn.
+std::optional<ArgProblem> expiry_order(const ArgValues& v);
 
 // The run's TLS settings with a check's own expiry_warn/expiry_fail, unless
 // --expiry-warn/--expiry-fail on the command line set them (those win).

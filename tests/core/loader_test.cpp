@@ -242,6 +242,10 @@ BOOST_AUTO_TEST_CASE(values_that_depend_on_each_other_are_checked_at_load_time) 
     BOOST_TEST(e.find("t.xml:9:47: minimum='2GB': expected a whole number") == 0, e);
     e = error_of(checklist(check("<probe kind=\"smtp\" host=\"a\" to=\"b@example.com\"/>")));
     BOOST_TEST(e.find("from='': expected a sender") != std::string::npos, e);
+    e = error_of(
+        checklist(check("<probe kind=\"tls\" host=\"a\" expiry_warn=\"10\" expiry_fail=\"30\"/>")));
+    BOOST_TEST(e.find("expiry_fail='30': expected at most expiry_warn (10)") != std::string::npos,
+               e);
     e = error_of(checklist(check("<probe kind=\"scep\" port=\"443\"/>")));
     BOOST_TEST(e.find("host='': expected the NDES server's name, or url") != std::string::npos, e);
 }
