@@ -24,32 +24,37 @@ struct Words {
     std::string requirement, fix;
 };
 
-// The guides' words (seed 002, seed 003 translated), or preflight's own
-// where the guides say nothing.
+// The guides' words (the EAS certificate authentication guide, the certificate renewal guide
+// translated), or preflight's own where the guides say nothing.
 const std::map<std::string, Words>& words() {
     static const std::map<std::string, Words> w = {
         {"load",
-         {"Seed 003: the certificate used for the renewal should be in .pfx format (a "
+         {"Updating Certificates for Workspace ONE UEM Services: the certificate used for the "
+          "renewal should be in .pfx format (a "
           "certificate format that includes the private key).",
           "Check the file and its password: a .pfx or .p12 opens with the password set when it "
           "was exported."}},
         {"key",
-         {"Seed 003: the certificate used for the renewal should be in .pfx format (a "
+         {"Updating Certificates for Workspace ONE UEM Services: the certificate used for the "
+          "renewal should be in .pfx format (a "
           "certificate format that includes the private key).",
           "Export the certificate together with its private key as a .pfx file, from the "
           "machine where its request was made."}},
         {"chain",
-         {"Seed 003: this update requires a .pfx or .p12 file containing the entire chain of "
+         {"Updating Certificates for Workspace ONE UEM Services: this update requires a .pfx or "
+          ".p12 file containing the entire chain of "
           "the new SSL certificate.",
           "Export the certificate with every certificate of its certification path (Windows: "
           "'Include all certificates in the certification path if possible')."}},
         {"expiry",
-         {"Seed 003: the SSL certificate must be renewed, to avoid its functions becoming "
+         {"Updating Certificates for Workspace ONE UEM Services: the SSL certificate must be "
+          "renewed, to avoid its functions becoming "
           "unavailable when the certificate expires.",
           "Obtain a new certificate from the certificate authority and install it before the "
           "current one expires (in every data center)."}},
         {"key_size",
-         {"Seed 002: Private Key Length: this entry is often 2048 and matches the setting on "
+         {"EAS certificate authentication guide: Private Key Length: this entry is often 2048 and "
+          "matches the setting on "
           "the certificate template that NDES/SCEP/MSCEP use.",
           "Request a new certificate with an RSA key of 2048 bits or more."}},
         {"signature",
@@ -61,17 +66,20 @@ const std::map<std::string, Words>& words() {
           "Server Authentication.",
           "Request the certificate from a template with the Server Authentication purpose."}},
         {"eku-client",
-         {"Seed 002: Confirm the certificate contains the Client Authentication in the Enhanced "
+         {"EAS certificate authentication guide: Confirm the certificate contains the Client "
+          "Authentication in the Enhanced "
           "Key Usage section. If not present, then the template is not configured correctly.",
           "Add Client Authentication to the Enhanced Key Usage of the certificate template on "
           "the certificate authority, then issue the certificate again."}},
         {"name",
-         {"Seed 003: access the Console/DS/API/ENS2 URL in a browser or similar, display the "
+         {"Updating Certificates for Workspace ONE UEM Services: access the Console/DS/API/ENS2 "
+          "URL in a browser or similar, display the "
           "certificate details, and confirm that the certificate has been renewed correctly.",
           "Request the certificate with the server's host name in its Subject Alternative "
           "Name."}},
         {"san",
-         {"Seed 002: Confirm that the certificate contains the Subject Alternative Name (or "
+         {"EAS certificate authentication guide: Confirm that the certificate contains the Subject "
+          "Alternative Name (or "
           "SAN) section and within that section there is an Email and Principal name with the "
           "appropriate data. If this section is not in the certificate, then either the "
           "template is incorrect or the certificate authority has not been configured to "
@@ -80,7 +88,8 @@ const std::map<std::string, Words>& words() {
           "Certificates > Certificate Authorities > Request Templates) and configure the "
           "certificate authority to accept SAN."}},
         {"topic",
-         {"Seed 003: the APNs certificate is configured from the Workspace ONE UEM console "
+         {"Updating Certificates for Workspace ONE UEM Services: the APNs certificate is "
+          "configured from the Workspace ONE UEM console "
           "(Groups & Settings > All Settings > Devices & Users > Apple > APNs for MDM), "
           "following the wizard from the certificate request to the renewal.",
           "Create the APNs certificate with the console's wizard under Groups & Settings > All "
@@ -190,8 +199,8 @@ int cert_command(const CertOptions& o) {
     c.id = "cert";
     c.title = "Certificate files";
     c.description = "preflight cert: the certificate files given, before they are installed.";
-    c.source_document = "Updating Certificates for Workspace ONE UEM Services (seed 003); "
-                        "EAS certificate authentication (seed 002)";
+    c.source_document = "Updating Certificates for Workspace ONE UEM Services; Integrate Microsoft "
+                        "Exchange CAS and Workspace ONE UEM for EAS certificate authentication";
     c.origin = "preflight cert";
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
         Section s;

@@ -13,7 +13,7 @@ struct ParamDecl {
     std::string description;
     std::optional<std::string> default_value;
     // The guide's own words on what a value must look like, shown when a
-    // value is rejected (seed 001: "Do not add https:// since this is assumed").
+    // value is rejected (the ACC guide: "Do not add https:// since this is assumed").
     std::string hint;
     bool required = false;
     // A password: its value is where to find it (env:NAME, file:PATH,
@@ -46,7 +46,7 @@ struct Check {
     Severity severity = Severity::required;
     std::string service; // empty: always runs
     ProbeSpec probe;
-    std::string requirement; // the seed's own words
+    std::string requirement; // the guide's own words
     std::string fix;
     std::optional<std::chrono::milliseconds> timeout;
     std::string section_id;

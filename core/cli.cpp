@@ -1,10 +1,42 @@
 #include "core/commands.hpp"
 #include "core/errors.hpp"
+#include "core/param_types.hpp"
 #include "core/run_report.hpp"
+#include "core/terminal_text.hpp"
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
 #include <iostream>
 
 namespace pf {
+
+namespace {
+
+// CLI11's Range lets NaN through (every comparison with it is false) and an
+// unsigned option reads "-5" as 18446744073709551611: numbers are checked
+// here, as text, before CLI11 converts them.
+CLI::Validator number_in(NumberBounds b, bool whole) {
+    std::string what = (whole ? "a whole number from " : "a number from ") + bounds_text(b);
+    return CLI::Validator(
+        [b, whole, what](std::string& text) -> std::string {
+            double v = 0;
+            if (whole) {
+                auto n = parse_integer(text);
+                if (!n) return "expected " + what + ", not '" + text + "'";
+                v = static_cast<double>(*n);
+            } else {
+                auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+                if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+                    !std::isfinite(v))
+                    return "expected " + what + ", not '" + text + "'";
+            }
+            if (v < b.min || v > b.max) return "expected " + what + ", not '" + text + "'";
+            return {};
+        },
+        what);
+}
+
+} // namespace
 
 int cli_main(int argc, char** argv) {
     CLI::App app{
@@ -33,16 +65,17 @@ int cli_main(int argc, char** argv) {
            "Integration services to check, comma-separated (e.g. ldap,smtp); 'all' for every one")
         ->type_name("LIST");
     run->add_option("--users", ro.users, "Number of users the deployment serves (sizing table)")
+        ->check(number_in(users_bounds, true))
         ->type_name("N");
     run->add_option("--servers", ro.servers, "Number of ACC servers planned (sizing table)")
-        ->check(CLI::Range(1u, 1000u))
+        ->check(number_in({1, 1000}, true))
         ->type_name("N");
     run->add_option("--timeout", ro.timeout_seconds,
                     "Deadline in SECONDS for each check that does not set its own")
-        ->check(CLI::Range(0.01, 3600.0))
+        ->check(number_in(timeout_bounds, false))
         ->type_name("SECONDS");
     run->add_option("--jobs", ro.jobs, "How many checks run at once")
-        ->check(CLI::Range(1, 4096))
+        ->check(number_in({1, 4096}, true))
         ->type_name("N");
     run->add_option("--install-path", ro.install_path,
                     "Where the ACC will be installed: free disk space is measured there")
@@ -76,10 +109,10 @@ int cli_main(int argc, char** argv) {
     auto add_expiry_options = [](CLI::App* cmd, std::optional<int>& warn,
                                  std::optional<int>& fail) {
         cmd->add_option("--expiry-warn", warn, "Warn about certificates expiring within DAYS (60)")
-            ->check(CLI::Range(0, 3650))
+            ->check(number_in({0, 3650}, true))
             ->type_name("DAYS");
         cmd->add_option("--expiry-fail", fail, "Fail certificates expiring within DAYS (30)")
-            ->check(CLI::Range(0, 3650))
+            ->check(number_in({0, 3650}, true))
             ->type_name("DAYS");
     };
     std::vector<std::string> report_files;
@@ -112,7 +145,7 @@ int cli_main(int argc, char** argv) {
     add_expiry_options(run, ro.expiry_warn_days, ro.expiry_fail_days);
     run->add_option("--idle", ro.idle_seconds,
                     "Idle time of the connection-persistence checks in SECONDS; 0 skips them")
-        ->check(CLI::Range(0.0, 3600.0))
+        ->check(number_in({0, 3600}, false))
         ->type_name("SECONDS");
     run->add_flag("--quiet,-q", ro.quiet, "Print only problems and the summary");
 
@@ -165,8 +198,10 @@ int cli_main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : exit_could_not_run;
+        if (e.get_exit_code() == 0) return app.exit(e); // --help, --version
+        std::cerr << "preflight: " << terminal_safe(e.what())
+                  << "\nRun with --help for more information.\n";
+        return exit_could_not_run;
     }
     try {
         if (*run) {
@@ -181,10 +216,10 @@ int cli_main(int argc, char** argv) {
         if (*facts) return facts_command(facts_path, facts_json, facts_output);
         if (*explain) return explain_command(check_id, explain_checklist);
     } catch (const InputError& e) {
-        std::cerr << "preflight: " << e.what() << "\n";
+        std::cerr << "preflight: " << terminal_safe(e.what()) << "\n";
         return exit_could_not_run;
     } catch (const std::exception& e) {
-        std::cerr << "preflight: internal error: " << e.what() << "\n";
+        std::cerr << "preflight: internal error: " << terminal_safe(e.what()) << "\n";
         return exit_could_not_run;
     }
     return exit_could_not_run;

@@ -11,8 +11,10 @@ int list_command(bool probes) {
         for (const auto& name : builtin_probes().names()) {
             const ProbeKind* k = builtin_probes().find(name);
             std::cout << name << "  " << k->description << "\n";
+            // checklists/README.md holds this output verbatim (a test keeps
+            // the two equal): type, choices and default come from one place.
             for (const auto& p : k->params)
-                std::cout << "    " << p.name << " (" << to_string(p.type)
+                std::cout << "    " << p.name << " (" << type_text(p)
                           << (p.required                ? ", required"
                               : p.default_value.empty() ? ""
                                                         : ", default " + p.default_value)

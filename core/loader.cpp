@@ -4,6 +4,7 @@
 #include "core/read_file.hpp"
 #include "core/secrets.hpp"
 #include "core/xml_source.hpp"
+#include <cmath>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -99,12 +100,10 @@ class Loader {
 
     std::chrono::milliseconds duration(const pugi::xml_node& n, const char* attr,
                                        const std::string& v) {
-        auto s = parse_seconds(v);
-        if (!s || *s <= 0)
-            src_.fail(n, attr,
-                      std::string(attr) + " '" + v +
-                          "': expected a duration in seconds such as 5 or 2.5");
-        return std::chrono::milliseconds(static_cast<long long>(*s * 1000));
+        auto s = parse_timeout_seconds(v);
+        if (!s)
+            src_.fail(n, attr, std::string(attr) + " '" + v + "': expected " + timeout_expected());
+        return std::chrono::milliseconds(std::llround(*s * 1000));
     }
 
     ParamDecl param(const pugi::xml_node& n, const Checklist& c) {
@@ -256,8 +255,21 @@ class Loader {
         return s.empty() ? "" : " (declared: " + s + ")";
     }
 
+    // A parameter's default is checked where a probe takes it whole, so a
+    // checklist cannot ship a default its own checks reject.
+    void check_default(const pugi::xml_node& n, const char* attr, const ParamSpec& spec,
+                       const ParamDecl& param) {
+        if (!param.default_value) return;
+        if (auto problem = check_value(spec, *param.default_value))
+            src_.fail(n, attr,
+                      spec.name + "='${" + param.name + "}': the default '" + *param.default_value +
+                          "' of " + param.name + " (" + param.where.str() +
+                          ") is not valid here: expected " + *problem);
+    }
+
     ProbeSpec probe(const pugi::xml_node& n, const Checklist& c) {
         ProbeSpec p;
+        ArgValues literals;
         p.where = src_.where(n);
         p.kind = src_.required_attribute(n, "kind");
         const ProbeKind* kind = probes_.find(p.kind);
@@ -289,10 +301,25 @@ class Loader {
                 if (!c.find_param(r))
                     src_.fail(n, a.name(),
                               "'${" + r + "}' refers to a parameter not declared in <parameters>");
-            if (refs.empty())
-                if (auto problem = validate_value(spec->type, arg.value))
+            if (refs.empty()) {
+                if (auto problem = check_value(*spec, arg.value))
                     src_.fail(n, a.name(), name + "='" + arg.value + "': expected " + *problem);
+                literals[name] = arg.value;
+            } else if (refs.size() == 1 && arg.value == "${" + refs[0] + "}") {
+                check_default(n, a.name(), *spec, *c.find_param(refs[0]));
+            }
             p.args.push_back(std::move(arg));
+        }
+        // Values wrong only together (a minimum in the wrong unit) are caught
+        // here when the checklist fixes them all, and by the planner otherwise.
+        if (kind->check_args && literals.size() == p.args.size()) {
+            for (const auto& spec : kind->params)
+                if (!literals.count(spec.name) && !spec.default_value.empty())
+                    literals[spec.name] = spec.default_value;
+            if (auto problem = kind->check_args(literals))
+                src_.fail(n, problem->param.c_str(),
+                          problem->param + "='" + literals[problem->param] + "': expected " +
+                              problem->expected);
         }
         for (const auto& spec : kind->params)
             if (spec.required && !n.attribute(spec.name.c_str()))

@@ -27,8 +27,25 @@ std::string_view to_string(ParamType t) {
         return "frequency";
     case ParamType::boolean:
         return "boolean";
+    case ParamType::choice:
+        return "choice";
     }
     return "?";
+}
+
+NumberBounds default_bounds(ParamType t) {
+    if (t == ParamType::seconds) return {0, 3600};
+    return {0, 1e9};
+}
+
+static std::string number_text(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+}
+
+std::string bounds_text(const NumberBounds& b) {
+    return number_text(b.min) + " to " + number_text(b.max);
 }
 
 std::optional<std::uint64_t> parse_integer(std::string_view v) {
@@ -104,6 +121,7 @@ std::optional<std::uint64_t> parse_size(std::string_view v) {
         mult = 1024.0 * 1024 * 1024 * 1024;
     else
         return std::nullopt;
+    if (n * mult > max_size_bytes) return std::nullopt;
     return static_cast<std::uint64_t>(n * mult);
 }
 
@@ -111,9 +129,12 @@ std::optional<double> parse_frequency_mhz(std::string_view v) {
     double n = 0;
     std::string unit;
     if (!split_number(v, n, unit)) return std::nullopt;
-    if (unit == "GHZ") return n * 1000.0;
-    if (unit == "MHZ") return n;
-    return std::nullopt;
+    if (unit == "GHZ")
+        n *= 1000.0;
+    else if (unit != "MHZ")
+        return std::nullopt;
+    if (n > max_frequency_mhz) return std::nullopt;
+    return n;
 }
 
 std::optional<bool> parse_boolean(std::string_view v) {
@@ -148,7 +169,22 @@ static std::optional<std::string> validate_host(std::string_view v) {
     return std::nullopt;
 }
 
+std::optional<double> parse_timeout_seconds(std::string_view v) {
+    auto s = parse_seconds(v);
+    if (!s || *s < timeout_bounds.min || *s > timeout_bounds.max) return std::nullopt;
+    return s;
+}
+
+std::string timeout_expected() {
+    return "a duration from " + bounds_text(timeout_bounds) +
+           " seconds such as 5 or 2.5 (ms and min suffixes allowed)";
+}
+
 std::optional<std::string> validate_value(ParamType t, std::string_view v) {
+    return validate_value(t, v, default_bounds(t));
+}
+
+std::optional<std::string> validate_value(ParamType t, std::string_view v, const NumberBounds& b) {
     switch (t) {
     case ParamType::text:
         return std::nullopt;
@@ -161,20 +197,24 @@ std::optional<std::string> validate_value(ParamType t, std::string_view v) {
         if (parse_port_range(v)) return std::nullopt;
         return "a port (1-65535) or a range such as 49152-65535";
     case ParamType::integer:
-        if (parse_integer(v)) return std::nullopt;
-        return "a whole number";
+        if (auto n = parse_integer(v); n && double(*n) >= b.min && double(*n) <= b.max)
+            return std::nullopt;
+        return "a whole number from " + bounds_text(b);
     case ParamType::seconds:
-        if (parse_seconds(v)) return std::nullopt;
-        return "a duration in seconds such as 5 or 2.5 (ms and min suffixes allowed)";
+        if (auto s = parse_seconds(v); s && *s >= b.min && *s <= b.max) return std::nullopt;
+        return "a duration from " + bounds_text(b) +
+               " seconds such as 5 or 2.5 (ms and min suffixes allowed)";
     case ParamType::size:
         if (parse_size(v)) return std::nullopt;
-        return "a size such as 2GB, 512MB or 1TB";
+        return "a size up to 1 PiB such as 2GB, 512MB or 1TB";
     case ParamType::frequency:
         if (parse_frequency_mhz(v)) return std::nullopt;
-        return "a clock frequency such as 2.0GHz or 1800MHz";
+        return "a clock frequency up to 100 GHz such as 2.0GHz or 1800MHz";
     case ParamType::boolean:
         if (parse_boolean(v)) return std::nullopt;
         return "true or false";
+    case ParamType::choice:
+        return std::nullopt;
     }
     return std::nullopt;
 }

@@ -35,8 +35,10 @@ void check_settings(const Checklist& c, const RunSettings& s) {
             std::string known;
             for (const auto& d : c.services)
                 known += (known.empty() ? "" : ",") + d.id;
-            throw InputError(s.services_origin + ": checklist '" + c.id + "' has no service '" +
-                             sv + "' (its services: " + known + ")");
+            throw InputError(
+                (s.service_origins.count(sv) ? s.service_origins.at(sv) : s.services_origin) +
+                ": checklist '" + c.id + "' has no service '" + sv + "' (its services: " + known +
+                ")");
         }
     for (const auto& p : c.params)
         if (p.required && !lookup(c, s, p.name))
@@ -75,6 +77,13 @@ std::string hints_of(const Checklist& c, const std::string& raw) {
     return out;
 }
 
+InputError bad_value(const std::string& origin, const std::string& value, const Check& check,
+                     const ProbeArg& arg, const std::string& expected, const Checklist& c) {
+    return InputError(origin + ": '" + value + "' is not valid for " + arg.name + " of check '" +
+                      check.id + "' (" + arg.where.str() + "): expected " + expected +
+                      hints_of(c, arg.value));
+}
+
 } // namespace
 
 std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& probes,
@@ -90,9 +99,21 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
             pc.timeout = check.timeout ? *check.timeout : s.timeout.value_or(c.default_timeout);
             std::map<std::string, std::string> values;
             std::vector<std::string> missing;
+            std::map<std::string, const ProbeArg*> arg_of;
+            std::map<std::string, std::string> settings; // for ProbeArgs::how_to_set
+            std::map<std::string, std::string> origin_of;
             for (const auto& arg : check.probe.args) {
                 std::vector<std::string> origins;
+                auto missing_before = missing.size();
                 auto v = substitute(arg.value, c, s, missing, origins);
+                // Each value is checked on its own, even when another
+                // parameter of the check is unset and the check is skipped.
+                bool resolved = missing.size() == missing_before;
+                arg_of[arg.name] = &arg;
+                if (auto refs = param_references(arg.value);
+                    refs.size() == 1 && arg.value == "${" + refs[0] + "}")
+                    settings[arg.name] = refs[0];
+                origin_of[arg.name] = origins.empty() ? arg.where.str() : origins.front();
                 const ParamSpec* spec = pc.kind->find_param(arg.name);
                 if (spec->secret) {
                     // A source (the loader and check_settings saw to it); the
@@ -100,17 +121,23 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                     values[arg.name] = v;
                     continue;
                 }
-                if (missing.empty() && !origins.empty())
-                    if (auto problem = validate_value(spec->type, v))
-                        throw InputError(origins.front() + ": '" + v + "' is not valid for " +
-                                         arg.name + " of check '" + check.id + "' (" +
-                                         arg.where.str() + "): expected " + *problem +
-                                         hints_of(c, arg.value));
+                if (resolved && !origins.empty())
+                    if (auto problem = check_value(*spec, v))
+                        throw bad_value(origins.front(), v, check, arg, *problem, c);
                 values[arg.name] = v;
             }
             for (const auto& spec : pc.kind->params)
                 if (!values.count(spec.name) && !spec.default_value.empty())
                     values[spec.name] = spec.default_value;
+            if (missing.empty() && pc.kind->check_args)
+                if (auto problem = pc.kind->check_args(values)) {
+                    if (!arg_of.count(problem->param))
+                        throw InputError(check.probe.where.str() + ": check '" + check.id +
+                                         "' needs " + problem->param + ": expected " +
+                                         problem->expected);
+                    throw bad_value(origin_of[problem->param], values[problem->param], check,
+                                    *arg_of[problem->param], problem->expected, c);
+                }
             if (!check.service.empty() && !s.services.count(check.service)) {
                 const ServiceDecl* d = c.find_service(check.service);
                 pc.skip =
@@ -137,7 +164,7 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                         if (!held) held = read_secret(value, name + " of check '" + check.id + "'");
                         read[name] = held;
                     }
-            pc.args = ProbeArgs(values, std::move(read));
+            pc.args = ProbeArgs(values, std::move(read), settings);
             plan.push_back(std::move(pc));
         }
     return plan;

@@ -20,6 +20,8 @@ struct RunSettings {
     std::map<std::string, SettingValue> values;
     std::set<std::string> services;
     std::string services_origin = "--service";
+    // Where each service was enabled, when known (a site file's line).
+    std::map<std::string, std::string> service_origins;
     std::optional<std::chrono::milliseconds> timeout; // replaces the checklist default
 };
 

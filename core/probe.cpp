@@ -1,5 +1,6 @@
 #include "core/probe.hpp"
 #include <asio/post.hpp>
+#include <cmath>
 #include <stdexcept>
 
 namespace pf {
@@ -32,8 +33,8 @@ std::uint64_t ProbeArgs::integer(const std::string& name) const {
     return must(parse_integer(text(name)), name);
 }
 std::chrono::milliseconds ProbeArgs::seconds(const std::string& name) const {
-    return std::chrono::milliseconds(
-        static_cast<long long>(must(parse_seconds(text(name)), name) * 1000.0));
+    // Bounded by the declaration (an hour at most), so the cast cannot overflow.
+    return std::chrono::milliseconds(std::llround(must(parse_seconds(text(name)), name) * 1000.0));
 }
 std::uint64_t ProbeArgs::size(const std::string& name) const {
     return must(parse_size(text(name)), name);
@@ -43,6 +44,43 @@ double ProbeArgs::frequency_mhz(const std::string& name) const {
 }
 bool ProbeArgs::boolean(const std::string& name) const {
     return must(parse_boolean(text(name)), name);
+}
+
+static std::string choices_text(const std::vector<std::string>& choices, const char* last) {
+    std::string out;
+    for (std::size_t i = 0; i < choices.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == choices.size() ? last : ", ") + choices[i];
+    return out;
+}
+
+std::optional<std::string> check_value(const ParamSpec& spec, std::string_view value) {
+    if (spec.type == ParamType::choice) {
+        for (const auto& c : spec.choices)
+            if (value == c) return std::nullopt;
+        return choices_text(spec.choices, " or ");
+    }
+    if (spec.form && !spec.form->accepts(value)) return spec.form->expected;
+    return validate_value(spec.type, value, spec.bounds.value_or(default_bounds(spec.type)));
+}
+
+std::string type_text(const ParamSpec& spec) {
+    if (spec.type == ParamType::choice) {
+        std::string out;
+        for (const auto& c : spec.choices)
+            out += (out.empty() ? "" : "|") + c;
+        return "one of " + out;
+    }
+    if (spec.form) return spec.form->name;
+    std::string t(to_string(spec.type));
+    if (spec.type == ParamType::integer || spec.type == ParamType::seconds)
+        t += " " + bounds_text(spec.bounds.value_or(default_bounds(spec.type)));
+    return spec.secret ? "secret" : t;
+}
+
+std::string ProbeArgs::how_to_set(const std::string& name, const std::string& value) const {
+    if (auto it = settings_.find(name); it != settings_.end())
+        return "--set " + it->second + "=" + value;
+    return name + "=\"" + value + "\"";
 }
 
 const ParamSpec* ProbeKind::find_param(const std::string& n) const {

@@ -6,21 +6,54 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pf {
 
 struct RunEnvironment;
 
+// A form of value only one probe kind knows (an RPC interface UUID, HTTP
+// status ranges): the core checks values against it without knowing the
+// protocol, as it does for its own ParamTypes.
+struct ValueForm {
+    std::string name;     // for `preflight list --probes`: "UUID"
+    std::string expected; // for errors: "a UUID such as 91ae6020-…"
+    std::function<bool(std::string_view)> accepts;
+};
+
 struct ParamSpec {
     std::string name;
     ParamType type = ParamType::text;
     bool required = false;
-    std::string default_value; // used when not required and not given
-    std::string help;
+    std::string default_value{}; // used when not required and not given
+    std::string help{};
     bool secret = false; // never shown in reports, logs or errors
+    // ParamType::choice: the values accepted, in the order shown to users.
+    std::vector<std::string> choices{};
+    // ParamType::integer and seconds: inclusive bounds; unset, the type's own.
+    std::optional<NumberBounds> bounds{};
+    // ParamType::text: a form the probe defines; unset, any text.
+    std::optional<ValueForm> form{};
 };
+
+// nullopt when value is valid for spec; otherwise what was expected, in the
+// user's words ("auto, direct or proxy").
+std::optional<std::string> check_value(const ParamSpec& spec, std::string_view value);
+
+// "choice: auto|direct|proxy", "integer 1-65535", "UUID": the type as
+// `preflight list --probes` shows it.
+std::string type_text(const ParamSpec& spec);
+
+// A value that is wrong only together with another parameter's (a hardware
+// minimum that is not the resource's unit): names the parameter to blame.
+struct ArgProblem {
+    std::string param;
+    std::string expected;
+};
+using ArgValues = std::map<std::string, std::string>;
 
 // A probe's parameters after ${param} substitution and validation. A secret
 // parameter's text is its source ("env:LDAP_PW"); the secret itself, read
@@ -29,8 +62,9 @@ class ProbeArgs {
   public:
     ProbeArgs() = default;
     explicit ProbeArgs(std::map<std::string, std::string> values,
-                       std::map<std::string, SecretRef> secrets = {})
-        : values_(std::move(values)), secrets_(std::move(secrets)) {}
+                       std::map<std::string, SecretRef> secrets = {},
+                       std::map<std::string, std::string> settings = {})
+        : values_(std::move(values)), secrets_(std::move(secrets)), settings_(std::move(settings)) {}
 
     bool has(const std::string& name) const { return values_.count(name) != 0; }
     const std::string& text(const std::string& name) const;
@@ -45,10 +79,15 @@ class ProbeArgs {
     // The secret read for a secret parameter; null when none was given.
     SecretRef secret(const std::string& name) const;
     const std::map<std::string, SecretRef>& secrets() const { return secrets_; }
+    // What the user types to give parameter name this value, for fix texts:
+    // "--set ldap_security=ldaps" when the checklist takes it from
+    // ${ldap_security}, else the probe attribute in the checklist, security="ldaps".
+    std::string how_to_set(const std::string& name, const std::string& value) const;
 
   private:
     std::map<std::string, std::string> values_;
     std::map<std::string, SecretRef> secrets_;
+    std::map<std::string, std::string> settings_; // probe parameter -> checklist parameter
 };
 
 using Clock = std::chrono::steady_clock;
@@ -71,6 +110,11 @@ struct ProbeKind {
     std::string description;
     std::vector<ParamSpec> params;
     std::function<ProbeCancel(const ProbeContext&, const ProbeArgs&, ProbeDone)> start;
+    // Optional: checks values that depend on each other, given every
+    // parameter's value (defaults included). Called by the loader when a
+    // check's values are all literal and by the planner after substitution,
+    // so a probe never starts with such a value.
+    std::function<std::optional<ArgProblem>(const ArgValues&)> check_args;
 
     const ParamSpec* find_param(const std::string& n) const;
 };

@@ -6,7 +6,7 @@
 
 namespace pf {
 
-// The outbound proxy the ACC would use (seed 001: "If you plan on proxying
+// The outbound proxy the ACC would use (the ACC guide: "If you plan on proxying
 // ACC traffic through an outbound proxy…"), from --proxy, the site file, or
 // the usual HTTPS_PROXY / NO_PROXY variables, in that order of preference.
 struct ProxyConfig {

@@ -33,7 +33,7 @@ struct TlsSettings {
 };
 
 // What the run knows besides a check's own parameters: facts about this host,
-// the deployment the admin plans (seed 001's sizing table input), and how to
+// the deployment the admin plans (the ACC guide's sizing table input), and how to
 // reach the outside (proxy, trust).
 struct RunEnvironment {
     HostFacts facts;

@@ -19,9 +19,10 @@ SiteFile load_site_file(const std::string& path) {
     site.checklist = root.attribute("checklist").value();
     if (auto u = root.attribute("users")) {
         auto n = parse_integer(u.value());
-        if (!n)
+        if (!n || *n < users_bounds.min || *n > users_bounds.max)
             src.fail(root, "users",
-                     std::string("users='") + u.value() + "': expected a whole number");
+                     std::string("users='") + u.value() + "': expected a number of users from " +
+                         bounds_text(users_bounds));
         site.users = *n;
     }
     if (auto s = root.attribute("servers")) {
@@ -34,7 +35,9 @@ SiteFile load_site_file(const std::string& path) {
     }
     for (auto s : root.children("service")) {
         src.expect_only(s, {"id"}, {});
-        site.settings.services.insert(src.required_attribute(s, "id"));
+        auto id = src.required_attribute(s, "id");
+        site.settings.services.insert(id);
+        site.settings.service_origins[id] = src.where(s, "id").str();
     }
     site.settings.services_origin = path;
     for (auto p : root.children("param")) {

@@ -7,8 +7,12 @@ namespace pf {
 XmlSource::XmlSource(std::string text, std::string origin)
     : text_(std::move(text)), origin_(std::move(origin)) {
     line_starts_.push_back(0);
+    // A line ends at LF, CR LF or a lone CR (old Mac editors), as XML 1.0
+    // section 2.11 normalises them.
     for (std::size_t i = 0; i < text_.size(); ++i)
-        if (text_[i] == '\n') line_starts_.push_back(i + 1);
+        if (text_[i] == '\n' ||
+            (text_[i] == '\r' && (i + 1 == text_.size() || text_[i + 1] != '\n')))
+            line_starts_.push_back(i + 1);
     auto res = doc_.load_buffer(text_.data(), text_.size(),
                                 pugi::parse_default | pugi::parse_ws_pcdata_single);
     if (!res) {

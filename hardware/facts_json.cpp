@@ -1,6 +1,7 @@
 #include "hardware/facts_json.hpp"
 #include "core/errors.hpp"
 #include <array>
+#include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <type_traits>
@@ -92,10 +93,11 @@ void from_json_value(const json& v, T& out, const std::string& origin, const std
     } else if constexpr (std::is_same_v<T, std::optional<double>>) {
         if (v.is_null())
             out.reset();
-        else if (v.is_number())
+        else if (v.is_number() && std::isfinite(v.get<double>()) && v.get<double>() >= 0 &&
+                 v.get<double>() <= 1e9)
             out = v.get<double>();
         else
-            bad_field(origin, name, "expected a number");
+            bad_field(origin, name, "expected a number from 0 to 1000000000");
     } else {
         if (v.is_null())
             out.reset();
@@ -120,7 +122,9 @@ HostFacts facts_from_json(const std::string& text, const std::string& origin) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range for a number too large for a double
+        // (2e18558): both are the file's fault, named as such.
         std::string what = e.what();
         if (auto at = what.find("] ");
             what.starts_with("[json.exception") && at != std::string::npos)

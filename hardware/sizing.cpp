@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::uint64_t gib = 1024ull * 1024 * 1024;
 
-// Seed 001, "Sizing for up to 200,000 Users": the guide writes the columns as
+// The ACC guide, "Sizing for up to 200,000 Users": the guide writes the columns as
 // "10,000 to 50,000" and so on; a boundary count belongs to the lower column,
 // since "up to 10,000" already includes 10,000.
 const std::vector<SizingBand> bands = {

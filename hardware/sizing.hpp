@@ -6,7 +6,7 @@
 
 namespace pf {
 
-// One column of seed 001's "Sizing for up to 200,000 Users" table. RAM is per
+// One column of the ACC guide's "Sizing for up to 200,000 Users" table. RAM is per
 // server, in the guide's GB (2^30 bytes, as Windows counts).
 struct SizingBand {
     std::uint64_t min_users;

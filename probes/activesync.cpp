@@ -14,66 +14,36 @@ struct Part {
 };
 
 struct Params {
-    std::string host, path = "/Microsoft-Server-ActiveSync", user, client_cert = "report";
+    std::string host, path, user, client_cert;
     SecretRef password;
-    std::uint16_t port = 443, http_port = 80;
+    std::uint16_t port = 0, http_port = 0;
     unsigned long auth = CURLAUTH_BASIC;
-    std::string auth_text = "basic";
+    std::string auth_text;
     bool require_ssl = false;
 };
 
-// Seed 002: "Do not include http:// or https:// at the beginning and do not
-// include /Microsoft-server-activesync at the end."
-std::optional<std::string> bare_host_problem(const std::string& host) {
-    std::string rest = host;
-    std::string remove;
-    if (auto s = rest.find("://"); s != std::string::npos) {
-        remove = "'" + rest.substr(0, s + 3) + "'";
-        rest = rest.substr(s + 3);
-    }
-    if (auto slash = rest.find('/'); slash != std::string::npos) {
-        remove += (remove.empty() ? "'" : " and '") + rest.substr(slash) + "'";
-        rest = rest.substr(0, slash);
-    }
-    // One colon is a port; an IPv6 literal has several.
-    if (auto colon = rest.find(':');
-        colon != std::string::npos && rest.find(':', colon + 1) == std::string::npos)
-        remove +=
-            (remove.empty() ? "'" : " and '") + rest.substr(colon) + "' (the port goes in port)";
-    if (remove.empty()) return std::nullopt;
-    return "host must be the bare host name, as UEM's Exchange ActiveSync Host field wants it: "
-           "remove " +
-           remove + " from '" + host + "'";
-}
-
+// The host is a bare name (ParamType::host: no scheme, path or port, as the
+// profile's Exchange ActiveSync Host field wants it) and the choices are
+// checked before the run starts; defaults come from the declaration.
 std::optional<std::string> read_params(const ProbeArgs& a, Params& p) {
     auto text = [&](const char* n) { return a.has(n) ? a.text(n) : std::string(); };
     p.host = text("host");
-    if (auto bad = bare_host_problem(p.host)) return bad;
-    if (!text("port").empty()) p.port = a.port("port");
-    if (!text("http_port").empty()) p.http_port = a.port("http_port");
-    if (!text("path").empty()) p.path = text("path");
-    if (p.path.front() != '/') p.path.insert(0, "/");
+    p.port = a.port("port");
+    p.http_port = a.port("http_port");
+    p.path = text("path");
+    if (p.path.empty() || p.path.front() != '/') p.path.insert(0, "/");
     p.user = text("user");
     p.password = a.secret("password");
     if (!p.user.empty() && (!p.password || p.password->empty()))
         return "user \"" + p.user +
                "\" is given without a password (password=\"${...}\" "
                "with --set NAME=env:VAR, file:PATH or prompt)";
-    if (!text("client_cert").empty()) p.client_cert = text("client_cert");
-    if (p.client_cert != "report" && p.client_cert != "require")
-        return "client_cert must be report or require, not '" + p.client_cert + "'";
-    std::string auth = text("auth").empty() ? "basic" : text("auth");
-    p.auth_text = auth;
-    if (auth == "basic")
-        p.auth = CURLAUTH_BASIC;
-    else if (auth == "ntlm")
-        p.auth = CURLAUTH_NTLM;
-    else if (auth == "any")
-        p.auth = CURLAUTH_ANY;
-    else
-        return "auth must be basic, ntlm or any, not '" + auth + "'";
-    p.require_ssl = !text("require_ssl").empty() && a.boolean("require_ssl");
+    p.client_cert = text("client_cert");
+    p.auth_text = text("auth");
+    p.auth = p.auth_text == "ntlm"  ? CURLAUTH_NTLM
+             : p.auth_text == "any" ? CURLAUTH_ANY
+                                    : CURLAUTH_BASIC;
+    p.require_ssl = a.boolean("require_ssl");
     return std::nullopt;
 }
 
@@ -284,8 +254,9 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
                 {Status::fail,
                  "the server does not ask for a client certificate, but client_cert=\"require\": "
                  "enable client certificates (Accept, or Require) in IIS SSL Settings of "
-                 "Microsoft-Server-ActiveSync and clientCertificateMappingAuthentication (seed "
-                 "002); IIS asks only after the request, by renegotiation, unless its binding "
+                 "Microsoft-Server-ActiveSync and clientCertificateMappingAuthentication (the EAS "
+                 "certificate authentication guide); IIS asks only after the request, by "
+                 "renegotiation, unless its binding "
                  "negotiates client certificates"});
         if (!p.require_ssl) return finish();
         auto self = shared_from_this();
@@ -321,7 +292,8 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
                 {Status::fail, "ActiveSync is served over plain HTTP (" + plain_url + " answers " +
                                    status +
                                    "): passwords and mail cross the network unencrypted, and "
-                                   "certificate authentication fails without SSL (seed 002): set "
+                                   "certificate authentication fails without SSL (the EAS "
+                                   "certificate authentication guide): set "
                                    "Require SSL on Microsoft-Server-ActiveSync or close port " +
                                    std::to_string(p.http_port)});
         else
@@ -358,12 +330,18 @@ ProbeKind activesync_probe() {
         {"path", ParamType::text, false, "/Microsoft-Server-ActiveSync", "the ActiveSync path"},
         {"user", ParamType::text, false, "", "a mailbox user (DOMAIN\\user or user@domain)"},
         {"password", ParamType::text, false, "", "the user's password", true},
-        {"auth", ParamType::text, false, "basic",
-         "how the credentials are sent: basic, ntlm or any (the strongest scheme the server "
-         "offers; Negotiate needs a Kerberos ticket)"},
-        {"client_cert", ParamType::text, false, "report",
-         "report (a server asking for a client certificate is noted) or require (fail when it "
-         "does not)"},
+        {.name = "auth",
+         .type = ParamType::choice,
+         .default_value = "basic",
+         .help = "how the credentials are sent (any: the strongest scheme the server offers; "
+                 "Negotiate needs a Kerberos ticket)",
+         .choices = {"basic", "ntlm", "any"}},
+        {.name = "client_cert",
+         .type = ParamType::choice,
+         .default_value = "report",
+         .help = "report (a server asking for a client certificate is noted) or require (fail "
+                 "when it does not)",
+         .choices = {"report", "require"}},
         {"require_ssl", ParamType::boolean, false, "false",
          "also check that plain HTTP is refused or redirected to https"},
         {"http_port", ParamType::port, false, "80", "the plain HTTP port require_ssl tries"},

@@ -8,9 +8,10 @@
 namespace pf {
 
 // What a certificate is for, and so which extra checks it gets:
-//   server      serverAuth EKU and the host name in its subjectAltName (seed 003)
-//   eas-client  clientAuth EKU and a SAN with Email and UPN (seed 002)
-//   apns        the push topic in the subject UID (seed 003's APNs certificate)
+//   server      serverAuth EKU and the host name in its subjectAltName (the certificate renewal
+//   guide) eas-client  clientAuth EKU and a SAN with Email and UPN (the EAS certificate
+//   authentication guide) apns        the push topic in the subject UID (the certificate renewal
+//   guide's APNs certificate)
 enum class CertProfile { none, server, eas_client, apns };
 
 // "none", "server", "eas-client", "apns"; false for anything else.
@@ -21,7 +22,7 @@ struct CertCheckOptions {
     CertProfile profile = CertProfile::none;
     std::string host; // server profile: the name clients connect to
     // The whole chain must be in the file, as the AWCM installer wants it
-    // (seed 003: a .pfx or .p12 holding the new certificate's entire chain).
+    // (the certificate renewal guide: a .pfx or .p12 holding the new certificate's entire chain).
     bool full_chain = false;
     TlsSettings tls; // trust store and expiry thresholds
 };

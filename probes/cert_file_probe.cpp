@@ -58,13 +58,9 @@ namespace {
 ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls) {
     const std::string path = args.text("path");
     CertCheckOptions o;
-    std::string profile = args.has("profile") ? args.text("profile") : "none";
-    if (!parse_cert_profile(profile, o.profile))
-        return ProbeResult::make(Status::error, "profile must be none, server, eas-client or "
-                                                "apns, not '" +
-                                                    profile + "'");
+    parse_cert_profile(args.text("profile"), o.profile); // a choice of the declaration
     o.host = args.has("host") ? args.text("host") : "";
-    o.full_chain = args.has("full_chain") && args.boolean("full_chain");
+    o.full_chain = args.boolean("full_chain");
     o.tls = with_check_thresholds(run_tls, args);
     // The plan has already read the password from its env:/file:/prompt
     // source (core/plan.cpp). An empty one is none, as in `preflight cert`.
@@ -91,17 +87,21 @@ ProbeKind cert_file_probe() {
         {"path", ParamType::text, true, "", "the certificate file (.pem, .cer, .der, .pfx, .p12)"},
         {"password", ParamType::text, false, "",
          "where the PKCS#12 or key password is: env:NAME, file:PATH or prompt (empty: none)", true},
-        {"profile", ParamType::text, false, "none",
-         "none, server (serverAuth EKU, host in the SAN), eas-client (clientAuth EKU, SAN with "
-         "Email and UPN) or apns (push topic in the subject UID)"},
+        {.name = "profile",
+         .type = ParamType::choice,
+         .default_value = "none",
+         .help = "none, server (serverAuth EKU, host in the SAN), eas-client (clientAuth EKU, SAN "
+                 "with Email and UPN) or apns (push topic in the subject UID)",
+         .choices = {"none", "server", "eas-client", "apns"}},
         {"host", ParamType::text, false, "", "server profile: the host name clients connect to"},
         {"full_chain", ParamType::boolean, false, "false",
          "every certificate of the chain must be in the file (the AWCM installer's .pfx)"},
-        {"expiry_warn", ParamType::integer, false, "",
-         "warn when a certificate expires within this many days (default 60, or --expiry-warn)"},
-        {"expiry_fail", ParamType::integer, false, "",
-         "fail when a certificate expires within this many days (default 30, or --expiry-fail)"},
+        expiry_param("expiry_warn", "warn when a certificate expires within this many days "
+                                    "(default 60, or --expiry-warn)"),
+        expiry_param("expiry_fail", "fail when a certificate expires within this many days "
+                                    "(default 30, or --expiry-fail)"),
     };
+    k.check_args = expiry_order;
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         ProbeResult r;
         try {

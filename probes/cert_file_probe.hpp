@@ -4,10 +4,10 @@
 
 namespace pf {
 
-// "cert-file": a certificate file an admin is about to install (seed 003's
-// SSL, signing and APNs certificates; seed 002's EAS client certificates),
-// judged before the outage: private key, chain, expiry, key size, signature
-// and the profile's own checks, with the thumbprint ARM's certId wants.
+// "cert-file": a certificate file an admin is about to install (the certificate renewal guide's
+// SSL, signing and APNs certificates; the EAS certificate authentication guide's EAS client
+// certificates), judged before the outage: private key, chain, expiry, key size, signature and the
+// profile's own checks, with the thumbprint ARM's certId wants.
 ProbeKind cert_file_probe();
 
 // How a file that cannot be opened is judged: a wrong or missing password is

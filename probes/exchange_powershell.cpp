@@ -73,25 +73,21 @@ ProbeKind exchange_powershell_probe() {
         {"host", ParamType::host, true, "", "the Exchange server"},
         {"port", ParamType::port, false, "443", "port"},
         {"path", ParamType::text, false, "/powershell", "the PowerShell virtual directory"},
-        {"scheme", ParamType::text, false, "https",
-         "https or http (Exchange also serves "
-         "/powershell over http with Kerberos)"},
+        {.name = "scheme",
+         .type = ParamType::choice,
+         .default_value = "https",
+         .help = "https or http (Exchange also serves /powershell over http with Kerberos)",
+         .choices = {"https", "http"}},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         WebCall call;
-        call.target.scheme =
-            args.has("scheme") && !args.text("scheme").empty() ? args.text("scheme") : "https";
-        if (call.target.scheme != "https" && call.target.scheme != "http")
-            return deliver_now(
-                ctx, std::move(done),
-                ProbeResult::make(Status::error, "exchange_powershell check: scheme must be "
-                                                 "https or http, not '" +
-                                                     call.target.scheme + "'"));
+        // Values and defaults as declared above, checked before the run.
+        call.target.scheme = args.text("scheme");
         call.target.host = args.text("host");
-        call.target.port = args.has("port") && !args.text("port").empty() ? args.port("port") : 443;
-        call.target.path =
-            args.has("path") && !args.text("path").empty() ? args.text("path") : "/powershell";
-        if (call.target.path.front() != '/') call.target.path.insert(0, "/");
+        call.target.port = args.port("port");
+        call.target.path = args.has("path") ? args.text("path") : std::string();
+        if (call.target.path.empty() || call.target.path.front() != '/')
+            call.target.path.insert(0, "/");
         std::string path = call.target.path;
         return web_request(ctx, std::move(call),
                            [done = std::move(done), path](WebAnswer a) { done(judge(a, path)); });

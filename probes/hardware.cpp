@@ -1,6 +1,7 @@
 #include "probes/hardware.hpp"
 #include "core/run_environment.hpp"
 #include "hardware/sizing.hpp"
+#include <stdexcept>
 
 namespace pf {
 
@@ -14,15 +15,8 @@ ProbeResult result(Status s, std::string summary, Measurement m) {
     return r;
 }
 
-ProbeResult bad_minimum(const std::string& resource, const std::string& minimum,
-                        const char* expected) {
-    return ProbeResult::make(Status::error,
-                             "minimum \"" + minimum + "\" for " + resource + " is not " + expected);
-}
-
 ProbeResult check_cores(const HostFacts& f, const std::string& minimum) {
     auto min = parse_integer(minimum);
-    if (!min) return bad_minimum("cores", minimum, "a whole number of cores such as 2");
     if (f.logical_cores == 0)
         return ProbeResult::make(Status::warn, "the number of logical cores could not be read");
     Status s = f.logical_cores >= *min ? Status::pass : Status::fail;
@@ -34,7 +28,6 @@ ProbeResult check_cores(const HostFacts& f, const std::string& minimum) {
 
 ProbeResult check_clock(const HostFacts& f, const std::string& minimum) {
     auto min = parse_frequency_mhz(minimum);
-    if (!min) return bad_minimum("cpu_clock", minimum, "a clock frequency such as 2.0GHz");
     if (!f.cpu_max_mhz) {
         ProbeResult r = ProbeResult::make(Status::warn, "CPU max clock could not be read");
         r.evidence.push_back("neither cpufreq nor /proc/cpuinfo gave a clock; compare the CPU "
@@ -52,7 +45,6 @@ ProbeResult check_clock(const HostFacts& f, const std::string& minimum) {
 
 ProbeResult check_ram(const HostFacts& f, const std::string& minimum) {
     auto min = parse_size(minimum);
-    if (!min) return bad_minimum("ram", minimum, "a size such as 2GB");
     if (f.ram_bytes == 0) return ProbeResult::make(Status::warn, "RAM size could not be read");
     Status s = ram_meets(f.ram_bytes, *min) ? Status::pass : Status::fail;
     ProbeResult r = result(s, format_size(f.ram_bytes) + " RAM (minimum " + format_size(*min) + ")",
@@ -66,7 +58,6 @@ ProbeResult check_ram(const HostFacts& f, const std::string& minimum) {
 
 ProbeResult check_disk(const HostFacts& f, const std::string& minimum) {
     auto min = parse_size(minimum);
-    if (!min) return bad_minimum("disk", minimum, "a size such as 1GB");
     if (!f.disk_free_bytes)
         return ProbeResult::make(Status::warn,
                                  "free disk space at " + f.disk_path + " could not be read");
@@ -80,23 +71,25 @@ ProbeResult check_disk(const HostFacts& f, const std::string& minimum) {
     return r;
 }
 
+// Each resource's minimum is a value of its own type, checked (check_args)
+// before the run, so the checks above parse it without failing.
 struct Resource {
     const char* name;
+    ParamType minimum;
     ProbeResult (*check)(const HostFacts&, const std::string&);
 };
 
 const Resource resources[] = {
-    {"cores", check_cores},
-    {"cpu_clock", check_clock},
-    {"ram", check_ram},
-    {"disk", check_disk},
+    {"cores", ParamType::integer, check_cores},
+    {"cpu_clock", ParamType::frequency, check_clock},
+    {"ram", ParamType::size, check_ram},
+    {"disk", ParamType::size, check_disk},
 };
 
-ProbeResult check(const HostFacts& f, const std::string& resource, const std::string& minimum) {
+const Resource& resource_named(const std::string& name) {
     for (const auto& r : resources)
-        if (resource == r.name) return r.check(f, minimum);
-    return ProbeResult::make(Status::error, "unknown hardware resource \"" + resource +
-                                                "\": expected cores, cpu_clock, ram or disk");
+        if (name == r.name) return r;
+    throw std::logic_error("hardware resource '" + name + "' passed its declaration");
 }
 
 } // namespace
@@ -107,14 +100,38 @@ ProbeKind hardware_probe() {
     k.description = "Compares one of this host's resources (cores, CPU clock, RAM, free disk) "
                     "with a minimum";
     k.params = {
-        {"resource", ParamType::text, true, "", "what to measure: cores, cpu_clock, ram or disk"},
-        {"minimum", ParamType::text, true, "",
-         "the least acceptable value: a count for cores (2), a frequency for "
-         "cpu_clock (2.0GHz), a size for ram and disk (2GB)"},
+        {.name = "resource",
+         .type = ParamType::choice,
+         .required = true,
+         .help = "what to measure",
+         .choices = {"cores", "cpu_clock", "ram", "disk"}},
+        {.name = "minimum",
+         .required = true,
+         .help = "the least acceptable value: a count for cores (2), a frequency for cpu_clock "
+                 "(2.0GHz), a size for ram and disk (2GB)",
+         .form =
+             ValueForm{
+                 "count, frequency or size",
+                 "a count such as 2, a frequency up to 100 GHz such as 2.0GHz or a size up to "
+                 "1 PiB such as 2GB",
+                 [](std::string_view v) {
+                     return !validate_value(ParamType::integer, v) ||
+                            !validate_value(ParamType::frequency, v) ||
+                            !validate_value(ParamType::size, v);
+                 }}},
+    };
+    k.check_args = [](const ArgValues& v) -> std::optional<ArgProblem> {
+        auto minimum = v.find("minimum");
+        if (minimum == v.end()) return std::nullopt;
+        const Resource& r = resource_named(v.at("resource"));
+        if (auto problem = validate_value(r.minimum, minimum->second))
+            return ArgProblem{"minimum", *problem + " (the minimum of " + r.name + ")"};
+        return std::nullopt;
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
-        return deliver_now(ctx, std::move(done),
-                           check(ctx.env.facts, args.text("resource"), args.text("minimum")));
+        return deliver_now(
+            ctx, std::move(done),
+            resource_named(args.text("resource")).check(ctx.env.facts, args.text("minimum")));
     };
     return k;
 }

@@ -42,48 +42,31 @@ std::vector<std::string> split_list(const std::string& text) {
     return out;
 }
 
-std::string arg(const ProbeArgs& a, const std::string& name, const std::string& fallback) {
-    return a.has(name) && !a.text(name).empty() ? a.text(name) : fallback;
+std::string arg(const ProbeArgs& a, const std::string& name) {
+    return a.has(name) ? a.text(name) : std::string();
 }
 
-// Text parameters the loader cannot check: a bad value is the checklist's
-// error, reported as such rather than as a failed check.
-std::optional<std::string> read_params(const ProbeArgs& a, Params& p) {
-    p.target.scheme = arg(a, "scheme", "https");
-    if (p.target.scheme != "https" && p.target.scheme != "http")
-        return "scheme must be https or http, not '" + p.target.scheme + "'";
+// Every value was checked against the declaration in http_probe before the
+// run started; defaults come from there too.
+Params read_params(const ProbeArgs& a) {
+    Params p;
+    p.target.scheme = a.text("scheme");
     p.target.host = a.text("host");
-    p.target.port = a.has("port") && !a.text("port").empty() ? a.port("port")
-                    : p.target.scheme == "https"             ? 443
-                                                             : 80;
-    p.target.path = arg(a, "path", "/");
-    if (p.target.path.front() != '/') p.target.path.insert(0, "/");
-    p.method = arg(a, "method", "GET");
-    if (p.method != "GET" && p.method != "HEAD" && p.method != "OPTIONS" && p.method != "POST")
-        return "method must be GET, HEAD, OPTIONS or POST, not '" + p.method + "'";
-    auto expect = parse_status_set(arg(a, "expect", "200-399"));
-    if (!expect)
-        return "expect must be status codes or ranges such as 200, 200-299 or 401,403, not '" +
-               a.text("expect") + "'";
-    p.expect = *expect;
-    p.body = arg(a, "body", "");
-    p.keep_headers = split_list(arg(a, "headers", ""));
-    p.follow = a.has("follow") && !a.text("follow").empty() && a.boolean("follow");
-    p.via = arg(a, "via", "auto");
-    if (p.via != "auto" && p.via != "direct" && p.via != "proxy")
-        return "via must be auto, direct or proxy, not '" + p.via + "'";
-    p.proxy_auth = arg(a, "proxy_auth", "any");
-    if (p.proxy_auth == "basic")
-        p.proxy_auth_mask = CURLAUTH_BASIC;
-    else if (p.proxy_auth == "ntlm")
-        p.proxy_auth_mask = CURLAUTH_NTLM;
-    else if (p.proxy_auth == "negotiate")
-        p.proxy_auth_mask = CURLAUTH_NEGOTIATE;
-    else if (p.proxy_auth == "any")
-        p.proxy_auth_mask = CURLAUTH_ANY;
-    else
-        return "proxy_auth must be basic, ntlm, negotiate or any, not '" + p.proxy_auth + "'";
-    return std::nullopt;
+    p.target.port = a.has("port") ? a.port("port") : p.target.scheme == "https" ? 443 : 80;
+    p.target.path = a.text("path");
+    if (p.target.path.empty() || p.target.path.front() != '/') p.target.path.insert(0, "/");
+    p.method = a.text("method");
+    p.expect = *parse_status_set(a.text("expect"));
+    p.body = arg(a, "body");
+    p.keep_headers = split_list(arg(a, "headers"));
+    p.follow = a.boolean("follow");
+    p.via = a.text("via");
+    p.proxy_auth = a.text("proxy_auth");
+    p.proxy_auth_mask = p.proxy_auth == "basic"       ? CURLAUTH_BASIC
+                        : p.proxy_auth == "ntlm"      ? CURLAUTH_NTLM
+                        : p.proxy_auth == "negotiate" ? CURLAUTH_NEGOTIATE
+                                                      : CURLAUTH_ANY;
+    return p;
 }
 
 // A redirect's absolute Location as a target; nullopt unless http(s).
@@ -351,26 +334,40 @@ ProbeKind http_probe() {
     k.params = {
         {"host", ParamType::host, true, "", "the server's name or IP address"},
         {"port", ParamType::port, false, "", "port (default 443 for https, 80 for http)"},
-        {"scheme", ParamType::text, false, "https", "https or http"},
+        {.name = "scheme",
+         .type = ParamType::choice,
+         .default_value = "https",
+         .help = "https or http",
+         .choices = {"https", "http"}},
         {"path", ParamType::text, false, "/", "the path (and query) to request"},
-        {"method", ParamType::text, false, "GET", "GET, HEAD, OPTIONS or POST"},
-        {"expect", ParamType::text, false, "200-399",
-         "status codes that pass: 200, 200-299, 401,403"},
+        {.name = "method",
+         .type = ParamType::choice,
+         .default_value = "GET",
+         .help = "the request method",
+         .choices = {"GET", "HEAD", "OPTIONS", "POST"}},
+        {.name = "expect",
+         .default_value = "200-399",
+         .help = "status codes that pass: 200, 200-299, 401,403",
+         .form = ValueForm{"status codes",
+                           "HTTP status codes (100-599) or ranges, comma-separated, such as 200, "
+                           "200-399 or 401,403",
+                           [](std::string_view v) {
+                               return parse_status_set(std::string(v)).has_value();
+                           }}},
         {"body", ParamType::text, false, "", "text the body must contain"},
         {"headers", ParamType::text, false, "",
          "response headers to keep as evidence, comma-separated (WWW-Authenticate,Server)"},
         {"follow", ParamType::boolean, false, "false", "follow redirects"},
-        {"via", ParamType::text, false, "auto",
-         "auto (the proxy unless NO_PROXY matches), direct or proxy"},
-        {"proxy_auth", ParamType::text, false, "any",
-         "proxy authentication schemes allowed: basic, ntlm, negotiate or any"},
+        via_param("auto (the proxy unless NO_PROXY matches), direct or proxy"),
+        {.name = "proxy_auth",
+         .type = ParamType::choice,
+         .default_value = "any",
+         .help = "proxy authentication schemes allowed",
+         .choices = {"any", "basic", "ntlm", "negotiate"}},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto run = std::make_shared<HttpRun>(ctx, std::move(done));
-        if (auto problem = read_params(args, run->p))
-            return deliver_now(
-                ctx, [run](ProbeResult r) { run->done(std::move(r)); },
-                ProbeResult::make(Status::error, "http check: " + *problem));
+        run->p = read_params(args);
         if (run->p.via == "proxy" && !run->proxy.configured())
             return deliver_now(
                 ctx, [run](ProbeResult r) { run->done(std::move(r)); },

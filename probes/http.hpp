@@ -3,7 +3,7 @@
 
 namespace pf {
 
-// "http": one HTTP(S) request as the Cloud Connector makes it (seed 001:
+// "http": one HTTP(S) request as the Cloud Connector makes it (the ACC guide:
 // "Verify by entering https://awcmXXX.awmdm.com/awcm/status…"), directly or
 // through the run's outbound proxy, judged against the expected status and
 // body. A failure names its cause in the admin's words: the name, the

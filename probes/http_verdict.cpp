@@ -128,7 +128,7 @@ std::string proxy_auth_verdict(const HttpRoute& route, const std::vector<std::st
     if (route.proxy.user.empty()) return proxy_auth_needed(offered, route.proxy);
     // curl answers a 407 on the same connection; a proxy that closes it
     // after the 407 (without Connection: close) never sees the credentials.
-    if (!credentials_answered && !route.proxy.password.empty()) {
+    if (!credentials_answered && route.proxy.password && !route.proxy.password->empty()) {
         std::string list;
         for (const auto& o : offered)
             list += (list.empty() ? "" : "; ") + o;

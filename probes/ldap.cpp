@@ -92,6 +92,9 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
     }
 
     // Where the conversation stood when time ran out, and what that suggests.
+    // What the user types to change security, for the fix texts.
+    std::string use_ldaps, use_starttls;
+
     std::string timeout_summary(LdapStep s) const {
         std::string lead = "timed out: " + where + " accepted the TCP connection but ";
         switch (s) {
@@ -101,13 +104,14 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
             return lead + "did not complete the TLS handshake" +
                    (req.security == LdapSecurity::ldaps
                         ? " (is this a plain LDAP port? LDAPS is 636, the Global Catalog over "
-                          "TLS 3269; for 389 use security=starttls)"
+                          "TLS 3269; for 389 use " +
+                              use_starttls + ")"
                         : " after StartTLS");
         case LdapStep::rootdse:
             return lead + "did not answer an LDAP request" +
                    (req.security == LdapSecurity::none
-                        ? " (an LDAPS port such as 636 or 3269 waits for a TLS handshake: use "
-                          "security=ldaps)"
+                        ? " (an LDAPS port such as 636 or 3269 waits for a TLS handshake: use " +
+                              use_ldaps + ")"
                         : "");
         case LdapStep::bind:
             return lead + "did not answer the bind as '" + req.bind_dn + "'";
@@ -219,26 +223,27 @@ ProbeResult LdapRun::failure(const LdapOutcome& o) {
     case LdapStep::tls:
         if (!o.api_error)
             return fail("the server refused StartTLS on " + where + " (" + result_text(o) +
-                        "): it has no certificate configured or does not offer StartTLS; use "
-                        "security=ldaps (port 636) or configure the server's certificate");
+                        "): it has no certificate configured or does not offer StartTLS; use " +
+                        use_ldaps + " (port 636) or configure the server's certificate");
         return fail("TLS handshake with " + where + " failed (" + result_text(o) + ")" +
                     (req.security == LdapSecurity::ldaps
                          ? ": is this a plain LDAP port? LDAPS is 636, the Global Catalog over "
-                           "TLS 3269; for 389 use security=starttls"
+                           "TLS 3269; for 389 use " +
+                               use_starttls
                          : ": the server's TLS setup rejects this client"));
     case LdapStep::rootdse:
         return fail("no LDAP answer from " + where + " (" + result_text(o) + ")" +
                     (req.security == LdapSecurity::none
                          ? ": an LDAPS port (636, 3269) closes a connection that does not start "
-                           "with TLS; use security=ldaps"
+                           "with TLS; use " +
+                               use_ldaps
                          : ""));
     case LdapStep::bind: {
         std::string who = "bind as '" + req.bind_dn + "' rejected";
         if (o.code == 8 || o.code == 13)
             return fail(who + ": the server requires transport encryption for a simple bind (" +
-                        result_text(o) +
-                        "); use security=ldaps (port 636, Global Catalog 3269) or "
-                        "security=starttls on 389");
+                        result_text(o) + "); use " + use_ldaps +
+                        " (port 636, Global Catalog 3269) or " + use_starttls + " on 389");
         if (o.code == 49) {
             std::string sub;
             std::string reason = ad_bind_reason(o.diagnostic, &sub);
@@ -307,7 +312,8 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
         if (req.security == LdapSecurity::none) {
             r.status = Status::warn;
             parts.push_back("but over an unencrypted connection, so the password crossed the "
-                            "network in clear text: use security=ldaps or security=starttls");
+                            "network in clear text: use " +
+                            use_ldaps + " or " + use_starttls);
         }
     }
     if (!req.base.empty())
@@ -334,7 +340,11 @@ ProbeKind ldap_probe() {
         {"host", ParamType::host, true, "", "the LDAP server or domain controller"},
         {"port", ParamType::port, false, "",
          "port (default 389, 636 for ldaps; the Global Catalog is 3268, 3269 over TLS)"},
-        {"security", ParamType::text, false, "none", "none, starttls or ldaps"},
+        {.name = "security",
+         .type = ParamType::choice,
+         .default_value = "none",
+         .help = "plain LDAP, StartTLS on the LDAP port, or LDAPS",
+         .choices = {"none", "starttls", "ldaps"}},
         {"bind_dn", ParamType::text, false, "",
          "account for a simple bind: a DN, user@domain or DOMAIN\\user (empty: anonymous)"},
         {"password", ParamType::text, false, "", "the bind account's password", true},
@@ -353,10 +363,12 @@ ProbeKind ldap_probe() {
                 ctx, [r](ProbeResult x) { r->finish(std::move(x)); },
                 ProbeResult::make(s, std::move(summary)));
         };
-        std::string security = text("security").empty() ? "none" : text("security");
+        std::string security = args.text("security");
         r->req.security = security == "ldaps"      ? LdapSecurity::ldaps
                           : security == "starttls" ? LdapSecurity::starttls
                                                    : LdapSecurity::none;
+        r->use_ldaps = args.how_to_set("security", "ldaps");
+        r->use_starttls = args.how_to_set("security", "starttls");
         r->req.host = args.text("host");
         r->req.bind_dn = text("bind_dn");
         r->req.password = args.secret("password");
@@ -374,10 +386,6 @@ ProbeKind ldap_probe() {
                                                                : 389;
         r->tls = ctx.env.tls;
         r->where = r->req.host + ":" + std::to_string(r->req.port);
-        if (security != "none" && security != "starttls" && security != "ldaps")
-            return deliver(Status::error,
-                           "ldap check: security must be none, starttls or ldaps, not '" +
-                               security + "'");
         // An empty password makes a simple bind "unauthenticated" (RFC 4513
         // 5.1.2): servers accept it without checking anything.
         if (!r->req.bind_dn.empty() && !has_password)

@@ -148,19 +148,19 @@ ProbeKind tls_idle_probe() {
     k.params = {
         {"host", ParamType::host, true, "", "host name or IP address"},
         {"port", ParamType::port, false, "443", "TCP port"},
-        {"via", ParamType::text, false, "auto",
-         "auto (the run's proxy unless NO_PROXY bypasses the host), direct or proxy"},
-        {"idle", ParamType::seconds, false, "120",
-         "how long the connection must stay open while idle (--idle overrides; 0 skips)"},
+        via_param("auto (the run's proxy unless NO_PROXY bypasses the host), direct or proxy"),
+        {.name = "idle",
+         .type = ParamType::seconds,
+         .default_value = "120",
+         .help = "how long the connection must stay open while idle (--idle overrides; 0 skips)",
+         .bounds = NumberBounds{0, 3600}},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
-        std::string via = args.has("via") ? args.text("via") : "auto";
+        std::string via = args.text("via");
         auto proxy = proxy_for_via(via, ctx.env.proxy);
-        if (auto bad = bad_tls_params(via, proxy, nullptr))
-            return deliver_now(ctx, std::move(done), *bad);
-        std::chrono::milliseconds idle = ctx.env.tls.idle   ? *ctx.env.tls.idle
-                                         : args.has("idle") ? args.seconds("idle")
-                                                            : std::chrono::seconds(120);
+        if (auto bad = proxy_missing(via, proxy)) return deliver_now(ctx, std::move(done), *bad);
+        std::chrono::milliseconds idle =
+            ctx.env.tls.idle ? *ctx.env.tls.idle : args.seconds("idle");
         if (idle.count() == 0)
             return deliver_now(ctx, std::move(done),
                                ProbeResult::make(Status::skip, ctx.env.tls.idle
@@ -168,9 +168,9 @@ ProbeKind tls_idle_probe() {
                                                                    : "skipped: idle=0"));
         auto r = std::make_shared<IdleRun>(ctx.io, std::move(done));
         r->host = args.text("host");
-        r->port = args.has("port") ? args.port("port") : 443;
+        r->port = args.port("port");
         r->sni = is_ip_literal(r->host) ? "" : r->host;
-        r->proxy = *proxy;
+        r->proxy = proxy;
         r->idle = idle;
         r->deadline = ctx.deadline;
         r->cancel_open = open_tls(ctx.io, r->proxy, r->host, r->port, r->sni, ctx.deadline,

@@ -87,8 +87,6 @@ ProbeResult check_os(const HostFacts& f, const std::string& supported_text) {
     std::vector<std::string> supported;
     for (const auto& s : split(supported_text, '|'))
         if (auto t = trim(s); !t.empty()) supported.push_back(t);
-    if (supported.empty())
-        return ProbeResult::make(Status::error, "\"supported\" names no operating system");
     if (!is_windows(f)) {
         const std::string os = f.os_name.empty() ? f.os_family : f.os_name;
         return ProbeResult::make(Status::fail, "this host runs " + os +
@@ -144,10 +142,7 @@ ProbeResult not_windows(const std::string& what) {
 }
 
 ProbeResult check_dotnet(const HostFacts& f, const std::string& minimum) {
-    auto min = parse_version(minimum);
-    if (!min)
-        return ProbeResult::make(Status::error,
-                                 "minimum \"" + minimum + "\" is not a version such as 4.0");
+    auto min = parse_version(minimum); // a version: the declaration's form
     if (!is_windows(f)) return not_windows(".NET Framework " + minimum);
 
     ProbeResult r;
@@ -223,9 +218,18 @@ ProbeKind os_probe() {
     ProbeKind k;
     k.name = "os";
     k.description = "Checks that the host runs one of the supported Windows Server releases";
-    k.params = {{"supported", ParamType::text, true, "",
-                 "the supported releases, separated by '|', e.g. "
-                 "\"Windows Server 2012|Windows Server 2012 R2\""}};
+    k.params = {{.name = "supported",
+                 .required = true,
+                 .help = "the supported releases, separated by '|', e.g. "
+                         "\"Windows Server 2012|Windows Server 2012 R2\"",
+                 .form = ValueForm{"releases A|B|C",
+                                   "Windows releases separated by '|', such as \"Windows Server "
+                                   "2019|Windows Server 2022\"",
+                                   [](std::string_view v) {
+                                       for (const auto& s : split(std::string(v), '|'))
+                                           if (!trim(s).empty()) return true;
+                                       return false;
+                                   }}}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) {
         return deliver_now(ctx, std::move(done), check_os(ctx.env.facts, args.text("supported")));
     };
@@ -237,10 +241,14 @@ ProbeKind dotnet_probe() {
     k.name = "dotnet";
     k.description = "Checks that .NET Framework of at least the given version is installed";
     k.params = {
-        {"minimum", ParamType::text, false, "4.0", "the least .NET Framework version, e.g. 4.0"}};
+        {.name = "minimum",
+         .default_value = "4.0",
+         .help = "the least .NET Framework version",
+         .form = ValueForm{"version", "a version such as 4.0 or 4.7.2", [](std::string_view v) {
+                               return parse_version(std::string(v)).has_value();
+                           }}}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) {
-        std::string min = args.has("minimum") ? args.text("minimum") : "4.0";
-        return deliver_now(ctx, std::move(done), check_dotnet(ctx.env.facts, min));
+        return deliver_now(ctx, std::move(done), check_dotnet(ctx.env.facts, args.text("minimum")));
     };
     return k;
 }

@@ -3,7 +3,7 @@
 
 namespace pf {
 
-// Seed 001's "Software Requirements" and "General Requirements" rows. They
+// the ACC guide's "Software Requirements" and "General Requirements" rows. They
 // judge the run's host facts only, never the live system, so that facts
 // loaded from another server (--facts) get that server's verdicts. The Cloud
 // Connector is a Windows service, so on any other host these say plainly

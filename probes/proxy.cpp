@@ -162,7 +162,7 @@ ProbeKind proxy_probe() {
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         const ProxyConfig& proxy = ctx.env.proxy;
         std::string host = args.text("host");
-        auto port = args.has("port") ? args.port("port") : std::uint16_t(443);
+        auto port = args.port("port"); // 443 by the declaration
         bool v6 = host.find(':') != std::string::npos;
         std::string target = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
         if (auto why = no_proxy_reason(proxy, host); !why.empty())

@@ -259,12 +259,6 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
     }
 };
 
-ProbeCancel fail_now(const ProbeContext& ctx, const std::shared_ptr<EpmRun>& r, std::string why) {
-    return deliver_now(
-        ctx, [r](ProbeResult x) { r->done(std::move(x)); },
-        ProbeResult::make(Status::error, "rpc_epmap check: " + why));
-}
-
 } // namespace
 
 ProbeKind rpc_epmap_probe() {
@@ -275,9 +269,18 @@ ProbeKind rpc_epmap_probe() {
     k.params = {
         {"host", ParamType::host, true, "", "the CA (or any RPC server)"},
         {"port", ParamType::port, false, "135", "the endpoint mapper's port"},
-        {"interface", ParamType::text, false, "91ae6020-9e3c-11cf-8d7c-00aa00c091be",
-         "interface UUID to look up (default ICertPassage, certificate enrolment)"},
-        {"version", ParamType::text, false, "0.0", "interface version, major.minor"},
+        {.name = "interface",
+         .default_value = "91ae6020-9e3c-11cf-8d7c-00aa00c091be",
+         .help = "interface UUID to look up (default ICertPassage, certificate enrolment)",
+         .form = ValueForm{"UUID", "a UUID such as 91ae6020-9e3c-11cf-8d7c-00aa00c091be",
+                           [](std::string_view v) { return rpc::parse_uuid(v).has_value(); }}},
+        {.name = "version",
+         .default_value = "0.0",
+         .help = "interface version",
+         .form = ValueForm{"major.minor",
+                           "an interface version major.minor such as 1.0 (each "
+                           "0-65535)",
+                           [](std::string_view v) { return rpc::parse_version(v).has_value(); }}},
         {"connect", ParamType::boolean, false, "true", "connect to the port it is registered at"},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
@@ -288,19 +291,9 @@ ProbeKind rpc_epmap_probe() {
         r->connect = args.boolean("connect");
         r->deadline = ctx.deadline;
         r->t0 = Clock::now();
-        auto uuid = rpc::parse_uuid(args.text("interface"));
-        if (!uuid)
-            return fail_now(
-                ctx, r,
-                "interface must be a UUID such as 91ae6020-9e3c-11cf-8d7c-00aa00c091be, "
-                "not '" +
-                    args.text("interface") + "'");
-        auto version = rpc::parse_version(args.text("version"));
-        if (!version)
-            return fail_now(ctx, r,
-                            "version must be major.minor such as 1.0, not '" +
-                                args.text("version") + "'");
-        r->iface = {*uuid, version->first, version->second};
+        // Both forms were checked against the declaration before the run.
+        auto version = *rpc::parse_version(args.text("version"));
+        r->iface = {*rpc::parse_uuid(args.text("interface")), version.first, version.second};
         r->start(port);
         return [r] {
             if (r->cancel_connect) r->cancel_connect();

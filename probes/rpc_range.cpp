@@ -81,13 +81,17 @@ ProbeKind rpc_dynamic_range_probe() {
         {"host", ParamType::host, true, "", "the CA (or any RPC server)"},
         {"range", ParamType::port_range, false, "49152-65535",
          "the dynamic range (1025-5000 on Windows Server 2003 and older)"},
-        {"samples", ParamType::integer, false, "24", "how many ports of the range to try"},
+        {.name = "samples",
+         .type = ParamType::integer,
+         .default_value = "24",
+         .help = "how many ports of the range to try",
+         .bounds = NumberBounds{1, 65535}},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto r = std::make_shared<RangeRun>(ctx.io, std::move(done));
         r->host = args.text("host");
         r->range = args.port_range("range");
-        r->samples = static_cast<std::size_t>(std::max<std::uint64_t>(1, args.integer("samples")));
+        r->samples = static_cast<std::size_t>(args.integer("samples"));
         r->deadline = ctx.deadline;
         r->abandon_lookup = resolve_for_probe(
             ctx.io, r->host, ctx.deadline,

@@ -326,24 +326,24 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
     }
 };
 
-std::optional<std::string> read_target(const ProbeArgs& a, WebTarget& t) {
-    if (a.has("url") && !a.text("url").empty()) {
-        auto parsed = parse_http_url(a.text("url"));
-        if (!parsed)
-            return "url must be an http:// or https:// URL such as https://ndes.example.com" +
-                   ndes_path + ", not '" + a.text("url") + "'";
-        t = *parsed;
+std::string arg_text(const ProbeArgs& a, const char* name) {
+    return a.has(name) ? a.text(name) : std::string();
+}
+
+// url, or host (one of them is given: check_args) with port and path.
+WebTarget read_target(const ProbeArgs& a) {
+    WebTarget t;
+    if (!arg_text(a, "url").empty()) {
+        t = *parse_http_url(a.text("url"));
     } else {
-        if (!a.has("host") || a.text("host").empty())
-            return "give host (the NDES server's name) or url (the full SCEP URL)";
         t.host = a.text("host");
-        t.port = a.has("port") && !a.text("port").empty() ? a.port("port") : 443;
-        t.path = a.has("path") && !a.text("path").empty() ? a.text("path") : ndes_path;
-        if (t.path.front() != '/') t.path.insert(0, "/");
+        t.port = a.port("port");
+        t.path = arg_text(a, "path");
+        if (t.path.empty() || t.path.front() != '/') t.path.insert(0, "/");
     }
     // The operation goes in the query: a URL copied with one loses it.
     t.path = t.path.substr(0, t.path.find('?'));
-    return std::nullopt;
+    return t;
 }
 
 } // namespace
@@ -357,17 +357,27 @@ ProbeKind scep_probe() {
         {"host", ParamType::host, false, "", "the NDES / SCEP server (or give url)"},
         {"port", ParamType::port, false, "443", "HTTPS port"},
         {"path", ParamType::text, false, ndes_path, "the SCEP path on host"},
-        {"url", ParamType::text, false, "",
-         "the full SCEP URL (http or https), as entered in UEM; overrides host, port and path"},
+        {.name = "url",
+         .help = "the full SCEP URL (http or https), as entered in UEM; overrides host, port and "
+                 "path",
+         .form = ValueForm{"http(s) URL",
+                           "an http:// or https:// URL such as https://ndes.example.com" +
+                               std::string(ndes_path),
+                           [](std::string_view v) {
+                               return v.empty() || parse_http_url(std::string(v)).has_value();
+                           }}},
         {"ca_identifier", ParamType::text, false, "",
          "sent as message= with both operations, for servers hosting several CAs"},
     };
+    k.check_args = [](const ArgValues& v) -> std::optional<ArgProblem> {
+        auto given = [&](const char* n) { return v.count(n) && !v.at(n).empty(); };
+        if (!given("url") && !given("host"))
+            return ArgProblem{"host", "the NDES server's name, or url (the full SCEP URL)"};
+        return std::nullopt;
+    };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto run = std::make_shared<ScepRun>(ctx, std::move(done));
-        if (auto problem = read_target(args, run->base))
-            return deliver_now(
-                ctx, [run](ProbeResult r) { run->done(std::move(r)); },
-                ProbeResult::make(Status::error, "scep check: " + *problem));
+        run->base = read_target(args);
         if (args.has("ca_identifier")) run->ca_identifier = args.text("ca_identifier");
         run->run();
         return [run] { run->cancel(); };

@@ -4,7 +4,7 @@
 namespace pf {
 
 // "sizing": the planned deployment (--users, --servers) and this host's cores
-// and RAM against seed 001's "Sizing for up to 200,000 Users" table. No
+// and RAM against the ACC guide's "Sizing for up to 200,000 Users" table. No
 // parameters; skips when --users was not given.
 ProbeKind sizing_probe();
 

@@ -61,12 +61,18 @@ bool plain_address(const std::string& a) {
     return a.find_first_of("\r\n<> \t") == std::string::npos && a.find('@') != std::string::npos;
 }
 
-std::optional<std::string> bad_params(const SmtpPlan& p, const std::string& tls_mode,
-                                      const std::string& helo, bool has_password) {
-    if (tls_mode != "starttls" && tls_mode != "implicit")
-        return "smtp check: tls must be starttls or implicit, not '" + tls_mode + "'";
-    if (p.starttls != "require" && p.starttls != "try" && p.starttls != "no")
-        return "smtp check: starttls must be require, try or no, not '" + p.starttls + "'";
+// Empty (no test message) or addresses plain_address accepts.
+bool address_list(std::string_view list) {
+    for (const auto& a : split_addresses(std::string(list)))
+        if (!plain_address(a)) return false;
+    return true;
+}
+
+// The tls and starttls choices, the addresses and helo are checked against
+// the declaration before the run; what is left depends on the password's
+// value or on this host's name.
+std::optional<std::string> bad_params(const SmtpPlan& p, const std::string& helo,
+                                      bool has_password) {
     if (!p.user.empty() && !has_password)
         return "smtp check: the account " + p.user + " needs a password (password=env:NAME, " +
                "file:PATH or prompt)";
@@ -75,15 +81,8 @@ std::optional<std::string> bad_params(const SmtpPlan& p, const std::string& tls_
                " would send its password unencrypted, so the login is not attempted; use "
                "starttls=require (or try), or allow it explicitly with "
                "allow_plaintext_auth=true (--set smtp_allow_plaintext_auth=true)";
-    if (!p.to.empty() && p.from.empty())
-        return "smtp check: a test message to " + join_words(p.to, ", ") +
-               " needs a sender: set from";
-    for (const auto& a : p.to)
-        if (!plain_address(a)) return "smtp check: '" + a + "' is not a mail address";
-    if (!p.from.empty() && !plain_address(p.from))
-        return "smtp check: from '" + p.from + "' is not a mail address";
     if (helo.find_first_of("\r\n /") != std::string::npos)
-        return "smtp check: helo must be a host name";
+        return "smtp check: helo must be a host name, not '" + helo + "'";
     return std::nullopt;
 }
 
@@ -111,33 +110,63 @@ ProbeKind smtp_probe() {
     k.params = {
         {"host", ParamType::host, true, "", "the mail server"},
         {"port", ParamType::port, false, "", "port (default 25; 587 submission; 465 implicit)"},
-        {"tls", ParamType::text, false, "starttls",
-         "starttls (plain connection upgraded by STARTTLS) or implicit (TLS from the start, "
-         "port 465)"},
-        {"starttls", ParamType::text, false, "require",
-         "require (missing STARTTLS fails), try, or no (never upgrade)"},
+        {.name = "tls",
+         .type = ParamType::choice,
+         .default_value = "starttls",
+         .help = "starttls (plain connection upgraded by STARTTLS) or implicit (TLS from the "
+                 "start, port 465)",
+         .choices = {"starttls", "implicit"}},
+        {.name = "starttls",
+         .type = ParamType::choice,
+         .default_value = "require",
+         .help = "require (missing STARTTLS fails), try, or no (never upgrade)",
+         .choices = {"require", "try", "no"}},
         {"user", ParamType::text, false, "", "service account to log in with (AUTH)"},
         {"password", ParamType::text, false, "", "the service account's password", true},
-        {"from", ParamType::text, false, "", "sender of the test message"},
-        {"to", ParamType::text, false, "",
-         "recipients of a test message (comma-separated); none: no message, only NOOP"},
-        {"helo", ParamType::text, false, "", "name sent with EHLO (default: this host's name)"},
-        {"allow_plaintext_auth", ParamType::boolean, false, "false",
-         "true: the password may be sent without TLS (starttls=try and no STARTTLS, or "
-         "starttls=no); otherwise it never is"},
+        {.name = "from",
+         .help = "sender of the test message",
+         .form = ValueForm{"mail address", "a mail address such as acc@example.com", address_list}},
+        {.name = "to",
+         .help = "recipients of a test message (comma-separated); none: no message, only NOOP",
+         .form =
+             ValueForm{"mail addresses",
+                       "mail addresses separated by commas, such as a@example.com,b@example.com",
+                       address_list}},
+        {.name = "helo",
+         .help = "name sent with EHLO (default: this host's name)",
+         .form = ValueForm{"host name", "a host name such as acc01.corp.example",
+                           [](std::string_view v) {
+                               return v.empty() || !validate_value(ParamType::host, v);
+                           }}},
+        {.name = "allow_plaintext_auth",
+         .type = ParamType::boolean,
+         .default_value = "false",
+         .help = "true: the password may be sent without TLS (starttls=try and no STARTTLS, or "
+                 "starttls=no); otherwise it never is"},
+    };
+    k.check_args = [](const ArgValues& v) -> std::optional<ArgProblem> {
+        auto get = [&](const char* n) {
+            auto it = v.find(n);
+            return it == v.end() ? std::string() : it->second;
+        };
+        if (!get("to").empty() && get("from").empty())
+            return ArgProblem{"from", "a sender for the test message to " + get("to")};
+        if (split_addresses(get("from")).size() > 1) return ArgProblem{"from", "one mail address"};
+        return std::nullopt;
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto plan = std::make_shared<SmtpPlan>();
-        std::string tls_mode = text_or(args, "tls", "starttls");
+        std::string tls_mode = args.text("tls");
         plan->host = args.text("host");
         plan->implicit_tls = tls_mode == "implicit";
         plan->port = args.has("port") && !args.text("port").empty() ? args.port("port")
                      : plan->implicit_tls                           ? 465
                                                                     : 25;
-        plan->starttls = text_or(args, "starttls", "require");
+        plan->starttls = args.text("starttls");
+        plan->use_tls_starttls = args.how_to_set("tls", "starttls");
+        plan->use_tls_implicit = args.how_to_set("tls", "implicit");
         plan->user = text_or(args, "user", "");
-        plan->allow_plaintext_auth =
-            args.has("allow_plaintext_auth") && args.boolean("allow_plaintext_auth");
+        plan->allow_plaintext_auth = args.boolean("allow_plaintext_auth");
         plan->from = text_or(args, "from", "");
         plan->to = split_addresses(text_or(args, "to", ""));
         plan->tls = &ctx.env.tls;
@@ -145,7 +174,7 @@ ProbeKind smtp_probe() {
                                    ctx.env.facts.hostname.empty() ? std::string("preflight")
                                                                   : ctx.env.facts.hostname);
         SecretRef password = args.secret("password");
-        if (auto bad = bad_params(*plan, tls_mode, helo, password && !password->empty()))
+        if (auto bad = bad_params(*plan, helo, password && !password->empty()))
             return deliver_now(ctx, std::move(done), ProbeResult::make(Status::error, *bad));
         auto token = new_token();
         plan->message_id = "<preflight." + token + "@" + helo + ">";

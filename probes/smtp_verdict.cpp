@@ -173,11 +173,13 @@ std::optional<ProbeResult> Judge::greeting() {
                         "one short line (a service that is not SMTP, or a hostile one)");
         if (p.implicit_tls && !s.deadline_passed && !s.handshake_started)
             return fail("no TLS session with " + where + ": " + s.error +
-                        " (for port 25 or 587 use tls=starttls; implicit TLS is port 465)");
+                        " (for port 25 or 587 use " + p.use_tls_starttls +
+                        "; implicit TLS is port 465)");
         if (p.implicit_tls && !s.handshake_started)
             return fail("no TLS handshake: connected to " + where +
                         ", but the server did not answer the TLS handshake before the deadline "
-                        "(for port 25 or 587 use tls=starttls; implicit TLS is port 465)");
+                        "(for port 25 or 587 use " +
+                        p.use_tls_starttls + "; implicit TLS is port 465)");
         if (s.deadline_passed)
             return fail("no SMTP greeting: connected to " + where +
                         ", but the server sent no 220 banner before the deadline (not an SMTP "
@@ -234,7 +236,8 @@ std::optional<ProbeResult> Judge::encryption() {
         return fail("STARTTLS not offered by " + where +
                     ": the server does not encrypt SMTP on this port, so mail and passwords "
                     "would cross the network in plain text; enable STARTTLS on the server (or "
-                    "use port 465 with tls=implicit)");
+                    "use port 465 with " +
+                    p.use_tls_implicit + ")");
     const SmtpStep* st = s.transcript.last("STARTTLS");
     if (st && st->complete && st->reply.code != 220)
         return fail("STARTTLS refused by " + where + " (" + st->reply.text() + ")");

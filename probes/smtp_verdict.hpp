@@ -22,6 +22,8 @@ struct SmtpPlan {
     std::string message_id, subject;
     const TlsSettings* tls = nullptr;
     std::vector<asio::ip::address> addresses; // the host's, as resolved
+    // What the user types to choose the other TLS mode (ProbeArgs::how_to_set).
+    std::string use_tls_starttls = "tls=starttls", use_tls_implicit = "tls=implicit";
 
     std::string where() const;
 };

@@ -149,7 +149,11 @@ ProbeKind syslog_probe() {
     k.params = {
         {"host", ParamType::host, true, "", "the syslog server"},
         {"port", ParamType::port, false, "", "port (default 514; 6514 for tls)"},
-        {"transport", ParamType::text, false, "tcp", "tcp, tls or udp"},
+        {.name = "transport",
+         .type = ParamType::choice,
+         .default_value = "tcp",
+         .help = "how the message is sent (RFC 6587 framing over tcp and tls)",
+         .choices = {"tcp", "tls", "udp"}},
         {"app", ParamType::text, false, "preflight", "APP-NAME of the message"},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
@@ -158,15 +162,7 @@ ProbeKind syslog_probe() {
         r->transport = args.text("transport");
         r->env = &ctx.env;
         r->deadline = ctx.deadline;
-        if (r->transport != "tcp" && r->transport != "tls" && r->transport != "udp")
-            return deliver_now(
-                ctx, [r](ProbeResult x) { r->done(std::move(x)); },
-                ProbeResult::make(Status::error,
-                                  "syslog check: transport must be tcp, tls or udp, not '" +
-                                      r->transport + "'"));
-        r->port = args.has("port") && !args.text("port").empty() ? args.port("port")
-                  : r->transport == "tls"                        ? 6514
-                                                                 : 514;
+        r->port = args.has("port") ? args.port("port") : r->transport == "tls" ? 6514 : 514;
         r->where = r->host + ":" + std::to_string(r->port);
         r->msgid = new_msgid();
         auto message = syslog_message(

@@ -318,7 +318,11 @@ ProbeKind tcp_probe() {
     k.params = {
         {"host", ParamType::host, true, "", "host name or IP address to connect to"},
         {"port", ParamType::port_range, true, "", "port, or a range such as 49152-65535 to sample"},
-        {"sample", ParamType::integer, false, "8", "how many ports of a range to try"},
+        {.name = "sample",
+         .type = ParamType::integer,
+         .default_value = "8",
+         .help = "how many ports of a range to try",
+         .bounds = NumberBounds{1, 65535}},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto r = std::make_shared<TcpRun>(ctx.io, std::move(done));

@@ -158,42 +158,44 @@ ProbeKind tls_probe() {
         {"sni", ParamType::text, false, "",
          "server name sent in the handshake (default: host, "
          "none for an IP address)"},
-        {"via", ParamType::text, false, "auto",
-         "auto (the run's proxy unless NO_PROXY bypasses the host), direct or proxy"},
+        via_param("auto (the run's proxy unless NO_PROXY bypasses the host), direct or proxy"),
         {"pin_issuer", ParamType::text, false, "",
          "text the leaf certificate's issuer must contain, e.g. DigiCert"},
         {"pin_spki", ParamType::text, false, "",
          "base64 SHA-256 SubjectPublicKeyInfo pins (comma-separated); one must be in the chain"},
-        {"min_version", ParamType::text, false, "1.2", "lowest acceptable TLS version: 1.0-1.3"},
-        {"expiry_warn", ParamType::integer, false, "",
-         "warn when a certificate expires within this many days (default 60, or --expiry-warn)"},
-        {"expiry_fail", ParamType::integer, false, "",
-         "fail when a certificate expires within this many days (default 30, or --expiry-fail)"},
+        {.name = "min_version",
+         .type = ParamType::choice,
+         .default_value = "1.2",
+         .help = "lowest acceptable TLS version",
+         .choices = {"1.0", "1.1", "1.2", "1.3"}},
+        expiry_param("expiry_warn", "warn when a certificate expires within this many days "
+                                    "(default 60, or --expiry-warn)"),
+        expiry_param("expiry_fail", "fail when a certificate expires within this many days "
+                                    "(default 30, or --expiry-fail)"),
         {"private_ca", ParamType::boolean, false, "false",
          "the host uses the organisation's own CA (a locally added root is then expected)"},
     };
+    k.check_args = expiry_order;
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
-        std::string via = args.has("via") ? args.text("via") : "auto";
-        std::string min_text = args.has("min_version") ? args.text("min_version") : "1.2";
+        // Defaults come from the declaration above (the planner fills them in).
+        std::string via = args.text("via");
         auto proxy = proxy_for_via(via, ctx.env.proxy);
-        if (auto bad = bad_tls_params(via, proxy, &min_text))
-            return deliver_now(ctx, std::move(done), *bad);
+        if (auto bad = proxy_missing(via, proxy)) return deliver_now(ctx, std::move(done), *bad);
         auto r = std::make_shared<TlsProbeRun>(ctx.io, std::move(done));
+        auto text = [&](const char* n) { return args.has(n) ? args.text(n) : std::string(); };
         r->host = args.text("host");
-        r->port = args.has("port") ? args.port("port") : 443;
-        r->sni = args.has("sni") && !args.text("sni").empty() ? args.text("sni")
-                 : is_ip_literal(r->host)                     ? ""
-                                                              : r->host;
-        r->pin_issuer = args.has("pin_issuer") ? args.text("pin_issuer") : "";
-        r->pin_spki = args.has("pin_spki") ? args.text("pin_spki") : "";
-        r->min_text = min_text;
-        r->min_version = tls_version_from_text(min_text);
-        r->private_ca = args.has("private_ca") && args.boolean("private_ca");
+        r->port = args.port("port");
+        r->sni = !text("sni").empty() ? text("sni") : is_ip_literal(r->host) ? "" : r->host;
+        r->pin_issuer = text("pin_issuer");
+        r->pin_spki = text("pin_spki");
+        r->min_text = args.text("min_version");
+        r->min_version = tls_version_from_text(r->min_text);
+        r->private_ca = args.boolean("private_ca");
         // A checklist can set a check's thresholds; --expiry-warn/--expiry-fail
         // on the command line win over it.
         r->tls_settings = with_check_thresholds(ctx.env.tls, args);
         r->deadline = ctx.deadline;
-        r->proxy = *proxy;
+        r->proxy = proxy;
         bool via_proxy = r->proxy.configured() && !r->proxy.bypassed_for(r->host);
         r->compare_direct = via_proxy;
         r->cancel_main = open_tls(ctx.io, r->proxy, r->host, r->port, r->sni, ctx.deadline,

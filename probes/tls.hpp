@@ -3,7 +3,7 @@
 
 namespace pf {
 
-// "tls": the seed's "ensure there is no certificate trust error", done the
+// "tls": the guide's "ensure there is no certificate trust error", done the
 // way the ACC will meet it: connects (through the run's proxy unless
 // bypassed), makes a TLS handshake, and judges what came back — protocol
 // version, the chain against the trust store (untrusted root, self-signed,

@@ -224,15 +224,19 @@ TlsLink::TlsLink(asio::ip::tcp::socket socket)
       }()),
       stream(std::move(socket), context) {}
 
-std::optional<ProxyConfig> proxy_for_via(const std::string& via, const ProxyConfig& configured) {
-    if (via == "auto") return configured;
+ProxyConfig proxy_for_via(const std::string& via, const ProxyConfig& configured) {
     if (via == "direct") return ProxyConfig{};
-    if (via == "proxy") {
-        ProxyConfig p = configured;
-        p.no_proxy.clear();
-        return p;
-    }
-    return std::nullopt;
+    ProxyConfig p = configured;
+    if (via == "proxy") p.no_proxy.clear();
+    return p;
+}
+
+ParamSpec via_param(std::string help) {
+    return {.name = "via",
+            .type = ParamType::choice,
+            .default_value = "auto",
+            .help = std::move(help),
+            .choices = {"auto", "direct", "proxy"}};
 }
 
 bool is_ip_literal(const std::string& host) {

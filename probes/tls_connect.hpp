@@ -45,8 +45,12 @@ struct TlsConnection {
 };
 
 // via = "auto" (the proxy unless NO_PROXY bypasses the host), "direct" or
-// "proxy" (even when NO_PROXY would bypass it). nullopt for another value.
-std::optional<ProxyConfig> proxy_for_via(const std::string& via, const ProxyConfig& configured);
+// "proxy" (even when NO_PROXY would bypass it); the declaration of via
+// (via_param) admits no other value.
+ProxyConfig proxy_for_via(const std::string& via, const ProxyConfig& configured);
+
+// The via parameter of every probe that can go through the outbound proxy.
+ParamSpec via_param(std::string help);
 
 bool is_ip_literal(const std::string& host);
 

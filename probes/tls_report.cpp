@@ -5,28 +5,38 @@
 
 namespace pf {
 
-std::optional<ProbeResult> bad_tls_params(const std::string& via,
-                                          const std::optional<ProxyConfig>& proxy,
-                                          const std::string* min_version) {
-    if (!proxy)
-        return ProbeResult::make(Status::error,
-                                 "via must be auto, direct or proxy, not '" + via + "'");
-    if (via == "proxy" && !proxy->configured())
+std::optional<ProbeResult> proxy_missing(const std::string& via, const ProxyConfig& proxy) {
+    if (via == "proxy" && !proxy.configured())
         return ProbeResult::make(Status::error, "via=proxy, but no proxy is configured (give "
                                                 "--proxy, the site file's proxy, or HTTPS_PROXY)");
-    if (min_version && tls_version_from_text(*min_version) == 0)
-        return ProbeResult::make(Status::error, "min_version must be 1.0, 1.1, 1.2 or 1.3, not '" +
-                                                    *min_version + "'");
+    return std::nullopt;
+}
+
+ParamSpec expiry_param(std::string name, std::string help) {
+    // The same bounds as --expiry-warn and --expiry-fail.
+    return {.name = std::move(name),
+            .type = ParamType::integer,
+            .help = std::move(help),
+            .bounds = NumberBounds{0, 3650}};
+}
+
+std::optional<ArgProblem> expiry_order(const ArgValues& v) {
+    auto warn = v.find("expiry_warn");
+    auto fail = v.find("expiry_fail");
+    if (warn == v.end() || fail == v.end()) return std::nullopt;
+    auto w = parse_integer(warn->second);
+    auto f = parse_integer(fail->second);
+    if (w && f && *f > *w)
+        return ArgProblem{"expiry_fail", "at most expiry_warn (" + warn->second +
+                                             "): failing must come after warning"};
     return std::nullopt;
 }
 
 TlsSettings with_check_thresholds(const TlsSettings& run, const ProbeArgs& args) {
     TlsSettings t = run;
     if (run.expiry_from_flags) return t;
-    if (args.has("expiry_warn") && !args.text("expiry_warn").empty())
-        t.expiry_warn_days = static_cast<int>(args.integer("expiry_warn"));
-    if (args.has("expiry_fail") && !args.text("expiry_fail").empty())
-        t.expiry_fail_days = static_cast<int>(args.integer("expiry_fail"));
+    if (args.has("expiry_warn")) t.expiry_warn_days = static_cast<int>(args.integer("expiry_warn"));
+    if (args.has("expiry_fail")) t.expiry_fail_days = static_cast<int>(args.integer("expiry_fail"));
     return t;
 }
 

@@ -11,10 +11,14 @@ namespace pf {
 
 // What the tls and tls_idle probes share in their results.
 
-// An error result for a via or min_version (when given) the probe cannot use.
-std::optional<ProbeResult> bad_tls_params(const std::string& via,
-                                          const std::optional<ProxyConfig>& proxy,
-                                          const std::string* min_version);
+// An error result for via=proxy when no proxy is configured.
+std::optional<ProbeResult> proxy_missing(const std::string& via, const ProxyConfig& proxy);
+
+// expiry_warn / expiry_fail of a check: days, as --expiry-warn/--expiry-fail take them.
+ParamSpec expiry_param(std::string name, std::string help);
+// check_args of a kind with both: failing must come after warning, as
+// --expiry-fail must not exceed --expiry-warn.
+std::optional<ArgProblem> expiry_order(const ArgValues& v);
 
 // The run's TLS settings with a check's own expiry_warn/expiry_fail, unless
 // --expiry-warn/--expiry-fail on the command line set them (those win).

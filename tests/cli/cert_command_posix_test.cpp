@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(each_file_fault_has_its_verdict_in_every_output) {
     no_password_anywhere(*r, secret);
 }
 
-BOOST_AUTO_TEST_CASE(eas_client_certificates_are_checked_as_seed_002_requires) {
+BOOST_AUTO_TEST_CASE(eas_client_certificates_are_checked_as_the_eas_guide_requires) {
     Files fs;
     auto make = [&](const std::string& name, std::vector<std::string> ekus, bool sans) {
         pft::CertSpec s{.cn = "bob"};
@@ -170,10 +170,16 @@ BOOST_AUTO_TEST_CASE(eas_client_certificates_are_checked_as_seed_002_requires) {
     words_everywhere(*r, "file3.san",
                      "no Subject Alternative Name with an Email and a Principal "
                      "name");
-    // The seed's own words are the requirement.
+    // The guide's own words are the requirement.
     BOOST_TEST(contains(r->check("file2.eku")["requirement"].get<std::string>(),
                         "Confirm the certificate contains the Client Authentication in the "
                         "Enhanced Key Usage section"));
+    // The guides are named by their titles, in every output.
+    for (const auto* text : {&r->proc.out, &r->html, &r->junit_text, &r->json_text}) {
+        BOOST_TEST(!contains(*text, "seed"));
+        BOOST_TEST(!contains(*text, "Seed"));
+    }
+    BOOST_TEST(contains(r->html, "Updating Certificates for Workspace ONE UEM Services"));
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_password_or_a_corrupt_file_is_reported_not_a_crash) {

@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(list_shows_the_builtin_checklists) {
                std::string::npos);
     auto p = preflight({"list", "--probes"});
     BOOST_TEST(p.out.find("tcp  ") != std::string::npos, p.out);
-    BOOST_TEST(p.out.find("sample (integer, default 8)") != std::string::npos, p.out);
+    BOOST_TEST(p.out.find("sample (integer 1 to 65535, default 8)") != std::string::npos, p.out);
     BOOST_TEST(p.out.find("cert-file  ") != std::string::npos, p.out);
 }
 
@@ -250,6 +250,137 @@ BOOST_AUTO_TEST_CASE(ctrl_c_still_writes_reports_marked_interrupted,
     BOOST_TEST(pft::read_file(t.file("r.html")).find("INTERRUPTED") != std::string::npos);
     BOOST_TEST(pft::run({XMLLINT, "--noout", "--schema", JUNIT_XSD, t.file("r.xml")}).exit_code ==
                0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cli_input)
+
+BOOST_AUTO_TEST_CASE(bad_choices_exit_3_at_load_time_from_the_file_and_from_set) {
+    pft::TempDir t;
+    auto bad = t.write("bad.xml", one_check_list("<probe kind=\"rpc_epmap\" host=\"127.0.0.1\" "
+                                                 "version=\"x\"/>"));
+    auto r = preflight({"run", "--checklist", bad, "--json", t.file("r.json")});
+    BOOST_TEST(r.exit_code == 3);
+    BOOST_TEST(r.err.find(bad + ":1:") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("version='x': expected an interface version major.minor") !=
+                   std::string::npos,
+               r.err);
+    BOOST_TEST(!fs::exists(t.file("r.json"))); // nothing ran
+    // The ldap service is not enabled and ldap_host is not given: refused all the same.
+    r = preflight({"run", "--set", "ldap_security=ssl", "--json", t.file("r.json")});
+    BOOST_TEST(r.exit_code == 3);
+    BOOST_TEST(r.err.find("--set ldap_security: 'ssl' is not valid for security") !=
+                   std::string::npos,
+               r.err);
+    BOOST_TEST(r.err.find("expected none, starttls or ldaps") != std::string::npos, r.err);
+    r = preflight({"run", "--set", "bes_expect=2xx", "--json", t.file("r.json")});
+    BOOST_TEST(r.exit_code == 3);
+    BOOST_TEST(r.err.find("--set bes_expect: '2xx' is not valid for expect") != std::string::npos,
+               r.err);
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_numbers_on_the_command_line_exit_3_naming_the_option) {
+    pft::TempDir t;
+    auto out = t.file("r.json");
+    for (std::vector<std::string> args : {std::vector<std::string>{"--timeout", "nan"},
+                                          {"--timeout", "1e10"},
+                                          {"--timeout", "0.0000001"},
+                                          {"--users", "-5"},
+                                          {"--users", "0"},
+                                          {"--users", "99999999999999999999"},
+                                          {"--idle", "nan"},
+                                          {"--servers", "-1"},
+                                          {"--jobs", "-3"}}) {
+        args.insert(args.begin(), "run");
+        args.insert(args.end(), {"--json", out});
+        auto r = preflight(args);
+        BOOST_TEST(r.exit_code == 3, args[1] << " " << args[2]);
+        BOOST_TEST(r.err.find(args[1]) != std::string::npos, r.err);
+        BOOST_TEST(!fs::exists(out), args[1] << " " << args[2]);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_facts_number_too_large_for_a_double_names_the_file) {
+    pft::TempDir t;
+    auto facts = t.write("facts.json", "{\"format\": \"preflight-facts/1\", \"logical_cores\": "
+                                       "2e18558}\n");
+    auto r = preflight({"run", "--facts", facts, "--json", t.file("r.json")});
+    BOOST_TEST(r.exit_code == 3);
+    BOOST_TEST(r.err.find("preflight: " + facts + ": not valid JSON") == 0, r.err);
+    BOOST_TEST(r.err.find("internal error") == std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(control_characters_in_errors_do_not_reach_the_terminal) {
+    pft::TempDir t;
+    std::string name = t.file("evil\x1b]0;pwned\x07\x1b[2J.xml");
+    auto r = preflight({"run", "--checklist", name});
+    BOOST_TEST(r.exit_code == 3);
+    BOOST_TEST(r.err.find('\x1b') == std::string::npos, r.err);
+    BOOST_TEST(r.err.find('\x07') == std::string::npos, r.err);
+    BOOST_TEST(r.err.find("evil\\x1b]0;pwned\\x07\\x1b[2J.xml") != std::string::npos, r.err);
+    auto bad = t.write("bad.xml", one_check_list("<probe kind=\"tls\" host=\"127.0.0.1\" "
+                                                 "via=\"\xc2\x9b"
+                                                 "31m\"/>"));
+    r = preflight({"run", "--checklist", bad});
+    BOOST_TEST(r.exit_code == 3);
+    BOOST_TEST(r.err.find("\xc2\x9b") == std::string::npos, r.err);
+    BOOST_TEST(r.err.find("via='\\u009b31m'") != std::string::npos, r.err);
+}
+
+// checklists/README.md shows `preflight list --probes` verbatim, so the
+// documented types, defaults and choices cannot drift from the declarations.
+BOOST_AUTO_TEST_CASE(list_probes_matches_the_checklist_readme) {
+    auto r = preflight({"list", "--probes"});
+    BOOST_TEST(r.exit_code == 0);
+    auto readme = pft::read_file(std::string(PREFLIGHT_SOURCE_DIR) + "/checklists/README.md");
+    const std::string begin = "<!-- BEGIN preflight list --probes -->\n```text\n";
+    const std::string end = "```\n<!-- END preflight list --probes -->";
+    auto b = readme.find(begin);
+    auto e = readme.find(end);
+    BOOST_REQUIRE(b != std::string::npos);
+    BOOST_REQUIRE(e != std::string::npos);
+    BOOST_TEST(readme.substr(b + begin.size(), e - b - begin.size()) == r.out);
+    BOOST_TEST(r.out.find("via (one of auto|direct|proxy, default auto)") != std::string::npos,
+               r.out);
+    BOOST_TEST(r.out.find("security (one of none|starttls|ldaps, default none)") !=
+                   std::string::npos,
+               r.out);
+}
+
+// User-facing words name documents by their titles, never by the file names
+// of the sources they were written from.
+BOOST_AUTO_TEST_CASE(no_seed_in_any_checklist_list_or_explanation) {
+    auto lower = [](std::string s) {
+        for (auto& ch : s)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return s;
+    };
+    for (auto args : {std::vector<std::string>{"list"},
+                      {"list", "--probes"},
+                      {"--help"},
+                      {"run", "--help"},
+                      {"cert", "--help"}}) {
+        auto r = preflight(args);
+        BOOST_TEST(lower(r.out + r.err).find("seed") == std::string::npos, args.back());
+    }
+    int explained = 0;
+    for (const auto& entry :
+         fs::directory_iterator(std::string(PREFLIGHT_SOURCE_DIR) + "/checklists")) {
+        auto text = pft::read_file(entry.path().string());
+        BOOST_TEST(lower(text).find("seed") == std::string::npos, entry.path());
+        if (entry.path().extension() != ".xml") continue;
+        for (auto at = text.find("<check id=\""); at != std::string::npos;
+             at = text.find("<check id=\"", at + 1)) {
+            auto start = at + 11;
+            auto id = text.substr(start, text.find('"', start) - start);
+            auto r = preflight({"explain", id});
+            BOOST_TEST(r.exit_code == 0, id);
+            BOOST_TEST(lower(r.out).find("seed") == std::string::npos, id << ": " << r.out);
+            ++explained;
+        }
+    }
+    BOOST_TEST(explained > 50);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

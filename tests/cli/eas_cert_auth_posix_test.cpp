@@ -1,9 +1,8 @@
-// The eas-cert-auth checklist (seed 002) end to end: the Exchange ActiveSync
-// host is an nginx site asking for client certificates (IIS SSL Settings
-// "Accept") and answering OPTIONS 401 as Exchange does, next to a plain HTTP
-// port redirecting to https; the failing variants serve ActiveSync without
-// asking for a certificate and over plain HTTP. NDES is an nginx SCEP
-// responder, and the issued client certificates are PKCS#12 files made here.
+// The eas-cert-auth checklist (the EAS certificate authentication guide) end to end: the Exchange
+// ActiveSync host is an nginx site asking for client certificates (IIS SSL Settings "Accept") and
+// answering OPTIONS 401 as Exchange does, next to a plain HTTP port redirecting to https; the
+// failing variants serve ActiveSync without asking for a certificate and over plain HTTP. NDES is
+// an nginx SCEP responder, and the issued client certificates are PKCS#12 files made here.
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/processes.hpp"

@@ -202,3 +202,83 @@ BOOST_AUTO_TEST_CASE(xsd_rejects_what_the_loader_rejects, *pft::needs_xmllint())
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(loader_declared_values)
+
+// Every choice, form and bound lives in the probe's declaration; the loader
+// refuses a bad literal at its attribute, naming what is allowed.
+BOOST_AUTO_TEST_CASE(choices_and_forms_are_checked_at_load_time_with_the_allowed_values) {
+    auto e = error_of(checklist(check("<probe kind=\"rpc_epmap\" host=\"a\" version=\"x\"/>")));
+    BOOST_TEST(e.find("t.xml:9:40: version='x': expected an interface version major.minor") == 0,
+               e);
+    e = error_of(checklist(check("<probe kind=\"tls\" host=\"a\" via=\"sideways\"/>")));
+    BOOST_TEST(e.find("t.xml:9:34: via='sideways': expected auto, direct or proxy") == 0, e);
+    e = error_of(checklist(check("<probe kind=\"ldap\" host=\"a\" security=\"ssl\"/>")));
+    BOOST_TEST(e.find("t.xml:9:35: security='ssl': expected none, starttls or ldaps") == 0, e);
+    e = error_of(checklist(check("<probe kind=\"http\" host=\"a\" expect=\"2xx\"/>")));
+    BOOST_TEST(e.find("t.xml:9:35: expect='2xx': expected HTTP status codes") == 0, e);
+    e = error_of(checklist(check("<probe kind=\"smtp\" host=\"a\" starttls=\"maybe\"/>")));
+    BOOST_TEST(e.find("starttls='maybe': expected require, try or no") != std::string::npos, e);
+    e = error_of(checklist(check("<probe kind=\"syslog\" host=\"a\" transport=\"sctp\"/>")));
+    BOOST_TEST(e.find("transport='sctp': expected tcp, tls or udp") != std::string::npos, e);
+    e = error_of(checklist(check("<probe kind=\"tcp\" host=\"a\" port=\"1-9\" sample=\"0\"/>")));
+    BOOST_TEST(e.find("sample='0': expected a whole number from 1 to 65535") != std::string::npos,
+               e);
+    BOOST_TEST(
+        error_of(checklist(check("<probe kind=\"http\" host=\"a\" expect=\"200-399\"/>"))).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_default_its_own_check_rejects_is_an_error) {
+    auto e = error_of(checklist(check("<probe kind=\"ldap\" host=\"a\" security=\"${sec}\"/>"),
+                                "    <param name=\"sec\" default=\"ssl\"/>\n"));
+    BOOST_TEST(e.find("t.xml:10:35: security='${sec}': the default 'ssl' of sec (t.xml:5:5)") == 0,
+               e);
+    BOOST_TEST(e.find("expected none, starttls or ldaps") != std::string::npos, e);
+}
+
+BOOST_AUTO_TEST_CASE(values_that_depend_on_each_other_are_checked_at_load_time) {
+    auto e =
+        error_of(checklist(check("<probe kind=\"hardware\" resource=\"cores\" minimum=\"2GB\"/>")));
+    BOOST_TEST(e.find("t.xml:9:47: minimum='2GB': expected a whole number") == 0, e);
+    e = error_of(checklist(check("<probe kind=\"smtp\" host=\"a\" to=\"b@example.com\"/>")));
+    BOOST_TEST(e.find("from='': expected a sender") != std::string::npos, e);
+    e = error_of(
+        checklist(check("<probe kind=\"tls\" host=\"a\" expiry_warn=\"10\" expiry_fail=\"30\"/>")));
+    BOOST_TEST(e.find("expiry_fail='30': expected at most expiry_warn (10)") != std::string::npos,
+               e);
+    e = error_of(checklist(check("<probe kind=\"scep\" port=\"443\"/>")));
+    BOOST_TEST(e.find("host='': expected the NDES server's name, or url") != std::string::npos, e);
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_numbers_are_errors_where_they_are_parsed) {
+    auto timeout = [](const std::string& t) {
+        return error_of(
+            checklist(check("<probe kind=\"dns\" host=\"a\"/>",
+                            "id=\"c1\" title=\"C\" severity=\"required\" timeout=\"" + t + "\"")));
+    };
+    for (auto t : {"1e10", "99999999999999999999", "0.0000001", "3601", "0", "nan"}) {
+        auto e = timeout(t);
+        BOOST_TEST(e.find(std::string("t.xml:8:50: timeout '") + t +
+                          "': expected a duration from 0.001 to 3600 seconds") == 0,
+                   t << ": " << e);
+    }
+    BOOST_TEST(timeout("3600").empty());
+    BOOST_TEST(timeout("1ms").empty());
+    auto e = error_of(
+        checklist(check("<probe kind=\"hardware\" resource=\"ram\" minimum=\"20000000000GB\"/>")));
+    BOOST_TEST(e.find("a size up to 1 PiB") != std::string::npos, e);
+    e = error_of(checklist(check("<probe kind=\"tls\" host=\"a\" expiry_warn=\"99999\"/>")));
+    BOOST_TEST(e.find("expiry_warn='99999': expected a whole number from 0 to 3650") !=
+                   std::string::npos,
+               e);
+}
+
+BOOST_AUTO_TEST_CASE(lone_cr_line_endings_count_lines) {
+    std::string text = checklist(check("<probe kind=\"tcp\" host=\"a\" port=\"70000\"/>"));
+    for (auto& ch : text)
+        if (ch == '\n') ch = '\r';
+    auto e = error_of(text);
+    BOOST_TEST(e.find("t.xml:9:34: port='70000'") == 0, e);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -338,3 +338,83 @@ BOOST_AUTO_TEST_CASE(a_checklist_cannot_hold_a_secret_or_leak_one_into_a_shown_p
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(plan_declared_values)
+
+const char* kChoices = R"(<?xml version="1.0"?>
+<checklist id="t" title="T">
+  <source document="Guide"/>
+  <parameters>
+    <param name="ldap_host" description="directory server"/>
+    <param name="ldap_security" default="none"/>
+    <param name="rpc_version" default="0.0"/>
+  </parameters>
+  <services><service id="ldap" title="Directory Services"/></services>
+  <section id="net" title="Network">
+    <check id="ldap" title="LDAP" severity="required" service="ldap">
+      <probe kind="ldap" host="${ldap_host}" security="${ldap_security}"/>
+      <requirement>w</requirement><fix>f</fix>
+    </check>
+    <check id="rpc" title="RPC" severity="required" service="ldap">
+      <probe kind="rpc_epmap" host="${ldap_host}" version="${rpc_version}"/>
+      <requirement>w</requirement><fix>f</fix>
+    </check>
+  </section>
+</checklist>
+)";
+
+// The service is not enabled and ldap_host is not given, so the check would
+// be skipped: its other values are still checked before anything runs.
+BOOST_AUTO_TEST_CASE(a_bad_choice_from_set_is_refused_though_its_check_would_be_skipped) {
+    auto c = load_checklist_text(kChoices, "t.xml", builtin_probes());
+    RunSettings s;
+    s.values["ldap_security"] = {"ssl", "--set ldap_security"};
+    auto e = plan_error(c, s);
+    BOOST_TEST(e.find("--set ldap_security: 'ssl' is not valid for security of check 'ldap' "
+                      "(t.xml:12:46): expected none, starttls or ldaps") == 0,
+               e);
+    RunSettings v;
+    v.values["rpc_version"] = {"x", "site.xml:4:3"};
+    e = plan_error(c, v);
+    BOOST_TEST(e.find("site.xml:4:3: 'x' is not valid for version of check 'rpc'") == 0, e);
+    BOOST_TEST(e.find("major.minor") != std::string::npos, e);
+}
+
+BOOST_AUTO_TEST_CASE(fix_texts_name_the_set_the_user_types) {
+    auto c = load_checklist_text(kChoices, "t.xml", builtin_probes());
+    RunSettings s;
+    s.values["ldap_host"] = {"dc1.example", "--set ldap_host"};
+    auto plan = plan_run(c, builtin_probes(), s);
+    BOOST_TEST(plan[0].args.how_to_set("security", "ldaps") == "--set ldap_security=ldaps");
+    // Every value the checklist takes whole from a parameter is set with --set.
+    BOOST_TEST(plan[0].args.how_to_set("host", "x") == "--set ldap_host=x");
+    // A value the checklist fixes is changed in the checklist.
+    BOOST_TEST(plan[1].args.how_to_set("connect", "false") == "connect=\"false\"");
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_service_in_a_site_file_names_its_line) {
+    pft::TempDir t;
+    auto path = t.write("site.xml", "<site>\n  <service id=\"ldap\"/>\n  <service id=\"fax\"/>\n"
+                                    "</site>\n");
+    auto site = load_site_file(path);
+    auto e = plan_error(load(), site.settings);
+    BOOST_TEST(e.find(path + ":3:12: checklist 't' has no service 'fax'") == 0, e);
+}
+
+BOOST_AUTO_TEST_CASE(users_in_a_site_file_are_range_checked) {
+    pft::TempDir t;
+    for (auto users : {"0", "-5", "10000001", "99999999999999999999999"}) {
+        auto path = t.write("site.xml", std::string("<site users=\"") + users + "\"/>\n");
+        try {
+            load_site_file(path);
+            BOOST_FAIL("expected an error for " << users);
+        } catch (const InputError& e) {
+            BOOST_TEST(std::string(e.what()).find(path + ":1:7: users='" + users +
+                                                  "': expected a number of users from 1 to "
+                                                  "10000000") == 0,
+                       e.what());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -125,7 +125,13 @@ BOOST_AUTO_TEST_CASE(malformed_fields_name_file_and_field) {
     BOOST_TEST(error_of(with_field("ram_bytes", R"("4 GB")")) ==
                "facts.json: field 'ram_bytes': expected a number");
     BOOST_TEST(error_of(with_field("cpu_max_mhz", "[2400]")) ==
-               "facts.json: field 'cpu_max_mhz': expected a number");
+               "facts.json: field 'cpu_max_mhz': expected a number from 0 to 1000000000");
+    BOOST_TEST(error_of(with_field("cpu_max_mhz", "-5")) ==
+               "facts.json: field 'cpu_max_mhz': expected a number from 0 to 1000000000");
+    // Too large for a double: nlohmann's out_of_range, the file's fault all the same.
+    BOOST_TEST(error_of(with_field("cpu_max_mhz", "2e18558")).find("facts.json: not valid JSON") ==
+                   0,
+               error_of(with_field("cpu_max_mhz", "2e18558")));
     BOOST_TEST(error_of(with_field("logical_cores", "-2")) ==
                "facts.json: field 'logical_cores': expected a whole number from 0 to 4294967295");
     BOOST_TEST(error_of(with_field("logical_cores", "2.5")) ==

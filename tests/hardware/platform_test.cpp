@@ -8,6 +8,7 @@
 #include <vector>
 
 using namespace pf;
+using test::declaration_refuses;
 using test::env_with;
 using test::linux_facts;
 using test::run_probe;
@@ -148,8 +149,8 @@ BOOST_AUTO_TEST_CASE(os_product_names_match_at_word_boundaries) {
 }
 
 BOOST_AUTO_TEST_CASE(os_rejects_an_empty_list) {
-    BOOST_TEST(run_probe(os_probe(), env_with(windows_facts()), {{"supported", " | "}}).status ==
-               Status::error);
+    BOOST_TEST(contains(declaration_refuses(os_probe(), {{"supported", " | "}}),
+                        "supported: expected Windows releases separated by '|'"));
 }
 
 BOOST_AUTO_TEST_CASE(dotnet_off_windows) {
@@ -159,8 +160,8 @@ BOOST_AUTO_TEST_CASE(dotnet_off_windows) {
                             "Cloud Connector needs Windows Server");
     r = run_probe(dotnet_probe(), env_with(linux_facts()), {{"minimum", "4.5.2"}});
     BOOST_TEST(contains(r.summary, ".NET Framework 4.5.2"), r.summary);
-    r = run_probe(dotnet_probe(), env_with(linux_facts()), {{"minimum", "four"}});
-    BOOST_TEST(r.status == Status::error);
+    BOOST_TEST(declaration_refuses(dotnet_probe(), {{"minimum", "four"}}) ==
+               "minimum: expected a version such as 4.0 or 4.7.2");
 }
 
 BOOST_AUTO_TEST_CASE(dotnet_on_windows) {

@@ -8,6 +8,7 @@
 #include <string>
 
 using namespace pf;
+using test::declaration_refuses;
 using test::env_with;
 using test::linux_facts;
 using test::run_probe;
@@ -101,16 +102,16 @@ BOOST_AUTO_TEST_CASE(hardware_disk) {
 }
 
 BOOST_AUTO_TEST_CASE(hardware_rejects_bad_arguments) {
-    ProbeResult r = hw(linux_facts(), "gpu", "1");
-    BOOST_TEST(r.status == Status::error);
-    BOOST_TEST(contains(r.summary, "\"gpu\""), r.summary);
-    BOOST_TEST(contains(r.summary, "cores, cpu_clock, ram or disk"), r.summary);
-
-    r = hw(linux_facts(), "ram", "lots");
-    BOOST_TEST(r.status == Status::error);
-    BOOST_TEST(contains(r.summary, "\"lots\""), r.summary);
-    BOOST_TEST(hw(linux_facts(), "cpu_clock", "2GB").status == Status::error);
-    BOOST_TEST(hw(linux_facts(), "cores", "2.5").status == Status::error);
+    auto refused = [](const char* resource, const char* minimum) {
+        return declaration_refuses(hardware_probe(),
+                                   {{"resource", resource}, {"minimum", minimum}});
+    };
+    BOOST_TEST(refused("gpu", "1") == "resource: expected cores, cpu_clock, ram or disk");
+    BOOST_TEST(contains(refused("ram", "lots"), "minimum: expected a count"));
+    BOOST_TEST(contains(refused("cpu_clock", "2GB"), "minimum: expected a clock frequency"));
+    BOOST_TEST(contains(refused("cores", "2.5"), "minimum: expected a whole number"));
+    BOOST_TEST(contains(refused("ram", "20000000000GB"), "a size up to 1 PiB"));
+    BOOST_TEST(refused("ram", "2GB").empty());
 }
 
 BOOST_AUTO_TEST_CASE(sizing_skips_without_users) {

@@ -1,6 +1,6 @@
-// Certificate files as an admin is about to install them: every case seed
-// 003's renewal and seed 002's EAS client certificates can go wrong with,
-// made here with OpenSSL, judged by the library and by the cert-file probe.
+// Certificate files as an admin is about to install them: every case the
+// certificate renewal guide and the EAS certificate authentication guide's client certificates can
+// go wrong with, made here with OpenSSL, judged by the library and by the cert-file probe.
 #include "probes/cert_file_probe.hpp"
 #include "support/certs.hpp"
 #include "support/probe_harness.hpp"
@@ -233,7 +233,7 @@ BOOST_AUTO_TEST_CASE(a_long_bundle_in_reverse_order_is_read_in_linear_time) {
             certs.push_back(&chain[i]);
         auto path = pft::CertFactory::write_pem(dir.file(std::to_string(n) + ".pem"), certs);
         auto t0 = std::chrono::steady_clock::now();
-        auto file = load_cert_file(path, std::nullopt);
+        auto file = load_cert_file(path, nullptr);
         BOOST_TEST(file.rest.size() == n - 1);
         check_cert_file(file, {});
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -352,7 +352,8 @@ BOOST_AUTO_TEST_CASE(eas_client_certificates_need_client_auth_and_email_and_upn_
     only_problem(client({"serverAuth"}, true, true), "eku", Status::fail,
                  "missing EKU: 'alice' does not contain Client Authentication (clientAuth) in "
                  "the Enhanced Key Usage section (it has serverAuth)");
-    // No EKU extension at all is not good enough for seed 002 either.
+    // No EKU extension at all is not good enough for the EAS certificate authentication guide
+    // either.
     only_problem(client({}, true, true), "eku", Status::fail, "(it has none)");
     only_problem(client({"clientAuth"}, false, true), "san", Status::fail,
                  "has no Subject Alternative Name with an Email:");

@@ -236,7 +236,7 @@ BOOST_AUTO_TEST_CASE(a_407_then_a_close_is_not_a_rejection_of_credentials_never_
                       .close_after = true});
     auto env = through(peer);
     env.proxy.user = "svc-acc";
-    env.proxy.password = "Canary-Proxy-Pw-93";
+    env.proxy.password = std::make_shared<const Secret>("Canary-Proxy-Pw-93", "env:TEST_PROXY_PW");
     auto r = run_one(http_probe(), {{"host", "127.0.0.1"}, {"port", "443"}, {"via", "proxy"}}, env);
     BOOST_TEST(r.status == Status::fail);
     auto sent = peer.received();

@@ -77,8 +77,8 @@ BOOST_AUTO_TEST_CASE(simple_bind_on_plain_389_needs_encryption) {
                                    "requires transport encryption for a simple bind (LDAP 8"),
                r.summary);
     BOOST_TEST(contains(r.summary, "Transport encryption required"), r.summary);
-    BOOST_TEST(contains(r.summary, "use security=ldaps (port 636, Global Catalog 3269) or "
-                                   "security=starttls on 389"),
+    BOOST_TEST(contains(r.summary, "use security=\"ldaps\" (port 636, Global Catalog 3269) or "
+                                   "security=\"starttls\" on 389"),
                r.summary);
 }
 

@@ -308,12 +308,13 @@ BOOST_AUTO_TEST_CASE(the_mapped_port_is_connected_on_the_address_asked) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_parameters_are_errors_before_anything_is_sent) {
-    auto t = run("135", {{"interface", "not-a-uuid"}});
-    BOOST_TEST(t.result.status == Status::error);
-    BOOST_TEST(starts_with(t.result.summary, "rpc_epmap check: interface must be a UUID"));
-    t = run("135", {{"version", "1.x"}});
-    BOOST_TEST(t.result.summary == "rpc_epmap check: version must be major.minor such as 1.0, not "
-                                   "'1.x'");
+    BOOST_TEST(starts_with(
+        pf::test::declaration_refuses(pf::rpc_epmap_probe(), {{"interface", "not-a-uuid"}}),
+        "interface: expected a UUID such as"));
+    BOOST_TEST(
+        starts_with(pf::test::declaration_refuses(pf::rpc_epmap_probe(), {{"version", "1.x"}}),
+                    "version: expected an interface version major.minor"));
+    BOOST_TEST(pf::test::declaration_refuses(pf::rpc_epmap_probe(), {{"version", "1.0"}}).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 using namespace pf;
+using pf::test::declaration_refuses;
 using pf::test::run_probe;
 using pft::any_contains;
 using pft::contains;
@@ -249,13 +250,10 @@ BOOST_AUTO_TEST_CASE(refused_port_and_bad_parameters, *servers) {
     BOOST_TEST(r.status == Status::fail, r.summary);
     BOOST_TEST(r.summary.find("refused: 127.0.0.1 is up but nothing accepts") == 0, r.summary);
 
-    auto bad = run_probe(scep_probe(), ndes().trusting(), {{"url", "ftp://ndes/x"}});
-    BOOST_TEST(bad.status == Status::error);
-    BOOST_TEST(contains(bad.summary, "scep check: url must be an http:// or https:// URL"),
-               bad.summary);
-    auto none = run_probe(scep_probe(), ndes().trusting(), {});
-    BOOST_TEST(none.status == Status::error);
-    BOOST_TEST(contains(none.summary, "give host"), none.summary);
+    BOOST_TEST(contains(declaration_refuses(scep_probe(), {{"url", "ftp://ndes/x"}}),
+                        "url: expected an http:// or https:// URL"));
+    BOOST_TEST(contains(declaration_refuses(scep_probe(), {}),
+                        "host: expected the NDES server's name, or url"));
 }
 
 BOOST_AUTO_TEST_CASE(a_server_that_never_answers_fails_by_the_deadline, *servers) {

@@ -8,7 +8,7 @@
 
 namespace pf::test {
 
-// The requirement text quotes a URL and markup, as seed documents do.
+// The requirement text quotes a URL and markup, as the guides do.
 inline const std::string kRequirementWithMarkup =
     "Port 443 must be open to the UEM console, see https://docs.example.com/uem?a=1&b=2 "
     "for <b>all</b> \"listed\" hosts & it's required";
@@ -103,7 +103,7 @@ struct SampleRun {
         c.severity = sev;
         c.service = std::move(service);
         c.probe.kind = std::move(kind);
-        c.requirement = "The seed says " + c.id + " matters.";
+        c.requirement = "The guide says " + c.id + " matters.";
         c.fix = "Fix " + c.id + " & retry.";
         return c;
     }

@@ -60,6 +60,24 @@ inline ProbeResult run_probe(const ProbeKind& kind, const RunEnvironment& env,
     return *got;
 }
 
+// What the probe's declaration says about these values, as the loader and
+// the planner check them before any probe starts: "name: expected …" for the
+// first one refused, "" when all pass. A probe never sees a refused value.
+inline std::string declaration_refuses(const ProbeKind& kind,
+                                       std::map<std::string, std::string> args) {
+    for (const auto& [name, value] : args) {
+        const ParamSpec* spec = kind.find_param(name);
+        if (!spec) return name + ": not a parameter of " + kind.name;
+        if (auto problem = check_value(*spec, value)) return name + ": expected " + *problem;
+    }
+    for (const auto& p : kind.params)
+        if (!args.count(p.name) && !p.default_value.empty()) args[p.name] = p.default_value;
+    if (kind.check_args)
+        if (auto problem = kind.check_args(args))
+            return problem->param + ": expected " + problem->expected;
+    return "";
+}
+
 // A Debian VM as the tests choose it: 2 cores at 2.4 GHz, a "4 GB" VM's
 // MemTotal (3.84 GiB), 20 GiB free on /opt.
 inline HostFacts linux_facts() {
