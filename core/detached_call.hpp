@@ -29,9 +29,8 @@ template <class Result>
 std::function<void()> detached_call(asio::io_context& io, std::function<Result()> call,
                                     std::function<void(Result)> on_done);
 
-// At most this many worker threads exist in the process; they stay, idle,
-// once started. Further calls wait for a free worker (and a call abandoned
-// while waiting never runs).
+// At most this many worker threads run at once in the process; further calls
+// wait for a free worker (and a call abandoned while waiting never runs).
 inline constexpr std::size_t max_blocking_workers = 64;
 
 namespace detail {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <asio/steady_timer.hpp>
 #include <cctype>
+#include <openssl/crypto.h>
 
 namespace pf {
 
@@ -153,7 +154,15 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
             return verdict->status == Status::pass || verdict->status == Status::warn;
         };
         abandon = detached_call<LdapOutcome>(
-            io, [r = req, check, step = step] { return ldap_converse(r, check, *step); },
+            io,
+            [r = req, check, step = step] {
+                auto outcome = ldap_converse(r, check, *step);
+                // OpenSSL's per-thread state goes now, not as the thread
+                // exits: a run may end, and the process with it, before
+                // then (LeakSanitizer saw its 904 bytes leak).
+                OPENSSL_thread_stop();
+                return outcome;
+            },
             [self](LdapOutcome o) {
                 self->abandon = nullptr;
                 self->finish(self->verdict(o));
