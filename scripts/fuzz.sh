@@ -3,8 +3,8 @@
 # other, in the sanitizer build (built if needed):
 #   scripts/fuzz.sh [SECONDS_EACH] [TARGET...]     default 60 s, all targets
 # New inputs are kept in build-san/fuzz/found/NAME; a crash leaves the input
-# there as crash-…, the other targets still run, and the script fails at the
-# end. To keep an input as a seed, copy it to fuzz/corpus/NAME (never a file
+# as build-san/fuzz/found/NAME-crash-…, the other targets still run, and the
+# script fails at the end. To keep an input as a seed, copy it to fuzz/corpus/NAME (never a file
 # holding a private key).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,6 @@ for t in "${targets[@]}"; do
     fuzz/corpus/"$t" "$build/fuzz/seeds/$t" || failed+=("$t")
 done
 if [[ ${#failed[@]} -gt 0 ]]; then
-  echo "fuzz targets that found a fault (inputs in $build/fuzz/found/NAME): ${failed[*]}" >&2
+  echo "fuzz targets that found a fault (inputs in $build/fuzz/found/NAME-*): ${failed[*]}" >&2
   exit 1
 fi
