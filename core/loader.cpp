@@ -6,26 +6,44 @@
 #include "core/xml_source.hpp"
 #include <cmath>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
 namespace pf {
 
+// Hand-written scans rather than std::regex: libstdc++'s regex recurses once
+// per character and overflows the stack on a long attribute (an id of
+// 50,000 characters, "${" followed by 300,000).
 std::vector<std::string> param_references(const std::string& value) {
     std::vector<std::string> names;
-    static const std::regex ref(R"(\$\{([^}]*)\})");
-    for (std::sregex_iterator it(value.begin(), value.end(), ref), end; it != end; ++it)
-        names.push_back((*it)[1]);
+    for (std::size_t at = value.find("${"); at != std::string::npos; at = value.find("${", at)) {
+        auto close = value.find('}', at + 2);
+        // No later "${" can be closed either.
+        if (close == std::string::npos) break;
+        names.push_back(value.substr(at + 2, close - at - 2));
+        at = close + 1;
+    }
     return names;
 }
 
 namespace {
 
+// Long enough for any name an admin types, short enough for a report line.
+constexpr std::size_t max_identifier = 100;
+
+bool ascii_alnum(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+// Identifiers: plain [A-Za-z_][A-Za-z0-9_-]*, dotted [A-Za-z0-9][A-Za-z0-9._-]*.
 bool valid_identifier(const std::string& s, bool allow_dots) {
-    static const std::regex plain("[A-Za-z_][A-Za-z0-9_-]*");
-    static const std::regex dotted("[A-Za-z0-9][A-Za-z0-9._-]*");
-    return std::regex_match(s, allow_dots ? dotted : plain);
+    if (s.empty()) return false;
+    bool digit = s[0] >= '0' && s[0] <= '9';
+    bool first_ok = allow_dots ? ascii_alnum(s[0]) : (ascii_alnum(s[0]) && !digit) || s[0] == '_';
+    if (!first_ok) return false;
+    for (char c : s)
+        if (!ascii_alnum(c) && c != '_' && c != '-' && !(allow_dots && c == '.')) return false;
+    return true;
 }
 
 std::string trimmed_text(const pugi::xml_node& n) {
@@ -90,6 +108,11 @@ class Loader {
   private:
     std::string identifier(const pugi::xml_node& n, const char* attr, bool dots) {
         auto v = src_.required_attribute(n, attr);
+        if (v.size() > max_identifier)
+            src_.fail(n, attr,
+                      std::string(attr) + " '" + v.substr(0, 40) + "…' is " +
+                          std::to_string(v.size()) + " characters long: at most " +
+                          std::to_string(max_identifier) + " are allowed");
         if (!valid_identifier(v, dots))
             src_.fail(n, attr,
                       std::string("'") + v + "' is not a valid " + attr +

@@ -48,9 +48,9 @@ bool looks_like_html(const std::string& body) {
     return l.find("<html") != std::string::npos || l.find("<!doctype html") != std::string::npos;
 }
 
-// The certificates of a GetCACert answer, whatever the content type says:
-// servers label them wrongly often enough (RFC 8894 4.2.1.1 and 4.2.1.2).
-std::vector<X509Ptr> certificates_in(const std::string& body, std::string& form) {
+} // namespace
+
+std::vector<X509Ptr> scep_ca_certificates(const std::string& body, std::string& form) {
     std::vector<X509Ptr> out;
     const auto* p = reinterpret_cast<const unsigned char*>(body.data());
     if (PKCS7* p7 = d2i_PKCS7(nullptr, &p, static_cast<long>(body.size()))) {
@@ -74,6 +74,8 @@ std::vector<X509Ptr> certificates_in(const std::string& body, std::string& form)
     form = out.empty() ? "" : "PEM certificates";
     return out;
 }
+
+namespace {
 
 struct Finding {
     Status status = Status::pass;
@@ -238,7 +240,7 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
             return deliver(std::move(r));
         }
         std::string form;
-        auto certs = certificates_in(a.x.body, form);
+        auto certs = scep_ca_certificates(a.x.body, form);
         if (certs.empty()) {
             r.status = Status::fail;
             r.summary = "GetCACert: " + a.route.url + " answered 200 with " +

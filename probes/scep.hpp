@@ -1,5 +1,8 @@
 #pragma once
 #include "core/probe.hpp"
+#include "probes/tls_verify.hpp"
+#include <string>
+#include <vector>
 
 namespace pf {
 
@@ -11,5 +14,11 @@ namespace pf {
 // page (NDES not installed, its application pool stopped) or a TLS problem
 // fails with the cause.
 ProbeKind scep_probe();
+
+// The certificates of a GetCACert answer, whatever the content type says:
+// servers label them wrongly often enough (RFC 8894 4.2.1.1 and 4.2.1.2).
+// form says how they came: "a PKCS#7 bundle", "one DER certificate", "PEM
+// certificates", or "" when the body holds none.
+std::vector<X509Ptr> scep_ca_certificates(const std::string& body, std::string& form);
 
 } // namespace pf

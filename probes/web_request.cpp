@@ -7,7 +7,6 @@
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <cctype>
-#include <regex>
 
 namespace pf {
 
@@ -69,13 +68,26 @@ std::vector<std::string> auth_schemes(const std::vector<std::string>& www_authen
 }
 
 std::optional<IisForbidden> iis_substatus(const std::string& body) {
-    static const std::regex sub(R"(\b403\.(\d{1,2})\b)");
-    std::smatch m;
-    // IIS names the sub-status in the page's title, near the top.
-    const std::string head = body.substr(0, 16 * 1024);
-    if (!std::regex_search(head, m, sub)) return std::nullopt;
-    int n = std::stoi(m[1]);
-    std::string code = "403." + m[1].str();
+    // IIS names the sub-status in the page's title, near the top. A scan for
+    // "403." with one or two digits, each end at a word boundary; no
+    // std::regex over a page from the network.
+    const std::string_view head(body.data(), std::min<std::size_t>(body.size(), 16 * 1024));
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::string digits;
+    for (auto at = head.find("403."); at != std::string_view::npos && digits.empty();
+         at = head.find("403.", at + 1)) {
+        if (at > 0 && word(head[at - 1])) continue;
+        auto end = at + 4;
+        while (end < head.size() && digit(head[end]) && end - at - 4 < 3)
+            ++end;
+        auto n = end - at - 4;
+        if (n >= 1 && n <= 2 && (end == head.size() || !word(head[end])))
+            digits = std::string(head.substr(at + 4, n));
+    }
+    if (digits.empty()) return std::nullopt;
+    int n = std::stoi(digits);
+    std::string code = "403." + digits;
     switch (n) {
     case 4:
         return IisForbidden{code, "SSL required",

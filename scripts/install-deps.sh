@@ -14,7 +14,8 @@ test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates o
            rsyslog rsyslog-openssl
            slapd ldap-utils
            samba-ad-dc samba-ad-provision smbclient
-           exim4-daemon-light)
+           exim4-daemon-light
+           clang libclang-rt-dev llvm) # the sanitizer build and the fuzz targets
 
 # The Windows build: cross compiler, Wine to run its tests, and source
 # package tools for OpenSSL and curl.

@@ -2,7 +2,9 @@
 # The whole test suite. Installs what is missing (build tools, test servers,
 # the mingw-w64 cross compiler and Wine), builds from scratch and runs:
 #   1. the Windows unit tests under Wine (scripts/test-windows.sh),
-#   2. every Linux test, including those that drive preflight.exe under Wine.
+#   2. every Linux test, including those that drive preflight.exe under Wine,
+#   3. the Linux tests again under AddressSanitizer and UBSan, and a short run
+#      of every fuzz target (scripts/test-sanitizers.sh).
 # Tests that need root skip with their reason when not run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,5 +14,5 @@ scripts/test-windows.sh
 cmake -S . -B build-test -G Ninja -DPREFLIGHT_TESTS=ON \
   -DPREFLIGHT_WINDOWS_EXE="$PWD/build-win/preflight.exe" >/dev/null
 cmake --build build-test -j"$(nproc)"
-cd build-test
-ctest --output-on-failure --timeout 900
+(cd build-test && ctest --output-on-failure --timeout 900)
+scripts/test-sanitizers.sh

@@ -45,6 +45,15 @@ BOOST_AUTO_TEST_CASE(iis_substatus_from_the_page_title) {
     BOOST_TEST(!iis_substatus("version 1403.166").has_value());
 }
 
+BOOST_AUTO_TEST_CASE(iis_substatus_scan_keeps_word_boundaries) {
+    BOOST_TEST(!iis_substatus("403.123 then 403.7x").has_value());
+    BOOST_TEST(iis_substatus("x403.4 and (403.16)")->code == "403.16");
+    BOOST_TEST(iis_substatus("403.7")->code == "403.7");
+    // Only the top of the page is read: a match beyond 16 KiB is not seen.
+    BOOST_TEST(!iis_substatus(std::string(16 * 1024, ' ') + "403.7").has_value());
+    BOOST_TEST(!iis_substatus(std::string(1 << 20, '4') + "03.").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(http_urls_parse_with_default_ports) {
     auto t = parse_http_url("https://ndes.example.test/certsrv/mscep/mscep.dll?operation=x");
     BOOST_REQUIRE(t.has_value());

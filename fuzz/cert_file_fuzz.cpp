@@ -1,0 +1,37 @@
+// A certificate file handed to "preflight cert": PEM, DER or PKCS#12, with
+// or without a password, then every check of every profile.
+#include "fuzz/trust_anchor.hpp"
+#include "probes/cert_checks.hpp"
+#include "probes/cert_file.hpp"
+
+using namespace pf;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static const fuzz::TempFile file("cert");
+    // The first byte picks the password: none, or the seed files' "fuzz".
+    std::optional<std::string> password;
+    if (size > 0) {
+        if (data[0] & 1) password = "fuzz";
+        ++data, --size;
+    }
+    file.write(data, size);
+    CertFile f;
+    try {
+        f = load_cert_file(file.path(), password);
+    } catch (const CertFileError&) {
+        return 0;
+    }
+    certificate_rows(f);
+    certificate_blocks(f);
+    arm_cert_id_line(f);
+    for (auto profile :
+         {CertProfile::none, CertProfile::server, CertProfile::eas_client, CertProfile::apns}) {
+        CertCheckOptions o;
+        o.profile = profile;
+        o.host = "fuzz.example.test";
+        o.full_chain = profile == CertProfile::server;
+        o.tls = fuzz::fuzz_tls();
+        check_cert_file(f, o);
+    }
+    return 0;
+}
