@@ -163,7 +163,9 @@ BOOST_AUTO_TEST_CASE(a_bind_refusal_with_30000_hex_digits_is_a_verdict_not_a_cra
                              {{"host", "127.0.0.1"},
                               {"port", server.port()},
                               {"bind_dn", "CN=svc,DC=corp,DC=example"},
-                              {"password", "not-the-password"}});
+                              {"password", "not-the-password"},
+                              // A hostile plain listener: the bind must reach it.
+                              {"allow_plaintext_auth", "true"}});
     BOOST_TEST(server.binds() == 1);
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(contains(r.summary, "bind as 'CN=svc,DC=corp,DC=example' rejected: invalid "
