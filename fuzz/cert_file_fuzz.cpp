@@ -1,5 +1,6 @@
 // A certificate file handed to "preflight cert": PEM, DER or PKCS#12, with
 // or without a password, then every check of every profile.
+#include "core/secret.hpp"
 #include "fuzz/trust_anchor.hpp"
 #include "probes/cert_checks.hpp"
 #include "probes/cert_file.hpp"
@@ -9,9 +10,10 @@ using namespace pf;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const fuzz::TempFile file("cert");
     // The first byte picks the password: none, or the seed files' "fuzz".
-    std::optional<std::string> password;
+    static const Secret seed_password("fuzz", "fuzz");
+    const Secret* password = nullptr;
     if (size > 0) {
-        if (data[0] & 1) password = "fuzz";
+        if (data[0] & 1) password = &seed_password;
         ++data, --size;
     }
     file.write(data, size);
