@@ -34,14 +34,17 @@ std::string ad_bind_reason(const std::string& diagnostic, std::string* code) {
     // "data " and the hex digits after it, scanned by hand: the diagnostic
     // comes from the server, and std::regex recurses once per character
     // (30,000 hex digits overflowed the stack).
+    // AD puts it in the first line (a few hundred bytes) and its codes have
+    // at most 8 digits: a longer run, or text further on, decodes nothing.
+    const std::string_view head(diagnostic.data(), std::min<std::size_t>(diagnostic.size(), 4096));
     std::string sub;
-    for (auto at = diagnostic.find("data "); at != std::string::npos && sub.empty();
-         at = diagnostic.find("data ", at + 1)) {
+    for (auto at = head.find("data "); at != std::string_view::npos && sub.empty();
+         at = head.find("data ", at + 1)) {
         auto end = at + 5;
-        while (end < diagnostic.size() &&
-               std::isxdigit(static_cast<unsigned char>(diagnostic[end])))
+        while (end < head.size() && end - at - 5 <= 8 &&
+               std::isxdigit(static_cast<unsigned char>(head[end])))
             ++end;
-        sub = diagnostic.substr(at + 5, end - at - 5);
+        if (end - at - 5 <= 8) sub = std::string(head.substr(at + 5, end - at - 5));
     }
     if (sub.empty()) return {};
     std::transform(sub.begin(), sub.end(), sub.begin(),
