@@ -1,5 +1,5 @@
 #pragma once
-#include "core/embedded_data.hpp"
+#include "base/embedded_data.hpp"
 
 namespace pf {
 

@@ -1,6 +1,6 @@
 #pragma once
-#include "core/source_location.hpp"
-#include "core/status.hpp"
+#include "base/source_location.hpp"
+#include "base/status.hpp"
 #include <chrono>
 #include <optional>
 #include <string>

@@ -1,7 +1,7 @@
 #include "core/loader.hpp"
+#include "base/errors.hpp"
+#include "base/read_file.hpp"
 #include "core/builtin_checklists.hpp"
-#include "core/errors.hpp"
-#include "core/read_file.hpp"
 #include "core/secrets.hpp"
 #include "core/xml_source.hpp"
 #include <cmath>

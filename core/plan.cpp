@@ -1,5 +1,5 @@
 #include "core/plan.hpp"
-#include "core/errors.hpp"
+#include "base/errors.hpp"
 #include "core/loader.hpp"
 #include "core/secrets.hpp"
 

@@ -1,7 +1,7 @@
 #pragma once
-#include "core/param_types.hpp"
-#include "core/probe_result.hpp"
-#include "core/secret.hpp"
+#include "base/param_types.hpp"
+#include "base/probe_result.hpp"
+#include "base/secret.hpp"
 #include <asio/io_context.hpp>
 #include <chrono>
 #include <functional>
@@ -64,7 +64,8 @@ class ProbeArgs {
     explicit ProbeArgs(std::map<std::string, std::string> values,
                        std::map<std::string, SecretRef> secrets = {},
                        std::map<std::string, std::string> settings = {})
-        : values_(std::move(values)), secrets_(std::move(secrets)), settings_(std::move(settings)) {}
+        : values_(std::move(values)), secrets_(std::move(secrets)), settings_(std::move(settings)) {
+    }
 
     bool has(const std::string& name) const { return values_.count(name) != 0; }
     const std::string& text(const std::string& name) const;
@@ -132,8 +133,5 @@ class ProbeRegistry {
   private:
     std::map<std::string, ProbeKind> kinds_;
 };
-
-// The registry holding every built-in probe kind (probes/builtin.cpp).
-const ProbeRegistry& builtin_probes();
 
 } // namespace pf

@@ -1,6 +1,6 @@
 #include "core/proxy_config.hpp"
-#include "core/errors.hpp"
-#include "core/param_types.hpp"
+#include "base/errors.hpp"
+#include "base/param_types.hpp"
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>

@@ -1,5 +1,4 @@
 #include "core/run_report.hpp"
-#include <ctime>
 
 namespace pf {
 
@@ -35,19 +34,6 @@ int exit_code(const RunReport& r) {
     if (r.counts.fail || r.counts.error) return 2;
     if (r.counts.warn) return 1;
     return 0;
-}
-
-std::string utc_timestamp(std::chrono::system_clock::time_point t) {
-    std::time_t tt = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-#ifdef _WIN32
-    gmtime_s(&tm, &tt);
-#else
-    gmtime_r(&tt, &tm);
-#endif
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 } // namespace pf

@@ -1,6 +1,7 @@
 #pragma once
+#include "base/probe_result.hpp"
+#include "base/utc_time.hpp"
 #include "core/checklist.hpp"
-#include "core/probe_result.hpp"
 #include "hardware/host_facts.hpp"
 #include <chrono>
 #include <functional>
@@ -43,19 +44,5 @@ struct RunReport {
 
 // Nagios-compatible: 0 all passed, 1 warnings only, 2 a failure, 3 could not run.
 int exit_code(const RunReport& r);
-
-std::string utc_timestamp(std::chrono::system_clock::time_point t); // 2026-11-22T10:00:00Z
-
-// A file report format. One file pair in reports/ plus one line in
-// reports/builtin.cpp adds a format, and with it a --<name> FILE option.
-struct ReportFormat {
-    std::string name;      // "html": also the CLI flag
-    std::string extension; // ".html"
-    std::string help;
-    bool written_by_default = false;
-    std::function<void(const RunReport&, std::ostream&)> write;
-};
-
-const std::vector<ReportFormat>& builtin_reports();
 
 } // namespace pf

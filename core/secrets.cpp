@@ -1,6 +1,6 @@
 #include "core/secrets.hpp"
-#include "core/errors.hpp"
-#include "core/read_file.hpp"
+#include "base/errors.hpp"
+#include "base/read_file.hpp"
 #include <cstdlib>
 #include <iostream>
 #include <iterator>

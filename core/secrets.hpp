@@ -1,5 +1,5 @@
 #pragma once
-#include "core/secret.hpp"
+#include "base/secret.hpp"
 #include <string>
 
 namespace pf {

@@ -1,6 +1,6 @@
 #include "core/site.hpp"
-#include "core/param_types.hpp"
-#include "core/read_file.hpp"
+#include "base/param_types.hpp"
+#include "base/read_file.hpp"
 #include "core/secrets.hpp"
 #include "core/xml_source.hpp"
 #include <fstream>

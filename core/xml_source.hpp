@@ -1,6 +1,6 @@
 #pragma once
-#include "core/errors.hpp"
-#include "core/source_location.hpp"
+#include "base/errors.hpp"
+#include "base/source_location.hpp"
 #include <pugixml.hpp>
 #include <string>
 #include <vector>

@@ -1,9 +1,9 @@
 // A certificate file handed to "preflight cert": PEM, DER or PKCS#12, with
 // or without a password, then every check of every profile.
-#include "core/secret.hpp"
+#include "base/secret.hpp"
 #include "fuzz/trust_anchor.hpp"
-#include "probes/cert_checks.hpp"
-#include "probes/cert_file.hpp"
+#include "pki/cert_file.hpp"
+#include "probes/tls/cert_checks.hpp"
 
 using namespace pf;
 

@@ -1,7 +1,8 @@
 // A checklist file as an admin (or anyone) hands it to preflight: loaded,
 // then planned with a service and a parameter set as on the command line.
+#include "app/registries.hpp"
+#include "base/errors.hpp"
 #include "core/builtin_checklists.hpp"
-#include "core/errors.hpp"
 #include "core/loader.hpp"
 #include "core/plan.hpp"
 

@@ -1,5 +1,5 @@
 // Bytes from port 135 or a dynamic RPC port: every decoder of dcerpc_pdu.
-#include "probes/dcerpc_pdu.hpp"
+#include "probes/rpc/dcerpc_pdu.hpp"
 
 using namespace pf::dcerpc;
 

@@ -1,5 +1,5 @@
 // A facts file (run --facts) from a customer's server.
-#include "core/errors.hpp"
+#include "base/errors.hpp"
 #include "hardware/facts_json.hpp"
 
 using namespace pf;

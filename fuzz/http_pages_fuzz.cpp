@@ -1,7 +1,7 @@
 // What web servers answer: WWW-Authenticate values (one per line), IIS's
 // 403 pages, expected-status lists and bodies shown as evidence.
-#include "probes/http_verdict.hpp"
-#include "probes/web_request.hpp"
+#include "probes/web/http_verdict.hpp"
+#include "probes/web/web_request.hpp"
 #include <fuzzer/FuzzedDataProvider.h>
 
 using namespace pf;

@@ -1,6 +1,6 @@
 // A directory server's diagnostic message to a refused bind, decoded for
 // Active Directory's sub-codes.
-#include "probes/ldap.hpp"
+#include "probes/ldap/ldap.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string diagnostic(reinterpret_cast<const char*>(data), size);

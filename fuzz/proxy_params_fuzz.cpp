@@ -1,7 +1,7 @@
 // Proxy URLs (--proxy, HTTPS_PROXY, NO_PROXY) and every parameter type a
 // checklist, site file or --set value is checked against.
-#include "core/errors.hpp"
-#include "core/param_types.hpp"
+#include "base/errors.hpp"
+#include "base/param_types.hpp"
 #include "core/proxy_config.hpp"
 #include <fuzzer/FuzzedDataProvider.h>
 

@@ -1,6 +1,6 @@
 // A GetCACert answer: PKCS#7, DER or PEM, whatever the server labels it.
-#include "probes/cert_info.hpp"
-#include "probes/scep.hpp"
+#include "pki/cert_info.hpp"
+#include "probes/web/scep.hpp"
 
 using namespace pf;
 

@@ -1,5 +1,5 @@
 // A site file (--site): read from disk as preflight reads it.
-#include "core/errors.hpp"
+#include "base/errors.hpp"
 #include "core/site.hpp"
 #include "fuzz/temp_file.hpp"
 

@@ -1,7 +1,7 @@
 // An SMTP server's lines (and our own, as libcurl reports them) in any
 // order and cut anywhere: the transcript, and the verdict built from it.
-#include "probes/smtp_transcript.hpp"
-#include "probes/smtp_verdict.hpp"
+#include "probes/smtp/smtp_transcript.hpp"
+#include "probes/smtp/smtp_verdict.hpp"
 #include <fuzzer/FuzzedDataProvider.h>
 
 using namespace pf;

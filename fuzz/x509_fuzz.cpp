@@ -1,8 +1,8 @@
 // Certificates as a server sends them: a chain of DER certificates,
 // inspected one by one and verified as the tls probe verifies a chain.
 #include "fuzz/trust_anchor.hpp"
-#include "probes/cert_info.hpp"
-#include "probes/tls_verify.hpp"
+#include "pki/cert_info.hpp"
+#include "pki/tls_verify.hpp"
 
 using namespace pf;
 

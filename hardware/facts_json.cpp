@@ -1,5 +1,5 @@
 #include "hardware/facts_json.hpp"
-#include "core/errors.hpp"
+#include "base/errors.hpp"
 #include <array>
 #include <cmath>
 #include <limits>

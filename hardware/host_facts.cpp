@@ -1,5 +1,5 @@
 #include "hardware/host_facts.hpp"
-#include "core/param_types.hpp"
+#include "base/param_types.hpp"
 #include "hardware/dotnet_releases.hpp"
 #include "hardware/sizing.hpp"
 

@@ -1,5 +1,5 @@
 #include "hardware/linux_parsers.hpp"
-#include "core/param_types.hpp"
+#include "base/param_types.hpp"
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>

@@ -1,5 +1,5 @@
 #include "hardware/sizing.hpp"
-#include "core/param_types.hpp"
+#include "base/param_types.hpp"
 #include <cstdio>
 
 namespace pf {

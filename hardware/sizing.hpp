@@ -1,5 +1,5 @@
 #pragma once
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include <cstdint>
 #include <string>
 #include <vector>

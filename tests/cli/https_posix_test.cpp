@@ -6,7 +6,7 @@
 // someone's only view of the run: the admin, the support ticket, CI, a script.
 // Trust comes only from --trust-store and --public-roots files made here, so
 // the machine's own roots never decide a verdict.
-#include "probes/tunnel.hpp"
+#include "net/tunnel.hpp"
 #include "reports/html.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"

@@ -1,7 +1,7 @@
 // Blocking calls on worker threads that may outlive the run: a late worker
 // must never own, destroy or post to anything of a destroyed io_context
 // (ASan found a steady_timer destroyed after its io_context was freed).
-#include "core/detached_call.hpp"
+#include "net/detached_call.hpp"
 #include <asio/steady_timer.hpp>
 #include <atomic>
 #include <boost/test/unit_test.hpp>

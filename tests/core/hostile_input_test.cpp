@@ -1,8 +1,9 @@
 // Checklists written to hurt: attribute values far longer than any admin
 // types. The loader must answer each with an error or a plan, never crash
 // (std::regex used to recurse once per character and overflow the stack).
+#include "app/registries.hpp"
+#include "base/errors.hpp"
 #include "core/builtin_checklists.hpp"
-#include "core/errors.hpp"
 #include "core/loader.hpp"
 #include <boost/test/unit_test.hpp>
 

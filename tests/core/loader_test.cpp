@@ -1,5 +1,6 @@
+#include "app/registries.hpp"
+#include "base/errors.hpp"
 #include "core/builtin_checklists.hpp"
-#include "core/errors.hpp"
 #include "core/loader.hpp"
 #include "support/preconditions.hpp"
 #include "support/processes.hpp"

@@ -1,4 +1,5 @@
-#include "core/errors.hpp"
+#include "app/registries.hpp"
+#include "base/errors.hpp"
 #include "core/loader.hpp"
 #include "core/plan.hpp"
 #include "core/site.hpp"

@@ -1,8 +1,8 @@
-#include "core/errors.hpp"
+#include "base/errors.hpp"
+#include "base/read_file.hpp"
+#include "base/secret.hpp"
 #include "core/loader.hpp"
-#include "core/read_file.hpp"
 #include "core/runner.hpp"
-#include "core/secret.hpp"
 #include "core/secrets.hpp"
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>

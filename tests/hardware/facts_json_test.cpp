@@ -1,6 +1,6 @@
-#include "core/errors.hpp"
+#include "base/errors.hpp"
 #include "hardware/facts_json.hpp"
-#include "probes/platform.hpp"
+#include "probes/host/platform.hpp"
 #include "support/probe_harness.hpp"
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-#include "probes/platform.hpp"
+#include "probes/host/platform.hpp"
 #include "support/probe_harness.hpp"
 #include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>

@@ -1,7 +1,7 @@
 #include "hardware/sizing.hpp"
-#include "probes/hardware.hpp"
-#include "probes/platform.hpp"
-#include "probes/sizing.hpp"
+#include "probes/host/hardware.hpp"
+#include "probes/host/platform.hpp"
+#include "probes/host/sizing.hpp"
 #include "support/probe_harness.hpp"
 #include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>

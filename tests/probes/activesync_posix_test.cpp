@@ -3,8 +3,8 @@
 // with MS-ASProtocolVersions for the right Basic credentials, an IIS 403.16
 // page, servers that ask for (or require) a client certificate in the TLS
 // handshake, and plain-HTTP sites that redirect or serve.
-#include "probes/activesync.hpp"
-#include "probes/exchange_powershell.hpp"
+#include "probes/web/activesync.hpp"
+#include "probes/web/exchange_powershell.hpp"
 #include "support/certs.hpp"
 #include "support/http_auth.hpp"
 #include "support/needs_programs.hpp"

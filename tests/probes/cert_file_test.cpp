@@ -1,7 +1,7 @@
 // Certificate files as an admin is about to install them: every case the
 // certificate renewal guide and the EAS certificate authentication guide's client certificates can
 // go wrong with, made here with OpenSSL, judged by the library and by the cert-file probe.
-#include "probes/cert_file_probe.hpp"
+#include "probes/tls/cert_file_probe.hpp"
 #include "support/certs.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"

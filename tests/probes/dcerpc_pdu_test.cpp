@@ -1,7 +1,7 @@
 // DCE/RPC PDUs against byte layouts worked out by hand from C706 chapter 12
 // (connection-oriented PDUs), appendix L (towers), appendix O (ept_map) and
 // [MS-RPCE] 2.2.2; every decoder error names what was wrong.
-#include "probes/dcerpc_pdu.hpp"
+#include "probes/rpc/dcerpc_pdu.hpp"
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <sstream>

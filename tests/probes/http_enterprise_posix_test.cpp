@@ -1,7 +1,7 @@
 // BES and Lotus Domino (issue 5, item 6) need no probe of their own: the
 // http probe's path, expect and body parameters and its TLS diagnosis cover
 // them. Shown here against nginx answering as those servers do.
-#include "probes/http.hpp"
+#include "probes/web/http.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"

@@ -1,8 +1,8 @@
 // The http probe against real nginx servers on loopback: statuses, bodies,
 // kept headers, redirects, TLS trust, refused ports, the deadline, and many
 // checks sharing one event loop.
-#include "probes/curl_loop.hpp"
-#include "probes/http.hpp"
+#include "net/curl_loop.hpp"
+#include "probes/web/http.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"

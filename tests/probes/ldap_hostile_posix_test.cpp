@@ -3,7 +3,7 @@
 // with invalidCredentials (49) whose diagnostic is AD's "data " followed by
 // 30,000 hex digits. The verdict must be the refused bind, not a crash
 // (std::regex over the diagnostic used to overflow the worker's stack).
-#include "probes/ldap.hpp"
+#include "probes/ldap/ldap.hpp"
 #include "support/probe_harness.hpp"
 #include "support/result_text.hpp"
 #include "support/text_match.hpp"

@@ -1,7 +1,7 @@
 // The ldap probe against a real slapd on loopback (plain with StartTLS, and
 // LDAPS), with a certificate made for the test and trust injected; plus a
 // listener that never answers, for the deadline.
-#include "probes/ldap.hpp"
+#include "probes/ldap/ldap.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"

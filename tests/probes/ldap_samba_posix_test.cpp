@@ -1,7 +1,7 @@
 // The ldap probe against a real Active Directory: a Samba AD DC in a network
 // namespace of the test's own (pft::SambaDc). The probe runs in-process on a
 // thread that entered the namespace, trusting the DC's test CA only.
-#include "probes/ldap.hpp"
+#include "probes/ldap/ldap.hpp"
 #include "support/preconditions.hpp"
 #include "support/probe_harness.hpp"
 #include "support/result_text.hpp"

@@ -1,8 +1,8 @@
 // Running out of file descriptors is this host's problem, not the network's:
 // sampling a port range under a low `ulimit -n` must neither read as a
 // firewall nor pass having tried a fraction of the ports.
-#include "probes/rpc.hpp"
-#include "probes/tcp.hpp"
+#include "probes/reach/tcp.hpp"
+#include "probes/rpc/rpc.hpp"
 #include "support/probe_harness.hpp"
 #include "support/report_run.hpp"
 #include <boost/test/unit_test.hpp>

@@ -1,6 +1,6 @@
 // The tls_idle probe: an idle TLS connection through tinyproxy, whose
 // Timeout closes idle tunnels, and directly to nginx, which keeps it.
-#include "probes/persistence.hpp"
+#include "probes/tls/persistence.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"

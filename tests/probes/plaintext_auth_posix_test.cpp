@@ -2,8 +2,8 @@
 // so: smtp with starttls=try against an exim that offers AUTH but no
 // STARTTLS, and ldap with security=none against slapd. The servers' own logs
 // show whether a credential arrived.
-#include "probes/ldap.hpp"
-#include "probes/smtp.hpp"
+#include "probes/ldap/ldap.hpp"
+#include "probes/smtp/smtp.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"

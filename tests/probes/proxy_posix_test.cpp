@@ -2,8 +2,8 @@
 // Basic authentication, tinyproxy restricting CONNECT ports. Each verdict
 // must say whose fault a failure is, and the proxy password must never
 // appear in a result.
-#include "probes/http.hpp"
-#include "probes/proxy.hpp"
+#include "probes/web/http.hpp"
+#include "probes/web/proxy.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"

@@ -3,8 +3,8 @@
 // Each must end in an error or fail verdict that names the fault, by the
 // deadline, without a crash. (The real endpoint mapper, Samba's, is in
 // rpc_samba_posix_test.cpp.)
-#include "probes/dcerpc_pdu.hpp"
-#include "probes/rpc.hpp"
+#include "probes/rpc/dcerpc_pdu.hpp"
+#include "probes/rpc/rpc.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
 #include <arpa/inet.h>

@@ -3,7 +3,7 @@
 // DRSUAPI) on ports from 49152 and has no Certificate Services, so
 // ICertPassage is "not registered" there; nftables rules in the namespace
 // stand in for a firewall dropping port 135 or the dynamic range.
-#include "probes/rpc.hpp"
+#include "probes/rpc/rpc.hpp"
 #include "support/preconditions.hpp"
 #include "support/probe_harness.hpp"
 #include "support/samba_posix.hpp"

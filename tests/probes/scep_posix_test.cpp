@@ -2,7 +2,7 @@
 // made by the test: a CA and two RA certificates (as NDES has), one DER CA
 // certificate, a degenerate PKCS#7 bundle built by `openssl crl2pkcs7`,
 // answers without a content type, error pages and an untrusted server.
-#include "probes/scep.hpp"
+#include "probes/web/scep.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"

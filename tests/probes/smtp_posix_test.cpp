@@ -2,8 +2,8 @@
 // certificate made by the test, AUTH only inside TLS, 530 before TLS, relay
 // refused to unauthenticated senders, and a test message that must arrive in
 // exim's mailbox file. The service password must appear in no output.
-#include "probes/smtp.hpp"
-#include "probes/tls_verify.hpp"
+#include "pki/tls_verify.hpp"
+#include "probes/smtp/smtp.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"

@@ -1,6 +1,6 @@
 // The SMTP transcript: replies parsed as RFC 5321 says, EHLO keywords and
 // AUTH mechanisms read from them, and no credential ever kept.
-#include "probes/smtp_transcript.hpp"
+#include "probes/smtp/smtp_transcript.hpp"
 #include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
 

@@ -1,6 +1,6 @@
 // The syslog probe against a real rsyslog on loopback: the message must
 // arrive in rsyslog's output file, framed as RFC 6587 octet counting.
-#include "probes/syslog.hpp"
+#include "probes/reach/syslog.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"

@@ -1,5 +1,5 @@
-#include "probes/dns.hpp"
-#include "probes/tcp.hpp"
+#include "probes/reach/dns.hpp"
+#include "probes/reach/tcp.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
 #include <asio/ip/tcp.hpp>

@@ -1,4 +1,4 @@
-#include "probes/cert_info.hpp"
+#include "pki/cert_info.hpp"
 #include "support/certs.hpp"
 #include <algorithm>
 #include <boost/test/unit_test.hpp>

@@ -1,6 +1,6 @@
 // TLS interception as the probe meets it: squid with ssl-bump re-signing the
 // origin's (nginx's) certificate with a CA of its own, on loopback.
-#include "probes/tls.hpp"
+#include "probes/tls/tls.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"

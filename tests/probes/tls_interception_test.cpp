@@ -1,4 +1,4 @@
-#include "probes/interception.hpp"
+#include "pki/interception.hpp"
 #include "support/certs.hpp"
 #include "support/processes.hpp"
 #include "support/text_match.hpp"

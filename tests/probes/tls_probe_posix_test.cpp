@@ -1,8 +1,8 @@
 // The tls probe against real nginx servers on loopback, serving certificates
 // made for each test; trust comes from an injected store holding the test
 // root only, never from the machine's.
-#include "probes/interception.hpp"
-#include "probes/tls.hpp"
+#include "pki/interception.hpp"
+#include "probes/tls/tls.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"

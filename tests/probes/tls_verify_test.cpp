@@ -1,4 +1,4 @@
-#include "probes/tls_verify.hpp"
+#include "pki/tls_verify.hpp"
 #include "support/certs.hpp"
 #include "support/processes.hpp"
 #include "support/text_match.hpp"

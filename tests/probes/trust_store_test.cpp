@@ -1,4 +1,4 @@
-#include "probes/trust_store.hpp"
+#include "pki/trust_store.hpp"
 #include "support/processes.hpp"
 #include <boost/test/unit_test.hpp>
 #include <memory>

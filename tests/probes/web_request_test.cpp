@@ -1,5 +1,5 @@
 // The header and page parsing the enterprise web probes share.
-#include "probes/web_request.hpp"
+#include "probes/web/web_request.hpp"
 #include <boost/test/unit_test.hpp>
 
 using namespace pf;

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/probe_result.hpp"
+#include "base/probe_result.hpp"
 #include <string>
 
 namespace pft {

@@ -1,0 +1,183 @@
+#include "app/commands.hpp"
+#include "app/registries.hpp"
+#include "base/errors.hpp"
+#include "base/write_file.hpp"
+#include "core/loader.hpp"
+#include "core/runner.hpp"
+#include "core/secrets.hpp"
+#include "core/site.hpp"
+#include "hardware/facts_json.hpp"
+#include "reports/console.hpp"
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#ifdef _WIN32
+#include <io.h>
+#define isatty _isatty
+#define fileno _fileno
+#else
+#include <unistd.h>
+#endif
+
+namespace pf {
+
+namespace {
+
+void merge_command_line(const RunOptions& o, const Checklist& c, RunSettings& s) {
+    for (const auto& set : o.sets) {
+        auto eq = set.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw InputError("--set " + set + ": expected NAME=VALUE");
+        auto name = set.substr(0, eq);
+        s.values[name] = SettingValue{set.substr(eq + 1), "--set " + name};
+    }
+    if (!o.services.empty()) {
+        s.services_origin = "--service";
+        std::stringstream ss(o.services);
+        for (std::string item; std::getline(ss, item, ',');) {
+            if (item.empty()) continue;
+            if (item == "all")
+                for (const auto& d : c.services)
+                    s.services.insert(d.id);
+            else
+                s.services.insert(item);
+        }
+    }
+    if (o.timeout_seconds)
+        s.timeout = std::chrono::milliseconds(static_cast<long long>(*o.timeout_seconds * 1000));
+}
+
+// preflight-<host>-<UTC time>: no colons, so the name is valid on Windows too.
+std::string default_report_stem(const HostFacts& f, std::chrono::system_clock::time_point t) {
+    std::string ts = utc_timestamp(t);
+    std::string compact;
+    for (char ch : ts)
+        if (ch != '-' && ch != ':') compact += ch;
+    std::string host = f.hostname.empty() ? "host" : f.hostname;
+    for (char& ch : host)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.') ch = '_';
+    return "preflight-" + host + "-" + compact;
+}
+
+void write_report(const ReportFormat& f, const RunReport& r, const std::string& path) {
+    std::ostringstream out;
+    f.write(r, out);
+    write_file_atomically(path, out.str());
+}
+
+// --proxy wins over the site file, which wins over HTTPS_PROXY; the password
+// always comes from a secret source, never from the command line.
+ProxyConfig proxy_settings(const RunOptions& o, const SiteFile& site) {
+    ProxyConfig p;
+    std::string password_source = o.proxy_password;
+    if (!o.proxy.empty()) {
+        p = parse_proxy_url(o.proxy, "--proxy", false);
+    } else if (!site.proxy_url.empty()) {
+        p = parse_proxy_url(site.proxy_url, site.proxy_origin, false);
+        if (!site.proxy_user.empty()) p.user = site.proxy_user;
+        p.no_proxy = split_no_proxy(site.no_proxy);
+        if (password_source.empty()) password_source = site.proxy_password_source;
+    } else {
+        p = proxy_from_environment();
+    }
+    if (!o.no_proxy.empty()) p.no_proxy = split_no_proxy(o.no_proxy);
+    if (!password_source.empty()) {
+        if (!p.configured())
+            throw InputError("--proxy-password: no proxy is configured (give --proxy URL)");
+        p.password = read_secret(password_source, "the proxy password for " + p.display());
+    }
+    return p;
+}
+
+} // namespace
+
+int run_command(const RunOptions& o) {
+    // Checked as given, before the site file, the checklist or any secret
+    // is read: a password typed here must not get further.
+    if (!o.proxy_password.empty())
+        require_secret_source(o.proxy_password, "--proxy-password", "the proxy password");
+    refuse_shared_paths(o.reports);
+    SiteFile site;
+    if (!o.site_file.empty()) site = load_site_file(o.site_file);
+    std::string name = !o.checklist.empty()      ? o.checklist
+                       : !site.checklist.empty() ? site.checklist
+                                                 : "acc-saas";
+    Checklist c = load_checklist(name, builtin_probes());
+
+    RunSettings settings = site.settings;
+    merge_command_line(o, c, settings);
+    auto plan = plan_run(c, builtin_probes(), settings);
+
+    RunEnvironment env;
+    env.users = o.users ? o.users : site.users;
+    env.servers = o.servers ? o.servers : site.servers;
+    env.proxy = proxy_settings(o, site);
+    env.tls.trust.ca_files = o.ca_files;
+    env.tls.trust.system_file = o.trust_store;
+    env.tls.public_roots = o.public_roots;
+    if (o.expiry_warn_days) env.tls.expiry_warn_days = *o.expiry_warn_days;
+    if (o.expiry_fail_days) env.tls.expiry_fail_days = *o.expiry_fail_days;
+    env.tls.expiry_from_flags = o.expiry_warn_days || o.expiry_fail_days;
+    if (env.tls.expiry_fail_days > env.tls.expiry_warn_days)
+        throw InputError("--expiry-fail " + std::to_string(env.tls.expiry_fail_days) +
+                         " is more than --expiry-warn " + std::to_string(env.tls.expiry_warn_days) +
+                         ": failing must come after warning");
+    if (o.idle_seconds)
+        env.tls.idle = std::chrono::milliseconds(static_cast<long long>(*o.idle_seconds * 1000));
+    env.facts = o.facts_file.empty() ? read_host_facts(install_path_or_default(o.install_path))
+                                     : load_facts_file(o.facts_file);
+
+    bool tty = isatty(fileno(stdout)) != 0;
+    ConsoleOptions copts;
+    copts.color = tty && std::getenv("NO_COLOR") == nullptr;
+    copts.live = tty;
+    copts.quiet = o.quiet;
+    auto console = make_console_reporter(std::cout, copts);
+
+    RunReport report;
+    report.tool_version = PREFLIGHT_VERSION;
+    report.checklist = &c;
+    report.facts = env.facts;
+    report.services.assign(settings.services.begin(), settings.services.end());
+    report.settings = effective_settings(c, settings);
+    report.started = std::chrono::system_clock::now();
+
+    asio::io_context io;
+    RunnerOptions ropts;
+    ropts.jobs = o.jobs;
+    Runner runner(io, env, ropts, console.get());
+    report.results = runner.run(plan);
+    report.finished = std::chrono::system_clock::now();
+    report.interrupted = runner.interrupted();
+    report.counts = count(report.results);
+    console->run_finished(report);
+
+    auto files = o.reports;
+    if (files.empty()) {
+        auto stem = default_report_stem(env.facts, report.started);
+        for (const auto& f : builtin_reports())
+            if (f.written_by_default) files.emplace_back(f.name, stem + f.extension);
+    }
+    return write_reports(report, files);
+}
+
+int write_reports(const RunReport& report,
+                  const std::vector<std::pair<std::string, std::string>>& files) {
+    int rc = exit_code(report);
+    for (const auto& [fmt, path] : files) {
+        for (const auto& f : builtin_reports())
+            if (f.name == fmt) {
+                try {
+                    write_report(f, report, path);
+                    std::cout << f.name << " report: " << path << "\n";
+                } catch (const std::exception& e) {
+                    std::cerr << "preflight: " << e.what() << "\n";
+                    rc = exit_could_not_run;
+                }
+            }
+    }
+    return rc;
+}
+
+} // namespace pf

@@ -1,0 +1,233 @@
+#include "net/curl_loop.hpp"
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+#include <map>
+#include <mutex>
+
+namespace pf {
+
+namespace {
+
+struct Watch {
+    explicit Watch(asio::io_context& io) : socket(io) {}
+    asio::ip::tcp::socket socket;
+    int wanted = CURL_POLL_NONE; // what curl wants to hear about
+    bool reading = false, writing = false;
+    bool closed = false;
+};
+
+// An asio::execution_context service gives each io_context exactly one
+// CurlLoop, destroyed with the io_context.
+class CurlService : public asio::execution_context::service {
+  public:
+    using key_type = CurlService;
+    static inline asio::execution_context::id id;
+    explicit CurlService(asio::execution_context& ctx)
+        : asio::execution_context::service(ctx), loop(static_cast<asio::io_context&>(ctx)) {}
+    // Services are shut down before any is destroyed: release curl and its
+    // sockets while the socket service can still take them back.
+    void shutdown() override { loop.shutdown(); }
+    CurlLoop loop;
+};
+
+} // namespace
+
+struct CurlLoop::Impl : std::enable_shared_from_this<Impl> {
+    // The socket member makes Asio create its socket service before this one,
+    // so that this service is shut down first.
+    explicit Impl(asio::io_context& io) : io(io), timer(io), service_order(io) {
+        static std::once_flag once;
+        std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+        multi = curl_multi_init();
+        curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+        curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+        curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+        curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+    }
+    ~Impl() { release(); }
+
+    void release() {
+        if (!multi) return;
+        // The callbacks may own their easy handles and, destroyed, run code
+        // that calls back in here (a cancel): drop them only at the end.
+        auto dropped = std::move(transfers);
+        transfers.clear();
+        for (auto& [easy, done] : dropped)
+            curl_multi_remove_handle(multi, easy);
+        curl_multi_cleanup(multi);
+        multi = nullptr;
+        for (auto& [fd, w] : sockets) {
+            w->closed = true;
+            std::error_code ec;
+            w->socket.close(ec);
+        }
+        sockets.clear();
+        timer.cancel();
+    }
+
+    asio::io_context& io;
+    asio::steady_timer timer;
+    asio::ip::tcp::socket service_order;
+    CURLM* multi = nullptr;
+    std::map<curl_socket_t, std::shared_ptr<Watch>> sockets;
+    std::map<CURL*, std::function<void(CURLcode)>> transfers;
+
+    static curl_socket_t open_socket(void* self, curlsocktype purpose, curl_sockaddr* addr) {
+        auto* impl = static_cast<Impl*>(self);
+        if (purpose != CURLSOCKTYPE_IPCXN || addr->socktype != SOCK_STREAM) return CURL_SOCKET_BAD;
+        auto w = std::make_shared<Watch>(impl->io);
+        std::error_code ec;
+        w->socket.open(addr->family == AF_INET6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), ec);
+        if (ec) return CURL_SOCKET_BAD;
+        auto fd = w->socket.native_handle();
+        impl->sockets[fd] = w;
+        return fd;
+    }
+
+    static int close_socket(void* self, curl_socket_t fd) {
+        auto* impl = static_cast<Impl*>(self);
+        auto it = impl->sockets.find(fd);
+        if (it == impl->sockets.end()) return 0;
+        it->second->closed = true;
+        std::error_code ec;
+        it->second->socket.close(ec); // pending waits end with operation_aborted
+        impl->sockets.erase(it);
+        return 0;
+    }
+
+    static int on_socket(CURL*, curl_socket_t fd, int what, void* self, void*) {
+        auto* impl = static_cast<Impl*>(self);
+        auto it = impl->sockets.find(fd);
+        if (it == impl->sockets.end())
+            return 0; // not one of ours: never the case with CURLOPT_RESOLVE
+        it->second->wanted = what == CURL_POLL_REMOVE ? CURL_POLL_NONE : what;
+        impl->arm(fd, it->second);
+        return 0;
+    }
+
+    static int on_timer(CURLM*, long timeout_ms, void* self) {
+        auto* impl = static_cast<Impl*>(self);
+        impl->timer.cancel();
+        if (timeout_ms < 0) return 0;
+        impl->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+        std::weak_ptr<Impl> weak = impl->shared_from_this();
+        impl->timer.async_wait([weak](std::error_code ec) {
+            auto self = weak.lock();
+            if (ec || !self || !self->multi) return;
+            int running = 0;
+            curl_multi_socket_action(self->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+            self->collect();
+        });
+        return 0;
+    }
+
+    void arm(curl_socket_t fd, const std::shared_ptr<Watch>& w) {
+        std::weak_ptr<Impl> weak = shared_from_this();
+        auto wait = [&](asio::socket_base::wait_type type, bool& pending, int mask, int select) {
+            if (pending || !(w->wanted & mask) || w->closed) return;
+            pending = true;
+            w->socket.async_wait(type, [weak, w, fd, &pending, select](std::error_code ec) {
+                pending = false;
+                auto self = weak.lock();
+                if (!self || !self->multi || w->closed || ec == asio::error::operation_aborted)
+                    return;
+                int running = 0;
+                curl_multi_socket_action(self->multi, fd, ec ? CURL_CSELECT_ERR : select, &running);
+                self->collect();
+                if (!w->closed) self->arm(fd, w);
+            });
+        };
+        wait(asio::socket_base::wait_read, w->reading, CURL_POLL_IN, CURL_CSELECT_IN);
+        wait(asio::socket_base::wait_write, w->writing, CURL_POLL_OUT, CURL_CSELECT_OUT);
+    }
+
+    void collect() {
+        int left = 0;
+        while (CURLMsg* m = curl_multi_info_read(multi, &left)) {
+            if (m->msg != CURLMSG_DONE) continue;
+            CURL* easy = m->easy_handle;
+            CURLcode rc = m->data.result;
+            curl_multi_remove_handle(multi, easy);
+            auto it = transfers.find(easy);
+            if (it == transfers.end()) continue;
+            auto done = std::move(it->second);
+            transfers.erase(it);
+            done(rc);
+        }
+    }
+};
+
+CurlLoop::CurlLoop(asio::io_context& io) : impl_(std::make_shared<Impl>(io)) {}
+CurlLoop::~CurlLoop() = default;
+void CurlLoop::shutdown() {
+    impl_->release();
+}
+
+CurlLoop& CurlLoop::of(asio::io_context& io) {
+    return asio::use_service<CurlService>(io).loop;
+}
+
+std::function<void()> CurlLoop::perform(CURL* easy, std::function<void(CURLcode)> on_done) {
+    if (!impl_->multi) return [] {};
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::open_socket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, impl_.get());
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::close_socket);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, impl_.get());
+    impl_->transfers[easy] = std::move(on_done);
+    curl_multi_add_handle(impl_->multi, easy);
+    std::weak_ptr<Impl> weak = impl_;
+    return [weak, easy] {
+        auto self = weak.lock();
+        if (!self || !self->multi) return;
+        auto it = self->transfers.find(easy);
+        if (it == self->transfers.end()) return;
+        // on_done often owns easy (through the caller's state): remove the
+        // handle before destroying on_done, or curl would see a freed handle.
+        auto keep = std::move(it->second);
+        self->transfers.erase(it);
+        curl_multi_remove_handle(self->multi, easy);
+    };
+}
+
+std::function<void()> perform_until(asio::io_context& io, CURL* easy,
+                                    std::chrono::steady_clock::time_point deadline,
+                                    std::function<void(CURLcode, bool)> on_done) {
+    struct State {
+        explicit State(asio::io_context& io) : timer(io) {}
+        asio::steady_timer timer;
+        std::function<void()> cancel_curl;
+        std::function<void(CURLcode, bool)> done;
+        void finish(CURLcode code, bool late) {
+            if (!done) return;
+            auto d = std::move(done);
+            done = nullptr;
+            timer.cancel();
+            d(code, late);
+        }
+    };
+    auto s = std::make_shared<State>(io);
+    s->done = std::move(on_done);
+    s->timer.expires_at(deadline);
+    s->timer.async_wait([s](std::error_code ec) {
+        if (ec || !s->done) return;
+        if (auto c = std::move(s->cancel_curl)) c();
+        s->finish(CURLE_OPERATION_TIMEDOUT, true);
+    });
+    s->cancel_curl = CurlLoop::of(io).perform(easy, [s](CURLcode rc) { s->finish(rc, false); });
+    return [s] {
+        s->done = nullptr;
+        s->timer.cancel();
+        if (auto c = std::move(s->cancel_curl)) c();
+    };
+}
+
+CurlEasy make_curl_easy() {
+    CurlEasy e(curl_easy_init(), &curl_easy_cleanup);
+    curl_easy_setopt(e.get(), CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e.get(), CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(e.get(), CURLOPT_FORBID_REUSE, 1L);
+    curl_easy_setopt(e.get(), CURLOPT_PROXY, "");
+    return e;
+}
+
+} // namespace pf

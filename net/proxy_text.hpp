@@ -1,0 +1,31 @@
+#pragma once
+#include "core/proxy_config.hpp"
+#include <string>
+#include <vector>
+
+namespace pf {
+
+// The verdict lines the "proxy" and "http" probes share, so that the same
+// proxy problem reads the same in both checks.
+
+// 407 to a request without credentials; offered: Proxy-Authenticate values.
+std::string proxy_auth_needed(const std::vector<std::string>& offered, const ProxyConfig& proxy);
+// 407 although credentials were sent.
+std::string proxy_auth_rejected(const std::vector<std::string>& offered, const ProxyConfig& proxy);
+// 403 to CONNECT target ("host:port").
+std::string proxy_blocked(const std::string& target, const ProxyConfig& proxy,
+                          const std::string& status_line);
+// 502/503/504: the proxy tried and could not reach target.
+std::string proxy_cannot_reach(const std::string& target, const ProxyConfig& proxy,
+                               const std::string& status_line);
+
+enum class ProxyFault { refused, timed_out, unreachable, name, other };
+// The proxy itself could not be reached; detail: what the system or the
+// resolver said, target: where the request was going.
+std::string proxy_itself(ProxyFault fault, const ProxyConfig& proxy, const std::string& detail,
+                         const std::string& target);
+
+// Why no proxy is used for host: "" when one is.
+std::string no_proxy_reason(const ProxyConfig& proxy, const std::string& host);
+
+} // namespace pf

@@ -1,0 +1,136 @@
+#include "net/tcp_connect.hpp"
+#include "net/probe_util.hpp"
+#include <asio/steady_timer.hpp>
+
+namespace pf {
+
+std::string describe(const ConnectOutcome& o) {
+    auto where = o.endpoint.address().to_string() + " port " + std::to_string(o.endpoint.port());
+    switch (o.kind) {
+    case ConnectOutcome::Kind::open:
+        return where + ": open (" + ms_text(o.ms) + ")";
+    case ConnectOutcome::Kind::refused:
+        return where + ": refused in " + ms_text(o.ms) +
+               " (host up, nothing listening, or a firewall rejects)";
+    case ConnectOutcome::Kind::timed_out:
+        return where + ": timed out after " + ms_text(o.ms) +
+               " (filtered: a firewall drops the packets, or the host is down)";
+    case ConnectOutcome::Kind::unreachable:
+        return where + ": unreachable (" + o.detail + ")";
+    case ConnectOutcome::Kind::self_connect:
+        return where +
+               ": connected to itself (the port is in this host's ephemeral range; not a listener)";
+    case ConnectOutcome::Kind::no_descriptors:
+        return where + ": not tried, no file descriptor left for a socket (" + o.detail + ")";
+    case ConnectOutcome::Kind::not_tried:
+        return where + ": not tried before the deadline";
+    case ConnectOutcome::Kind::error:
+        break;
+    }
+    return where + ": " + o.detail;
+}
+
+std::string diagnose(const ConnectOutcome& o, const std::string& host) {
+    std::string port = std::to_string(o.endpoint.port());
+    switch (o.kind) {
+    case ConnectOutcome::Kind::refused:
+        return "refused: " + host + " is up but nothing accepts connections on port " + port +
+               " (service stopped, wrong port, or a firewall rejecting)";
+    case ConnectOutcome::Kind::timed_out:
+        return "timed out: no answer from " + host + " port " + port + " within " + ms_text(o.ms) +
+               " (filtered by a firewall, or the host is down)";
+    case ConnectOutcome::Kind::unreachable:
+        return "unreachable: no route to " + host + " (" + o.detail + ")";
+    case ConnectOutcome::Kind::no_descriptors:
+        return no_descriptors_text(o);
+    default:
+        return "cannot connect: " + describe(o);
+    }
+}
+
+std::string no_descriptors_text(const ConnectOutcome& o) {
+    return "out of file descriptors: preflight could not open a socket (" + o.detail +
+           "), so nothing was sent and nothing is known about the network: raise the limit on "
+           "open files (ulimit -n) or run fewer checks at once (--jobs)";
+}
+
+namespace {
+
+struct Attempt {
+    Attempt(asio::io_context& io)
+        : socket(std::make_shared<asio::ip::tcp::socket>(io)), timer(io) {}
+    SocketPtr socket;
+    asio::steady_timer timer;
+    bool finished = false;
+    Clock::time_point start = Clock::now();
+    std::function<void(ConnectOutcome, SocketPtr)> on_done;
+    asio::ip::tcp::endpoint endpoint;
+
+    void finish(ConnectOutcome::Kind kind, std::string detail = {}) {
+        if (finished) return;
+        finished = true;
+        timer.cancel();
+        ConnectOutcome o{kind, endpoint, ms_since(start), std::move(detail)};
+        auto done = std::move(on_done); // whatever it holds must not outlive the call
+        on_done = nullptr;
+        if (kind == ConnectOutcome::Kind::open) return done(o, socket);
+        std::error_code ignore;
+        socket->close(ignore);
+        done(o, nullptr);
+    }
+};
+
+ConnectOutcome::Kind classify(const std::error_code& ec) {
+    if (ec == asio::error::connection_refused) return ConnectOutcome::Kind::refused;
+    if (ec == asio::error::timed_out) return ConnectOutcome::Kind::timed_out;
+    if (ec == asio::error::network_unreachable || ec == asio::error::host_unreachable)
+        return ConnectOutcome::Kind::unreachable;
+    if (ec == asio::error::no_descriptors || ec == std::errc::too_many_files_open_in_system)
+        return ConnectOutcome::Kind::no_descriptors;
+    return ConnectOutcome::Kind::error;
+}
+
+} // namespace
+
+std::function<void()> connect_socket(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
+                                     Clock::time_point deadline,
+                                     std::function<void(ConnectOutcome, SocketPtr)> on_done) {
+    auto a = std::make_shared<Attempt>(io);
+    a->on_done = std::move(on_done);
+    a->endpoint = ep;
+    a->timer.expires_at(deadline);
+    a->timer.async_wait([a](std::error_code ec) {
+        if (!ec) a->finish(ConnectOutcome::Kind::timed_out);
+    });
+    a->socket->async_connect(ep, [a](std::error_code ec) {
+        if (a->finished) return;
+        if (ec) return a->finish(classify(ec), ec.message());
+        std::error_code lec;
+        auto local = a->socket->local_endpoint(lec);
+        // Linux lets a socket whose local port equals the target port connect
+        // to itself on loopback (TCP simultaneous open); that is no listener.
+        if (!lec && local == a->endpoint) return a->finish(ConnectOutcome::Kind::self_connect);
+        a->finish(ConnectOutcome::Kind::open);
+    });
+    return [a] {
+        a->finished = true;
+        a->on_done = nullptr;
+        a->timer.cancel();
+        std::error_code ignore;
+        a->socket->close(ignore);
+    };
+}
+
+std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
+                                   Clock::time_point deadline,
+                                   std::function<void(ConnectOutcome)> on_done) {
+    return connect_socket(io, ep, deadline, [on_done](ConnectOutcome o, SocketPtr s) {
+        if (s) {
+            std::error_code ignore;
+            s->close(ignore);
+        }
+        on_done(o);
+    });
+}
+
+} // namespace pf

@@ -1,0 +1,271 @@
+#include "net/tls_connect.hpp"
+#include "net/probe_util.hpp"
+#include <asio/steady_timer.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+namespace pf {
+
+namespace {
+
+// Our own ex_data slot: asio keeps its verify callback in SSL app data.
+int link_index() {
+    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+
+void on_info(const SSL* ssl, int where, int ret) {
+    if (!(where & SSL_CB_ALERT)) return;
+    auto* link = static_cast<TlsLink*>(SSL_get_ex_data(ssl, link_index()));
+    if (!link) return;
+    std::string text =
+        std::string(SSL_alert_type_string_long(ret)) + " " + SSL_alert_desc_string_long(ret);
+    std::string& slot = (where & SSL_CB_READ) ? link->alert_received : link->alert_sent;
+    if (slot.empty()) slot = text;
+}
+
+// Called by OpenSSL on a CertificateRequest (TLS 1.2 and 1.3): noted, and
+// the handshake goes on without a certificate.
+int on_certificate_request(SSL* ssl, X509**, EVP_PKEY**) {
+    if (auto* link = static_cast<TlsLink*>(SSL_get_ex_data(ssl, link_index())))
+        link->certificate_requested = true;
+    return 0;
+}
+
+std::string alert_hint(const std::string& alert) {
+    if (alert.find("handshake failure") != std::string::npos)
+        return " (no protocol version or cipher in common, or the server wants a client "
+               "certificate)";
+    if (alert.find("protocol version") != std::string::npos)
+        return " (it accepts none of the TLS versions offered, TLS 1.0 to 1.3)";
+    if (alert.find("unrecognized name") != std::string::npos)
+        return " (it does not serve the name sent in SNI)";
+    if (alert.find("access denied") != std::string::npos) return " (a policy refuses this client)";
+    return "";
+}
+
+struct TlsRun : std::enable_shared_from_this<TlsRun> {
+    TlsRun(asio::io_context& io) : io(io), timer(io) {}
+    asio::io_context& io;
+    asio::steady_timer timer;
+    ProxyConfig proxy;
+    std::string host, sni;
+    std::uint16_t port = 0;
+    Clock::time_point deadline;
+    std::function<void(TlsConnection)> on_done;
+    std::function<void()> cancel_tunnel;
+    TlsConnection c;
+    bool finished = false, timed_out = false;
+
+    std::string target() const { return host + ":" + std::to_string(port); }
+
+    void finish(TlsConnection::Outcome o) {
+        if (finished) return;
+        finished = true;
+        timer.cancel();
+        c.outcome = o;
+        if (o != TlsConnection::Outcome::open && c.link) {
+            std::error_code ignore;
+            c.link->stream.lowest_layer().close(ignore);
+        }
+        // Moved out: the caller's callback may hold whatever holds this run.
+        auto cb = std::move(on_done);
+        on_done = nullptr;
+        cb(std::move(c));
+    }
+
+    void cancel() {
+        finished = true;
+        on_done = nullptr;
+        timer.cancel();
+        if (cancel_tunnel) cancel_tunnel();
+        cancel_tunnel = nullptr;
+        if (c.link) {
+            std::error_code ignore;
+            c.link->stream.lowest_layer().close(ignore);
+        }
+    }
+
+    void start() {
+        auto self = shared_from_this();
+        timer.expires_at(deadline);
+        timer.async_wait([self](std::error_code ec) {
+            if (ec || self->finished) return;
+            // The tunnel reports its own timeout; this one is the handshake's.
+            self->timed_out = true;
+            std::error_code ignore;
+            if (self->c.link) self->c.link->stream.lowest_layer().close(ignore);
+        });
+        // Weak: the tunnel's run may outlive its use (it holds its callback),
+        // while this run is kept alive by its timer until it finishes.
+        cancel_tunnel =
+            open_tunnel(io, proxy, host, port, deadline, [weak = weak_from_this()](Tunnel t) {
+                auto self = weak.lock();
+                if (!self || self->finished) return;
+                self->cancel_tunnel = nullptr;
+                self->c.tunnel = std::move(t);
+                if (self->c.tunnel.outcome != Tunnel::Outcome::open) {
+                    self->c.failure = describe(self->c.tunnel, self->target(), self->proxy);
+                    return self->finish(self->c.tunnel.outcome == Tunnel::Outcome::timed_out
+                                            ? TlsConnection::Outcome::timed_out
+                                            : TlsConnection::Outcome::no_tunnel);
+                }
+                if (self->timed_out) {
+                    // Opened just as the deadline passed: no time left for TLS.
+                    self->c.failure = "no time left for the TLS handshake with " + self->target() +
+                                      " before the deadline";
+                    return self->finish(TlsConnection::Outcome::timed_out);
+                }
+                self->handshake();
+            });
+    }
+
+    void handshake() {
+        c.link = std::make_shared<TlsLink>(std::move(*c.tunnel.socket));
+        c.tunnel.socket.reset();
+        SSL* ssl = c.link->stream.native_handle();
+        SSL_set_ex_data(ssl, link_index(), c.link.get());
+        SSL_set_info_callback(ssl, on_info);
+        if (!sni.empty()) SSL_set_tlsext_host_name(ssl, sni.c_str());
+        auto self = shared_from_this();
+        auto t0 = Clock::now();
+        c.link->stream.async_handshake(asio::ssl::stream_base::client,
+                                       [self, t0](std::error_code ec) {
+                                           if (self->finished) return;
+                                           self->c.handshake_ms = ms_since(t0);
+                                           if (ec) return self->failed(ec);
+                                           self->collect();
+                                           self->finish(TlsConnection::Outcome::open);
+                                       });
+    }
+
+    void collect() {
+        SSL* ssl = c.link->stream.native_handle();
+        c.protocol = SSL_get_version(ssl);
+        c.version = SSL_version(ssl);
+        c.cipher = SSL_get_cipher_name(ssl);
+        const unsigned char* alpn = nullptr;
+        unsigned int alpn_len = 0;
+        SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+        if (alpn_len) c.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_len);
+        c.certificate_requested = c.link->certificate_requested;
+        if (STACK_OF(X509_NAME)* cas = SSL_get_client_CA_list(ssl))
+            for (int i = 0; i < sk_X509_NAME_num(cas); ++i)
+                c.acceptable_issuers.push_back(name_text(sk_X509_NAME_value(cas, i)));
+        if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl))
+            for (int i = 0; i < sk_X509_num(chain); ++i)
+                c.chain.push_back(share_x509(sk_X509_value(chain, i)));
+    }
+
+    void failed(std::error_code ec) {
+        std::string via = c.tunnel.via_proxy ? " (through the proxy " + proxy.display() + ")" : "";
+        c.alert = c.link->alert_received;
+        c.certificate_requested = c.link->certificate_requested;
+        if (timed_out) {
+            // Bytes OpenSSL took from the connection: a server that began its
+            // answer and stalled is not a port where nothing speaks TLS.
+            auto got = BIO_number_read(SSL_get_rbio(c.link->stream.native_handle()));
+            c.failure = got > 0
+                            ? "the TLS handshake with " + target() + via +
+                                  " stalled: " + std::to_string(got) +
+                                  " bytes of the server's answer arrived, then " +
+                                  "nothing more within " + ms_text(c.handshake_ms) +
+                                  " (a server or a device in between that stops mid-handshake)"
+                            : "no TLS handshake with " + target() + via + " within " +
+                                  ms_text(c.handshake_ms) +
+                                  ": the connection opened but nothing answered TLS (a firewall "
+                                  "holding it, or a service that is not TLS)";
+            return finish(TlsConnection::Outcome::timed_out);
+        }
+        if (!c.alert.empty()) {
+            std::string desc = c.alert.substr(c.alert.find(' ') + 1);
+            c.failure = "handshake failed: the server sent alert " + desc + alert_hint(desc) + via;
+        } else if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+                   ec == asio::error::connection_reset) {
+            c.failure = "handshake failed: the connection to " + target() + via +
+                        " was closed during the TLS handshake (something in between blocks TLS "
+                        "to this name, or the service is not TLS)";
+        } else if (ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+                       SSL_R_WRONG_VERSION_NUMBER ||
+                   ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+                       SSL_R_PACKET_LENGTH_TOO_LONG) {
+            c.failure = "handshake failed: " + target() + via +
+                        " does not answer with TLS (a plain-text service on this port?)";
+        } else if (ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+                   SSL_R_UNSUPPORTED_PROTOCOL) {
+            c.failure =
+                "handshake failed: " + target() + via + " offers only protocols older than TLS 1.0";
+        } else {
+            c.failure = "handshake failed with " + target() + via + ": " + ec.message();
+        }
+        finish(TlsConnection::Outcome::handshake_failed);
+    }
+};
+
+} // namespace
+
+TlsLink::TlsLink(asio::ip::tcp::socket socket)
+    : context([] {
+          asio::ssl::context ctx(asio::ssl::context::tls_client);
+          SSL_CTX* h = ctx.native_handle();
+          // Level 0 and TLS 1.0 so that a server offering only old protocols or
+          // weak keys completes the handshake and is judged for it; Debian's
+          // openssl.cnf (MinProtocol TLSv1.2, SECLEVEL=2) would refuse it.
+          SSL_CTX_set_security_level(h, 0);
+          SSL_CTX_set_min_proto_version(h, TLS1_VERSION);
+          SSL_CTX_set_cipher_list(h, "DEFAULT:@SECLEVEL=0");
+          // Servers without RFC 5746 secure renegotiation are old, not hostile.
+          SSL_CTX_set_options(h, SSL_OP_LEGACY_SERVER_CONNECT);
+          SSL_CTX_set_verify(h, SSL_VERIFY_NONE, nullptr);
+          SSL_CTX_set_client_cert_cb(h, on_certificate_request);
+          static const unsigned char alpn[] = "\x08http/1.1";
+          SSL_CTX_set_alpn_protos(h, alpn, sizeof alpn - 1);
+          return ctx;
+      }()),
+      stream(std::move(socket), context) {}
+
+ProxyConfig proxy_for_via(const std::string& via, const ProxyConfig& configured) {
+    if (via == "direct") return ProxyConfig{};
+    ProxyConfig p = configured;
+    if (via == "proxy") p.no_proxy.clear();
+    return p;
+}
+
+ParamSpec via_param(std::string help) {
+    return {.name = "via",
+            .type = ParamType::choice,
+            .default_value = "auto",
+            .help = std::move(help),
+            .choices = {"auto", "direct", "proxy"}};
+}
+
+bool is_ip_literal(const std::string& host) {
+    std::error_code ec;
+    asio::ip::make_address(host, ec);
+    return !ec;
+}
+
+int tls_version_from_text(const std::string& text) {
+    if (text == "1.0") return TLS1_VERSION;
+    if (text == "1.1") return TLS1_1_VERSION;
+    if (text == "1.2") return TLS1_2_VERSION;
+    if (text == "1.3") return TLS1_3_VERSION;
+    return 0;
+}
+
+std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
+                               const std::string& host, std::uint16_t port, const std::string& sni,
+                               Clock::time_point deadline,
+                               std::function<void(TlsConnection)> on_done) {
+    auto r = std::make_shared<TlsRun>(io);
+    r->proxy = proxy;
+    r->host = host;
+    r->port = port;
+    r->sni = sni;
+    r->deadline = deadline;
+    r->on_done = std::move(on_done);
+    r->start();
+    return [r] { r->cancel(); };
+}
+
+} // namespace pf

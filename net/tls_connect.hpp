@@ -1,0 +1,69 @@
+#pragma once
+#include "core/probe.hpp"
+#include "core/proxy_config.hpp"
+#include "net/tunnel.hpp"
+#include "pki/tls_verify.hpp"
+#include <asio/ip/tcp.hpp>
+#include <asio/ssl.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pf {
+
+using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
+
+// A TLS client connection and what OpenSSL told us while making it. The
+// context lives as long as the stream, and the alerts are kept here rather
+// than in the probe's state because OpenSSL may report one (a close_notify,
+// a fatal alert) at any time while the stream exists.
+struct TlsLink {
+    explicit TlsLink(asio::ip::tcp::socket socket);
+    asio::ssl::context context;
+    TlsStream stream;
+    std::string alert_received; // "fatal handshake failure"
+    std::string alert_sent;
+    bool certificate_requested = false; // the server sent a CertificateRequest
+};
+
+struct TlsConnection {
+    enum class Outcome { open, no_tunnel, handshake_failed, timed_out };
+    Outcome outcome = Outcome::timed_out;
+    Tunnel tunnel;       // how the TCP connection was made (its socket moved into link)
+    std::string failure; // one line in the admin's words, when not open
+    std::string alert;   // the alert the server sent, if any ("handshake failure")
+    std::string protocol, cipher, alpn; // "TLSv1.3", "TLS_AES_256_GCM_SHA384", "http/1.1"
+    int version = 0;                    // TLS1_2_VERSION, …
+    std::vector<X509Ptr> chain;         // as the server sent it, leaf first
+    double handshake_ms = 0;
+    // The server asked for a client certificate (none is sent), and the
+    // issuers it named, if any.
+    bool certificate_requested = false;
+    std::vector<std::string> acceptable_issuers;
+    std::shared_ptr<TlsLink> link; // set when open
+};
+
+// via = "auto" (the proxy unless NO_PROXY bypasses the host), "direct" or
+// "proxy" (even when NO_PROXY would bypass it); the declaration of via
+// (via_param) admits no other value.
+ProxyConfig proxy_for_via(const std::string& via, const ProxyConfig& configured);
+
+// The via parameter of every probe that can go through the outbound proxy.
+ParamSpec via_param(std::string help);
+
+bool is_ip_literal(const std::string& host);
+
+// "1.0", "1.1", "1.2", "1.3" → TLS1_VERSION…; 0 for anything else.
+int tls_version_from_text(const std::string& text);
+
+// Connects (open_tunnel) and makes a TLS handshake that accepts any
+// certificate and protocols down to TLS 1.0, so that what the server offers
+// can be judged rather than refused. sni empty: none sent. Gives up at
+// deadline; on_done runs on the loop; the returned function cancels.
+std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
+                               const std::string& host, std::uint16_t port, const std::string& sni,
+                               Clock::time_point deadline,
+                               std::function<void(TlsConnection)> on_done);
+
+} // namespace pf

@@ -1,0 +1,253 @@
+#include "net/tunnel.hpp"
+#include "net/probe_util.hpp"
+#include "net/proxy_text.hpp"
+#include "net/resolve.hpp"
+#include "pki/cert_info.hpp"
+#include <asio/read_until.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/streambuf.hpp>
+#include <asio/write.hpp>
+#include <sstream>
+
+namespace pf {
+
+std::string basic_credentials(const std::string& user, const std::string& password) {
+    return base64(user + ":" + password);
+}
+
+std::string describe(const Tunnel& t, const std::string& target, const ProxyConfig& proxy) {
+    std::string via = proxy.display();
+    switch (t.outcome) {
+    case Tunnel::Outcome::open:
+        return "";
+    case Tunnel::Outcome::target_unreachable:
+        return diagnose(t.connect, t.connect.endpoint.address().to_string());
+    case Tunnel::Outcome::name_not_resolved:
+        return t.via_proxy ? "the proxy's own name does not resolve: " + t.detail : t.detail;
+    case Tunnel::Outcome::proxy_unreachable:
+        return "the proxy " + via + " itself cannot be reached (the proxy's fault, not " + target +
+               "'s): " + describe(t.connect);
+    case Tunnel::Outcome::proxy_auth_required:
+        return proxy_auth_needed(t.auth_schemes, proxy);
+    case Tunnel::Outcome::proxy_auth_failed:
+        return proxy_auth_rejected(t.auth_schemes, proxy);
+    case Tunnel::Outcome::proxy_forbidden:
+        return "the proxy blocks CONNECT to " + target + " by its policy (403): ask for " + target +
+               " to be allowed";
+    case Tunnel::Outcome::proxy_target_failed:
+        return "the proxy could not reach " + target + " (" + t.status_line + ")";
+    case Tunnel::Outcome::proxy_other_status:
+        return "the proxy answered CONNECT with " + t.status_line;
+    case Tunnel::Outcome::proxy_protocol_error:
+        return "the proxy " + via + " did not answer CONNECT as an HTTP proxy: " + t.detail;
+    case Tunnel::Outcome::timed_out:
+        return t.via_proxy ? proxy_connect_timed_out(t, target, proxy)
+                           : "no connection to " + target + " before the deadline";
+    }
+    return "";
+}
+
+std::string proxy_connect_timed_out(const Tunnel& t, const std::string& target,
+                                    const ProxyConfig& proxy) {
+    std::string via = proxy.display();
+    if (t.connect.kind != ConnectOutcome::Kind::open)
+        return "no connection to the proxy " + via + " before the deadline";
+    if (t.partial_answer_bytes > 0)
+        return "the proxy " + via + " sent " + std::to_string(t.partial_answer_bytes) +
+               " bytes but no complete answer to CONNECT " + target +
+               " before the deadline (it began \"" + t.partial_answer +
+               "\"): a proxy that stalls mid-answer, or not an HTTP proxy";
+    return "no answer from the proxy " + via + " to CONNECT " + target +
+           " before the deadline (it accepted the connection, then stayed silent)";
+}
+
+namespace {
+
+struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
+    TunnelRun(asio::io_context& io) : io(io), timer(io) {}
+    asio::io_context& io;
+    asio::steady_timer timer;
+    ProxyConfig proxy;
+    std::string host;
+    std::uint16_t port = 0;
+    Clock::time_point deadline, start = Clock::now();
+    std::function<void(Tunnel)> on_done;
+    Tunnel t;
+    bool finished = false;
+    std::function<void()> abandon_lookup, cancel_connect;
+    std::vector<asio::ip::address> addresses;
+    std::size_t next_address = 0;
+    // A hostile or broken proxy must not make us buffer without limit.
+    asio::streambuf response{64 * 1024};
+    std::string request;
+
+    void finish(Tunnel::Outcome o) {
+        if (finished) return;
+        finished = true;
+        timer.cancel();
+        // The connect attempt's callback holds this run: drop it, or the two
+        // keep each other alive.
+        cancel_connect = nullptr;
+        abandon_lookup = nullptr;
+        t.outcome = o;
+        if (o != Tunnel::Outcome::open && t.socket) {
+            std::error_code ignore;
+            t.socket->close(ignore);
+            t.socket.reset();
+        }
+        on_done(std::move(t));
+    }
+
+    void note_partial_answer() {
+        t.partial_answer_bytes = response.size();
+        auto data = response.data();
+        for (auto it = asio::buffers_begin(data);
+             it != asio::buffers_end(data) && t.partial_answer.size() < 40; ++it) {
+            auto c = static_cast<unsigned char>(*it);
+            t.partial_answer += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '.';
+        }
+    }
+
+    void cancel() {
+        finished = true;
+        timer.cancel();
+        if (abandon_lookup) abandon_lookup();
+        if (cancel_connect) cancel_connect();
+        abandon_lookup = nullptr;
+        cancel_connect = nullptr;
+        if (t.socket) {
+            std::error_code ignore;
+            t.socket->close(ignore);
+        }
+    }
+
+    void start_run() {
+        auto self = shared_from_this();
+        timer.expires_at(deadline);
+        timer.async_wait([self](std::error_code ec) {
+            if (ec) return;
+            self->note_partial_answer();
+            self->finish(Tunnel::Outcome::timed_out);
+        });
+        const std::string& name = t.via_proxy ? proxy.host : host;
+        abandon_lookup = resolve_host(io, name, [self, name](Resolution r) {
+            if (self->finished) return;
+            if (r.outcome != Resolution::Outcome::resolved) {
+                self->t.detail = describe_failure(name, r);
+                return self->finish(Tunnel::Outcome::name_not_resolved);
+            }
+            self->addresses = r.addresses;
+            self->try_next_address();
+        });
+    }
+
+    // Addresses are tried in the resolver's order, as clients do.
+    void try_next_address() {
+        auto self = shared_from_this();
+        asio::ip::tcp::endpoint ep(addresses[next_address++], t.via_proxy ? proxy.port : port);
+        cancel_connect = connect_socket(io, ep, deadline, [self](ConnectOutcome o, SocketPtr s) {
+            if (self->finished) return;
+            self->t.connect = o;
+            if (!s) {
+                if (self->next_address < self->addresses.size() &&
+                    o.kind != ConnectOutcome::Kind::timed_out)
+                    return self->try_next_address();
+                return self->finish(self->t.via_proxy ? Tunnel::Outcome::proxy_unreachable
+                                                      : Tunnel::Outcome::target_unreachable);
+            }
+            self->t.socket = s;
+            self->t.connect_ms = o.ms;
+            if (!self->t.via_proxy) return self->finish(Tunnel::Outcome::open);
+            self->send_connect();
+        });
+    }
+
+    void send_connect() {
+        bool v6 = host.find(':') != std::string::npos;
+        std::string authority = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+        request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority +
+                  "\r\nUser-Agent: preflight/" PREFLIGHT_VERSION
+                  "\r\nProxy-Connection: Keep-Alive\r\n";
+        if (!proxy.user.empty())
+            request +=
+                "Proxy-Authorization: Basic " +
+                basic_credentials(proxy.user, proxy.password ? proxy.password->reveal() : "") +
+                "\r\n";
+        request += "\r\n";
+        auto self = shared_from_this();
+        auto sent = Clock::now();
+        asio::async_write(
+            *t.socket, asio::buffer(request), [self, sent](std::error_code ec, std::size_t) {
+                if (self->finished) return;
+                if (ec) {
+                    self->t.detail = "the connection failed while sending CONNECT: " + ec.message();
+                    return self->finish(Tunnel::Outcome::proxy_protocol_error);
+                }
+                asio::async_read_until(*self->t.socket, self->response, "\r\n\r\n",
+                                       [self, sent](std::error_code ec2, std::size_t n) {
+                                           if (self->finished) return;
+                                           self->t.tunnel_ms = ms_since(sent);
+                                           self->on_response(ec2, n);
+                                       });
+            });
+    }
+
+    void on_response(std::error_code ec, std::size_t header_bytes) {
+        if (ec) {
+            t.detail = ec == asio::error::eof ? "it closed the connection without answering"
+                       : ec == asio::error::not_found
+                           ? "its answer had no end of headers within 64 KiB"
+                           : ec.message();
+            return finish(Tunnel::Outcome::proxy_protocol_error);
+        }
+        std::string head(asio::buffers_begin(response.data()),
+                         asio::buffers_begin(response.data()) +
+                             static_cast<std::ptrdiff_t>(header_bytes));
+        response.consume(header_bytes);
+        std::istringstream in(head);
+        std::getline(in, t.status_line);
+        if (!t.status_line.empty() && t.status_line.back() == '\r') t.status_line.pop_back();
+        if (t.status_line.rfind("HTTP/1.", 0) != 0 || t.status_line.size() < 12) {
+            t.detail = "it answered '" + t.status_line.substr(0, 60) + "'";
+            return finish(Tunnel::Outcome::proxy_protocol_error);
+        }
+        t.status = std::atoi(t.status_line.c_str() + 9);
+        for (std::string line; std::getline(in, line);) {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            auto colon = line.find(':');
+            if (colon == std::string::npos) continue;
+            std::string name = line.substr(0, colon), value = line.substr(colon + 1);
+            value.erase(0, value.find_first_not_of(' '));
+            for (char& c : name)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (name == "proxy-authenticate") t.auth_schemes.push_back(value);
+            if ((name == "via" || name == "server") && t.proxy_agent.empty()) t.proxy_agent = value;
+        }
+        if (t.status >= 200 && t.status < 300) return finish(Tunnel::Outcome::open);
+        if (t.status == 407)
+            return finish(proxy.user.empty() ? Tunnel::Outcome::proxy_auth_required
+                                             : Tunnel::Outcome::proxy_auth_failed);
+        if (t.status == 403) return finish(Tunnel::Outcome::proxy_forbidden);
+        if (t.status == 502 || t.status == 503 || t.status == 504)
+            return finish(Tunnel::Outcome::proxy_target_failed);
+        finish(Tunnel::Outcome::proxy_other_status);
+    }
+};
+
+} // namespace
+
+std::function<void()> open_tunnel(asio::io_context& io, const ProxyConfig& proxy,
+                                  const std::string& host, std::uint16_t port,
+                                  Clock::time_point deadline, std::function<void(Tunnel)> on_done) {
+    auto r = std::make_shared<TunnelRun>(io);
+    r->proxy = proxy;
+    r->host = host;
+    r->port = port;
+    r->deadline = deadline;
+    r->on_done = std::move(on_done);
+    r->t.via_proxy = proxy.configured() && !proxy.bypassed_for(host);
+    r->start_run();
+    return [r] { r->cancel(); };
+}
+
+} // namespace pf

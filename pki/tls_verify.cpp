@@ -1,0 +1,285 @@
+#include "pki/tls_verify.hpp"
+#include "pki/trust_store.hpp"
+#include <algorithm>
+#include <asio/ip/address.hpp>
+#include <cmath>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+namespace pf {
+
+X509Ptr share_x509(X509* cert) {
+    X509_up_ref(cert);
+    return X509Ptr(cert, X509_free);
+}
+
+std::string_view to_string(TlsDiagnosis d) {
+    switch (d) {
+    case TlsDiagnosis::trusted:
+        return "trusted";
+    case TlsDiagnosis::untrusted_root:
+        return "untrusted root";
+    case TlsDiagnosis::self_signed:
+        return "self-signed";
+    case TlsDiagnosis::expired:
+        return "expired";
+    case TlsDiagnosis::not_yet_valid:
+        return "not yet valid";
+    case TlsDiagnosis::name_mismatch:
+        return "name mismatch";
+    case TlsDiagnosis::incomplete_chain:
+        return "incomplete chain";
+    case TlsDiagnosis::expiring_soon:
+        return "expiring soon";
+    case TlsDiagnosis::other:
+        return "verification error";
+    }
+    return "?";
+}
+
+namespace {
+
+struct VerifyError {
+    int error = 0;
+    int depth = 0;
+    X509Ptr cert;
+};
+
+// Records every error and lets verification go on, so that one run finds
+// all of them (an expired certificate under an untrusted root, say) and the
+// verifier still builds as much of the chain as it can.
+int collect_errors(int ok, X509_STORE_CTX* ctx) {
+    if (ok) return 1;
+    auto* errors = static_cast<std::vector<VerifyError>*>(X509_STORE_CTX_get_app_data(ctx));
+    VerifyError e{X509_STORE_CTX_get_error(ctx), X509_STORE_CTX_get_error_depth(ctx), nullptr};
+    if (X509* c = X509_STORE_CTX_get_current_cert(ctx)) e.cert = share_x509(c);
+    bool seen = std::any_of(errors->begin(), errors->end(), [&](const VerifyError& o) {
+        return o.error == e.error && o.depth == e.depth;
+    });
+    if (!seen) errors->push_back(std::move(e));
+    return 1;
+}
+
+bool is_trust_error(int e) {
+    switch (e) {
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_UNTRUSTED:
+    case X509_V_ERR_CERT_REJECTED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+std::string in_quotes(const std::string& s) {
+    return "'" + s + "'";
+}
+
+// How a certificate of the path is named in a verdict.
+std::string role(int depth, std::size_t path_size) {
+    if (depth == 0) return "the server's certificate";
+    if (static_cast<std::size_t>(depth) + 1 == path_size) return "the root certificate";
+    return "the intermediate certificate";
+}
+
+// Who fixes an expired certificate, by its place in the chain.
+std::string renewal(int depth, std::size_t path_size) {
+    if (depth == 0) return "renew the certificate on the server";
+    if (static_cast<std::size_t>(depth) + 1 == path_size)
+        return "the server needs a chain to a current root";
+    return "the server must send its current intermediate certificate";
+}
+
+bool name_matches(X509* leaf, const std::string& host) {
+    std::error_code ec;
+    auto ip = asio::ip::make_address(host, ec);
+    if (!ec) return X509_check_ip_asc(leaf, ip.to_string().c_str(), 0) == 1;
+    return X509_check_host(leaf, host.c_str(), host.size(), 0, nullptr) == 1;
+}
+
+std::string threshold_text(const TlsSettings& tls) {
+    return "warning below " + std::to_string(tls.expiry_warn_days) + " days, failure below " +
+           std::to_string(tls.expiry_fail_days);
+}
+
+} // namespace
+
+std::string store_name(const TrustLocations& t) {
+    std::string s = !t.system_file.empty()  ? "the trust store " + t.system_file
+                    : !t.system_dir.empty() ? "the trust store " + t.system_dir
+                                            : "this machine's trusted roots";
+    for (const auto& f : t.ca_files)
+        s += " + " + f;
+    return s;
+}
+
+TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& host,
+                        const TlsSettings& tls) {
+    TlsVerdict v;
+    v.store_name = store_name(tls.trust);
+    if (sent.empty()) {
+        v.summary = "the server sent no certificate";
+        return v;
+    }
+    std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
+                                                                  X509_STORE_free);
+    load_trusted_roots(store.get(), tls.trust);
+    // sk_X509_free is a macro, hence the lambda; the stack does not own the
+    // certificates.
+    auto free_stack = [](STACK_OF(X509) * s) { sk_X509_free(s); };
+    std::unique_ptr<STACK_OF(X509), decltype(free_stack)> untrusted(sk_X509_new_null(), free_stack);
+    for (std::size_t i = 1; i < sent.size(); ++i)
+        sk_X509_push(untrusted.get(), sent[i].get());
+    std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
+                                                                        X509_STORE_CTX_free);
+    X509* leaf = sent.front().get();
+    X509_STORE_CTX_init(ctx.get(), store.get(), leaf, untrusted.get());
+    X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
+    std::vector<VerifyError> errors;
+    X509_STORE_CTX_set_app_data(ctx.get(), &errors);
+    X509_STORE_CTX_set_verify_cb(ctx.get(), collect_errors);
+    X509_verify_cert(ctx.get());
+    if (STACK_OF(X509)* chain = X509_STORE_CTX_get1_chain(ctx.get())) {
+        for (int i = 0; i < sk_X509_num(chain); ++i)
+            v.path.push_back(share_x509(sk_X509_value(chain, i)));
+        sk_X509_pop_free(chain, X509_free);
+    }
+    if (v.path.empty()) v.path.push_back(sent.front());
+    for (const auto& c : v.path)
+        v.path_info.push_back(inspect(c.get()));
+
+    v.trusted = std::none_of(errors.begin(), errors.end(),
+                             [](const VerifyError& e) { return is_trust_error(e.error); });
+    v.name_ok = name_matches(leaf, host);
+    const CertInfo& leaf_info = v.path_info.front();
+    const CertInfo& top = v.path_info.back();
+    std::string leaf_name = in_quotes(display_name(leaf_info));
+
+    for (const auto& e : errors) {
+        std::string which = e.cert ? in_quotes(display_name(e.cert.get())) : "?";
+        v.evidence.push_back("verify: depth " + std::to_string(e.depth) + " " + which + ": " +
+                             X509_verify_cert_error_string(e.error));
+    }
+    if (v.trusted)
+        v.evidence.push_back("trust: the chain ends at " + in_quotes(top.subject) + " in " +
+                             v.store_name);
+    else if (top.self_signed)
+        v.evidence.push_back("trust: the chain ends at " + in_quotes(top.subject) +
+                             ", which is not in " + v.store_name);
+    else
+        v.evidence.push_back("trust: the chain stops at " + in_quotes(top.subject) +
+                             ": its issuer " + in_quotes(top.issuer) +
+                             " was neither sent nor found in " + v.store_name);
+    v.evidence.push_back("name: " + host + (v.name_ok ? " matches " : " is not among ") +
+                         names_text(leaf_info));
+
+    v.min_days_left = leaf_info.days_left;
+    std::size_t soonest = 0;
+    for (std::size_t i = 0; i < v.path_info.size(); ++i)
+        if (v.path_info[i].days_left < v.min_days_left) {
+            v.min_days_left = v.path_info[i].days_left;
+            soonest = i;
+        }
+
+    auto first = [&](std::initializer_list<int> codes) -> const VerifyError* {
+        for (const auto& e : errors)
+            if (std::find(codes.begin(), codes.end(), e.error) != codes.end()) return &e;
+        return nullptr;
+    };
+    auto cert_at = [&](const VerifyError& e) { return e.cert ? inspect(e.cert.get()) : leaf_info; };
+
+    v.status = Status::fail;
+    if (first({X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT})) {
+        v.diagnosis = TlsDiagnosis::self_signed;
+        v.summary = "self-signed: " + host + " presents the self-signed certificate " + leaf_name +
+                    ", which is not in " + v.store_name +
+                    ": the server needs a certificate from a trusted CA (or "
+                    "something in between answers in its place)";
+    } else if (const VerifyError* e = first({X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+                                             X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
+                                             X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE})) {
+        // Building stopped at a certificate that is not self-issued: its issuer
+        // was neither sent nor in the store. With a lone leaf that is almost
+        // always a server configured without its intermediate (browsers hide
+        // it by fetching the issuer via AIA or from a cache; the ACC does not).
+        CertInfo at = cert_at(*e);
+        if (sent.size() == 1) {
+            v.diagnosis = TlsDiagnosis::incomplete_chain;
+            v.summary = "incomplete chain: " + host + " sent only its own certificate " +
+                        leaf_name + ", not the intermediate certificate " + in_quotes(at.issuer) +
+                        " that links it to a trusted root: the server must send its "
+                        "intermediate certificate(s) (or, if " +
+                        in_quotes(at.issuer) +
+                        " is a private or inspection CA, this machine does "
+                        "not trust it)";
+        } else {
+            v.diagnosis = TlsDiagnosis::untrusted_root;
+            v.summary = "untrusted chain: " + host + "'s chain stops at " +
+                        in_quotes(display_name(at)) + ", issued by " + in_quotes(at.issuer) +
+                        ", which the server did not send and " + v.store_name +
+                        " do not hold: a missing intermediate on the server, or a private or "
+                        "inspection CA this machine does not trust";
+        }
+    } else if (first({X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, X509_V_ERR_CERT_UNTRUSTED,
+                      X509_V_ERR_CERT_REJECTED})) {
+        v.diagnosis = TlsDiagnosis::untrusted_root;
+        v.summary = "untrusted root: the chain of " + host + " ends at " + in_quotes(top.subject) +
+                    ", which is not in " + v.store_name +
+                    ": if that is a TLS-inspection CA, have " + host +
+                    " exempted from inspection; otherwise the server needs a certificate from a "
+                    "public CA";
+    } else if (const VerifyError* e = first({X509_V_ERR_CERT_HAS_EXPIRED})) {
+        CertInfo c = cert_at(*e);
+        v.diagnosis = TlsDiagnosis::expired;
+        v.summary = "expired: " + role(e->depth, v.path.size()) + " " + in_quotes(display_name(c)) +
+                    " of " + host + " expired " + expiry_text(c) + ": " +
+                    renewal(e->depth, v.path.size());
+    } else if (const VerifyError* e = first({X509_V_ERR_CERT_NOT_YET_VALID})) {
+        CertInfo c = cert_at(*e);
+        v.diagnosis = TlsDiagnosis::not_yet_valid;
+        v.summary = "not yet valid: " + role(e->depth, v.path.size()) + " " +
+                    in_quotes(display_name(c)) + " of " + host + " is valid only from " +
+                    c.not_before +
+                    ": check this machine's clock (UTC), or the server installed it "
+                    "too early";
+    } else if (!v.name_ok) {
+        v.diagnosis = TlsDiagnosis::name_mismatch;
+        v.summary = "name mismatch: the certificate " + leaf_name + " presented by " + host +
+                    " does not name " + host + " (it names " + names_text(leaf_info) +
+                    "): the server presents another site's certificate, or something in "
+                    "between answers for it";
+    } else if (!errors.empty()) {
+        const VerifyError& e = errors.front();
+        v.diagnosis = TlsDiagnosis::other;
+        v.summary = "certificate " +
+                    in_quotes(e.cert ? display_name(e.cert.get()) : display_name(leaf_info)) +
+                    " of " + host +
+                    " fails verification: " + X509_verify_cert_error_string(e.error);
+    } else if (v.min_days_left < tls.expiry_warn_days) {
+        const CertInfo& c = v.path_info[soonest];
+        v.diagnosis = TlsDiagnosis::expiring_soon;
+        v.status = v.min_days_left < tls.expiry_fail_days ? Status::fail : Status::warn;
+        v.summary = "expiring soon: " + role(static_cast<int>(soonest), v.path.size()) + " " +
+                    in_quotes(display_name(c)) + " of " + host + " expires " + expiry_text(c) +
+                    ": renew it before then (" + threshold_text(tls) + ")";
+    } else {
+        v.diagnosis = TlsDiagnosis::trusted;
+        v.status = Status::pass;
+        v.summary = "certificate " + leaf_name + " of " + host + " is trusted (issued by " +
+                    in_quotes(display_name(v.path_info.size() > 1 ? v.path_info[1] : leaf_info)) +
+                    ", root " + in_quotes(display_name(top)) + "; expires " +
+                    expiry_text(leaf_info) + ")";
+    }
+    if (v.diagnosis != TlsDiagnosis::expiring_soon && v.min_days_left >= 0 &&
+        v.min_days_left < tls.expiry_warn_days)
+        v.evidence.push_back("also: " + role(static_cast<int>(soonest), v.path.size()) + " " +
+                             in_quotes(display_name(v.path_info[soonest])) + " expires " +
+                             expiry_text(v.path_info[soonest]));
+    return v;
+}
+
+} // namespace pf

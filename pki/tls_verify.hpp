@@ -1,0 +1,56 @@
+#pragma once
+#include "base/status.hpp"
+#include "core/run_environment.hpp"
+#include "pki/cert_info.hpp"
+#include <memory>
+#include <openssl/x509.h>
+#include <string>
+#include <vector>
+
+namespace pf {
+
+using X509Ptr = std::shared_ptr<X509>;
+// Shares cert (X509_up_ref): the pointer stays valid after its SSL is gone.
+X509Ptr share_x509(X509* cert);
+
+enum class TlsDiagnosis {
+    trusted,
+    untrusted_root,   // the chain ends at a root the trust store does not hold
+    self_signed,      // the leaf is self-signed and not trusted
+    expired,          // a certificate of the chain has expired
+    not_yet_valid,    // a certificate of the chain is not valid yet (or this clock is wrong)
+    name_mismatch,    // the leaf does not name the host
+    incomplete_chain, // the server did not send the intermediate linking its leaf to a root
+    expiring_soon,    // trusted, but a certificate expires within the warning/failure days
+    other,            // any other verification error: see summary
+};
+
+std::string_view to_string(TlsDiagnosis d);
+
+struct TlsVerdict {
+    TlsDiagnosis diagnosis = TlsDiagnosis::other;
+    Status status = Status::fail;      // pass, warn (expiring within warn days) or fail
+    std::string summary;               // one line naming the certificate and the fix direction
+    std::vector<std::string> evidence; // every problem found, not only the first
+    bool trusted = false; // the chain verifies to a root of the trust store (names and dates aside)
+    bool name_ok = false;
+    // The chain as the verifier built it, leaf first, ending at the trust
+    // anchor when trusted (or where building stopped).
+    std::vector<X509Ptr> path;
+    std::vector<CertInfo> path_info;
+    std::string store_name;   // "the trust store /tmp/x.pem", "this machine's trusted roots"
+    double min_days_left = 0; // over the verified path
+};
+
+// "the trust store /etc/ssl/certs/ca-certificates.crt + corp.pem": where a
+// verdict looked for roots.
+std::string store_name(const TrustLocations& t);
+
+// Verifies the chain as the server sent it (leaf first) against the roots of
+// tls.trust (load_trusted_roots), for host (a DNS name or an IP literal),
+// with tls's expiry thresholds. Throws std::runtime_error when the trust
+// store cannot be read.
+TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& host,
+                        const TlsSettings& tls);
+
+} // namespace pf

@@ -1,0 +1,139 @@
+#include "probes/host/hardware.hpp"
+#include "core/run_environment.hpp"
+#include "hardware/sizing.hpp"
+#include <stdexcept>
+
+namespace pf {
+
+namespace {
+
+constexpr double gib = 1024.0 * 1024 * 1024;
+
+ProbeResult result(Status s, std::string summary, Measurement m) {
+    ProbeResult r = ProbeResult::make(s, std::move(summary));
+    r.measurements.push_back(std::move(m));
+    return r;
+}
+
+ProbeResult check_cores(const HostFacts& f, const std::string& minimum) {
+    auto min = parse_integer(minimum);
+    if (f.logical_cores == 0)
+        return ProbeResult::make(Status::warn, "the number of logical cores could not be read");
+    Status s = f.logical_cores >= *min ? Status::pass : Status::fail;
+    return result(s,
+                  std::to_string(f.logical_cores) + " logical cores (minimum " +
+                      std::to_string(*min) + ")",
+                  {"logical_cores", static_cast<double>(f.logical_cores), "cores"});
+}
+
+ProbeResult check_clock(const HostFacts& f, const std::string& minimum) {
+    auto min = parse_frequency_mhz(minimum);
+    if (!f.cpu_max_mhz) {
+        ProbeResult r = ProbeResult::make(Status::warn, "CPU max clock could not be read");
+        r.evidence.push_back("neither cpufreq nor /proc/cpuinfo gave a clock; compare the CPU "
+                             "model (" +
+                             (f.cpu_model.empty() ? "unknown" : f.cpu_model) +
+                             ") with the guide's " + format_clock_mhz(*min) + " by hand");
+        return r;
+    }
+    Status s = *f.cpu_max_mhz >= *min ? Status::pass : Status::fail;
+    return result(s,
+                  "CPU max clock " + format_clock_mhz(*f.cpu_max_mhz) + " (minimum " +
+                      format_clock_mhz(*min) + ")",
+                  {"cpu_max_clock", *f.cpu_max_mhz, "MHz"});
+}
+
+ProbeResult check_ram(const HostFacts& f, const std::string& minimum) {
+    auto min = parse_size(minimum);
+    if (f.ram_bytes == 0) return ProbeResult::make(Status::warn, "RAM size could not be read");
+    Status s = ram_meets(f.ram_bytes, *min) ? Status::pass : Status::fail;
+    ProbeResult r = result(s, format_size(f.ram_bytes) + " RAM (minimum " + format_size(*min) + ")",
+                           {"ram", static_cast<double>(f.ram_bytes) / gib, "GiB"});
+    // The guide states installed RAM; the OS reports that less what firmware
+    // and the kernel keep back.
+    r.evidence.push_back("RAM as the OS reports it; " + format_size(*min - *min / 10) +
+                         " or more is taken as " + format_size(*min) + " installed");
+    return r;
+}
+
+ProbeResult check_disk(const HostFacts& f, const std::string& minimum) {
+    auto min = parse_size(minimum);
+    if (!f.disk_free_bytes)
+        return ProbeResult::make(Status::warn,
+                                 "free disk space at " + f.disk_path + " could not be read");
+    Status s = *f.disk_free_bytes >= *min ? Status::pass : Status::fail;
+    ProbeResult r = result(s,
+                           format_size(*f.disk_free_bytes) + " free at " + f.disk_path +
+                               " (minimum " + format_size(*min) + ")",
+                           {"disk_free", static_cast<double>(*f.disk_free_bytes) / gib, "GiB"});
+    r.evidence.push_back("measured on the filesystem holding " + f.disk_path +
+                         ", the nearest existing directory of the install path");
+    return r;
+}
+
+// Each resource's minimum is a value of its own type, checked (check_args)
+// before the run, so the checks above parse it without failing.
+struct Resource {
+    const char* name;
+    ParamType minimum;
+    ProbeResult (*check)(const HostFacts&, const std::string&);
+};
+
+const Resource resources[] = {
+    {"cores", ParamType::integer, check_cores},
+    {"cpu_clock", ParamType::frequency, check_clock},
+    {"ram", ParamType::size, check_ram},
+    {"disk", ParamType::size, check_disk},
+};
+
+const Resource& resource_named(const std::string& name) {
+    for (const auto& r : resources)
+        if (name == r.name) return r;
+    throw std::logic_error("hardware resource '" + name + "' passed its declaration");
+}
+
+} // namespace
+
+ProbeKind hardware_probe() {
+    ProbeKind k;
+    k.name = "hardware";
+    k.description = "Compares one of this host's resources (cores, CPU clock, RAM, free disk) "
+                    "with a minimum";
+    k.params = {
+        {.name = "resource",
+         .type = ParamType::choice,
+         .required = true,
+         .help = "what to measure",
+         .choices = {"cores", "cpu_clock", "ram", "disk"}},
+        {.name = "minimum",
+         .required = true,
+         .help = "the least acceptable value: a count for cores (2), a frequency for cpu_clock "
+                 "(2.0GHz), a size for ram and disk (2GB)",
+         .form =
+             ValueForm{
+                 "count, frequency or size",
+                 "a count such as 2, a frequency up to 100 GHz such as 2.0GHz or a size up to "
+                 "1 PiB such as 2GB",
+                 [](std::string_view v) {
+                     return !validate_value(ParamType::integer, v) ||
+                            !validate_value(ParamType::frequency, v) ||
+                            !validate_value(ParamType::size, v);
+                 }}},
+    };
+    k.check_args = [](const ArgValues& v) -> std::optional<ArgProblem> {
+        auto minimum = v.find("minimum");
+        if (minimum == v.end()) return std::nullopt;
+        const Resource& r = resource_named(v.at("resource"));
+        if (auto problem = validate_value(r.minimum, minimum->second))
+            return ArgProblem{"minimum", *problem + " (the minimum of " + r.name + ")"};
+        return std::nullopt;
+    };
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        return deliver_now(
+            ctx, std::move(done),
+            resource_named(args.text("resource")).check(ctx.env.facts, args.text("minimum")));
+    };
+    return k;
+}
+
+} // namespace pf

@@ -1,0 +1,449 @@
+#include "probes/ldap/ldap.hpp"
+#include "core/run_environment.hpp"
+#include "net/detached_call.hpp"
+#include "net/probe_util.hpp"
+#include "net/proxy_text.hpp"
+#include "net/resolve.hpp"
+#include "net/tcp_connect.hpp"
+#include "pki/cert_info.hpp"
+#include "probes/ldap/ldap_client.hpp"
+#include <algorithm>
+#include <asio/steady_timer.hpp>
+#include <cctype>
+#include <openssl/crypto.h>
+
+namespace pf {
+
+std::string ad_bind_reason(const std::string& diagnostic, std::string* code) {
+    // Windows' own logon failure codes, as AD puts them in a refused bind.
+    static const std::pair<const char*, const char*> reasons[] = {
+        {"525", "no such user: no account has this name (check bind_dn)"},
+        {"52e", "invalid credentials: the password is wrong (or, for some name forms, no "
+                "account has this name)"},
+        {"530", "not permitted to log on at this time (the account's logon hours exclude now)"},
+        {"531", "not permitted to log on at this workstation (the account's 'Log On To' list "
+                "excludes this computer)"},
+        {"532", "password expired: set a new password for the account"},
+        {"533", "account disabled: enable it in Active Directory"},
+        {"701", "account expired: extend the account's expiry date in Active Directory"},
+        {"773", "the user must change the password before logging on: set a new password and "
+                "clear 'User must change password at next logon'"},
+        {"775", "account locked out after too many wrong passwords: unlock it, and find what "
+                "still uses an old password"},
+    };
+    // "data " and the hex digits after it, scanned by hand: the diagnostic
+    // comes from the server, and std::regex recurses once per character
+    // (30,000 hex digits overflowed the stack).
+    // AD puts it in the first line (a few hundred bytes) and its codes have
+    // at most 8 digits: a longer run, or text further on, decodes nothing.
+    const std::string_view head(diagnostic.data(), std::min<std::size_t>(diagnostic.size(), 4096));
+    std::string sub;
+    for (auto at = head.find("data "); at != std::string_view::npos && sub.empty();
+         at = head.find("data ", at + 1)) {
+        auto end = at + 5;
+        while (end < head.size() && end - at - 5 <= 8 &&
+               std::isxdigit(static_cast<unsigned char>(head[end])))
+            ++end;
+        if (end - at - 5 <= 8) sub = std::string(head.substr(at + 5, end - at - 5));
+    }
+    if (sub.empty()) return {};
+    std::transform(sub.begin(), sub.end(), sub.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (code) *code = sub;
+    for (const auto& [k, text] : reasons)
+        if (sub == k) return text;
+    return {};
+}
+
+namespace {
+
+const char* security_name(LdapSecurity s) {
+    return s == LdapSecurity::ldaps      ? "LDAPS"
+           : s == LdapSecurity::starttls ? "StartTLS"
+                                         : "plain LDAP";
+}
+
+bool contains_text(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
+
+std::string quoted_server_text(const LdapOutcome& o) {
+    return o.diagnostic.empty() ? "" : ", server says '" + o.diagnostic + "'";
+}
+
+std::string result_text(const LdapOutcome& o) {
+    return (o.api_error ? std::string(ldap_client_name()) + ": "
+                        : "LDAP " + std::to_string(o.code) + " ") +
+           o.error + quoted_server_text(o);
+}
+
+struct LdapRun : std::enable_shared_from_this<LdapRun> {
+    LdapRun(asio::io_context& io, ProbeDone d) : io(io), timer(io), done(std::move(d)) {}
+    asio::io_context& io;
+    asio::steady_timer timer;
+    OnceDone done;
+    LdapRequest req;
+    TlsSettings tls;
+    std::string where; // host:port
+    std::shared_ptr<std::atomic<int>> step = std::make_shared<std::atomic<int>>(0);
+    std::shared_ptr<TlsVerdict> tls_verdict = std::make_shared<TlsVerdict>();
+    std::function<void()> abandon;
+    bool resolving = false;
+    double connect_ms = 0;
+    // The bind this account would have made over plain LDAP, not attempted
+    // because the checklist did not allow a clear-text password.
+    std::string refused_plain_bind;
+
+    void finish(ProbeResult r) {
+        timer.cancel();
+        if (abandon) abandon();
+        abandon = nullptr;
+        if (connect_ms > 0)
+            r.measurements.insert(r.measurements.begin(), Measurement{"connect", connect_ms, "ms"});
+        done(std::move(r));
+    }
+
+    // Where the conversation stood when time ran out, and what that suggests.
+    // What the user types to change security, for the fix texts.
+    std::string use_ldaps, use_starttls;
+
+    std::string timeout_summary(LdapStep s) const {
+        std::string lead = "timed out: " + where + " accepted the TCP connection but ";
+        switch (s) {
+        case LdapStep::connect:
+            return "timed out: no connection to " + where + " before the deadline";
+        case LdapStep::tls:
+            return lead + "did not complete the TLS handshake" +
+                   (req.security == LdapSecurity::ldaps
+                        ? " (is this a plain LDAP port? LDAPS is 636, the Global Catalog over "
+                          "TLS 3269; for 389 use " +
+                              use_starttls + ")"
+                        : " after StartTLS");
+        case LdapStep::rootdse:
+            return lead + "did not answer an LDAP request" +
+                   (req.security == LdapSecurity::none
+                        ? " (an LDAPS port such as 636 or 3269 waits for a TLS handshake: use " +
+                              use_ldaps + ")"
+                        : "");
+        case LdapStep::bind:
+            return lead + "did not answer the bind as '" + req.bind_dn + "'";
+        case LdapStep::search:
+            return lead + "did not finish the search of '" + req.base + "'";
+        case LdapStep::done:
+            break;
+        }
+        return lead + "did not answer in time";
+    }
+
+    // The connect is judged as the tcp probe judges it before libldap starts.
+    void connect(const asio::ip::address& address) {
+        auto self = shared_from_this();
+        abandon = connect_once(io, {address, req.port}, req.deadline, [self](ConnectOutcome o) {
+            if (self->done.finished()) return;
+            self->abandon = nullptr;
+            if (o.kind != ConnectOutcome::Kind::open)
+                return self->finish(ProbeResult::make(Status::fail, diagnose(o, self->req.host)));
+            self->connect_ms = o.ms;
+            self->start_conversation();
+        });
+    }
+
+    void start_conversation() {
+        auto self = shared_from_this();
+        auto tls_settings = tls;
+        auto verdict = tls_verdict;
+        auto host = req.host;
+        LdapTlsCheck check = [tls_settings, verdict, host](const std::vector<X509Ptr>& chain) {
+            try {
+                *verdict = verify_chain(chain, host, tls_settings);
+            } catch (const std::exception& e) {
+                verdict->status = Status::error;
+                verdict->summary = std::string("cannot read the trust store: ") + e.what();
+            }
+            return verdict->status == Status::pass || verdict->status == Status::warn;
+        };
+        abandon = detached_call<LdapOutcome>(
+            io,
+            [r = req, check, step = step] {
+                auto outcome = ldap_converse(r, check, *step);
+                // OpenSSL's per-thread state goes now, not as the thread
+                // exits: a run may end, and the process with it, before
+                // then (LeakSanitizer saw its 904 bytes leak).
+                OPENSSL_thread_stop();
+                return outcome;
+            },
+            [self](LdapOutcome o) {
+                self->abandon = nullptr;
+                // The server's own texts are the one place it could echo the
+                // password: redacted where they enter the verdict.
+                if (self->req.password) {
+                    redact(o.diagnostic, *self->req.password);
+                    redact(o.error, *self->req.password);
+                }
+                self->finish(self->verdict(o));
+            });
+    }
+
+    ProbeResult verdict(const LdapOutcome& o);
+    void add_facts(ProbeResult& r, const LdapOutcome& o);
+    ProbeResult failure(const LdapOutcome& o);
+};
+
+void LdapRun::add_facts(ProbeResult& r, const LdapOutcome& o) {
+    r.evidence.push_back(std::string(security_name(req.security)) + " to " + where +
+                         (o.tls_version.empty() ? "" : " (" + o.tls_version + ")"));
+    if (!o.chain.empty()) {
+        if (!tls_verdict->summary.empty())
+            r.evidence.push_back("certificate: " + tls_verdict->summary);
+        EvidenceBlock b{"Certificate chain sent by " + where, {}};
+        for (std::size_t i = 0; i < o.chain.size(); ++i) {
+            b.lines.push_back("#" + std::to_string(i) + (i == 0 ? " (server certificate)" : ""));
+            for (const auto& l : describe_lines(inspect(o.chain[i].get())))
+                b.lines.push_back("   " + l);
+        }
+        r.blocks.push_back(std::move(b));
+    }
+    static const char* const order[] = {"defaultnamingcontext", "dnshostname",
+                                        "isglobalcatalogready", "supportedldapversion",
+                                        "namingcontexts",       "vendorname"};
+    static const char* const shown[] = {"defaultNamingContext", "dnsHostName",
+                                        "isGlobalCatalogReady", "supportedLDAPVersion",
+                                        "namingContexts",       "vendorName"};
+    for (std::size_t i = 0; i < std::size(order); ++i) {
+        auto it = o.rootdse.find(order[i]);
+        if (it == o.rootdse.end()) continue;
+        std::string line = std::string("rootDSE ") + shown[i] + ": ";
+        for (std::size_t k = 0; k < it->second.size(); ++k)
+            line += (k ? ", " : "") + it->second[k];
+        r.evidence.push_back(line);
+    }
+    if (!o.rootdse_error.empty())
+        r.evidence.push_back("rootDSE not readable anonymously: " + o.rootdse_error);
+    for (const auto& [name, ms] : o.timings_ms)
+        r.measurements.push_back({name, ms, "ms"});
+}
+
+ProbeResult LdapRun::failure(const LdapOutcome& o) {
+    auto s = static_cast<LdapStep>(o.step);
+    auto fail = [](std::string text) { return ProbeResult::make(Status::fail, std::move(text)); };
+    if (o.tls_refused)
+        return ProbeResult::make(tls_verdict->status == Status::error ? Status::error
+                                                                      : Status::fail,
+                                 tls_verdict->summary + " (" + security_name(req.security) +
+                                     " to " + where + "; nothing was sent over it)");
+    if (o.tls_unchecked)
+        return ProbeResult::make(
+            Status::error, "cannot check the certificate of " + where + " (" + o.error +
+                               "): preflight sends nothing over a connection whose certificate it "
+                               "could not check");
+    if (o.timed_out) return fail(timeout_summary(s));
+    switch (s) {
+    case LdapStep::connect:
+        return fail("cannot open an LDAP connection to " + where + " (" + result_text(o) + ")");
+    case LdapStep::tls:
+        if (!o.api_error)
+            return fail("the server refused StartTLS on " + where + " (" + result_text(o) +
+                        "): it has no certificate configured or does not offer StartTLS; use " +
+                        use_ldaps + " (port 636) or configure the server's certificate");
+        return fail("TLS handshake with " + where + " failed (" + result_text(o) + ")" +
+                    (req.security == LdapSecurity::ldaps
+                         ? ": is this a plain LDAP port? LDAPS is 636, the Global Catalog over "
+                           "TLS 3269; for 389 use " +
+                               use_starttls
+                         : ": the server's TLS setup rejects this client"));
+    case LdapStep::rootdse:
+        return fail("no LDAP answer from " + where + " (" + result_text(o) + ")" +
+                    (req.security == LdapSecurity::none
+                         ? ": an LDAPS port (636, 3269) closes a connection that does not start "
+                           "with TLS; use " +
+                               use_ldaps
+                         : ""));
+    case LdapStep::bind: {
+        std::string who = "bind as '" + req.bind_dn + "' rejected";
+        if (o.code == 8 || o.code == 13)
+            return fail(who + ": the server requires transport encryption for a simple bind (" +
+                        result_text(o) + "); use " + use_ldaps +
+                        " (port 636, Global Catalog 3269) or " + use_starttls + " on 389");
+        if (o.code == 49) {
+            std::string sub;
+            std::string reason = ad_bind_reason(o.diagnostic, &sub);
+            if (!reason.empty())
+                return fail(who + ": " + reason + " (LDAP 49, AD data " + sub + ")");
+            return fail(who + ": invalid credentials (" + result_text(o) +
+                        "): the DN does not exist or the password is wrong");
+        }
+        return fail(who + " (" + result_text(o) + ")");
+    }
+    case LdapStep::search:
+        if (o.code == 32)
+            return fail("search base '" + req.base + "' does not exist on " + where +
+                        " (LDAP 32 noSuchObject); " +
+                        (o.matched_dn.empty()
+                             ? std::string("no part of it exists")
+                             : "the nearest existing entry is '" + o.matched_dn + "'"));
+        if (o.bad_filter)
+            return ProbeResult::make(Status::error,
+                                     "filter '" + req.filter + "' is not a valid LDAP filter");
+        return fail("search of '" + req.base + "' failed (" + result_text(o) + ")" +
+                    (req.bind_dn.empty() ? ": the server may not allow anonymous searches; set "
+                                           "bind_dn and password"
+                                         : ""));
+    case LdapStep::done:
+        break;
+    }
+    return fail(result_text(o));
+}
+
+ProbeResult LdapRun::verdict(const LdapOutcome& o) {
+    ProbeResult r = o.step == LdapStep::done ? ProbeResult::make(Status::pass, "") : failure(o);
+    add_facts(r, o);
+    if (!refused_plain_bind.empty() && o.step == LdapStep::done) {
+        r.status = Status::fail;
+        r.summary = "bind as '" + refused_plain_bind + "' not attempted: over plain LDAP on " +
+                    where +
+                    " its password would cross the network in clear text; use "
+                    "--set ldap_security=ldaps (port 636) or --set ldap_security=starttls, or "
+                    "allow a clear-text bind explicitly with --set "
+                    "ldap_allow_plaintext_auth=true (probe: allow_plaintext_auth=true)";
+        return r;
+    }
+    if (o.step != LdapStep::done) {
+        if (!o.diagnostic.empty() && !contains_text(r.summary, o.diagnostic))
+            r.evidence.push_back("the server's message: " + o.diagnostic);
+        return r;
+    }
+    std::vector<std::string> parts;
+    auto first = [&](const char* name) {
+        auto it = o.rootdse.find(name);
+        return it == o.rootdse.end() || it->second.empty() ? std::string() : it->second.front();
+    };
+    std::string head = std::string(security_name(req.security)) + " on " + where + " answers";
+    if (!first("dnshostname").empty()) head += " as " + first("dnshostname");
+    if (!first("defaultnamingcontext").empty())
+        head += " (default naming context " + first("defaultnamingcontext") + ")";
+    parts.push_back(head);
+    bool gc_port = req.port == 3268 || req.port == 3269;
+    if (gc_port && first("isglobalcatalogready") != "TRUE" && !o.rootdse.empty()) {
+        r.status = Status::warn;
+        parts.push_back("but it is not a ready Global Catalog (isGlobalCatalogReady is not TRUE)");
+    }
+    if (o.bound) {
+        parts.push_back("bound as '" + req.bind_dn + "'");
+        if (req.security == LdapSecurity::none) {
+            r.status = Status::warn;
+            parts.push_back("but over an unencrypted connection, so the password crossed the "
+                            "network in clear text: use " +
+                            use_ldaps + " or " + use_starttls);
+        }
+    }
+    if (!req.base.empty())
+        parts.push_back("base '" + req.base + "' exists with " +
+                        (o.size_limited ? "at least " : "") + std::to_string(o.entries) +
+                        (o.entries == 1 ? " entry" : " entries") + " matching " + req.filter);
+    if (tls_verdict->status == Status::warn) {
+        r.status = Status::warn;
+        parts.push_back(tls_verdict->summary);
+    }
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        r.summary += (i ? "; " : "") + parts[i];
+    return r;
+}
+
+} // namespace
+
+ProbeKind ldap_probe() {
+    ProbeKind k;
+    k.name = "ldap";
+    k.description =
+        "Reads an LDAP / Active Directory server's rootDSE, binds, checks a search base";
+    k.params = {
+        {"host", ParamType::host, true, "", "the LDAP server or domain controller"},
+        {"port", ParamType::port, false, "",
+         "port (default 389, 636 for ldaps; the Global Catalog is 3268, 3269 over TLS)"},
+        {.name = "security",
+         .type = ParamType::choice,
+         .default_value = "none",
+         .help = "plain LDAP, StartTLS on the LDAP port, or LDAPS",
+         .choices = {"none", "starttls", "ldaps"}},
+        {"bind_dn", ParamType::text, false, "",
+         "account for a simple bind: a DN, user@domain or DOMAIN\\user (empty: anonymous)"},
+        {"password", ParamType::text, false, "", "the bind account's password", true},
+        {"allow_plaintext_auth", ParamType::boolean, false, "false",
+         "true: a bind with security=none may send the password in clear text; otherwise it "
+         "is not attempted"},
+        {"base", ParamType::text, false, "", "a search base that must exist (empty: no search)"},
+        {"filter", ParamType::text, false, "(objectClass=*)",
+         "entries under base counted with this filter"},
+    };
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        auto r = std::make_shared<LdapRun>(ctx.io, std::move(done));
+        auto text = [&](const char* n) { return args.has(n) ? args.text(n) : std::string(); };
+        auto deliver = [&](Status s, std::string summary) {
+            return deliver_now(
+                ctx, [r](ProbeResult x) { r->finish(std::move(x)); },
+                ProbeResult::make(s, std::move(summary)));
+        };
+        std::string security = args.text("security");
+        r->req.security = security == "ldaps"      ? LdapSecurity::ldaps
+                          : security == "starttls" ? LdapSecurity::starttls
+                                                   : LdapSecurity::none;
+        r->use_ldaps = args.how_to_set("security", "ldaps");
+        r->use_starttls = args.how_to_set("security", "starttls");
+        r->req.host = args.text("host");
+        r->req.bind_dn = text("bind_dn");
+        r->req.password = args.secret("password");
+        bool has_password = r->req.password && !r->req.password->empty();
+        r->req.base = text("base");
+        if (!text("filter").empty()) r->req.filter = text("filter");
+        // The connect's and libldap's own timeouts end a little before the
+        // probe's, so that a slow step is named (a filtered port in the tcp
+        // probe's words) rather than cut blind.
+        r->req.deadline =
+            ctx.deadline - std::min<Clock::duration>(std::chrono::milliseconds(200),
+                                                     (ctx.deadline - Clock::now()) / 10);
+        r->req.port = !text("port").empty()                    ? args.port("port")
+                      : r->req.security == LdapSecurity::ldaps ? 636
+                                                               : 389;
+        r->tls = ctx.env.tls;
+        r->where = r->req.host + ":" + std::to_string(r->req.port);
+        // An empty password makes a simple bind "unauthenticated" (RFC 4513
+        // 5.1.2): servers accept it without checking anything.
+        if (!r->req.bind_dn.empty() && !has_password)
+            return deliver(Status::error, "ldap check: bind_dn is set but the password is empty; "
+                                          "an empty password would bind without being checked");
+        if (r->req.bind_dn.empty() && has_password)
+            return deliver(Status::error, "ldap check: a password is given but no bind_dn");
+        // The rootDSE is still read (anonymously), so the verdict keeps the
+        // server's facts; the bind and the search it would allow are left out.
+        if (r->req.security == LdapSecurity::none && !r->req.bind_dn.empty() &&
+            !(args.has("allow_plaintext_auth") && args.boolean("allow_plaintext_auth"))) {
+            r->refused_plain_bind = r->req.bind_dn;
+            r->req.bind_dn.clear();
+            r->req.password = nullptr;
+            r->req.base.clear();
+        }
+        r->timer.expires_at(ctx.deadline);
+        r->timer.async_wait([r](std::error_code ec) {
+            // A lookup still running has its own verdict at the deadline.
+            if (!ec && !r->resolving)
+                r->finish(ProbeResult::make(
+                    Status::fail, r->timeout_summary(static_cast<LdapStep>(r->step->load()))));
+        });
+        r->resolving = true;
+        r->abandon = resolve_for_probe(
+            ctx.io, r->req.host, ctx.deadline,
+            [r](Resolution res) {
+                r->resolving = false;
+                r->abandon = nullptr;
+                r->connect(res.addresses.front());
+            },
+            [r](ProbeResult failed) {
+                r->resolving = false;
+                r->finish(std::move(failed));
+            });
+        return [r] { r->finish(ProbeResult::make(Status::error, "cancelled")); };
+    };
+    return k;
+}
+
+} // namespace pf

@@ -1,0 +1,348 @@
+#include "probes/reach/tcp.hpp"
+#include "net/open_files.hpp"
+#include "net/probe_util.hpp"
+#include "net/resolve.hpp"
+#include "net/tcp_connect.hpp"
+#include <algorithm>
+#include <asio/post.hpp>
+#include <deque>
+#include <map>
+
+namespace pf {
+
+std::vector<std::uint16_t> sample_ports(std::uint16_t first, std::uint16_t last,
+                                        std::size_t count) {
+    std::vector<std::uint16_t> ports;
+    std::size_t span = std::size_t(last) - first + 1;
+    if (count == 0 || count >= span) {
+        for (std::size_t p = first; p <= last; ++p)
+            ports.push_back(static_cast<std::uint16_t>(p));
+        return ports;
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+        auto p = first + (count == 1 ? 0 : i * (span - 1) / (count - 1));
+        if (ports.empty() || ports.back() != p) ports.push_back(static_cast<std::uint16_t>(p));
+    }
+    return ports;
+}
+
+namespace {
+
+// Port sampling on one event loop shares a budget of sockets, half the
+// process's descriptor limit: a range of thousands of ports, or many range
+// checks at once, wait for a free socket instead of failing with EMFILE and
+// reading as a firewall.
+class SocketBudget : public asio::execution_context::service {
+  public:
+    using key_type = SocketBudget;
+    static inline asio::execution_context::id id;
+    explicit SocketBudget(asio::execution_context& ctx)
+        : asio::execution_context::service(ctx),
+          limit_(std::clamp<std::size_t>(open_file_limit() / 2, 8, 4096)) {}
+    void shutdown() override { waiting_.clear(); }
+
+    // start runs now or once a socket is free; it returns false when it no
+    // longer wants the socket (its check was cancelled meanwhile).
+    void acquire(std::function<bool()> start) {
+        waiting_.push_back(std::move(start));
+        drain();
+    }
+    void release() {
+        --in_use_;
+        drain();
+    }
+
+  private:
+    void drain() {
+        while (in_use_ < limit_ && !waiting_.empty()) {
+            auto start = std::move(waiting_.front());
+            waiting_.pop_front();
+            ++in_use_;
+            if (!start()) --in_use_;
+        }
+    }
+    std::size_t limit_, in_use_ = 0;
+    std::deque<std::function<bool()>> waiting_;
+};
+
+} // namespace
+
+std::function<void()> connect_ports(asio::io_context& io, const asio::ip::address& address,
+                                    const std::vector<std::uint16_t>& ports,
+                                    Clock::time_point deadline,
+                                    std::function<void(std::vector<ConnectOutcome>)> on_done) {
+    struct State {
+        std::vector<ConnectOutcome> outcomes;
+        std::size_t pending = 0;
+        std::vector<std::function<void()>> cancels; // of attempts holding a socket
+        std::function<void(std::vector<ConnectOutcome>)> done;
+        SocketBudget* budget = nullptr;
+        bool cancelled = false;
+
+        void record(std::size_t i, ConnectOutcome o) {
+            outcomes[i] = std::move(o);
+            if (--pending || !done) return;
+            auto d = std::move(done);
+            done = nullptr;
+            d(std::move(outcomes));
+        }
+    };
+    auto st = std::make_shared<State>();
+    st->outcomes.resize(ports.size());
+    st->pending = ports.size();
+    st->cancels.resize(ports.size());
+    st->done = std::move(on_done);
+    st->budget = &asio::use_service<SocketBudget>(io);
+    if (ports.empty())
+        asio::post(io, [st] {
+            if (st->done) st->done({});
+        });
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+        asio::ip::tcp::endpoint ep{address, ports[i]};
+        st->budget->acquire([&io, st, i, ep, deadline] {
+            if (st->cancelled) return false;
+            if (Clock::now() >= deadline) {
+                asio::post(io, [st, i, ep] {
+                    st->record(i, {ConnectOutcome::Kind::not_tried, ep, 0, {}});
+                });
+                return false;
+            }
+            st->cancels[i] = connect_once(io, ep, deadline, [st, i](ConnectOutcome o) {
+                st->cancels[i] = nullptr;
+                st->budget->release();
+                st->record(i, std::move(o));
+            });
+            return true;
+        });
+    }
+    return [st] {
+        if (st->cancelled) return;
+        st->cancelled = true;
+        st->done = nullptr;
+        for (auto& c : st->cancels)
+            if (auto cancel = std::move(c)) {
+                c = nullptr;
+                cancel();
+                st->budget->release();
+            }
+    };
+}
+
+std::string RangeTally::text() const {
+    return std::to_string(open) + " open, " + std::to_string(refused) + " refused, " +
+           std::to_string(timed_out) + " timed out";
+}
+
+std::optional<ProbeResult> range_not_judged(const RangeTally& t, std::size_t sampled) {
+    if (t.no_descriptors == 0) return std::nullopt;
+    return ProbeResult::make(
+        Status::error, "out of file descriptors: " + std::to_string(t.no_descriptors) + " of " +
+                           std::to_string(sampled) +
+                           " sampled ports could not be tried (no socket could be opened), so the "
+                           "range cannot be judged: raise the limit on open files (ulimit -n) or "
+                           "run fewer checks at once (--jobs)");
+}
+
+std::string not_tried_text(const RangeTally& t, std::size_t sampled) {
+    if (t.not_tried == 0) return {};
+    return ", " + std::to_string(t.not_tried) + " of " + std::to_string(sampled) +
+           " not tried before the deadline";
+}
+
+RangeTally tally_range(const std::vector<ConnectOutcome>& outcomes) {
+    RangeTally t;
+    for (const auto& o : outcomes) {
+        switch (o.kind) {
+        case ConnectOutcome::Kind::open:
+            ++t.open;
+            break;
+        case ConnectOutcome::Kind::refused:
+            ++t.refused;
+            break;
+        case ConnectOutcome::Kind::timed_out:
+            ++t.timed_out;
+            break;
+        case ConnectOutcome::Kind::unreachable:
+            ++t.unreachable;
+            break;
+        case ConnectOutcome::Kind::self_connect:
+            ++t.self_connect;
+            break;
+        case ConnectOutcome::Kind::no_descriptors:
+            ++t.no_descriptors;
+            break;
+        case ConnectOutcome::Kind::not_tried:
+            ++t.not_tried;
+            break;
+        case ConnectOutcome::Kind::error:
+            ++t.other;
+            break;
+        }
+    }
+    return t;
+}
+
+namespace {
+
+using Kind = ConnectOutcome::Kind;
+
+struct TcpRun {
+    TcpRun(asio::io_context& io, ProbeDone d) : io(io), done(std::move(d)) {}
+    asio::io_context& io;
+    OnceDone done;
+    std::string host;
+    PortRange range;
+    bool is_range = false;
+    std::size_t sample = 0;
+    Clock::time_point deadline;
+    Resolution resolution;
+    std::function<void()> abandon_lookup;
+    std::vector<std::function<void()>> cancels;
+    std::vector<ConnectOutcome> outcomes;
+    std::size_t pending = 0;
+
+    void cancel_all() {
+        if (abandon_lookup) abandon_lookup();
+        for (auto& c : cancels)
+            c();
+    }
+};
+
+std::map<Kind, std::size_t> tally(const std::vector<ConnectOutcome>& v) {
+    std::map<Kind, std::size_t> t;
+    for (const auto& o : v)
+        ++t[o.kind];
+    return t;
+}
+
+ProbeResult port_verdict(const TcpRun& r) {
+    auto t = tally(r.outcomes);
+    std::size_t n = r.outcomes.size();
+    std::string port = std::to_string(r.range.first);
+    ProbeResult res;
+    for (const auto& o : r.outcomes) {
+        res.evidence.push_back(describe(o));
+        if (o.kind == Kind::open)
+            res.measurements.push_back({"connect " + o.endpoint.address().to_string(), o.ms, "ms"});
+    }
+    if (r.resolution.detail != "IP address literal")
+        res.measurements.push_back({"resolve", double(r.resolution.took.count()), "ms"});
+    if (t[Kind::open] == n) {
+        res.status = Status::pass;
+        double best = r.outcomes.front().ms;
+        for (const auto& o : r.outcomes)
+            best = std::min(best, o.ms);
+        res.summary = r.host + ":" + port + " open" +
+                      (n > 1 ? " on all " + std::to_string(n) + " addresses" : "") + " (connect " +
+                      ms_text(best) + ")";
+        return res;
+    }
+    if (t[Kind::open] > 0) {
+        res.status = Status::warn;
+        res.summary = r.host + ":" + port + " open on " + std::to_string(t[Kind::open]) + " of " +
+                      std::to_string(n) +
+                      " addresses; clients trying the others first will be delayed or fail";
+        return res;
+    }
+    res.status = t[Kind::no_descriptors] ? Status::error : Status::fail;
+    // Every address failed the same way: one diagnosis says it all.
+    if (t[r.outcomes.front().kind] == n && r.outcomes.front().kind != Kind::error)
+        res.summary = diagnose(r.outcomes.front(), r.host);
+    else if (n == 1)
+        res.summary = "cannot connect: " + describe(r.outcomes.front());
+    else
+        res.summary = "cannot connect to " + r.host + " port " + port + " on any of its " +
+                      std::to_string(n) + " addresses (see evidence)";
+    return res;
+}
+
+ProbeResult range_verdict(const TcpRun& r) {
+    auto t = tally_range(r.outcomes);
+    std::string range = std::to_string(r.range.first) + "-" + std::to_string(r.range.last);
+    ProbeResult res = range_not_judged(t, r.outcomes.size()).value_or(ProbeResult{});
+    for (const auto& o : r.outcomes)
+        res.evidence.push_back(describe(o));
+    res.measurements.push_back({"ports sampled", double(t.counted()), ""});
+    std::string untried = not_tried_text(t, r.outcomes.size());
+    if (t.no_descriptors) {
+        // range_not_judged's error stands: untried ports say nothing of a firewall
+    } else if (t.answered() > 0 && t.timed_out == 0) {
+        res.status = Status::pass;
+        res.summary = "ports " + range + " on " + r.host + " are reachable (" + t.text() + " of " +
+                      std::to_string(t.counted()) + " sampled: answers come back" + untried + ")";
+    } else if (t.answered() > 0) {
+        res.status = Status::warn;
+        res.summary = "ports " + range + " on " + r.host + " are partly filtered (" + t.text() +
+                      untried + "): a firewall allows only part of the range";
+    } else {
+        res.status = Status::fail;
+        res.summary = "ports " + range + " on " + r.host + " are filtered (" + t.text() + untried +
+                      "): a firewall must allow TCP " + range + " from this server to " + r.host;
+    }
+    return res;
+}
+
+void finish(const std::shared_ptr<TcpRun>& r) {
+    r->done(r->is_range ? range_verdict(*r) : port_verdict(*r));
+}
+
+void connect_all(const std::shared_ptr<TcpRun>& r) {
+    if (r->is_range) {
+        // One address is enough to judge a firewall's treatment of a range.
+        r->cancels.push_back(connect_ports(r->io, r->resolution.addresses.front(),
+                                           sample_ports(r->range.first, r->range.last, r->sample),
+                                           r->deadline, [r](std::vector<ConnectOutcome> v) {
+                                               r->outcomes = std::move(v);
+                                               finish(r);
+                                           }));
+        return;
+    }
+    std::vector<asio::ip::tcp::endpoint> targets;
+    for (const auto& a : r->resolution.addresses)
+        targets.emplace_back(a, r->range.first);
+    r->outcomes.resize(targets.size());
+    r->pending = targets.size();
+    for (std::size_t i = 0; i < targets.size(); ++i)
+        r->cancels.push_back(connect_once(r->io, targets[i], r->deadline, [r, i](ConnectOutcome o) {
+            r->outcomes[i] = o;
+            if (--r->pending == 0) finish(r);
+        }));
+}
+
+} // namespace
+
+ProbeKind tcp_probe() {
+    ProbeKind k;
+    k.name = "tcp";
+    k.description = "Connects to a TCP port (or samples a port range) on every address of a host";
+    k.params = {
+        {"host", ParamType::host, true, "", "host name or IP address to connect to"},
+        {"port", ParamType::port_range, true, "", "port, or a range such as 49152-65535 to sample"},
+        {.name = "sample",
+         .type = ParamType::integer,
+         .default_value = "8",
+         .help = "how many ports of a range to try",
+         .bounds = NumberBounds{1, 65535}},
+    };
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        auto r = std::make_shared<TcpRun>(ctx.io, std::move(done));
+        r->host = args.text("host");
+        r->range = args.port_range("port");
+        r->is_range = r->range.first != r->range.last;
+        r->sample = static_cast<std::size_t>(args.integer("sample"));
+        r->deadline = ctx.deadline;
+        // The lookup has its own verdict at the deadline; connects time out
+        // there themselves.
+        r->abandon_lookup = resolve_for_probe(
+            ctx.io, r->host, ctx.deadline,
+            [r](Resolution res) {
+                r->resolution = std::move(res);
+                connect_all(r);
+            },
+            [r](ProbeResult v) { r->done(std::move(v)); });
+        return [r] { r->cancel_all(); };
+    };
+    return k;
+}
+
+} // namespace pf

@@ -1,0 +1,306 @@
+#include "probes/rpc/rpc.hpp"
+#include "net/probe_util.hpp"
+#include "net/resolve.hpp"
+#include "net/tcp_connect.hpp"
+#include "probes/rpc/dcerpc_pdu.hpp"
+#include <asio/steady_timer.hpp>
+#include <asio/write.hpp>
+
+namespace pf {
+
+namespace {
+
+namespace rpc = dcerpc;
+
+std::string label(const rpc::SyntaxId& s) {
+    auto name = rpc::interface_name(s.uuid);
+    return name.empty() ? "interface " + rpc::to_string(s.uuid) : name;
+}
+
+std::string full_label(const rpc::SyntaxId& s) {
+    auto name = rpc::interface_name(s.uuid);
+    return (name.empty() ? "" : name + " ") + rpc::to_string(s.uuid) + " v" +
+           std::to_string(s.major) + "." + std::to_string(s.minor);
+}
+
+// One exchange of whole PDUs with the endpoint mapper: write, then read a
+// header, then exactly the frag_length it announces, never more than
+// dcerpc::max_frag. The deadline timer reports how far a silent peer got.
+struct EpmRun : std::enable_shared_from_this<EpmRun> {
+    EpmRun(asio::io_context& io, ProbeDone d) : io(io), timer(io), done(std::move(d)) {}
+    asio::io_context& io;
+    asio::steady_timer timer;
+    OnceDone done;
+    std::string host, where;
+    rpc::SyntaxId iface;
+    bool connect = true;
+    Clock::time_point deadline, t0, t_map;
+    std::function<void()> cancel_connect;
+    SocketPtr socket;
+    rpc::Bytes out, in;
+    std::size_t need = 0, received = 0;
+    bool connecting = false;
+    std::string stage; // what the peer is answering: "bind", "ept_map request"
+    ProbeResult partial;
+
+    void finish(Status s, std::string summary) {
+        timer.cancel();
+        std::error_code ignore;
+        if (socket) socket->close(ignore);
+        auto r = std::move(partial);
+        r.status = s;
+        r.summary = std::move(summary);
+        done(std::move(r));
+    }
+
+    void not_epm(const std::string& why) {
+        finish(Status::error, "not a DCE/RPC endpoint mapper: " + where + " answered the " + stage +
+                                  " with " + why);
+    }
+
+    void on_deadline() {
+        auto within = seconds_left_text(t0, deadline);
+        if (connecting) return; // connect_once has its own verdict at the deadline
+        if (received == 0)
+            return finish(Status::fail, where + " accepted the connection but did not answer the " +
+                                            stage + " within " + within +
+                                            ": not an endpoint mapper, or a device in the path "
+                                            "holds the connection");
+        not_epm("a reply that stopped after " + progress() + ", and nothing more came within " +
+                within);
+    }
+
+    void exchange(rpc::Bytes pdu, std::string what, std::function<void(rpc::Bytes)> on_reply) {
+        out = std::move(pdu);
+        stage = std::move(what);
+        in.clear();
+        need = received = 0;
+        auto self = shared_from_this();
+        asio::async_write(
+            *socket, asio::buffer(out), [self, on_reply](std::error_code ec, std::size_t) {
+                if (self->done.finished()) return;
+                if (ec)
+                    return self->finish(Status::fail, "sending the " + self->stage + " to " +
+                                                          self->where + " failed: " + ec.message());
+                self->read(rpc::header_size, on_reply);
+            });
+    }
+
+    void read(std::size_t upto, std::function<void(rpc::Bytes)> on_reply) {
+        if (received == upto) return got(on_reply);
+        auto self = shared_from_this();
+        in.resize(upto);
+        socket->async_read_some(asio::buffer(in.data() + received, upto - received),
+                                [self, upto, on_reply](std::error_code ec, std::size_t n) {
+                                    if (self->done.finished()) return;
+                                    self->received += n;
+                                    if (ec) return self->cut_off(ec);
+                                    self->read(upto, on_reply);
+                                });
+    }
+
+    std::string progress() const {
+        return std::to_string(received) + " of " + std::to_string(need ? need : rpc::header_size) +
+               " bytes";
+    }
+
+    void cut_off(const std::error_code& ec) {
+        if (received == 0)
+            return not_epm("nothing: it closed the connection (" + ec.message() + ")");
+        not_epm("a reply cut off after " + progress() + " (" + ec.message() + ")");
+    }
+
+    void got(const std::function<void(rpc::Bytes)>& on_reply) {
+        if (need == 0) {
+            auto h = rpc::parse_header(in.data(), received);
+            if (!h) return not_epm(h.error);
+            need = h.value->frag_length;
+            return read(need, on_reply);
+        }
+        in.resize(received);
+        on_reply(std::move(in));
+    }
+
+    // Resolving and connecting as the tcp probe does, for its diagnoses.
+    void start(std::uint16_t port) {
+        auto self = shared_from_this();
+        cancel_connect = resolve_for_probe(
+            io, host, deadline,
+            [self, port](Resolution res) {
+                self->cancel_connect = connect_socket(
+                    self->io, {res.addresses.front(), port}, self->deadline,
+                    [self](ConnectOutcome o, SocketPtr s) {
+                        if (self->done.finished()) return;
+                        if (!s) return self->finish(Status::fail, diagnose(o, self->host));
+                        self->partial.measurements.push_back(
+                            {"connect " + self->where, o.ms, "ms"});
+                        self->socket = s;
+                        self->timer.expires_at(self->deadline);
+                        self->timer.async_wait([self](std::error_code ec) {
+                            if (!ec && !self->done.finished()) self->on_deadline();
+                        });
+                        self->bind();
+                    });
+            },
+            [self](ProbeResult v) {
+                self->partial = v;
+                self->finish(v.status, v.summary);
+            });
+    }
+
+    void rejected(const std::string& what, const std::string& why) {
+        finish(Status::fail, "the endpoint mapper at " + where + " " + what + ": " + why);
+    }
+
+    void bind() {
+        auto self = shared_from_this();
+        exchange(rpc::encode_bind(1, rpc::endpoint_mapper()), "bind", [self](rpc::Bytes pdu) {
+            auto ack = rpc::parse_bind_reply(pdu, 1);
+            if (!ack)
+                return ack.rejected ? self->rejected("refused the bind", ack.error)
+                                    : self->not_epm(ack.error);
+            self->partial.evidence.push_back("bound to the endpoint mapper (secondary address '" +
+                                             ack.value->secondary_address + "', max fragment " +
+                                             std::to_string(ack.value->max_recv) + ")");
+            self->map();
+        });
+    }
+
+    void map() {
+        auto self = shared_from_this();
+        t_map = Clock::now();
+        auto stub = rpc::encode_ept_map(iface);
+        exchange(rpc::encode_request(2, rpc::opnum_ept_map, stub), "ept_map request",
+                 [self](rpc::Bytes pdu) {
+                     auto stub = rpc::parse_response(pdu, 2);
+                     if (!stub)
+                         return stub.rejected ? self->rejected("refused ept_map", stub.error)
+                                              : self->not_epm(stub.error);
+                     auto res = rpc::parse_ept_map(*stub.value);
+                     if (!res) return self->not_epm(res.error);
+                     self->partial.measurements.push_back({"ept_map", ms_since(self->t_map), "ms"});
+                     self->mapped(*res.value);
+                 });
+    }
+
+    void mapped(const rpc::EptMapResult& res) {
+        std::error_code ignore;
+        auto address = socket->remote_endpoint(ignore).address();
+        socket->close(ignore);
+        auto asked = full_label(iface);
+        if (res.status == rpc::ept_s_not_registered ||
+            res.status == rpc::ept_s_not_registered_win32 ||
+            (res.status == 0 && res.towers.empty())) {
+            partial.evidence.push_back("ept_map for " + asked + ": " +
+                                       rpc::status_text(res.status));
+            bool ca = iface.uuid == rpc::cert_passage().uuid;
+            return finish(Status::fail,
+                          label(iface) + " is not registered at the endpoint mapper of " + host +
+                              (ca ? ": the Certificate Services (CertSvc) service is stopped, or "
+                                    "the CA does not expose this interface"
+                                  : ": the service providing it is stopped, or " + host +
+                                        " does not expose it over TCP"));
+        }
+        if (res.status != 0)
+            return rejected("answered ept_map for " + asked + " with an error",
+                            rpc::status_text(res.status));
+        const rpc::Tower* tcp = nullptr;
+        for (const auto& t : res.towers) {
+            std::string ip = "?";
+            if (t.ipv4) {
+                ip.clear();
+                for (auto b : *t.ipv4)
+                    ip += (ip.empty() ? "" : ".") + std::to_string(b);
+            }
+            partial.evidence.push_back(
+                "ept_map for " + asked + ": ncacn_ip_tcp:" + ip + "[" +
+                (t.tcp_port ? std::to_string(*t.tcp_port) : std::string("no port")) + "]");
+            if (!tcp && t.tcp_port) tcp = &t;
+        }
+        if (!tcp) return not_epm("towers without a TCP port for " + asked + " (see evidence)");
+        auto port = *tcp->tcp_port;
+        // Towers name the address the service bound (0.0.0.0 from Windows and
+        // Samba); the address that reached port 135 is the one to use.
+        auto registered = label(iface) + " is registered at port " + std::to_string(port);
+        if (!connect)
+            return finish(Status::pass,
+                          registered + " on " + host + " (not connected: connect=false)");
+        auto self = shared_from_this();
+        connecting = true;
+        timer.cancel();
+        cancel_connect =
+            connect_once(io, {address, port}, deadline, [self, registered, port](ConnectOutcome o) {
+                if (self->done.finished()) return;
+                self->partial.evidence.push_back(describe(o));
+                auto p = std::to_string(port);
+                switch (o.kind) {
+                case ConnectOutcome::Kind::open:
+                    self->partial.measurements.push_back({"connect " + p, o.ms, "ms"});
+                    return self->finish(Status::pass,
+                                        registered + " on " + self->host + " and the port answers");
+                case ConnectOutcome::Kind::refused:
+                    return self->finish(Status::fail,
+                                        registered + " on " + self->host +
+                                            ", but that port refused the connection: the service "
+                                            "stopped listening, or a firewall rejects the RPC "
+                                            "dynamic ports");
+                case ConnectOutcome::Kind::timed_out:
+                    return self->finish(Status::fail,
+                                        registered + " on " + self->host +
+                                            ", but connecting to it timed out: a firewall drops "
+                                            "the RPC dynamic ports; allow TCP " +
+                                            p + " (the range 49152-65535) from this server to " +
+                                            self->host);
+                default:
+                    return self->finish(Status::fail, registered + " on " + self->host + ", but " +
+                                                          diagnose(o, self->host));
+                }
+            });
+    }
+};
+
+} // namespace
+
+ProbeKind rpc_epmap_probe() {
+    ProbeKind k;
+    k.name = "rpc_epmap";
+    k.description = "Asks the DCE/RPC endpoint mapper (port 135) where an interface listens "
+                    "(ept_map) and connects to that port";
+    k.params = {
+        {"host", ParamType::host, true, "", "the CA (or any RPC server)"},
+        {"port", ParamType::port, false, "135", "the endpoint mapper's port"},
+        {.name = "interface",
+         .default_value = "91ae6020-9e3c-11cf-8d7c-00aa00c091be",
+         .help = "interface UUID to look up (default ICertPassage, certificate enrolment)",
+         .form = ValueForm{"UUID", "a UUID such as 91ae6020-9e3c-11cf-8d7c-00aa00c091be",
+                           [](std::string_view v) { return rpc::parse_uuid(v).has_value(); }}},
+        {.name = "version",
+         .default_value = "0.0",
+         .help = "interface version",
+         .form = ValueForm{"major.minor",
+                           "an interface version major.minor such as 1.0 (each "
+                           "0-65535)",
+                           [](std::string_view v) { return rpc::parse_version(v).has_value(); }}},
+        {"connect", ParamType::boolean, false, "true", "connect to the port it is registered at"},
+    };
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        auto r = std::make_shared<EpmRun>(ctx.io, std::move(done));
+        r->host = args.text("host");
+        auto port = args.port("port");
+        r->where = r->host + ":" + std::to_string(port);
+        r->connect = args.boolean("connect");
+        r->deadline = ctx.deadline;
+        r->t0 = Clock::now();
+        // Both forms were checked against the declaration before the run.
+        auto version = *rpc::parse_version(args.text("version"));
+        r->iface = {*rpc::parse_uuid(args.text("interface")), version.first, version.second};
+        r->start(port);
+        return [r] {
+            if (r->cancel_connect) r->cancel_connect();
+            r->finish(Status::error, "cancelled");
+        };
+    };
+    return k;
+}
+
+} // namespace pf

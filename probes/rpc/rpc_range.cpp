@@ -1,0 +1,116 @@
+#include "net/probe_util.hpp"
+#include "net/resolve.hpp"
+#include "probes/reach/tcp.hpp"
+#include "probes/rpc/rpc.hpp"
+#include <algorithm>
+
+namespace pf {
+
+namespace {
+
+struct RangeRun {
+    RangeRun(asio::io_context& io, ProbeDone d) : io(io), done(std::move(d)) {}
+    asio::io_context& io;
+    OnceDone done;
+    std::string host;
+    PortRange range;
+    std::size_t samples = 0;
+    Clock::time_point deadline;
+    std::function<void()> abandon_lookup, cancel_connects;
+};
+
+// Windows (and Samba) hand out the lowest dynamic ports first, so the first
+// few are where a listener is likeliest; the rest of the sample spreads over
+// the range to find a firewall that allows only part of it.
+std::vector<std::uint16_t> ports_to_try(PortRange range, std::size_t samples) {
+    auto ports = sample_ports(range.first, range.last, samples);
+    for (std::size_t p = range.first; p <= range.last && p < range.first + 4u; ++p)
+        ports.push_back(static_cast<std::uint16_t>(p));
+    std::sort(ports.begin(), ports.end());
+    ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+    return ports;
+}
+
+ProbeResult verdict(const RangeRun& r, const std::vector<ConnectOutcome>& outcomes) {
+    auto t = tally_range(outcomes);
+    std::string range = std::to_string(r.range.first) + "-" + std::to_string(r.range.last);
+    bool legacy = r.range.last <= 5000;
+    std::string what = legacy ? "the legacy RPC dynamic range " : "the RPC dynamic range ";
+    ProbeResult res = range_not_judged(t, outcomes.size()).value_or(ProbeResult{});
+    std::string untried = not_tried_text(t, outcomes.size());
+    for (const auto& o : outcomes)
+        res.evidence.push_back(describe(o));
+    if (t.self_connect)
+        res.evidence.push_back(std::to_string(t.self_connect) +
+                               " sampled port(s) connected to this host's own socket (ephemeral "
+                               "range overlap) and are not counted");
+    res.measurements.push_back({"ports sampled", double(t.counted()), ""});
+    if (t.no_descriptors) {
+        // range_not_judged's error stands: untried ports say nothing of a firewall
+    } else if (t.answered() > 0 && t.timed_out == 0 && t.unreachable == 0) {
+        res.status = Status::pass;
+        res.summary = what + range + " on " + r.host + " is reachable (" + t.text() + " of " +
+                      std::to_string(t.counted()) + " sampled: answers come back" + untried + ")";
+    } else if (t.answered() > 0) {
+        res.status = Status::warn;
+        res.summary = what + range + " on " + r.host + " is partly filtered (" + t.text() +
+                      (t.unreachable ? ", " + std::to_string(t.unreachable) + " unreachable" : "") +
+                      untried + "): a firewall lets only part of it through; allow all of TCP " +
+                      range + " from this server to " + r.host +
+                      " (or restrict the CA's range to the "
+                      "allowed part)";
+    } else {
+        res.status = Status::fail;
+        res.summary = "a firewall drops TCP " + range + " to " + r.host + " (" + t.text() +
+                      (t.unreachable ? ", " + std::to_string(t.unreachable) + " unreachable" : "") +
+                      untried +
+                      "): allow the RPC dynamic range from this server to the CA (or restrict "
+                      "the CA's range and allow that)";
+    }
+    return res;
+}
+
+} // namespace
+
+ProbeKind rpc_dynamic_range_probe() {
+    ProbeKind k;
+    k.name = "rpc_dynamic_range";
+    k.description = "Samples the RPC dynamic port range of a host: reachable, partly filtered "
+                    "or filtered";
+    k.params = {
+        {"host", ParamType::host, true, "", "the CA (or any RPC server)"},
+        {"range", ParamType::port_range, false, "49152-65535",
+         "the dynamic range (1025-5000 on Windows Server 2003 and older)"},
+        {.name = "samples",
+         .type = ParamType::integer,
+         .default_value = "24",
+         .help = "how many ports of the range to try",
+         .bounds = NumberBounds{1, 65535}},
+    };
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        auto r = std::make_shared<RangeRun>(ctx.io, std::move(done));
+        r->host = args.text("host");
+        r->range = args.port_range("range");
+        r->samples = static_cast<std::size_t>(args.integer("samples"));
+        r->deadline = ctx.deadline;
+        r->abandon_lookup = resolve_for_probe(
+            ctx.io, r->host, ctx.deadline,
+            [r](Resolution res) {
+                // Silent ports are cut a little before the deadline so that
+                // the verdict, not the runner's timeout, reports them.
+                auto now = Clock::now();
+                auto attempts_end = now + (r->deadline - now) * 9 / 10;
+                r->cancel_connects = connect_ports(
+                    r->io, res.addresses.front(), ports_to_try(r->range, r->samples), attempts_end,
+                    [r](std::vector<ConnectOutcome> v) { r->done(verdict(*r, v)); });
+            },
+            [r](ProbeResult v) { r->done(std::move(v)); });
+        return [r] {
+            if (r->abandon_lookup) r->abandon_lookup();
+            if (r->cancel_connects) r->cancel_connects();
+        };
+    };
+    return k;
+}
+
+} // namespace pf

@@ -1,0 +1,194 @@
+#include "probes/smtp/smtp_session.hpp"
+#include "net/curl_loop.hpp"
+#include "net/http_transfer.hpp"
+#include "net/probe_util.hpp"
+#include <algorithm>
+#include <cstring>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+namespace pf {
+
+namespace {
+
+bool starts_with(const char* data, std::size_t size, std::string_view prefix) {
+    return size >= prefix.size() && std::memcmp(data, prefix.data(), prefix.size()) == 0;
+}
+
+struct Session : std::enable_shared_from_this<Session> {
+    explicit Session(asio::io_context& io) : io(io) {}
+    ~Session() {
+        easy.reset(); // before the lists it points to
+        curl_slist_free_all(resolve);
+        curl_slist_free_all(rcpt);
+    }
+    asio::io_context& io;
+    SmtpRequest req;
+    SmtpSession x;
+    CurlEasy easy = make_curl_easy();
+    curl_slist* resolve = nullptr;
+    curl_slist* rcpt = nullptr;
+    char errbuf[CURL_ERROR_SIZE] = {};
+    std::size_t sent = 0; // of req.message
+    bool finished = false;
+    Clock::time_point started;
+    std::function<void(SmtpSession)> on_done;
+    std::function<void()> cancel_curl;
+
+    static int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* p) {
+        auto* s = static_cast<Session*>(p);
+        if (type == CURLINFO_HEADER_IN) {
+            s->x.connected = true;
+            s->x.transcript.from_server(data, size);
+        } else if (type == CURLINFO_HEADER_OUT) {
+            s->x.transcript.from_client(data, size); // redacts SASL lines itself
+        } else if (type == CURLINFO_TEXT && size >= 12 &&
+                   std::memcmp(data, "Connected to", 12) == 0) {
+            s->x.connected = true;
+        } else if (type == CURLINFO_TEXT && starts_with(data, size, "Excessive server response")) {
+            // curl says so only in its log; its error is a generic receive error.
+            s->x.endless_line = true;
+        }
+        return 0;
+    }
+
+    static std::size_t on_read(char* buf, std::size_t size, std::size_t n, void* p) {
+        auto* s = static_cast<Session*>(p);
+        std::size_t len = std::min(size * n, s->req.message.size() - s->sent);
+        std::memcpy(buf, s->req.message.data() + s->sent, len);
+        s->sent += len;
+        return len;
+    }
+
+    static std::size_t discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
+
+    // curl's own verification is off (it would stop with one error code);
+    // this callback replaces OpenSSL's and judges the chain as the tls probe
+    // does, so that the diagnosis names the problem the same way.
+    static CURLcode on_ssl_ctx(CURL*, void* ssl_ctx, void* p) {
+        auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+        SSL_CTX_set_cert_verify_callback(ctx, &Session::on_verify, p);
+        return CURLE_OK;
+    }
+
+    static int on_verify(X509_STORE_CTX* store, void* p) {
+        auto* s = static_cast<Session*>(p);
+        s->x.handshake_started = true;
+        auto* ssl = static_cast<SSL*>(
+            X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+        if (ssl) {
+            s->x.protocol = SSL_get_version(ssl);
+            if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl))
+                s->x.cipher = SSL_CIPHER_get_name(c);
+        }
+        X509* leaf = X509_STORE_CTX_get0_cert(store);
+        if (!leaf) return 0;
+        s->x.chain = {share_x509(leaf)};
+        if (STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(store))
+            for (int i = 0; i < sk_X509_num(sent); ++i)
+                if (X509* c = sk_X509_value(sent, i); X509_cmp(c, leaf) != 0)
+                    s->x.chain.push_back(share_x509(c));
+        try {
+            s->x.certificate = verify_chain(s->x.chain, s->req.host, s->req.tls);
+        } catch (const std::exception& e) {
+            s->x.certificate_error = e.what();
+            return 0;
+        }
+        return s->x.certificate->status == Status::fail ? 0 : 1;
+    }
+
+    void configure() {
+        CURL* e = easy.get();
+        auto url =
+            http_url(req.implicit_tls ? "smtps" : "smtp", req.host, req.port, "/" + req.helo);
+        curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+        curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+        auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(req.deadline - Clock::now());
+        // Our timer stops the session at the deadline; curl's is a backstop.
+        long backstop = static_cast<long>(std::max<long long>(left.count(), 1) + 1000);
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, backstop);
+        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, backstop);
+        curl_easy_setopt(e, CURLOPT_USE_SSL, long(req.implicit_tls ? CURLUSESSL_ALL : req.use_ssl));
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+        curl_easy_setopt(e, CURLOPT_CAINFO, nullptr);
+        curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
+        // A resumed session skips the certificate, and with it the verdict.
+        curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &Session::on_ssl_ctx);
+        curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, this);
+        curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, &Session::on_debug);
+        curl_easy_setopt(e, CURLOPT_DEBUGDATA, this);
+        curl_easy_setopt(e, CURLOPT_VERBOSE, 1L); // for on_debug; nothing is printed
+        curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Session::discard);
+        if (!req.user.empty()) {
+            curl_easy_setopt(e, CURLOPT_USERNAME, req.user.c_str());
+            curl_easy_setopt(e, CURLOPT_PASSWORD,
+                             req.password ? req.password->reveal().c_str() : "");
+        }
+        if (req.to.empty()) {
+            // Without recipients curl sends a command of its own choosing
+            // (HELP); NOOP asks nothing of the server but an answer.
+            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "NOOP");
+        } else {
+            curl_easy_setopt(e, CURLOPT_MAIL_FROM, ("<" + req.from + ">").c_str());
+            for (const auto& r : req.to)
+                rcpt = curl_slist_append(rcpt, ("<" + r + ">").c_str());
+            curl_easy_setopt(e, CURLOPT_MAIL_RCPT, rcpt);
+            curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+            curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, curl_off_t(req.message.size()));
+            curl_easy_setopt(e, CURLOPT_READFUNCTION, &Session::on_read);
+            curl_easy_setopt(e, CURLOPT_READDATA, this);
+        }
+        resolve = curl_pin_addresses(resolve, req.host, req.port, req.pinned);
+        if (resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, resolve);
+    }
+
+    void finish(CURLcode code) {
+        if (finished) return;
+        finished = true;
+        x.code = code;
+        x.error = errbuf;
+        x.ms = ms_since(started);
+        curl_easy_getinfo(easy.get(), CURLINFO_OS_ERRNO, &x.os_errno);
+        char* ip = nullptr;
+        if (curl_easy_getinfo(easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip)
+            x.address = ip;
+        auto done = std::move(on_done);
+        on_done = nullptr;
+        done(std::move(x));
+    }
+
+    void start() {
+        started = Clock::now();
+        x.transcript = SmtpTranscript(req.implicit_tls);
+        configure();
+        auto self = shared_from_this();
+        cancel_curl = perform_until(io, easy.get(), req.deadline, [self](CURLcode rc, bool late) {
+            self->x.deadline_passed = late;
+            self->finish(rc);
+        });
+    }
+
+    void cancel() {
+        finished = true;
+        on_done = nullptr;
+        if (auto c = std::move(cancel_curl)) c();
+    }
+};
+
+} // namespace
+
+std::function<void()> start_smtp_session(asio::io_context& io, SmtpRequest req,
+                                         std::function<void(SmtpSession)> on_done) {
+    auto s = std::make_shared<Session>(io);
+    s->req = std::move(req);
+    s->on_done = std::move(on_done);
+    s->start();
+    return [s] { s->cancel(); };
+}
+
+} // namespace pf

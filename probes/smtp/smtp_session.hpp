@@ -1,0 +1,66 @@
+#pragma once
+#include "core/probe.hpp"
+#include "core/run_environment.hpp"
+#include "pki/tls_verify.hpp"
+#include "probes/smtp/smtp_transcript.hpp"
+#include <asio/io_context.hpp>
+#include <asio/ip/address.hpp>
+#include <curl/curl.h>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pf {
+
+// One SMTP session run by libcurl on the Asio loop (CurlLoop): greeting,
+// EHLO, STARTTLS, EHLO again, AUTH, then NOOP or a message. libcurl's debug
+// data gives every line of it, the EHLO before STARTTLS included, so one
+// connection shows what the server offers in plain text and inside TLS; no
+// second, hand-written SMTP client is needed for that.
+//
+// The server's certificate is judged during the handshake by verify_chain,
+// the tls probe's own verifier, and a certificate it fails stops the
+// handshake: credentials and mail never go to a server that is not proven
+// to be the one named.
+struct SmtpRequest {
+    std::string host;
+    std::uint16_t port = 25;
+    bool implicit_tls = false;            // smtps (port 465): TLS before the greeting
+    curl_usessl use_ssl = CURLUSESSL_ALL; // STARTTLS required, tried, or not used
+    std::string helo;                     // the EHLO name
+    std::string user;                     // empty: no AUTH
+    SecretRef password;                   // revealed only to curl
+    std::string from;                     // with to: MAIL FROM
+    std::vector<std::string> to;          // RCPT TO; empty: only NOOP
+    std::string message;                  // RFC 5322 text sent with DATA
+    std::vector<asio::ip::address> pinned;
+    TlsSettings tls;
+    Clock::time_point deadline;
+};
+
+struct SmtpSession {
+    CURLcode code = CURLE_OK;
+    bool deadline_passed = false;
+    bool connected = false;
+    // The server sent a reply line longer than curl keeps (about 100 KiB)
+    // without ending it: no SMTP server does.
+    bool endless_line = false;
+    std::string error;   // curl's error buffer
+    long os_errno = 0;   // of a failed connect
+    std::string address; // the address connected to (or tried)
+    SmtpTranscript transcript;
+    bool handshake_started = false; // the server's certificate arrived
+    std::vector<X509Ptr> chain;     // as sent, leaf first
+    std::optional<TlsVerdict> certificate;
+    std::string certificate_error; // the trust store could not be read
+    std::string protocol, cipher;  // "TLSv1.3", "TLS_AES_256_GCM_SHA384"
+    double ms = 0;
+};
+
+// on_done runs on the loop, also when the deadline passes first. The
+// returned function cancels; on_done is then not called.
+std::function<void()> start_smtp_session(asio::io_context& io, SmtpRequest req,
+                                         std::function<void(SmtpSession)> on_done);
+
+} // namespace pf

@@ -1,0 +1,118 @@
+#include "probes/tls/cert_file_probe.hpp"
+#include "net/proxy_text.hpp"
+#include "probes/tls/tls_report.hpp"
+#include <algorithm>
+
+namespace pf {
+
+Status load_failure_status(const CertFileError& e) {
+    switch (e.kind) {
+    case CertFileError::Kind::password_needed:
+    case CertFileError::Kind::wrong_password:
+    case CertFileError::Kind::unreadable:
+        return Status::error;
+    case CertFileError::Kind::not_a_certificate:
+    case CertFileError::Kind::unsupported:
+        return Status::fail;
+    }
+    return Status::error;
+}
+
+ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>& checks) {
+    ProbeResult r;
+    r.status = Status::pass;
+    const CertCheck* worst = nullptr;
+    for (const auto& c : checks) {
+        r.evidence.push_back(c.title + ": " + std::string(to_string(c.status)) + ": " + c.summary);
+        for (const auto& e : c.evidence)
+            r.evidence.push_back("   " + e);
+        if (c.status != Status::skip && c.status < r.status) {
+            r.status = c.status;
+            worst = &c;
+        }
+    }
+    CertInfo leaf = inspect(f.leaf.get());
+    r.evidence.push_back(arm_cert_id_line(f));
+    if (worst) {
+        auto more = std::count_if(checks.begin(), checks.end(), [&](const CertCheck& c) {
+            return c.status == worst->status && &c != worst;
+        });
+        r.summary = worst->summary;
+        if (more) r.summary += " (and " + std::to_string(more) + " more, see the evidence)";
+    } else {
+        r.summary = "'" + display_name(leaf) + "' in " + f.path + " passes all " +
+                    std::to_string(checks.size()) + " checks; expires " + expiry_text(leaf) + "; " +
+                    arm_cert_id_line(f);
+        // What the profile found that the admin came for: the APNs topic.
+        for (const auto& c : checks)
+            if (c.id == "topic") r.summary += "; " + c.summary;
+    }
+    r.blocks = certificate_blocks(f);
+    r.certificates = certificate_rows(f);
+    r.measurements.push_back({"certificate days left", leaf.days_left, "days"});
+    return r;
+}
+
+namespace {
+
+ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls) {
+    const std::string path = args.text("path");
+    CertCheckOptions o;
+    parse_cert_profile(args.text("profile"), o.profile); // a choice of the declaration
+    o.host = args.has("host") ? args.text("host") : "";
+    o.full_chain = args.boolean("full_chain");
+    o.tls = with_check_thresholds(run_tls, args);
+    // The plan has already read the password from its env:/file:/prompt
+    // source (core/plan.cpp). An empty one is none, as in `preflight cert`.
+    SecretRef password = args.secret("password");
+    if (password && password->empty()) password = nullptr;
+    ProbeResult r;
+    try {
+        CertFile f = load_cert_file(path, password.get());
+        r = combine_cert_checks(f, check_cert_file(f, o));
+    } catch (const CertFileError& e) {
+        r = ProbeResult::make(load_failure_status(e), e.what());
+    }
+    return r;
+}
+
+} // namespace
+
+ProbeKind cert_file_probe() {
+    ProbeKind k;
+    k.name = "cert-file";
+    k.description = "A certificate file (PEM, DER, PKCS#12): private key, chain, expiry, key size, "
+                    "signature, and the profile's EKU, SAN or APNs topic";
+    k.params = {
+        {"path", ParamType::text, true, "", "the certificate file (.pem, .cer, .der, .pfx, .p12)"},
+        {"password", ParamType::text, false, "",
+         "where the PKCS#12 or key password is: env:NAME, file:PATH or prompt (empty: none)", true},
+        {.name = "profile",
+         .type = ParamType::choice,
+         .default_value = "none",
+         .help = "none, server (serverAuth EKU, host in the SAN), eas-client (clientAuth EKU, SAN "
+                 "with Email and UPN) or apns (push topic in the subject UID)",
+         .choices = {"none", "server", "eas-client", "apns"}},
+        {"host", ParamType::text, false, "", "server profile: the host name clients connect to"},
+        {"full_chain", ParamType::boolean, false, "false",
+         "every certificate of the chain must be in the file (the AWCM installer's .pfx)"},
+        expiry_param("expiry_warn", "warn when a certificate expires within this many days "
+                                    "(default 60, or --expiry-warn)"),
+        expiry_param("expiry_fail", "fail when a certificate expires within this many days "
+                                    "(default 30, or --expiry-fail)"),
+    };
+    k.check_args = expiry_order;
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        ProbeResult r;
+        try {
+            r = judge_file(args, ctx.env.tls);
+        } catch (const std::exception& e) {
+            // The trust store and file errors: their messages name no secret.
+            r = ProbeResult::make(Status::error, e.what());
+        }
+        return deliver_now(ctx, std::move(done), std::move(r));
+    };
+    return k;
+}
+
+} // namespace pf

@@ -1,0 +1,183 @@
+#include "probes/tls/persistence.hpp"
+#include "core/run_environment.hpp"
+#include "net/probe_util.hpp"
+#include "net/tls_connect.hpp"
+#include "probes/tls/tls_report.hpp"
+#include <asio/steady_timer.hpp>
+
+namespace pf {
+
+namespace {
+
+std::string seconds_text(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, s < 10 ? "%.1f s" : "%.0f s", s);
+    return buf;
+}
+
+struct IdleRun : std::enable_shared_from_this<IdleRun> {
+    IdleRun(asio::io_context& io, ProbeDone d) : timer(io), done(std::move(d)) {}
+    asio::steady_timer timer;
+    OnceDone done;
+    std::string host, sni;
+    std::uint16_t port = 443;
+    ProxyConfig proxy;
+    std::chrono::milliseconds idle{0};
+    Clock::time_point deadline, idle_start;
+    std::function<void()> cancel_open;
+    TlsConnection c;
+    std::shared_ptr<TlsLink> link;
+    char byte = 0;
+
+    std::string target() const { return host + ":" + std::to_string(port); }
+    double idle_seconds() const {
+        return std::chrono::duration<double>(Clock::now() - idle_start).count();
+    }
+
+    void stop() {
+        timer.cancel();
+        if (cancel_open) cancel_open();
+        cancel_open = nullptr;
+        if (link) {
+            std::error_code ignore;
+            link->stream.lowest_layer().close(ignore);
+        }
+    }
+
+    ProbeResult base(Status s, std::string summary) {
+        ProbeResult r = ProbeResult::make(s, std::move(summary));
+        add_connection_evidence(r, c, proxy, target(), sni);
+        return r;
+    }
+
+    void opened(TlsConnection conn) {
+        cancel_open = nullptr;
+        c = std::move(conn);
+        if (c.outcome != TlsConnection::Outcome::open) {
+            stop();
+            return done(base(Status::fail, c.failure));
+        }
+        link = c.link;
+        idle_start = Clock::now();
+        auto self = shared_from_this();
+        timer.expires_at(std::min(deadline, idle_start + idle));
+        timer.async_wait([self](std::error_code ec) {
+            if (!ec) self->timer_fired();
+        });
+        watch();
+    }
+
+    // One byte at a time: OpenSSL handles TLS 1.3 session tickets and other
+    // records itself, so only application data or the end of the
+    // connection completes a read.
+    void watch() {
+        auto self = shared_from_this();
+        link->stream.async_read_some(asio::buffer(&byte, 1),
+                                     [self](std::error_code ec, std::size_t) {
+                                         if (self->done.finished()) return;
+                                         if (!ec) return self->watch();
+                                         self->closed(ec);
+                                     });
+    }
+
+    void closed(std::error_code ec) {
+        double s = idle_seconds();
+        std::string by = c.tunnel.via_proxy ? "the proxy " + proxy.display() + " or a firewall"
+                                            : "a firewall or NAT device on the path";
+        bool close_notify = link->alert_received.find("close notify") != std::string::npos;
+        ProbeResult r;
+        if (close_notify) {
+            // A TLS close_notify comes from a TLS endpoint: the server (or a
+            // device terminating TLS for it) ended the session, not the path.
+            r = base(Status::warn, "the server ended the idle TLS session after " +
+                                       seconds_text(s) +
+                                       " (close_notify): its own timeout for a client that sends "
+                                       "nothing; the network path kept the connection open");
+        } else {
+            r = base(Status::fail, "the path closed the idle connection after " + seconds_text(s) +
+                                       " (an idle timeout of " + by +
+                                       "; the ACC needs its connection to stay open)");
+        }
+        r.evidence.push_back("closed after " + seconds_text(s) + " idle: " +
+                             (close_notify ? "TLS close_notify, then " : "no TLS close_notify, ") +
+                             (ec == asio::error::connection_reset ? "TCP reset"
+                              : ec == asio::error::eof || ec == asio::ssl::error::stream_truncated
+                                  ? "TCP close (FIN)"
+                                  : ec.message()));
+        // A server dropping silent clients without close_notify looks the
+        // same from here; the direct path tells them apart.
+        if (!close_notify)
+            r.evidence.push_back(c.tunnel.via_proxy
+                                     ? "a server that drops idle clients without close_notify "
+                                       "looks the same: if the same check with via=direct stays "
+                                       "open, the proxy is the cause"
+                                     : "a server that drops idle clients without close_notify "
+                                       "looks the same: compare with another host on the same "
+                                       "path");
+        r.measurements.push_back({"idle until closed", s, "s"});
+        stop();
+        done(r);
+    }
+
+    void timer_fired() {
+        double s = idle_seconds();
+        double want = std::chrono::duration<double>(idle).count();
+        ProbeResult r;
+        if (s + 0.001 >= want)
+            r = base(Status::pass,
+                     target() + " stayed open for " + seconds_text(s) + " idle" +
+                         (c.tunnel.via_proxy ? " through the proxy " + proxy.display() : ""));
+        else
+            r = base(Status::fail, "the check's deadline came after " + seconds_text(s) +
+                                       " of idle, before the " + seconds_text(want) +
+                                       " required; it stayed open that long: give the check a "
+                                       "timeout above the idle time plus the handshake");
+        r.measurements.push_back({"idle", s, "s"});
+        stop();
+        done(r);
+    }
+};
+
+} // namespace
+
+ProbeKind tls_idle_probe() {
+    ProbeKind k;
+    k.name = "tls_idle";
+    k.description = "Keeps an idle TLS connection open and reports whether the path (proxy, "
+                    "firewall) closes it";
+    k.params = {
+        {"host", ParamType::host, true, "", "host name or IP address"},
+        {"port", ParamType::port, false, "443", "TCP port"},
+        via_param("auto (the run's proxy unless NO_PROXY bypasses the host), direct or proxy"),
+        {.name = "idle",
+         .type = ParamType::seconds,
+         .default_value = "120",
+         .help = "how long the connection must stay open while idle (--idle overrides; 0 skips)",
+         .bounds = NumberBounds{0, 3600}},
+    };
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        std::string via = args.text("via");
+        auto proxy = proxy_for_via(via, ctx.env.proxy);
+        if (auto bad = proxy_missing(via, proxy)) return deliver_now(ctx, std::move(done), *bad);
+        std::chrono::milliseconds idle =
+            ctx.env.tls.idle ? *ctx.env.tls.idle : args.seconds("idle");
+        if (idle.count() == 0)
+            return deliver_now(ctx, std::move(done),
+                               ProbeResult::make(Status::skip, ctx.env.tls.idle
+                                                                   ? "skipped: --idle 0"
+                                                                   : "skipped: idle=0"));
+        auto r = std::make_shared<IdleRun>(ctx.io, std::move(done));
+        r->host = args.text("host");
+        r->port = args.port("port");
+        r->sni = is_ip_literal(r->host) ? "" : r->host;
+        r->proxy = proxy;
+        r->idle = idle;
+        r->deadline = ctx.deadline;
+        r->cancel_open = open_tls(ctx.io, r->proxy, r->host, r->port, r->sni, ctx.deadline,
+                                  [r](TlsConnection c) { r->opened(std::move(c)); });
+        return [r] { r->stop(); };
+    };
+    return k;
+}
+
+} // namespace pf

@@ -1,0 +1,217 @@
+#include "probes/tls/tls.hpp"
+#include "core/run_environment.hpp"
+#include "net/probe_util.hpp"
+#include "net/tls_connect.hpp"
+#include "pki/interception.hpp"
+#include "probes/tls/tls_report.hpp"
+#include <asio/steady_timer.hpp>
+
+namespace pf {
+
+namespace {
+
+// After the main handshake, how long the direct one (for comparing leaves)
+// may still take: where only the proxy may go out, a direct connection is
+// filtered and would otherwise hold every proxied check to its deadline.
+constexpr auto direct_grace = std::chrono::seconds(2);
+
+struct TlsProbeRun : std::enable_shared_from_this<TlsProbeRun> {
+    TlsProbeRun(asio::io_context& io, ProbeDone d) : timer(io), done(std::move(d)) {}
+    asio::steady_timer timer;
+    OnceDone done;
+    std::string host, sni, pin_issuer, pin_spki;
+    std::uint16_t port = 443;
+    int min_version = 0;
+    std::string min_text;
+    bool private_ca = false;
+    ProxyConfig proxy;
+    TlsSettings tls_settings; // the run's, with this check's expiry thresholds
+    const TlsSettings* tls = &tls_settings;
+    bool compare_direct = false;
+    Clock::time_point deadline;
+    std::function<void()> cancel_main, cancel_direct;
+    std::optional<TlsConnection> main, direct;
+    std::string direct_problem;
+
+    std::string target() const { return host + ":" + std::to_string(port); }
+
+    void cancel_all() {
+        timer.cancel();
+        if (cancel_main) cancel_main();
+        if (cancel_direct) cancel_direct();
+    }
+
+    void maybe_finish() {
+        if (!main || done.finished()) return;
+        bool main_open = main->outcome == TlsConnection::Outcome::open;
+        if (main_open && compare_direct && !direct && direct_problem.empty()) {
+            // Give the direct leg a little longer, then judge without it.
+            auto until = std::min(deadline, Clock::now() + direct_grace);
+            timer.expires_at(until);
+            timer.async_wait([self = shared_from_this()](std::error_code ec) {
+                if (ec || self->done.finished()) return;
+                if (self->cancel_direct) self->cancel_direct();
+                self->direct_problem = "no direct TLS connection to " + self->target() +
+                                       " came up in time (normal where only the proxy may go "
+                                       "out)";
+                self->maybe_finish();
+            });
+            return;
+        }
+        cancel_all();
+        // The legs' callbacks hold this run: drop them to break the cycle.
+        cancel_main = cancel_direct = nullptr;
+        done(verdict());
+        for (auto* leg : {&main, &direct})
+            if (*leg && (*leg)->link) {
+                std::error_code ignore;
+                (*leg)->link->stream.lowest_layer().close(ignore);
+            }
+    }
+
+    ProbeResult verdict();
+};
+
+ProbeResult TlsProbeRun::verdict() {
+    const TlsConnection& c = *main;
+    ProbeResult r;
+    add_connection_evidence(r, c, proxy, target(), sni);
+    if (c.outcome != TlsConnection::Outcome::open) {
+        r.status = Status::fail;
+        r.summary = c.failure;
+        return r;
+    }
+    if (c.chain.empty()) {
+        r.status = Status::fail;
+        r.summary = "the server " + target() + " sent no certificate";
+        return r;
+    }
+    TlsVerdict v;
+    try {
+        // An explicit SNI is the name the client asks for, so the one the
+        // certificate must carry (host may then be an address).
+        v = verify_chain(c.chain, sni.empty() ? host : sni, *tls);
+    } catch (const std::exception& e) {
+        r.status = Status::error;
+        r.summary = e.what();
+        return r;
+    }
+    add_chain_blocks(r, c, v, target(), proxy);
+    r.evidence.insert(r.evidence.end(), v.evidence.begin(), v.evidence.end());
+    r.measurements.push_back({"certificate days left", v.min_days_left, "days"});
+
+    InterceptionInput in;
+    in.host = sni.empty() ? host : sni;
+    in.port = port;
+    in.sent = c.chain;
+    in.verdict = &v;
+    in.tls = tls;
+    in.private_ca = private_ca;
+    in.pin_issuer = pin_issuer;
+    in.pin_spki = pin_spki;
+    in.proxy_display = proxy.display();
+    if (c.tunnel.via_proxy) {
+        in.proxy_leaf = inspect(c.chain.front().get());
+        if (direct && direct->outcome == TlsConnection::Outcome::open && !direct->chain.empty()) {
+            in.direct_leaf = inspect(direct->chain.front().get());
+            if (in.direct_leaf->sha256 != in.proxy_leaf->sha256)
+                r.blocks.push_back({"Certificate sent by " + target() + " directly",
+                                    describe_lines(*in.direct_leaf)});
+        } else {
+            in.direct_problem = direct ? direct->failure : direct_problem;
+        }
+    }
+    Interception x = detect_interception(in);
+    r.evidence.insert(r.evidence.end(), x.evidence.begin(), x.evidence.end());
+    r.alert = x.alert;
+
+    bool old_protocol = c.version < min_version;
+    std::string protocol_problem = "protocol " + c.protocol + " is below TLS " + min_text + ": " +
+                                   target() + " (or a device in between) must offer TLS " +
+                                   min_text + " or newer";
+    if (x.detected) {
+        r.status = Status::fail;
+        r.summary = v.status == Status::pass ? x.headline : x.headline + "; " + v.summary;
+    } else if (old_protocol) {
+        r.status = Status::fail;
+        r.summary = protocol_problem;
+    } else {
+        r.status = v.status;
+        r.summary = v.status == Status::fail ? v.summary : c.protocol + ": " + v.summary;
+    }
+    if (old_protocol && x.detected) r.evidence.push_back(protocol_problem);
+    if (r.summary.find(v.summary) == std::string::npos)
+        r.evidence.push_back("certificate: " + v.summary);
+    return r;
+}
+
+} // namespace
+
+ProbeKind tls_probe() {
+    ProbeKind k;
+    k.name = "tls";
+    k.description = "TLS handshake with a host: protocol, certificate chain against the trust "
+                    "store, and signs of TLS interception";
+    k.params = {
+        {"host", ParamType::host, true, "", "host name or IP address"},
+        {"port", ParamType::port, false, "443", "TCP port"},
+        {"sni", ParamType::text, false, "",
+         "server name sent in the handshake (default: host, "
+         "none for an IP address)"},
+        via_param("auto (the run's proxy unless NO_PROXY bypasses the host), direct or proxy"),
+        {"pin_issuer", ParamType::text, false, "",
+         "text the leaf certificate's issuer must contain, e.g. DigiCert"},
+        {"pin_spki", ParamType::text, false, "",
+         "base64 SHA-256 SubjectPublicKeyInfo pins (comma-separated); one must be in the chain"},
+        {.name = "min_version",
+         .type = ParamType::choice,
+         .default_value = "1.2",
+         .help = "lowest acceptable TLS version",
+         .choices = {"1.0", "1.1", "1.2", "1.3"}},
+        expiry_param("expiry_warn", "warn when a certificate expires within this many days "
+                                    "(default 60, or --expiry-warn)"),
+        expiry_param("expiry_fail", "fail when a certificate expires within this many days "
+                                    "(default 30, or --expiry-fail)"),
+        {"private_ca", ParamType::boolean, false, "false",
+         "the host uses the organisation's own CA (a locally added root is then expected)"},
+    };
+    k.check_args = expiry_order;
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        // Defaults come from the declaration above (the planner fills them in).
+        std::string via = args.text("via");
+        auto proxy = proxy_for_via(via, ctx.env.proxy);
+        if (auto bad = proxy_missing(via, proxy)) return deliver_now(ctx, std::move(done), *bad);
+        auto r = std::make_shared<TlsProbeRun>(ctx.io, std::move(done));
+        auto text = [&](const char* n) { return args.has(n) ? args.text(n) : std::string(); };
+        r->host = args.text("host");
+        r->port = args.port("port");
+        r->sni = !text("sni").empty() ? text("sni") : is_ip_literal(r->host) ? "" : r->host;
+        r->pin_issuer = text("pin_issuer");
+        r->pin_spki = text("pin_spki");
+        r->min_text = args.text("min_version");
+        r->min_version = tls_version_from_text(r->min_text);
+        r->private_ca = args.boolean("private_ca");
+        // A checklist can set a check's thresholds; --expiry-warn/--expiry-fail
+        // on the command line win over it.
+        r->tls_settings = with_check_thresholds(ctx.env.tls, args);
+        r->deadline = ctx.deadline;
+        r->proxy = proxy;
+        bool via_proxy = r->proxy.configured() && !r->proxy.bypassed_for(r->host);
+        r->compare_direct = via_proxy;
+        r->cancel_main = open_tls(ctx.io, r->proxy, r->host, r->port, r->sni, ctx.deadline,
+                                  [r](TlsConnection c) {
+                                      r->main = std::move(c);
+                                      r->maybe_finish();
+                                  });
+        if (r->compare_direct)
+            r->cancel_direct = open_tls(ctx.io, ProxyConfig{}, r->host, r->port, r->sni,
+                                        ctx.deadline, [r](TlsConnection c) {
+                                            r->direct = std::move(c);
+                                            r->maybe_finish();
+                                        });
+        return [r] { r->cancel_all(); };
+    };
+    return k;
+}
+
+} // namespace pf

@@ -1,0 +1,361 @@
+#include "probes/web/activesync.hpp"
+#include "core/run_environment.hpp"
+#include "net/probe_util.hpp"
+#include "net/proxy_text.hpp"
+#include "probes/web/web_request.hpp"
+
+namespace pf {
+
+namespace {
+
+struct Part {
+    Status status = Status::pass;
+    std::string text;
+};
+
+struct Params {
+    std::string host, path, user, client_cert;
+    SecretRef password;
+    std::uint16_t port = 0, http_port = 0;
+    unsigned long auth = CURLAUTH_BASIC;
+    std::string auth_text;
+    bool require_ssl = false;
+};
+
+// The host is a bare name (ParamType::host: no scheme, path or port, as the
+// profile's Exchange ActiveSync Host field wants it) and the choices are
+// checked before the run starts; defaults come from the declaration.
+std::optional<std::string> read_params(const ProbeArgs& a, Params& p) {
+    auto text = [&](const char* n) { return a.has(n) ? a.text(n) : std::string(); };
+    p.host = text("host");
+    p.port = a.port("port");
+    p.http_port = a.port("http_port");
+    p.path = text("path");
+    if (p.path.empty() || p.path.front() != '/') p.path.insert(0, "/");
+    p.user = text("user");
+    p.password = a.secret("password");
+    if (!p.user.empty() && (!p.password || p.password->empty()))
+        return "user \"" + p.user +
+               "\" is given without a password (password=\"${...}\" "
+               "with --set NAME=env:VAR, file:PATH or prompt)";
+    p.client_cert = text("client_cert");
+    p.auth_text = text("auth");
+    p.auth = p.auth_text == "ntlm"  ? CURLAUTH_NTLM
+             : p.auth_text == "any" ? CURLAUTH_ANY
+                                    : CURLAUTH_BASIC;
+    p.require_ssl = a.boolean("require_ssl");
+    return std::nullopt;
+}
+
+std::string quoted_user(const std::string& user) {
+    return "user \"" + user + "\"";
+}
+
+struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
+    ActiveSyncRun(const ProbeContext& ctx, ProbeDone d) : ctx(ctx), done(std::move(d)) {}
+    ProbeContext ctx;
+    OnceDone done;
+    Params p;
+    std::function<void()> cancel_step;
+    ProbeResult r;
+    std::vector<Part> parts;
+    bool cert_requested = false, cert_demanded = false;
+    std::string url;
+
+    void deliver(ProbeResult result) {
+        cancel_step = nullptr;
+        done(std::move(result));
+    }
+
+    void cancel() {
+        if (cancel_step) cancel_step();
+        cancel_step = nullptr;
+    }
+
+    WebCall options(const std::string& scheme, std::uint16_t port) const {
+        WebCall c;
+        c.target = {scheme, p.host, port, p.path};
+        c.method = "OPTIONS";
+        return c;
+    }
+
+    void start() {
+        url = options("https", p.port).target.url();
+        auto self = shared_from_this();
+        cancel_step = look_at_tls(ctx, p.host, p.port,
+                                  [self](TlsLook look) { self->looked(std::move(look)); });
+    }
+
+    // The server ends the handshake (TLS 1.2) or the connection (TLS 1.3,
+    // where the client's certificate follows its Finished) when no client
+    // certificate comes: nothing over HTTP can be checked without one.
+    void certificate_only(const ProbeResult& failure) {
+        cert_demanded = true;
+        r.evidence.insert(r.evidence.end(), failure.evidence.begin(), failure.evidence.end());
+        r.evidence.push_back("without a client certificate: " + failure.summary);
+        bool required = p.client_cert == "require";
+        parts.push_back({required ? Status::pass : Status::warn,
+                         url +
+                             " refuses connections without a client certificate: certificate "
+                             "authentication only" +
+                             std::string(required ? ""
+                                                  : "; ActiveSync's answers cannot be checked "
+                                                    "without a certificate")});
+        after_credentials();
+    }
+
+    void looked(TlsLook look) {
+        if (look.failure && look.connection.certificate_requested &&
+            look.connection.outcome == TlsConnection::Outcome::handshake_failed) {
+            cert_requested = true;
+            return certificate_only(*look.failure);
+        }
+        if (look.failure) return deliver(std::move(*look.failure));
+        const TlsConnection& c = look.connection;
+        r.evidence.push_back("TLS: " + c.protocol + ", " + look.verdict->summary);
+        cert_requested = c.certificate_requested;
+        if (cert_requested)
+            r.evidence.push_back(
+                "the server requests a client certificate in the TLS handshake (certificate "
+                "authentication in play)" +
+                (c.acceptable_issuers.empty()
+                     ? std::string()
+                     : "; issuers it accepts: " + list_text(c.acceptable_issuers, "; ")));
+        else
+            r.evidence.push_back("the server does not request a client certificate in the TLS "
+                                 "handshake");
+        if (look.verdict->status == Status::warn)
+            parts.push_back({Status::warn, "TLS: " + look.verdict->summary});
+        auto self = shared_from_this();
+        cancel_step = web_request(ctx, options("https", p.port),
+                                  [self](WebAnswer a) { self->anonymous(std::move(a)); });
+    }
+
+    void keep(const WebAnswer& a, const std::string& label) {
+        r.evidence.push_back(label + a.evidence.front());
+        if (const HttpHead* h = a.head()) {
+            r.evidence.push_back("  " + h->status_line);
+            for (const auto* name :
+                 {"WWW-Authenticate", "MS-ASProtocolVersions", "MS-ASProtocolCommands"})
+                for (const auto& v : h->values(name))
+                    r.evidence.push_back("  " + std::string(name) + ": " + v);
+        }
+    }
+
+    // The answer to OPTIONS without credentials: 401 and the schemes.
+    void anonymous(WebAnswer a) {
+        // Only a transfer that curl ran and the server cut short: a lookup
+        // or trust-store failure never reached the handshake.
+        if (a.failure && cert_requested && a.x.code != CURLE_OK &&
+            a.x.code != CURLE_COULDNT_CONNECT && a.x.code != CURLE_OPERATION_TIMEDOUT &&
+            !a.x.deadline_passed)
+            return certificate_only(*a.failure);
+        if (a.failure) return deliver(std::move(*a.failure));
+        r.evidence.push_back(a.evidence.back()); // the address
+        keep(a, "without credentials: ");
+        long code = a.x.response_code;
+        std::string status = status_text(code, a.head());
+        if (client_certificate_demanded(a)) {
+            cert_demanded = true;
+            parts.push_back({Status::pass, url + " requires a client certificate (" + status +
+                                               "): certificate authentication only"});
+        } else if (code == 401) {
+            auto schemes = auth_schemes(a.head()->values("WWW-Authenticate"));
+            parts.push_back(
+                schemes.empty()
+                    ? Part{Status::warn, url + " answers 401 without a "
+                                               "WWW-Authenticate header: no "
+                                               "password scheme is offered"}
+                    : Part{Status::pass, url + " answers 401 and offers " + list_text(schemes)});
+        } else if (auto iis = iis_forbidden_text(a)) {
+            parts.push_back({Status::fail, *iis});
+        } else if (code == 404) {
+            parts.push_back({Status::fail, "404 Not Found from " + url +
+                                               ": no ActiveSync virtual directory at " + p.path +
+                                               " (Exchange's Microsoft-Server-ActiveSync, or a "
+                                               "reverse proxy that does not publish it)"});
+        } else if (code == 200) {
+            parts.push_back({Status::warn, url + " answers OPTIONS 200 without credentials: "
+                                                 "anonymous access, or not Exchange (a portal "
+                                                 "or reverse proxy answering)"});
+        } else if (code >= 300 && code < 400) {
+            parts.push_back({Status::fail, url + " redirects (" + status + ") to " +
+                                               a.x.redirect_url +
+                                               ": devices do not follow redirects to a login "
+                                               "page; publish ActiveSync without "
+                                               "pre-authentication"});
+        } else {
+            parts.push_back({Status::fail, "expected 401 from " + url + ", got " + status +
+                                               (code >= 500 ? " (the MSExchangeSyncAppPool or "
+                                                              "the server behind it failed)"
+                                                            : "")});
+        }
+        if (p.user.empty()) return after_credentials();
+        auto call = options("https", p.port);
+        call.user = p.user;
+        call.password = p.password;
+        call.auth = p.auth;
+        auto self = shared_from_this();
+        cancel_step = web_request(ctx, std::move(call),
+                                  [self](WebAnswer a) { self->signed_in(std::move(a)); });
+    }
+
+    void signed_in(WebAnswer a) {
+        if (a.failure) return deliver(std::move(*a.failure));
+        keep(a, "with the credentials of " + quoted_user(p.user) + ": ");
+        r.evidence.push_back(p.auth_text == "any"
+                                 ? "  credentials sent with the strongest scheme offered "
+                                   "(auth=\"any\"; Negotiate needs a Kerberos ticket)"
+                                 : "  credentials sent with " +
+                                       std::string(p.auth_text == "ntlm" ? "NTLM" : "Basic"));
+        long code = a.x.response_code;
+        std::string status = status_text(code, a.head());
+        std::string who = quoted_user(p.user);
+        if (code == 200) {
+            auto versions = a.head()->values("MS-ASProtocolVersions");
+            parts.push_back(versions.empty()
+                                ? Part{Status::warn, "the credentials of " + who +
+                                                         " are answered 200 but without "
+                                                         "MS-ASProtocolVersions: not an "
+                                                         "Exchange ActiveSync answer"}
+                                : Part{Status::pass, "the credentials of " + who +
+                                                         " are accepted: MS-ASProtocolVersions " +
+                                                         list_text(versions)});
+        } else if (code == 401) {
+            parts.push_back({Status::fail, "the credentials of " + who + " are rejected (" +
+                                               status +
+                                               "): wrong password, a locked or disabled account, "
+                                               "or the name in the wrong form (DOMAIN\\user or "
+                                               "user@domain)"});
+        } else if (client_certificate_demanded(a)) {
+            cert_demanded = true;
+            parts.push_back({Status::warn, "password sign-in is not possible for " + who + " (" +
+                                               status +
+                                               "): the server requires a client "
+                                               "certificate"});
+        } else if (auto iis = iis_forbidden_text(a)) {
+            parts.push_back({Status::fail, *iis});
+        } else {
+            parts.push_back({Status::fail, "expected 200 with the credentials of " + who +
+                                               ", got " + status + " from " + url});
+        }
+        after_credentials();
+    }
+
+    void after_credentials() {
+        if (cert_requested || cert_demanded)
+            parts.push_back(
+                {Status::pass, "certificate authentication in play (the server " +
+                                   std::string(cert_requested ? "requests a client certificate"
+                                                              : "requires a client certificate") +
+                                   ")"});
+        else if (p.client_cert == "require")
+            parts.push_back(
+                {Status::fail,
+                 "the server does not ask for a client certificate, but client_cert=\"require\": "
+                 "enable client certificates (Accept, or Require) in IIS SSL Settings of "
+                 "Microsoft-Server-ActiveSync and clientCertificateMappingAuthentication (the EAS "
+                 "certificate authentication guide); IIS asks only after the request, by "
+                 "renegotiation, unless its binding "
+                 "negotiates client certificates"});
+        if (!p.require_ssl) return finish();
+        auto self = shared_from_this();
+        cancel_step = web_request(ctx, options("http", p.http_port),
+                                  [self](WebAnswer a) { self->plain(std::move(a)); });
+    }
+
+    // require_ssl: plain HTTP must not serve ActiveSync.
+    void plain(WebAnswer a) {
+        std::string plain_url = a.route.url;
+        long code = a.x.response_code;
+        std::string status = status_text(code, a.head());
+        // Not reaching the port (refused, or silence from a firewall) proves
+        // nothing is served; a lookup that failed or ran out of time does not.
+        if (a.failure && (a.x.code == CURLE_OK || a.x.code == CURLE_COULDNT_RESOLVE_HOST)) {
+            parts.push_back({Status::warn, "plain HTTP could not be tried: " + a.failure->summary});
+            return finish();
+        }
+        if (a.failure) {
+            r.evidence.push_back("plain HTTP: " + a.failure->summary);
+            bool refused = a.failure->summary.rfind("refused", 0) == 0;
+            parts.push_back({Status::pass, "plain HTTP is not served (" + plain_url +
+                                               (refused ? " refused)" : " gives no answer)")});
+            return finish();
+        }
+        keep(a, "plain HTTP: ");
+        if (code >= 300 && code < 400 && a.x.redirect_url.rfind("https://", 0) == 0)
+            parts.push_back({Status::pass, "plain HTTP redirects to " + a.x.redirect_url});
+        else if (code == 403 && iis_substatus(a.x.body) && iis_substatus(a.x.body)->code == "403.4")
+            parts.push_back({Status::pass, "plain HTTP is refused with 403.4 SSL required"});
+        else if (code == 200 || code == 401 || (code >= 300 && code < 400))
+            parts.push_back(
+                {Status::fail, "ActiveSync is served over plain HTTP (" + plain_url + " answers " +
+                                   status +
+                                   "): passwords and mail cross the network unencrypted, and "
+                                   "certificate authentication fails without SSL (the EAS "
+                                   "certificate authentication guide): set "
+                                   "Require SSL on Microsoft-Server-ActiveSync or close port " +
+                                   std::to_string(p.http_port)});
+        else
+            parts.push_back({Status::pass, "plain HTTP does not serve ActiveSync (" + plain_url +
+                                               " answers " + status + ")"});
+        finish();
+    }
+
+    void finish() {
+        r.status = Status::pass;
+        for (const auto& part : parts)
+            if (part.status < r.status) r.status = part.status; // worst first in Status
+        std::vector<std::string> texts;
+        for (const auto& part : parts)
+            if (r.status == Status::pass || part.status == r.status) texts.push_back(part.text);
+        r.summary = list_text(texts, "; ");
+        for (const auto& part : parts)
+            if (part.status != r.status) r.evidence.push_back(part.text);
+        deliver(std::move(r));
+    }
+};
+
+} // namespace
+
+ProbeKind activesync_probe() {
+    ProbeKind k;
+    k.name = "activesync";
+    k.description = "Exchange ActiveSync: OPTIONS without and with credentials, the "
+                    "authentication schemes offered, client certificates and plain HTTP";
+    k.params = {
+        {"host", ParamType::host, true, "",
+         "the Exchange ActiveSync host, without https:// and without /Microsoft-Server-ActiveSync"},
+        {"port", ParamType::port, false, "443", "HTTPS port"},
+        {"path", ParamType::text, false, "/Microsoft-Server-ActiveSync", "the ActiveSync path"},
+        {"user", ParamType::text, false, "", "a mailbox user (DOMAIN\\user or user@domain)"},
+        {"password", ParamType::text, false, "", "the user's password", true},
+        {.name = "auth",
+         .type = ParamType::choice,
+         .default_value = "basic",
+         .help = "how the credentials are sent (any: the strongest scheme the server offers; "
+                 "Negotiate needs a Kerberos ticket)",
+         .choices = {"basic", "ntlm", "any"}},
+        {.name = "client_cert",
+         .type = ParamType::choice,
+         .default_value = "report",
+         .help = "report (a server asking for a client certificate is noted) or require (fail "
+                 "when it does not)",
+         .choices = {"report", "require"}},
+        {"require_ssl", ParamType::boolean, false, "false",
+         "also check that plain HTTP is refused or redirected to https"},
+        {"http_port", ParamType::port, false, "80", "the plain HTTP port require_ssl tries"},
+    };
+    k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
+        auto run = std::make_shared<ActiveSyncRun>(ctx, std::move(done));
+        if (auto problem = read_params(args, run->p))
+            return deliver_now(
+                ctx, [run](ProbeResult r) { run->deliver(std::move(r)); },
+                ProbeResult::make(Status::error, "activesync check: " + *problem));
+        run->start();
+        return [run] { run->cancel(); };
+    };
+    return k;
+}
+
+} // namespace pf

@@ -1,0 +1,312 @@
+#include "probes/web/web_request.hpp"
+#include "core/run_environment.hpp"
+#include "net/probe_util.hpp"
+#include "net/resolve.hpp"
+#include "probes/tls/tls_report.hpp"
+#include <algorithm>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <cctype>
+
+namespace pf {
+
+std::optional<WebTarget> parse_http_url(const std::string& url) {
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+        return std::nullopt;
+    auto part = [&](CURLUPart what, unsigned flags = 0) -> std::string {
+        char* v = nullptr;
+        if (curl_url_get(u.get(), what, &v, flags) != CURLUE_OK || !v) return "";
+        std::string s = v;
+        curl_free(v);
+        return s;
+    };
+    WebTarget t;
+    t.scheme = part(CURLUPART_SCHEME);
+    if (t.scheme != "https" && t.scheme != "http") return std::nullopt;
+    t.host = part(CURLUPART_HOST);
+    if (t.host.size() > 2 && t.host.front() == '[') t.host = t.host.substr(1, t.host.size() - 2);
+    t.port =
+        static_cast<std::uint16_t>(std::atoi(part(CURLUPART_PORT, CURLU_DEFAULT_PORT).c_str()));
+    t.path = part(CURLUPART_PATH);
+    if (auto q = part(CURLUPART_QUERY); !q.empty()) t.path += "?" + q;
+    if (t.host.empty() || t.port == 0) return std::nullopt;
+    return t;
+}
+
+std::string list_text(const std::vector<std::string>& items, const std::string& sep) {
+    std::string out;
+    for (const auto& s : items)
+        out += (out.empty() ? "" : sep) + s;
+    return out;
+}
+
+std::vector<std::string> auth_schemes(const std::vector<std::string>& www_authenticate) {
+    std::vector<std::string> out;
+    for (const auto& value : www_authenticate) {
+        // Challenges and their parameters share one comma-separated list
+        // (RFC 9110 11.6.1); a piece whose first token is not followed by
+        // '=' starts a new challenge. Commas inside quotes do not count.
+        std::vector<std::string> pieces(1);
+        bool quoted = false;
+        for (char c : value) {
+            if (c == '"') quoted = !quoted;
+            if (c == ',' && !quoted)
+                pieces.emplace_back();
+            else
+                pieces.back() += c;
+        }
+        for (auto& p : pieces) {
+            p.erase(0, p.find_first_not_of(" \t"));
+            auto end = p.find_first_of(" \t=");
+            std::string token = p.substr(0, end);
+            if (token.empty() || (end != std::string::npos && p[end] == '=')) continue;
+            if (std::find(out.begin(), out.end(), token) == out.end()) out.push_back(token);
+        }
+    }
+    return out;
+}
+
+std::optional<IisForbidden> iis_substatus(const std::string& body) {
+    // IIS names the sub-status in the page's title, near the top. A scan for
+    // "403." with one or two digits, each end at a word boundary; no
+    // std::regex over a page from the network.
+    const std::string_view head(body.data(), std::min<std::size_t>(body.size(), 16 * 1024));
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::string digits;
+    for (auto at = head.find("403."); at != std::string_view::npos && digits.empty();
+         at = head.find("403.", at + 1)) {
+        if (at > 0 && word(head[at - 1])) continue;
+        auto end = at + 4;
+        while (end < head.size() && digit(head[end]) && end - at - 4 < 3)
+            ++end;
+        auto n = end - at - 4;
+        if (n >= 1 && n <= 2 && (end == head.size() || !word(head[end])))
+            digits = std::string(head.substr(at + 4, n));
+    }
+    if (digits.empty()) return std::nullopt;
+    int n = std::stoi(digits);
+    std::string code = "403." + digits;
+    switch (n) {
+    case 4:
+        return IisForbidden{code, "SSL required",
+                            "connect with https: the virtual directory has Require SSL"};
+    case 7:
+        return IisForbidden{code, "client certificate required",
+                            "the virtual directory's SSL Settings require a client certificate "
+                            "(certificate authentication): devices must present one"};
+    case 13:
+        return IisForbidden{code, "client certificate revoked",
+                            "issue the device a new certificate; check the CRL the server reads"};
+    case 16:
+        return IisForbidden{code, "client certificate untrusted or invalid",
+                            "put the CA that issues the device certificates in the server's "
+                            "Trusted Root (and Intermediate) certificate stores, and in NTAuth "
+                            "for Active Directory mapping"};
+    case 17:
+        return IisForbidden{code, "client certificate expired or not yet valid",
+                            "renew the device certificate, and check the server's clock"};
+    case 6:
+        return IisForbidden{code, "client IP address rejected",
+                            "allow this address in IIS IP Address and Domain Restrictions"};
+    default:
+        return IisForbidden{code, "forbidden (IIS sub-status " + code + ")",
+                            "see the IIS log's sc-substatus for this request"};
+    }
+}
+
+bool client_certificate_demanded(const WebAnswer& a) {
+    long code = a.x.response_code;
+    if (code == 400) return a.x.body.find("No required SSL certificate") != std::string::npos;
+    if (code != 403) return false;
+    auto iis = iis_substatus(a.x.body);
+    return iis && iis->code == "403.7";
+}
+
+std::optional<std::string> iis_forbidden_text(const WebAnswer& a) {
+    if (a.x.response_code != 403) return std::nullopt;
+    auto iis = iis_substatus(a.x.body);
+    if (!iis) return std::nullopt;
+    return a.route.url + " answered " + iis->code + " " + iis->meaning + ": " + iis->fix;
+}
+
+std::function<void()> look_at_tls(const ProbeContext& ctx, const std::string& host,
+                                  std::uint16_t port, std::function<void(TlsLook)> on_done) {
+    std::string sni = is_ip_literal(host) ? "" : host;
+    std::string target = host + ":" + std::to_string(port);
+    const TlsSettings* tls = &ctx.env.tls;
+    return open_tls(ctx.io, ProxyConfig{}, host, port, sni, ctx.deadline,
+                    [tls, host, sni, target, on_done = std::move(on_done)](TlsConnection c) {
+                        TlsLook look;
+                        auto failed = [&](Status s, std::string summary) {
+                            ProbeResult r = ProbeResult::make(s, std::move(summary));
+                            add_connection_evidence(r, c, ProxyConfig{}, target, sni);
+                            return r;
+                        };
+                        if (c.outcome != TlsConnection::Outcome::open) {
+                            look.failure = failed(Status::fail, c.failure);
+                        } else if (c.chain.empty()) {
+                            look.failure = failed(Status::fail,
+                                                  "the server " + target + " sent no certificate");
+                        } else {
+                            try {
+                                look.verdict = verify_chain(c.chain, host, *tls);
+                                if (look.verdict->status == Status::fail) {
+                                    auto r = failed(Status::fail, "TLS: " + look.verdict->summary);
+                                    add_chain_blocks(r, c, *look.verdict, target, ProxyConfig{});
+                                    r.evidence.insert(r.evidence.end(),
+                                                      look.verdict->evidence.begin(),
+                                                      look.verdict->evidence.end());
+                                    look.failure = std::move(r);
+                                }
+                            } catch (const std::exception& e) {
+                                look.failure = ProbeResult::make(Status::error, e.what());
+                            }
+                        }
+                        if (c.link) {
+                            std::error_code ignore;
+                            c.link->stream.lowest_layer().close(ignore);
+                        }
+                        look.connection = std::move(c);
+                        on_done(std::move(look));
+                    });
+}
+
+namespace {
+
+struct WebRun : std::enable_shared_from_this<WebRun> {
+    WebRun(const ProbeContext& ctx) : ctx(ctx), timer(ctx.io) {}
+    ProbeContext ctx;
+    asio::steady_timer timer;
+    WebCall call;
+    std::function<void(WebAnswer)> on_done;
+    std::function<void()> abandon_lookup, cancel_transfer, cancel_tls;
+    WebAnswer answer;
+    bool looking_up = false, finished = false;
+
+    void finish() {
+        if (finished) return;
+        finished = true;
+        timer.cancel();
+        if (answer.failure) {
+            auto& ev = answer.failure->evidence;
+            ev.insert(ev.begin(), answer.evidence.begin(), answer.evidence.end());
+        }
+        auto cb = std::move(on_done);
+        on_done = nullptr;
+        abandon_lookup = cancel_transfer = cancel_tls = nullptr;
+        cb(std::move(answer));
+    }
+
+    void cancel() {
+        finished = true;
+        on_done = nullptr;
+        timer.cancel();
+        for (auto* c : {&abandon_lookup, &cancel_transfer, &cancel_tls})
+            if (*c) (*c)();
+        abandon_lookup = cancel_transfer = cancel_tls = nullptr;
+    }
+
+    void start() {
+        const WebTarget& t = call.target;
+        answer.route.url = t.url();
+        answer.route.authority =
+            (t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host) + ":" +
+            std::to_string(t.port);
+        answer.route.https = t.scheme == "https";
+        answer.route.budget = seconds_left_text(Clock::now(), ctx.deadline);
+        answer.evidence.push_back(call.method + " " + answer.route.url);
+        auto self = shared_from_this();
+        timer.expires_at(ctx.deadline);
+        timer.async_wait([self](std::error_code ec) {
+            // During the transfer, the transfer has its own verdict at the deadline.
+            if (ec || !self->looking_up || self->finished) return;
+            if (self->abandon_lookup) self->abandon_lookup();
+            self->answer.failure = ProbeResult::make(
+                Status::fail, "no answer from the resolver for '" + self->call.target.host +
+                                  "' within " + self->answer.route.budget +
+                                  ": the DNS server is unreachable or too slow");
+            self->finish();
+        });
+        looking_up = true;
+        abandon_lookup = resolve_host(ctx.io, t.host, [self](Resolution res) {
+            if (self->finished) return;
+            self->looking_up = false;
+            self->abandon_lookup = nullptr;
+            if (res.outcome != Resolution::Outcome::resolved) {
+                self->answer.failure =
+                    ProbeResult::make(Status::fail, describe_failure(self->call.target.host, res));
+                return self->finish();
+            }
+            self->transfer(res.addresses);
+        });
+    }
+
+    void transfer(const std::vector<asio::ip::address>& addrs) {
+        std::string list;
+        for (const auto& a : addrs)
+            list += (list.empty() ? "" : ", ") + a.to_string();
+        answer.evidence.push_back("address: " + list);
+        HttpRequest req;
+        req.scheme = call.target.scheme;
+        req.host = call.target.host;
+        req.port = call.target.port;
+        req.path = call.target.path;
+        req.method = call.method;
+        req.pinned = addrs;
+        req.user = call.user;
+        req.password = call.password;
+        req.auth = call.auth;
+        req.deadline = ctx.deadline;
+        if (req.scheme == "https") {
+            try {
+                req.trust = trust_store_for(ctx.io, ctx.env.tls.trust);
+            } catch (const std::exception& e) {
+                answer.failure = ProbeResult::make(Status::error, e.what());
+                return finish();
+            }
+        }
+        auto self = shared_from_this();
+        cancel_transfer = start_http_transfer(ctx.io, std::move(req), [self](HttpExchange x) {
+            self->cancel_transfer = nullptr;
+            self->answer.x = std::move(x);
+            self->answered();
+        });
+    }
+
+    void answered() {
+        answer.failure = diagnose_transport(answer.route, answer.x);
+        if (answer.failure && !answer.x.error.empty())
+            answer.failure->evidence.push_back("curl: " + answer.x.error);
+        if (!answer.failure || answer.x.code != CURLE_PEER_FAILED_VERIFICATION) return finish();
+        // curl says only that verification failed; the chain says why.
+        auto self = shared_from_this();
+        cancel_tls = look_at_tls(ctx, call.target.host, call.target.port, [self](TlsLook look) {
+            if (self->finished) return;
+            if (look.failure && look.failure->status == Status::fail) {
+                auto curl_line = self->answer.failure->evidence;
+                self->answer.failure = std::move(look.failure);
+                auto& ev = self->answer.failure->evidence;
+                ev.insert(ev.end(), curl_line.begin(), curl_line.end());
+            }
+            self->finish();
+        });
+    }
+};
+
+} // namespace
+
+std::function<void()> web_request(const ProbeContext& ctx, WebCall call,
+                                  std::function<void(WebAnswer)> on_done) {
+    auto run = std::make_shared<WebRun>(ctx);
+    run->call = std::move(call);
+    run->on_done = std::move(on_done);
+    // From the loop, as every probe step is: never inside the caller's start.
+    asio::post(ctx.io, [run] {
+        if (!run->finished) run->start();
+    });
+    return [run] { run->cancel(); };
+}
+
+} // namespace pf

@@ -1,0 +1,97 @@
+#pragma once
+#include "core/probe.hpp"
+#include "net/http_transfer.hpp"
+#include "net/tls_connect.hpp"
+#include "probes/web/http_verdict.hpp"
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pf {
+
+// One direct HTTP(S) request for the enterprise-server probes (scep,
+// activesync, exchange_powershell): these servers sit on the internal
+// network, where the Cloud Connector reaches them without the outbound
+// proxy. The name is looked up with resolve_host, the exchange runs through
+// start_http_transfer, and a failure before any answer gets the http probe's
+// diagnosis; an untrusted certificate gets the tls probe's (verify_chain on
+// the chain the server sent: self-signed, untrusted root, expired, name…).
+
+struct WebTarget {
+    std::string scheme = "https", host;
+    std::uint16_t port = 443;
+    std::string path = "/"; // with the query, if any
+    std::string url() const { return http_url(scheme, host, port, path); }
+};
+
+// An absolute http(s) URL as a target, the default port filled in; nullopt
+// for anything else.
+std::optional<WebTarget> parse_http_url(const std::string& url);
+
+struct WebAnswer {
+    HttpRoute route;
+    HttpExchange x;
+    // "OPTIONS https://…", "address: 127.0.0.1": what every verdict shows.
+    std::vector<std::string> evidence;
+    // Set when no answer came: the name, the connection, TLS or the deadline
+    // failed. The verdict as is, evidence included.
+    std::optional<ProbeResult> failure;
+    const HttpHead* head() const { return x.last_origin_head(); }
+};
+
+struct WebCall {
+    WebTarget target;
+    std::string method = "GET";
+    std::string user;
+    SecretRef password;
+    unsigned long auth = CURLAUTH_BASIC;
+};
+
+// on_done runs on the loop, by the deadline; the returned function cancels.
+std::function<void()> web_request(const ProbeContext& ctx, WebCall call,
+                                  std::function<void(WebAnswer)> on_done);
+
+// The authentication schemes of WWW-Authenticate values, in order and
+// without repeats: "Negotiate", "NTLM", "Basic", "Bearer" (a value may hold
+// several challenges: `Basic realm="a", NTLM`).
+std::vector<std::string> auth_schemes(const std::vector<std::string>& www_authenticate);
+
+std::string list_text(const std::vector<std::string>& items, const std::string& sep = ", ");
+
+// IIS's sub-status in a 403 page ("403.16 - Forbidden: Client certificate is
+// untrusted or invalid."), decoded with its fix; nullopt when the body
+// names none this knows.
+struct IisForbidden {
+    std::string code;    // "403.16"
+    std::string meaning; // "client certificate untrusted or invalid"
+    std::string fix;
+};
+std::optional<IisForbidden> iis_substatus(const std::string& body);
+
+// The answer says a client certificate is required and none was sent: IIS
+// 403.7, or nginx's 400 "No required SSL certificate was sent".
+bool client_certificate_demanded(const WebAnswer& a);
+
+// "the server at URL answered 403.16 client certificate untrusted or
+// invalid: <fix>" for a decoded IIS 403, else nullopt.
+std::optional<std::string> iis_forbidden_text(const WebAnswer& a);
+
+} // namespace pf
+
+namespace pf {
+
+// A TLS handshake of its own (open_tls, direct) and the chain's verdict:
+// what libcurl cannot say — whether the server asks for a client
+// certificate, and why a chain is not trusted.
+struct TlsLook {
+    TlsConnection connection;
+    std::optional<TlsVerdict> verdict; // when the handshake completed with a chain
+    // The handshake failed, or the chain fails verification: the verdict as
+    // is, chain and evidence included.
+    std::optional<ProbeResult> failure;
+};
+std::function<void()> look_at_tls(const ProbeContext& ctx, const std::string& host,
+                                  std::uint16_t port, std::function<void(TlsLook)> on_done);
+
+} // namespace pf
