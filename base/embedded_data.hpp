@@ -11,10 +11,10 @@ struct EmbeddedFile {
     std::string text;
 };
 
-// The probes/data/ files, compiled in.
+// The pki/data/ files, compiled in.
 const std::vector<EmbeddedFile>& embedded_data_files();
 
-// The text of probes/data/<name>.*; throws std::logic_error when absent.
+// The text of pki/data/<name>.*; throws std::logic_error when absent.
 const std::string& embedded_data(const std::string& name);
 
 } // namespace pf

@@ -19,7 +19,7 @@ struct InspectionProduct {
 // std::runtime_error naming the line when one has no pattern.
 std::vector<InspectionProduct> parse_inspection_products(const std::string& text);
 
-// probes/data/tls_inspection_products.txt, compiled in.
+// pki/data/tls_inspection_products.txt, compiled in.
 const std::string& tls_inspection_products_text();
 const std::vector<InspectionProduct>& inspection_products();
 
