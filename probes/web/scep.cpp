@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <openssl/pem.h>
-#include <openssl/pkcs7.h>
+#include <openssl/cms.h>
 
 namespace pf {
 
@@ -53,11 +53,16 @@ bool looks_like_html(const std::string& body) {
 std::vector<X509Ptr> scep_ca_certificates(const std::string& body, std::string& form) {
     std::vector<X509Ptr> out;
     const auto* p = reinterpret_cast<const unsigned char*>(body.data());
-    if (PKCS7* p7 = d2i_PKCS7(nullptr, &p, static_cast<long>(body.size()))) {
-        if (PKCS7_type_is_signed(p7) && p7->d.sign && p7->d.sign->cert)
-            for (int i = 0; i < sk_X509_num(p7->d.sign->cert); ++i)
-                out.push_back(share_x509(sk_X509_value(p7->d.sign->cert, i)));
-        PKCS7_free(p7);
+    // A degenerate PKCS#7 SignedData (RFC 8894 section 4.2.1.2) read through
+    // the CMS API, which hands out its certificates without reaching into
+    // OpenSSL's structures.
+    if (CMS_ContentInfo* cms = d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(body.size()))) {
+        if (STACK_OF(X509)* certs = CMS_get1_certs(cms)) {
+            for (int i = 0; i < sk_X509_num(certs); ++i)
+                out.emplace_back(sk_X509_value(certs, i), &X509_free); // get1: ours to free
+            sk_X509_free(certs);
+        }
+        CMS_ContentInfo_free(cms);
         form = "a PKCS#7 bundle";
         return out;
     }
