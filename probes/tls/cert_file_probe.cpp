@@ -2,6 +2,7 @@
 #include "net/proxy_text.hpp"
 #include "probes/tls/tls_report.hpp"
 #include <algorithm>
+#include <map>
 
 namespace pf {
 
@@ -139,6 +140,29 @@ ProbeResult judge_one(const ProbeArgs& args, const TlsSettings& run_tls, const s
     }
 }
 
+// A check of one profile only, asked for with another, is refused before
+// the run rather than reported as an error of the file.
+std::optional<ArgProblem> check_of_profile(const ArgValues& v) {
+    if (auto p = expiry_order(v)) return p;
+    static const std::map<std::string, std::vector<std::string>> profiles_of = {
+        {"eku", {"server", "eas-client"}},
+        {"name", {"server"}},
+        {"san", {"eas-client"}},
+        {"topic", {"apns"}}};
+    auto check = v.find("check");
+    auto profile = v.find("profile");
+    if (check == v.end() || profile == v.end()) return std::nullopt;
+    auto only = profiles_of.find(check->second);
+    if (only == profiles_of.end() ||
+        std::count(only->second.begin(), only->second.end(), profile->second))
+        return std::nullopt;
+    std::string names;
+    for (const auto& p : only->second)
+        names += (names.empty() ? "" : " or ") + p;
+    return ArgProblem{"check", "a check of profile " + profile->second + " (" + check->second +
+                                   " is one of profile " + names + ")"};
+}
+
 } // namespace
 
 ProbeKind cert_file_probe() {
@@ -171,7 +195,7 @@ ProbeKind cert_file_probe() {
         expiry_param("expiry_fail", "fail when a certificate expires within this many days "
                                     "(default 30, or --expiry-fail)"),
     };
-    k.check_args = expiry_order;
+    k.check_args = check_of_profile;
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         ProbeResult r;
         try {
