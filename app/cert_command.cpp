@@ -1,13 +1,14 @@
 // `preflight cert FILE…`: the certificate files an admin is about to install,
-// judged as the cert-file probe judges them, one check per certificate
-// check so that CI shows each as a testcase.
+// judged by the cert-file probe through the planner and runner as `run` does,
+// one check per certificate check so that CI shows each as a testcase.
 #include "app/commands.hpp"
+#include "app/registries.hpp"
 #include "base/errors.hpp"
 #include "base/write_file.hpp"
+#include "core/plan.hpp"
 #include "core/run_report.hpp"
 #include "core/runner.hpp"
 #include "core/secrets.hpp"
-#include "probes/tls/cert_file_probe.hpp"
 #include "reports/console.hpp"
 #include "reports/report_util.hpp"
 #include <cmath>
@@ -98,34 +99,83 @@ const std::map<std::string, Words>& words() {
     return w;
 }
 
-const Words& words_for(const std::string& id, CertProfile p) {
-    std::string key = id != "eku" ? id : p == CertProfile::eas_client ? "eku-client" : "eku-server";
+const Words& words_for(const std::string& id, const std::string& profile) {
+    std::string key = id != "eku" ? id : profile == "eas-client" ? "eku-client" : "eku-server";
     return words().at(key);
 }
 
-// What one FILE argument came to: its checks, or why it could not be opened.
-struct FileOutcome {
-    std::string path;
-    std::optional<CertFile> file;
-    std::vector<CertCheck> checks;
+struct Aspect {
+    std::string id, title;
 };
 
-FileOutcome judge(const std::string& path, const Secret* password, const CertCheckOptions& o) {
-    FileOutcome out{path, std::nullopt, {}};
-    try {
-        out.file = load_cert_file(path, password);
-        out.checks = check_cert_file(*out.file, o);
-    } catch (const CertFileError& e) {
-        // A file that is not there, not a regular file or too large is the
-        // user's input, named as such (exit 3).
-        if (e.kind == CertFileError::Kind::unreadable) throw InputError(e.what());
-        out.checks.push_back(
-            {"load", "File opens as a certificate", load_failure_status(e), e.what(), {}});
-    } catch (const std::runtime_error& e) {
-        // --trust-store or --ca-file that cannot be read: the user's input.
-        throw InputError(e.what());
+// The cert-file probe's checks of a profile, in its order: the built-in
+// checklist of `preflight cert`, one check each.
+std::vector<Aspect> aspects(const std::string& profile) {
+    std::vector<Aspect> a = {{"key", "Private key present and matching the certificate"},
+                             {"chain", "Chain complete up to a root"},
+                             {"expiry", "Days left before expiry"},
+                             {"key_size", "RSA keys of at least 2048 bits"},
+                             {"signature", "No MD5 or SHA-1 signatures below the root"}};
+    if (profile == "server") {
+        a.push_back({"eku", "Server Authentication EKU (serverAuth)"});
+        a.push_back({"name", "Host name in the certificate"});
+    } else if (profile == "eas-client") {
+        a.push_back({"eku", "Client Authentication EKU (clientAuth)"});
+        a.push_back({"san", "SAN with Email and UPN"});
+    } else if (profile == "apns") {
+        a.push_back({"topic", "APNs topic in the subject UID"});
     }
-    return out;
+    return a;
+}
+
+Checklist cert_checklist() {
+    Checklist c;
+    c.id = "cert";
+    c.title = "Certificate files";
+    c.description = "preflight cert: the certificate files given, before they are installed.";
+    c.source_document = "Updating Certificates for Workspace ONE UEM Services; Integrate Microsoft "
+                        "Exchange CAS and Workspace ONE UEM for EAS certificate authentication";
+    c.origin = "preflight cert";
+    return c;
+}
+
+Check cert_check(const Section& s, const std::string& file, const std::string& id,
+                 const std::string& title, const std::string& profile) {
+    Check ch;
+    ch.id = s.id + "." + id;
+    ch.title = std::filesystem::path(file).filename().string() + ": " + title;
+    ch.probe.kind = "cert-file";
+    ch.requirement = words_for(id, profile).requirement;
+    ch.fix = words_for(id, profile).fix;
+    ch.section_id = s.id;
+    ch.section_title = s.title;
+    return ch;
+}
+
+// The plan's checklist: per file, whether it opens ("load"), then each check
+// of the profile; the report shows the load check only when the file did not open.
+Checklist planned_checklist(const CertOptions& o) {
+    Checklist c = cert_checklist();
+    std::vector<ProbeArg> common = {{"profile", o.profile, {}},
+                                    {"full_chain", o.full_chain ? "true" : "false", {}}};
+    if (!o.host.empty()) common.push_back({"host", o.host, {}});
+    for (std::size_t i = 0; i < o.files.size(); ++i) {
+        Section s;
+        s.id = "file" + std::to_string(i + 1);
+        s.title = o.files[i];
+        auto add = [&](const std::string& id, const std::string& title) {
+            Check ch = cert_check(s, o.files[i], id, title, o.profile);
+            ch.probe.args = common;
+            ch.probe.args.push_back({"path", o.files[i], {}});
+            ch.probe.args.push_back({"check", id, {}});
+            s.checks.push_back(std::move(ch));
+        };
+        add("load", "File opens as a certificate");
+        for (const auto& a : aspects(o.profile))
+            add(a.id, a.title);
+        c.sections.push_back(std::move(s));
+    }
+    return c;
 }
 
 std::string days_text(double d) {
@@ -134,16 +184,23 @@ std::string days_text(double d) {
     return buf;
 }
 
-// The certificates of a file, and the thumbprint line ready to paste.
-void print_file(std::ostream& out, const FileOutcome& f) {
-    out << "\n" << f.path;
-    if (!f.file) {
+std::string message_arg(const ProbeResult& r, const std::string& name) {
+    for (const auto& [k, v] : r.message.args)
+        if (k == name) return v;
+    return "";
+}
+
+// The certificates of a file, and the thumbprint line ready to paste, from
+// its load check.
+void print_file(std::ostream& out, const std::string& path, const ProbeResult& load) {
+    out << "\n" << path;
+    if (load.status != Status::pass) {
         out << "\n";
         return;
     }
-    out << " (" << f.file->format << ", " << (f.file->key ? "with" : "without")
+    out << " (" << message_arg(load, "format") << ", " << message_arg(load, "private_key")
         << " a private key)\n";
-    for (const auto& row : certificate_rows(*f.file)) {
+    for (const auto& row : load.certificates) {
         // Certificate fields are the file's bytes: no control characters.
         out << "  " << row.source.substr(row.source.rfind(' ') + 1) << " " << row.role << ": "
             << clean_text(row.subject) << "\n"
@@ -154,31 +211,23 @@ void print_file(std::ostream& out, const FileOutcome& f) {
         if (!row.ekus.empty()) out << ", EKU " << row.ekus;
         out << "\n     SHA-256 " << row.sha256 << "\n";
     }
-    out << "  " << arm_cert_id_line(*f.file) << "\n";
+    out << "  " << message_arg(load, "cert_id") << "\n";
 }
 
 } // namespace
 
 int cert_command(const CertOptions& o) {
     refuse_shared_paths(o.reports);
-    CertCheckOptions opts;
-    if (!parse_cert_profile(o.profile, opts.profile))
+    if (o.profile != "none" && o.profile != "server" && o.profile != "eas-client" &&
+        o.profile != "apns")
         throw InputError("--profile " + o.profile + ": expected none, server, eas-client or apns");
-    if (opts.profile == CertProfile::server && o.host.empty())
+    if (o.profile == "server" && o.host.empty())
         throw InputError("--profile server needs --host NAME: the name clients connect to");
-    opts.host = o.host;
-    opts.full_chain = o.full_chain;
-    opts.tls.trust.ca_files = o.ca_files;
-    opts.tls.trust.system_file = o.trust_store;
-    if (o.expiry_warn_days) opts.tls.expiry_warn_days = *o.expiry_warn_days;
-    if (o.expiry_fail_days) opts.tls.expiry_fail_days = *o.expiry_fail_days;
-    if (opts.tls.expiry_fail_days > opts.tls.expiry_warn_days)
-        throw InputError("--expiry-fail " + std::to_string(opts.tls.expiry_fail_days) +
-                         " is more than --expiry-warn " +
-                         std::to_string(opts.tls.expiry_warn_days) +
-                         ": failing must come after warning");
+    RunEnvironment env;
+    env.tls = tls_flags(o.ca_files, o.trust_store, o.expiry_warn_days, o.expiry_fail_days);
     // As in the cert-file probe: an empty password is none, so that a .pfx
-    // exported without one opens either way.
+    // exported without one opens either way. Read here, once, and handed to
+    // every check of the plan.
     SecretRef password;
     if (!o.password.empty()) {
         require_secret_source(o.password, "--password", "the password of the certificate files");
@@ -189,34 +238,47 @@ int cert_command(const CertOptions& o) {
     RunReport report;
     report.tool_version = PREFLIGHT_VERSION;
     report.started = std::chrono::system_clock::now();
-    std::vector<FileOutcome> outcomes;
-    for (const auto& path : o.files)
-        outcomes.push_back(judge(path, password.get(), opts));
+    const Checklist planned = planned_checklist(o);
+    auto plan = plan_run(planned, builtin_probes(), {});
+    if (password)
+        for (auto& pc : plan) {
+            auto values = pc.args.all();
+            values["password"] = password->source();
+            pc.args = ProbeArgs(values, {{"password", password}});
+        }
+    asio::io_context io;
+    // One check at a time: the cert-file probe judges inside its start, so
+    // checks started together would each be timed with the others' work.
+    RunnerOptions ropts;
+    ropts.jobs = 1;
+    Runner runner(io, env, ropts);
+    auto results = runner.run(plan);
+    report.interrupted = runner.interrupted();
+    // A file that is not there, not a regular file or too large, or a trust
+    // store that cannot be read, is the user's input, named as such (exit 3).
+    for (const auto& r : results)
+        if (r.result.reason == Reason::bad_input) throw InputError(r.result.summary);
 
-    // The checklist is made after the checks, since a file's checks depend on
-    // whether it opened; results point into it, so it is complete first.
-    Checklist c;
-    c.id = "cert";
-    c.title = "Certificate files";
-    c.description = "preflight cert: the certificate files given, before they are installed.";
-    c.source_document = "Updating Certificates for Workspace ONE UEM Services; Integrate Microsoft "
-                        "Exchange CAS and Workspace ONE UEM for EAS certificate authentication";
-    c.origin = "preflight cert";
-    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    // The report's checklist: per file, its checks, or the load check when
+    // it did not open. Results point into it, so it is complete first.
+    Checklist c = cert_checklist();
+    std::vector<std::vector<const CheckResult*>> shown(o.files.size());
+    std::vector<const CheckResult*> loads(o.files.size());
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < o.files.size(); ++i) {
         Section s;
-        s.id = "file" + std::to_string(i + 1);
-        s.title = outcomes[i].path;
-        std::string base = std::filesystem::path(outcomes[i].path).filename().string();
-        for (const auto& k : outcomes[i].checks) {
-            Check ch;
-            ch.id = s.id + "." + k.id;
-            ch.title = base + ": " + k.title;
-            ch.probe.kind = "cert-file";
-            ch.requirement = words_for(k.id, opts.profile).requirement;
-            ch.fix = words_for(k.id, opts.profile).fix;
-            ch.section_id = s.id;
-            ch.section_title = s.title;
-            s.checks.push_back(std::move(ch));
+        s.id = planned.sections[i].id;
+        s.title = planned.sections[i].title;
+        loads[i] = &results[at];
+        bool opened = results[at].result.status == Status::pass;
+        for (const auto& check : planned.sections[i].checks) {
+            const CheckResult& r = results[at++];
+            if ((check.id == s.id + ".load") != opened) {
+                Check ch = check;
+                ch.probe.args.clear();
+                s.checks.push_back(std::move(ch));
+                shown[i].push_back(&r);
+            }
         }
         c.sections.push_back(std::move(s));
     }
@@ -224,38 +286,30 @@ int cert_command(const CertOptions& o) {
     report.settings = {{"profile", o.profile}};
     if (!o.host.empty()) report.settings.emplace_back("host", o.host);
     if (password) report.settings.emplace_back("password", password->source());
-
-    for (std::size_t i = 0; i < outcomes.size(); ++i) {
-        const FileOutcome& f = outcomes[i];
-        for (std::size_t k = 0; k < f.checks.size(); ++k) {
-            CheckResult r;
+    for (std::size_t i = 0; i < shown.size(); ++i)
+        for (std::size_t k = 0; k < shown[i].size(); ++k) {
+            CheckResult r = *shown[i][k];
             r.check = &c.sections[i].checks[k];
-            r.status = f.checks[k].status;
-            r.result = ProbeResult::make(f.checks[k].status, f.checks[k].summary);
-            r.result.evidence = f.checks[k].evidence;
             // The file's certificates once, with its first check.
-            if (k == 0 && f.file) {
-                r.result.evidence.push_back(arm_cert_id_line(*f.file));
-                r.result.blocks = certificate_blocks(*f.file);
-                r.result.certificates = certificate_rows(*f.file);
+            const ProbeResult& load = loads[i]->result;
+            if (k == 0 && load.status == Status::pass) {
+                r.result.evidence.insert(r.result.evidence.end(), load.evidence.begin(),
+                                         load.evidence.end());
+                r.result.blocks = load.blocks;
+                r.result.certificates = load.certificates;
             }
-            redact_result(r.result, {password});
-            r.args = {{"path", f.path}, {"profile", o.profile}};
-            if (!o.host.empty()) r.args["host"] = o.host;
-            if (password) r.args["password"] = password->source();
             report.results.push_back(std::move(r));
         }
-    }
     report.finished = std::chrono::system_clock::now();
     report.counts = count(report.results);
 
     ConsoleOptions copts;
     copts.quiet = o.quiet;
     auto console = make_console_reporter(std::cout, copts);
-    std::size_t at = 0;
-    for (const auto& f : outcomes) {
-        if (!o.quiet) print_file(std::cout, f);
-        for (std::size_t k = 0; k < f.checks.size(); ++k)
+    at = 0;
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        if (!o.quiet) print_file(std::cout, o.files[i], loads[i]->result);
+        for (std::size_t k = 0; k < shown[i].size(); ++k)
             console->check_finished(report.results[at++]);
     }
     console->run_finished(report);

@@ -49,6 +49,11 @@ struct RunReport;
 // exit code, or 3 when a file could not be written.
 int write_reports(const RunReport& report,
                   const std::vector<std::pair<std::string, std::string>>& files);
+struct TlsSettings;
+// --ca-file, --trust-store, --expiry-warn and --expiry-fail, as `run` and
+// `cert` take them; throws InputError when failing would come before warning.
+TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::string& trust_store,
+                      std::optional<int> expiry_warn_days, std::optional<int> expiry_fail_days);
 int list_command(bool probes);
 int facts_command(const std::string& install_path, bool json, const std::string& output);
 int explain_command(const std::string& check_id, const std::string& checklist);

@@ -113,16 +113,8 @@ int run_command(const RunOptions& o) {
     env.users = o.users ? o.users : site.users;
     env.servers = o.servers ? o.servers : site.servers;
     env.proxy = proxy_settings(o, site);
-    env.tls.trust.ca_files = o.ca_files;
-    env.tls.trust.system_file = o.trust_store;
+    env.tls = tls_flags(o.ca_files, o.trust_store, o.expiry_warn_days, o.expiry_fail_days);
     env.tls.public_roots = o.public_roots;
-    if (o.expiry_warn_days) env.tls.expiry_warn_days = *o.expiry_warn_days;
-    if (o.expiry_fail_days) env.tls.expiry_fail_days = *o.expiry_fail_days;
-    env.tls.expiry_from_flags = o.expiry_warn_days || o.expiry_fail_days;
-    if (env.tls.expiry_fail_days > env.tls.expiry_warn_days)
-        throw InputError("--expiry-fail " + std::to_string(env.tls.expiry_fail_days) +
-                         " is more than --expiry-warn " + std::to_string(env.tls.expiry_warn_days) +
-                         ": failing must come after warning");
     if (o.idle_seconds)
         env.tls.idle = std::chrono::milliseconds(static_cast<long long>(*o.idle_seconds * 1000));
     env.facts = o.facts_file.empty() ? read_host_facts(install_path_or_default(o.install_path))
@@ -160,6 +152,21 @@ int run_command(const RunOptions& o) {
             if (f.written_by_default) files.emplace_back(f.name, stem + f.extension);
     }
     return write_reports(report, files);
+}
+
+TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::string& trust_store,
+                      std::optional<int> expiry_warn_days, std::optional<int> expiry_fail_days) {
+    TlsSettings tls;
+    tls.trust.ca_files = ca_files;
+    tls.trust.system_file = trust_store;
+    if (expiry_warn_days) tls.expiry_warn_days = *expiry_warn_days;
+    if (expiry_fail_days) tls.expiry_fail_days = *expiry_fail_days;
+    tls.expiry_from_flags = expiry_warn_days || expiry_fail_days;
+    if (tls.expiry_fail_days > tls.expiry_warn_days)
+        throw InputError("--expiry-fail " + std::to_string(tls.expiry_fail_days) +
+                         " is more than --expiry-warn " + std::to_string(tls.expiry_warn_days) +
+                         ": failing must come after warning");
+    return tls;
 }
 
 int write_reports(const RunReport& report,

@@ -2,6 +2,7 @@
 #include "net/proxy_text.hpp"
 #include "probes/tls/tls_report.hpp"
 #include <algorithm>
+#include <map>
 
 namespace pf {
 
@@ -55,17 +56,25 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
 
 namespace {
 
-ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls) {
-    const std::string path = args.text("path");
+CertCheckOptions check_options(const ProbeArgs& args, const TlsSettings& run_tls) {
     CertCheckOptions o;
     parse_cert_profile(args.text("profile"), o.profile); // a choice of the declaration
     o.host = args.has("host") ? args.text("host") : "";
     o.full_chain = args.boolean("full_chain");
     o.tls = with_check_thresholds(run_tls, args);
-    // The plan has already read the password from its env:/file:/prompt
-    // source (core/plan.cpp). An empty one is none, as in `preflight cert`.
+    return o;
+}
+
+SecretRef file_password(const ProbeArgs& args) {
+    // An empty password is none, so that a .pfx exported without one opens either way.
     SecretRef password = args.secret("password");
-    if (password && password->empty()) password = nullptr;
+    return password && password->empty() ? nullptr : password;
+}
+
+ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls) {
+    const std::string path = args.text("path");
+    CertCheckOptions o = check_options(args, run_tls);
+    SecretRef password = file_password(args);
     ProbeResult r;
     try {
         CertFile f = load_cert_file(path, password.get());
@@ -74,6 +83,84 @@ ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls) {
         r = ProbeResult::make(load_failure_status(e), e.what());
     }
     return r;
+}
+
+ProbeResult load_failure(const CertFileError& e) {
+    return ProbeResult::make(load_failure_status(e),
+                             e.kind == CertFileError::Kind::unreadable ? Reason::bad_input
+                                                                       : Reason::file_problem,
+                             e.what());
+}
+
+// check="load": whether the file opens, and what it holds, for a report that
+// shows each check of a file on its own (`preflight cert`).
+ProbeResult judge_load(const ProbeArgs& args) {
+    try {
+        CertFile f = load_cert_file(args.text("path"), file_password(args).get());
+        std::string key = f.key ? "with" : "without";
+        auto r =
+            ProbeResult::make(Status::pass, Reason::ok,
+                              f.path + " opens as " + f.format + ", " + key + " a private key");
+        r.message = {"cert_file.opened",
+                     {{"path", f.path},
+                      {"format", f.format},
+                      {"private_key", key},
+                      {"cert_id", arm_cert_id_line(f)}}};
+        r.evidence.push_back(arm_cert_id_line(f));
+        r.blocks = certificate_blocks(f);
+        r.certificates = certificate_rows(f);
+        return r;
+    } catch (const CertFileError& e) {
+        return load_failure(e);
+    }
+}
+
+// check=ID: that one check of the file's profile.
+ProbeResult judge_one(const ProbeArgs& args, const TlsSettings& run_tls, const std::string& id) {
+    CertCheckOptions o = check_options(args, run_tls);
+    try {
+        CertFile f = load_cert_file(args.text("path"), file_password(args).get());
+        std::vector<CertCheck> checks;
+        try {
+            checks = check_cert_file(f, o);
+        } catch (const std::runtime_error& e) {
+            // A trust store or CA file that cannot be read: the run's input.
+            return ProbeResult::make(Status::error, Reason::bad_input, e.what());
+        }
+        for (const auto& c : checks)
+            if (c.id == id) {
+                auto r = ProbeResult::make(c.status, c.summary);
+                r.evidence = c.evidence;
+                return r;
+            }
+        return ProbeResult::make(Status::error, Reason::bad_input,
+                                 "'" + id + "' is not a check of profile " + args.text("profile"));
+    } catch (const CertFileError& e) {
+        return load_failure(e);
+    }
+}
+
+// A check of one profile only, asked for with another, is refused before
+// the run rather than reported as an error of the file.
+std::optional<ArgProblem> check_of_profile(const ArgValues& v) {
+    if (auto p = expiry_order(v)) return p;
+    static const std::map<std::string, std::vector<std::string>> profiles_of = {
+        {"eku", {"server", "eas-client"}},
+        {"name", {"server"}},
+        {"san", {"eas-client"}},
+        {"topic", {"apns"}}};
+    auto check = v.find("check");
+    auto profile = v.find("profile");
+    if (check == v.end() || profile == v.end()) return std::nullopt;
+    auto only = profiles_of.find(check->second);
+    if (only == profiles_of.end() ||
+        std::count(only->second.begin(), only->second.end(), profile->second))
+        return std::nullopt;
+    std::string names;
+    for (const auto& p : only->second)
+        names += (names.empty() ? "" : " or ") + p;
+    return ArgProblem{"check", "a check of profile " + profile->second + " (" + check->second +
+                                   " is one of profile " + names + ")"};
 }
 
 } // namespace
@@ -96,16 +183,26 @@ ProbeKind cert_file_probe() {
         {"host", ParamType::text, false, "", "server profile: the host name clients connect to"},
         {"full_chain", ParamType::boolean, false, "false",
          "every certificate of the chain must be in the file (the AWCM installer's .pfx)"},
+        {.name = "check",
+         .type = ParamType::choice,
+         .default_value = "all",
+         .help = "all (one verdict for the file), or one check alone: load, key, chain, expiry, "
+                 "key_size, signature, eku, name, san or topic",
+         .choices = {"all", "load", "key", "chain", "expiry", "key_size", "signature", "eku",
+                     "name", "san", "topic"}},
         expiry_param("expiry_warn", "warn when a certificate expires within this many days "
                                     "(default 60, or --expiry-warn)"),
         expiry_param("expiry_fail", "fail when a certificate expires within this many days "
                                     "(default 30, or --expiry-fail)"),
     };
-    k.check_args = expiry_order;
+    k.check_args = check_of_profile;
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         ProbeResult r;
         try {
-            r = judge_file(args, ctx.env.tls);
+            const std::string& which = args.text("check");
+            r = which == "all"    ? judge_file(args, ctx.env.tls)
+                : which == "load" ? judge_load(args)
+                                  : judge_one(args, ctx.env.tls, which);
         } catch (const std::exception& e) {
             // The trust store and file errors: their messages name no secret.
             r = ProbeResult::make(Status::error, e.what());

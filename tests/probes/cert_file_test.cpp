@@ -440,4 +440,41 @@ BOOST_AUTO_TEST_CASE(the_probe_opens_the_file_with_its_password_and_never_shows_
     BOOST_TEST(contains(r.summary, "cannot use it as a certificate file"));
 }
 
+// check=ID, as `preflight cert` runs each check of a file on its own.
+BOOST_AUTO_TEST_CASE(one_check_alone_and_whether_the_file_opens) {
+    Pki p;
+    RunEnvironment env;
+    env.tls = p.opts.tls;
+    const ProbeKind kind = cert_file_probe();
+    auto weak = p.full_pfx(p.leaf({.key = "rsa1024"}));
+    auto r = test::run_probe(kind, env, {{"path", weak}, {"password", secret}, {"check", "load"}});
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    BOOST_TEST((r.reason == Reason::ok));
+    BOOST_TEST(r.summary == weak + " opens as PKCS#12, with a private key");
+    BOOST_TEST(r.certificates.size() == 3u);
+    BOOST_TEST(any_contains(r.evidence, "certId (ARM): "));
+
+    r = test::run_probe(kind, env, {{"path", weak}, {"password", secret}, {"check", "key_size"}});
+    BOOST_TEST(r.status == Status::fail, r.summary);
+    BOOST_TEST(contains(r.summary, "weak key"), r.summary);
+    BOOST_TEST(r.certificates.empty());
+    r = test::run_probe(kind, env, {{"path", weak}, {"password", secret}, {"check", "chain"}});
+    BOOST_TEST(r.status == Status::pass, r.summary);
+
+    // A missing file is the run's input; a corrupt one a finding.
+    r = test::run_probe(kind, env, {{"path", p.dir.file("none.pfx")}, {"check", "load"}});
+    BOOST_TEST(r.status == Status::error);
+    BOOST_TEST((r.reason == Reason::bad_input));
+    auto junk = p.dir.write("junk.pem", "not a certificate\n");
+    r = test::run_probe(kind, env, {{"path", junk}, {"check", "key"}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST((r.reason == Reason::file_problem));
+
+    // A check of another profile is refused before the run.
+    BOOST_TEST(test::declaration_refuses(kind, {{"path", weak}, {"check", "topic"}}) ==
+               "check: expected a check of profile none (topic is one of profile apns)");
+    BOOST_TEST(test::declaration_refuses(
+                   kind, {{"path", weak}, {"check", "eku"}, {"profile", "eas-client"}}) == "");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
