@@ -1,8 +1,8 @@
 #include "net/tunnel.hpp"
+#include "base/text.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
 #include "net/resolve.hpp"
-#include "pki/cert_info.hpp"
 #include <asio/read_until.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/streambuf.hpp>
@@ -163,8 +163,7 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
     }
 
     void send_connect() {
-        bool v6 = host.find(':') != std::string::npos;
-        std::string authority = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+        std::string authority = host_port(host, port);
         request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority +
                   "\r\nUser-Agent: preflight/" PREFLIGHT_VERSION
                   "\r\nProxy-Connection: Keep-Alive\r\n";
