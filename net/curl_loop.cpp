@@ -230,4 +230,22 @@ CurlEasy make_curl_easy() {
     return e;
 }
 
+namespace {
+
+CURLcode install_peer_judge(CURL*, void* ssl_ctx, void* judge) {
+    static_cast<PeerJudge*>(judge)->install(static_cast<SSL_CTX*>(ssl_ctx));
+    return CURLE_OK;
+}
+
+} // namespace
+
+void use_peer_judge(CURL* e, PeerJudge& judge) {
+    curl_easy_setopt(e, CURLOPT_CAINFO, nullptr);
+    curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
+    curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &install_peer_judge);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, &judge);
+}
+
 } // namespace pf

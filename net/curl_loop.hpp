@@ -1,4 +1,5 @@
 #pragma once
+#include "pki/peer_check.hpp"
 #include <asio/io_context.hpp>
 #include <chrono>
 #include <curl/curl.h>
@@ -48,5 +49,11 @@ std::function<void()> perform_until(asio::io_context& io, CURL* easy,
 // to a new connection), no proxy unless the probe sets one.
 using CurlEasy = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
 CurlEasy make_curl_easy();
+
+// The TLS of easy judged by judge (the run's store, verify_chain during the
+// handshake) instead of by curl: no CA file or directory of curl's own, and
+// no resumed session, which would show no certificate and so no verdict.
+// judge must outlive the transfer.
+void use_peer_judge(CURL* easy, PeerJudge& judge);
 
 } // namespace pf

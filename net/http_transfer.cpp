@@ -1,38 +1,15 @@
 #include "net/http_transfer.hpp"
+#include "base/text.hpp"
 #include "net/curl_loop.hpp"
 #include "net/probe_util.hpp"
-#include "pki/trust_store.hpp"
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <map>
 #include <openssl/ssl.h>
 
 namespace pf {
 
 namespace {
-
-// One TrustStore per TrustLocations per io_context: a run has one trust
-// configuration, and a store does not outlive the run that loaded it (the
-// next run may see a changed system store).
-class TrustCache : public asio::execution_context::service {
-  public:
-    using key_type = TrustCache;
-    static inline asio::execution_context::id id;
-    explicit TrustCache(asio::execution_context& ctx) : asio::execution_context::service(ctx) {}
-    void shutdown() override { stores.clear(); }
-    std::map<std::string, TrustStore> stores;
-};
-
-std::string lower(std::string s) {
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-std::string host_for_url(const std::string& host) {
-    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
-}
 
 double info_ms(CURL* e, CURLINFO what) {
     curl_off_t us = 0;
@@ -71,6 +48,7 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
     curl_slist* resolve = nullptr;
     char errbuf[CURL_ERROR_SIZE] = {};
     HttpExchange x;
+    PeerJudge judge;
     bool origin_heads = true;            // false while heads are the proxy's answers to CONNECT
     bool credentials_in_request = false; // the last request head carried Proxy-Authorization
     bool finished = false;
@@ -151,18 +129,6 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         }
     }
 
-    // Replaces curl's store with the run's: exactly the roots the run trusts
-    // (the Windows stores there, a test's own root in tests), and curl's own
-    // store, which curl may cache and share, is never modified.
-    static CURLcode on_ssl_ctx(CURL*, void* ssl_ctx, void* p) {
-        auto* t = static_cast<Transfer*>(p);
-        t->mark(t->seen_connect); // TLS starts once TCP (and any tunnel) is up
-        X509_STORE* store = t->req.trust.get();
-        if (!store || X509_STORE_up_ref(store) != 1) return CURLE_SSL_CACERT_BADFILE;
-        SSL_CTX_set_cert_store(static_cast<SSL_CTX*>(ssl_ctx), store);
-        return CURLE_OK;
-    }
-
     void configure() {
         CURL* e = easy.get();
         auto url = http_url(req.scheme, req.host, req.port, req.path);
@@ -198,12 +164,12 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         if (req.scheme == "https") {
             curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
             curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-            // Nothing for curl to load: on_ssl_ctx installs the run's store.
-            curl_easy_setopt(e, CURLOPT_CAINFO, nullptr);
-            curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
-            curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 0L);
-            curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &Transfer::on_ssl_ctx);
-            curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, this);
+            judge.trust = req.trust;
+            judge.tls = req.tls;
+            judge.host = req.host;
+            // TLS starts once TCP (and any tunnel) is up.
+            judge.on_start = [this] { mark(seen_connect); };
+            use_peer_judge(e, judge);
         }
         if (!req.user.empty()) {
             curl_easy_setopt(e, CURLOPT_USERNAME, req.user.c_str());
@@ -212,8 +178,7 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
             curl_easy_setopt(e, CURLOPT_HTTPAUTH, req.auth);
         }
         if (req.via_proxy) {
-            auto proxy =
-                "http://" + host_for_url(req.proxy.host) + ":" + std::to_string(req.proxy.port);
+            auto proxy = "http://" + host_port(req.proxy.host, req.proxy.port);
             curl_easy_setopt(e, CURLOPT_PROXY, proxy.c_str());
             curl_easy_setopt(e, CURLOPT_PROXYTYPE, long(CURLPROXY_HTTP));
             // The probe applied NO_PROXY itself; curl must not apply the
@@ -238,6 +203,7 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         x.error = errbuf;
         curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &x.os_errno);
         curl_easy_getinfo(e, CURLINFO_SSL_VERIFYRESULT, &x.verify_result);
+        x.tls = judge.seen;
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &x.response_code);
         curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &x.connect_code);
         curl_easy_getinfo(e, CURLINFO_PROXYAUTH_AVAIL, &x.proxy_auth_offered);
@@ -283,20 +249,6 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
 
 } // namespace
 
-TrustStore trust_store_for(asio::io_context& io, const TrustLocations& where) {
-    std::string key = where.system_file + '\n' + where.system_dir;
-    for (const auto& f : where.ca_files)
-        key += '\n' + f;
-    auto& cache = asio::use_service<TrustCache>(io).stores;
-    auto it = cache.find(key);
-    if (it != cache.end()) return it->second;
-    TrustStore store(X509_STORE_new(), &X509_STORE_free);
-    if (!store) throw std::runtime_error("out of memory for the trust store");
-    load_trusted_roots(store.get(), where);
-    cache.emplace(key, store);
-    return store;
-}
-
 std::vector<std::string> HttpHead::values(const std::string& name) const {
     std::vector<std::string> out;
     auto want = lower(name);
@@ -340,7 +292,7 @@ curl_slist* curl_pin_addresses(curl_slist* list, const std::string& host, std::u
 
 std::string http_url(const std::string& scheme, const std::string& host, std::uint16_t port,
                      const std::string& path) {
-    return scheme + "://" + host_for_url(host) + ":" + std::to_string(port) +
+    return scheme + "://" + host_port(host, port) +
            (path.empty() || path.front() != '/' ? "/" : "") + path;
 }
 

@@ -2,6 +2,7 @@
 #include "core/probe.hpp"
 #include "core/proxy_config.hpp"
 #include "core/run_environment.hpp"
+#include "pki/peer_check.hpp"
 #include <asio/io_context.hpp>
 #include <asio/ip/address.hpp>
 #include <curl/curl.h>
@@ -19,14 +20,6 @@ namespace pf {
 // lookups are done by the caller (resolve_host) and pinned here, so that the
 // verdict can tell a name that does not exist from a DNS server that failed.
 
-using TrustStore = std::shared_ptr<X509_STORE>;
-
-// The roots this run trusts (load_trusted_roots), loaded once per event loop
-// and shared by its transfers: loading a system bundle takes milliseconds of
-// loop time that twenty concurrent checks should not pay twenty times.
-// Throws std::runtime_error when a configured trust file cannot be read.
-TrustStore trust_store_for(asio::io_context& io, const TrustLocations& where);
-
 struct HttpRequest {
     std::string scheme = "https"; // "https" or "http"
     std::string host;             // as in the URL: the name TLS verifies
@@ -43,7 +36,10 @@ struct HttpRequest {
     std::string user;
     SecretRef password;
     unsigned long auth = CURLAUTH_BASIC; // CURLOPT_HTTPAUTH
-    TrustStore trust;                    // required for https
+    // Required for https: the run's trust (run_trust) and the thresholds the
+    // chain is judged with (PeerJudge).
+    TrustHandle trust;
+    TlsSettings tls;
     Clock::time_point deadline;
     std::size_t body_limit = 256 * 1024; // bytes kept for the body pattern
 };
@@ -65,6 +61,7 @@ struct HttpExchange {
     std::string error;            // curl's error buffer
     long os_errno = 0;            // of a failed connect
     long verify_result = 0;       // CURLINFO_SSL_VERIFYRESULT (X509_V_*)
+    PeerCheck tls;                // the server's chain and its verdict (https)
     long response_code = 0;       // the origin's (or a forwarding proxy's) status
     long connect_code = 0;        // the proxy's last answer to CONNECT, 0 if none
     long proxy_auth_offered = 0;  // CURLINFO_PROXYAUTH_AVAIL

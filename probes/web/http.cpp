@@ -1,9 +1,11 @@
 #include "probes/web/http.hpp"
+#include "base/text.hpp"
 #include "core/run_environment.hpp"
 #include "net/http_transfer.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
 #include "net/resolve.hpp"
+#include "pki/trust_material.hpp"
 #include "probes/web/http_verdict.hpp"
 #include "probes/web/web_request.hpp"
 #include <algorithm>
@@ -78,15 +80,15 @@ std::optional<Target> parse_location(const std::string& url) {
 
 struct HttpRun : std::enable_shared_from_this<HttpRun> {
     HttpRun(const ProbeContext& ctx, ProbeDone d)
-        : io(ctx.io), timer(ctx.io), done(std::move(d)), proxy(ctx.env.proxy),
-          trust_locations(ctx.env.tls.trust), deadline(ctx.deadline) {}
+        : io(ctx.io), timer(ctx.io), done(std::move(d)), proxy(ctx.env.proxy), tls(ctx.env.tls),
+          deadline(ctx.deadline) {}
     asio::io_context& io;
     asio::steady_timer timer;
     OnceDone done;
     ProxyConfig proxy;
     Params p;
-    TrustLocations trust_locations;
-    TrustStore trust; // loaded for the first https hop
+    TlsSettings tls;
+    TrustHandle trust; // the run's, for the first https hop
     Clock::time_point start = Clock::now(), deadline;
     double dns_ms = 0;
     bool looked_up = false;
@@ -114,8 +116,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
     HttpRoute route_for(const Target& t, bool via_proxy) const {
         HttpRoute r;
         r.url = http_url(t.scheme, t.host, t.port, t.path);
-        r.authority = (t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host) + ":" +
-                      std::to_string(t.port);
+        r.authority = host_port(t.host, t.port);
         r.https = t.scheme == "https";
         r.via_proxy = via_proxy;
         r.proxy = proxy;
@@ -192,12 +193,13 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         req.proxy_auth = p.proxy_auth_mask;
         if (t.scheme == "https" && !trust) {
             try {
-                trust = trust_store_for(io, trust_locations);
+                trust = run_trust(io, tls);
             } catch (const std::exception& e) {
-                return deliver(ProbeResult::make(Status::error, e.what()));
+                return deliver(ProbeResult::make(Status::error, Reason::bad_input, e.what()));
             }
         }
         req.trust = trust;
+        req.tls = tls;
         req.deadline = deadline;
         auto self = shared_from_this();
         std::string addresses;

@@ -1,7 +1,9 @@
 #include "probes/web/web_request.hpp"
+#include "base/text.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
 #include "net/resolve.hpp"
+#include "pki/trust_material.hpp"
 #include "probes/tls/tls_report.hpp"
 #include <algorithm>
 #include <asio/post.hpp>
@@ -136,41 +138,43 @@ std::function<void()> look_at_tls(const ProbeContext& ctx, const std::string& ho
     std::string sni = is_ip_literal(host) ? "" : host;
     std::string target = host + ":" + std::to_string(port);
     const TlsSettings* tls = &ctx.env.tls;
-    return open_tls(ctx.io, ProxyConfig{}, host, port, sni, ctx.deadline,
-                    [tls, host, sni, target, on_done = std::move(on_done)](TlsConnection c) {
-                        TlsLook look;
-                        auto failed = [&](Status s, std::string summary) {
-                            ProbeResult r = ProbeResult::make(s, std::move(summary));
-                            add_connection_evidence(r, c, ProxyConfig{}, target, sni);
-                            return r;
-                        };
-                        if (c.outcome != TlsConnection::Outcome::open) {
-                            look.failure = failed(Status::fail, c.failure);
-                        } else if (c.chain.empty()) {
-                            look.failure = failed(Status::fail,
-                                                  "the server " + target + " sent no certificate");
-                        } else {
-                            try {
-                                look.verdict = verify_chain(c.chain, host, *tls);
-                                if (look.verdict->status == Status::fail) {
-                                    auto r = failed(Status::fail, "TLS: " + look.verdict->summary);
-                                    add_chain_blocks(r, c, *look.verdict, target, ProxyConfig{});
-                                    r.evidence.insert(r.evidence.end(),
-                                                      look.verdict->evidence.begin(),
-                                                      look.verdict->evidence.end());
-                                    look.failure = std::move(r);
-                                }
-                            } catch (const std::exception& e) {
-                                look.failure = ProbeResult::make(Status::error, e.what());
-                            }
-                        }
-                        if (c.link) {
-                            std::error_code ignore;
-                            c.link->stream.lowest_layer().close(ignore);
-                        }
-                        look.connection = std::move(c);
-                        on_done(std::move(look));
-                    });
+    asio::io_context* io = &ctx.io;
+    return open_tls(
+        ctx.io, ProxyConfig{}, host, port, sni, ctx.deadline,
+        [io, tls, host, sni, target, on_done = std::move(on_done)](TlsConnection c) {
+            TlsLook look;
+            auto failed = [&](Status s, std::string summary) {
+                ProbeResult r = ProbeResult::make(s, std::move(summary));
+                add_connection_evidence(r, c, ProxyConfig{}, target, sni);
+                return r;
+            };
+            if (c.outcome != TlsConnection::Outcome::open) {
+                look.failure = failed(Status::fail, c.failure);
+            } else if (c.chain.empty()) {
+                look.failure =
+                    failed(Status::fail, "the server " + target + " sent no certificate");
+            } else {
+                try {
+                    look.verdict = verify_chain(c.chain, host, *tls, *run_trust(*io, *tls));
+                    if (look.verdict->status == Status::fail) {
+                        auto r = failed(Status::fail, "TLS: " + look.verdict->summary);
+                        r.reason = reason_of(look.verdict->diagnosis);
+                        add_chain_blocks(r, c, *look.verdict, target, ProxyConfig{});
+                        r.evidence.insert(r.evidence.end(), look.verdict->evidence.begin(),
+                                          look.verdict->evidence.end());
+                        look.failure = std::move(r);
+                    }
+                } catch (const std::exception& e) {
+                    look.failure = ProbeResult::make(Status::error, Reason::bad_input, e.what());
+                }
+            }
+            if (c.link) {
+                std::error_code ignore;
+                c.link->stream.lowest_layer().close(ignore);
+            }
+            look.connection = std::move(c);
+            on_done(std::move(look));
+        });
 }
 
 namespace {
@@ -181,7 +185,7 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
     asio::steady_timer timer;
     WebCall call;
     std::function<void(WebAnswer)> on_done;
-    std::function<void()> abandon_lookup, cancel_transfer, cancel_tls;
+    std::function<void()> abandon_lookup, cancel_transfer;
     WebAnswer answer;
     bool looking_up = false, finished = false;
 
@@ -195,7 +199,7 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         }
         auto cb = std::move(on_done);
         on_done = nullptr;
-        abandon_lookup = cancel_transfer = cancel_tls = nullptr;
+        abandon_lookup = cancel_transfer = nullptr;
         cb(std::move(answer));
     }
 
@@ -203,17 +207,15 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         finished = true;
         on_done = nullptr;
         timer.cancel();
-        for (auto* c : {&abandon_lookup, &cancel_transfer, &cancel_tls})
+        for (auto* c : {&abandon_lookup, &cancel_transfer})
             if (*c) (*c)();
-        abandon_lookup = cancel_transfer = cancel_tls = nullptr;
+        abandon_lookup = cancel_transfer = nullptr;
     }
 
     void start() {
         const WebTarget& t = call.target;
         answer.route.url = t.url();
-        answer.route.authority =
-            (t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host) + ":" +
-            std::to_string(t.port);
+        answer.route.authority = host_port(t.host, t.port);
         answer.route.https = t.scheme == "https";
         answer.route.budget = seconds_left_text(Clock::now(), ctx.deadline);
         answer.evidence.push_back(call.method + " " + answer.route.url);
@@ -261,9 +263,10 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         req.deadline = ctx.deadline;
         if (req.scheme == "https") {
             try {
-                req.trust = trust_store_for(ctx.io, ctx.env.tls.trust);
+                req.trust = run_trust(ctx.io, ctx.env.tls);
+                req.tls = ctx.env.tls;
             } catch (const std::exception& e) {
-                answer.failure = ProbeResult::make(Status::error, e.what());
+                answer.failure = ProbeResult::make(Status::error, Reason::bad_input, e.what());
                 return finish();
             }
         }
@@ -277,21 +280,22 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
 
     void answered() {
         answer.failure = diagnose_transport(answer.route, answer.x);
-        if (answer.failure && !answer.x.error.empty())
-            answer.failure->evidence.push_back("curl: " + answer.x.error);
-        if (!answer.failure || answer.x.code != CURLE_PEER_FAILED_VERIFICATION) return finish();
-        // curl says only that verification failed; the chain says why.
-        auto self = shared_from_this();
-        cancel_tls = look_at_tls(ctx, call.target.host, call.target.port, [self](TlsLook look) {
-            if (self->finished) return;
-            if (look.failure && look.failure->status == Status::fail) {
-                auto curl_line = self->answer.failure->evidence;
-                self->answer.failure = std::move(look.failure);
-                auto& ev = self->answer.failure->evidence;
-                ev.insert(ev.end(), curl_line.begin(), curl_line.end());
-            }
-            self->finish();
-        });
+        if (!answer.failure) return finish();
+        const PeerCheck& tls = answer.x.tls;
+        if (tls.refused && tls.verdict) {
+            // The chain the handshake was refused on, judged as the tls probe judges it.
+            auto r = ProbeResult::make(Status::fail, reason_of(tls.verdict->diagnosis),
+                                       "TLS: " + tls.verdict->summary);
+            r.evidence.push_back("TLS: " + tls.protocol + ", cipher " + tls.cipher);
+            TlsConnection c;
+            c.chain = tls.chain;
+            add_chain_blocks(r, c, *tls.verdict, answer.route.authority, ProxyConfig{});
+            r.evidence.insert(r.evidence.end(), tls.verdict->evidence.begin(),
+                              tls.verdict->evidence.end());
+            answer.failure = std::move(r);
+        }
+        if (!answer.x.error.empty()) answer.failure->evidence.push_back("curl: " + answer.x.error);
+        finish();
     }
 };
 
