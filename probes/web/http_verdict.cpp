@@ -239,20 +239,11 @@ std::optional<ProbeResult> diagnose_transport(const HttpRoute& r, const HttpExch
         return std::nullopt;
     case CURLE_COULDNT_CONNECT:
         return connect_failed(r, x);
-    case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:
-        if (x.tls.refused && x.tls.verdict) {
-            // The handshake stopped on the chain's verdict: it says why.
-            auto out = ProbeResult::make(
-                Status::fail, reason_of(x.tls.verdict->diagnosis),
-                "TLS certificate of " + r.authority + " is not trusted: " + x.tls.verdict->summary +
-                    (r.via_proxy ? " (or the proxy re-signs it: TLS inspection)" : ""));
-            out.evidence = x.tls.verdict->evidence;
-            return out;
-        }
-        if (x.code == CURLE_SSL_CONNECT_ERROR)
-            return failed("the TLS handshake with " + r.authority + " failed: " + x.error +
-                          tls_hint);
+        return failed("the TLS handshake with " + r.authority + " failed: " + x.error + tls_hint);
+    case CURLE_PEER_FAILED_VERIFICATION:
+        // web_request replaces this with the verdict on the chain when the
+        // handshake recorded one.
         if (x.verify_result != X509_V_OK && x.verify_result != X509_V_ERR_UNSPECIFIED)
             return failed("TLS certificate of " + r.authority +
                           " is not trusted: " + X509_verify_cert_error_string(x.verify_result) +
