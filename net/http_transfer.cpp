@@ -34,7 +34,7 @@ bool has_header(std::string_view head, std::string_view name) {
 }
 
 // Kept per response: a hostile server must not make us buffer without limit.
-constexpr std::size_t max_heads = 20, max_headers = 100;
+constexpr std::size_t max_heads = 20;
 
 struct Transfer : std::enable_shared_from_this<Transfer> {
     explicit Transfer(asio::io_context& io) : io(io) {}
@@ -71,26 +71,19 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
             line.pop_back();
         auto& heads = t->x.heads;
-        if (line.rfind("HTTP/", 0) == 0) {
+        if (is_status_line(line)) {
             if (t->origin_heads) t->mark(t->seen_first_byte);
             t->x.proxy_credentials_answered = t->credentials_in_request;
             if (heads.size() >= max_heads) return len;
-            HttpHead h;
+            HttpHead h = head_from_status_line(line);
             h.from_proxy = !t->origin_heads;
-            h.status_line = line;
-            auto sp = line.find(' ');
-            if (sp != std::string::npos) h.status = std::atoi(line.c_str() + sp + 1);
             heads.push_back(std::move(h));
         } else if (line.empty()) {
             // The end of a head: after the proxy's 2xx the tunnel is open.
             if (!heads.empty() && heads.back().from_proxy && heads.back().status / 100 == 2)
                 t->origin_heads = true;
-        } else if (!heads.empty() && heads.back().headers.size() < max_headers) {
-            auto colon = line.find(':');
-            if (colon == std::string::npos) return len;
-            std::string value = line.substr(colon + 1);
-            value.erase(0, value.find_first_not_of(" \t"));
-            heads.back().headers.emplace_back(line.substr(0, colon), value);
+        } else if (!heads.empty()) {
+            add_header_line(heads.back(), line);
         }
         return len;
     }
@@ -248,14 +241,6 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
 };
 
 } // namespace
-
-std::vector<std::string> HttpHead::values(const std::string& name) const {
-    std::vector<std::string> out;
-    auto want = lower(name);
-    for (const auto& [n, v] : headers)
-        if (lower(n) == want) out.push_back(v);
-    return out;
-}
 
 const HttpHead* HttpExchange::last_origin_head() const {
     for (auto it = heads.rbegin(); it != heads.rend(); ++it)

@@ -2,6 +2,7 @@
 #include "core/probe.hpp"
 #include "core/proxy_config.hpp"
 #include "core/run_environment.hpp"
+#include "net/http_head.hpp"
 #include "pki/peer_check.hpp"
 #include <asio/io_context.hpp>
 #include <asio/ip/address.hpp>
@@ -42,17 +43,6 @@ struct HttpRequest {
     TlsSettings tls;
     Clock::time_point deadline;
     std::size_t body_limit = 256 * 1024; // bytes kept for the body pattern
-};
-
-// A response head as the header callback saw it: a proxy's answer to
-// CONNECT, an interim 1xx, or the origin's response.
-struct HttpHead {
-    bool from_proxy = false; // the answer to CONNECT
-    int status = 0;
-    std::string status_line; // "HTTP/1.1 407 Proxy Authentication Required"
-    std::vector<std::pair<std::string, std::string>> headers;
-    // Every value of the header named (case-insensitive).
-    std::vector<std::string> values(const std::string& name) const;
 };
 
 struct HttpExchange {
