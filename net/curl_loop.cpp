@@ -1,4 +1,5 @@
 #include "net/curl_loop.hpp"
+#include <algorithm>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <map>
@@ -192,6 +193,14 @@ std::function<void()> CurlLoop::perform(CURL* easy, std::function<void(CURLcode)
 std::function<void()> perform_until(asio::io_context& io, CURL* easy,
                                     std::chrono::steady_clock::time_point deadline,
                                     std::function<void(CURLcode, bool)> on_done) {
+    // The timer below stops the transfer at the deadline, so that the probe
+    // gives a verdict naming the phase it stopped in; curl's own limits are
+    // only a backstop a second later.
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    long backstop = static_cast<long>(std::max<long long>(left.count(), 1) + 1000);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, backstop);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, backstop);
     struct State {
         explicit State(asio::io_context& io) : timer(io) {}
         asio::steady_timer timer;

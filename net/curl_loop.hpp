@@ -38,7 +38,8 @@ class CurlLoop {
 // CurlLoop::perform with a hard deadline: on_done(code, deadline_passed) is
 // called exactly once, with curl's result, or with CURLE_OPERATION_TIMEDOUT
 // and true once the deadline passes (the transfer is removed first, so the
-// handle's info can still be read). The returned cancel stops both, and
+// handle's info can still be read). Sets curl's own time limits on easy as
+// a backstop a second past the deadline. The returned cancel stops both, and
 // on_done is then not called.
 std::function<void()> perform_until(asio::io_context& io, CURL* easy,
                                     std::chrono::steady_clock::time_point deadline,

@@ -132,13 +132,6 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_1_1));
         curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L); // the probe follows, resolving each hop
-        auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(req.deadline - Clock::now());
-        // Our own timer stops the transfer at the deadline with a phase-aware
-        // verdict; curl's limits are only a backstop.
-        long backstop = static_cast<long>(std::max<long long>(left.count(), 1) + 1000);
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, backstop);
-        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, backstop);
         if (req.method == "HEAD") {
             curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
         } else if (req.method == "POST") {

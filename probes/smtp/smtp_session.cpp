@@ -69,12 +69,6 @@ struct Session : std::enable_shared_from_this<Session> {
         curl_easy_setopt(e, CURLOPT_URL, url.c_str());
         curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-        auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(req.deadline - Clock::now());
-        // Our timer stops the session at the deadline; curl's is a backstop.
-        long backstop = static_cast<long>(std::max<long long>(left.count(), 1) + 1000);
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, backstop);
-        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, backstop);
         curl_easy_setopt(e, CURLOPT_USE_SSL, long(req.implicit_tls ? CURLUSESSL_ALL : req.use_ssl));
         // curl's own checks are off: the judge's verdict, which names the
         // problem as the tls probe does, accepts or stops the handshake.

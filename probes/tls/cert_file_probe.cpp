@@ -55,13 +55,14 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
 
 namespace {
 
-ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls) {
+ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls, TrustHandle trust) {
     const std::string path = args.text("path");
     CertCheckOptions o;
     parse_cert_profile(args.text("profile"), o.profile); // a choice of the declaration
     o.host = args.has("host") ? args.text("host") : "";
     o.full_chain = args.boolean("full_chain");
     o.tls = with_check_thresholds(run_tls, args);
+    o.trust = std::move(trust);
     // The plan has already read the password from its env:/file:/prompt
     // source (core/plan.cpp). An empty one is none, as in `preflight cert`.
     SecretRef password = args.secret("password");
@@ -105,7 +106,7 @@ ProbeKind cert_file_probe() {
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         ProbeResult r;
         try {
-            r = judge_file(args, ctx.env.tls);
+            r = judge_file(args, ctx.env.tls, run_trust(ctx.io, ctx.env.tls));
         } catch (const std::exception& e) {
             // The trust store and file errors: their messages name no secret.
             r = ProbeResult::make(Status::error, e.what());

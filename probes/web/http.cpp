@@ -173,7 +173,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         visited.push_back(url);
         if (!loop && int(hops.size()) <= max_redirects) return std::nullopt;
         auto r = ProbeResult::make(
-            Status::fail,
+            Status::fail, Reason::http_status,
             loop ? "redirect loop: " + from + " redirects back to " + url + ", already visited " +
                        "after " + std::to_string(hops.size()) +
                        " redirect(s): a client following it never gets an answer; the server's "
@@ -213,12 +213,15 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
             r.summary = proxy_auth_verdict(
                 route, head ? head->values("Proxy-Authenticate") : std::vector<std::string>{},
                 x.proxy_auth_offered, x.proxy_credentials_answered);
+            r.reason = x.proxy_credentials_answered ? Reason::proxy_auth_rejected
+                                                    : Reason::proxy_auth_required;
             return r;
         }
         std::string through = route.via_proxy ? " through " + proxy.display() : "";
         std::string redirect = x.redirect_url.empty() ? "" : x.redirect_url;
         if (!p.expect.contains(int(code))) {
             r.summary = "expected " + p.expect.text + ", got " + status + " from " + route.url;
+            r.reason = code == 401 ? Reason::http_auth_required : Reason::http_status;
             if (!redirect.empty())
                 r.summary +=
                     !p.follow
@@ -233,9 +236,11 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
                              ? " in its first " + std::to_string(x.body.size()) + " bytes"
                              : "") +
                         (p.method == "HEAD" ? " (HEAD answers have no body)" : "");
+            r.reason = Reason::unexpected_content;
             return r;
         }
         r.status = Status::pass;
+        r.reason = Reason::ok;
         r.summary = status + " from " + route.url + through + " in " + ms_text(ms_since(start));
         if (!redirect.empty()) r.summary += ", redirecting to " + redirect + " (not followed)";
         if (!p.body.empty()) r.summary += "; the body contains \"" + p.body + "\"";
