@@ -20,6 +20,8 @@ namespace pf {
 // (CurlLoop), with everything the http probe needs to diagnose it. Name
 // lookups are done by the caller (resolve_host) and pinned here, so that the
 // verdict can tell a name that does not exist from a DNS server that failed.
+// The server's chain is judged during the handshake (PeerJudge) and kept in
+// HttpExchange::tls.
 
 struct HttpRequest {
     std::string scheme = "https"; // "https" or "http"

@@ -92,9 +92,11 @@ std::optional<std::string> iis_forbidden_text(const WebAnswer& a);
 
 namespace pf {
 
-// A TLS handshake of its own (open_tls, direct) and the chain's verdict:
-// what libcurl cannot say — whether the server asks for a client
-// certificate, and why a chain is not trusted.
+// A TLS handshake of its own (open_tls, direct) and the chain's verdict
+// against the run's trust: activesync asks it what a curl exchange cannot
+// show, whether the server requests a client certificate (and refuses the
+// handshake without one). Why a chain is not trusted every web_request
+// already says.
 struct TlsLook {
     TlsConnection connection;
     std::optional<TlsVerdict> verdict; // when the handshake completed with a chain
