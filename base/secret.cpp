@@ -1,4 +1,5 @@
 #include "base/secret.hpp"
+#include "base/text.hpp"
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -53,16 +54,10 @@ void replace_all(std::string& text, const std::string& what) {
 
 // The unpadded base64 of the password alone, as AUTH LOGIN sends it.
 std::string base64_body(const std::string& bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(bytes.data()),
-                            static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
+    std::string out = base64(bytes);
     while (!out.empty() && out.back() == '=')
         out.pop_back();
-    std::string result = out;
-    OPENSSL_cleanse(out.data(), out.size());
-    return result;
+    return out;
 }
 
 } // namespace

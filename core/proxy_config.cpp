@@ -1,18 +1,13 @@
 #include "core/proxy_config.hpp"
 #include "base/errors.hpp"
 #include "base/param_types.hpp"
+#include "base/text.hpp"
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <sstream>
 
 namespace pf {
-
-static std::string lower(std::string s) {
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 // Proxy URLs in the wild percent-encode '@' and ':' in credentials.
 static std::string percent_decode(const std::string& s) {
@@ -127,9 +122,7 @@ bool ProxyConfig::bypassed_for(const std::string& target_host) const {
 
 std::string ProxyConfig::display() const {
     if (!configured()) return "";
-    bool v6 = host.find(':') != std::string::npos;
-    return "http://" + (user.empty() ? "" : user + "@") + (v6 ? "[" + host + "]" : host) + ":" +
-           std::to_string(port);
+    return "http://" + (user.empty() ? "" : user + "@") + host_port(host, port);
 }
 
 } // namespace pf

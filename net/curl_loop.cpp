@@ -1,4 +1,5 @@
 #include "net/curl_loop.hpp"
+#include <algorithm>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <map>
@@ -192,6 +193,14 @@ std::function<void()> CurlLoop::perform(CURL* easy, std::function<void(CURLcode)
 std::function<void()> perform_until(asio::io_context& io, CURL* easy,
                                     std::chrono::steady_clock::time_point deadline,
                                     std::function<void(CURLcode, bool)> on_done) {
+    // The timer below stops the transfer at the deadline, so that the probe
+    // gives a verdict naming the phase it stopped in; curl's own limits are
+    // only a backstop a second later.
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    long backstop = static_cast<long>(std::max<long long>(left.count(), 1) + 1000);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, backstop);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, backstop);
     struct State {
         explicit State(asio::io_context& io) : timer(io) {}
         asio::steady_timer timer;
@@ -228,6 +237,24 @@ CurlEasy make_curl_easy() {
     curl_easy_setopt(e.get(), CURLOPT_FORBID_REUSE, 1L);
     curl_easy_setopt(e.get(), CURLOPT_PROXY, "");
     return e;
+}
+
+namespace {
+
+CURLcode install_peer_judge(CURL*, void* ssl_ctx, void* judge) {
+    static_cast<PeerJudge*>(judge)->install(static_cast<SSL_CTX*>(ssl_ctx));
+    return CURLE_OK;
+}
+
+} // namespace
+
+void use_peer_judge(CURL* e, PeerJudge& judge) {
+    curl_easy_setopt(e, CURLOPT_CAINFO, nullptr);
+    curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
+    curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &install_peer_judge);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, &judge);
 }
 
 } // namespace pf

@@ -1,4 +1,5 @@
 #pragma once
+#include "pki/peer_check.hpp"
 #include <asio/io_context.hpp>
 #include <chrono>
 #include <curl/curl.h>
@@ -37,7 +38,8 @@ class CurlLoop {
 // CurlLoop::perform with a hard deadline: on_done(code, deadline_passed) is
 // called exactly once, with curl's result, or with CURLE_OPERATION_TIMEDOUT
 // and true once the deadline passes (the transfer is removed first, so the
-// handle's info can still be read). The returned cancel stops both, and
+// handle's info can still be read). Sets curl's own time limits on easy as
+// a backstop a second past the deadline. The returned cancel stops both, and
 // on_done is then not called.
 std::function<void()> perform_until(asio::io_context& io, CURL* easy,
                                     std::chrono::steady_clock::time_point deadline,
@@ -48,5 +50,11 @@ std::function<void()> perform_until(asio::io_context& io, CURL* easy,
 // to a new connection), no proxy unless the probe sets one.
 using CurlEasy = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
 CurlEasy make_curl_easy();
+
+// The TLS of easy judged by judge (the run's store, verify_chain during the
+// handshake) instead of by curl: no CA file or directory of curl's own, and
+// no resumed session, which would show no certificate and so no verdict.
+// judge must outlive the transfer.
+void use_peer_judge(CURL* easy, PeerJudge& judge);
 
 } // namespace pf

@@ -1,38 +1,15 @@
 #include "net/http_transfer.hpp"
+#include "base/text.hpp"
 #include "net/curl_loop.hpp"
 #include "net/probe_util.hpp"
-#include "pki/trust_store.hpp"
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <map>
 #include <openssl/ssl.h>
 
 namespace pf {
 
 namespace {
-
-// One TrustStore per TrustLocations per io_context: a run has one trust
-// configuration, and a store does not outlive the run that loaded it (the
-// next run may see a changed system store).
-class TrustCache : public asio::execution_context::service {
-  public:
-    using key_type = TrustCache;
-    static inline asio::execution_context::id id;
-    explicit TrustCache(asio::execution_context& ctx) : asio::execution_context::service(ctx) {}
-    void shutdown() override { stores.clear(); }
-    std::map<std::string, TrustStore> stores;
-};
-
-std::string lower(std::string s) {
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-std::string host_for_url(const std::string& host) {
-    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
-}
 
 double info_ms(CURL* e, CURLINFO what) {
     curl_off_t us = 0;
@@ -57,7 +34,7 @@ bool has_header(std::string_view head, std::string_view name) {
 }
 
 // Kept per response: a hostile server must not make us buffer without limit.
-constexpr std::size_t max_heads = 20, max_headers = 100;
+constexpr std::size_t max_heads = 20;
 
 struct Transfer : std::enable_shared_from_this<Transfer> {
     explicit Transfer(asio::io_context& io) : io(io) {}
@@ -71,6 +48,7 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
     curl_slist* resolve = nullptr;
     char errbuf[CURL_ERROR_SIZE] = {};
     HttpExchange x;
+    PeerJudge judge;
     bool origin_heads = true;            // false while heads are the proxy's answers to CONNECT
     bool credentials_in_request = false; // the last request head carried Proxy-Authorization
     bool finished = false;
@@ -93,26 +71,19 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
             line.pop_back();
         auto& heads = t->x.heads;
-        if (line.rfind("HTTP/", 0) == 0) {
+        if (is_status_line(line)) {
             if (t->origin_heads) t->mark(t->seen_first_byte);
             t->x.proxy_credentials_answered = t->credentials_in_request;
             if (heads.size() >= max_heads) return len;
-            HttpHead h;
+            HttpHead h = head_from_status_line(line);
             h.from_proxy = !t->origin_heads;
-            h.status_line = line;
-            auto sp = line.find(' ');
-            if (sp != std::string::npos) h.status = std::atoi(line.c_str() + sp + 1);
             heads.push_back(std::move(h));
         } else if (line.empty()) {
             // The end of a head: after the proxy's 2xx the tunnel is open.
             if (!heads.empty() && heads.back().from_proxy && heads.back().status / 100 == 2)
                 t->origin_heads = true;
-        } else if (!heads.empty() && heads.back().headers.size() < max_headers) {
-            auto colon = line.find(':');
-            if (colon == std::string::npos) return len;
-            std::string value = line.substr(colon + 1);
-            value.erase(0, value.find_first_not_of(" \t"));
-            heads.back().headers.emplace_back(line.substr(0, colon), value);
+        } else if (!heads.empty()) {
+            add_header_line(heads.back(), line);
         }
         return len;
     }
@@ -151,18 +122,6 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         }
     }
 
-    // Replaces curl's store with the run's: exactly the roots the run trusts
-    // (the Windows stores there, a test's own root in tests), and curl's own
-    // store, which curl may cache and share, is never modified.
-    static CURLcode on_ssl_ctx(CURL*, void* ssl_ctx, void* p) {
-        auto* t = static_cast<Transfer*>(p);
-        t->mark(t->seen_connect); // TLS starts once TCP (and any tunnel) is up
-        X509_STORE* store = t->req.trust.get();
-        if (!store || X509_STORE_up_ref(store) != 1) return CURLE_SSL_CACERT_BADFILE;
-        SSL_CTX_set_cert_store(static_cast<SSL_CTX*>(ssl_ctx), store);
-        return CURLE_OK;
-    }
-
     void configure() {
         CURL* e = easy.get();
         auto url = http_url(req.scheme, req.host, req.port, req.path);
@@ -173,13 +132,6 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_1_1));
         curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L); // the probe follows, resolving each hop
-        auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(req.deadline - Clock::now());
-        // Our own timer stops the transfer at the deadline with a phase-aware
-        // verdict; curl's limits are only a backstop.
-        long backstop = static_cast<long>(std::max<long long>(left.count(), 1) + 1000);
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, backstop);
-        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, backstop);
         if (req.method == "HEAD") {
             curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
         } else if (req.method == "POST") {
@@ -198,12 +150,12 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         if (req.scheme == "https") {
             curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
             curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-            // Nothing for curl to load: on_ssl_ctx installs the run's store.
-            curl_easy_setopt(e, CURLOPT_CAINFO, nullptr);
-            curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
-            curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 0L);
-            curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &Transfer::on_ssl_ctx);
-            curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, this);
+            judge.trust = req.trust;
+            judge.tls = req.tls;
+            judge.host = req.host;
+            // TLS starts once TCP (and any tunnel) is up.
+            judge.on_start = [this] { mark(seen_connect); };
+            use_peer_judge(e, judge);
         }
         if (!req.user.empty()) {
             curl_easy_setopt(e, CURLOPT_USERNAME, req.user.c_str());
@@ -212,8 +164,7 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
             curl_easy_setopt(e, CURLOPT_HTTPAUTH, req.auth);
         }
         if (req.via_proxy) {
-            auto proxy =
-                "http://" + host_for_url(req.proxy.host) + ":" + std::to_string(req.proxy.port);
+            auto proxy = "http://" + host_port(req.proxy.host, req.proxy.port);
             curl_easy_setopt(e, CURLOPT_PROXY, proxy.c_str());
             curl_easy_setopt(e, CURLOPT_PROXYTYPE, long(CURLPROXY_HTTP));
             // The probe applied NO_PROXY itself; curl must not apply the
@@ -238,6 +189,7 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         x.error = errbuf;
         curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &x.os_errno);
         curl_easy_getinfo(e, CURLINFO_SSL_VERIFYRESULT, &x.verify_result);
+        x.tls = judge.seen;
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &x.response_code);
         curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &x.connect_code);
         curl_easy_getinfo(e, CURLINFO_PROXYAUTH_AVAIL, &x.proxy_auth_offered);
@@ -283,28 +235,6 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
 
 } // namespace
 
-TrustStore trust_store_for(asio::io_context& io, const TrustLocations& where) {
-    std::string key = where.system_file + '\n' + where.system_dir;
-    for (const auto& f : where.ca_files)
-        key += '\n' + f;
-    auto& cache = asio::use_service<TrustCache>(io).stores;
-    auto it = cache.find(key);
-    if (it != cache.end()) return it->second;
-    TrustStore store(X509_STORE_new(), &X509_STORE_free);
-    if (!store) throw std::runtime_error("out of memory for the trust store");
-    load_trusted_roots(store.get(), where);
-    cache.emplace(key, store);
-    return store;
-}
-
-std::vector<std::string> HttpHead::values(const std::string& name) const {
-    std::vector<std::string> out;
-    auto want = lower(name);
-    for (const auto& [n, v] : headers)
-        if (lower(n) == want) out.push_back(v);
-    return out;
-}
-
 const HttpHead* HttpExchange::last_origin_head() const {
     for (auto it = heads.rbegin(); it != heads.rend(); ++it)
         if (!it->from_proxy && it->status >= 200) return &*it;
@@ -340,7 +270,7 @@ curl_slist* curl_pin_addresses(curl_slist* list, const std::string& host, std::u
 
 std::string http_url(const std::string& scheme, const std::string& host, std::uint16_t port,
                      const std::string& path) {
-    return scheme + "://" + host_for_url(host) + ":" + std::to_string(port) +
+    return scheme + "://" + host_port(host, port) +
            (path.empty() || path.front() != '/' ? "/" : "") + path;
 }
 

@@ -2,6 +2,8 @@
 #include "core/probe.hpp"
 #include "core/proxy_config.hpp"
 #include "core/run_environment.hpp"
+#include "net/http_head.hpp"
+#include "pki/peer_check.hpp"
 #include <asio/io_context.hpp>
 #include <asio/ip/address.hpp>
 #include <curl/curl.h>
@@ -18,14 +20,8 @@ namespace pf {
 // (CurlLoop), with everything the http probe needs to diagnose it. Name
 // lookups are done by the caller (resolve_host) and pinned here, so that the
 // verdict can tell a name that does not exist from a DNS server that failed.
-
-using TrustStore = std::shared_ptr<X509_STORE>;
-
-// The roots this run trusts (load_trusted_roots), loaded once per event loop
-// and shared by its transfers: loading a system bundle takes milliseconds of
-// loop time that twenty concurrent checks should not pay twenty times.
-// Throws std::runtime_error when a configured trust file cannot be read.
-TrustStore trust_store_for(asio::io_context& io, const TrustLocations& where);
+// The server's chain is judged during the handshake (PeerJudge) and kept in
+// HttpExchange::tls.
 
 struct HttpRequest {
     std::string scheme = "https"; // "https" or "http"
@@ -43,20 +39,12 @@ struct HttpRequest {
     std::string user;
     SecretRef password;
     unsigned long auth = CURLAUTH_BASIC; // CURLOPT_HTTPAUTH
-    TrustStore trust;                    // required for https
+    // Required for https: the run's trust (run_trust) and the thresholds the
+    // chain is judged with (PeerJudge).
+    TrustHandle trust;
+    TlsSettings tls;
     Clock::time_point deadline;
     std::size_t body_limit = 256 * 1024; // bytes kept for the body pattern
-};
-
-// A response head as the header callback saw it: a proxy's answer to
-// CONNECT, an interim 1xx, or the origin's response.
-struct HttpHead {
-    bool from_proxy = false; // the answer to CONNECT
-    int status = 0;
-    std::string status_line; // "HTTP/1.1 407 Proxy Authentication Required"
-    std::vector<std::pair<std::string, std::string>> headers;
-    // Every value of the header named (case-insensitive).
-    std::vector<std::string> values(const std::string& name) const;
 };
 
 struct HttpExchange {
@@ -65,6 +53,7 @@ struct HttpExchange {
     std::string error;            // curl's error buffer
     long os_errno = 0;            // of a failed connect
     long verify_result = 0;       // CURLINFO_SSL_VERIFYRESULT (X509_V_*)
+    PeerCheck tls;                // the server's chain and its verdict (https)
     long response_code = 0;       // the origin's (or a forwarding proxy's) status
     long connect_code = 0;        // the proxy's last answer to CONNECT, 0 if none
     long proxy_auth_offered = 0;  // CURLINFO_PROXYAUTH_AVAIL

@@ -1,13 +1,13 @@
 #include "net/tunnel.hpp"
+#include "base/text.hpp"
+#include "net/http_head.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
 #include "net/resolve.hpp"
-#include "pki/cert_info.hpp"
 #include <asio/read_until.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/streambuf.hpp>
 #include <asio/write.hpp>
-#include <sstream>
 
 namespace pf {
 
@@ -163,8 +163,7 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
     }
 
     void send_connect() {
-        bool v6 = host.find(':') != std::string::npos;
-        std::string authority = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+        std::string authority = host_port(host, port);
         request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority +
                   "\r\nUser-Agent: preflight/" PREFLIGHT_VERSION
                   "\r\nProxy-Connection: Keep-Alive\r\n";
@@ -204,25 +203,17 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
                          asio::buffers_begin(response.data()) +
                              static_cast<std::ptrdiff_t>(header_bytes));
         response.consume(header_bytes);
-        std::istringstream in(head);
-        std::getline(in, t.status_line);
-        if (!t.status_line.empty() && t.status_line.back() == '\r') t.status_line.pop_back();
+        HttpHead answer = parse_head(head);
+        t.status_line = answer.status_line;
         if (t.status_line.rfind("HTTP/1.", 0) != 0 || t.status_line.size() < 12) {
             t.detail = "it answered '" + t.status_line.substr(0, 60) + "'";
             return finish(Tunnel::Outcome::proxy_protocol_error);
         }
-        t.status = std::atoi(t.status_line.c_str() + 9);
-        for (std::string line; std::getline(in, line);) {
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            auto colon = line.find(':');
-            if (colon == std::string::npos) continue;
-            std::string name = line.substr(0, colon), value = line.substr(colon + 1);
-            value.erase(0, value.find_first_not_of(' '));
-            for (char& c : name)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (name == "proxy-authenticate") t.auth_schemes.push_back(value);
-            if ((name == "via" || name == "server") && t.proxy_agent.empty()) t.proxy_agent = value;
-        }
+        t.status = answer.status;
+        t.auth_schemes = answer.values("Proxy-Authenticate");
+        for (const auto& [name, value] : answer.headers)
+            if (auto n = lower(name); (n == "via" || n == "server") && t.proxy_agent.empty())
+                t.proxy_agent = value;
         if (t.status >= 200 && t.status < 300) return finish(Tunnel::Outcome::open);
         if (t.status == 407)
             return finish(proxy.user.empty() ? Tunnel::Outcome::proxy_auth_required

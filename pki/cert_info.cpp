@@ -1,4 +1,5 @@
 #include "pki/cert_info.hpp"
+#include "base/text.hpp"
 #include <array>
 #include <asio/ip/address_v6.hpp>
 #include <cmath>
@@ -292,15 +293,6 @@ CertificateRow certificate_row(const CertInfo& c, std::string source, std::strin
 std::string chain_role(const CertInfo& info, std::size_t i) {
     if (i == 0) return "leaf";
     return info.self_signed ? "root" : "intermediate";
-}
-
-std::string base64(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(bytes.data()),
-                            static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
 }
 
 } // namespace pf

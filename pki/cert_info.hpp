@@ -28,10 +28,6 @@ struct CertInfo {
 
 CertInfo inspect(X509* cert);
 
-// Base64 (RFC 4648, no line breaks) of bytes: SPKI pins, Basic credentials,
-// SMTP AUTH forms.
-std::string base64(std::string_view bytes);
-
 // The certificate's common name, or its whole subject when it has none: how
 // verdicts name a certificate in one line.
 std::string display_name(X509* cert);

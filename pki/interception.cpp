@@ -1,5 +1,6 @@
 #include "pki/interception.hpp"
 #include "base/embedded_data.hpp"
+#include "base/text.hpp"
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -11,12 +12,6 @@
 namespace pf {
 
 namespace {
-
-std::string lower(std::string s) {
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 std::string trim(const std::string& s) {
     auto b = s.find_first_not_of(" \t\r");
@@ -34,10 +29,8 @@ std::vector<std::string> split(const std::string& s, char sep) {
 }
 
 void read_pem_file(const std::string& path, std::vector<X509Ptr>& out) {
-    std::unique_ptr<BIO, decltype(&BIO_free)> b(BIO_new_file(path.c_str(), "r"), BIO_free);
-    if (!b) return;
-    while (X509* x = PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr))
-        out.emplace_back(x, X509_free);
+    auto certs = read_pem_certs(path);
+    out.insert(out.end(), certs.begin(), certs.end());
 }
 
 std::string short_fp(const std::string& sha256) {
@@ -49,11 +42,11 @@ std::string in_quotes(const std::string& s) {
 }
 
 // The --ca-file that holds root (subject and key), if one does.
-std::optional<std::string> ca_file_holding(const std::vector<std::string>& files, X509* root) {
-    for (const auto& f : files) {
+std::optional<std::string> ca_file_holding(const TrustMaterial& trust, X509* root) {
+    for (const auto& [file, certs] : trust.ca_files()) {
         PublicRoots given;
-        read_pem_file(f, given.roots);
-        if (contains_root(given, root)) return f;
+        given.roots = certs;
+        if (contains_root(given, root)) return file;
     }
     return std::nullopt;
 }
@@ -176,7 +169,10 @@ Interception detect_interception(const InterceptionInput& in) {
     } else if (!v.trusted) {
         out.evidence.push_back("public-root check: not made (the chain is not trusted here)");
     } else {
-        PublicRoots pub = load_public_roots(in.tls->public_roots);
+        std::unique_ptr<TrustMaterial> own;
+        if (!in.trust) own = std::make_unique<TrustMaterial>(*in.tls);
+        const TrustMaterial& trust = in.trust ? *in.trust : *own;
+        const PublicRoots& pub = trust.public_roots();
         X509* root = v.path.back().get();
         std::string subject = v.path_info.back().subject;
         if (!pub.problem.empty()) {
@@ -184,7 +180,7 @@ Interception detect_interception(const InterceptionInput& in) {
         } else if (contains_root(pub, root)) {
             out.evidence.push_back("public-root check: the root " + in_quotes(subject) +
                                    " is in the public bundle " + pub.location);
-        } else if (auto given = ca_file_holding(in.tls->trust.ca_files, root)) {
+        } else if (auto given = ca_file_holding(trust, root)) {
             // The admin gave this root for this run: nothing was added to the
             // machine, but a host not declared private_ca (a public SaaS
             // host such as AWCM or the Console) has no business ending there.

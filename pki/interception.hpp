@@ -2,6 +2,7 @@
 #include "core/run_environment.hpp"
 #include "pki/cert_info.hpp"
 #include "pki/tls_verify.hpp"
+#include "pki/trust_material.hpp"
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,13 +30,8 @@ const InspectionProduct* match_product(const std::string& subject,
                                        const std::vector<InspectionProduct>& products,
                                        std::string* pattern = nullptr);
 
-// The public root programme's bundle: a PEM file, or a directory of .crt /
-// .pem files (Debian's /usr/share/ca-certificates/mozilla).
-struct PublicRoots {
-    std::string location; // empty when the platform has none
-    std::vector<X509Ptr> roots;
-    std::string problem; // why the comparison cannot be made; empty when roots were read
-};
+// Reads the public bundle at location (TrustMaterial::public_roots keeps it
+// for the run).
 PublicRoots load_public_roots(const std::string& location);
 // The platform's public bundle (tls_platform_*.cpp); empty when it has none.
 std::string default_public_roots();
@@ -48,6 +44,8 @@ struct InterceptionInput {
     std::vector<X509Ptr> sent; // the chain as sent, leaf first
     const TlsVerdict* verdict = nullptr;
     const TlsSettings* tls = nullptr;
+    // The run's (run_trust); when null, tls's locations are read for this call.
+    const TrustMaterial* trust = nullptr;
     // A server of the organisation's own PKI: a locally added root is
     // expected there, so (b) is not made.
     bool private_ca = false;

@@ -37,6 +37,30 @@ std::string_view to_string(TlsDiagnosis d) {
     return "?";
 }
 
+Reason reason_of(TlsDiagnosis d) {
+    switch (d) {
+    case TlsDiagnosis::trusted:
+        return Reason::ok;
+    case TlsDiagnosis::untrusted_root:
+        return Reason::untrusted_root;
+    case TlsDiagnosis::self_signed:
+        return Reason::self_signed;
+    case TlsDiagnosis::expired:
+        return Reason::expired;
+    case TlsDiagnosis::not_yet_valid:
+        return Reason::not_yet_valid;
+    case TlsDiagnosis::name_mismatch:
+        return Reason::name_mismatch;
+    case TlsDiagnosis::incomplete_chain:
+        return Reason::incomplete_chain;
+    case TlsDiagnosis::expiring_soon:
+        return Reason::expiring_soon;
+    case TlsDiagnosis::other:
+        return Reason::tls_handshake_failed;
+    }
+    return Reason::tls_handshake_failed;
+}
+
 namespace {
 
 struct VerifyError {
@@ -119,15 +143,18 @@ std::string store_name(const TrustLocations& t) {
 
 TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& host,
                         const TlsSettings& tls) {
+    return verify_chain(sent, host, tls, TrustMaterial(tls));
+}
+
+TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& host,
+                        const TlsSettings& tls, const TrustMaterial& trust) {
     TlsVerdict v;
-    v.store_name = store_name(tls.trust);
+    v.store_name = trust.name();
     if (sent.empty()) {
         v.summary = "the server sent no certificate";
+        v.x509_error = X509_V_ERR_UNSPECIFIED;
         return v;
     }
-    std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
-                                                                  X509_STORE_free);
-    load_trusted_roots(store.get(), tls.trust);
     // sk_X509_free is a macro, hence the lambda; the stack does not own the
     // certificates.
     auto free_stack = [](STACK_OF(X509) * s) { sk_X509_free(s); };
@@ -137,7 +164,7 @@ TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& hos
     std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
                                                                         X509_STORE_CTX_free);
     X509* leaf = sent.front().get();
-    X509_STORE_CTX_init(ctx.get(), store.get(), leaf, untrusted.get());
+    X509_STORE_CTX_init(ctx.get(), trust.store(), leaf, untrusted.get());
     X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
     std::vector<VerifyError> errors;
     X509_STORE_CTX_set_app_data(ctx.get(), &errors);
@@ -193,8 +220,10 @@ TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& hos
     auto cert_at = [&](const VerifyError& e) { return e.cert ? inspect(e.cert.get()) : leaf_info; };
 
     v.status = Status::fail;
+    if (!errors.empty()) v.x509_error = errors.front().error;
     if (first({X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT})) {
         v.diagnosis = TlsDiagnosis::self_signed;
+        v.x509_error = X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT;
         v.summary = "self-signed: " + host + " presents the self-signed certificate " + leaf_name +
                     ", which is not in " + v.store_name +
                     ": the server needs a certificate from a trusted CA (or "
@@ -207,6 +236,7 @@ TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& hos
         // always a server configured without its intermediate (browsers hide
         // it by fetching the issuer via AIA or from a cache; the ACC does not).
         CertInfo at = cert_at(*e);
+        v.x509_error = e->error;
         if (sent.size() == 1) {
             v.diagnosis = TlsDiagnosis::incomplete_chain;
             v.summary = "incomplete chain: " + host + " sent only its own certificate " +
@@ -224,9 +254,11 @@ TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& hos
                         " do not hold: a missing intermediate on the server, or a private or "
                         "inspection CA this machine does not trust";
         }
-    } else if (first({X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, X509_V_ERR_CERT_UNTRUSTED,
-                      X509_V_ERR_CERT_REJECTED})) {
+    } else if (const VerifyError* e =
+                   first({X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, X509_V_ERR_CERT_UNTRUSTED,
+                          X509_V_ERR_CERT_REJECTED})) {
         v.diagnosis = TlsDiagnosis::untrusted_root;
+        v.x509_error = e->error;
         v.summary = "untrusted root: the chain of " + host + " ends at " + in_quotes(top.subject) +
                     ", which is not in " + v.store_name +
                     ": if that is a TLS-inspection CA, have " + host +
@@ -234,12 +266,14 @@ TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& hos
                     "public CA";
     } else if (const VerifyError* e = first({X509_V_ERR_CERT_HAS_EXPIRED})) {
         CertInfo c = cert_at(*e);
+        v.x509_error = e->error;
         v.diagnosis = TlsDiagnosis::expired;
         v.summary = "expired: " + role(e->depth, v.path.size()) + " " + in_quotes(display_name(c)) +
                     " of " + host + " expired " + expiry_text(c) + ": " +
                     renewal(e->depth, v.path.size());
     } else if (const VerifyError* e = first({X509_V_ERR_CERT_NOT_YET_VALID})) {
         CertInfo c = cert_at(*e);
+        v.x509_error = e->error;
         v.diagnosis = TlsDiagnosis::not_yet_valid;
         v.summary = "not yet valid: " + role(e->depth, v.path.size()) + " " +
                     in_quotes(display_name(c)) + " of " + host + " is valid only from " +
@@ -248,6 +282,7 @@ TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& hos
                     "too early";
     } else if (!v.name_ok) {
         v.diagnosis = TlsDiagnosis::name_mismatch;
+        v.x509_error = X509_V_ERR_HOSTNAME_MISMATCH;
         v.summary = "name mismatch: the certificate " + leaf_name + " presented by " + host +
                     " does not name " + host + " (it names " + names_text(leaf_info) +
                     "): the server presents another site's certificate, or something in "

@@ -1,7 +1,9 @@
 #pragma once
+#include "base/reason.hpp"
 #include "base/status.hpp"
 #include "core/run_environment.hpp"
 #include "pki/cert_info.hpp"
+#include "pki/trust_material.hpp"
 #include <memory>
 #include <openssl/x509.h>
 #include <string>
@@ -9,7 +11,6 @@
 
 namespace pf {
 
-using X509Ptr = std::shared_ptr<X509>;
 // Shares cert (X509_up_ref): the pointer stays valid after its SSL is gone.
 X509Ptr share_x509(X509* cert);
 
@@ -26,6 +27,8 @@ enum class TlsDiagnosis {
 };
 
 std::string_view to_string(TlsDiagnosis d);
+// The verdict's reason code: self_signed, untrusted_root, expired, …
+Reason reason_of(TlsDiagnosis d);
 
 struct TlsVerdict {
     TlsDiagnosis diagnosis = TlsDiagnosis::other;
@@ -40,16 +43,25 @@ struct TlsVerdict {
     std::vector<CertInfo> path_info;
     std::string store_name;   // "the trust store /tmp/x.pem", "this machine's trusted roots"
     double min_days_left = 0; // over the verified path
+    // The X509_V_ERR_* standing for the diagnosis (X509_V_ERR_HOSTNAME_MISMATCH
+    // for a name), for a handshake refused on this verdict; X509_V_OK when
+    // nothing is wrong but the expiry.
+    int x509_error = 0;
 };
 
 // "the trust store /etc/ssl/certs/ca-certificates.crt + corp.pem": where a
 // verdict looked for roots.
 std::string store_name(const TrustLocations& t);
 
-// Verifies the chain as the server sent it (leaf first) against the roots of
-// tls.trust (load_trusted_roots), for host (a DNS name or an IP literal),
-// with tls's expiry thresholds. Throws std::runtime_error when the trust
-// store cannot be read.
+// Verifies the chain as the server sent it (leaf first) against the run's
+// trust material, for host (a DNS name or an IP literal), with tls's expiry
+// thresholds. Every protocol's certificate verdict comes from here.
+TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& host,
+                        const TlsSettings& tls, const TrustMaterial& trust);
+
+// The same against tls.trust read for this one call, for a caller outside
+// any run (tests, fuzzing). Throws std::runtime_error when the trust store
+// cannot be read.
 TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& host,
                         const TlsSettings& tls);
 

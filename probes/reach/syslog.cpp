@@ -5,6 +5,7 @@
 #include "net/resolve.hpp"
 #include "net/tls_connect.hpp"
 #include "net/tunnel.hpp"
+#include "pki/trust_material.hpp"
 #include <asio/ip/udp.hpp>
 #include <asio/read.hpp>
 #include <asio/steady_timer.hpp>
@@ -205,7 +206,8 @@ ProbeKind syslog_probe() {
                         return r->finish(r->result(Status::fail, c.failure));
                     TlsVerdict v;
                     try {
-                        v = verify_chain(c.chain, r->host, r->env->tls);
+                        v = verify_chain(c.chain, r->host, r->env->tls,
+                                         *run_trust(r->io, r->env->tls));
                     } catch (const std::exception& e) { // an unreadable trust file
                         return r->finish(r->result(Status::error, e.what()));
                     }

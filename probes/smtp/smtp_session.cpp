@@ -2,10 +2,9 @@
 #include "net/curl_loop.hpp"
 #include "net/http_transfer.hpp"
 #include "net/probe_util.hpp"
+#include "pki/trust_material.hpp"
 #include <algorithm>
 #include <cstring>
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
 
 namespace pf {
 
@@ -25,6 +24,7 @@ struct Session : std::enable_shared_from_this<Session> {
     asio::io_context& io;
     SmtpRequest req;
     SmtpSession x;
+    PeerJudge judge;
     CurlEasy easy = make_curl_easy();
     curl_slist* resolve = nullptr;
     curl_slist* rcpt = nullptr;
@@ -62,42 +62,6 @@ struct Session : std::enable_shared_from_this<Session> {
 
     static std::size_t discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
 
-    // curl's own verification is off (it would stop with one error code);
-    // this callback replaces OpenSSL's and judges the chain as the tls probe
-    // does, so that the diagnosis names the problem the same way.
-    static CURLcode on_ssl_ctx(CURL*, void* ssl_ctx, void* p) {
-        auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-        SSL_CTX_set_cert_verify_callback(ctx, &Session::on_verify, p);
-        return CURLE_OK;
-    }
-
-    static int on_verify(X509_STORE_CTX* store, void* p) {
-        auto* s = static_cast<Session*>(p);
-        s->x.handshake_started = true;
-        auto* ssl = static_cast<SSL*>(
-            X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-        if (ssl) {
-            s->x.protocol = SSL_get_version(ssl);
-            if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl))
-                s->x.cipher = SSL_CIPHER_get_name(c);
-        }
-        X509* leaf = X509_STORE_CTX_get0_cert(store);
-        if (!leaf) return 0;
-        s->x.chain = {share_x509(leaf)};
-        if (STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(store))
-            for (int i = 0; i < sk_X509_num(sent); ++i)
-                if (X509* c = sk_X509_value(sent, i); X509_cmp(c, leaf) != 0)
-                    s->x.chain.push_back(share_x509(c));
-        try {
-            s->x.certificate = verify_chain(s->x.chain, s->req.host, s->req.tls);
-        } catch (const std::exception& e) {
-            s->x.certificate_error = e.what();
-            return 0;
-        }
-        return s->x.certificate->status == Status::fail ? 0 : 1;
-    }
-
     void configure() {
         CURL* e = easy.get();
         auto url =
@@ -105,21 +69,22 @@ struct Session : std::enable_shared_from_this<Session> {
         curl_easy_setopt(e, CURLOPT_URL, url.c_str());
         curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-        auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(req.deadline - Clock::now());
-        // Our timer stops the session at the deadline; curl's is a backstop.
-        long backstop = static_cast<long>(std::max<long long>(left.count(), 1) + 1000);
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, backstop);
-        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, backstop);
         curl_easy_setopt(e, CURLOPT_USE_SSL, long(req.implicit_tls ? CURLUSESSL_ALL : req.use_ssl));
+        // curl's own checks are off: the judge's verdict, which names the
+        // problem as the tls probe does, accepts or stops the handshake.
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-        curl_easy_setopt(e, CURLOPT_CAINFO, nullptr);
-        curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
-        // A resumed session skips the certificate, and with it the verdict.
-        curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
-        curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &Session::on_ssl_ctx);
-        curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, this);
+        try {
+            judge.trust = run_trust(io, req.tls);
+        } catch (const std::exception& ex) {
+            judge.trust_problem = ex.what();
+        }
+        judge.tls = req.tls;
+        judge.host = req.host;
+        // A certificate that fails for its expiry fails here before any
+        // credentials are sent, as it always has.
+        judge.refuse_expiring = true;
+        use_peer_judge(e, judge);
         curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, &Session::on_debug);
         curl_easy_setopt(e, CURLOPT_DEBUGDATA, this);
         curl_easy_setopt(e, CURLOPT_VERBOSE, 1L); // for on_debug; nothing is printed
@@ -153,6 +118,14 @@ struct Session : std::enable_shared_from_this<Session> {
         x.code = code;
         x.error = errbuf;
         x.ms = ms_since(started);
+        const PeerCheck& seen = judge.seen;
+        x.handshake_started = seen.reached;
+        x.chain = seen.chain;
+        x.certificate = seen.verdict;
+        x.certificate_error = seen.error;
+        x.protocol = seen.protocol;
+        x.cipher = seen.cipher;
+        x.trust = judge.trust;
         curl_easy_getinfo(easy.get(), CURLINFO_OS_ERRNO, &x.os_errno);
         char* ip = nullptr;
         if (curl_easy_getinfo(easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip)

@@ -1,7 +1,7 @@
 #pragma once
 #include "core/probe.hpp"
 #include "core/run_environment.hpp"
-#include "pki/tls_verify.hpp"
+#include "pki/peer_check.hpp"
 #include "probes/smtp/smtp_transcript.hpp"
 #include <asio/io_context.hpp>
 #include <asio/ip/address.hpp>
@@ -19,10 +19,10 @@ namespace pf {
 // connection shows what the server offers in plain text and inside TLS; no
 // second, hand-written SMTP client is needed for that.
 //
-// The server's certificate is judged during the handshake by verify_chain,
-// the tls probe's own verifier, and a certificate it fails stops the
-// handshake: credentials and mail never go to a server that is not proven
-// to be the one named.
+// The server's certificate is judged during the handshake by PeerJudge
+// (verify_chain against the run's trust, as every protocol is judged), and a
+// certificate it fails stops the handshake: credentials and mail never go to
+// a server that is not proven to be the one named.
 struct SmtpRequest {
     std::string host;
     std::uint16_t port = 25;
@@ -35,7 +35,7 @@ struct SmtpRequest {
     std::vector<std::string> to;          // RCPT TO; empty: only NOOP
     std::string message;                  // RFC 5322 text sent with DATA
     std::vector<asio::ip::address> pinned;
-    TlsSettings tls;
+    TlsSettings tls; // the run's trust (run_trust) and the expiry thresholds
     Clock::time_point deadline;
 };
 
@@ -54,6 +54,7 @@ struct SmtpSession {
     std::vector<X509Ptr> chain;     // as sent, leaf first
     std::optional<TlsVerdict> certificate;
     std::string certificate_error; // the trust store could not be read
+    TrustHandle trust;             // the run's, when it could be read
     std::string protocol, cipher;  // "TLSv1.3", "TLS_AES_256_GCM_SHA384"
     double ms = 0;
 };

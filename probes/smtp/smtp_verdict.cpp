@@ -1,4 +1,5 @@
 #include "probes/smtp/smtp_verdict.hpp"
+#include "base/text.hpp"
 #include "net/probe_util.hpp"
 #include "net/tcp_connect.hpp"
 #include "pki/interception.hpp"
@@ -9,8 +10,7 @@
 namespace pf {
 
 std::string SmtpPlan::where() const {
-    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-           std::to_string(port);
+    return host_port(host, port);
 }
 
 namespace {
@@ -143,6 +143,7 @@ struct Judge {
         in.sent = s.chain;
         in.verdict = &*s.certificate;
         in.tls = p.tls;
+        in.trust = s.trust.get();
         // An internal relay is normally certified by the organisation's own
         // CA, so a locally added root is expected, not a sign of inspection;
         // known inspection products and pins are still recognised.

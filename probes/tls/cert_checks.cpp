@@ -1,5 +1,4 @@
 #include "probes/tls/cert_checks.hpp"
-#include "pki/trust_store.hpp"
 #include <algorithm>
 #include <asio/ip/address.hpp>
 #include <openssl/err.h>
@@ -64,17 +63,15 @@ int record_error(int ok, X509_STORE_CTX* ctx) {
     return 1;
 }
 
-Path build_path(const CertFile& f, const TlsSettings& tls) {
-    std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
-                                                                  X509_STORE_free);
-    load_trusted_roots(store.get(), tls.trust);
+Path build_path(const CertFile& f, const CertCheckOptions& o) {
+    TrustHandle trust = o.trust ? o.trust : std::make_shared<const TrustMaterial>(o.tls);
     auto free_stack = [](STACK_OF(X509) * s) { sk_X509_free(s); };
     std::unique_ptr<STACK_OF(X509), decltype(free_stack)> untrusted(sk_X509_new_null(), free_stack);
     for (const auto& c : f.rest)
         sk_X509_push(untrusted.get(), c.get());
     std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
                                                                         X509_STORE_CTX_free);
-    X509_STORE_CTX_init(ctx.get(), store.get(), f.leaf.get(), untrusted.get());
+    X509_STORE_CTX_init(ctx.get(), trust->store(), f.leaf.get(), untrusted.get());
     X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx.get()), X509_V_FLAG_NO_CHECK_TIME);
     Path p;
     X509_STORE_CTX_set_app_data(ctx.get(), &p.errors);
@@ -378,7 +375,7 @@ CertCheck topic_check(const CertFile& f, const CertInfo& leaf) {
 } // namespace
 
 std::vector<CertCheck> check_cert_file(const CertFile& f, const CertCheckOptions& o) {
-    Path p = build_path(f, o.tls);
+    Path p = build_path(f, o);
     const CertInfo& leaf = p.info.front();
     std::vector<CertCheck> out{key_check(f, leaf), chain_check(f, p, o.full_chain, o.tls),
                                expiry_check(p, o.tls), key_size_check(p), signature_check(p)};

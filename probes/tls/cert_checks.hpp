@@ -2,6 +2,7 @@
 #include "base/probe_result.hpp"
 #include "core/run_environment.hpp"
 #include "pki/cert_file.hpp"
+#include "pki/trust_material.hpp"
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct CertCheckOptions {
     // (the certificate renewal guide: a .pfx or .p12 holding the new certificate's entire chain).
     bool full_chain = false;
     TlsSettings tls; // trust store and expiry thresholds
+    // The run's trust material (run_trust); null: tls's store read for this file.
+    TrustHandle trust;
 };
 
 // One named verdict about one certificate file.

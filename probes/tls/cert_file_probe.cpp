@@ -56,12 +56,14 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
 
 namespace {
 
-CertCheckOptions check_options(const ProbeArgs& args, const TlsSettings& run_tls) {
+CertCheckOptions check_options(const ProbeArgs& args, const TlsSettings& run_tls,
+                               TrustHandle trust) {
     CertCheckOptions o;
     parse_cert_profile(args.text("profile"), o.profile); // a choice of the declaration
     o.host = args.has("host") ? args.text("host") : "";
     o.full_chain = args.boolean("full_chain");
     o.tls = with_check_thresholds(run_tls, args);
+    o.trust = std::move(trust);
     return o;
 }
 
@@ -71,9 +73,9 @@ SecretRef file_password(const ProbeArgs& args) {
     return password && password->empty() ? nullptr : password;
 }
 
-ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls) {
+ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls, TrustHandle trust) {
     const std::string path = args.text("path");
-    CertCheckOptions o = check_options(args, run_tls);
+    CertCheckOptions o = check_options(args, run_tls, std::move(trust));
     SecretRef password = file_password(args);
     ProbeResult r;
     try {
@@ -116,8 +118,9 @@ ProbeResult judge_load(const ProbeArgs& args) {
 }
 
 // check=ID: that one check of the file's profile.
-ProbeResult judge_one(const ProbeArgs& args, const TlsSettings& run_tls, const std::string& id) {
-    CertCheckOptions o = check_options(args, run_tls);
+ProbeResult judge_one(const ProbeArgs& args, const TlsSettings& run_tls, TrustHandle trust,
+                      const std::string& id) {
+    CertCheckOptions o = check_options(args, run_tls, std::move(trust));
     try {
         CertFile f = load_cert_file(args.text("path"), file_password(args).get());
         std::vector<CertCheck> checks;
@@ -200,9 +203,10 @@ ProbeKind cert_file_probe() {
         ProbeResult r;
         try {
             const std::string& which = args.text("check");
-            r = which == "all"    ? judge_file(args, ctx.env.tls)
-                : which == "load" ? judge_load(args)
-                                  : judge_one(args, ctx.env.tls, which);
+            r = which == "all" ? judge_file(args, ctx.env.tls, run_trust(ctx.io, ctx.env.tls))
+                : which == "load"
+                    ? judge_load(args)
+                    : judge_one(args, ctx.env.tls, run_trust(ctx.io, ctx.env.tls), which);
         } catch (const std::exception& e) {
             // The trust store and file errors: their messages name no secret.
             r = ProbeResult::make(Status::error, e.what());

@@ -16,7 +16,8 @@ namespace {
 constexpr auto direct_grace = std::chrono::seconds(2);
 
 struct TlsProbeRun : std::enable_shared_from_this<TlsProbeRun> {
-    TlsProbeRun(asio::io_context& io, ProbeDone d) : timer(io), done(std::move(d)) {}
+    TlsProbeRun(asio::io_context& io, ProbeDone d) : io(io), timer(io), done(std::move(d)) {}
+    asio::io_context& io;
     asio::steady_timer timer;
     OnceDone done;
     std::string host, sni, pin_issuer, pin_spki;
@@ -87,15 +88,18 @@ ProbeResult TlsProbeRun::verdict() {
         return r;
     }
     TlsVerdict v;
+    TrustHandle trust;
     try {
-        // An explicit SNI is the name the client asks for, so the one the
-        // certificate must carry (host may then be an address).
-        v = verify_chain(c.chain, sni.empty() ? host : sni, *tls);
-    } catch (const std::exception& e) {
+        trust = run_trust(io, *tls);
+    } catch (const std::exception& e) { // an unreadable trust file
         r.status = Status::error;
+        r.reason = Reason::bad_input;
         r.summary = e.what();
         return r;
     }
+    // An explicit SNI is the name the client asks for, so the one the
+    // certificate must carry (host may then be an address).
+    v = verify_chain(c.chain, sni.empty() ? host : sni, *tls, *trust);
     add_chain_blocks(r, c, v, target(), proxy);
     r.evidence.insert(r.evidence.end(), v.evidence.begin(), v.evidence.end());
     r.measurements.push_back({"certificate days left", v.min_days_left, "days"});
@@ -106,6 +110,7 @@ ProbeResult TlsProbeRun::verdict() {
     in.sent = c.chain;
     in.verdict = &v;
     in.tls = tls;
+    in.trust = trust.get();
     in.private_ca = private_ca;
     in.pin_issuer = pin_issuer;
     in.pin_spki = pin_spki;

@@ -1,13 +1,11 @@
 #include "probes/web/http.hpp"
+#include "base/text.hpp"
 #include "core/run_environment.hpp"
-#include "net/http_transfer.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
-#include "net/resolve.hpp"
 #include "probes/web/http_verdict.hpp"
 #include "probes/web/web_request.hpp"
 #include <algorithm>
-#include <asio/steady_timer.hpp>
 #include <sstream>
 
 namespace pf {
@@ -76,53 +74,30 @@ std::optional<Target> parse_location(const std::string& url) {
     return Target{t->scheme, t->host, t->port, t->path};
 }
 
+// The check: a web_request a hop, following redirects when asked.
 struct HttpRun : std::enable_shared_from_this<HttpRun> {
     HttpRun(const ProbeContext& ctx, ProbeDone d)
-        : io(ctx.io), timer(ctx.io), done(std::move(d)), proxy(ctx.env.proxy),
-          trust_locations(ctx.env.tls.trust), deadline(ctx.deadline) {}
-    asio::io_context& io;
-    asio::steady_timer timer;
+        : ctx(ctx), done(std::move(d)), proxy(ctx.env.proxy), start(Clock::now()) {}
+    ProbeContext ctx;
     OnceDone done;
     ProxyConfig proxy;
     Params p;
-    TrustLocations trust_locations;
-    TrustStore trust; // loaded for the first https hop
-    Clock::time_point start = Clock::now(), deadline;
+    Clock::time_point start;
     double dns_ms = 0;
     bool looked_up = false;
     std::vector<std::string> hops;    // "302 Found: https://a/ → https://b/"
     std::vector<std::string> visited; // URLs requested, the first one included
-    std::function<void()> abandon_lookup, cancel_transfer;
-    std::string looking_up; // the name being resolved, while one is
-    bool looking_up_proxy = false;
+    std::function<void()> cancel_hop;
     bool stopped = false; // cancelled: nothing more is delivered
 
     void deliver(ProbeResult r) {
-        timer.cancel();
         if (stopped) return;
         done(std::move(r));
     }
 
     void cancel() {
         stopped = true;
-        timer.cancel();
-        if (abandon_lookup) abandon_lookup();
-        if (cancel_transfer) cancel_transfer();
-        cancel_transfer = nullptr;
-    }
-
-    HttpRoute route_for(const Target& t, bool via_proxy) const {
-        HttpRoute r;
-        r.url = http_url(t.scheme, t.host, t.port, t.path);
-        r.authority = (t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host) + ":" +
-                      std::to_string(t.port);
-        r.https = t.scheme == "https";
-        r.via_proxy = via_proxy;
-        r.proxy = proxy;
-        r.proxy_auth = p.proxy_auth;
-        r.proxy_auth_mask = p.proxy_auth_mask;
-        r.budget = seconds_left_text(start, deadline);
-        return r;
+        if (auto c = std::move(cancel_hop)) c();
     }
 
     bool uses_proxy(const Target& t) const {
@@ -138,96 +113,50 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         return "route: direct: " + no_proxy_reason(proxy, t.host);
     }
 
-    void start_timer() {
-        timer.expires_at(deadline);
-        auto self = shared_from_this();
-        timer.async_wait([self](std::error_code ec) {
-            // During a transfer the transfer has its own verdict at the deadline.
-            if (ec || self->looking_up.empty()) return;
-            if (self->abandon_lookup) self->abandon_lookup();
-            self->deliver(ProbeResult::make(
-                Status::fail, "no answer from the resolver for '" + self->looking_up + "'" +
-                                  (self->looking_up_proxy ? " (the proxy's name)" : "") +
-                                  " within " + seconds_left_text(self->start, self->deadline) +
-                                  ": the DNS server is unreachable or too slow"));
-        });
-    }
-
     void hop(const Target& t) {
-        bool via_proxy = uses_proxy(t);
-        looking_up = via_proxy ? proxy.host : t.host;
-        looking_up_proxy = via_proxy;
+        WebCall call;
+        call.target = {t.scheme, t.host, t.port, t.path};
+        call.method = p.method;
+        call.via_proxy = uses_proxy(t);
+        if (call.via_proxy) call.proxy = proxy;
+        call.proxy_auth = p.proxy_auth;
+        call.proxy_auth_mask = p.proxy_auth_mask;
+        call.route_note = route_evidence(t);
+        call.since = start;
         auto self = shared_from_this();
-        auto t0 = Clock::now();
-        abandon_lookup = resolve_host(io, looking_up, [self, t, via_proxy, t0](Resolution res) {
+        cancel_hop = web_request(ctx, std::move(call), [self, t](WebAnswer a) {
+            self->cancel_hop = nullptr;
             if (self->done.finished() || self->stopped) return;
-            self->looking_up.clear();
-            if (res.detail != "IP address literal") {
-                self->looked_up = true;
-                self->dns_ms += ms_since(t0); // Resolution::took is whole ms
-            }
-            if (res.outcome != Resolution::Outcome::resolved) {
-                auto msg = describe_failure(via_proxy ? self->proxy.host : t.host, res);
-                auto r = ProbeResult::make(
-                    Status::fail, via_proxy ? proxy_itself(ProxyFault::name, self->proxy, msg,
-                                                           self->route_for(t, true).authority)
-                                            : msg);
-                r.measurements.push_back({"dns", self->dns_ms, "ms"});
-                return self->deliver(std::move(r));
-            }
-            self->transfer(t, via_proxy, res.addresses);
+            self->answered(t, std::move(a));
         });
     }
 
-    void transfer(const Target& t, bool via_proxy, const std::vector<asio::ip::address>& addrs) {
-        HttpRequest req;
-        req.scheme = t.scheme;
-        req.host = t.host;
-        req.port = t.port;
-        req.path = t.path;
-        req.method = p.method;
-        req.via_proxy = via_proxy;
-        (via_proxy ? req.proxy_pinned : req.pinned) = addrs;
-        if (via_proxy) req.proxy = proxy;
-        req.proxy_auth = p.proxy_auth_mask;
-        if (t.scheme == "https" && !trust) {
-            try {
-                trust = trust_store_for(io, trust_locations);
-            } catch (const std::exception& e) {
-                return deliver(ProbeResult::make(Status::error, e.what()));
-            }
+    void answered(const Target& t, WebAnswer a) {
+        if (a.looked_up) {
+            looked_up = true;
+            dns_ms += a.dns_ms;
         }
-        req.trust = trust;
-        req.deadline = deadline;
-        auto self = shared_from_this();
-        std::string addresses;
-        for (const auto& a : addrs)
-            addresses += (addresses.empty() ? "" : ", ") + a.to_string();
-        cancel_transfer = start_http_transfer(
-            io, std::move(req), [self, t, via_proxy, addresses](HttpExchange x) {
-                self->cancel_transfer = nullptr;
-                self->answered(t, via_proxy, addresses, std::move(x));
-            });
-    }
-
-    void answered(const Target& t, bool via_proxy, const std::string& addresses, HttpExchange x) {
-        auto route = route_for(t, via_proxy);
+        const HttpExchange& x = a.x;
         long code = x.response_code;
         bool redirect = code >= 300 && code < 400 && !x.redirect_url.empty();
         std::optional<ProbeResult> endless;
-        if (!diagnose_transport(route, x) && redirect && p.follow) {
+        if (!a.failure && redirect && p.follow) {
             if (auto next = parse_location(x.redirect_url)) {
-                hops.push_back(status_text(code, x.last_origin_head()) + ": " + route.url + " → " +
-                               x.redirect_url);
-                endless = endless_redirects(*next, route.url);
+                hops.push_back(status_text(code, x.last_origin_head()) + ": " + a.route.url +
+                               " → " + x.redirect_url);
+                endless = endless_redirects(*next, a.route.url);
                 if (!endless) return hop(*next);
             }
         }
-        auto r = endless ? *endless : verdict(route, x);
-        r.evidence.insert(r.evidence.begin(),
-                          {p.method + " " + route.url, route_evidence(t),
-                           (via_proxy ? "proxy address: " : "address: ") + addresses});
-        r.evidence.insert(r.evidence.begin() + 3, hops.begin(), hops.end());
+        ProbeResult r;
+        if (a.failure) {
+            r = std::move(*a.failure); // its evidence starts with the request's
+        } else {
+            r = endless ? *endless : verdict(a.route, x);
+            r.evidence.insert(r.evidence.begin(), a.evidence.begin(), a.evidence.end());
+        }
+        r.evidence.insert(r.evidence.begin() + static_cast<std::ptrdiff_t>(a.evidence.size()),
+                          hops.begin(), hops.end());
         measure(r, x, t.scheme == "https");
         deliver(std::move(r));
     }
@@ -244,7 +173,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         visited.push_back(url);
         if (!loop && int(hops.size()) <= max_redirects) return std::nullopt;
         auto r = ProbeResult::make(
-            Status::fail,
+            Status::fail, Reason::http_status,
             loop ? "redirect loop: " + from + " redirects back to " + url + ", already visited " +
                        "after " + std::to_string(hops.size()) +
                        " redirect(s): a client following it never gets an answer; the server's "
@@ -266,17 +195,8 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         r.measurements.push_back({"total", ms_since(start), "ms"});
     }
 
+    // The origin (or a forwarding proxy) answered: judge the answer.
     ProbeResult verdict(const HttpRoute& route, const HttpExchange& x) const {
-        if (auto failure = diagnose_transport(route, x)) {
-            if (const HttpHead* h = x.last_proxy_head()) {
-                failure->evidence.push_back("proxy answered: " + h->status_line);
-                for (const auto& name : {"Proxy-Authenticate", "X-Squid-Error"})
-                    for (const auto& v : h->values(name))
-                        failure->evidence.push_back(std::string(name) + ": " + v);
-            }
-            if (!x.error.empty()) failure->evidence.push_back("curl: " + x.error);
-            return *failure;
-        }
         const HttpHead* head = x.last_origin_head();
         long code = x.response_code;
         auto status = status_text(code, head);
@@ -293,12 +213,15 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
             r.summary = proxy_auth_verdict(
                 route, head ? head->values("Proxy-Authenticate") : std::vector<std::string>{},
                 x.proxy_auth_offered, x.proxy_credentials_answered);
+            r.reason = x.proxy_credentials_answered ? Reason::proxy_auth_rejected
+                                                    : Reason::proxy_auth_required;
             return r;
         }
         std::string through = route.via_proxy ? " through " + proxy.display() : "";
         std::string redirect = x.redirect_url.empty() ? "" : x.redirect_url;
         if (!p.expect.contains(int(code))) {
             r.summary = "expected " + p.expect.text + ", got " + status + " from " + route.url;
+            r.reason = code == 401 ? Reason::http_auth_required : Reason::http_status;
             if (!redirect.empty())
                 r.summary +=
                     !p.follow
@@ -313,9 +236,11 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
                              ? " in its first " + std::to_string(x.body.size()) + " bytes"
                              : "") +
                         (p.method == "HEAD" ? " (HEAD answers have no body)" : "");
+            r.reason = Reason::unexpected_content;
             return r;
         }
         r.status = Status::pass;
+        r.reason = Reason::ok;
         r.summary = status + " from " + route.url + through + " in " + ms_text(ms_since(start));
         if (!redirect.empty()) r.summary += ", redirecting to " + redirect + " (not followed)";
         if (!p.body.empty()) r.summary += "; the body contains \"" + p.body + "\"";
@@ -374,7 +299,6 @@ ProbeKind http_probe() {
                 ProbeResult::make(Status::skip,
                                   "via=\"proxy\": " +
                                       no_proxy_reason(run->proxy, run->p.target.host)));
-        run->start_timer();
         run->hop(run->p.target);
         return [run] { run->cancel(); };
     };

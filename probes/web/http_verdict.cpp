@@ -239,15 +239,17 @@ std::optional<ProbeResult> diagnose_transport(const HttpRoute& r, const HttpExch
         return std::nullopt;
     case CURLE_COULDNT_CONNECT:
         return connect_failed(r, x);
+    case CURLE_SSL_CONNECT_ERROR:
+        return failed("the TLS handshake with " + r.authority + " failed: " + x.error + tls_hint);
     case CURLE_PEER_FAILED_VERIFICATION:
+        // web_request replaces this with the verdict on the chain when the
+        // handshake recorded one.
         if (x.verify_result != X509_V_OK && x.verify_result != X509_V_ERR_UNSPECIFIED)
             return failed("TLS certificate of " + r.authority +
                           " is not trusted: " + X509_verify_cert_error_string(x.verify_result) +
                           (r.via_proxy ? " (or the proxy re-signs it: TLS inspection)" : "") +
                           tls_hint);
         return failed("TLS certificate of " + r.authority + " was rejected: " + x.error + tls_hint);
-    case CURLE_SSL_CONNECT_ERROR:
-        return failed("the TLS handshake with " + r.authority + " failed: " + x.error + tls_hint);
     case CURLE_GOT_NOTHING:
         return failed(r.authority + " closed the connection without answering (" + x.error + ")");
     default:

@@ -1,4 +1,5 @@
 #include "probes/web/proxy.hpp"
+#include "base/text.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
 #include "net/tunnel.hpp"
@@ -84,8 +85,7 @@ ProbeKind proxy_probe() {
         const ProxyConfig& proxy = ctx.env.proxy;
         std::string host = args.text("host");
         auto port = args.port("port"); // 443 by the declaration
-        bool v6 = host.find(':') != std::string::npos;
-        std::string target = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+        std::string target = host_port(host, port);
         if (auto why = no_proxy_reason(proxy, host); !why.empty())
             return deliver_now(ctx, std::move(done), ProbeResult::make(Status::skip, why));
         auto run = std::make_shared<ProxyRun>(std::move(done));

@@ -1,4 +1,5 @@
 #include "probes/web/scep.hpp"
+#include "base/text.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
 #include "pki/cert_info.hpp"
@@ -14,12 +15,6 @@ namespace pf {
 namespace {
 
 const std::string ndes_path = "/certsrv/mscep/mscep.dll/pkiclient.exe";
-
-std::string lower(std::string s) {
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 // "application/x-x509-ca-ra-cert; charset=…" → "application/x-x509-ca-ra-cert".
 std::string media_type(const WebAnswer& a) {

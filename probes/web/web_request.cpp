@@ -1,7 +1,10 @@
 #include "probes/web/web_request.hpp"
+#include "base/text.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
+#include "net/proxy_text.hpp"
 #include "net/resolve.hpp"
+#include "pki/trust_material.hpp"
 #include "probes/tls/tls_report.hpp"
 #include <algorithm>
 #include <asio/post.hpp>
@@ -136,41 +139,43 @@ std::function<void()> look_at_tls(const ProbeContext& ctx, const std::string& ho
     std::string sni = is_ip_literal(host) ? "" : host;
     std::string target = host + ":" + std::to_string(port);
     const TlsSettings* tls = &ctx.env.tls;
-    return open_tls(ctx.io, ProxyConfig{}, host, port, sni, ctx.deadline,
-                    [tls, host, sni, target, on_done = std::move(on_done)](TlsConnection c) {
-                        TlsLook look;
-                        auto failed = [&](Status s, std::string summary) {
-                            ProbeResult r = ProbeResult::make(s, std::move(summary));
-                            add_connection_evidence(r, c, ProxyConfig{}, target, sni);
-                            return r;
-                        };
-                        if (c.outcome != TlsConnection::Outcome::open) {
-                            look.failure = failed(Status::fail, c.failure);
-                        } else if (c.chain.empty()) {
-                            look.failure = failed(Status::fail,
-                                                  "the server " + target + " sent no certificate");
-                        } else {
-                            try {
-                                look.verdict = verify_chain(c.chain, host, *tls);
-                                if (look.verdict->status == Status::fail) {
-                                    auto r = failed(Status::fail, "TLS: " + look.verdict->summary);
-                                    add_chain_blocks(r, c, *look.verdict, target, ProxyConfig{});
-                                    r.evidence.insert(r.evidence.end(),
-                                                      look.verdict->evidence.begin(),
-                                                      look.verdict->evidence.end());
-                                    look.failure = std::move(r);
-                                }
-                            } catch (const std::exception& e) {
-                                look.failure = ProbeResult::make(Status::error, e.what());
-                            }
-                        }
-                        if (c.link) {
-                            std::error_code ignore;
-                            c.link->stream.lowest_layer().close(ignore);
-                        }
-                        look.connection = std::move(c);
-                        on_done(std::move(look));
-                    });
+    asio::io_context* io = &ctx.io;
+    return open_tls(
+        ctx.io, ProxyConfig{}, host, port, sni, ctx.deadline,
+        [io, tls, host, sni, target, on_done = std::move(on_done)](TlsConnection c) {
+            TlsLook look;
+            auto failed = [&](Status s, std::string summary) {
+                ProbeResult r = ProbeResult::make(s, std::move(summary));
+                add_connection_evidence(r, c, ProxyConfig{}, target, sni);
+                return r;
+            };
+            if (c.outcome != TlsConnection::Outcome::open) {
+                look.failure = failed(Status::fail, c.failure);
+            } else if (c.chain.empty()) {
+                look.failure =
+                    failed(Status::fail, "the server " + target + " sent no certificate");
+            } else {
+                try {
+                    look.verdict = verify_chain(c.chain, host, *tls, *run_trust(*io, *tls));
+                    if (look.verdict->status == Status::fail) {
+                        auto r = failed(Status::fail, "TLS: " + look.verdict->summary);
+                        r.reason = reason_of(look.verdict->diagnosis);
+                        add_chain_blocks(r, c, *look.verdict, target, ProxyConfig{});
+                        r.evidence.insert(r.evidence.end(), look.verdict->evidence.begin(),
+                                          look.verdict->evidence.end());
+                        look.failure = std::move(r);
+                    }
+                } catch (const std::exception& e) {
+                    look.failure = ProbeResult::make(Status::error, Reason::bad_input, e.what());
+                }
+            }
+            if (c.link) {
+                std::error_code ignore;
+                c.link->stream.lowest_layer().close(ignore);
+            }
+            look.connection = std::move(c);
+            on_done(std::move(look));
+        });
 }
 
 namespace {
@@ -181,7 +186,7 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
     asio::steady_timer timer;
     WebCall call;
     std::function<void(WebAnswer)> on_done;
-    std::function<void()> abandon_lookup, cancel_transfer, cancel_tls;
+    std::function<void()> abandon_lookup, cancel_transfer;
     WebAnswer answer;
     bool looking_up = false, finished = false;
 
@@ -195,7 +200,7 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         }
         auto cb = std::move(on_done);
         on_done = nullptr;
-        abandon_lookup = cancel_transfer = cancel_tls = nullptr;
+        abandon_lookup = cancel_transfer = nullptr;
         cb(std::move(answer));
     }
 
@@ -203,20 +208,28 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         finished = true;
         on_done = nullptr;
         timer.cancel();
-        for (auto* c : {&abandon_lookup, &cancel_transfer, &cancel_tls})
+        for (auto* c : {&abandon_lookup, &cancel_transfer})
             if (*c) (*c)();
-        abandon_lookup = cancel_transfer = cancel_tls = nullptr;
+        abandon_lookup = cancel_transfer = nullptr;
+    }
+
+    // The name looked up: the proxy's when the call goes through it.
+    const std::string& lookup_name() const {
+        return call.via_proxy ? call.proxy.host : call.target.host;
     }
 
     void start() {
         const WebTarget& t = call.target;
         answer.route.url = t.url();
-        answer.route.authority =
-            (t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host) + ":" +
-            std::to_string(t.port);
+        answer.route.authority = host_port(t.host, t.port);
         answer.route.https = t.scheme == "https";
-        answer.route.budget = seconds_left_text(Clock::now(), ctx.deadline);
+        answer.route.via_proxy = call.via_proxy;
+        answer.route.proxy = call.proxy;
+        answer.route.proxy_auth = call.proxy_auth;
+        answer.route.proxy_auth_mask = call.proxy_auth_mask;
+        answer.route.budget = seconds_left_text(call.since.value_or(Clock::now()), ctx.deadline);
         answer.evidence.push_back(call.method + " " + answer.route.url);
+        if (!call.route_note.empty()) answer.evidence.push_back(call.route_note);
         auto self = shared_from_this();
         timer.expires_at(ctx.deadline);
         timer.async_wait([self](std::error_code ec) {
@@ -224,19 +237,31 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
             if (ec || !self->looking_up || self->finished) return;
             if (self->abandon_lookup) self->abandon_lookup();
             self->answer.failure = ProbeResult::make(
-                Status::fail, "no answer from the resolver for '" + self->call.target.host +
-                                  "' within " + self->answer.route.budget +
-                                  ": the DNS server is unreachable or too slow");
+                Status::fail, Reason::dns_failure,
+                "no answer from the resolver for '" + self->lookup_name() + "'" +
+                    (self->call.via_proxy ? " (the proxy's name)" : "") + " within " +
+                    self->answer.route.budget + ": the DNS server is unreachable or too slow");
             self->finish();
         });
         looking_up = true;
-        abandon_lookup = resolve_host(ctx.io, t.host, [self](Resolution res) {
+        answer.looked_up = !is_ip_literal(lookup_name());
+        auto t0 = Clock::now();
+        abandon_lookup = resolve_host(ctx.io, lookup_name(), [self, t0](Resolution res) {
             if (self->finished) return;
             self->looking_up = false;
             self->abandon_lookup = nullptr;
+            if (self->answer.looked_up) self->answer.dns_ms = ms_since(t0); // took is whole ms
             if (res.outcome != Resolution::Outcome::resolved) {
-                self->answer.failure =
-                    ProbeResult::make(Status::fail, describe_failure(self->call.target.host, res));
+                auto msg = describe_failure(self->lookup_name(), res);
+                self->answer.failure = ProbeResult::make(
+                    Status::fail,
+                    self->call.via_proxy                             ? Reason::proxy_unreachable
+                    : res.outcome == Resolution::Outcome::not_found  ? Reason::name_not_found
+                    : res.outcome == Resolution::Outcome::no_address ? Reason::dns_no_answer
+                                                                     : Reason::dns_failure,
+                    self->call.via_proxy ? proxy_itself(ProxyFault::name, self->call.proxy, msg,
+                                                        self->answer.route.authority)
+                                         : msg);
                 return self->finish();
             }
             self->transfer(res.addresses);
@@ -247,23 +272,27 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         std::string list;
         for (const auto& a : addrs)
             list += (list.empty() ? "" : ", ") + a.to_string();
-        answer.evidence.push_back("address: " + list);
+        answer.evidence.push_back((call.via_proxy ? "proxy address: " : "address: ") + list);
         HttpRequest req;
         req.scheme = call.target.scheme;
         req.host = call.target.host;
         req.port = call.target.port;
         req.path = call.target.path;
         req.method = call.method;
-        req.pinned = addrs;
+        req.via_proxy = call.via_proxy;
+        (call.via_proxy ? req.proxy_pinned : req.pinned) = addrs;
+        if (call.via_proxy) req.proxy = call.proxy;
+        req.proxy_auth = call.proxy_auth_mask;
         req.user = call.user;
         req.password = call.password;
         req.auth = call.auth;
         req.deadline = ctx.deadline;
         if (req.scheme == "https") {
             try {
-                req.trust = trust_store_for(ctx.io, ctx.env.tls.trust);
+                req.trust = run_trust(ctx.io, ctx.env.tls);
+                req.tls = ctx.env.tls;
             } catch (const std::exception& e) {
-                answer.failure = ProbeResult::make(Status::error, e.what());
+                answer.failure = ProbeResult::make(Status::error, Reason::bad_input, e.what());
                 return finish();
             }
         }
@@ -276,22 +305,35 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
     }
 
     void answered() {
-        answer.failure = diagnose_transport(answer.route, answer.x);
-        if (answer.failure && !answer.x.error.empty())
-            answer.failure->evidence.push_back("curl: " + answer.x.error);
-        if (!answer.failure || answer.x.code != CURLE_PEER_FAILED_VERIFICATION) return finish();
-        // curl says only that verification failed; the chain says why.
-        auto self = shared_from_this();
-        cancel_tls = look_at_tls(ctx, call.target.host, call.target.port, [self](TlsLook look) {
-            if (self->finished) return;
-            if (look.failure && look.failure->status == Status::fail) {
-                auto curl_line = self->answer.failure->evidence;
-                self->answer.failure = std::move(look.failure);
-                auto& ev = self->answer.failure->evidence;
-                ev.insert(ev.end(), curl_line.begin(), curl_line.end());
-            }
-            self->finish();
-        });
+        const HttpExchange& x = answer.x;
+        answer.failure = diagnose_transport(answer.route, x);
+        if (!answer.failure) return finish();
+        const PeerCheck& tls = x.tls;
+        if (tls.refused && tls.verdict) {
+            // The chain the handshake was refused on, judged as the tls probe judges it.
+            auto r =
+                ProbeResult::make(Status::fail, reason_of(tls.verdict->diagnosis),
+                                  "TLS: " + tls.verdict->summary +
+                                      (call.via_proxy ? " (or the proxy " + call.proxy.display() +
+                                                            " re-signs it: TLS inspection)"
+                                                      : ""));
+            r.evidence.push_back("TLS: " + tls.protocol + ", cipher " + tls.cipher);
+            TlsConnection c;
+            c.chain = tls.chain;
+            c.tunnel.via_proxy = call.via_proxy;
+            add_chain_blocks(r, c, *tls.verdict, answer.route.authority, call.proxy);
+            r.evidence.insert(r.evidence.end(), tls.verdict->evidence.begin(),
+                              tls.verdict->evidence.end());
+            answer.failure = std::move(r);
+        }
+        if (const HttpHead* h = x.last_proxy_head()) {
+            answer.failure->evidence.push_back("proxy answered: " + h->status_line);
+            for (const auto& name : {"Proxy-Authenticate", "X-Squid-Error"})
+                for (const auto& v : h->values(name))
+                    answer.failure->evidence.push_back(std::string(name) + ": " + v);
+        }
+        if (!x.error.empty()) answer.failure->evidence.push_back("curl: " + x.error);
+        finish();
     }
 };
 

@@ -10,13 +10,14 @@
 
 namespace pf {
 
-// One direct HTTP(S) request for the enterprise-server probes (scep,
-// activesync, exchange_powershell): these servers sit on the internal
-// network, where the Cloud Connector reaches them without the outbound
-// proxy. The name is looked up with resolve_host, the exchange runs through
-// start_http_transfer, and a failure before any answer gets the http probe's
-// diagnosis; an untrusted certificate gets the tls probe's (verify_chain on
-// the chain the server sent: self-signed, untrusted root, expired, name…).
+// One HTTP(S) request, the one way every web probe makes it: the http probe
+// (a call a hop, directly or through the outbound proxy) and the
+// enterprise-server probes (scep, activesync, exchange_powershell: direct,
+// as the Cloud Connector reaches internal servers). The name (or the
+// proxy's) is looked up with resolve_host, the exchange runs through
+// start_http_transfer, and a failure before any answer is diagnosed in one
+// place; an untrusted certificate gets the tls probe's diagnosis, from the
+// chain the handshake itself was judged on (PeerJudge).
 
 struct WebTarget {
     std::string scheme = "https", host;
@@ -32,11 +33,14 @@ std::optional<WebTarget> parse_http_url(const std::string& url);
 struct WebAnswer {
     HttpRoute route;
     HttpExchange x;
-    // "OPTIONS https://…", "address: 127.0.0.1": what every verdict shows.
+    // "OPTIONS https://…", the route when the call names one, "address:
+    // 127.0.0.1": what every verdict shows, first.
     std::vector<std::string> evidence;
-    // Set when no answer came: the name, the connection, TLS or the deadline
-    // failed. The verdict as is, evidence included.
+    // Set when no answer came: the name, the connection, the proxy, TLS or
+    // the deadline failed. The verdict as is, evidence included.
     std::optional<ProbeResult> failure;
+    bool looked_up = false; // a name was looked up (not an IP literal)
+    double dns_ms = 0;      // how long that took
     const HttpHead* head() const { return x.last_origin_head(); }
 };
 
@@ -46,6 +50,13 @@ struct WebCall {
     std::string user;
     SecretRef password;
     unsigned long auth = CURLAUTH_BASIC;
+    // Through the proxy (its name is looked up instead of the target's).
+    bool via_proxy = false;
+    ProxyConfig proxy;
+    std::string proxy_auth = "any"; // the parameter, for the verdict
+    unsigned long proxy_auth_mask = CURLAUTH_ANY;
+    std::string route_note;                 // "route: direct (…)", an evidence line
+    std::optional<Clock::time_point> since; // the check's start, for the budget text
 };
 
 // on_done runs on the loop, by the deadline; the returned function cancels.
@@ -81,9 +92,11 @@ std::optional<std::string> iis_forbidden_text(const WebAnswer& a);
 
 namespace pf {
 
-// A TLS handshake of its own (open_tls, direct) and the chain's verdict:
-// what libcurl cannot say — whether the server asks for a client
-// certificate, and why a chain is not trusted.
+// A TLS handshake of its own (open_tls, direct) and the chain's verdict
+// against the run's trust: activesync asks it what a curl exchange cannot
+// show, whether the server requests a client certificate (and refuses the
+// handshake without one). Why a chain is not trusted every web_request
+// already says.
 struct TlsLook {
     TlsConnection connection;
     std::optional<TlsVerdict> verdict; // when the handshake completed with a chain

@@ -2,7 +2,9 @@
 // made for each test; trust comes from an injected store holding the test
 // root only, never from the machine's.
 #include "pki/interception.hpp"
+#include "pki/trust_material.hpp"
 #include "probes/tls/tls.hpp"
+#include "probes/web/http.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
@@ -267,6 +269,59 @@ BOOST_AUTO_TEST_CASE(debian_ships_a_public_root_bundle) {
     BOOST_TEST(pub.location == "/usr/share/ca-certificates/mozilla");
     BOOST_TEST(pub.problem.empty(), pub.problem);
     BOOST_TEST(pub.roots.size() > 100u);
+}
+
+namespace {
+
+// Starts kind on io as the runner does (declared defaults filled in); the
+// result lands in *out.
+void start_check(asio::io_context& io, const RunEnvironment& env, const ProbeKind& kind,
+                 std::map<std::string, std::string> args, std::optional<ProbeResult>* out) {
+    for (const auto& p : kind.params)
+        if (!args.count(p.name) && !p.required && !p.default_value.empty())
+            args[p.name] = p.default_value;
+    ProbeContext ctx{io, Clock::now() + std::chrono::seconds(5), env};
+    kind.start(ctx, ProbeArgs(args, {}), [out](ProbeResult r) { *out = std::move(r); });
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(one_run_reads_its_trust_once_for_every_tls_check) {
+    Origin o;
+    auto leaf = o.leaf();
+    pft::Nginx nginx({o.site(leaf)});
+    std::string port = std::to_string(nginx.port());
+    asio::io_context io; // one run
+    auto loads = trust_material_loads();
+
+    std::optional<ProbeResult> first, second, web;
+    start_check(io, o.env, pf::tls_probe(), {{"host", "127.0.0.1"}, {"port", port}}, &first);
+    io.run();
+    BOOST_REQUIRE(first);
+    BOOST_TEST(first->status == Status::pass, first->summary);
+    BOOST_TEST(trust_material_loads() == loads + 1);
+
+    // Gone from disk: the later checks of the run verify with what was read.
+    std::filesystem::remove(o.env.tls.trust.system_file);
+    io.restart();
+    start_check(io, o.env, pf::tls_probe(), {{"host", "127.0.0.1"}, {"port", port}}, &second);
+    start_check(io, o.env, pf::http_probe(), {{"host", "127.0.0.1"}, {"port", port}}, &web);
+    io.run();
+    BOOST_REQUIRE(second);
+    BOOST_REQUIRE(web);
+    BOOST_TEST(second->status == Status::pass, second->summary);
+    BOOST_TEST(!contains(web->summary, "TLS"), web->summary);
+    BOOST_TEST(web->status == Status::pass, web->summary);
+    BOOST_TEST(trust_material_loads() == loads + 1);
+
+    // The next run reads it afresh, and finds it gone.
+    asio::io_context next;
+    std::optional<ProbeResult> later;
+    start_check(next, o.env, pf::tls_probe(), {{"host", "127.0.0.1"}, {"port", port}}, &later);
+    next.run();
+    BOOST_REQUIRE(later);
+    BOOST_TEST(later->status == Status::error, later->summary);
+    BOOST_TEST(contains(later->summary, "cannot read the trust store"), later->summary);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
