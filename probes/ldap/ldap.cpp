@@ -305,7 +305,9 @@ ProbeResult LdapRun::failure(const LdapOutcome& o) {
                         "the server refused StartTLS on " + where + " (" + result_text(o) +
                             "): it has no certificate configured or does not offer StartTLS; use " +
                             use_ldaps + " (port 636) or configure the server's certificate");
-        return fail(o.tls_failure.empty() ? lost : Reason::tls_handshake_failed,
+        // Linux: the connection's end has code -1 and no TLS failure text;
+        // Wldap32's TLS errors have codes of their own.
+        return fail(o.tls_failure.empty() && o.code == -1 ? lost : Reason::tls_handshake_failed,
                     "TLS handshake with " + where + " failed (" + result_text(o) + ")" +
                         (req.security == LdapSecurity::ldaps
                              ? ": is this a plain LDAP port? LDAPS is 636, the Global Catalog "

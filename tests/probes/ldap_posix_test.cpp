@@ -204,6 +204,7 @@ BOOST_AUTO_TEST_CASE(wrong_security_for_the_port) {
         contains(tls_on_plain.summary, "TLS handshake with 127.0.0.1:" + d.plain() + " failed"),
         tls_on_plain.summary);
     BOOST_TEST(contains(tls_on_plain.summary, "is this a plain LDAP port?"), tls_on_plain.summary);
+    BOOST_TEST(reason_code(tls_on_plain.reason) == "tls_handshake_failed");
     auto plain_on_tls = d.probe({{"port", d.ldaps()}});
     BOOST_TEST(plain_on_tls.status == Status::fail);
     BOOST_TEST(contains(plain_on_tls.summary, "use security=\"ldaps\""), plain_on_tls.summary);
