@@ -258,17 +258,28 @@ int tls_version_from_text(const std::string& text) {
     return 0;
 }
 
-std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
-                               const std::string& host, std::uint16_t port, const std::string& sni,
-                               Clock::time_point deadline,
-                               std::function<void(TlsConnection)> on_done) {
+namespace {
+
+std::shared_ptr<TlsRun> new_run(asio::io_context& io, const std::string& host, std::uint16_t port,
+                                const std::string& sni, Clock::time_point deadline,
+                                std::function<void(TlsConnection)> on_done) {
     auto r = std::make_shared<TlsRun>(io);
-    r->proxy = proxy;
     r->host = host;
     r->port = port;
     r->sni = sni;
     r->deadline = deadline;
     r->on_done = std::move(on_done);
+    return r;
+}
+
+} // namespace
+
+std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
+                               const std::string& host, std::uint16_t port, const std::string& sni,
+                               Clock::time_point deadline,
+                               std::function<void(TlsConnection)> on_done) {
+    auto r = new_run(io, host, port, sni, deadline, std::move(on_done));
+    r->proxy = proxy;
     r->start();
     return [r] { r->cancel(); };
 }
@@ -277,12 +288,7 @@ std::function<void()> tls_over(asio::io_context& io, std::shared_ptr<asio::ip::t
                                const std::string& host, std::uint16_t port, const std::string& sni,
                                Clock::time_point deadline,
                                std::function<void(TlsConnection)> on_done) {
-    auto r = std::make_shared<TlsRun>(io);
-    r->host = host;
-    r->port = port;
-    r->sni = sni;
-    r->deadline = deadline;
-    r->on_done = std::move(on_done);
+    auto r = new_run(io, host, port, sni, deadline, std::move(on_done));
     r->c.tunnel.outcome = Tunnel::Outcome::open;
     r->c.tunnel.socket = std::move(socket);
     r->arm_timer();
