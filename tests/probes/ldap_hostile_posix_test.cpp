@@ -85,10 +85,19 @@ std::size_t threads_now() {
     return n;
 }
 
-// A SearchResultEntry with no attributes.
-Bytes entry(std::uint8_t id, const std::string& dn) {
+// A SearchResultEntry, with one attribute when name is given.
+Bytes entry(std::uint8_t id, const std::string& dn, const std::string& name = "",
+            const std::vector<std::string>& values = {}) {
     Bytes op = text(dn);
-    auto attributes = tlv(0x30, {});
+    Bytes set;
+    for (const auto& v : values) {
+        auto t = text(v);
+        set.insert(set.end(), t.begin(), t.end());
+    }
+    Bytes attribute = text(name);
+    auto vals = tlv(0x31, set);
+    attribute.insert(attribute.end(), vals.begin(), vals.end());
+    auto attributes = tlv(0x30, name.empty() ? Bytes{} : tlv(0x30, attribute));
     op.insert(op.end(), attributes.begin(), attributes.end());
     Bytes message = tlv(0x02, {id});
     auto tagged = tlv(0x64, op);
@@ -254,6 +263,29 @@ BOOST_AUTO_TEST_CASE(a_conversation_runs_on_the_loop_without_a_thread) {
     // While the server had the request, the probe waited for the answer:
     // on a worker thread that would have been one more.
     BOOST_TEST(server.threads_at_first_request() == before);
+}
+
+BOOST_AUTO_TEST_CASE(a_rootdse_refused_anonymously_is_read_after_the_bind) {
+    HostileLdap server([](std::uint8_t id, std::uint8_t op) -> std::optional<Bytes> {
+        if (op == 0x60) return ldap_result(id, 0x61, 0, "");
+        if (op != 0x63) return std::nullopt;
+        if (id == 1) return ldap_result(id, 0x65, 50, "anonymous access denied");
+        return entry(id, "", "DNSHostName", {"dc9.corp.example"}) +
+               entry(id, "", "vendorName", {"not kept: a second entry"}) +
+               ldap_result(id, 0x65, 0, "");
+    });
+    RunEnvironment env;
+    auto r = test::run_probe(ldap_probe(), env,
+                             {{"host", "127.0.0.1"},
+                              {"port", server.port()},
+                              {"bind_dn", "cn=svc"},
+                              {"password", "Pw-for-the-test-9"},
+                              {"allow_plaintext_auth", "true"}});
+    BOOST_TEST(r.status == Status::warn, r.summary);
+    BOOST_TEST(reason_code(r.reason) == "plaintext_auth_sent", r.summary);
+    BOOST_TEST(contains(r.summary, "answers as dc9.corp.example"), r.summary);
+    BOOST_TEST(contains(r.summary, "bound as 'cn=svc'"), r.summary);
+    BOOST_TEST(!contains(all_text(r), "not kept"), all_text(r));
 }
 
 BOOST_AUTO_TEST_CASE(a_server_ignoring_the_size_limit_is_cut_off_there) {
