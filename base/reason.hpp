@@ -64,6 +64,9 @@ namespace pf {
     X(ldap_strong_auth_required, "the directory requires signing or TLS for this bind")            \
     X(ldap_error, "the directory answered with another error")                                     \
     X(ldap_search_failed, "the bind worked but the search did not")                                \
+    X(ldap_not_global_catalog, "a Global Catalog port answers, but not as a ready Global Catalog") \
+    X(plaintext_auth_sent,                                                                         \
+      "credentials crossed the network in clear text (the checklist allowed it)")                  \
     X(rpc_not_registered, "the RPC endpoint mapper does not list the interface")                   \
     X(rpc_ports_filtered, "the dynamic RPC ports are not reachable")                               \
     X(scep_error, "the SCEP/NDES service answered incorrectly")                                    \

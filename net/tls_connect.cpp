@@ -86,7 +86,7 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         }
     }
 
-    void start() {
+    void arm_timer() {
         auto self = shared_from_this();
         timer.expires_at(deadline);
         timer.async_wait([self](std::error_code ec) {
@@ -96,6 +96,10 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
             std::error_code ignore;
             if (self->c.link) self->c.link->stream.lowest_layer().close(ignore);
         });
+    }
+
+    void start() {
+        arm_timer();
         // Weak: the tunnel's run may outlive its use (it holds its callback),
         // while this run is kept alive by its timer until it finishes.
         cancel_tunnel =
@@ -120,12 +124,13 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
             });
     }
 
-    void handshake() {
+    void handshake(bool offer_alpn = true) {
         c.link = std::make_shared<TlsLink>(std::move(*c.tunnel.socket));
         c.tunnel.socket.reset();
         SSL* ssl = c.link->stream.native_handle();
         SSL_set_ex_data(ssl, link_index(), c.link.get());
         SSL_set_info_callback(ssl, on_info);
+        if (!offer_alpn) SSL_set_alpn_protos(ssl, nullptr, 0);
         if (!sni.empty()) SSL_set_tlsext_host_name(ssl, sni.c_str());
         auto self = shared_from_this();
         auto t0 = Clock::now();
@@ -253,18 +258,41 @@ int tls_version_from_text(const std::string& text) {
     return 0;
 }
 
-std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
-                               const std::string& host, std::uint16_t port, const std::string& sni,
-                               Clock::time_point deadline,
-                               std::function<void(TlsConnection)> on_done) {
+namespace {
+
+std::shared_ptr<TlsRun> new_run(asio::io_context& io, const std::string& host, std::uint16_t port,
+                                const std::string& sni, Clock::time_point deadline,
+                                std::function<void(TlsConnection)> on_done) {
     auto r = std::make_shared<TlsRun>(io);
-    r->proxy = proxy;
     r->host = host;
     r->port = port;
     r->sni = sni;
     r->deadline = deadline;
     r->on_done = std::move(on_done);
+    return r;
+}
+
+} // namespace
+
+std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
+                               const std::string& host, std::uint16_t port, const std::string& sni,
+                               Clock::time_point deadline,
+                               std::function<void(TlsConnection)> on_done) {
+    auto r = new_run(io, host, port, sni, deadline, std::move(on_done));
+    r->proxy = proxy;
     r->start();
+    return [r] { r->cancel(); };
+}
+
+std::function<void()> tls_over(asio::io_context& io, std::shared_ptr<asio::ip::tcp::socket> socket,
+                               const std::string& host, std::uint16_t port, const std::string& sni,
+                               Clock::time_point deadline,
+                               std::function<void(TlsConnection)> on_done) {
+    auto r = new_run(io, host, port, sni, deadline, std::move(on_done));
+    r->c.tunnel.outcome = Tunnel::Outcome::open;
+    r->c.tunnel.socket = std::move(socket);
+    r->arm_timer();
+    r->handshake(false);
     return [r] { r->cancel(); };
 }
 

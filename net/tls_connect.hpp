@@ -66,4 +66,13 @@ std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
                                Clock::time_point deadline,
                                std::function<void(TlsConnection)> on_done);
 
+// The same handshake over a connection a protocol opened and upgrades in
+// band (LDAP's StartTLS) or that speaks TLS at once (LDAPS) on a socket the
+// caller connected itself. No ALPN is offered: these protocols are not HTTP.
+// host:port only names the target in failure texts.
+std::function<void()> tls_over(asio::io_context& io, std::shared_ptr<asio::ip::tcp::socket> socket,
+                               const std::string& host, std::uint16_t port, const std::string& sni,
+                               Clock::time_point deadline,
+                               std::function<void(TlsConnection)> on_done);
+
 } // namespace pf

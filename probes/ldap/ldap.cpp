@@ -1,6 +1,5 @@
 #include "probes/ldap/ldap.hpp"
 #include "core/run_environment.hpp"
-#include "net/detached_call.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
 #include "net/resolve.hpp"
@@ -10,26 +9,38 @@
 #include <algorithm>
 #include <asio/steady_timer.hpp>
 #include <cctype>
-#include <openssl/crypto.h>
 
 namespace pf {
 
-std::string ad_bind_reason(const std::string& diagnostic, std::string* code) {
+std::string ad_bind_reason(const std::string& diagnostic, std::string* code, Reason* why) {
     // Windows' own logon failure codes, as AD puts them in a refused bind.
-    static const std::pair<const char*, const char*> reasons[] = {
-        {"525", "no such user: no account has this name (check bind_dn)"},
-        {"52e", "invalid credentials: the password is wrong (or, for some name forms, no "
-                "account has this name)"},
-        {"530", "not permitted to log on at this time (the account's logon hours exclude now)"},
-        {"531", "not permitted to log on at this workstation (the account's 'Log On To' list "
-                "excludes this computer)"},
-        {"532", "password expired: set a new password for the account"},
-        {"533", "account disabled: enable it in Active Directory"},
-        {"701", "account expired: extend the account's expiry date in Active Directory"},
-        {"773", "the user must change the password before logging on: set a new password and "
-                "clear 'User must change password at next logon'"},
-        {"775", "account locked out after too many wrong passwords: unlock it, and find what "
-                "still uses an old password"},
+    struct Known {
+        const char* code;
+        Reason reason;
+        const char* text;
+    };
+    static const Known reasons[] = {
+        {"525", Reason::ad_user_not_found,
+         "no such user: no account has this name (check bind_dn)"},
+        {"52e", Reason::ldap_invalid_credentials,
+         "invalid credentials: the password is wrong (or, for some name forms, no account has "
+         "this name)"},
+        {"530", Reason::ad_logon_restricted,
+         "not permitted to log on at this time (the account's logon hours exclude now)"},
+        {"531", Reason::ad_logon_restricted,
+         "not permitted to log on at this workstation (the account's 'Log On To' list excludes "
+         "this computer)"},
+        {"532", Reason::ad_password_expired,
+         "password expired: set a new password for the account"},
+        {"533", Reason::ad_account_disabled, "account disabled: enable it in Active Directory"},
+        {"701", Reason::ad_account_expired,
+         "account expired: extend the account's expiry date in Active Directory"},
+        {"773", Reason::ad_password_must_change,
+         "the user must change the password before logging on: set a new password and clear "
+         "'User must change password at next logon'"},
+        {"775", Reason::ad_account_locked,
+         "account locked out after too many wrong passwords: unlock it, and find what still uses "
+         "an old password"},
     };
     // "data " and the hex digits after it, scanned by hand: the diagnostic
     // comes from the server, and std::regex recurses once per character
@@ -50,8 +61,11 @@ std::string ad_bind_reason(const std::string& diagnostic, std::string* code) {
     std::transform(sub.begin(), sub.end(), sub.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (code) *code = sub;
-    for (const auto& [k, text] : reasons)
-        if (sub == k) return text;
+    for (const auto& k : reasons)
+        if (sub == k.code) {
+            if (why) *why = k.reason;
+            return k.text;
+        }
     return {};
 }
 
@@ -72,9 +86,51 @@ std::string quoted_server_text(const LdapOutcome& o) {
 }
 
 std::string result_text(const LdapOutcome& o) {
-    return (o.api_error ? std::string(ldap_client_name()) + ": "
+    std::string client = ldap_client_name();
+    return (o.api_error ? (client.empty() ? "" : client + ": ")
                         : "LDAP " + std::to_string(o.code) + " ") +
            o.error + quoted_server_text(o);
+}
+
+Reason tls_reason(const TlsVerdict& v) {
+    if (v.status == Status::error) return Reason::file_problem; // the trust store
+    switch (v.diagnosis) {
+    case TlsDiagnosis::trusted:
+        return Reason::ok;
+    case TlsDiagnosis::untrusted_root:
+        return Reason::untrusted_root;
+    case TlsDiagnosis::self_signed:
+        return Reason::self_signed;
+    case TlsDiagnosis::expired:
+        return Reason::expired;
+    case TlsDiagnosis::not_yet_valid:
+        return Reason::not_yet_valid;
+    case TlsDiagnosis::name_mismatch:
+        return Reason::name_mismatch;
+    case TlsDiagnosis::incomplete_chain:
+        return Reason::incomplete_chain;
+    case TlsDiagnosis::expiring_soon:
+        return Reason::expiring_soon;
+    case TlsDiagnosis::other:
+        break;
+    }
+    return Reason::weak_certificate;
+}
+
+Reason connect_reason(ConnectOutcome::Kind k) {
+    switch (k) {
+    case ConnectOutcome::Kind::refused:
+        return Reason::refused;
+    case ConnectOutcome::Kind::timed_out:
+        return Reason::timed_out;
+    case ConnectOutcome::Kind::unreachable:
+        return Reason::unreachable;
+    case ConnectOutcome::Kind::no_descriptors:
+    case ConnectOutcome::Kind::not_tried:
+        return Reason::internal_error;
+    default:
+        return Reason::connect_failed;
+    }
 }
 
 struct LdapRun : std::enable_shared_from_this<LdapRun> {
@@ -135,20 +191,23 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
         return lead + "did not answer in time";
     }
 
-    // The connect is judged as the tcp probe judges it before libldap starts.
+    // The connect is judged as the tcp probe judges it; the conversation
+    // then goes on over that connection.
     void connect(const asio::ip::address& address) {
         auto self = shared_from_this();
-        abandon = connect_once(io, {address, req.port}, req.deadline, [self](ConnectOutcome o) {
-            if (self->done.finished()) return;
-            self->abandon = nullptr;
-            if (o.kind != ConnectOutcome::Kind::open)
-                return self->finish(ProbeResult::make(Status::fail, diagnose(o, self->req.host)));
-            self->connect_ms = o.ms;
-            self->start_conversation();
-        });
+        abandon = connect_socket(
+            io, {address, req.port}, req.deadline, [self](ConnectOutcome o, SocketPtr socket) {
+                if (self->done.finished()) return;
+                self->abandon = nullptr;
+                if (o.kind != ConnectOutcome::Kind::open)
+                    return self->finish(ProbeResult::make(Status::fail, connect_reason(o.kind),
+                                                          diagnose(o, self->req.host)));
+                self->connect_ms = o.ms;
+                self->start_conversation(std::move(socket));
+            });
     }
 
-    void start_conversation() {
+    void start_conversation(SocketPtr socket) {
         auto self = shared_from_this();
         auto tls_settings = tls;
         auto verdict = tls_verdict;
@@ -162,23 +221,16 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
             }
             return verdict->status == Status::pass || verdict->status == Status::warn;
         };
-        abandon = detached_call<LdapOutcome>(
-            io,
-            [r = req, check, step = step] {
-                auto outcome = ldap_converse(r, check, *step);
-                // OpenSSL's per-thread state goes now, not as the thread
-                // exits: a run may end, and the process with it, before
-                // then (LeakSanitizer saw its 904 bytes leak).
-                OPENSSL_thread_stop();
-                return outcome;
-            },
-            [self](LdapOutcome o) {
+        abandon =
+            start_ldap_conversation(io, std::move(socket), req, check, step, [self](LdapOutcome o) {
                 self->abandon = nullptr;
-                // The server's own texts are the one place it could echo the
-                // password: redacted where they enter the verdict.
+                // The server's own texts are the one place it
+                // could echo the password: redacted where they
+                // enter the verdict.
                 if (self->req.password) {
                     redact(o.diagnostic, *self->req.password);
                     redact(o.error, *self->req.password);
+                    redact(o.matched_dn, *self->req.password);
                 }
                 self->finish(self->verdict(o));
             });
@@ -225,80 +277,99 @@ void LdapRun::add_facts(ProbeResult& r, const LdapOutcome& o) {
 
 ProbeResult LdapRun::failure(const LdapOutcome& o) {
     auto s = static_cast<LdapStep>(o.step);
-    auto fail = [](std::string text) { return ProbeResult::make(Status::fail, std::move(text)); };
+    auto fail = [](Reason why, std::string text) {
+        return ProbeResult::make(Status::fail, why, std::move(text));
+    };
+    // The connection broke or the peer sent something else than LDAP.
+    Reason lost = o.not_ldap ? Reason::protocol_error : Reason::connection_closed;
     if (o.tls_refused)
         return ProbeResult::make(tls_verdict->status == Status::error ? Status::error
                                                                       : Status::fail,
+                                 tls_reason(*tls_verdict),
                                  tls_verdict->summary + " (" + security_name(req.security) +
                                      " to " + where + "; nothing was sent over it)");
     if (o.tls_unchecked)
         return ProbeResult::make(
-            Status::error, "cannot check the certificate of " + where + " (" + o.error +
-                               "): preflight sends nothing over a connection whose certificate it "
-                               "could not check");
-    if (o.timed_out) return fail(timeout_summary(s));
+            Status::error, Reason::tls_handshake_failed,
+            "cannot check the certificate of " + where + " (" + o.error +
+                "): preflight sends nothing over a connection whose certificate it could not "
+                "check");
+    if (o.timed_out) return fail(Reason::timed_out, timeout_summary(s));
     switch (s) {
     case LdapStep::connect:
-        return fail("cannot open an LDAP connection to " + where + " (" + result_text(o) + ")");
+        return fail(Reason::connect_failed,
+                    "cannot open an LDAP connection to " + where + " (" + result_text(o) + ")");
     case LdapStep::tls:
         if (!o.api_error)
-            return fail("the server refused StartTLS on " + where + " (" + result_text(o) +
-                        "): it has no certificate configured or does not offer StartTLS; use " +
-                        use_ldaps + " (port 636) or configure the server's certificate");
-        return fail("TLS handshake with " + where + " failed (" + result_text(o) + ")" +
-                    (req.security == LdapSecurity::ldaps
-                         ? ": is this a plain LDAP port? LDAPS is 636, the Global Catalog over "
-                           "TLS 3269; for 389 use " +
-                               use_starttls
-                         : ": the server's TLS setup rejects this client"));
+            return fail(Reason::no_starttls,
+                        "the server refused StartTLS on " + where + " (" + result_text(o) +
+                            "): it has no certificate configured or does not offer StartTLS; use " +
+                            use_ldaps + " (port 636) or configure the server's certificate");
+        // Linux: the connection's end has code -1 and no TLS failure text;
+        // Wldap32's TLS errors have codes of their own.
+        return fail(o.tls_failure.empty() && o.code == -1 ? lost : Reason::tls_handshake_failed,
+                    "TLS handshake with " + where + " failed (" + result_text(o) + ")" +
+                        (req.security == LdapSecurity::ldaps
+                             ? ": is this a plain LDAP port? LDAPS is 636, the Global Catalog "
+                               "over TLS 3269; for 389 use " +
+                                   use_starttls
+                             : ": the server's TLS setup rejects this client"));
     case LdapStep::rootdse:
-        return fail("no LDAP answer from " + where + " (" + result_text(o) + ")" +
-                    (req.security == LdapSecurity::none
-                         ? ": an LDAPS port (636, 3269) closes a connection that does not start "
-                           "with TLS; use " +
-                               use_ldaps
-                         : ""));
+        return fail(lost, "no LDAP answer from " + where + " (" + result_text(o) + ")" +
+                              (req.security == LdapSecurity::none
+                                   ? ": an LDAPS port (636, 3269) closes a connection that does "
+                                     "not start with TLS; use " +
+                                         use_ldaps
+                                   : ""));
     case LdapStep::bind: {
         std::string who = "bind as '" + req.bind_dn + "' rejected";
+        if (o.api_error) return fail(lost, who + " (" + result_text(o) + ")");
         if (o.code == 8 || o.code == 13)
-            return fail(who + ": the server requires transport encryption for a simple bind (" +
-                        result_text(o) + "); use " + use_ldaps +
-                        " (port 636, Global Catalog 3269) or " + use_starttls + " on 389");
+            return fail(Reason::ldap_strong_auth_required,
+                        who + ": the server requires transport encryption for a simple bind (" +
+                            result_text(o) + "); use " + use_ldaps +
+                            " (port 636, Global Catalog 3269) or " + use_starttls + " on 389");
         if (o.code == 49) {
             std::string sub;
-            std::string reason = ad_bind_reason(o.diagnostic, &sub);
+            Reason why = Reason::ldap_invalid_credentials;
+            std::string reason = ad_bind_reason(o.diagnostic, &sub, &why);
             if (!reason.empty())
-                return fail(who + ": " + reason + " (LDAP 49, AD data " + sub + ")");
-            return fail(who + ": invalid credentials (" + result_text(o) +
-                        "): the DN does not exist or the password is wrong");
+                return fail(why, who + ": " + reason + " (LDAP 49, AD data " + sub + ")");
+            return fail(Reason::ldap_invalid_credentials,
+                        who + ": invalid credentials (" + result_text(o) +
+                            "): the DN does not exist or the password is wrong");
         }
-        return fail(who + " (" + result_text(o) + ")");
+        return fail(Reason::ldap_error, who + " (" + result_text(o) + ")");
     }
     case LdapStep::search:
-        if (o.code == 32)
-            return fail("search base '" + req.base + "' does not exist on " + where +
-                        " (LDAP 32 noSuchObject); " +
-                        (o.matched_dn.empty()
-                             ? std::string("no part of it exists")
-                             : "the nearest existing entry is '" + o.matched_dn + "'"));
+        if (o.code == 32 && !o.api_error)
+            return fail(Reason::ldap_search_failed,
+                        "search base '" + req.base + "' does not exist on " + where +
+                            " (LDAP 32 noSuchObject); " +
+                            (o.matched_dn.empty()
+                                 ? std::string("no part of it exists")
+                                 : "the nearest existing entry is '" + o.matched_dn + "'"));
         if (o.bad_filter)
-            return ProbeResult::make(Status::error,
+            return ProbeResult::make(Status::error, Reason::bad_input,
                                      "filter '" + req.filter + "' is not a valid LDAP filter");
-        return fail("search of '" + req.base + "' failed (" + result_text(o) + ")" +
-                    (req.bind_dn.empty() ? ": the server may not allow anonymous searches; set "
-                                           "bind_dn and password"
-                                         : ""));
+        return fail(o.api_error ? lost : Reason::ldap_search_failed,
+                    "search of '" + req.base + "' failed (" + result_text(o) + ")" +
+                        (req.bind_dn.empty() ? ": the server may not allow anonymous searches; "
+                                               "set bind_dn and password"
+                                             : ""));
     case LdapStep::done:
         break;
     }
-    return fail(result_text(o));
+    return fail(o.api_error ? lost : Reason::ldap_error, result_text(o));
 }
 
 ProbeResult LdapRun::verdict(const LdapOutcome& o) {
-    ProbeResult r = o.step == LdapStep::done ? ProbeResult::make(Status::pass, "") : failure(o);
+    ProbeResult r =
+        o.step == LdapStep::done ? ProbeResult::make(Status::pass, Reason::ok, "") : failure(o);
     add_facts(r, o);
     if (!refused_plain_bind.empty() && o.step == LdapStep::done) {
         r.status = Status::fail;
+        r.reason = Reason::plaintext_auth_refused;
         r.summary = "bind as '" + refused_plain_bind + "' not attempted: over plain LDAP on " +
                     where +
                     " its password would cross the network in clear text; use "
@@ -325,12 +396,14 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
     bool gc_port = req.port == 3268 || req.port == 3269;
     if (gc_port && first("isglobalcatalogready") != "TRUE" && !o.rootdse.empty()) {
         r.status = Status::warn;
+        r.reason = Reason::ldap_not_global_catalog;
         parts.push_back("but it is not a ready Global Catalog (isGlobalCatalogReady is not TRUE)");
     }
     if (o.bound) {
         parts.push_back("bound as '" + req.bind_dn + "'");
         if (req.security == LdapSecurity::none) {
             r.status = Status::warn;
+            r.reason = Reason::plaintext_auth_sent;
             parts.push_back("but over an unencrypted connection, so the password crossed the "
                             "network in clear text: use " +
                             use_ldaps + " or " + use_starttls);
@@ -342,6 +415,7 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
                         (o.entries == 1 ? " entry" : " entries") + " matching " + req.filter);
     if (tls_verdict->status == Status::warn) {
         r.status = Status::warn;
+        r.reason = tls_reason(*tls_verdict);
         parts.push_back(tls_verdict->summary);
     }
     for (std::size_t i = 0; i < parts.size(); ++i)
@@ -381,7 +455,7 @@ ProbeKind ldap_probe() {
         auto deliver = [&](Status s, std::string summary) {
             return deliver_now(
                 ctx, [r](ProbeResult x) { r->finish(std::move(x)); },
-                ProbeResult::make(s, std::move(summary)));
+                ProbeResult::make(s, Reason::bad_input, std::move(summary)));
         };
         std::string security = args.text("security");
         r->req.security = security == "ldaps"      ? LdapSecurity::ldaps
@@ -395,9 +469,10 @@ ProbeKind ldap_probe() {
         bool has_password = r->req.password && !r->req.password->empty();
         r->req.base = text("base");
         if (!text("filter").empty()) r->req.filter = text("filter");
-        // The connect's and libldap's own timeouts end a little before the
-        // probe's, so that a slow step is named (a filtered port in the tcp
-        // probe's words) rather than cut blind.
+        // The connect gives up a little before the probe's deadline, so that
+        // a filtered port is named in the tcp probe's words; after it, the
+        // probe's deadline ends the conversation (Wldap32's own timeouts use
+        // this one too).
         r->req.deadline =
             ctx.deadline - std::min<Clock::duration>(std::chrono::milliseconds(200),
                                                      (ctx.deadline - Clock::now()) / 10);
@@ -426,8 +501,9 @@ ProbeKind ldap_probe() {
         r->timer.async_wait([r](std::error_code ec) {
             // A lookup still running has its own verdict at the deadline.
             if (!ec && !r->resolving)
-                r->finish(ProbeResult::make(
-                    Status::fail, r->timeout_summary(static_cast<LdapStep>(r->step->load()))));
+                r->finish(
+                    ProbeResult::make(Status::fail, Reason::timed_out,
+                                      r->timeout_summary(static_cast<LdapStep>(r->step->load()))));
         });
         r->resolving = true;
         r->abandon = resolve_for_probe(
@@ -441,7 +517,8 @@ ProbeKind ldap_probe() {
                 r->resolving = false;
                 r->finish(std::move(failed));
             });
-        return [r] { r->finish(ProbeResult::make(Status::error, "cancelled")); };
+        return
+            [r] { r->finish(ProbeResult::make(Status::error, Reason::interrupted, "cancelled")); };
     };
     return k;
 }

@@ -13,6 +13,8 @@ ProbeKind ldap_probe();
 // The meaning of AD's "data XXX" sub-code in a bind's diagnostic message
 // ("80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error,
 // data 52e, v4563"); empty when there is none or it is not known.
-std::string ad_bind_reason(const std::string& diagnostic, std::string* code = nullptr);
+// why: the reason code of a known sub-code.
+std::string ad_bind_reason(const std::string& diagnostic, std::string* code = nullptr,
+                           Reason* why = nullptr);
 
 } // namespace pf

@@ -2,7 +2,7 @@
 // runtime uses underneath), synchronous on the probe's worker thread. The
 // server certificate goes through the same chain check as on Linux, from
 // Wldap32's verification callback, before anything else is sent.
-#include "probes/ldap/ldap_client.hpp"
+#include "probes/ldap/ldap_session_windows.hpp"
 #include <cctype>
 #include <map>
 #include <mutex>

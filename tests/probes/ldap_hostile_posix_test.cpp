@@ -1,15 +1,19 @@
-// The ldap probe against a hostile LDAP server on 127.0.0.1: a raw BER
+// The ldap probe against hostile LDAP servers on 127.0.0.1: a raw BER
 // responder that answers every search with an empty success and every bind
 // with invalidCredentials (49) whose diagnostic is AD's "data " followed by
-// 30,000 hex digits. The verdict must be the refused bind, not a crash
-// (std::regex over the diagnostic used to overflow the worker's stack).
+// 30,000 hex digits (the verdict must be the refused bind, not a crash:
+// std::regex over the diagnostic used to overflow the worker's stack), and
+// others that stay silent, flood, announce huge messages or refuse StartTLS.
 #include "probes/ldap/ldap.hpp"
 #include "support/probe_harness.hpp"
 #include "support/result_text.hpp"
 #include "support/text_match.hpp"
 #include <arpa/inet.h>
 #include <atomic>
+#include <filesystem>
+#include <functional>
 #include <netinet/in.h>
+#include <optional>
 #include <poll.h>
 #include <sys/socket.h>
 #include <thread>
@@ -53,18 +57,73 @@ Bytes ldap_result(std::uint8_t id, std::uint8_t op_tag, std::uint8_t code,
     return tlv(0x30, message);
 }
 
+// What the server sends for a request (message ID, operation tag); nullopt
+// hangs up, an empty answer sends nothing and waits for the next request.
+using Responder = std::function<std::optional<Bytes>(std::uint8_t id, std::uint8_t op)>;
+
+// A listening socket on 127.0.0.1 and a port the system chose.
+int loopback_listener(std::uint16_t& port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    BOOST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    BOOST_REQUIRE(::listen(fd, 8) == 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+    return fd;
+}
+
+// The threads of this process, now.
+std::size_t threads_now() {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
+        (void)e;
+        ++n;
+    }
+    return n;
+}
+
+// A SearchResultEntry, with one attribute when name is given.
+Bytes entry(std::uint8_t id, const std::string& dn, const std::string& name = "",
+            const std::vector<std::string>& values = {}) {
+    Bytes op = text(dn);
+    Bytes set;
+    for (const auto& v : values) {
+        auto t = text(v);
+        set.insert(set.end(), t.begin(), t.end());
+    }
+    Bytes attribute = text(name);
+    auto vals = tlv(0x31, set);
+    attribute.insert(attribute.end(), vals.begin(), vals.end());
+    auto attributes = tlv(0x30, name.empty() ? Bytes{} : tlv(0x30, attribute));
+    op.insert(op.end(), attributes.begin(), attributes.end());
+    Bytes message = tlv(0x02, {id});
+    auto tagged = tlv(0x64, op);
+    message.insert(message.end(), tagged.begin(), tagged.end());
+    return tlv(0x30, message);
+}
+
+Bytes operator+(Bytes a, const Bytes& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
 class HostileLdap {
   public:
-    explicit HostileLdap(std::string diagnostic) : diagnostic_(std::move(diagnostic)) {
-        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        BOOST_REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-        BOOST_REQUIRE(::listen(listener_, 8) == 0);
-        socklen_t len = sizeof a;
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len);
-        port_ = ntohs(a.sin_port);
+    explicit HostileLdap(std::string diagnostic)
+        : HostileLdap([this, diagnostic](std::uint8_t id, std::uint8_t op) -> std::optional<Bytes> {
+              if (op == 0x63) // SearchRequest: SearchResultDone, success, no entries
+                  return ldap_result(id, 0x65, 0, "");
+              if (op == 0x60) { // BindRequest: BindResponse 49
+                  ++binds_;
+                  return ldap_result(id, 0x61, 49, diagnostic);
+              }
+              return std::nullopt; // unbind or anything else: hang up
+          }) {}
+    explicit HostileLdap(Responder respond) : respond_(std::move(respond)) {
+        listener_ = loopback_listener(port_);
         thread_ = std::thread([this] { serve(); });
     }
     ~HostileLdap() {
@@ -74,6 +133,8 @@ class HostileLdap {
     }
     std::string port() const { return std::to_string(port_); }
     int binds() const { return binds_; }
+    // The process's threads when the first request arrived.
+    std::size_t threads_at_first_request() const { return threads_at_request_; }
 
   private:
     bool readable(int fd) {
@@ -117,21 +178,14 @@ class HostileLdap {
     void converse(int fd) {
         std::uint8_t id = 0, op = 0;
         while (read_message(fd, id, op)) {
-            Bytes reply;
-            if (op == 0x63) { // SearchRequest: SearchResultDone, success, no entries
-                reply = ldap_result(id, 0x65, 0, "");
-            } else if (op == 0x60) { // BindRequest: BindResponse 49
-                ++binds_;
-                reply = ldap_result(id, 0x61, 49, diagnostic_);
-            } else {
-                break; // unbind or anything else: hang up
-            }
-            if (::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL) != ssize_t(reply.size()))
+            if (threads_at_request_ == 0) threads_at_request_ = threads_now();
+            auto reply = respond_(id, op);
+            if (!reply) break;
+            if (::send(fd, reply->data(), reply->size(), MSG_NOSIGNAL) != ssize_t(reply->size()))
                 break;
         }
     }
     void serve() {
-        // The probe connects twice: its TCP check, then the LDAP client.
         while (readable(listener_)) {
             int fd = ::accept(listener_, nullptr, nullptr);
             if (fd < 0) continue;
@@ -139,7 +193,8 @@ class HostileLdap {
             ::close(fd);
         }
     }
-    std::string diagnostic_;
+    Responder respond_;
+    std::atomic<std::size_t> threads_at_request_{0};
     int listener_ = -1;
     std::uint16_t port_ = 0;
     std::atomic<bool> stop_{false};
@@ -168,10 +223,127 @@ BOOST_AUTO_TEST_CASE(a_bind_refusal_with_30000_hex_digits_is_a_verdict_not_a_cra
                               {"allow_plaintext_auth", "true"}});
     BOOST_TEST(server.binds() == 1);
     BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(reason_code(r.reason) == "ldap_invalid_credentials");
     BOOST_TEST(contains(r.summary, "bind as 'CN=svc,DC=corp,DC=example' rejected: invalid "
                                    "credentials (LDAP 49"),
                r.summary.substr(0, 300));
     BOOST_TEST(!contains(all_text(r), "not-the-password"));
+}
+
+BOOST_AUTO_TEST_CASE(a_silent_peer_gets_one_verdict_at_the_deadline) {
+    // Listens and never reads: the kernel completes the TCP handshake, and
+    // neither LDAP nor TLS is ever answered.
+    std::uint16_t number = 0;
+    int fd = loopback_listener(number);
+    auto port = std::to_string(number);
+    RunEnvironment env;
+    for (const char* security : {"none", "starttls", "ldaps"}) {
+        auto deadline = std::chrono::milliseconds(900);
+        auto t0 = Clock::now();
+        // run_probe checks that the verdict came once, on the loop.
+        auto r = test::run_probe(ldap_probe(), env,
+                                 {{"host", "127.0.0.1"}, {"port", port}, {"security", security}},
+                                 deadline);
+        auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+        BOOST_TEST(r.status == Status::fail, security);
+        BOOST_TEST(reason_code(r.reason) == "timed_out", security << ": " << r.summary);
+        BOOST_TEST(contains(r.summary, "accepted the TCP connection but did not"), r.summary);
+        BOOST_TEST(took.count() >= (deadline - std::chrono::milliseconds(50)).count(), security);
+        BOOST_TEST(took.count() <= (deadline + std::chrono::milliseconds(50)).count(), security);
+    }
+    ::close(fd);
+}
+
+BOOST_AUTO_TEST_CASE(a_conversation_runs_on_the_loop_without_a_thread) {
+    HostileLdap server("no");
+    RunEnvironment env;
+    auto before = threads_now(); // this one and the server's
+    auto r = test::run_probe(ldap_probe(), env, {{"host", "127.0.0.1"}, {"port", server.port()}});
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    // While the server had the request, the probe waited for the answer:
+    // on a worker thread that would have been one more.
+    BOOST_TEST(server.threads_at_first_request() == before);
+}
+
+BOOST_AUTO_TEST_CASE(a_rootdse_refused_anonymously_is_read_after_the_bind) {
+    HostileLdap server([](std::uint8_t id, std::uint8_t op) -> std::optional<Bytes> {
+        if (op == 0x60) return ldap_result(id, 0x61, 0, "");
+        if (op != 0x63) return std::nullopt;
+        if (id == 1) return ldap_result(id, 0x65, 50, "anonymous access denied");
+        return entry(id, "", "DNSHostName", {"dc9.corp.example"}) +
+               entry(id, "", "vendorName", {"not kept: a second entry"}) +
+               ldap_result(id, 0x65, 0, "");
+    });
+    RunEnvironment env;
+    auto r = test::run_probe(ldap_probe(), env,
+                             {{"host", "127.0.0.1"},
+                              {"port", server.port()},
+                              {"bind_dn", "cn=svc"},
+                              {"password", "Pw-for-the-test-9"},
+                              {"allow_plaintext_auth", "true"}});
+    BOOST_TEST(r.status == Status::warn, r.summary);
+    BOOST_TEST(reason_code(r.reason) == "plaintext_auth_sent", r.summary);
+    BOOST_TEST(contains(r.summary, "answers as dc9.corp.example"), r.summary);
+    BOOST_TEST(contains(r.summary, "bound as 'cn=svc'"), r.summary);
+    BOOST_TEST(!contains(all_text(r), "not kept"), all_text(r));
+}
+
+BOOST_AUTO_TEST_CASE(a_server_ignoring_the_size_limit_is_cut_off_there) {
+    // 1,500 entries for a search limited to 1,000, then success.
+    HostileLdap server([](std::uint8_t id, std::uint8_t op) -> std::optional<Bytes> {
+        if (op != 0x63) return std::nullopt;
+        if (id == 1) return ldap_result(id, 0x65, 0, "");
+        Bytes all;
+        for (int i = 0; i < 1500; ++i)
+            all = all + entry(id, "cn=e" + std::to_string(i) + ",dc=x");
+        return all + ldap_result(id, 0x65, 0, "");
+    });
+    RunEnvironment env;
+    auto r = test::run_probe(ldap_probe(), env,
+                             {{"host", "127.0.0.1"}, {"port", server.port()}, {"base", "dc=x"}});
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    BOOST_TEST(contains(r.summary, "base 'dc=x' exists with at least 1000 entries"), r.summary);
+}
+
+BOOST_AUTO_TEST_CASE(huge_or_broken_messages_are_verdicts) {
+    RunEnvironment env;
+    // A message announcing 16 MiB: refused from its header, nothing buffered.
+    HostileLdap huge([](std::uint8_t, std::uint8_t) -> std::optional<Bytes> {
+        return Bytes{0x30, 0x84, 0x01, 0x00, 0x00, 0x00, 0x02, 0x01};
+    });
+    auto r = test::run_probe(ldap_probe(), env, {{"host", "127.0.0.1"}, {"port", huge.port()}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(reason_code(r.reason) == "protocol_error", r.summary);
+    BOOST_TEST(contains(r.summary, "no LDAP answer from 127.0.0.1:" + huge.port()), r.summary);
+    BOOST_TEST(contains(r.summary, "announced 16777222 bytes"), r.summary);
+    // Not BER at all (an HTTP server on the port), then an LDAP message
+    // whose answer is to another request.
+    for (Bytes reply : {Bytes{'H', 'T', 'T', 'P', '/', '1', '.', '1', ' ', '4', '0', '0'},
+                        ldap_result(77, 0x65, 0, "")}) {
+        HostileLdap odd(
+            [reply](std::uint8_t, std::uint8_t) -> std::optional<Bytes> { return reply; });
+        auto o = test::run_probe(ldap_probe(), env, {{"host", "127.0.0.1"}, {"port", odd.port()}});
+        BOOST_TEST(o.status == Status::fail);
+        BOOST_TEST(reason_code(o.reason) == "protocol_error", o.summary);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_starttls_is_named) {
+    // ExtendedResponse protocolError (2), as a server without a certificate answers.
+    HostileLdap server([](std::uint8_t id, std::uint8_t op) -> std::optional<Bytes> {
+        if (op != 0x77) return std::nullopt;
+        return ldap_result(id, 0x78, 2, "unsupported extended operation");
+    });
+    RunEnvironment env;
+    auto r =
+        test::run_probe(ldap_probe(), env,
+                        {{"host", "127.0.0.1"}, {"port", server.port()}, {"security", "starttls"}});
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(reason_code(r.reason) == "no_starttls", r.summary);
+    BOOST_TEST(contains(r.summary, "the server refused StartTLS on 127.0.0.1:" + server.port() +
+                                       " (LDAP 2 Protocol error, server says 'unsupported extended "
+                                       "operation')"),
+               r.summary);
 }
 
 BOOST_AUTO_TEST_CASE(ad_reasons_are_decoded_from_long_and_odd_diagnostics) {

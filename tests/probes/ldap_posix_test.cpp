@@ -143,6 +143,41 @@ BOOST_AUTO_TEST_CASE(missing_search_base) {
                r.summary);
 }
 
+BOOST_AUTO_TEST_CASE(filters_are_encoded_as_slapd_reads_them) {
+    // The probe encodes filters itself: slapd's counts show each form means
+    // what it says (people: svc-acc, alice, bob).
+    Directory d;
+    const std::pair<const char*, const char*> cases[] = {
+        {"(&(objectClass=inetOrgPerson)(!(uid=bob)))", "with 2 entries"},
+        {"(|(uid=al*)(cn=*cc))", "with 2 entries"},
+        {"(uid=*o*)", "with 1 entry"},
+        {"(uid=a*i*e)", "with 1 entry"},
+        {"(&(objectClass=*)(uid:caseExactMatch:=alice))", "with 1 entry"},
+        {"objectClass=organizationalUnit", "with 1 entry"},
+        {"(uid=\\2a)", "with 0 entries"},
+        {" ( | (uid=bob) (uid=svc\\2dacc) ) ", "with 2 entries"},
+        {"(&)", "with 5 entries"},
+    };
+    for (const auto& [filter, count] : cases) {
+        auto r = d.probe({{"port", d.plain()}, {"base", "dc=example,dc=test"}, {"filter", filter}});
+        BOOST_TEST(r.status == Status::pass, filter << ": " << r.summary);
+        BOOST_TEST(contains(r.summary, count), filter << ": " << r.summary);
+    }
+    for (const char* bad : {"(uid=alice", "(!(uid=a)(uid=b))", "(uid=a)(uid=b)", "(=x)",
+                            "(uid=a\\zz)", "((uid=a))"}) {
+        auto r = d.probe({{"port", d.plain()}, {"base", "dc=example,dc=test"}, {"filter", bad}});
+        BOOST_TEST(r.status == Status::error, bad);
+        BOOST_TEST(reason_code(r.reason) == "bad_input", bad);
+        BOOST_TEST(contains(r.summary, "is not a valid LDAP filter"), r.summary);
+    }
+    std::string deep;
+    for (int i = 0; i < 40; ++i)
+        deep += "(!";
+    deep += "(uid=a)" + std::string(40, ')');
+    auto r = d.probe({{"port", d.plain()}, {"base", "dc=example,dc=test"}, {"filter", deep}});
+    BOOST_TEST(reason_code(r.reason) == "bad_input", r.summary);
+}
+
 BOOST_AUTO_TEST_CASE(untrusted_certificate_stops_before_the_password) {
     Directory d;
     pft::CertFactory other;
@@ -154,6 +189,7 @@ BOOST_AUTO_TEST_CASE(untrusted_certificate_stops_before_the_password) {
     auto r = d.probe(args);
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(contains(r.summary, "untrusted root"), r.summary);
+    BOOST_TEST(reason_code(r.reason) == "untrusted_root");
     BOOST_TEST(
         contains(r.summary, "(LDAPS to 127.0.0.1:" + d.ldaps() + "; nothing was sent over it)"),
         r.summary);
@@ -168,6 +204,7 @@ BOOST_AUTO_TEST_CASE(wrong_security_for_the_port) {
         contains(tls_on_plain.summary, "TLS handshake with 127.0.0.1:" + d.plain() + " failed"),
         tls_on_plain.summary);
     BOOST_TEST(contains(tls_on_plain.summary, "is this a plain LDAP port?"), tls_on_plain.summary);
+    BOOST_TEST(reason_code(tls_on_plain.reason) == "tls_handshake_failed");
     auto plain_on_tls = d.probe({{"port", d.ldaps()}});
     BOOST_TEST(plain_on_tls.status == Status::fail);
     BOOST_TEST(contains(plain_on_tls.summary, "use security=\"ldaps\""), plain_on_tls.summary);
