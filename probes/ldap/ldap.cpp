@@ -5,6 +5,7 @@
 #include "net/resolve.hpp"
 #include "net/tcp_connect.hpp"
 #include "pki/cert_info.hpp"
+#include "pki/trust_material.hpp"
 #include "probes/ldap/ldap_client.hpp"
 #include <algorithm>
 #include <asio/steady_timer.hpp>
@@ -212,9 +213,11 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
         auto tls_settings = tls;
         auto verdict = tls_verdict;
         auto host = req.host;
-        LdapTlsCheck check = [tls_settings, verdict, host](const std::vector<X509Ptr>& chain) {
+        auto& run = io;
+        LdapTlsCheck check = [tls_settings, verdict, host,
+                              &run](const std::vector<X509Ptr>& chain) {
             try {
-                *verdict = verify_chain(chain, host, tls_settings);
+                *verdict = verify_chain(chain, host, tls_settings, *run_trust(run, tls_settings));
             } catch (const std::exception& e) {
                 verdict->status = Status::error;
                 verdict->summary = std::string("cannot read the trust store: ") + e.what();
