@@ -81,6 +81,21 @@ std::string describe_failure(const std::string& host, const Resolution& r) {
     return "name lookup failed for '" + host + "' (" + r.detail + ")";
 }
 
+Reason lookup_reason(Resolution::Outcome o) {
+    switch (o) {
+    case Resolution::Outcome::resolved:
+        return Reason::ok;
+    case Resolution::Outcome::not_found:
+        return Reason::name_not_found;
+    case Resolution::Outcome::no_address:
+        return Reason::dns_no_answer;
+    case Resolution::Outcome::temporary_failure:
+    case Resolution::Outcome::failure:
+        break;
+    }
+    return Reason::dns_failure;
+}
+
 std::function<void()> resolve_host(asio::io_context& io, const std::string& host,
                                    std::function<void(Resolution)> on_done) {
     std::error_code ec;
@@ -90,6 +105,7 @@ std::function<void()> resolve_host(asio::io_context& io, const std::string& host
         r.outcome = Resolution::Outcome::resolved;
         r.addresses.push_back(literal);
         r.detail = "IP address literal";
+        r.literal = true;
         asio::post(io, [on_done, r] { on_done(r); });
         return [] {};
     }
@@ -114,16 +130,17 @@ std::function<void()> resolve_for_probe(asio::io_context& io, const std::string&
         if (ec || l->over) return;
         l->over = true;
         if (l->abandon) l->abandon();
-        on_failed(ProbeResult::make(Status::fail, "no answer from the resolver for '" + host +
-                                                      "' within " +
-                                                      seconds_left_text(t0, deadline)));
+        on_failed(ProbeResult::make(Status::fail, Reason::dns_failure,
+                                    "no answer from the resolver for '" + host + "' within " +
+                                        seconds_left_text(t0, deadline)));
     });
     l->abandon = resolve_host(io, host, [l, host, on_resolved, on_failed](Resolution res) {
         if (l->over) return;
         l->over = true;
         l->timer.cancel();
         if (res.outcome == Resolution::Outcome::resolved) return on_resolved(std::move(res));
-        auto v = ProbeResult::make(Status::fail, describe_failure(host, res));
+        auto v = ProbeResult::make(Status::fail, lookup_reason(res.outcome),
+                                   describe_failure(host, res));
         v.measurements.push_back({"resolve", double(res.took.count()), "ms"});
         on_failed(std::move(v));
     });

@@ -17,10 +17,12 @@ struct Resolution {
     Outcome outcome = Outcome::failure;
     std::vector<asio::ip::address> addresses; // every address, in resolver order
     std::string detail;                       // the resolver's own words
+    bool literal = false;                     // an IP address: no lookup was made
     std::chrono::milliseconds took{0};
 };
 
 std::string describe_failure(const std::string& host, const Resolution& r);
+Reason lookup_reason(Resolution::Outcome o);
 
 // Resolves host without blocking the loop; IP literals resolve at once.
 // Returns a function that abandons the lookup.

@@ -30,6 +30,26 @@ std::string describe(const ConnectOutcome& o) {
     return where + ": " + o.detail;
 }
 
+Reason connect_reason(ConnectOutcome::Kind k) {
+    switch (k) {
+    case ConnectOutcome::Kind::open:
+        return Reason::ok;
+    case ConnectOutcome::Kind::refused:
+        return Reason::refused;
+    case ConnectOutcome::Kind::timed_out:
+    case ConnectOutcome::Kind::not_tried:
+        return Reason::timed_out;
+    case ConnectOutcome::Kind::unreachable:
+        return Reason::unreachable;
+    case ConnectOutcome::Kind::no_descriptors:
+        return Reason::internal_error;
+    case ConnectOutcome::Kind::self_connect:
+    case ConnectOutcome::Kind::error:
+        break;
+    }
+    return Reason::connect_failed;
+}
+
 std::string diagnose(const ConnectOutcome& o, const std::string& host) {
     std::string port = std::to_string(o.endpoint.port());
     switch (o.kind) {

@@ -30,6 +30,9 @@ struct ConnectOutcome {
 
 std::string describe(const ConnectOutcome& o);
 
+// The reason code of a failed connect (ok for open).
+Reason connect_reason(ConnectOutcome::Kind k);
+
 // A failed connect as a verdict line: "refused: HOST is up but nothing
 // accepts connections on port P (...)", "timed out: ... (filtered ...)".
 std::string diagnose(const ConnectOutcome& o, const std::string& host);
