@@ -136,11 +136,12 @@ std::string RangeTally::text() const {
 std::optional<ProbeResult> range_not_judged(const RangeTally& t, std::size_t sampled) {
     if (t.no_descriptors == 0) return std::nullopt;
     return ProbeResult::make(
-        Status::error, "out of file descriptors: " + std::to_string(t.no_descriptors) + " of " +
-                           std::to_string(sampled) +
-                           " sampled ports could not be tried (no socket could be opened), so the "
-                           "range cannot be judged: raise the limit on open files (ulimit -n) or "
-                           "run fewer checks at once (--jobs)");
+        Status::error, Reason::internal_error,
+        "out of file descriptors: " + std::to_string(t.no_descriptors) + " of " +
+            std::to_string(sampled) +
+            " sampled ports could not be tried (no socket could be opened), so the "
+            "range cannot be judged: raise the limit on open files (ulimit -n) or "
+            "run fewer checks at once (--jobs)");
 }
 
 std::string not_tried_text(const RangeTally& t, std::size_t sampled) {
@@ -215,6 +216,16 @@ std::map<Kind, std::size_t> tally(const std::vector<ConnectOutcome>& v) {
     return t;
 }
 
+// The outcome that names what went wrong: a lack of descriptors says nothing
+// of the network, so it wins; otherwise the first address that failed.
+Kind first_failure(const std::vector<ConnectOutcome>& v) {
+    for (const auto& o : v)
+        if (o.kind == Kind::no_descriptors) return o.kind;
+    for (const auto& o : v)
+        if (o.kind != Kind::open) return o.kind;
+    return Kind::open;
+}
+
 ProbeResult port_verdict(const TcpRun& r) {
     auto t = tally(r.outcomes);
     std::size_t n = r.outcomes.size();
@@ -225,10 +236,11 @@ ProbeResult port_verdict(const TcpRun& r) {
         if (o.kind == Kind::open)
             res.measurements.push_back({"connect " + o.endpoint.address().to_string(), o.ms, "ms"});
     }
-    if (r.resolution.detail != "IP address literal")
+    if (!r.resolution.literal)
         res.measurements.push_back({"resolve", double(r.resolution.took.count()), "ms"});
     if (t[Kind::open] == n) {
         res.status = Status::pass;
+        res.reason = Reason::ok;
         double best = r.outcomes.front().ms;
         for (const auto& o : r.outcomes)
             best = std::min(best, o.ms);
@@ -239,12 +251,14 @@ ProbeResult port_verdict(const TcpRun& r) {
     }
     if (t[Kind::open] > 0) {
         res.status = Status::warn;
+        res.reason = connect_reason(first_failure(r.outcomes));
         res.summary = r.host + ":" + port + " open on " + std::to_string(t[Kind::open]) + " of " +
                       std::to_string(n) +
                       " addresses; clients trying the others first will be delayed or fail";
         return res;
     }
     res.status = t[Kind::no_descriptors] ? Status::error : Status::fail;
+    res.reason = connect_reason(first_failure(r.outcomes));
     // Every address failed the same way: one diagnosis says it all.
     if (t[r.outcomes.front().kind] == n && r.outcomes.front().kind != Kind::error)
         res.summary = diagnose(r.outcomes.front(), r.host);
@@ -268,14 +282,17 @@ ProbeResult range_verdict(const TcpRun& r) {
         // range_not_judged's error stands: untried ports say nothing of a firewall
     } else if (t.answered() > 0 && t.timed_out == 0) {
         res.status = Status::pass;
+        res.reason = Reason::ok;
         res.summary = "ports " + range + " on " + r.host + " are reachable (" + t.text() + " of " +
                       std::to_string(t.counted()) + " sampled: answers come back" + untried + ")";
     } else if (t.answered() > 0) {
         res.status = Status::warn;
+        res.reason = Reason::timed_out;
         res.summary = "ports " + range + " on " + r.host + " are partly filtered (" + t.text() +
                       untried + "): a firewall allows only part of the range";
     } else {
         res.status = Status::fail;
+        res.reason = t.unreachable && !t.timed_out ? Reason::unreachable : Reason::timed_out;
         res.summary = "ports " + range + " on " + r.host + " are filtered (" + t.text() + untried +
                       "): a firewall must allow TCP " + range + " from this server to " + r.host;
     }
