@@ -119,8 +119,12 @@ FileOutcome judge(const std::string& path, const Secret* password, const CertChe
         // A file that is not there, not a regular file or too large is the
         // user's input, named as such (exit 3).
         if (e.kind == CertFileError::Kind::unreadable) throw InputError(e.what());
-        out.checks.push_back(
-            {"load", "File opens as a certificate", load_failure_status(e), e.what(), {}});
+        out.checks.push_back({"load",
+                              "File opens as a certificate",
+                              load_failure_status(e),
+                              load_failure_reason(e),
+                              e.what(),
+                              {}});
     } catch (const std::runtime_error& e) {
         // --trust-store or --ca-file that cannot be read: the user's input.
         throw InputError(e.what());
@@ -231,7 +235,8 @@ int cert_command(const CertOptions& o) {
             CheckResult r;
             r.check = &c.sections[i].checks[k];
             r.status = f.checks[k].status;
-            r.result = ProbeResult::make(f.checks[k].status, f.checks[k].summary);
+            r.result =
+                ProbeResult::make(f.checks[k].status, f.checks[k].reason, f.checks[k].summary);
             r.result.evidence = f.checks[k].evidence;
             // The file's certificates once, with its first check.
             if (k == 0 && f.file) {

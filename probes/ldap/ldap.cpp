@@ -142,7 +142,8 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
             if (self->done.finished()) return;
             self->abandon = nullptr;
             if (o.kind != ConnectOutcome::Kind::open)
-                return self->finish(ProbeResult::make(Status::fail, diagnose(o, self->req.host)));
+                return self->finish(ProbeResult::make(Status::fail, connect_reason(o.kind),
+                                                      diagnose(o, self->req.host)));
             self->connect_ms = o.ms;
             self->start_conversation();
         });
@@ -225,80 +226,97 @@ void LdapRun::add_facts(ProbeResult& r, const LdapOutcome& o) {
 
 ProbeResult LdapRun::failure(const LdapOutcome& o) {
     auto s = static_cast<LdapStep>(o.step);
-    auto fail = [](std::string text) { return ProbeResult::make(Status::fail, std::move(text)); };
+    auto fail = [](Reason why, std::string text) {
+        return ProbeResult::make(Status::fail, why, std::move(text));
+    };
     if (o.tls_refused)
-        return ProbeResult::make(tls_verdict->status == Status::error ? Status::error
-                                                                      : Status::fail,
-                                 tls_verdict->summary + " (" + security_name(req.security) +
-                                     " to " + where + "; nothing was sent over it)");
+        return ProbeResult::make(
+            tls_verdict->status == Status::error ? Status::error : Status::fail,
+            tls_verdict->status == Status::error ? Reason::bad_input
+                                                 : tls_reason(tls_verdict->diagnosis),
+            tls_verdict->summary + " (" + security_name(req.security) + " to " + where +
+                "; nothing was sent over it)");
     if (o.tls_unchecked)
         return ProbeResult::make(
-            Status::error, "cannot check the certificate of " + where + " (" + o.error +
-                               "): preflight sends nothing over a connection whose certificate it "
-                               "could not check");
-    if (o.timed_out) return fail(timeout_summary(s));
+            Status::error, Reason::internal_error,
+            "cannot check the certificate of " + where + " (" + o.error +
+                "): preflight sends nothing over a connection whose certificate it "
+                "could not check");
+    if (o.timed_out) return fail(Reason::timed_out, timeout_summary(s));
     switch (s) {
     case LdapStep::connect:
-        return fail("cannot open an LDAP connection to " + where + " (" + result_text(o) + ")");
+        return fail(Reason::connect_failed,
+                    "cannot open an LDAP connection to " + where + " (" + result_text(o) + ")");
     case LdapStep::tls:
         if (!o.api_error)
-            return fail("the server refused StartTLS on " + where + " (" + result_text(o) +
-                        "): it has no certificate configured or does not offer StartTLS; use " +
-                        use_ldaps + " (port 636) or configure the server's certificate");
-        return fail("TLS handshake with " + where + " failed (" + result_text(o) + ")" +
-                    (req.security == LdapSecurity::ldaps
-                         ? ": is this a plain LDAP port? LDAPS is 636, the Global Catalog over "
-                           "TLS 3269; for 389 use " +
-                               use_starttls
-                         : ": the server's TLS setup rejects this client"));
+            return fail(Reason::no_starttls,
+                        "the server refused StartTLS on " + where + " (" + result_text(o) +
+                            "): it has no certificate configured or does not offer StartTLS; use " +
+                            use_ldaps + " (port 636) or configure the server's certificate");
+        return fail(Reason::tls_handshake_failed,
+                    "TLS handshake with " + where + " failed (" + result_text(o) + ")" +
+                        (req.security == LdapSecurity::ldaps
+                             ? ": is this a plain LDAP port? LDAPS is 636, the Global Catalog over "
+                               "TLS 3269; for 389 use " +
+                                   use_starttls
+                             : ": the server's TLS setup rejects this client"));
     case LdapStep::rootdse:
-        return fail("no LDAP answer from " + where + " (" + result_text(o) + ")" +
-                    (req.security == LdapSecurity::none
-                         ? ": an LDAPS port (636, 3269) closes a connection that does not start "
-                           "with TLS; use " +
-                               use_ldaps
-                         : ""));
+        return fail(
+            Reason::protocol_error,
+            "no LDAP answer from " + where + " (" + result_text(o) + ")" +
+                (req.security == LdapSecurity::none
+                     ? ": an LDAPS port (636, 3269) closes a connection that does not start "
+                       "with TLS; use " +
+                           use_ldaps
+                     : ""));
     case LdapStep::bind: {
         std::string who = "bind as '" + req.bind_dn + "' rejected";
         if (o.code == 8 || o.code == 13)
-            return fail(who + ": the server requires transport encryption for a simple bind (" +
-                        result_text(o) + "); use " + use_ldaps +
-                        " (port 636, Global Catalog 3269) or " + use_starttls + " on 389");
+            return fail(Reason::ldap_strong_auth_required,
+                        who + ": the server requires transport encryption for a simple bind (" +
+                            result_text(o) + "); use " + use_ldaps +
+                            " (port 636, Global Catalog 3269) or " + use_starttls + " on 389");
         if (o.code == 49) {
             std::string sub;
             std::string reason = ad_bind_reason(o.diagnostic, &sub);
             if (!reason.empty())
-                return fail(who + ": " + reason + " (LDAP 49, AD data " + sub + ")");
-            return fail(who + ": invalid credentials (" + result_text(o) +
-                        "): the DN does not exist or the password is wrong");
+                return fail(ad_bind_reason_code(sub),
+                            who + ": " + reason + " (LDAP 49, AD data " + sub + ")");
+            return fail(Reason::ldap_invalid_credentials,
+                        who + ": invalid credentials (" + result_text(o) +
+                            "): the DN does not exist or the password is wrong");
         }
-        return fail(who + " (" + result_text(o) + ")");
+        return fail(Reason::ldap_error, who + " (" + result_text(o) + ")");
     }
     case LdapStep::search:
         if (o.code == 32)
-            return fail("search base '" + req.base + "' does not exist on " + where +
-                        " (LDAP 32 noSuchObject); " +
-                        (o.matched_dn.empty()
-                             ? std::string("no part of it exists")
-                             : "the nearest existing entry is '" + o.matched_dn + "'"));
+            return fail(Reason::ldap_search_failed,
+                        "search base '" + req.base + "' does not exist on " + where +
+                            " (LDAP 32 noSuchObject); " +
+                            (o.matched_dn.empty()
+                                 ? std::string("no part of it exists")
+                                 : "the nearest existing entry is '" + o.matched_dn + "'"));
         if (o.bad_filter)
-            return ProbeResult::make(Status::error,
+            return ProbeResult::make(Status::error, Reason::bad_input,
                                      "filter '" + req.filter + "' is not a valid LDAP filter");
-        return fail("search of '" + req.base + "' failed (" + result_text(o) + ")" +
-                    (req.bind_dn.empty() ? ": the server may not allow anonymous searches; set "
-                                           "bind_dn and password"
-                                         : ""));
+        return fail(Reason::ldap_search_failed,
+                    "search of '" + req.base + "' failed (" + result_text(o) + ")" +
+                        (req.bind_dn.empty() ? ": the server may not allow anonymous searches; set "
+                                               "bind_dn and password"
+                                             : ""));
     case LdapStep::done:
         break;
     }
-    return fail(result_text(o));
+    return fail(Reason::ldap_error, result_text(o));
 }
 
 ProbeResult LdapRun::verdict(const LdapOutcome& o) {
-    ProbeResult r = o.step == LdapStep::done ? ProbeResult::make(Status::pass, "") : failure(o);
+    ProbeResult r =
+        o.step == LdapStep::done ? ProbeResult::make(Status::pass, Reason::ok, "") : failure(o);
     add_facts(r, o);
     if (!refused_plain_bind.empty() && o.step == LdapStep::done) {
         r.status = Status::fail;
+        r.reason = Reason::plaintext_auth_refused;
         r.summary = "bind as '" + refused_plain_bind + "' not attempted: over plain LDAP on " +
                     where +
                     " its password would cross the network in clear text; use "
@@ -325,12 +343,14 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
     bool gc_port = req.port == 3268 || req.port == 3269;
     if (gc_port && first("isglobalcatalogready") != "TRUE" && !o.rootdse.empty()) {
         r.status = Status::warn;
+        r.reason = Reason::not_global_catalog;
         parts.push_back("but it is not a ready Global Catalog (isGlobalCatalogReady is not TRUE)");
     }
     if (o.bound) {
         parts.push_back("bound as '" + req.bind_dn + "'");
         if (req.security == LdapSecurity::none) {
             r.status = Status::warn;
+            r.reason = Reason::plaintext_auth_used;
             parts.push_back("but over an unencrypted connection, so the password crossed the "
                             "network in clear text: use " +
                             use_ldaps + " or " + use_starttls);
@@ -342,6 +362,7 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
                         (o.entries == 1 ? " entry" : " entries") + " matching " + req.filter);
     if (tls_verdict->status == Status::warn) {
         r.status = Status::warn;
+        r.reason = tls_reason(tls_verdict->diagnosis);
         parts.push_back(tls_verdict->summary);
     }
     for (std::size_t i = 0; i < parts.size(); ++i)
@@ -381,7 +402,7 @@ ProbeKind ldap_probe() {
         auto deliver = [&](Status s, std::string summary) {
             return deliver_now(
                 ctx, [r](ProbeResult x) { r->finish(std::move(x)); },
-                ProbeResult::make(s, std::move(summary)));
+                ProbeResult::make(s, Reason::bad_input, std::move(summary)));
         };
         std::string security = args.text("security");
         r->req.security = security == "ldaps"      ? LdapSecurity::ldaps
@@ -426,8 +447,9 @@ ProbeKind ldap_probe() {
         r->timer.async_wait([r](std::error_code ec) {
             // A lookup still running has its own verdict at the deadline.
             if (!ec && !r->resolving)
-                r->finish(ProbeResult::make(
-                    Status::fail, r->timeout_summary(static_cast<LdapStep>(r->step->load()))));
+                r->finish(
+                    ProbeResult::make(Status::fail, Reason::timed_out,
+                                      r->timeout_summary(static_cast<LdapStep>(r->step->load()))));
         });
         r->resolving = true;
         r->abandon = resolve_for_probe(
@@ -441,7 +463,8 @@ ProbeKind ldap_probe() {
                 r->resolving = false;
                 r->finish(std::move(failed));
             });
-        return [r] { r->finish(ProbeResult::make(Status::error, "cancelled")); };
+        return
+            [r] { r->finish(ProbeResult::make(Status::error, Reason::interrupted, "cancelled")); };
     };
     return k;
 }

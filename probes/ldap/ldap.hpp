@@ -14,5 +14,7 @@ ProbeKind ldap_probe();
 // ("80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error,
 // data 52e, v4563"); empty when there is none or it is not known.
 std::string ad_bind_reason(const std::string& diagnostic, std::string* code = nullptr);
+// The reason code of such a sub-code ("52e"): ldap_invalid_credentials when unknown.
+Reason ad_bind_reason_code(const std::string& code);
 
 } // namespace pf

@@ -18,9 +18,25 @@ Status load_failure_status(const CertFileError& e) {
     return Status::error;
 }
 
+Reason load_failure_reason(const CertFileError& e) {
+    switch (e.kind) {
+    case CertFileError::Kind::password_needed:
+        return Reason::not_configured;
+    case CertFileError::Kind::wrong_password:
+        return Reason::wrong_password;
+    case CertFileError::Kind::unsupported:
+        return Reason::unsupported;
+    case CertFileError::Kind::unreadable:
+    case CertFileError::Kind::not_a_certificate:
+        break;
+    }
+    return Reason::file_problem;
+}
+
 ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>& checks) {
     ProbeResult r;
     r.status = Status::pass;
+    r.reason = Reason::ok;
     const CertCheck* worst = nullptr;
     for (const auto& c : checks) {
         r.evidence.push_back(c.title + ": " + std::string(to_string(c.status)) + ": " + c.summary);
@@ -28,6 +44,7 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
             r.evidence.push_back("   " + e);
         if (c.status != Status::skip && c.status < r.status) {
             r.status = c.status;
+            r.reason = c.reason;
             worst = &c;
         }
     }
@@ -71,7 +88,7 @@ ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls) {
         CertFile f = load_cert_file(path, password.get());
         r = combine_cert_checks(f, check_cert_file(f, o));
     } catch (const CertFileError& e) {
-        r = ProbeResult::make(load_failure_status(e), e.what());
+        r = ProbeResult::make(load_failure_status(e), load_failure_reason(e), e.what());
     }
     return r;
 }
@@ -108,7 +125,7 @@ ProbeKind cert_file_probe() {
             r = judge_file(args, ctx.env.tls);
         } catch (const std::exception& e) {
             // The trust store and file errors: their messages name no secret.
-            r = ProbeResult::make(Status::error, e.what());
+            r = ProbeResult::make(Status::error, Reason::bad_input, e.what());
         }
         return deliver_now(ctx, std::move(done), std::move(r));
     };

@@ -145,11 +145,12 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
             // During a transfer the transfer has its own verdict at the deadline.
             if (ec || self->looking_up.empty()) return;
             if (self->abandon_lookup) self->abandon_lookup();
-            self->deliver(ProbeResult::make(
-                Status::fail, "no answer from the resolver for '" + self->looking_up + "'" +
-                                  (self->looking_up_proxy ? " (the proxy's name)" : "") +
-                                  " within " + seconds_left_text(self->start, self->deadline) +
-                                  ": the DNS server is unreachable or too slow"));
+            self->deliver(
+                ProbeResult::make(Status::fail, Reason::dns_failure,
+                                  "no answer from the resolver for '" + self->looking_up + "'" +
+                                      (self->looking_up_proxy ? " (the proxy's name)" : "") +
+                                      " within " + seconds_left_text(self->start, self->deadline) +
+                                      ": the DNS server is unreachable or too slow"));
         });
     }
 
@@ -162,16 +163,18 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         abandon_lookup = resolve_host(io, looking_up, [self, t, via_proxy, t0](Resolution res) {
             if (self->done.finished() || self->stopped) return;
             self->looking_up.clear();
-            if (res.detail != "IP address literal") {
+            if (!res.literal) {
                 self->looked_up = true;
                 self->dns_ms += ms_since(t0); // Resolution::took is whole ms
             }
             if (res.outcome != Resolution::Outcome::resolved) {
                 auto msg = describe_failure(via_proxy ? self->proxy.host : t.host, res);
                 auto r = ProbeResult::make(
-                    Status::fail, via_proxy ? proxy_itself(ProxyFault::name, self->proxy, msg,
-                                                           self->route_for(t, true).authority)
-                                            : msg);
+                    Status::fail,
+                    via_proxy ? Reason::proxy_unreachable : lookup_reason(res.outcome),
+                    via_proxy ? proxy_itself(ProxyFault::name, self->proxy, msg,
+                                             self->route_for(t, true).authority)
+                              : msg);
                 r.measurements.push_back({"dns", self->dns_ms, "ms"});
                 return self->deliver(std::move(r));
             }
@@ -194,7 +197,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
             try {
                 trust = trust_store_for(io, trust_locations);
             } catch (const std::exception& e) {
-                return deliver(ProbeResult::make(Status::error, e.what()));
+                return deliver(ProbeResult::make(Status::error, Reason::bad_input, e.what()));
             }
         }
         req.trust = trust;
@@ -244,7 +247,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         visited.push_back(url);
         if (!loop && int(hops.size()) <= max_redirects) return std::nullopt;
         auto r = ProbeResult::make(
-            Status::fail,
+            Status::fail, Reason::redirect_loop,
             loop ? "redirect loop: " + from + " redirects back to " + url + ", already visited " +
                        "after " + std::to_string(hops.size()) +
                        " redirect(s): a client following it never gets an answer; the server's "
@@ -290,14 +293,17 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         if (auto b = body_excerpt(x.body, x.body_bytes)) r.evidence.push_back(*b);
         r.status = Status::fail;
         if (route.via_proxy && !route.https && code == 407) {
-            r.summary = proxy_auth_verdict(
+            auto auth = proxy_auth_verdict(
                 route, head ? head->values("Proxy-Authenticate") : std::vector<std::string>{},
                 x.proxy_auth_offered, x.proxy_credentials_answered);
+            r.reason = auth.reason;
+            r.summary = std::move(auth.summary);
             return r;
         }
         std::string through = route.via_proxy ? " through " + proxy.display() : "";
         std::string redirect = x.redirect_url.empty() ? "" : x.redirect_url;
         if (!p.expect.contains(int(code))) {
+            r.reason = code == 401 ? Reason::http_auth_required : Reason::http_status;
             r.summary = "expected " + p.expect.text + ", got " + status + " from " + route.url;
             if (!redirect.empty())
                 r.summary +=
@@ -307,6 +313,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
             return r;
         }
         if (!p.body.empty() && x.body.find(p.body) == std::string::npos) {
+            r.reason = Reason::unexpected_content;
             r.summary = "the answer (" + status + ") from " + route.url + " does not contain \"" +
                         p.body + "\"" +
                         (x.body_bytes > x.body.size()
@@ -316,6 +323,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
             return r;
         }
         r.status = Status::pass;
+        r.reason = Reason::ok;
         r.summary = status + " from " + route.url + through + " in " + ms_text(ms_since(start));
         if (!redirect.empty()) r.summary += ", redirecting to " + redirect + " (not followed)";
         if (!p.body.empty()) r.summary += "; the body contains \"" + p.body + "\"";
@@ -371,7 +379,7 @@ ProbeKind http_probe() {
         if (run->p.via == "proxy" && !run->proxy.configured())
             return deliver_now(
                 ctx, [run](ProbeResult r) { run->done(std::move(r)); },
-                ProbeResult::make(Status::skip,
+                ProbeResult::make(Status::skip, Reason::not_configured,
                                   "via=\"proxy\": " +
                                       no_proxy_reason(run->proxy, run->p.target.host)));
         run->start_timer();

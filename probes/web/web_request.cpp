@@ -139,21 +139,24 @@ std::function<void()> look_at_tls(const ProbeContext& ctx, const std::string& ho
     return open_tls(ctx.io, ProxyConfig{}, host, port, sni, ctx.deadline,
                     [tls, host, sni, target, on_done = std::move(on_done)](TlsConnection c) {
                         TlsLook look;
-                        auto failed = [&](Status s, std::string summary) {
-                            ProbeResult r = ProbeResult::make(s, std::move(summary));
+                        auto failed = [&](Status s, Reason why, std::string summary) {
+                            ProbeResult r = ProbeResult::make(s, why, std::move(summary));
                             add_connection_evidence(r, c, ProxyConfig{}, target, sni);
                             return r;
                         };
                         if (c.outcome != TlsConnection::Outcome::open) {
-                            look.failure = failed(Status::fail, c.failure);
+                            look.failure =
+                                failed(Status::fail, tls_connection_reason(c), c.failure);
                         } else if (c.chain.empty()) {
-                            look.failure = failed(Status::fail,
+                            look.failure = failed(Status::fail, Reason::protocol_error,
                                                   "the server " + target + " sent no certificate");
                         } else {
                             try {
                                 look.verdict = verify_chain(c.chain, host, *tls);
                                 if (look.verdict->status == Status::fail) {
-                                    auto r = failed(Status::fail, "TLS: " + look.verdict->summary);
+                                    auto r =
+                                        failed(Status::fail, tls_reason(look.verdict->diagnosis),
+                                               "TLS: " + look.verdict->summary);
                                     add_chain_blocks(r, c, *look.verdict, target, ProxyConfig{});
                                     r.evidence.insert(r.evidence.end(),
                                                       look.verdict->evidence.begin(),
@@ -161,7 +164,8 @@ std::function<void()> look_at_tls(const ProbeContext& ctx, const std::string& ho
                                     look.failure = std::move(r);
                                 }
                             } catch (const std::exception& e) {
-                                look.failure = ProbeResult::make(Status::error, e.what());
+                                look.failure =
+                                    ProbeResult::make(Status::error, Reason::bad_input, e.what());
                             }
                         }
                         if (c.link) {
@@ -224,9 +228,9 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
             if (ec || !self->looking_up || self->finished) return;
             if (self->abandon_lookup) self->abandon_lookup();
             self->answer.failure = ProbeResult::make(
-                Status::fail, "no answer from the resolver for '" + self->call.target.host +
-                                  "' within " + self->answer.route.budget +
-                                  ": the DNS server is unreachable or too slow");
+                Status::fail, Reason::dns_failure,
+                "no answer from the resolver for '" + self->call.target.host + "' within " +
+                    self->answer.route.budget + ": the DNS server is unreachable or too slow");
             self->finish();
         });
         looking_up = true;
@@ -236,7 +240,8 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
             self->abandon_lookup = nullptr;
             if (res.outcome != Resolution::Outcome::resolved) {
                 self->answer.failure =
-                    ProbeResult::make(Status::fail, describe_failure(self->call.target.host, res));
+                    ProbeResult::make(Status::fail, lookup_reason(res.outcome),
+                                      describe_failure(self->call.target.host, res));
                 return self->finish();
             }
             self->transfer(res.addresses);
@@ -263,7 +268,7 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
             try {
                 req.trust = trust_store_for(ctx.io, ctx.env.tls.trust);
             } catch (const std::exception& e) {
-                answer.failure = ProbeResult::make(Status::error, e.what());
+                answer.failure = ProbeResult::make(Status::error, Reason::bad_input, e.what());
                 return finish();
             }
         }
