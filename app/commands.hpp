@@ -49,7 +49,7 @@ struct RunReport;
 // exit code, or 3 when a file could not be written.
 int write_reports(const RunReport& report,
                   const std::vector<std::pair<std::string, std::string>>& files);
-int list_command(bool probes);
+int list_command(bool probes, bool reasons = false);
 int facts_command(const std::string& install_path, bool json, const std::string& output);
 int explain_command(const std::string& check_id, const std::string& checklist);
 

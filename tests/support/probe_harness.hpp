@@ -19,6 +19,9 @@ namespace pf {
 inline std::ostream& boost_test_print_type(std::ostream& o, Status s) {
     return o << to_string(s);
 }
+inline std::ostream& boost_test_print_type(std::ostream& o, Reason r) {
+    return o << reason_code(r);
+}
 } // namespace pf
 
 namespace pf::test {
@@ -55,6 +58,9 @@ inline ProbeResult run_probe(const ProbeKind& kind, const RunEnvironment& env,
     io.run();
     BOOST_TEST(calls == 1);
     BOOST_REQUIRE(got.has_value());
+    // Every verdict names why: JSON, monitoring and translations key on it.
+    BOOST_TEST(got->reason != Reason::unset,
+               "probe " << kind.name << " gave no reason for: " << got->summary);
     if (cancel) cancel(); // a no-op after completion, and must not crash
     redact_result(*got, all_secrets);
     return *got;
