@@ -21,6 +21,8 @@ struct Resolution {
     std::chrono::milliseconds took{0};
 };
 
+// Why a lookup failed, as a message ("lookup.not_found", …) and as its sentence.
+Message lookup_failure(const std::string& host, const Resolution& r);
 std::string describe_failure(const std::string& host, const Resolution& r);
 Reason lookup_reason(Resolution::Outcome o);
 

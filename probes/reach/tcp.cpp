@@ -1,4 +1,5 @@
 #include "probes/reach/tcp.hpp"
+#include "base/catalog.hpp"
 #include "net/open_files.hpp"
 #include "net/probe_util.hpp"
 #include "net/resolve.hpp"
@@ -135,13 +136,10 @@ std::string RangeTally::text() const {
 
 std::optional<ProbeResult> range_not_judged(const RangeTally& t, std::size_t sampled) {
     if (t.no_descriptors == 0) return std::nullopt;
-    return ProbeResult::make(
+    return make_result(
         Status::error, Reason::internal_error,
-        "out of file descriptors: " + std::to_string(t.no_descriptors) + " of " +
-            std::to_string(sampled) +
-            " sampled ports could not be tried (no socket could be opened), so the "
-            "range cannot be judged: raise the limit on open files (ulimit -n) or "
-            "run fewer checks at once (--jobs)");
+        msg("tcp.range_no_descriptors",
+            {{"failed", std::to_string(t.no_descriptors)}, {"sampled", std::to_string(sampled)}}));
 }
 
 std::string not_tried_text(const RangeTally& t, std::size_t sampled) {
@@ -244,29 +242,35 @@ ProbeResult port_verdict(const TcpRun& r) {
         double best = r.outcomes.front().ms;
         for (const auto& o : r.outcomes)
             best = std::min(best, o.ms);
-        res.summary = r.host + ":" + port + " open" +
-                      (n > 1 ? " on all " + std::to_string(n) + " addresses" : "") + " (connect " +
-                      ms_text(best) + ")";
+        if (n > 1)
+            set_message(res, msg("tcp.open_all", {{"host", r.host},
+                                                  {"port", port},
+                                                  {"count", std::to_string(n)},
+                                                  {"time", ms_text(best)}}));
+        else
+            set_message(
+                res, msg("tcp.open", {{"host", r.host}, {"port", port}, {"time", ms_text(best)}}));
         return res;
     }
     if (t[Kind::open] > 0) {
         res.status = Status::warn;
         res.reason = connect_reason(first_failure(r.outcomes));
-        res.summary = r.host + ":" + port + " open on " + std::to_string(t[Kind::open]) + " of " +
-                      std::to_string(n) +
-                      " addresses; clients trying the others first will be delayed or fail";
+        set_message(res, msg("tcp.partly_open", {{"host", r.host},
+                                                 {"port", port},
+                                                 {"open", std::to_string(t[Kind::open])},
+                                                 {"count", std::to_string(n)}}));
         return res;
     }
     res.status = t[Kind::no_descriptors] ? Status::error : Status::fail;
     res.reason = connect_reason(first_failure(r.outcomes));
     // Every address failed the same way: one diagnosis says it all.
     if (t[r.outcomes.front().kind] == n && r.outcomes.front().kind != Kind::error)
-        res.summary = diagnose(r.outcomes.front(), r.host);
+        set_message(res, connect_failure(r.outcomes.front(), r.host));
     else if (n == 1)
-        res.summary = "cannot connect: " + describe(r.outcomes.front());
+        set_message(res, msg("connect.failed", {{"outcome", describe(r.outcomes.front())}}));
     else
-        res.summary = "cannot connect to " + r.host + " port " + port + " on any of its " +
-                      std::to_string(n) + " addresses (see evidence)";
+        set_message(res, msg("tcp.cannot_connect_any",
+                             {{"host", r.host}, {"port", port}, {"count", std::to_string(n)}}));
     return res;
 }
 
@@ -283,18 +287,25 @@ ProbeResult range_verdict(const TcpRun& r) {
     } else if (t.answered() > 0 && t.timed_out == 0) {
         res.status = Status::pass;
         res.reason = Reason::ok;
-        res.summary = "ports " + range + " on " + r.host + " are reachable (" + t.text() + " of " +
-                      std::to_string(t.counted()) + " sampled: answers come back" + untried + ")";
+        set_message(res, msg("tcp.range_reachable", {{"range", range},
+                                                     {"host", r.host},
+                                                     {"tally", t.text()},
+                                                     {"counted", std::to_string(t.counted())},
+                                                     {"untried", untried}}));
     } else if (t.answered() > 0) {
         res.status = Status::warn;
         res.reason = Reason::timed_out;
-        res.summary = "ports " + range + " on " + r.host + " are partly filtered (" + t.text() +
-                      untried + "): a firewall allows only part of the range";
+        set_message(
+            res,
+            msg("tcp.range_partly_filtered",
+                {{"range", range}, {"host", r.host}, {"tally", t.text()}, {"untried", untried}}));
     } else {
         res.status = Status::fail;
         res.reason = t.unreachable && !t.timed_out ? Reason::unreachable : Reason::timed_out;
-        res.summary = "ports " + range + " on " + r.host + " are filtered (" + t.text() + untried +
-                      "): a firewall must allow TCP " + range + " from this server to " + r.host;
+        set_message(
+            res,
+            msg("tcp.range_filtered",
+                {{"range", range}, {"host", r.host}, {"tally", t.text()}, {"untried", untried}}));
     }
     return res;
 }

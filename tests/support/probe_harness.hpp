@@ -1,5 +1,6 @@
 #pragma once
 // Runs one probe kind the way the runner does: start, then the event loop.
+#include "base/catalog.hpp"
 #include "core/probe.hpp"
 #include "core/run_environment.hpp"
 #include "core/runner.hpp"
@@ -61,6 +62,10 @@ inline ProbeResult run_probe(const ProbeKind& kind, const RunEnvironment& env,
     // Every verdict names why: JSON, monitoring and translations key on it.
     BOOST_TEST(got->reason != Reason::unset,
                "probe " << kind.name << " gave no reason for: " << got->summary);
+    // A verdict made from a message renders from the catalog in full.
+    if (!got->message.empty())
+        BOOST_TEST(message_problem(got->message, english_catalog()).empty(),
+                   message_problem(got->message, english_catalog()));
     if (cancel) cancel(); // a no-op after completion, and must not crash
     redact_result(*got, all_secrets);
     return *got;
