@@ -188,6 +188,10 @@ int cli_main(int argc, char** argv) {
     bool list_probes = false;
     list->add_flag("--probes", list_probes,
                    "List the probe kinds a checklist can use, with their parameters");
+    bool list_reasons = false;
+    list->add_flag("--reasons", list_reasons,
+                   "List the reason codes a verdict can carry (JSON \"reason\"), with their "
+                   "meaning");
 
     auto* explain = app.add_subcommand(
         "explain", "Explain a check: what it verifies, the guide's words, the fix");
@@ -213,7 +217,7 @@ int cli_main(int argc, char** argv) {
             co.reports = chosen_reports(cert_reports);
             return cert_command(co);
         }
-        if (*list) return list_command(list_probes);
+        if (*list) return list_command(list_probes, list_reasons);
         if (*facts) return facts_command(facts_path, facts_json, facts_output);
         if (*explain) return explain_command(check_id, explain_checklist);
     } catch (const InputError& e) {

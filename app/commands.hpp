@@ -54,7 +54,7 @@ struct TlsSettings;
 // `cert` take them; throws InputError when failing would come before warning.
 TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::string& trust_store,
                       std::optional<int> expiry_warn_days, std::optional<int> expiry_fail_days);
-int list_command(bool probes);
+int list_command(bool probes, bool reasons = false);
 int facts_command(const std::string& install_path, bool json, const std::string& output);
 int explain_command(const std::string& check_id, const std::string& checklist);
 

@@ -1,13 +1,21 @@
 #include "app/commands.hpp"
 #include "app/registries.hpp"
 #include "base/errors.hpp"
+#include "base/reason.hpp"
 #include "core/builtin_checklists.hpp"
 #include "core/loader.hpp"
 #include <iostream>
 
 namespace pf {
 
-int list_command(bool probes) {
+int list_command(bool probes, bool reasons) {
+    if (reasons) {
+        // checklists/README.md holds this output verbatim (a test keeps the
+        // two equal): the codes JSON, JUnit and HTML carry, documented once.
+        for (Reason r : all_reasons())
+            std::cout << reason_code(r) << "  " << reason_meaning(r) << "\n";
+        return 0;
+    }
     if (probes) {
         for (const auto& name : builtin_probes().names()) {
             const ProbeKind* k = builtin_probes().find(name);

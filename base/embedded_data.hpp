@@ -14,6 +14,9 @@ struct EmbeddedFile {
 // The pki/data/ files, compiled in.
 const std::vector<EmbeddedFile>& embedded_data_files();
 
+// The message catalogs base/messages/<language>.txt, compiled in.
+const std::vector<EmbeddedFile>& embedded_message_catalogs();
+
 // The text of pki/data/<name>.*; throws std::logic_error when absent.
 const std::string& embedded_data(const std::string& name);
 

@@ -140,10 +140,10 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                 }
             if (!check.service.empty() && !s.services.count(check.service)) {
                 const ServiceDecl* d = c.find_service(check.service);
-                pc.skip =
-                    ProbeResult::make(Status::skip, "service '" + check.service + "' (" + d->title +
-                                                        ") is not enabled: add --service " +
-                                                        check.service + " to check it");
+                pc.skip = ProbeResult::make(Status::skip, Reason::service_disabled,
+                                            "service '" + check.service + "' (" + d->title +
+                                                ") is not enabled: add --service " + check.service +
+                                                " to check it");
             } else if (!missing.empty()) {
                 std::string flags;
                 for (const auto& m : missing) {
@@ -151,7 +151,8 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                     flags += (flags.empty() ? "" : ", ") + std::string("--set ") + m + "=…" +
                              (p && !p->description.empty() ? " (" + p->description + ")" : "");
                 }
-                pc.skip = ProbeResult::make(Status::skip, "not configured: give " + flags);
+                pc.skip = ProbeResult::make(Status::skip, Reason::not_configured,
+                                            "not configured: give " + flags);
             }
             // Only checks that will run read their secrets: a disabled
             // service must not prompt for its password.

@@ -84,9 +84,9 @@ void Runner::launch(std::size_t i) {
     slot.timer->async_wait([this, i, timeout = pc.timeout](std::error_code ec) {
         if (ec || slots_[i].done) return;
         if (slots_[i].cancel) slots_[i].cancel();
-        complete(i,
-                 ProbeResult::make(Status::error, "no verdict within the " + seconds_text(timeout) +
-                                                      " deadline: the probe was stopped"));
+        complete(i, ProbeResult::make(Status::error, Reason::deadline_exceeded,
+                                      "no verdict within the " + seconds_text(timeout) +
+                                          " deadline: the probe was stopped"));
     });
     std::weak_ptr<int> alive = alive_;
     auto done = [this, i, alive](ProbeResult r) {
@@ -99,7 +99,7 @@ void Runner::launch(std::size_t i) {
     try {
         slot.cancel = pc.kind->start(ProbeContext{io_, deadline, env_}, pc.args, done);
     } catch (const std::exception& e) {
-        complete(i, ProbeResult::make(Status::error,
+        complete(i, ProbeResult::make(Status::error, Reason::internal_error,
                                       std::string("the probe could not start: ") + e.what()));
     }
 }
@@ -145,12 +145,13 @@ void Runner::interrupt() {
         if (slot.started) {
             if (slot.cancel) slot.cancel();
             auto ran = duration_cast<milliseconds>(Clock::now() - slot.start);
-            complete(i,
-                     ProbeResult::make(Status::error, "interrupted after " + seconds_text(ran) +
-                                                          ", before the probe reached a verdict"));
+            complete(i, ProbeResult::make(Status::error, Reason::interrupted,
+                                          "interrupted after " + seconds_text(ran) +
+                                              ", before the probe reached a verdict"));
         } else {
             slot.started = true;
-            complete(i, ProbeResult::make(Status::skip, "not run: the run was interrupted"));
+            complete(i, ProbeResult::make(Status::skip, Reason::interrupted,
+                                          "not run: the run was interrupted"));
         }
     }
 }

@@ -1,4 +1,5 @@
 #include "net/proxy_text.hpp"
+#include "base/catalog.hpp"
 
 namespace pf {
 
@@ -12,7 +13,7 @@ std::string joined(const std::vector<std::string>& v, const std::string& sep) {
 }
 
 std::string offers(const std::vector<std::string>& offered) {
-    return offered.empty() ? "no Proxy-Authenticate scheme" : joined(offered, "; ");
+    return offered.empty() ? render(msg("proxy.no_scheme")) : joined(offered, "; ");
 }
 
 // The proxy URL with USER where the user name goes: what to give --proxy.
@@ -25,58 +26,58 @@ std::string proxy_with_user(const ProxyConfig& p) {
 } // namespace
 
 std::string proxy_auth_needed(const std::vector<std::string>& offered, const ProxyConfig& proxy) {
-    return "proxy wants authentication: " + offers(offered) + "; give --proxy " +
-           proxy_with_user(proxy) + " and --proxy-password env:NAME";
+    return render(msg("proxy.auth_needed",
+                      {{"offers", offers(offered)}, {"proxy_with_user", proxy_with_user(proxy)}}));
 }
 
 std::string proxy_auth_rejected(const std::vector<std::string>& offered, const ProxyConfig& proxy) {
     // A user without a password is a missing setting, not a wrong password.
     if (!proxy.password || proxy.password->empty())
-        return "the proxy wants a password for user " + proxy.user + " (407; it offers " +
-               offers(offered) + "): give --proxy-password env:NAME, file:PATH or prompt";
-    return "the proxy rejected the credentials for user " + proxy.user + " (407 again; it offers " +
-           offers(offered) + "): check the user name and the --proxy-password source";
+        return render(
+            msg("proxy.password_needed", {{"user", proxy.user}, {"offers", offers(offered)}}));
+    return render(msg("proxy.auth_rejected", {{"user", proxy.user}, {"offers", offers(offered)}}));
 }
 
 std::string proxy_blocked(const std::string& target, const ProxyConfig& proxy,
                           const std::string& status_line) {
-    return "blocked by the proxy's policy: " + proxy.display() + " refused CONNECT to " + target +
-           " (" + status_line + "); ask its administrators to allow " + target;
+    return render(
+        msg("proxy.blocked",
+            {{"proxy", proxy.display()}, {"target", target}, {"status_line", status_line}}));
 }
 
 std::string proxy_cannot_reach(const std::string& target, const ProxyConfig& proxy,
                                const std::string& status_line) {
-    return "the proxy could not reach " + target + " (" + status_line + " from " + proxy.display() +
-           "): from the proxy, the target refuses, is filtered or does not resolve";
+    return render(
+        msg("proxy.cannot_reach",
+            {{"target", target}, {"status_line", status_line}, {"proxy", proxy.display()}}));
 }
 
 std::string proxy_itself(ProxyFault fault, const ProxyConfig& proxy, const std::string& detail,
                          const std::string& target) {
-    std::string blame = " (the proxy's fault, not " + target + "'s; check --proxy)";
     switch (fault) {
     case ProxyFault::refused:
-        return "the proxy " + proxy.display() +
-               " itself refused the connection: nothing accepts connections on its port" + blame;
+        return render(msg("proxy.refused", {{"proxy", proxy.display()}, {"target", target}}));
     case ProxyFault::timed_out:
-        return "the proxy " + proxy.display() + " itself did not answer: " + detail +
-               " (filtered by a firewall, or the proxy is down)" + blame;
+        return render(msg("proxy.timed_out",
+                          {{"proxy", proxy.display()}, {"detail", detail}, {"target", target}}));
     case ProxyFault::unreachable:
-        return "the proxy " + proxy.display() + " itself is unreachable: " + detail + blame;
+        return render(msg("proxy.unreachable",
+                          {{"proxy", proxy.display()}, {"detail", detail}, {"target", target}}));
     case ProxyFault::name:
-        return "the proxy's own name does not resolve: " + detail + blame;
+        return render(msg("proxy.name_not_resolved", {{"detail", detail}, {"target", target}}));
     case ProxyFault::other:
         break;
     }
-    return "the proxy " + proxy.display() + " itself cannot be reached: " + detail + blame;
+    return render(msg("proxy.cannot_be_reached",
+                      {{"proxy", proxy.display()}, {"detail", detail}, {"target", target}}));
 }
 
 std::string no_proxy_reason(const ProxyConfig& proxy, const std::string& host) {
-    if (!proxy.configured())
-        return "no outbound proxy configured (--proxy URL, the site file's <proxy>, or "
-               "HTTPS_PROXY)";
+    if (!proxy.configured()) return render(msg("proxy.none_configured"));
     if (proxy.bypassed_for(host))
-        return "NO_PROXY (" + joined(proxy.no_proxy, ",") + ") bypasses the proxy " +
-               proxy.display() + " for " + host + ": the connection goes direct";
+        return render(msg("proxy.bypassed", {{"no_proxy", joined(proxy.no_proxy, ",")},
+                                             {"proxy", proxy.display()},
+                                             {"host", host}}));
     return "";
 }
 

@@ -1,4 +1,5 @@
 #include "net/resolve.hpp"
+#include "base/catalog.hpp"
 #include "net/detached_call.hpp"
 #include "net/probe_util.hpp"
 #include <algorithm>
@@ -64,21 +65,39 @@ static Resolution lookup(const std::string& host) {
     return r;
 }
 
-std::string describe_failure(const std::string& host, const Resolution& r) {
+Message lookup_failure(const std::string& host, const Resolution& r) {
     switch (r.outcome) {
     case Resolution::Outcome::resolved:
-        return host + " resolves";
+        return msg("lookup.resolves", {{"host", host}});
     case Resolution::Outcome::not_found:
-        return "name does not resolve: '" + host + "' does not exist in DNS (" + r.detail + ")";
+        return msg("lookup.not_found", {{"host", host}, {"detail", r.detail}});
     case Resolution::Outcome::no_address:
-        return "name exists but has no address record: '" + host + "' (" + r.detail + ")";
+        return msg("lookup.no_address", {{"host", host}, {"detail", r.detail}});
     case Resolution::Outcome::temporary_failure:
-        return "DNS temporary failure for '" + host +
-               "': the DNS server did not answer or answered SERVFAIL (" + r.detail + ")";
+        return msg("lookup.temporary_failure", {{"host", host}, {"detail", r.detail}});
     case Resolution::Outcome::failure:
         break;
     }
-    return "name lookup failed for '" + host + "' (" + r.detail + ")";
+    return msg("lookup.failed", {{"host", host}, {"detail", r.detail}});
+}
+
+std::string describe_failure(const std::string& host, const Resolution& r) {
+    return render(lookup_failure(host, r));
+}
+
+Reason lookup_reason(Resolution::Outcome o) {
+    switch (o) {
+    case Resolution::Outcome::resolved:
+        return Reason::ok;
+    case Resolution::Outcome::not_found:
+        return Reason::name_not_found;
+    case Resolution::Outcome::no_address:
+        return Reason::dns_no_answer;
+    case Resolution::Outcome::temporary_failure:
+    case Resolution::Outcome::failure:
+        break;
+    }
+    return Reason::dns_failure;
 }
 
 std::function<void()> resolve_host(asio::io_context& io, const std::string& host,
@@ -90,6 +109,7 @@ std::function<void()> resolve_host(asio::io_context& io, const std::string& host
         r.outcome = Resolution::Outcome::resolved;
         r.addresses.push_back(literal);
         r.detail = "IP address literal";
+        r.literal = true;
         asio::post(io, [on_done, r] { on_done(r); });
         return [] {};
     }
@@ -114,16 +134,16 @@ std::function<void()> resolve_for_probe(asio::io_context& io, const std::string&
         if (ec || l->over) return;
         l->over = true;
         if (l->abandon) l->abandon();
-        on_failed(ProbeResult::make(Status::fail, "no answer from the resolver for '" + host +
-                                                      "' within " +
-                                                      seconds_left_text(t0, deadline)));
+        on_failed(make_result(Status::fail, Reason::dns_failure,
+                              msg("lookup.no_answer",
+                                  {{"host", host}, {"seconds", seconds_left_text(t0, deadline)}})));
     });
     l->abandon = resolve_host(io, host, [l, host, on_resolved, on_failed](Resolution res) {
         if (l->over) return;
         l->over = true;
         l->timer.cancel();
         if (res.outcome == Resolution::Outcome::resolved) return on_resolved(std::move(res));
-        auto v = ProbeResult::make(Status::fail, describe_failure(host, res));
+        auto v = make_result(Status::fail, lookup_reason(res.outcome), lookup_failure(host, res));
         v.measurements.push_back({"resolve", double(res.took.count()), "ms"});
         on_failed(std::move(v));
     });

@@ -17,10 +17,14 @@ struct Resolution {
     Outcome outcome = Outcome::failure;
     std::vector<asio::ip::address> addresses; // every address, in resolver order
     std::string detail;                       // the resolver's own words
+    bool literal = false;                     // an IP address: no lookup was made
     std::chrono::milliseconds took{0};
 };
 
+// Why a lookup failed, as a message ("lookup.not_found", …) and as its sentence.
+Message lookup_failure(const std::string& host, const Resolution& r);
 std::string describe_failure(const std::string& host, const Resolution& r);
+Reason lookup_reason(Resolution::Outcome o);
 
 // Resolves host without blocking the loop; IP literals resolve at once.
 // Returns a function that abandons the lookup.

@@ -1,4 +1,5 @@
 #include "net/tcp_connect.hpp"
+#include "base/catalog.hpp"
 #include "net/probe_util.hpp"
 #include <asio/steady_timer.hpp>
 
@@ -30,28 +31,48 @@ std::string describe(const ConnectOutcome& o) {
     return where + ": " + o.detail;
 }
 
-std::string diagnose(const ConnectOutcome& o, const std::string& host) {
+Reason connect_reason(ConnectOutcome::Kind k) {
+    switch (k) {
+    case ConnectOutcome::Kind::open:
+        return Reason::ok;
+    case ConnectOutcome::Kind::refused:
+        return Reason::refused;
+    case ConnectOutcome::Kind::timed_out:
+    case ConnectOutcome::Kind::not_tried:
+        return Reason::timed_out;
+    case ConnectOutcome::Kind::unreachable:
+        return Reason::unreachable;
+    case ConnectOutcome::Kind::no_descriptors:
+        return Reason::internal_error;
+    case ConnectOutcome::Kind::self_connect:
+    case ConnectOutcome::Kind::error:
+        break;
+    }
+    return Reason::connect_failed;
+}
+
+Message connect_failure(const ConnectOutcome& o, const std::string& host) {
     std::string port = std::to_string(o.endpoint.port());
     switch (o.kind) {
     case ConnectOutcome::Kind::refused:
-        return "refused: " + host + " is up but nothing accepts connections on port " + port +
-               " (service stopped, wrong port, or a firewall rejecting)";
+        return msg("connect.refused", {{"host", host}, {"port", port}});
     case ConnectOutcome::Kind::timed_out:
-        return "timed out: no answer from " + host + " port " + port + " within " + ms_text(o.ms) +
-               " (filtered by a firewall, or the host is down)";
+        return msg("connect.timed_out", {{"host", host}, {"port", port}, {"time", ms_text(o.ms)}});
     case ConnectOutcome::Kind::unreachable:
-        return "unreachable: no route to " + host + " (" + o.detail + ")";
+        return msg("connect.unreachable", {{"host", host}, {"detail", o.detail}});
     case ConnectOutcome::Kind::no_descriptors:
-        return no_descriptors_text(o);
+        return msg("connect.no_descriptors", {{"detail", o.detail}});
     default:
-        return "cannot connect: " + describe(o);
+        return msg("connect.failed", {{"outcome", describe(o)}});
     }
 }
 
+std::string diagnose(const ConnectOutcome& o, const std::string& host) {
+    return render(connect_failure(o, host));
+}
+
 std::string no_descriptors_text(const ConnectOutcome& o) {
-    return "out of file descriptors: preflight could not open a socket (" + o.detail +
-           "), so nothing was sent and nothing is known about the network: raise the limit on "
-           "open files (ulimit -n) or run fewer checks at once (--jobs)";
+    return render(msg("connect.no_descriptors", {{"detail", o.detail}}));
 }
 
 namespace {

@@ -30,8 +30,12 @@ struct ConnectOutcome {
 
 std::string describe(const ConnectOutcome& o);
 
-// A failed connect as a verdict line: "refused: HOST is up but nothing
-// accepts connections on port P (...)", "timed out: ... (filtered ...)".
+// The reason code of a failed connect (ok for open).
+Reason connect_reason(ConnectOutcome::Kind k);
+
+// A failed connect as a message ("connect.refused", …) and as its sentence: "refused: HOST is up
+// but nothing accepts connections on port P (...)", "timed out: ... (filtered ...)".
+Message connect_failure(const ConnectOutcome& o, const std::string& host);
 std::string diagnose(const ConnectOutcome& o, const std::string& host);
 
 // "out of file descriptors: …": the verdict (an error) of a no_descriptors outcome.

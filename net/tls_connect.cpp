@@ -244,6 +244,20 @@ ParamSpec via_param(std::string help) {
             .choices = {"auto", "direct", "proxy"}};
 }
 
+Reason tls_connection_reason(const TlsConnection& c) {
+    switch (c.outcome) {
+    case TlsConnection::Outcome::open:
+        return Reason::ok;
+    case TlsConnection::Outcome::no_tunnel:
+        return tunnel_reason(c.tunnel);
+    case TlsConnection::Outcome::handshake_failed:
+        return Reason::tls_handshake_failed;
+    case TlsConnection::Outcome::timed_out:
+        break;
+    }
+    return Reason::timed_out;
+}
+
 bool is_ip_literal(const std::string& host) {
     std::error_code ec;
     asio::ip::make_address(host, ec);

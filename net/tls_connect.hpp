@@ -44,6 +44,9 @@ struct TlsConnection {
     std::shared_ptr<TlsLink> link; // set when open
 };
 
+// The reason code of a connection that did not open (ok when open).
+Reason tls_connection_reason(const TlsConnection& c);
+
 // via = "auto" (the proxy unless NO_PROXY bypasses the host), "direct" or
 // "proxy" (even when NO_PROXY would bypass it); the declaration of via
 // (via_param) admits no other value.

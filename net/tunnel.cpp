@@ -15,6 +15,33 @@ std::string basic_credentials(const std::string& user, const std::string& passwo
     return base64(user + ":" + password);
 }
 
+Reason tunnel_reason(const Tunnel& t) {
+    switch (t.outcome) {
+    case Tunnel::Outcome::open:
+        return Reason::ok;
+    case Tunnel::Outcome::target_unreachable:
+        return connect_reason(t.connect.kind);
+    case Tunnel::Outcome::name_not_resolved:
+        return t.via_proxy ? Reason::proxy_unreachable : t.lookup;
+    case Tunnel::Outcome::proxy_unreachable:
+        return Reason::proxy_unreachable;
+    case Tunnel::Outcome::proxy_auth_required:
+        return Reason::proxy_auth_required;
+    case Tunnel::Outcome::proxy_auth_failed:
+        return Reason::proxy_auth_rejected;
+    case Tunnel::Outcome::proxy_forbidden:
+        return Reason::proxy_forbidden;
+    case Tunnel::Outcome::proxy_target_failed:
+        return Reason::proxy_target_failed;
+    case Tunnel::Outcome::proxy_other_status:
+    case Tunnel::Outcome::proxy_protocol_error:
+        return Reason::proxy_protocol_error;
+    case Tunnel::Outcome::timed_out:
+        break;
+    }
+    return Reason::timed_out;
+}
+
 std::string describe(const Tunnel& t, const std::string& target, const ProxyConfig& proxy) {
     std::string via = proxy.display();
     switch (t.outcome) {
@@ -134,6 +161,7 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
             if (self->finished) return;
             if (r.outcome != Resolution::Outcome::resolved) {
                 self->t.detail = describe_failure(name, r);
+                self->t.lookup = lookup_reason(r.outcome);
                 return self->finish(Tunnel::Outcome::name_not_resolved);
             }
             self->addresses = r.addresses;

@@ -38,12 +38,16 @@ struct Tunnel {
         auth_schemes;        // from Proxy-Authenticate: "Basic realm=…", "NTLM", "Negotiate"
     std::string proxy_agent; // Via / Server header of the proxy, if any
     std::string detail;      // lookup failure text, or the system's error
+    Reason lookup = Reason::unset; // name_not_resolved: why the lookup failed
     double connect_ms = 0, tunnel_ms = 0;
     // At the deadline: the bytes of an answer to CONNECT that never ended
     // (a slow or non-HTTP proxy is not a silent one), and how it began.
     std::size_t partial_answer_bytes = 0;
     std::string partial_answer; // printable start, at most 40 characters
 };
+
+// The reason code of the outcome (ok when open).
+Reason tunnel_reason(const Tunnel& t);
 
 // One line naming the failure (empty when open), in the admin's words.
 std::string describe(const Tunnel& t, const std::string& target, const ProxyConfig& proxy);

@@ -135,6 +135,8 @@ bool contains_root(const PublicRoots& roots, X509* cert) {
 Interception detect_interception(const InterceptionInput& in) {
     Interception out;
     std::vector<std::string> findings; // most telling first: (a), (b), (c), (d)
+    // Findings from the checklist's pins alone may mean a new CA, not a proxy.
+    std::size_t pin_findings = 0;
     const TlsVerdict& v = *in.verdict;
 
     // (a) An issuer, anywhere in the chain sent or built, names a product.
@@ -214,6 +216,7 @@ Interception detect_interception(const InterceptionInput& in) {
         in.sent.empty() ? "" : name_text(X509_get_issuer_name(in.sent.front().get()));
     if (!in.pin_issuer.empty()) {
         if (lower(leaf_issuer).find(lower(in.pin_issuer)) == std::string::npos) {
+            ++pin_findings;
             findings.push_back("intercepted or replaced: expected issuer " +
                                in_quotes(in.pin_issuer) + ", got " + in_quotes(leaf_issuer));
             out.evidence.push_back("issuer pin: " + in_quotes(in.pin_issuer) + " is not in " +
@@ -235,6 +238,7 @@ Interception detect_interception(const InterceptionInput& in) {
         });
         std::string leaf_pin = have.empty() ? "" : have.front();
         if (!ok) {
+            ++pin_findings;
             findings.push_back("intercepted or replaced: expected key pin " + in.pin_spki +
                                ", got " + leaf_pin + " (leaf issued by " + in_quotes(leaf_issuer) +
                                ")");
@@ -273,9 +277,7 @@ Interception detect_interception(const InterceptionInput& in) {
     }
 
     if (findings.empty()) return out;
-    bool pins_only = std::all_of(findings.begin(), findings.end(), [](const std::string& f) {
-        return f.rfind("intercepted or replaced", 0) == 0;
-    });
+    bool pins_only = pin_findings == findings.size();
     out.detected = true;
     out.headline = findings.front();
     std::string all = findings.front();

@@ -37,7 +37,7 @@ std::string_view to_string(TlsDiagnosis d) {
     return "?";
 }
 
-Reason reason_of(TlsDiagnosis d) {
+Reason tls_reason(TlsDiagnosis d) {
     switch (d) {
     case TlsDiagnosis::trusted:
         return Reason::ok;
@@ -56,9 +56,33 @@ Reason reason_of(TlsDiagnosis d) {
     case TlsDiagnosis::expiring_soon:
         return Reason::expiring_soon;
     case TlsDiagnosis::other:
-        return Reason::tls_handshake_failed;
+        break;
     }
-    return Reason::tls_handshake_failed;
+    return Reason::certificate_invalid;
+}
+
+Reason verify_error_reason(long error) {
+    switch (error) {
+    case X509_V_OK:
+        return Reason::ok;
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+        return Reason::self_signed;
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+        return Reason::untrusted_root;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+        return Reason::incomplete_chain;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+        return Reason::expired;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return Reason::not_yet_valid;
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        return Reason::name_mismatch;
+    default:
+        return Reason::certificate_invalid;
+    }
 }
 
 namespace {

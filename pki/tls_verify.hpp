@@ -27,8 +27,10 @@ enum class TlsDiagnosis {
 };
 
 std::string_view to_string(TlsDiagnosis d);
-// The verdict's reason code: self_signed, untrusted_root, expired, …
-Reason reason_of(TlsDiagnosis d);
+Reason tls_reason(TlsDiagnosis d); // trusted: ok
+// An OpenSSL verification error (X509_V_ERR_*) as a reason, for clients
+// (curl) that report only the first error rather than the chain.
+Reason verify_error_reason(long error);
 
 struct TlsVerdict {
     TlsDiagnosis diagnosis = TlsDiagnosis::other;

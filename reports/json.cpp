@@ -19,7 +19,8 @@
 // check: {"id", "title", "section" (section id), "severity" (required |
 //   recommended | optional), "service" (string or null when the check always
 //   runs), "probe" (probe kind), "status" (pass | warn | fail | error | skip,
-//   after severity), "probe_status" (the probe's own verdict), "summary",
+//   after severity), "probe_status" (the probe's own verdict), "reason" (why, a
+//   stable code of `preflight list --reasons`), "summary",
 //   "alert" (string or null: a finding shown prominently, e.g. TLS interception),
 //   "evidence": [string], "blocks": [{"title", "lines": [string]}] (long
 //   evidence such as a certificate chain), "certificates": [{"source", "role" (leaf |
@@ -102,6 +103,7 @@ json check_json(const CheckResult& r) {
                 {"probe", c.probe.kind},
                 {"status", to_string(r.status)},
                 {"probe_status", to_string(r.result.status)},
+                {"reason", reason_code(r.result.reason)},
                 {"summary", r.result.summary},
                 {"alert", text_or_null(r.result.alert)},
                 {"evidence", r.result.evidence},

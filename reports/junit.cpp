@@ -85,7 +85,10 @@ void testcase(pugi::xml_node suite, const std::string& classname, const CheckRes
     attr(tc, "name", c.id + ": " + c.title);
     attr(tc, "classname", classname);
     attr(tc, "time", format_seconds(r.elapsed));
-    const std::string type = c.probe.kind.empty() ? "preflight" : c.probe.kind;
+    // The type a CI server groups failures by: the probe kind and why it
+    // failed ("tcp.refused"), stable across wording changes.
+    const std::string type = (c.probe.kind.empty() ? "preflight" : c.probe.kind) + "." +
+                             std::string(reason_code(r.result.reason));
     auto body = [&](pugi::xml_node n, const std::string& text) {
         n.append_child(pugi::node_pcdata).set_value(clean_text(text).c_str());
     };

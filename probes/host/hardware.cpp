@@ -10,7 +10,8 @@ namespace {
 constexpr double gib = 1024.0 * 1024 * 1024;
 
 ProbeResult result(Status s, std::string summary, Measurement m) {
-    ProbeResult r = ProbeResult::make(s, std::move(summary));
+    ProbeResult r = ProbeResult::make(s, s == Status::pass ? Reason::ok : Reason::below_minimum,
+                                      std::move(summary));
     r.measurements.push_back(std::move(m));
     return r;
 }
@@ -18,7 +19,8 @@ ProbeResult result(Status s, std::string summary, Measurement m) {
 ProbeResult check_cores(const HostFacts& f, const std::string& minimum) {
     auto min = parse_integer(minimum);
     if (f.logical_cores == 0)
-        return ProbeResult::make(Status::warn, "the number of logical cores could not be read");
+        return ProbeResult::make(Status::warn, Reason::fact_unknown,
+                                 "the number of logical cores could not be read");
     Status s = f.logical_cores >= *min ? Status::pass : Status::fail;
     return result(s,
                   std::to_string(f.logical_cores) + " logical cores (minimum " +
@@ -29,7 +31,8 @@ ProbeResult check_cores(const HostFacts& f, const std::string& minimum) {
 ProbeResult check_clock(const HostFacts& f, const std::string& minimum) {
     auto min = parse_frequency_mhz(minimum);
     if (!f.cpu_max_mhz) {
-        ProbeResult r = ProbeResult::make(Status::warn, "CPU max clock could not be read");
+        ProbeResult r = ProbeResult::make(Status::warn, Reason::fact_unknown,
+                                          "CPU max clock could not be read");
         r.evidence.push_back("neither cpufreq nor /proc/cpuinfo gave a clock; compare the CPU "
                              "model (" +
                              (f.cpu_model.empty() ? "unknown" : f.cpu_model) +
@@ -45,7 +48,8 @@ ProbeResult check_clock(const HostFacts& f, const std::string& minimum) {
 
 ProbeResult check_ram(const HostFacts& f, const std::string& minimum) {
     auto min = parse_size(minimum);
-    if (f.ram_bytes == 0) return ProbeResult::make(Status::warn, "RAM size could not be read");
+    if (f.ram_bytes == 0)
+        return ProbeResult::make(Status::warn, Reason::fact_unknown, "RAM size could not be read");
     Status s = ram_meets(f.ram_bytes, *min) ? Status::pass : Status::fail;
     ProbeResult r = result(s, format_size(f.ram_bytes) + " RAM (minimum " + format_size(*min) + ")",
                            {"ram", static_cast<double>(f.ram_bytes) / gib, "GiB"});
@@ -59,7 +63,7 @@ ProbeResult check_ram(const HostFacts& f, const std::string& minimum) {
 ProbeResult check_disk(const HostFacts& f, const std::string& minimum) {
     auto min = parse_size(minimum);
     if (!f.disk_free_bytes)
-        return ProbeResult::make(Status::warn,
+        return ProbeResult::make(Status::warn, Reason::fact_unknown,
                                  "free disk space at " + f.disk_path + " could not be read");
     Status s = *f.disk_free_bytes >= *min ? Status::pass : Status::fail;
     ProbeResult r = result(s,

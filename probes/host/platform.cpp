@@ -89,10 +89,11 @@ ProbeResult check_os(const HostFacts& f, const std::string& supported_text) {
         if (auto t = trim(s); !t.empty()) supported.push_back(t);
     if (!is_windows(f)) {
         const std::string os = f.os_name.empty() ? f.os_family : f.os_name;
-        return ProbeResult::make(Status::fail, "this host runs " + os +
-                                                   "; the Cloud Connector itself needs Windows "
-                                                   "Server (" +
-                                                   or_list(supported) + ")");
+        return ProbeResult::make(Status::fail, Reason::unsupported,
+                                 "this host runs " + os +
+                                     "; the Cloud Connector itself needs Windows "
+                                     "Server (" +
+                                     or_list(supported) + ")");
     }
 
     const std::string name = f.os_name.empty() ? "Windows" : f.os_name;
@@ -106,19 +107,20 @@ ProbeResult check_os(const HostFacts& f, const std::string& supported_text) {
     for (const auto& s : supported)
         listed = listed || names_product(f.os_name, s);
     if (listed) {
-        r = ProbeResult::make(Status::pass, name + windows_details(f));
+        r = ProbeResult::make(Status::pass, Reason::ok, name + windows_details(f));
     } else if (f.os_product_type == "workstation") {
-        r = ProbeResult::make(Status::fail, name +
-                                                " is a client edition; the Cloud Connector needs "
-                                                "Windows Server (" +
-                                                or_list(supported) + ")");
+        r = ProbeResult::make(Status::fail, Reason::unsupported,
+                              name +
+                                  " is a client edition; the Cloud Connector needs "
+                                  "Windows Server (" +
+                                  or_list(supported) + ")");
     } else {
         // Later guides support later releases; the checklist's supported_os
         // parameter is how an admin checks against one of those.
-        r = ProbeResult::make(Status::fail, name + " is not in the supported list (" +
-                                                or_list(supported) +
-                                                "); set --set supported_os=... to check "
-                                                "against another list");
+        r = ProbeResult::make(Status::fail, Reason::unsupported,
+                              name + " is not in the supported list (" + or_list(supported) +
+                                  "); set --set supported_os=... to check "
+                                  "against another list");
         evidence.push_back("e.g. --set supported_os=\"" + supported_text + "|" + name + "\"");
     }
     r.evidence.insert(r.evidence.begin(), evidence.begin(), evidence.end());
@@ -136,9 +138,10 @@ std::optional<std::vector<unsigned>> parse_version(const std::string& v) {
 }
 
 ProbeResult not_windows(const std::string& what) {
-    return ProbeResult::make(Status::fail, "not a Windows host: " + what +
-                                               " cannot be installed here; the Cloud Connector "
-                                               "needs Windows Server");
+    return ProbeResult::make(Status::fail, Reason::unsupported,
+                             "not a Windows host: " + what +
+                                 " cannot be installed here; the Cloud Connector "
+                                 "needs Windows Server");
 }
 
 ProbeResult check_dotnet(const HostFacts& f, const std::string& minimum) {
@@ -147,7 +150,7 @@ ProbeResult check_dotnet(const HostFacts& f, const std::string& minimum) {
 
     ProbeResult r;
     if (!f.dotnet4_full) {
-        r = ProbeResult::make(Status::fail,
+        r = ProbeResult::make(Status::fail, Reason::missing,
                               "not installed: .NET Framework 4.0 (NDP\\v4\\Full) is missing");
         r.evidence.push_back("no registry key HKLM\\SOFTWARE\\Microsoft\\NET Framework "
                              "Setup\\NDP\\v4\\Full");
@@ -156,15 +159,18 @@ ProbeResult check_dotnet(const HostFacts& f, const std::string& minimum) {
         std::string shown = ".NET Framework " + version;
         if (f.dotnet_release) shown += " (Release " + std::to_string(*f.dotnet_release) + ")";
         auto have = parse_version(version);
-        if (!have) return ProbeResult::make(Status::warn, shown + ": version not understood");
+        if (!have)
+            return ProbeResult::make(Status::warn, Reason::fact_unknown,
+                                     shown + ": version not understood");
         // "4.0" and "4" are the same version: compare with missing parts as 0.
         auto n = std::max(have->size(), min->size());
         have->resize(n);
         min->resize(n);
         if (*have >= *min)
-            r = ProbeResult::make(Status::pass, shown);
+            r = ProbeResult::make(Status::pass, Reason::ok, shown);
         else
-            r = ProbeResult::make(Status::fail, shown + "; the minimum is " + minimum);
+            r = ProbeResult::make(Status::fail, Reason::below_minimum,
+                                  shown + "; the minimum is " + minimum);
     }
     r.evidence.push_back("minimum " + minimum);
     return r;
@@ -173,8 +179,8 @@ ProbeResult check_dotnet(const HostFacts& f, const std::string& minimum) {
 ProbeResult check_powershell(const HostFacts& f) {
     if (!is_windows(f)) return not_windows("Windows PowerShell");
     if (!f.powershell_version.empty())
-        return ProbeResult::make(Status::pass, "PowerShell " + f.powershell_version);
-    ProbeResult r = ProbeResult::make(Status::fail, "not installed");
+        return ProbeResult::make(Status::pass, Reason::ok, "PowerShell " + f.powershell_version);
+    ProbeResult r = ProbeResult::make(Status::fail, Reason::missing, "not installed");
     r.evidence.push_back("no PowerShellVersion under HKLM\\SOFTWARE\\Microsoft\\PowerShell\\3\\"
                          "PowerShellEngine or ...\\PowerShell\\1\\PowerShellEngine");
     return r;
@@ -182,14 +188,16 @@ ProbeResult check_powershell(const HostFacts& f) {
 
 ProbeResult check_privileges(const HostFacts& f) {
     if (is_windows(f)) {
-        if (f.is_admin) return ProbeResult::make(Status::pass, "running with administrator rights");
-        return ProbeResult::make(Status::fail,
+        if (f.is_admin)
+            return ProbeResult::make(Status::pass, Reason::ok, "running with administrator rights");
+        return ProbeResult::make(Status::fail, Reason::insufficient_privileges,
                                  "not running with administrator rights (start preflight from "
                                  "an elevated prompt: \"Run as administrator\")");
     }
     // Root is the POSIX counterpart of the guide's "Administrator rights".
-    if (f.is_admin) return ProbeResult::make(Status::pass, "running as root");
-    return ProbeResult::make(Status::fail, "not running with administrator rights (not root)");
+    if (f.is_admin) return ProbeResult::make(Status::pass, Reason::ok, "running as root");
+    return ProbeResult::make(Status::fail, Reason::insufficient_privileges,
+                             "not running with administrator rights (not root)");
 }
 
 ProbeResult check_file(const std::string& path, const std::string& what) {
@@ -197,14 +205,15 @@ ProbeResult check_file(const std::string& path, const std::string& what) {
     fs::file_status st = fs::status(path, ec);
     ProbeResult r;
     if (ec && st.type() != fs::file_type::not_found) {
-        r = ProbeResult::make(Status::error, "cannot check " + path + ": " + ec.message());
+        r = ProbeResult::make(Status::error, Reason::file_problem,
+                              "cannot check " + path + ": " + ec.message());
     } else if (!fs::exists(st)) {
-        r = ProbeResult::make(Status::fail, "not found: " + path);
+        r = ProbeResult::make(Status::fail, Reason::missing, "not found: " + path);
     } else if (fs::is_directory(st)) {
-        r = ProbeResult::make(Status::pass, "found: " + path + " (directory)");
+        r = ProbeResult::make(Status::pass, Reason::ok, "found: " + path + " (directory)");
     } else {
         auto size = fs::file_size(path, ec);
-        r = ProbeResult::make(Status::pass,
+        r = ProbeResult::make(Status::pass, Reason::ok,
                               "found: " + path + " (" +
                                   (ec ? std::string("size unknown") : format_size(size)) + ")");
     }

@@ -8,14 +8,16 @@ namespace {
 
 ProbeResult evaluate(const RunEnvironment& env) {
     if (!env.users)
-        return ProbeResult::make(Status::skip,
+        return ProbeResult::make(Status::skip, Reason::not_configured,
                                  "give --users N (and --servers N) to size this deployment");
     // One server is the smallest deployment, so it is the assumption that can
     // only err towards a failure the admin will notice.
     const std::uint32_t servers = env.servers.value_or(1);
     SizingVerdict v =
         evaluate_sizing(*env.users, servers, env.facts.logical_cores, env.facts.ram_bytes);
-    ProbeResult r = ProbeResult::make(v.status, std::move(v.summary));
+    ProbeResult r =
+        ProbeResult::make(v.status, v.status == Status::pass ? Reason::ok : Reason::below_minimum,
+                          std::move(v.summary));
     if (!env.servers) r.summary += " (assumed 1 ACC server: give --servers N)";
     r.evidence = std::move(v.evidence);
     r.measurements.push_back({"users", static_cast<double>(*env.users), "users"});

@@ -93,45 +93,9 @@ std::string result_text(const LdapOutcome& o) {
            o.error + quoted_server_text(o);
 }
 
-Reason tls_reason(const TlsVerdict& v) {
-    if (v.status == Status::error) return Reason::file_problem; // the trust store
-    switch (v.diagnosis) {
-    case TlsDiagnosis::trusted:
-        return Reason::ok;
-    case TlsDiagnosis::untrusted_root:
-        return Reason::untrusted_root;
-    case TlsDiagnosis::self_signed:
-        return Reason::self_signed;
-    case TlsDiagnosis::expired:
-        return Reason::expired;
-    case TlsDiagnosis::not_yet_valid:
-        return Reason::not_yet_valid;
-    case TlsDiagnosis::name_mismatch:
-        return Reason::name_mismatch;
-    case TlsDiagnosis::incomplete_chain:
-        return Reason::incomplete_chain;
-    case TlsDiagnosis::expiring_soon:
-        return Reason::expiring_soon;
-    case TlsDiagnosis::other:
-        break;
-    }
-    return Reason::weak_certificate;
-}
-
-Reason connect_reason(ConnectOutcome::Kind k) {
-    switch (k) {
-    case ConnectOutcome::Kind::refused:
-        return Reason::refused;
-    case ConnectOutcome::Kind::timed_out:
-        return Reason::timed_out;
-    case ConnectOutcome::Kind::unreachable:
-        return Reason::unreachable;
-    case ConnectOutcome::Kind::no_descriptors:
-    case ConnectOutcome::Kind::not_tried:
-        return Reason::internal_error;
-    default:
-        return Reason::connect_failed;
-    }
+// The trust store that could not be read is the run's input, not the server's.
+Reason verdict_reason(const TlsVerdict& v) {
+    return v.status == Status::error ? Reason::file_problem : tls_reason(v.diagnosis);
 }
 
 struct LdapRun : std::enable_shared_from_this<LdapRun> {
@@ -288,7 +252,7 @@ ProbeResult LdapRun::failure(const LdapOutcome& o) {
     if (o.tls_refused)
         return ProbeResult::make(tls_verdict->status == Status::error ? Status::error
                                                                       : Status::fail,
-                                 tls_reason(*tls_verdict),
+                                 verdict_reason(*tls_verdict),
                                  tls_verdict->summary + " (" + security_name(req.security) +
                                      " to " + where + "; nothing was sent over it)");
     if (o.tls_unchecked)
@@ -418,7 +382,7 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
                         (o.entries == 1 ? " entry" : " entries") + " matching " + req.filter);
     if (tls_verdict->status == Status::warn) {
         r.status = Status::warn;
-        r.reason = tls_reason(*tls_verdict);
+        r.reason = verdict_reason(*tls_verdict);
         parts.push_back(tls_verdict->summary);
     }
     for (std::size_t i = 0; i < parts.size(); ++i)

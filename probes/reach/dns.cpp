@@ -1,4 +1,5 @@
 #include "probes/reach/dns.hpp"
+#include "base/catalog.hpp"
 #include "net/probe_util.hpp"
 #include "net/resolve.hpp"
 
@@ -15,15 +16,17 @@ struct DnsRun : std::enable_shared_from_this<DnsRun> {
 
 ProbeResult verdict(const std::string& host, const Resolution& r) {
     if (r.outcome != Resolution::Outcome::resolved) {
-        auto res = ProbeResult::make(Status::fail, describe_failure(host, r));
+        auto res = make_result(Status::fail, lookup_reason(r.outcome), lookup_failure(host, r));
         res.measurements.push_back({"resolve", double(r.took.count()), "ms"});
         return res;
     }
     std::string list;
     for (const auto& a : r.addresses)
         list += (list.empty() ? "" : ", ") + a.to_string();
-    auto res = ProbeResult::make(Status::pass, host + " resolves to " + list + " in " +
-                                                   ms_text(double(r.took.count())));
+    auto res = make_result(
+        Status::pass, Reason::ok,
+        msg("dns.resolved",
+            {{"host", host}, {"addresses", list}, {"time", ms_text(double(r.took.count()))}}));
     for (const auto& a : r.addresses)
         res.evidence.push_back((a.is_v4() ? "A     " : "AAAA  ") + a.to_string());
     res.measurements.push_back({"resolve", double(r.took.count()), "ms"});
@@ -46,9 +49,9 @@ ProbeKind dns_probe() {
             if (ec) return;
             if (run->abandon) run->abandon();
             run->done(
-                ProbeResult::make(Status::fail, "no answer from the resolver for '" + host +
-                                                    "' within " + seconds_left_text(t0, deadline) +
-                                                    ": the DNS server is unreachable or too slow"));
+                make_result(Status::fail, Reason::dns_failure,
+                            msg("dns.no_answer",
+                                {{"host", host}, {"seconds", seconds_left_text(t0, deadline)}})));
         });
         run->abandon = resolve_host(ctx.io, host, [run, host](Resolution r) {
             run->timer.cancel();

@@ -51,8 +51,8 @@ struct SyslogRun : std::enable_shared_from_this<SyslogRun> {
     char probe_byte = 0;
     bool connected = false; // the connection (and TLS) is up: sending
 
-    ProbeResult result(Status s, std::string summary) {
-        auto r = ProbeResult::make(s, std::move(summary));
+    ProbeResult result(Status s, Reason why, std::string summary) {
+        auto r = ProbeResult::make(s, why, std::move(summary));
         r.evidence.push_back("MSGID " + msgid +
                              ": look for it in the server's log to confirm delivery");
         return r;
@@ -76,15 +76,15 @@ struct SyslogRun : std::enable_shared_from_this<SyslogRun> {
         timer.expires_at(settle);
         timer.async_wait([self](std::error_code ec) {
             if (ec) return;
-            self->finish(
-                self->result(Status::pass, "sent a syslog message over " + self->transport +
-                                               " to " + self->where +
-                                               "; the server kept the connection open (syslog "
-                                               "has no acknowledgement)"));
+            self->finish(self->result(Status::pass, Reason::ok,
+                                      "sent a syslog message over " + self->transport + " to " +
+                                          self->where +
+                                          "; the server kept the connection open (syslog "
+                                          "has no acknowledgement)"));
         });
         s.async_read_some(asio::buffer(&probe_byte, 1), [self](std::error_code ec, std::size_t) {
             if (self->done.finished() || ec == asio::error::operation_aborted) return;
-            self->finish(self->result(Status::fail,
+            self->finish(self->result(Status::fail, Reason::connection_closed,
                                       "the syslog server " + self->where +
                                           " closed the connection right after the message (" +
                                           (ec ? ec.message() : std::string("it sent data back")) +
@@ -98,8 +98,9 @@ struct SyslogRun : std::enable_shared_from_this<SyslogRun> {
         asio::async_write(*socket, asio::buffer(framed), [self](std::error_code ec, std::size_t) {
             if (self->done.finished()) return;
             if (ec)
-                return self->finish(self->result(Status::fail, "sending to " + self->where +
-                                                                   " failed: " + ec.message()));
+                return self->finish(
+                    self->result(Status::fail, Reason::connection_closed,
+                                 "sending to " + self->where + " failed: " + ec.message()));
             self->watch_after_send(*self->socket);
         });
     }
@@ -110,9 +111,9 @@ struct SyslogRun : std::enable_shared_from_this<SyslogRun> {
             link->stream, asio::buffer(framed), [self](std::error_code ec, std::size_t) {
                 if (self->done.finished()) return;
                 if (ec)
-                    return self->finish(self->result(Status::fail, "sending over TLS to " +
-                                                                       self->where +
-                                                                       " failed: " + ec.message()));
+                    return self->finish(self->result(Status::fail, Reason::connection_closed,
+                                                     "sending over TLS to " + self->where +
+                                                         " failed: " + ec.message()));
                 self->watch_after_send(self->link->stream);
             });
     }
@@ -122,16 +123,17 @@ void start_udp(const std::shared_ptr<SyslogRun>& r, const std::string& message) 
     auto abandon = resolve_host(r->io, r->host, [r, message](Resolution res) {
         if (r->done.finished()) return;
         if (res.outcome != Resolution::Outcome::resolved)
-            return r->finish(r->result(Status::fail, describe_failure(r->host, res)));
+            return r->finish(r->result(Status::fail, lookup_reason(res.outcome),
+                                       describe_failure(r->host, res)));
         asio::ip::udp::endpoint ep(res.addresses.front(), r->port);
         auto sock = std::make_shared<asio::ip::udp::socket>(r->io, ep.protocol());
         auto data = std::make_shared<std::string>(message);
         sock->async_send_to(
             asio::buffer(*data), ep, [r, sock, data](std::error_code ec, std::size_t) {
                 if (ec)
-                    return r->finish(
-                        r->result(Status::fail, "sending over UDP failed: " + ec.message()));
-                r->finish(r->result(Status::warn,
+                    return r->finish(r->result(Status::fail, Reason::connect_failed,
+                                               "sending over UDP failed: " + ec.message()));
+                r->finish(r->result(Status::warn, Reason::delivery_unconfirmed,
                                     "sent a syslog message over UDP to " + r->where +
                                         ", but delivery cannot be confirmed: UDP has no "
                                         "acknowledgement and a lost datagram looks the same as "
@@ -177,12 +179,14 @@ ProbeKind syslog_probe() {
             // deadline names the phase it stopped in; after that, sending stalled.
             if (ec) return;
             if (r->transport == "udp")
-                return r->finish(r->result(Status::fail, "no answer from the resolver for '" +
-                                                             r->host + "' before the deadline"));
+                return r->finish(r->result(Status::fail, Reason::dns_failure,
+                                           "no answer from the resolver for '" + r->host +
+                                               "' before the deadline"));
             if (!r->connected) return;
-            r->finish(r->result(Status::fail, "connected to the syslog server " + r->where +
-                                                  ", but the message could not be sent before "
-                                                  "the deadline (the server does not read)"));
+            r->finish(r->result(Status::fail, Reason::timed_out,
+                                "connected to the syslog server " + r->where +
+                                    ", but the message could not be sent before "
+                                    "the deadline (the server does not read)"));
         });
         if (r->transport == "udp") {
             start_udp(r, message);
@@ -191,8 +195,8 @@ ProbeKind syslog_probe() {
                 open_tunnel(ctx.io, ProxyConfig{}, r->host, r->port, ctx.deadline, [r](Tunnel t) {
                     if (r->done.finished()) return;
                     if (t.outcome != Tunnel::Outcome::open)
-                        return r->finish(
-                            r->result(Status::fail, describe(t, r->where, ProxyConfig{})));
+                        return r->finish(r->result(Status::fail, tunnel_reason(t),
+                                                   describe(t, r->where, ProxyConfig{})));
                     r->socket = t.socket;
                     r->connected = true;
                     r->send_tcp();
@@ -203,16 +207,18 @@ ProbeKind syslog_probe() {
                 ctx.io, ProxyConfig{}, r->host, r->port, sni, ctx.deadline, [r](TlsConnection c) {
                     if (r->done.finished()) return;
                     if (c.outcome != TlsConnection::Outcome::open)
-                        return r->finish(r->result(Status::fail, c.failure));
+                        return r->finish(
+                            r->result(Status::fail, tls_connection_reason(c), c.failure));
                     TlsVerdict v;
                     try {
                         v = verify_chain(c.chain, r->host, r->env->tls,
                                          *run_trust(r->io, r->env->tls));
                     } catch (const std::exception& e) { // an unreadable trust file
-                        return r->finish(r->result(Status::error, e.what()));
+                        return r->finish(r->result(Status::error, Reason::bad_input, e.what()));
                     }
                     if (v.status == Status::fail)
-                        return r->finish(r->result(Status::fail, v.summary));
+                        return r->finish(
+                            r->result(Status::fail, tls_reason(v.diagnosis), v.summary));
                     r->link = c.link;
                     r->connected = true;
                     r->send_tls();
@@ -220,7 +226,7 @@ ProbeKind syslog_probe() {
         }
         return [r] {
             if (r->cancel_connect) r->cancel_connect();
-            r->finish(ProbeResult::make(Status::error, "cancelled"));
+            r->finish(ProbeResult::make(Status::error, Reason::interrupted, "cancelled"));
         };
     };
     return k;

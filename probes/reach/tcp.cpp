@@ -1,4 +1,5 @@
 #include "probes/reach/tcp.hpp"
+#include "base/catalog.hpp"
 #include "net/open_files.hpp"
 #include "net/probe_util.hpp"
 #include "net/resolve.hpp"
@@ -135,12 +136,10 @@ std::string RangeTally::text() const {
 
 std::optional<ProbeResult> range_not_judged(const RangeTally& t, std::size_t sampled) {
     if (t.no_descriptors == 0) return std::nullopt;
-    return ProbeResult::make(
-        Status::error, "out of file descriptors: " + std::to_string(t.no_descriptors) + " of " +
-                           std::to_string(sampled) +
-                           " sampled ports could not be tried (no socket could be opened), so the "
-                           "range cannot be judged: raise the limit on open files (ulimit -n) or "
-                           "run fewer checks at once (--jobs)");
+    return make_result(
+        Status::error, Reason::internal_error,
+        msg("tcp.range_no_descriptors",
+            {{"failed", std::to_string(t.no_descriptors)}, {"sampled", std::to_string(sampled)}}));
 }
 
 std::string not_tried_text(const RangeTally& t, std::size_t sampled) {
@@ -215,6 +214,16 @@ std::map<Kind, std::size_t> tally(const std::vector<ConnectOutcome>& v) {
     return t;
 }
 
+// The outcome that names what went wrong: a lack of descriptors says nothing
+// of the network, so it wins; otherwise the first address that failed.
+Kind first_failure(const std::vector<ConnectOutcome>& v) {
+    for (const auto& o : v)
+        if (o.kind == Kind::no_descriptors) return o.kind;
+    for (const auto& o : v)
+        if (o.kind != Kind::open) return o.kind;
+    return Kind::open;
+}
+
 ProbeResult port_verdict(const TcpRun& r) {
     auto t = tally(r.outcomes);
     std::size_t n = r.outcomes.size();
@@ -225,34 +234,43 @@ ProbeResult port_verdict(const TcpRun& r) {
         if (o.kind == Kind::open)
             res.measurements.push_back({"connect " + o.endpoint.address().to_string(), o.ms, "ms"});
     }
-    if (r.resolution.detail != "IP address literal")
+    if (!r.resolution.literal)
         res.measurements.push_back({"resolve", double(r.resolution.took.count()), "ms"});
     if (t[Kind::open] == n) {
         res.status = Status::pass;
+        res.reason = Reason::ok;
         double best = r.outcomes.front().ms;
         for (const auto& o : r.outcomes)
             best = std::min(best, o.ms);
-        res.summary = r.host + ":" + port + " open" +
-                      (n > 1 ? " on all " + std::to_string(n) + " addresses" : "") + " (connect " +
-                      ms_text(best) + ")";
+        if (n > 1)
+            set_message(res, msg("tcp.open_all", {{"host", r.host},
+                                                  {"port", port},
+                                                  {"count", std::to_string(n)},
+                                                  {"time", ms_text(best)}}));
+        else
+            set_message(
+                res, msg("tcp.open", {{"host", r.host}, {"port", port}, {"time", ms_text(best)}}));
         return res;
     }
     if (t[Kind::open] > 0) {
         res.status = Status::warn;
-        res.summary = r.host + ":" + port + " open on " + std::to_string(t[Kind::open]) + " of " +
-                      std::to_string(n) +
-                      " addresses; clients trying the others first will be delayed or fail";
+        res.reason = connect_reason(first_failure(r.outcomes));
+        set_message(res, msg("tcp.partly_open", {{"host", r.host},
+                                                 {"port", port},
+                                                 {"open", std::to_string(t[Kind::open])},
+                                                 {"count", std::to_string(n)}}));
         return res;
     }
     res.status = t[Kind::no_descriptors] ? Status::error : Status::fail;
+    res.reason = connect_reason(first_failure(r.outcomes));
     // Every address failed the same way: one diagnosis says it all.
     if (t[r.outcomes.front().kind] == n && r.outcomes.front().kind != Kind::error)
-        res.summary = diagnose(r.outcomes.front(), r.host);
+        set_message(res, connect_failure(r.outcomes.front(), r.host));
     else if (n == 1)
-        res.summary = "cannot connect: " + describe(r.outcomes.front());
+        set_message(res, msg("connect.failed", {{"outcome", describe(r.outcomes.front())}}));
     else
-        res.summary = "cannot connect to " + r.host + " port " + port + " on any of its " +
-                      std::to_string(n) + " addresses (see evidence)";
+        set_message(res, msg("tcp.cannot_connect_any",
+                             {{"host", r.host}, {"port", port}, {"count", std::to_string(n)}}));
     return res;
 }
 
@@ -268,16 +286,26 @@ ProbeResult range_verdict(const TcpRun& r) {
         // range_not_judged's error stands: untried ports say nothing of a firewall
     } else if (t.answered() > 0 && t.timed_out == 0) {
         res.status = Status::pass;
-        res.summary = "ports " + range + " on " + r.host + " are reachable (" + t.text() + " of " +
-                      std::to_string(t.counted()) + " sampled: answers come back" + untried + ")";
+        res.reason = Reason::ok;
+        set_message(res, msg("tcp.range_reachable", {{"range", range},
+                                                     {"host", r.host},
+                                                     {"tally", t.text()},
+                                                     {"counted", std::to_string(t.counted())},
+                                                     {"untried", untried}}));
     } else if (t.answered() > 0) {
         res.status = Status::warn;
-        res.summary = "ports " + range + " on " + r.host + " are partly filtered (" + t.text() +
-                      untried + "): a firewall allows only part of the range";
+        res.reason = Reason::timed_out;
+        set_message(
+            res,
+            msg("tcp.range_partly_filtered",
+                {{"range", range}, {"host", r.host}, {"tally", t.text()}, {"untried", untried}}));
     } else {
         res.status = Status::fail;
-        res.summary = "ports " + range + " on " + r.host + " are filtered (" + t.text() + untried +
-                      "): a firewall must allow TCP " + range + " from this server to " + r.host;
+        res.reason = t.unreachable && !t.timed_out ? Reason::unreachable : Reason::timed_out;
+        set_message(
+            res,
+            msg("tcp.range_filtered",
+                {{"range", range}, {"host", r.host}, {"tally", t.text()}, {"untried", untried}}));
     }
     return res;
 }

@@ -43,29 +43,32 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
     std::string stage; // what the peer is answering: "bind", "ept_map request"
     ProbeResult partial;
 
-    void finish(Status s, std::string summary) {
+    void finish(Status s, Reason why, std::string summary) {
         timer.cancel();
         std::error_code ignore;
         if (socket) socket->close(ignore);
         auto r = std::move(partial);
         r.status = s;
+        r.reason = why;
         r.summary = std::move(summary);
         done(std::move(r));
     }
 
     void not_epm(const std::string& why) {
-        finish(Status::error, "not a DCE/RPC endpoint mapper: " + where + " answered the " + stage +
-                                  " with " + why);
+        finish(Status::error, Reason::protocol_error,
+               "not a DCE/RPC endpoint mapper: " + where + " answered the " + stage + " with " +
+                   why);
     }
 
     void on_deadline() {
         auto within = seconds_left_text(t0, deadline);
         if (connecting) return; // connect_once has its own verdict at the deadline
         if (received == 0)
-            return finish(Status::fail, where + " accepted the connection but did not answer the " +
-                                            stage + " within " + within +
-                                            ": not an endpoint mapper, or a device in the path "
-                                            "holds the connection");
+            return finish(Status::fail, Reason::timed_out,
+                          where + " accepted the connection but did not answer the " + stage +
+                              " within " + within +
+                              ": not an endpoint mapper, or a device in the path "
+                              "holds the connection");
         not_epm("a reply that stopped after " + progress() + ", and nothing more came within " +
                 within);
     }
@@ -80,8 +83,9 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
             *socket, asio::buffer(out), [self, on_reply](std::error_code ec, std::size_t) {
                 if (self->done.finished()) return;
                 if (ec)
-                    return self->finish(Status::fail, "sending the " + self->stage + " to " +
-                                                          self->where + " failed: " + ec.message());
+                    return self->finish(Status::fail, Reason::connection_closed,
+                                        "sending the " + self->stage + " to " + self->where +
+                                            " failed: " + ec.message());
                 self->read(rpc::header_size, on_reply);
             });
     }
@@ -131,7 +135,9 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
                     self->io, {res.addresses.front(), port}, self->deadline,
                     [self](ConnectOutcome o, SocketPtr s) {
                         if (self->done.finished()) return;
-                        if (!s) return self->finish(Status::fail, diagnose(o, self->host));
+                        if (!s)
+                            return self->finish(Status::fail, connect_reason(o.kind),
+                                                diagnose(o, self->host));
                         self->partial.measurements.push_back(
                             {"connect " + self->where, o.ms, "ms"});
                         self->socket = s;
@@ -144,12 +150,13 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
             },
             [self](ProbeResult v) {
                 self->partial = v;
-                self->finish(v.status, v.summary);
+                self->finish(v.status, v.reason, v.summary);
             });
     }
 
     void rejected(const std::string& what, const std::string& why) {
-        finish(Status::fail, "the endpoint mapper at " + where + " " + what + ": " + why);
+        finish(Status::fail, Reason::protocol_error,
+               "the endpoint mapper at " + where + " " + what + ": " + why);
     }
 
     void bind() {
@@ -194,7 +201,7 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
             partial.evidence.push_back("ept_map for " + asked + ": " +
                                        rpc::status_text(res.status));
             bool ca = iface.uuid == rpc::cert_passage().uuid;
-            return finish(Status::fail,
+            return finish(Status::fail, Reason::rpc_not_registered,
                           label(iface) + " is not registered at the endpoint mapper of " + host +
                               (ca ? ": the Certificate Services (CertSvc) service is stopped, or "
                                     "the CA does not expose this interface"
@@ -223,7 +230,7 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
         // Samba); the address that reached port 135 is the one to use.
         auto registered = label(iface) + " is registered at port " + std::to_string(port);
         if (!connect)
-            return finish(Status::pass,
+            return finish(Status::pass, Reason::ok,
                           registered + " on " + host + " (not connected: connect=false)");
         auto self = shared_from_this();
         connecting = true;
@@ -236,24 +243,25 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
                 switch (o.kind) {
                 case ConnectOutcome::Kind::open:
                     self->partial.measurements.push_back({"connect " + p, o.ms, "ms"});
-                    return self->finish(Status::pass,
+                    return self->finish(Status::pass, Reason::ok,
                                         registered + " on " + self->host + " and the port answers");
                 case ConnectOutcome::Kind::refused:
-                    return self->finish(Status::fail,
+                    return self->finish(Status::fail, Reason::rpc_ports_filtered,
                                         registered + " on " + self->host +
                                             ", but that port refused the connection: the service "
                                             "stopped listening, or a firewall rejects the RPC "
                                             "dynamic ports");
                 case ConnectOutcome::Kind::timed_out:
-                    return self->finish(Status::fail,
+                    return self->finish(Status::fail, Reason::rpc_ports_filtered,
                                         registered + " on " + self->host +
                                             ", but connecting to it timed out: a firewall drops "
                                             "the RPC dynamic ports; allow TCP " +
                                             p + " (the range 49152-65535) from this server to " +
                                             self->host);
                 default:
-                    return self->finish(Status::fail, registered + " on " + self->host + ", but " +
-                                                          diagnose(o, self->host));
+                    return self->finish(Status::fail, connect_reason(o.kind),
+                                        registered + " on " + self->host + ", but " +
+                                            diagnose(o, self->host));
                 }
             });
     }
@@ -297,7 +305,7 @@ ProbeKind rpc_epmap_probe() {
         r->start(port);
         return [r] {
             if (r->cancel_connect) r->cancel_connect();
-            r->finish(Status::error, "cancelled");
+            r->finish(Status::error, Reason::interrupted, "cancelled");
         };
     };
     return k;

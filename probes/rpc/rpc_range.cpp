@@ -49,10 +49,12 @@ ProbeResult verdict(const RangeRun& r, const std::vector<ConnectOutcome>& outcom
         // range_not_judged's error stands: untried ports say nothing of a firewall
     } else if (t.answered() > 0 && t.timed_out == 0 && t.unreachable == 0) {
         res.status = Status::pass;
+        res.reason = Reason::ok;
         res.summary = what + range + " on " + r.host + " is reachable (" + t.text() + " of " +
                       std::to_string(t.counted()) + " sampled: answers come back" + untried + ")";
     } else if (t.answered() > 0) {
         res.status = Status::warn;
+        res.reason = Reason::rpc_ports_filtered;
         res.summary = what + range + " on " + r.host + " is partly filtered (" + t.text() +
                       (t.unreachable ? ", " + std::to_string(t.unreachable) + " unreachable" : "") +
                       untried + "): a firewall lets only part of it through; allow all of TCP " +
@@ -61,6 +63,7 @@ ProbeResult verdict(const RangeRun& r, const std::vector<ConnectOutcome>& outcom
                       "allowed part)";
     } else {
         res.status = Status::fail;
+        res.reason = Reason::rpc_ports_filtered;
         res.summary = "a firewall drops TCP " + range + " to " + r.host + " (" + t.text() +
                       (t.unreachable ? ", " + std::to_string(t.unreachable) + " unreachable" : "") +
                       untried +

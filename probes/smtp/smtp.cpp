@@ -175,7 +175,8 @@ ProbeKind smtp_probe() {
                                                                   : ctx.env.facts.hostname);
         SecretRef password = args.secret("password");
         if (auto bad = bad_params(*plan, helo, password && !password->empty()))
-            return deliver_now(ctx, std::move(done), ProbeResult::make(Status::error, *bad));
+            return deliver_now(ctx, std::move(done),
+                               ProbeResult::make(Status::error, Reason::bad_input, *bad));
         auto token = new_token();
         plan->message_id = "<preflight." + token + "@" + helo + ">";
         plan->subject = "preflight SMTP test " + token + " from " + helo;

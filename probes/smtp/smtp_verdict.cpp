@@ -36,8 +36,8 @@ const SmtpStep* auth_outcome(const SmtpTranscript& t) {
     return last;
 }
 
-// A failed connect in the tcp probe's words.
-std::string connect_failure(const SmtpPlan& p, const SmtpSession& s) {
+// A failed connect as the tcp probe classifies it.
+ConnectOutcome connect_outcome(const SmtpPlan& p, const SmtpSession& s) {
     ConnectOutcome o;
     std::error_code ec;
     auto address = asio::ip::make_address(s.address, ec);
@@ -56,7 +56,7 @@ std::string connect_failure(const SmtpPlan& p, const SmtpSession& s) {
         o.kind = ConnectOutcome::Kind::unreachable;
     else
         o.kind = ConnectOutcome::Kind::error;
-    return diagnose(o, p.host);
+    return o;
 }
 
 std::string must_use_tls(const std::string& where) {
@@ -72,11 +72,12 @@ std::string needs_auth(const std::string& where) {
 }
 
 // A 530 to MAIL or RCPT: TLS first, or authentication first.
-std::string diagnose_530(const SmtpPlan& p, const SmtpStep& step) {
+std::pair<Reason, std::string> diagnose_530(const SmtpPlan& p, const SmtpStep& step) {
     if (!step.in_tls || mentions(step.reply, "starttls") || mentions(step.reply, "tls"))
-        return "530 must issue STARTTLS first: " + must_use_tls(p.where()) + " (" +
-               step.reply.text() + ")";
-    return "530 authentication required: " + needs_auth(p.where()) + " (" + step.reply.text() + ")";
+        return {Reason::tls_required, "530 must issue STARTTLS first: " + must_use_tls(p.where()) +
+                                          " (" + step.reply.text() + ")"};
+    return {Reason::smtp_auth_required, "530 authentication required: " + needs_auth(p.where()) +
+                                            " (" + step.reply.text() + ")"};
 }
 
 struct Judge {
@@ -86,8 +87,9 @@ struct Judge {
     std::vector<std::string> caps_before, caps_after;
     bool tls = false; // the session went on inside TLS
 
-    ProbeResult fail(std::string summary, Status st = Status::fail) {
+    ProbeResult fail(Reason why, std::string summary, Status st = Status::fail) {
         r.status = st;
+        r.reason = why;
         r.summary = std::move(summary);
         return std::move(r);
     }
@@ -169,37 +171,46 @@ std::optional<ProbeResult> Judge::greeting() {
     std::string where = p.where();
     if (!g || g->reply.lines.empty()) {
         if (s.endless_line)
-            return fail("not an SMTP server: " + where +
-                        " sent more than 100 KiB without ending a line, where a 220 banner is "
-                        "one short line (a service that is not SMTP, or a hostile one)");
+            return fail(Reason::protocol_error,
+                        "not an SMTP server: " + where +
+                            " sent more than 100 KiB without ending a line, where a 220 banner is "
+                            "one short line (a service that is not SMTP, or a hostile one)");
         if (p.implicit_tls && !s.deadline_passed && !s.handshake_started)
-            return fail("no TLS session with " + where + ": " + s.error +
-                        " (for port 25 or 587 use " + p.use_tls_starttls +
-                        "; implicit TLS is port 465)");
+            return fail(Reason::tls_handshake_failed, "no TLS session with " + where + ": " +
+                                                          s.error + " (for port 25 or 587 use " +
+                                                          p.use_tls_starttls +
+                                                          "; implicit TLS is port 465)");
         if (p.implicit_tls && !s.handshake_started)
-            return fail("no TLS handshake: connected to " + where +
-                        ", but the server did not answer the TLS handshake before the deadline "
-                        "(for port 25 or 587 use " +
-                        p.use_tls_starttls + "; implicit TLS is port 465)");
+            return fail(Reason::timed_out,
+                        "no TLS handshake: connected to " + where +
+                            ", but the server did not answer the TLS handshake before the deadline "
+                            "(for port 25 or 587 use " +
+                            p.use_tls_starttls + "; implicit TLS is port 465)");
         if (s.deadline_passed)
-            return fail("no SMTP greeting: connected to " + where +
-                        ", but the server sent no 220 banner before the deadline (not an SMTP "
-                        "server, or an overloaded one, or a firewall holding the connection)");
-        return fail("no SMTP greeting: " + where +
-                    " closed the connection without a 220 banner (the server refuses this host, "
-                    "or the port is not SMTP)");
+            return fail(Reason::timed_out,
+                        "no SMTP greeting: connected to " + where +
+                            ", but the server sent no 220 banner before the deadline (not an SMTP "
+                            "server, or an overloaded one, or a firewall holding the connection)");
+        return fail(
+            Reason::connection_closed,
+            "no SMTP greeting: " + where +
+                " closed the connection without a 220 banner (the server refuses this host, "
+                "or the port is not SMTP)");
     }
     if (g->reply.code == 0)
-        return fail("not an SMTP server: " + where + " answered \"" + g->reply.lines.front() +
-                    "\" instead of a 220 banner");
+        return fail(Reason::protocol_error, "not an SMTP server: " + where + " answered \"" +
+                                                g->reply.lines.front() +
+                                                "\" instead of a 220 banner");
     if (g->reply.code == 220) return std::nullopt;
     if (g->reply.code == 421)
-        return fail("the server " + where + " is not accepting sessions now (" + g->reply.text() +
-                    "): busy or shutting down; try again later or ask the mail admin");
-    return fail("the server " + where + " refused the session with a " +
-                std::to_string(g->reply.code) + " banner (" + g->reply.text() +
-                "): it does not accept mail from this host's address; ask the mail admin to "
-                "allow the Cloud Connector host");
+        return fail(Reason::smtp_rejected,
+                    "the server " + where + " is not accepting sessions now (" + g->reply.text() +
+                        "): busy or shutting down; try again later or ask the mail admin");
+    return fail(Reason::smtp_rejected,
+                "the server " + where + " refused the session with a " +
+                    std::to_string(g->reply.code) + " banner (" + g->reply.text() +
+                    "): it does not accept mail from this host's address; ask the mail admin to "
+                    "allow the Cloud Connector host");
 }
 
 // First: with implicit TLS a failing certificate stops the session before
@@ -207,14 +218,16 @@ std::optional<ProbeResult> Judge::greeting() {
 std::optional<ProbeResult> Judge::certificate() {
     std::string where = p.where();
     if (!s.certificate_error.empty())
-        return fail("cannot judge the certificate of " + where + ": " + s.certificate_error,
+        return fail(Reason::bad_input,
+                    "cannot judge the certificate of " + where + ": " + s.certificate_error,
                     Status::error);
     if (s.certificate && s.certificate->status == Status::fail) {
         std::string failure =
             (p.implicit_tls ? "TLS certificate of " : "STARTTLS certificate of ") + where + ": " +
             s.certificate->summary;
         // As the tls probe puts it: the interception first, then the certificate.
-        return fail(intercepted() ? r.summary + "; " + failure : failure);
+        if (intercepted()) return fail(Reason::tls_interception, r.summary + "; " + failure);
+        return fail(tls_reason(s.certificate->diagnosis), failure);
     }
     return std::nullopt;
 }
@@ -224,27 +237,33 @@ std::optional<ProbeResult> Judge::encryption() {
     if (p.implicit_tls) return std::nullopt;
     if (const SmtpStep* e = s.transcript.last("EHLO");
         e && e->complete && e->reply.code != 250 && !s.transcript.last("HELO"))
-        return fail("the server " + where + " rejected EHLO (" + e->reply.text() + ")");
+        return fail(Reason::smtp_rejected,
+                    "the server " + where + " rejected EHLO (" + e->reply.text() + ")");
     bool offered = offers(caps_before, "STARTTLS");
     if (p.starttls == "try" && !p.user.empty() && !p.allow_plaintext_auth && !offered &&
         s.transcript.ehlo(true))
-        return fail("STARTTLS not offered by " + where + ": the login as " + p.user +
-                    " was not attempted, because its password would cross the network in clear "
-                    "text (starttls=try sends a password only over TLS); enable STARTTLS on the "
-                    "server, or allow an unencrypted login explicitly with "
-                    "--set smtp_allow_plaintext_auth=true (probe: allow_plaintext_auth=true)");
+        return fail(
+            Reason::plaintext_auth_refused,
+            "STARTTLS not offered by " + where + ": the login as " + p.user +
+                " was not attempted, because its password would cross the network in clear "
+                "text (starttls=try sends a password only over TLS); enable STARTTLS on the "
+                "server, or allow an unencrypted login explicitly with "
+                "--set smtp_allow_plaintext_auth=true (probe: allow_plaintext_auth=true)");
     if (p.starttls == "require" && !offered && s.transcript.ehlo(true))
-        return fail("STARTTLS not offered by " + where +
-                    ": the server does not encrypt SMTP on this port, so mail and passwords "
-                    "would cross the network in plain text; enable STARTTLS on the server (or "
-                    "use port 465 with " +
-                    p.use_tls_implicit + ")");
+        return fail(Reason::no_starttls,
+                    "STARTTLS not offered by " + where +
+                        ": the server does not encrypt SMTP on this port, so mail and passwords "
+                        "would cross the network in plain text; enable STARTTLS on the server (or "
+                        "use port 465 with " +
+                        p.use_tls_implicit + ")");
     const SmtpStep* st = s.transcript.last("STARTTLS");
     if (st && st->complete && st->reply.code != 220)
-        return fail("STARTTLS refused by " + where + " (" + st->reply.text() + ")");
+        return fail(Reason::no_starttls,
+                    "STARTTLS refused by " + where + " (" + st->reply.text() + ")");
     if (st && st->reply.code == 220 && !s.transcript.ehlo(false) && s.code != CURLE_OK &&
         !s.deadline_passed)
-        return fail("TLS handshake after STARTTLS with " + where + " failed: " + s.error);
+        return fail(Reason::tls_handshake_failed,
+                    "TLS handshake after STARTTLS with " + where + " failed: " + s.error);
     return std::nullopt;
 }
 
@@ -256,19 +275,22 @@ std::optional<ProbeResult> Judge::authentication() {
         if (s.deadline_passed || !s.transcript.last("EHLO")) return std::nullopt;
         auto mechs = auth_mechanisms(tls ? caps_after : caps_before);
         if (!mechs.empty())
-            return fail("no authentication mechanism in common with " + where + ": it offers " +
-                        join_words(mechs, " ") + " (" + s.error + ")");
+            return fail(Reason::smtp_auth_not_offered,
+                        "no authentication mechanism in common with " + where + ": it offers " +
+                            join_words(mechs, " ") + " (" + s.error + ")");
         if (!tls)
-            return fail("the server " + where + " offers no authentication before TLS, so " +
+            return fail(Reason::tls_required,
+                        "the server " + where + " offers no authentication before TLS, so " +
+                            p.user +
+                            " cannot log in without STARTTLS: enable TLS in the Cloud "
+                            "Connector's SMTP settings (here: starttls=require)");
+        return fail(Reason::smtp_auth_not_offered,
+                    "the server " + where +
+                        " offers no authentication (no AUTH in its EHLO "
+                        "reply): the account " +
                         p.user +
-                        " cannot log in without STARTTLS: enable TLS in the Cloud "
-                        "Connector's SMTP settings (here: starttls=require)");
-        return fail("the server " + where +
-                    " offers no authentication (no AUTH in its EHLO "
-                    "reply): the account " +
-                    p.user +
-                    " cannot log in; ask the mail admin to enable SMTP AUTH on this port, or "
-                    "remove the account from the SMTP settings");
+                        " cannot log in; ask the mail admin to enable SMTP AUTH on this port, or "
+                        "remove the account from the SMTP settings");
     }
     if (!a->complete) return std::nullopt; // the deadline: judged as a stalled session
     int code = a->reply.code;
@@ -278,70 +300,91 @@ std::optional<ProbeResult> Judge::authentication() {
         return std::nullopt;
     }
     if (code == 535)
-        return fail("authentication failed for " + p.user + " at " + where + " (" +
-                    a->reply.text() +
-                    "): the user name or password is wrong, or the account is locked or not "
-                    "allowed to send; correct the service account in the Cloud Connector's "
-                    "SMTP settings");
+        return fail(Reason::smtp_auth_failed,
+                    "authentication failed for " + p.user + " at " + where + " (" +
+                        a->reply.text() +
+                        "): the user name or password is wrong, or the account is locked or not "
+                        "allowed to send; correct the service account in the Cloud Connector's "
+                        "SMTP settings");
     if (code == 538 || code == 534)
-        return fail("authentication for " + p.user + " refused at " + where + " (" +
-                    a->reply.text() + "): the server wants a stronger mechanism or TLS first");
+        return fail(Reason::smtp_auth_failed,
+                    "authentication for " + p.user + " refused at " + where + " (" +
+                        a->reply.text() + "): the server wants a stronger mechanism or TLS first");
     if (code == 454)
-        return fail("authentication for " + p.user + " failed temporarily at " + where + " (" +
-                    a->reply.text() +
-                    "): the server could not check the password; try again "
-                    "or ask the mail admin");
-    return fail("authentication for " + p.user + " rejected at " + where + " (" + a->reply.text() +
-                ")");
+        return fail(Reason::smtp_auth_failed,
+                    "authentication for " + p.user + " failed temporarily at " + where + " (" +
+                        a->reply.text() +
+                        "): the server could not check the password; try again "
+                        "or ask the mail admin");
+    return fail(Reason::smtp_auth_failed, "authentication for " + p.user + " rejected at " + where +
+                                              " (" + a->reply.text() + ")");
 }
 
 std::optional<ProbeResult> Judge::transaction() {
     const auto& t = s.transcript;
     if (const SmtpStep* m = t.last("MAIL"); m && m->complete && m->reply.code != 250) {
-        if (m->reply.code == 530) return fail(diagnose_530(p, *m));
-        return fail("the server " + p.where() + " refused the sender " + p.from + " (" +
-                    m->reply.text() + "): use an address the account may send as");
+        if (m->reply.code == 530) {
+            auto [why, text] = diagnose_530(p, *m);
+            return fail(why, std::move(text));
+        }
+        return fail(Reason::smtp_rejected, "the server " + p.where() + " refused the sender " +
+                                               p.from + " (" + m->reply.text() +
+                                               "): use an address the account may send as");
     }
     for (const auto& step : t.steps()) {
         if (step.command.rfind("RCPT", 0) != 0 || !step.complete) continue;
         const SmtpReply& rep = step.reply;
         if (rep.code == 250 || rep.code == 251) continue;
         auto rcpt = step.command.substr(step.command.find(':') + 1);
-        if (rep.code == 530) return fail(diagnose_530(p, step));
+        if (rep.code == 530) {
+            auto [why, text] = diagnose_530(p, step);
+            return fail(why, std::move(text));
+        }
         if (mentions(rep, "relay") || (rep.code / 100 == 5 && mentions(rep, "5.7.1")))
-            return fail(
-                "relay denied: " + p.where() + " will not pass mail on to " + rcpt + " (" +
-                rep.text() + "): " +
-                (p.user.empty() ? "the Cloud Connector host's address" : "the account " + p.user) +
-                " must be allowed to relay; ask the mail admin" +
-                (p.user.empty() ? " (or authenticate with a service account)" : ""));
-        return fail("recipient " + rcpt + " rejected by " + p.where() + " (" + rep.text() + ")");
+            return fail(Reason::relay_denied,
+                        "relay denied: " + p.where() + " will not pass mail on to " + rcpt + " (" +
+                            rep.text() + "): " +
+                            (p.user.empty() ? "the Cloud Connector host's address"
+                                            : "the account " + p.user) +
+                            " must be allowed to relay; ask the mail admin" +
+                            (p.user.empty() ? " (or authenticate with a service account)" : ""));
+        return fail(Reason::smtp_rejected,
+                    "recipient " + rcpt + " rejected by " + p.where() + " (" + rep.text() + ")");
     }
     if (const SmtpStep* d = t.last("DATA"); d && d->complete && d->reply.code != 354)
-        return fail("the server " + p.where() + " refused DATA (" + d->reply.text() + ")");
+        return fail(Reason::smtp_rejected,
+                    "the server " + p.where() + " refused DATA (" + d->reply.text() + ")");
     if (const SmtpStep* m = t.last("(message)"); m && m->complete && m->reply.code != 250)
-        return fail("the test message was rejected by " + p.where() + " (" + m->reply.text() + ")");
+        return fail(Reason::smtp_rejected,
+                    "the test message was rejected by " + p.where() + " (" + m->reply.text() + ")");
     return std::nullopt;
 }
 
 ProbeResult Judge::success() {
     std::string where = p.where();
     std::vector<std::string> warnings;
+    Reason first_warning = Reason::ok;
+    auto warn = [&](Reason why, std::string text) {
+        if (warnings.empty()) first_warning = why;
+        warnings.push_back(std::move(text));
+    };
     std::string parts = "SMTP " + where + ": 220 greeting";
     if (tls) {
         parts += p.implicit_tls ? ", TLS " + s.protocol : ", STARTTLS " + s.protocol;
         if (s.certificate) {
             parts += s.certificate->status == Status::pass ? " with a trusted certificate" : "";
-            if (s.certificate->status == Status::warn) warnings.push_back(s.certificate->summary);
+            if (s.certificate->status == Status::warn)
+                warn(tls_reason(s.certificate->diagnosis), s.certificate->summary);
         }
     } else if (p.starttls != "no") {
-        warnings.push_back("no STARTTLS offered: mail crosses the network unencrypted");
+        warn(Reason::no_starttls, "no STARTTLS offered: mail crosses the network unencrypted");
     }
     if (!p.user.empty()) {
         parts += ", authenticated as " + p.user;
         if (!tls)
-            warnings.push_back("the password was sent without TLS, as allow_plaintext_auth "
-                               "permits: anyone on the path can read it");
+            warn(Reason::plaintext_auth_used,
+                 "the password was sent without TLS, as allow_plaintext_auth "
+                 "permits: anyone on the path can read it");
     }
     if (!p.to.empty()) {
         const SmtpStep* m = s.transcript.last("(message)");
@@ -350,20 +393,25 @@ ProbeResult Judge::success() {
         r.evidence.push_back("test message " + p.message_id + ", subject \"" + p.subject +
                              "\": look for it in the recipient's mailbox");
     } else if (const SmtpStep* n = s.transcript.last("NOOP"); n && n->reply.code != 250) {
-        warnings.push_back("NOOP answered " + n->reply.text());
+        warn(Reason::smtp_rejected, "NOOP answered " + n->reply.text());
     }
     if (intercepted()) {
         r.status = Status::fail;
+        r.reason = Reason::tls_interception;
         return std::move(r);
     }
     r.status = warnings.empty() ? Status::pass : Status::warn;
+    r.reason = first_warning;
     r.summary = warnings.empty() ? parts : join_words(warnings, "; ") + " (" + parts + ")";
     return std::move(r);
 }
 
 ProbeResult Judge::judge() {
     gather();
-    if (!s.connected) return fail(connect_failure(p, s));
+    if (!s.connected) {
+        auto o = connect_outcome(p, s);
+        return fail(connect_reason(o.kind), diagnose(o, p.host));
+    }
     for (auto step : {&Judge::certificate, &Judge::greeting, &Judge::encryption,
                       &Judge::authentication, &Judge::transaction})
         if (auto v = (this->*step)()) return std::move(*v);
@@ -371,7 +419,8 @@ ProbeResult Judge::judge() {
         const auto& steps = s.transcript.steps();
         std::string at = steps.empty() || steps.back().command.empty() ? std::string("the greeting")
                                                                        : steps.back().command;
-        return fail(s.deadline_passed
+        return fail(s.deadline_passed ? Reason::timed_out : Reason::connection_closed,
+                    s.deadline_passed
                         ? "the SMTP session with " + p.where() +
                               " did not finish before the deadline (waiting after " + at + ")"
                         : "the SMTP session with " + p.where() + " failed after " + at + ": " +

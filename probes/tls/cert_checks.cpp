@@ -102,9 +102,12 @@ std::string chain_text(const Path& p) {
 }
 
 CertCheck key_check(const CertFile& f, const CertInfo& leaf) {
-    CertCheck c{"key", "Private key present and matching the certificate", Status::pass, {}, {}};
+    CertCheck c{"key",        "Private key present and matching the certificate",
+                Status::pass, Reason::ok,
+                {},           {}};
     if (!f.key) {
         c.status = Status::warn;
+        c.reason = Reason::key_missing;
         c.summary = "no private key: " + f.path + " holds only the certificate " +
                     q(display_name(leaf)) +
                     "; IIS, the AWCM installer and ARM import it with its private key, as a .pfx "
@@ -115,6 +118,7 @@ CertCheck key_check(const CertFile& f, const CertInfo& leaf) {
     ERR_clear_error();
     if (!match) {
         c.status = Status::fail;
+        c.reason = Reason::key_mismatch;
         c.summary = "key mismatch: the private key in " + f.path +
                     " does not belong to the certificate " + q(display_name(leaf)) +
                     ": export the certificate together with its own key (the key of its "
@@ -127,7 +131,7 @@ CertCheck key_check(const CertFile& f, const CertInfo& leaf) {
 }
 
 CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const TlsSettings& tls) {
-    CertCheck c{"chain", "Chain complete up to a root", Status::pass, {}, {}};
+    CertCheck c{"chain", "Chain complete up to a root", Status::pass, Reason::ok, {}, {}};
     c.evidence.push_back("chain: " + chain_text(p));
     const CertInfo& top = p.info.back();
     for (int e : p.errors)
@@ -142,6 +146,7 @@ CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const T
     if (p.has({X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
                X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE})) {
         c.status = Status::fail;
+        c.reason = Reason::incomplete_chain;
         c.summary = "incomplete chain: " + f.path + " holds " + leaf + " but not the certificate " +
                     q(top.issuer) + " that issued " + q(display_name(top)) +
                     ", and the trust store does not have it either: export the file with every "
@@ -150,6 +155,7 @@ CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const T
     }
     if (p.contains_error(X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT)) {
         c.status = Status::warn;
+        c.reason = Reason::self_signed;
         c.summary = "self-signed: " + leaf +
                     " is its own issuer, which no device trusts unless the certificate is pushed "
                     "to it: use a certificate from a public certificate authority";
@@ -157,6 +163,7 @@ CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const T
     }
     if (p.contains_error(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)) {
         c.status = Status::warn;
+        c.reason = Reason::untrusted_root;
         c.summary = "untrusted root: the chain of " + leaf + " is complete up to the root " +
                     q(display_name(top)) + " in the file, but " + store_name(tls.trust) +
                     " does not hold that root: a public SSL certificate comes from a root every "
@@ -169,6 +176,7 @@ CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const T
     for (int e : p.errors)
         if (std::find(harmless.begin(), harmless.end(), e) == harmless.end()) {
             c.status = Status::fail;
+            c.reason = Reason::certificate_invalid;
             c.summary =
                 "the chain of " + leaf + " does not verify: " + X509_verify_cert_error_string(e);
             return c;
@@ -180,6 +188,7 @@ CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const T
         bool only_root =
             std::count(p.in_file.begin(), p.in_file.end(), false) == 1 && !p.in_file.back();
         c.status = only_root ? Status::warn : Status::fail;
+        c.reason = Reason::incomplete_chain;
         c.summary = "not the entire chain: " + f.path + " lacks " + missing +
                     "; the AWCM installer needs a .pfx or .p12 file holding the new SSL "
                     "certificate's entire chain: export it with all certificates of the path";
@@ -190,7 +199,7 @@ CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const T
 }
 
 CertCheck expiry_check(const Path& p, const TlsSettings& tls) {
-    CertCheck c{"expiry", "Days left before expiry", Status::pass, {}, {}};
+    CertCheck c{"expiry", "Days left before expiry", Status::pass, Reason::ok, {}, {}};
     std::size_t soonest = 0;
     for (std::size_t i = 0; i < p.info.size(); ++i) {
         if (p.info[i].days_left < p.info[soonest].days_left) soonest = i;
@@ -210,20 +219,24 @@ CertCheck expiry_check(const Path& p, const TlsSettings& tls) {
         if (X509_cmp_current_time(X509_get0_notBefore(p.certs[i].get())) > 0) early = i;
     if (early == 0) {
         c.status = Status::fail;
+        c.reason = Reason::not_yet_valid;
         c.summary = "not yet valid: " + q(display_name(p.info.front())) + " is valid only from " +
                     p.info.front().not_before + ": check this machine's clock (UTC)";
     } else if (early < p.certs.size()) {
         const CertInfo& e = p.info[early];
         c.status = Status::fail;
+        c.reason = Reason::not_yet_valid;
         c.summary = "not yet valid: the " + chain_role(e, early) + " certificate " +
                     q(display_name(e)) + " of the chain is valid only from " + e.not_before +
                     ", so clients reject the chain until then: have the CA reissue it with a "
                     "start date in the past, or check this machine's clock (UTC)";
     } else if (s.days_left < 0) {
         c.status = Status::fail;
+        c.reason = Reason::expired;
         c.summary = "expired: " + who + " expired " + expiry_text(s) + ": renew it";
     } else if (s.days_left < tls.expiry_warn_days) {
         c.status = s.days_left < tls.expiry_fail_days ? Status::fail : Status::warn;
+        c.reason = Reason::expiring_soon;
         c.summary = "expiring soon: " + who + " expires " + expiry_text(s) +
                     ": renew it before then (" + thresholds + ")";
     } else {
@@ -237,7 +250,7 @@ bool is_root(const Path& p, std::size_t i) {
 }
 
 CertCheck key_size_check(const Path& p) {
-    CertCheck c{"key_size", "RSA keys of at least 2048 bits", Status::pass, {}, {}};
+    CertCheck c{"key_size", "RSA keys of at least 2048 bits", Status::pass, Reason::ok, {}, {}};
     for (std::size_t i = 0; i < p.info.size(); ++i) {
         const CertInfo& x = p.info[i];
         c.evidence.push_back(q(display_name(x)) + ": " + x.key_type + " " +
@@ -246,6 +259,7 @@ CertCheck key_size_check(const Path& p) {
         bool weak = rsa ? x.key_bits < 2048 : x.key_type == "EC" && x.key_bits < 256;
         if (weak && !is_root(p, i) && c.status == Status::pass) {
             c.status = Status::fail;
+            c.reason = Reason::weak_certificate;
             c.summary = "weak key: " + q(display_name(x)) + " has a " + x.key_type + " key of " +
                         std::to_string(x.key_bits) +
                         " bits; at least 2048 bits are required: request a new certificate with "
@@ -259,7 +273,8 @@ CertCheck key_size_check(const Path& p) {
 }
 
 CertCheck signature_check(const Path& p) {
-    CertCheck c{"signature", "No MD5 or SHA-1 signatures below the root", Status::pass, {}, {}};
+    CertCheck c{
+        "signature", "No MD5 or SHA-1 signatures below the root", Status::pass, Reason::ok, {}, {}};
     for (std::size_t i = 0; i < p.certs.size(); ++i) {
         const CertInfo& x = p.info[i];
         c.evidence.push_back(q(display_name(x)) + ": " + x.signature_algorithm);
@@ -268,6 +283,7 @@ CertCheck signature_check(const Path& p) {
         bool weak = md == NID_md5 || md == NID_sha1 || md == NID_md5_sha1;
         if (weak && !is_root(p, i) && c.status == Status::pass) {
             c.status = Status::fail;
+            c.reason = Reason::weak_certificate;
             c.summary = "weak signature: " + q(display_name(x)) + " is signed with " +
                         (md == NID_sha1 ? "SHA-1" : "MD5") + " (" + x.signature_algorithm +
                         "), which clients reject: have it reissued with SHA-256";
@@ -279,7 +295,7 @@ CertCheck signature_check(const Path& p) {
 
 CertCheck eku_check(const CertInfo& leaf, const std::string& eku, const std::string& words,
                     bool required_explicitly) {
-    CertCheck c{"eku", words + " EKU (" + eku + ")", Status::pass, {}, {}};
+    CertCheck c{"eku", words + " EKU (" + eku + ")", Status::pass, Reason::ok, {}, {}};
     std::string have;
     for (const auto& e : leaf.ekus)
         have += (have.empty() ? "" : ", ") + e;
@@ -290,6 +306,7 @@ CertCheck eku_check(const CertInfo& leaf, const std::string& eku, const std::str
         c.summary = q(display_name(leaf)) + " has no Enhanced Key Usage: valid for any purpose";
     } else {
         c.status = Status::fail;
+        c.reason = Reason::weak_certificate;
         c.summary = "missing EKU: " + q(display_name(leaf)) + " does not contain " + words + " (" +
                     eku + ") in the Enhanced Key Usage section (it has " +
                     (have.empty() ? "none" : have) +
@@ -302,9 +319,10 @@ CertCheck eku_check(const CertInfo& leaf, const std::string& eku, const std::str
 // Clients look for the name in the subjectAltName only; a name in the
 // common name alone no longer counts.
 CertCheck name_check(const CertFile& f, const CertInfo& leaf, const std::string& host) {
-    CertCheck c{"name", "Host name in the certificate", Status::pass, {}, {}};
+    CertCheck c{"name", "Host name in the certificate", Status::pass, Reason::ok, {}, {}};
     if (host.empty()) {
         c.status = Status::skip;
+        c.reason = Reason::not_configured;
         c.summary = "no host name given to compare with";
         return c;
     }
@@ -318,6 +336,7 @@ CertCheck name_check(const CertFile& f, const CertInfo& leaf, const std::string&
         c.summary = host + " matches " + names_text(leaf);
     } else {
         c.status = Status::fail;
+        c.reason = Reason::name_mismatch;
         c.summary = "name mismatch: " + q(display_name(leaf)) + " does not name " + host +
                     " (it names " + names_text(leaf) + "): request the certificate with " + host +
                     " in its subjectAltName";
@@ -326,7 +345,7 @@ CertCheck name_check(const CertFile& f, const CertInfo& leaf, const std::string&
 }
 
 CertCheck san_check(const CertInfo& leaf) {
-    CertCheck c{"san", "SAN with Email and UPN", Status::pass, {}, {}};
+    CertCheck c{"san", "SAN with Email and UPN", Status::pass, Reason::ok, {}, {}};
     std::string emails, upns;
     for (const auto& e : leaf.email_sans)
         emails += (emails.empty() ? "" : ", ") + e;
@@ -341,6 +360,7 @@ CertCheck san_check(const CertInfo& leaf) {
         c.summary = q(display_name(leaf)) + " has Email " + emails + " and Principal name " + upns;
     } else {
         c.status = Status::fail;
+        c.reason = Reason::missing_san;
         c.summary = "missing SAN: " + q(display_name(leaf)) +
                     " has no Subject Alternative Name with " + missing +
                     ": the template is incorrect or the certificate authority has not been "
@@ -359,10 +379,11 @@ std::string subject_uid(X509* x) {
 }
 
 CertCheck topic_check(const CertFile& f, const CertInfo& leaf) {
-    CertCheck c{"topic", "APNs topic in the subject UID", Status::pass, {}, {}};
+    CertCheck c{"topic", "APNs topic in the subject UID", Status::pass, Reason::ok, {}, {}};
     std::string uid = subject_uid(f.leaf.get());
     if (uid.empty()) {
         c.status = Status::fail;
+        c.reason = Reason::wrong_certificate_type;
         c.summary = "not an APNs certificate: the subject of " + q(display_name(leaf)) +
                     " has no UID, where Apple puts the push topic: create the certificate with "
                     "the APNs wizard of the console";

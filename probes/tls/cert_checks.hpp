@@ -36,6 +36,7 @@ struct CertCheck {
         id; // "key", "chain", "expiry", "key_size", "signature", "eku", "name", "san", "topic"
     std::string title; // "Private key present and matching the certificate"
     Status status = Status::error;
+    Reason reason = Reason::unset;
     std::string summary;
     std::vector<std::string> evidence;
 };

@@ -19,9 +19,25 @@ Status load_failure_status(const CertFileError& e) {
     return Status::error;
 }
 
+Reason load_failure_reason(const CertFileError& e) {
+    switch (e.kind) {
+    case CertFileError::Kind::password_needed:
+        return Reason::not_configured;
+    case CertFileError::Kind::wrong_password:
+        return Reason::wrong_password;
+    case CertFileError::Kind::unsupported:
+        return Reason::unsupported;
+    case CertFileError::Kind::unreadable:
+    case CertFileError::Kind::not_a_certificate:
+        break;
+    }
+    return Reason::file_problem;
+}
+
 ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>& checks) {
     ProbeResult r;
     r.status = Status::pass;
+    r.reason = Reason::ok;
     const CertCheck* worst = nullptr;
     for (const auto& c : checks) {
         r.evidence.push_back(c.title + ": " + std::string(to_string(c.status)) + ": " + c.summary);
@@ -29,6 +45,7 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
             r.evidence.push_back("   " + e);
         if (c.status != Status::skip && c.status < r.status) {
             r.status = c.status;
+            r.reason = c.reason;
             worst = &c;
         }
     }
@@ -82,7 +99,7 @@ ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls, TrustH
         CertFile f = load_cert_file(path, password.get());
         r = combine_cert_checks(f, check_cert_file(f, o));
     } catch (const CertFileError& e) {
-        r = ProbeResult::make(load_failure_status(e), e.what());
+        r = ProbeResult::make(load_failure_status(e), load_failure_reason(e), e.what());
     }
     return r;
 }
@@ -209,7 +226,7 @@ ProbeKind cert_file_probe() {
                     : judge_one(args, ctx.env.tls, run_trust(ctx.io, ctx.env.tls), which);
         } catch (const std::exception& e) {
             // The trust store and file errors: their messages name no secret.
-            r = ProbeResult::make(Status::error, e.what());
+            r = ProbeResult::make(Status::error, Reason::bad_input, e.what());
         }
         return deliver_now(ctx, std::move(done), std::move(r));
     };

@@ -13,6 +13,7 @@ ProbeKind cert_file_probe();
 // How a file that cannot be opened is judged: a wrong or missing password is
 // the run's input (error); a corrupt or unsupported file is a finding (fail).
 Status load_failure_status(const CertFileError& e);
+Reason load_failure_reason(const CertFileError& e);
 
 // One result for all of a file's checks: the worst verdict, every check's
 // line as evidence, the certificates as rows and folded blocks.

@@ -44,8 +44,8 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
         }
     }
 
-    ProbeResult base(Status s, std::string summary) {
-        ProbeResult r = ProbeResult::make(s, std::move(summary));
+    ProbeResult base(Status s, Reason why, std::string summary) {
+        ProbeResult r = ProbeResult::make(s, why, std::move(summary));
         add_connection_evidence(r, c, proxy, target(), sni);
         return r;
     }
@@ -55,7 +55,7 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
         c = std::move(conn);
         if (c.outcome != TlsConnection::Outcome::open) {
             stop();
-            return done(base(Status::fail, c.failure));
+            return done(base(Status::fail, tls_connection_reason(c), c.failure));
         }
         link = c.link;
         idle_start = Clock::now();
@@ -89,14 +89,15 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
         if (close_notify) {
             // A TLS close_notify comes from a TLS endpoint: the server (or a
             // device terminating TLS for it) ended the session, not the path.
-            r = base(Status::warn, "the server ended the idle TLS session after " +
-                                       seconds_text(s) +
-                                       " (close_notify): its own timeout for a client that sends "
-                                       "nothing; the network path kept the connection open");
+            r = base(Status::warn, Reason::idle_connection_dropped,
+                     "the server ended the idle TLS session after " + seconds_text(s) +
+                         " (close_notify): its own timeout for a client that sends "
+                         "nothing; the network path kept the connection open");
         } else {
-            r = base(Status::fail, "the path closed the idle connection after " + seconds_text(s) +
-                                       " (an idle timeout of " + by +
-                                       "; the ACC needs its connection to stay open)");
+            r = base(Status::fail, Reason::idle_connection_dropped,
+                     "the path closed the idle connection after " + seconds_text(s) +
+                         " (an idle timeout of " + by +
+                         "; the ACC needs its connection to stay open)");
         }
         r.evidence.push_back("closed after " + seconds_text(s) + " idle: " +
                              (close_notify ? "TLS close_notify, then " : "no TLS close_notify, ") +
@@ -124,14 +125,15 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
         double want = std::chrono::duration<double>(idle).count();
         ProbeResult r;
         if (s + 0.001 >= want)
-            r = base(Status::pass,
+            r = base(Status::pass, Reason::ok,
                      target() + " stayed open for " + seconds_text(s) + " idle" +
                          (c.tunnel.via_proxy ? " through the proxy " + proxy.display() : ""));
         else
-            r = base(Status::fail, "the check's deadline came after " + seconds_text(s) +
-                                       " of idle, before the " + seconds_text(want) +
-                                       " required; it stayed open that long: give the check a "
-                                       "timeout above the idle time plus the handshake");
+            r = base(Status::fail, Reason::deadline_exceeded,
+                     "the check's deadline came after " + seconds_text(s) +
+                         " of idle, before the " + seconds_text(want) +
+                         " required; it stayed open that long: give the check a "
+                         "timeout above the idle time plus the handshake");
         r.measurements.push_back({"idle", s, "s"});
         stop();
         done(r);
@@ -162,10 +164,10 @@ ProbeKind tls_idle_probe() {
         std::chrono::milliseconds idle =
             ctx.env.tls.idle ? *ctx.env.tls.idle : args.seconds("idle");
         if (idle.count() == 0)
-            return deliver_now(ctx, std::move(done),
-                               ProbeResult::make(Status::skip, ctx.env.tls.idle
-                                                                   ? "skipped: --idle 0"
-                                                                   : "skipped: idle=0"));
+            return deliver_now(
+                ctx, std::move(done),
+                ProbeResult::make(Status::skip, Reason::not_applicable,
+                                  ctx.env.tls.idle ? "skipped: --idle 0" : "skipped: idle=0"));
         auto r = std::make_shared<IdleRun>(ctx.io, std::move(done));
         r->host = args.text("host");
         r->port = args.port("port");

@@ -79,11 +79,13 @@ ProbeResult TlsProbeRun::verdict() {
     add_connection_evidence(r, c, proxy, target(), sni);
     if (c.outcome != TlsConnection::Outcome::open) {
         r.status = Status::fail;
+        r.reason = tls_connection_reason(c);
         r.summary = c.failure;
         return r;
     }
     if (c.chain.empty()) {
         r.status = Status::fail;
+        r.reason = Reason::protocol_error;
         r.summary = "the server " + target() + " sent no certificate";
         return r;
     }
@@ -136,17 +138,20 @@ ProbeResult TlsProbeRun::verdict() {
                                    min_text + " or newer";
     if (x.detected) {
         r.status = Status::fail;
+        r.reason = Reason::tls_interception;
         r.summary = v.status == Status::pass ? x.headline : x.headline + "; " + v.summary;
     } else if (old_protocol) {
         r.status = Status::fail;
+        r.reason = Reason::old_tls_version;
         r.summary = protocol_problem;
     } else {
         r.status = v.status;
+        r.reason = tls_reason(v.diagnosis);
         r.summary = v.status == Status::fail ? v.summary : c.protocol + ": " + v.summary;
     }
     if (old_protocol && x.detected) r.evidence.push_back(protocol_problem);
-    if (r.summary.find(v.summary) == std::string::npos)
-        r.evidence.push_back("certificate: " + v.summary);
+    bool summary_names_certificate = x.detected ? v.status != Status::pass : !old_protocol;
+    if (!summary_names_certificate) r.evidence.push_back("certificate: " + v.summary);
     return r;
 }
 

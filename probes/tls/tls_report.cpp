@@ -7,8 +7,9 @@ namespace pf {
 
 std::optional<ProbeResult> proxy_missing(const std::string& via, const ProxyConfig& proxy) {
     if (via == "proxy" && !proxy.configured())
-        return ProbeResult::make(Status::error, "via=proxy, but no proxy is configured (give "
-                                                "--proxy, the site file's proxy, or HTTPS_PROXY)");
+        return ProbeResult::make(Status::error, Reason::not_configured,
+                                 "via=proxy, but no proxy is configured (give "
+                                 "--proxy, the site file's proxy, or HTTPS_PROXY)");
     return std::nullopt;
 }
 

@@ -10,6 +10,7 @@ namespace {
 
 struct Part {
     Status status = Status::pass;
+    Reason reason = Reason::ok;
     std::string text;
 };
 
@@ -95,6 +96,7 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
         r.evidence.push_back("without a client certificate: " + failure.summary);
         bool required = p.client_cert == "require";
         parts.push_back({required ? Status::pass : Status::warn,
+                         required ? Reason::ok : Reason::http_auth_required,
                          url +
                              " refuses connections without a client certificate: certificate "
                              "authentication only" +
@@ -125,7 +127,8 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
             r.evidence.push_back("the server does not request a client certificate in the TLS "
                                  "handshake");
         if (look.verdict->status == Status::warn)
-            parts.push_back({Status::warn, "TLS: " + look.verdict->summary});
+            parts.push_back({Status::warn, tls_reason(look.verdict->diagnosis),
+                             "TLS: " + look.verdict->summary});
         auto self = shared_from_this();
         cancel_step = web_request(ctx, options("https", p.port),
                                   [self](WebAnswer a) { self->anonymous(std::move(a)); });
@@ -157,38 +160,43 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
         std::string status = status_text(code, a.head());
         if (client_certificate_demanded(a)) {
             cert_demanded = true;
-            parts.push_back({Status::pass, url + " requires a client certificate (" + status +
-                                               "): certificate authentication only"});
+            parts.push_back({Status::pass, Reason::ok,
+                             url + " requires a client certificate (" + status +
+                                 "): certificate authentication only"});
         } else if (code == 401) {
             auto schemes = auth_schemes(a.head()->values("WWW-Authenticate"));
-            parts.push_back(
-                schemes.empty()
-                    ? Part{Status::warn, url + " answers 401 without a "
-                                               "WWW-Authenticate header: no "
-                                               "password scheme is offered"}
-                    : Part{Status::pass, url + " answers 401 and offers " + list_text(schemes)});
+            parts.push_back(schemes.empty()
+                                ? Part{Status::warn, Reason::http_auth_required,
+                                       url + " answers 401 without a "
+                                             "WWW-Authenticate header: no "
+                                             "password scheme is offered"}
+                                : Part{Status::pass, Reason::ok,
+                                       url + " answers 401 and offers " + list_text(schemes)});
         } else if (auto iis = iis_forbidden_text(a)) {
-            parts.push_back({Status::fail, *iis});
+            parts.push_back({Status::fail, Reason::http_status, *iis});
         } else if (code == 404) {
-            parts.push_back({Status::fail, "404 Not Found from " + url +
-                                               ": no ActiveSync virtual directory at " + p.path +
-                                               " (Exchange's Microsoft-Server-ActiveSync, or a "
-                                               "reverse proxy that does not publish it)"});
+            parts.push_back({Status::fail, Reason::http_status,
+                             "404 Not Found from " + url + ": no ActiveSync virtual directory at " +
+                                 p.path +
+                                 " (Exchange's Microsoft-Server-ActiveSync, or a "
+                                 "reverse proxy that does not publish it)"});
         } else if (code == 200) {
-            parts.push_back({Status::warn, url + " answers OPTIONS 200 without credentials: "
-                                                 "anonymous access, or not Exchange (a portal "
-                                                 "or reverse proxy answering)"});
+            parts.push_back({Status::warn, Reason::unexpected_content,
+                             url + " answers OPTIONS 200 without credentials: "
+                                   "anonymous access, or not Exchange (a portal "
+                                   "or reverse proxy answering)"});
         } else if (code >= 300 && code < 400) {
-            parts.push_back({Status::fail, url + " redirects (" + status + ") to " +
-                                               a.x.redirect_url +
-                                               ": devices do not follow redirects to a login "
-                                               "page; publish ActiveSync without "
-                                               "pre-authentication"});
+            parts.push_back({Status::fail, Reason::http_status,
+                             url + " redirects (" + status + ") to " + a.x.redirect_url +
+                                 ": devices do not follow redirects to a login "
+                                 "page; publish ActiveSync without "
+                                 "pre-authentication"});
         } else {
-            parts.push_back({Status::fail, "expected 401 from " + url + ", got " + status +
-                                               (code >= 500 ? " (the MSExchangeSyncAppPool or "
-                                                              "the server behind it failed)"
-                                                            : "")});
+            parts.push_back({Status::fail, Reason::http_status,
+                             "expected 401 from " + url + ", got " + status +
+                                 (code >= 500 ? " (the MSExchangeSyncAppPool or "
+                                                "the server behind it failed)"
+                                              : "")});
         }
         if (p.user.empty()) return after_credentials();
         auto call = options("https", p.port);
@@ -213,45 +221,47 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
         std::string who = quoted_user(p.user);
         if (code == 200) {
             auto versions = a.head()->values("MS-ASProtocolVersions");
-            parts.push_back(versions.empty()
-                                ? Part{Status::warn, "the credentials of " + who +
-                                                         " are answered 200 but without "
-                                                         "MS-ASProtocolVersions: not an "
-                                                         "Exchange ActiveSync answer"}
-                                : Part{Status::pass, "the credentials of " + who +
-                                                         " are accepted: MS-ASProtocolVersions " +
-                                                         list_text(versions)});
+            parts.push_back(versions.empty() ? Part{Status::warn, Reason::unexpected_content,
+                                                    "the credentials of " + who +
+                                                        " are answered 200 but without "
+                                                        "MS-ASProtocolVersions: not an "
+                                                        "Exchange ActiveSync answer"}
+                                             : Part{Status::pass, Reason::ok,
+                                                    "the credentials of " + who +
+                                                        " are accepted: MS-ASProtocolVersions " +
+                                                        list_text(versions)});
         } else if (code == 401) {
-            parts.push_back({Status::fail, "the credentials of " + who + " are rejected (" +
-                                               status +
-                                               "): wrong password, a locked or disabled account, "
-                                               "or the name in the wrong form (DOMAIN\\user or "
-                                               "user@domain)"});
+            parts.push_back({Status::fail, Reason::http_auth_rejected,
+                             "the credentials of " + who + " are rejected (" + status +
+                                 "): wrong password, a locked or disabled account, "
+                                 "or the name in the wrong form (DOMAIN\\user or "
+                                 "user@domain)"});
         } else if (client_certificate_demanded(a)) {
             cert_demanded = true;
-            parts.push_back({Status::warn, "password sign-in is not possible for " + who + " (" +
-                                               status +
-                                               "): the server requires a client "
-                                               "certificate"});
+            parts.push_back({Status::warn, Reason::http_auth_required,
+                             "password sign-in is not possible for " + who + " (" + status +
+                                 "): the server requires a client "
+                                 "certificate"});
         } else if (auto iis = iis_forbidden_text(a)) {
-            parts.push_back({Status::fail, *iis});
+            parts.push_back({Status::fail, Reason::http_status, *iis});
         } else {
-            parts.push_back({Status::fail, "expected 200 with the credentials of " + who +
-                                               ", got " + status + " from " + url});
+            parts.push_back({Status::fail, Reason::http_status,
+                             "expected 200 with the credentials of " + who + ", got " + status +
+                                 " from " + url});
         }
         after_credentials();
     }
 
     void after_credentials() {
         if (cert_requested || cert_demanded)
-            parts.push_back(
-                {Status::pass, "certificate authentication in play (the server " +
-                                   std::string(cert_requested ? "requests a client certificate"
-                                                              : "requires a client certificate") +
-                                   ")"});
+            parts.push_back({Status::pass, Reason::ok,
+                             "certificate authentication in play (the server " +
+                                 std::string(cert_requested ? "requests a client certificate"
+                                                            : "requires a client certificate") +
+                                 ")"});
         else if (p.client_cert == "require")
             parts.push_back(
-                {Status::fail,
+                {Status::fail, Reason::no_client_certificate_auth,
                  "the server does not ask for a client certificate, but client_cert=\"require\": "
                  "enable client certificates (Accept, or Require) in IIS SSL Settings of "
                  "Microsoft-Server-ActiveSync and clientCertificateMappingAuthentication (the EAS "
@@ -272,40 +282,49 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
         // Not reaching the port (refused, or silence from a firewall) proves
         // nothing is served; a lookup that failed or ran out of time does not.
         if (a.failure && (a.x.code == CURLE_OK || a.x.code == CURLE_COULDNT_RESOLVE_HOST)) {
-            parts.push_back({Status::warn, "plain HTTP could not be tried: " + a.failure->summary});
+            parts.push_back({Status::warn, a.failure->reason,
+                             "plain HTTP could not be tried: " + a.failure->summary});
             return finish();
         }
         if (a.failure) {
             r.evidence.push_back("plain HTTP: " + a.failure->summary);
-            bool refused = a.failure->summary.rfind("refused", 0) == 0;
-            parts.push_back({Status::pass, "plain HTTP is not served (" + plain_url +
-                                               (refused ? " refused)" : " gives no answer)")});
+            bool refused = a.failure->reason == Reason::refused;
+            parts.push_back({Status::pass, Reason::ok,
+                             "plain HTTP is not served (" + plain_url +
+                                 (refused ? " refused)" : " gives no answer)")});
             return finish();
         }
         keep(a, "plain HTTP: ");
         if (code >= 300 && code < 400 && a.x.redirect_url.rfind("https://", 0) == 0)
-            parts.push_back({Status::pass, "plain HTTP redirects to " + a.x.redirect_url});
-        else if (code == 403 && iis_substatus(a.x.body) && iis_substatus(a.x.body)->code == "403.4")
-            parts.push_back({Status::pass, "plain HTTP is refused with 403.4 SSL required"});
-        else if (code == 200 || code == 401 || (code >= 300 && code < 400))
             parts.push_back(
-                {Status::fail, "ActiveSync is served over plain HTTP (" + plain_url + " answers " +
-                                   status +
-                                   "): passwords and mail cross the network unencrypted, and "
-                                   "certificate authentication fails without SSL (the EAS "
-                                   "certificate authentication guide): set "
-                                   "Require SSL on Microsoft-Server-ActiveSync or close port " +
-                                   std::to_string(p.http_port)});
+                {Status::pass, Reason::ok, "plain HTTP redirects to " + a.x.redirect_url});
+        else if (code == 403 && iis_substatus(a.x.body) && iis_substatus(a.x.body)->code == "403.4")
+            parts.push_back(
+                {Status::pass, Reason::ok, "plain HTTP is refused with 403.4 SSL required"});
+        else if (code == 200 || code == 401 || (code >= 300 && code < 400))
+            parts.push_back({Status::fail, Reason::plaintext_served,
+                             "ActiveSync is served over plain HTTP (" + plain_url + " answers " +
+                                 status +
+                                 "): passwords and mail cross the network unencrypted, and "
+                                 "certificate authentication fails without SSL (the EAS "
+                                 "certificate authentication guide): set "
+                                 "Require SSL on Microsoft-Server-ActiveSync or close port " +
+                                 std::to_string(p.http_port)});
         else
-            parts.push_back({Status::pass, "plain HTTP does not serve ActiveSync (" + plain_url +
-                                               " answers " + status + ")"});
+            parts.push_back({Status::pass, Reason::ok,
+                             "plain HTTP does not serve ActiveSync (" + plain_url + " answers " +
+                                 status + ")"});
         finish();
     }
 
     void finish() {
         r.status = Status::pass;
+        r.reason = Reason::ok;
         for (const auto& part : parts)
-            if (part.status < r.status) r.status = part.status; // worst first in Status
+            if (part.status < r.status) { // worst first in Status
+                r.status = part.status;
+                r.reason = part.reason;
+            }
         std::vector<std::string> texts;
         for (const auto& part : parts)
             if (r.status == Status::pass || part.status == r.status) texts.push_back(part.text);
@@ -351,7 +370,8 @@ ProbeKind activesync_probe() {
         if (auto problem = read_params(args, run->p))
             return deliver_now(
                 ctx, [run](ProbeResult r) { run->deliver(std::move(r)); },
-                ProbeResult::make(Status::error, "activesync check: " + *problem));
+                ProbeResult::make(Status::error, Reason::not_configured,
+                                  "activesync check: " + *problem));
         run->start();
         return [run] { run->cancel(); };
     };

@@ -36,23 +36,29 @@ ProbeResult judge(const WebAnswer& a, const std::string& path) {
     r.status = Status::fail;
     if (code == 401 && (has("Negotiate") || has("Kerberos"))) {
         r.status = Status::pass;
+        r.reason = Reason::ok;
         r.summary = url + " answers 401 and offers " + list_text(schemes) +
                     ": Kerberos (Negotiate) sign-in is possible";
     } else if (code == 401) {
+        r.reason = Reason::unexpected_content;
         r.summary = url + " answers 401 but offers " +
                     (schemes.empty() ? "no scheme" : list_text(schemes) + " only") +
                     ", not Negotiate (Kerberos), which Exchange's PowerShell virtual directory "
                     "uses: enable Windows (Kerberos) authentication on it "
                     "(Set-PowerShellVirtualDirectory), or a reverse proxy in front rewrites it";
     } else if (code == 404) {
+        r.reason = Reason::http_status;
         r.summary = "404 Not Found from " + url + ": no PowerShell virtual directory at " + path +
                     " (recreate it with New-PowerShellVirtualDirectory)";
     } else if (auto iis = iis_forbidden_text(a)) {
+        r.reason = Reason::http_status;
         r.summary = *iis;
     } else if (code == 200) {
+        r.reason = Reason::unexpected_content;
         r.summary = url + " answers 200 without credentials: not Exchange's PowerShell endpoint "
                           "(which requires Kerberos)";
     } else {
+        r.reason = Reason::http_status;
         r.summary =
             "expected 401 with Negotiate from " + url + ", got " + status +
             (code >= 500 ? " (MSExchangePowerShellAppPool or the server behind it failed)" : "");

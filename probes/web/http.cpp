@@ -173,7 +173,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         visited.push_back(url);
         if (!loop && int(hops.size()) <= max_redirects) return std::nullopt;
         auto r = ProbeResult::make(
-            Status::fail, Reason::http_status,
+            Status::fail, Reason::redirect_loop,
             loop ? "redirect loop: " + from + " redirects back to " + url + ", already visited " +
                        "after " + std::to_string(hops.size()) +
                        " redirect(s): a client following it never gets an answer; the server's "
@@ -210,18 +210,18 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         if (auto b = body_excerpt(x.body, x.body_bytes)) r.evidence.push_back(*b);
         r.status = Status::fail;
         if (route.via_proxy && !route.https && code == 407) {
-            r.summary = proxy_auth_verdict(
+            auto auth = proxy_auth_verdict(
                 route, head ? head->values("Proxy-Authenticate") : std::vector<std::string>{},
                 x.proxy_auth_offered, x.proxy_credentials_answered);
-            r.reason = x.proxy_credentials_answered ? Reason::proxy_auth_rejected
-                                                    : Reason::proxy_auth_required;
+            r.reason = auth.reason;
+            r.summary = std::move(auth.summary);
             return r;
         }
         std::string through = route.via_proxy ? " through " + proxy.display() : "";
         std::string redirect = x.redirect_url.empty() ? "" : x.redirect_url;
         if (!p.expect.contains(int(code))) {
-            r.summary = "expected " + p.expect.text + ", got " + status + " from " + route.url;
             r.reason = code == 401 ? Reason::http_auth_required : Reason::http_status;
+            r.summary = "expected " + p.expect.text + ", got " + status + " from " + route.url;
             if (!redirect.empty())
                 r.summary +=
                     !p.follow
@@ -230,6 +230,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
             return r;
         }
         if (!p.body.empty() && x.body.find(p.body) == std::string::npos) {
+            r.reason = Reason::unexpected_content;
             r.summary = "the answer (" + status + ") from " + route.url + " does not contain \"" +
                         p.body + "\"" +
                         (x.body_bytes > x.body.size()
@@ -296,7 +297,7 @@ ProbeKind http_probe() {
         if (run->p.via == "proxy" && !run->proxy.configured())
             return deliver_now(
                 ctx, [run](ProbeResult r) { run->done(std::move(r)); },
-                ProbeResult::make(Status::skip,
+                ProbeResult::make(Status::skip, Reason::not_configured,
                                   "via=\"proxy\": " +
                                       no_proxy_reason(run->proxy, run->p.target.host)));
         run->hop(run->p.target);

@@ -1,6 +1,7 @@
 #include "probes/web/http_verdict.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
+#include "pki/tls_verify.hpp"
 #include <asio/error.hpp>
 #include <openssl/x509.h>
 #include <sstream>
@@ -115,40 +116,47 @@ std::optional<std::string> body_excerpt(const std::string& body, std::size_t bod
     return "body: " + out;
 }
 
-std::string proxy_auth_verdict(const HttpRoute& route, const std::vector<std::string>& offered,
+ProbeResult proxy_auth_verdict(const HttpRoute& route, const std::vector<std::string>& offered,
                                long offered_mask, bool credentials_answered) {
     if (route.proxy_auth != "any" && offered_mask != 0 &&
         (static_cast<unsigned long>(offered_mask) & route.proxy_auth_mask) == 0) {
         std::string list;
         for (const auto& o : offered)
             list += (list.empty() ? "" : "; ") + o;
-        return "the proxy offers " + list + ", but proxy_auth=\"" + route.proxy_auth +
-               "\" allows none of them: set proxy_auth=\"any\" or the scheme the proxy offers";
+        return ProbeResult::make(
+            Status::fail, Reason::proxy_auth_required,
+            "the proxy offers " + list + ", but proxy_auth=\"" + route.proxy_auth +
+                "\" allows none of them: set proxy_auth=\"any\" or the scheme the proxy offers");
     }
-    if (route.proxy.user.empty()) return proxy_auth_needed(offered, route.proxy);
+    if (route.proxy.user.empty())
+        return ProbeResult::make(Status::fail, Reason::proxy_auth_required,
+                                 proxy_auth_needed(offered, route.proxy));
     // curl answers a 407 on the same connection; a proxy that closes it
     // after the 407 (without Connection: close) never sees the credentials.
     if (!credentials_answered && route.proxy.password && !route.proxy.password->empty()) {
         std::string list;
         for (const auto& o : offered)
             list += (list.empty() ? "" : "; ") + o;
-        return "the credentials for user " + route.proxy.user +
-               " never reached the proxy, so they are neither accepted nor rejected: " +
-               route.proxy.display() + " answered 407 (it offers " +
-               (list.empty() ? "no scheme" : list) +
-               ") and then closed the connection without announcing it (no \"Connection: "
-               "close\"), so the request repeated with them went nowhere; proxy_auth=\"basic\" "
-               "sends Basic credentials with the first request";
+        return ProbeResult::make(
+            Status::fail, Reason::proxy_auth_required,
+            "the credentials for user " + route.proxy.user +
+                " never reached the proxy, so they are neither accepted nor rejected: " +
+                route.proxy.display() + " answered 407 (it offers " +
+                (list.empty() ? "no scheme" : list) +
+                ") and then closed the connection without announcing it (no \"Connection: "
+                "close\"), so the request repeated with them went nowhere; proxy_auth=\"basic\" "
+                "sends Basic credentials with the first request");
     }
-    return proxy_auth_rejected(offered, route.proxy);
+    return ProbeResult::make(Status::fail, Reason::proxy_auth_rejected,
+                             proxy_auth_rejected(offered, route.proxy));
 }
 
 namespace {
 
 const std::string tls_hint = " (the \"tls\" check of the same host gives the full diagnosis)";
 
-ProbeResult failed(std::string summary) {
-    return ProbeResult::make(Status::fail, std::move(summary));
+ProbeResult failed(Reason why, std::string summary) {
+    return ProbeResult::make(Status::fail, why, std::move(summary));
 }
 
 std::optional<ProbeResult> proxy_refused_tunnel(const HttpRoute& r, const HttpExchange& x) {
@@ -158,17 +166,17 @@ std::optional<ProbeResult> proxy_refused_tunnel(const HttpRoute& r, const HttpEx
     if (head) offered = head->values("Proxy-Authenticate");
     switch (x.connect_code) {
     case 407:
-        return failed(
-            proxy_auth_verdict(r, offered, x.proxy_auth_offered, x.proxy_credentials_answered));
+        return proxy_auth_verdict(r, offered, x.proxy_auth_offered, x.proxy_credentials_answered);
     case 403:
-        return failed(proxy_blocked(r.authority, r.proxy, line));
+        return failed(Reason::proxy_forbidden, proxy_blocked(r.authority, r.proxy, line));
     case 502:
     case 503:
     case 504:
-        return failed(proxy_cannot_reach(r.authority, r.proxy, line));
+        return failed(Reason::proxy_target_failed, proxy_cannot_reach(r.authority, r.proxy, line));
     default:
-        return failed("the proxy " + r.proxy.display() + " answered CONNECT " + r.authority +
-                      " with " + line);
+        return failed(Reason::proxy_protocol_error, "the proxy " + r.proxy.display() +
+                                                        " answered CONNECT " + r.authority +
+                                                        " with " + line);
     }
 }
 
@@ -184,39 +192,48 @@ ProbeResult connect_failed(const HttpRoute& r, const HttpExchange& x) {
                      : timed_out   ? ProxyFault::timed_out
                      : unreachable ? ProxyFault::unreachable
                                    : ProxyFault::other;
-        return failed(proxy_itself(fault, r.proxy, x.error, r.authority));
+        return failed(Reason::proxy_unreachable,
+                      proxy_itself(fault, r.proxy, x.error, r.authority));
     }
     if (refused)
-        return failed("refused: " + host + " is up but nothing accepts connections on port " +
-                      port + " (service stopped, wrong port, or a firewall rejecting)");
+        return failed(Reason::refused,
+                      "refused: " + host + " is up but nothing accepts connections on port " +
+                          port + " (service stopped, wrong port, or a firewall rejecting)");
     if (timed_out)
-        return failed("timed out: no answer from " + host + " port " + port +
-                      " (filtered by a firewall, or the host is down)");
-    if (unreachable) return failed("unreachable: no route to " + host + " (" + x.error + ")");
-    return failed("cannot connect to " + r.authority + ": " + x.error);
+        return failed(Reason::timed_out, "timed out: no answer from " + host + " port " + port +
+                                             " (filtered by a firewall, or the host is down)");
+    if (unreachable)
+        return failed(Reason::unreachable,
+                      "unreachable: no route to " + host + " (" + x.error + ")");
+    return failed(Reason::connect_failed, "cannot connect to " + r.authority + ": " + x.error);
 }
 
 // The deadline passed: say which phase it stopped in.
 ProbeResult timed_out(const HttpRoute& r, const HttpExchange& x) {
     if (x.connect_ms <= 0) {
         if (r.via_proxy)
-            return failed(proxy_itself(ProxyFault::timed_out, r.proxy,
+            return failed(Reason::proxy_unreachable,
+                          proxy_itself(ProxyFault::timed_out, r.proxy,
                                        "no connection within " + r.budget, r.authority));
-        return failed("timed out: no connection to " + r.authority + " within " + r.budget +
-                      " (filtered by a firewall, or the host is down)");
+        return failed(Reason::timed_out, "timed out: no connection to " + r.authority + " within " +
+                                             r.budget +
+                                             " (filtered by a firewall, or the host is down)");
     }
     if (r.via_proxy && r.https && x.connect_code == 0)
-        return failed("no answer from the proxy " + r.proxy.display() + " to CONNECT " +
-                      r.authority + " within " + r.budget +
-                      " (it accepted the connection, then stayed silent)");
+        return failed(Reason::timed_out, "no answer from the proxy " + r.proxy.display() +
+                                             " to CONNECT " + r.authority + " within " + r.budget +
+                                             " (it accepted the connection, then stayed silent)");
     if (r.https && x.appconnect_ms <= 0)
-        return failed("the TLS handshake with " + r.authority + " did not finish within " +
-                      r.budget + " (connected in " + ms_text(x.connect_ms) +
-                      "; something on the path holds TLS)" + tls_hint);
+        return failed(Reason::timed_out, "the TLS handshake with " + r.authority +
+                                             " did not finish within " + r.budget +
+                                             " (connected in " + ms_text(x.connect_ms) +
+                                             "; something on the path holds TLS)" + tls_hint);
     if (x.first_byte_ms <= 0)
-        return failed(r.authority + " took the request but sent no answer within " + r.budget);
-    return failed("the answer from " + r.authority + " did not finish within " + r.budget +
-                  " (first byte after " + ms_text(x.first_byte_ms) + ")");
+        return failed(Reason::timed_out,
+                      r.authority + " took the request but sent no answer within " + r.budget);
+    return failed(Reason::timed_out, "the answer from " + r.authority + " did not finish within " +
+                                         r.budget + " (first byte after " +
+                                         ms_text(x.first_byte_ms) + ")");
 }
 
 } // namespace
@@ -228,11 +245,12 @@ std::optional<ProbeResult> diagnose_transport(const HttpRoute& r, const HttpExch
     // for that (e.g. "bad argument", 43) says nothing about the proxy.
     if (r.via_proxy && r.https && x.connect_code == 0 && x.proxy_answer_bytes > 0 &&
         x.code != CURLE_OK)
-        return failed("the proxy " + r.proxy.display() + " did not answer CONNECT " + r.authority +
-                      " as an HTTP proxy: it sent " + std::to_string(x.proxy_answer_bytes) +
-                      " bytes beginning \"" + x.proxy_answer_start +
-                      "\" (check --proxy: host and port of an HTTP "
-                      "proxy)");
+        return failed(Reason::proxy_protocol_error,
+                      "the proxy " + r.proxy.display() + " did not answer CONNECT " + r.authority +
+                          " as an HTTP proxy: it sent " + std::to_string(x.proxy_answer_bytes) +
+                          " bytes beginning \"" + x.proxy_answer_start +
+                          "\" (check --proxy: host and port of an HTTP "
+                          "proxy)");
     if (x.deadline_passed || x.code == CURLE_OPERATION_TIMEDOUT) return timed_out(r, x);
     switch (x.code) {
     case CURLE_OK:
@@ -240,24 +258,29 @@ std::optional<ProbeResult> diagnose_transport(const HttpRoute& r, const HttpExch
     case CURLE_COULDNT_CONNECT:
         return connect_failed(r, x);
     case CURLE_SSL_CONNECT_ERROR:
-        return failed("the TLS handshake with " + r.authority + " failed: " + x.error + tls_hint);
+        return failed(Reason::tls_handshake_failed,
+                      "the TLS handshake with " + r.authority + " failed: " + x.error + tls_hint);
     case CURLE_PEER_FAILED_VERIFICATION:
         // web_request replaces this with the verdict on the chain when the
         // handshake recorded one.
         if (x.verify_result != X509_V_OK && x.verify_result != X509_V_ERR_UNSPECIFIED)
-            return failed("TLS certificate of " + r.authority +
-                          " is not trusted: " + X509_verify_cert_error_string(x.verify_result) +
-                          (r.via_proxy ? " (or the proxy re-signs it: TLS inspection)" : "") +
-                          tls_hint);
-        return failed("TLS certificate of " + r.authority + " was rejected: " + x.error + tls_hint);
+            return failed(verify_error_reason(x.verify_result),
+                          "TLS certificate of " + r.authority +
+                              " is not trusted: " + X509_verify_cert_error_string(x.verify_result) +
+                              (r.via_proxy ? " (or the proxy re-signs it: TLS inspection)" : "") +
+                              tls_hint);
+        return failed(Reason::certificate_invalid,
+                      "TLS certificate of " + r.authority + " was rejected: " + x.error + tls_hint);
     case CURLE_GOT_NOTHING:
-        return failed(r.authority + " closed the connection without answering (" + x.error + ")");
+        return failed(Reason::connection_closed,
+                      r.authority + " closed the connection without answering (" + x.error + ")");
     default:
         break;
     }
     std::string what = x.error.empty() ? curl_easy_strerror(x.code) : x.error;
-    return failed("the request to " + r.url + " failed: " + what + " (curl error " +
-                  std::to_string(static_cast<int>(x.code)) + ")");
+    return failed(Reason::connect_failed, "the request to " + r.url + " failed: " + what +
+                                              " (curl error " +
+                                              std::to_string(static_cast<int>(x.code)) + ")");
 }
 
 } // namespace pf

@@ -45,7 +45,7 @@ std::optional<ProbeResult> diagnose_transport(const HttpRoute& route, const Http
 
 // 407 from a proxy: not allowed, needed, rejected credentials, or
 // credentials never sent (credentials_answered: the 407 answered a request carrying them).
-std::string proxy_auth_verdict(const HttpRoute& route, const std::vector<std::string>& offered,
+ProbeResult proxy_auth_verdict(const HttpRoute& route, const std::vector<std::string>& offered,
                                long offered_mask, bool credentials_answered);
 
 } // namespace pf

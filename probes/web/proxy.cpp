@@ -10,6 +10,7 @@ namespace {
 ProbeResult tunnel_verdict(const Tunnel& t, const std::string& target, const ProxyConfig& proxy) {
     ProbeResult r;
     r.status = Status::fail;
+    r.reason = tunnel_reason(t);
     if (!t.status_line.empty()) r.evidence.push_back("proxy answered: " + t.status_line);
     for (const auto& s : t.auth_schemes)
         r.evidence.push_back("Proxy-Authenticate: " + s);
@@ -87,7 +88,8 @@ ProbeKind proxy_probe() {
         auto port = args.port("port"); // 443 by the declaration
         std::string target = host_port(host, port);
         if (auto why = no_proxy_reason(proxy, host); !why.empty())
-            return deliver_now(ctx, std::move(done), ProbeResult::make(Status::skip, why));
+            return deliver_now(ctx, std::move(done),
+                               ProbeResult::make(Status::skip, Reason::not_applicable, why));
         auto run = std::make_shared<ProxyRun>(std::move(done));
         run->cancel =
             open_tunnel(ctx.io, proxy, host, port, ctx.deadline, [run, target, proxy](Tunnel t) {

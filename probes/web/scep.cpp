@@ -79,6 +79,7 @@ namespace {
 
 struct Finding {
     Status status = Status::pass;
+    Reason reason = Reason::ok;
     std::string text;
 };
 
@@ -173,7 +174,7 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
         long code = a.x.response_code;
         if (code != 200 || looks_like_html(a.x.body)) {
             // Older servers lack GetCACaps (RFC 8894 3.5.2); GetCACert decides.
-            findings.push_back({Status::warn, http_problem("GetCACaps", a)});
+            findings.push_back({Status::warn, Reason::scep_error, http_problem("GetCACaps", a)});
         } else {
             std::string line;
             for (char c : a.x.body + "\n") {
@@ -208,13 +209,15 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
             r.evidence.push_back("GetCACaps came as " + type +
                                  " (tolerated; RFC 8894 asks for text/plain)");
         if (caps.empty()) {
-            findings.push_back({Status::warn, "GetCACaps lists no capabilities: a SCEP server "
-                                              "older than RFC 8894 (MD5 and DES only)"});
+            findings.push_back({Status::warn, Reason::scep_error,
+                                "GetCACaps lists no capabilities: a SCEP server "
+                                "older than RFC 8894 (MD5 and DES only)"});
             return;
         }
         if (!has_cap("SHA-256") && !has_cap("SHA-512"))
-            findings.push_back({Status::warn, "GetCACaps offers neither SHA-256 nor SHA-512: "
-                                              "requests would be signed with SHA-1 or MD5"});
+            findings.push_back({Status::warn, Reason::scep_error,
+                                "GetCACaps offers neither SHA-256 nor SHA-512: "
+                                "requests would be signed with SHA-1 or MD5"});
         if (!has_cap("POSTPKIOperation"))
             r.evidence.push_back("no POSTPKIOperation: requests go by GET, whose URL length "
                                  "limits large requests");
@@ -233,6 +236,7 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
         long code = a.x.response_code;
         if (code != 200 || looks_like_html(a.x.body)) {
             r.status = Status::fail;
+            r.reason = Reason::scep_error;
             r.summary = http_problem("GetCACert", a);
             if (auto b = body_excerpt(a.x.body, a.x.body_bytes)) r.evidence.push_back(*b);
             for (const auto& f : findings)
@@ -243,6 +247,7 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
         auto certs = scep_ca_certificates(a.x.body, form);
         if (certs.empty()) {
             r.status = Status::fail;
+            r.reason = Reason::scep_error;
             r.summary = "GetCACert: " + a.route.url + " answered 200 with " +
                         std::to_string(a.x.body_bytes) +
                         " bytes that are neither a DER certificate nor a PKCS#7 bundle";
@@ -292,15 +297,17 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
                                            "Encryption) and restart the SCEP application pool";
             Finding f;
             if (info.days_left < 0)
-                f = {Status::fail, "expired: the " + role + " certificate \"" + display_name(info) +
-                                       "\" expired " + expiry_text(info) + ": " + fix};
+                f = {Status::fail, Reason::expired,
+                     "expired: the " + role + " certificate \"" + display_name(info) +
+                         "\" expired " + expiry_text(info) + ": " + fix};
             else if (X509_cmp_current_time(X509_get0_notBefore(c.get())) > 0)
-                f = {Status::fail, "not yet valid: the " + role + " certificate \"" +
-                                       display_name(info) + "\" is valid only from " +
-                                       info.not_before +
-                                       ": check this machine's clock and the server's"};
+                f = {Status::fail, Reason::not_yet_valid,
+                     "not yet valid: the " + role + " certificate \"" + display_name(info) +
+                         "\" is valid only from " + info.not_before +
+                         ": check this machine's clock and the server's"};
             else if (info.days_left < ctx.env.tls.expiry_warn_days)
                 f = {info.days_left < ctx.env.tls.expiry_fail_days ? Status::fail : Status::warn,
+                     Reason::expiring_soon,
                      "expiring soon: the " + role + " certificate \"" + display_name(info) +
                          "\" expires " + expiry_text(info) + ": " + fix};
             if (f.status != Status::pass && (!worst || f.status < worst->status)) worst = f;
@@ -309,21 +316,26 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
         r.measurements.push_back({"certificate days left", min_days, "days"});
         r.measurements.push_back({"total", ms_since(start), "ms"});
         if (bundle && ras == 0)
-            findings.push_back({Status::warn, "the CA/RA bundle holds no RA certificate: NDES "
-                                              "sends its RA certificates with the CA's"});
+            findings.push_back({Status::warn, Reason::scep_error,
+                                "the CA/RA bundle holds no RA certificate: NDES "
+                                "sends its RA certificates with the CA's"});
         if (worst) findings.insert(findings.begin(), *worst);
         std::string what = (ca_name.empty() ? "no CA certificate" : "CA \"" + ca_name + "\"") +
                            (ras ? " and " + std::to_string(ras) + " RA certificate(s)" : "");
         r.status = Status::pass;
+        r.reason = Reason::ok;
         r.summary = "SCEP answers at " + base.url() + ": " + what +
                     (caps.empty() ? "" : "; capabilities " + list_text(caps));
+        const Finding* shown = nullptr;
         for (const auto& f : findings)
             if (f.status < r.status) { // Status runs from worst to best
                 r.status = f.status;
+                r.reason = f.reason;
                 r.summary = f.text;
+                shown = &f;
             }
         for (const auto& f : findings)
-            if (f.text != r.summary) r.evidence.push_back(f.text);
+            if (&f != shown) r.evidence.push_back(f.text);
         deliver(std::move(r));
     }
 };

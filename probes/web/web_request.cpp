@@ -151,15 +151,17 @@ std::function<void()> look_at_tls(const ProbeContext& ctx, const std::string& ho
             };
             if (c.outcome != TlsConnection::Outcome::open) {
                 look.failure = failed(Status::fail, c.failure);
+                look.failure->reason = tls_connection_reason(c);
             } else if (c.chain.empty()) {
                 look.failure =
                     failed(Status::fail, "the server " + target + " sent no certificate");
+                look.failure->reason = Reason::protocol_error;
             } else {
                 try {
                     look.verdict = verify_chain(c.chain, host, *tls, *run_trust(*io, *tls));
                     if (look.verdict->status == Status::fail) {
                         auto r = failed(Status::fail, "TLS: " + look.verdict->summary);
-                        r.reason = reason_of(look.verdict->diagnosis);
+                        r.reason = tls_reason(look.verdict->diagnosis);
                         add_chain_blocks(r, c, *look.verdict, target, ProxyConfig{});
                         r.evidence.insert(r.evidence.end(), look.verdict->evidence.begin(),
                                           look.verdict->evidence.end());
@@ -255,10 +257,7 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
                 auto msg = describe_failure(self->lookup_name(), res);
                 self->answer.failure = ProbeResult::make(
                     Status::fail,
-                    self->call.via_proxy                             ? Reason::proxy_unreachable
-                    : res.outcome == Resolution::Outcome::not_found  ? Reason::name_not_found
-                    : res.outcome == Resolution::Outcome::no_address ? Reason::dns_no_answer
-                                                                     : Reason::dns_failure,
+                    self->call.via_proxy ? Reason::proxy_unreachable : lookup_reason(res.outcome),
                     self->call.via_proxy ? proxy_itself(ProxyFault::name, self->call.proxy, msg,
                                                         self->answer.route.authority)
                                          : msg);
@@ -312,7 +311,7 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         if (tls.refused && tls.verdict) {
             // The chain the handshake was refused on, judged as the tls probe judges it.
             auto r =
-                ProbeResult::make(Status::fail, reason_of(tls.verdict->diagnosis),
+                ProbeResult::make(Status::fail, tls_reason(tls.verdict->diagnosis),
                                   "TLS: " + tls.verdict->summary +
                                       (call.via_proxy ? " (or the proxy " + call.proxy.display() +
                                                             " re-signs it: TLS inspection)"

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
+#include <set>
+#include <sstream>
 #include <thread>
 
 using nlohmann::json;
@@ -160,6 +162,54 @@ BOOST_AUTO_TEST_CASE(acc_saas_reports_validate_and_agree) {
     auto html = pft::read_file(t.file("r.html"));
     for (const auto& [id, c] : byid)
         BOOST_TEST(html.find(id) != std::string::npos, id);
+}
+
+// Every verdict names why, as a code of the documented list: a check that
+// returns no reason (or one the list does not hold) fails here, whatever
+// its status. Run twice: with nothing enabled (services disabled, values
+// missing) and with every service on and the hosts on loopback.
+BOOST_AUTO_TEST_CASE(every_check_of_the_default_checklist_has_a_documented_reason) {
+    pft::TempDir t;
+    std::set<std::string> documented;
+    {
+        std::istringstream in(preflight({"list", "--reasons"}).out);
+        std::string line;
+        while (std::getline(in, line))
+            documented.insert(line.substr(0, line.find("  ")));
+    }
+    BOOST_REQUIRE(documented.count("ok"));
+    std::vector<std::string> every_service = {"run",
+                                              "--set",
+                                              "awcm_host=127.0.0.1",
+                                              "--set",
+                                              "console_host=127.0.0.1",
+                                              "--timeout",
+                                              "1",
+                                              "--service",
+                                              "all",
+                                              "--json",
+                                              t.file("all.json")};
+    std::set<std::string> seen;
+    for (const auto& args :
+         {std::vector<std::string>{"run", "--json", t.file("none.json")}, every_service}) {
+        auto r = preflight(args);
+        BOOST_TEST_REQUIRE((r.exit_code == 1 || r.exit_code == 2), r.out << r.err);
+        auto j = json::parse(pft::read_file(args.back()));
+        std::size_t checks = 0;
+        for (const auto& s : j["sections"])
+            for (const auto& c : s["checks"]) {
+                ++checks;
+                BOOST_TEST_REQUIRE(c.contains("reason"));
+                std::string reason = c["reason"];
+                seen.insert(reason);
+                BOOST_TEST(reason != "unset", c["id"] << ": " << c["summary"]);
+                BOOST_TEST(documented.count(reason) == 1u, c["id"] << ": " << reason);
+            }
+        BOOST_TEST(checks > 10u);
+    }
+    // Both runs together meet the planner's skips and real verdicts.
+    for (auto r : {"service_disabled", "not_configured", "refused"})
+        BOOST_TEST(seen.count(r) == 1u, r);
 }
 
 BOOST_AUTO_TEST_CASE(exit_codes_follow_nagios) {
@@ -330,6 +380,20 @@ BOOST_AUTO_TEST_CASE(control_characters_in_errors_do_not_reach_the_terminal) {
 
 // checklists/README.md shows `preflight list --probes` verbatim, so the
 // documented types, defaults and choices cannot drift from the declarations.
+BOOST_AUTO_TEST_CASE(list_reasons_matches_the_checklist_readme) {
+    auto r = preflight({"list", "--reasons"});
+    BOOST_TEST(r.exit_code == 0);
+    auto readme = pft::read_file(std::string(PREFLIGHT_SOURCE_DIR) + "/checklists/README.md");
+    const std::string begin = "<!-- BEGIN preflight list --reasons -->\n```text\n";
+    const std::string end = "```\n<!-- END preflight list --reasons -->";
+    auto b = readme.find(begin);
+    auto e = readme.find(end);
+    BOOST_REQUIRE(b != std::string::npos);
+    BOOST_REQUIRE(e != std::string::npos);
+    BOOST_TEST(readme.substr(b + begin.size(), e - b - begin.size()) == r.out);
+    BOOST_TEST(r.out.find("\nrefused  ") != std::string::npos, r.out);
+}
+
 BOOST_AUTO_TEST_CASE(list_probes_matches_the_checklist_readme) {
     auto r = preflight({"list", "--probes"});
     BOOST_TEST(r.exit_code == 0);

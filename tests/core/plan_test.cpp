@@ -54,6 +54,7 @@ BOOST_AUTO_TEST_CASE(unset_parameter_skips_with_the_flag_to_give) {
     auto p = plan_run(c, builtin_probes(), {});
     BOOST_REQUIRE(p[0].skip);
     BOOST_TEST(p[0].skip->status == Status::skip);
+    BOOST_TEST((p[0].skip->reason == Reason::not_configured));
     BOOST_TEST(p[0].skip->summary.find("--set awcm_host=") != std::string::npos,
                p[0].skip->summary);
 }
@@ -62,6 +63,7 @@ BOOST_AUTO_TEST_CASE(disabled_service_skips_with_its_reason) {
     auto c = load();
     auto p = plan_run(c, builtin_probes(), {});
     BOOST_REQUIRE(p[1].skip);
+    BOOST_TEST((p[1].skip->reason == Reason::service_disabled));
     BOOST_TEST(p[1].skip->summary.find("service 'ldap'") != std::string::npos);
     BOOST_TEST(p[1].skip->summary.find("--service ldap") != std::string::npos);
 }

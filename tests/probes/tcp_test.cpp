@@ -17,7 +17,12 @@ BOOST_AUTO_TEST_CASE(a_listening_port_is_open_with_its_latency) {
     auto r = run_probe(tcp_probe(), {}, {{"host", "127.0.0.1"}, {"port", port}});
     BOOST_TEST(r.status == Status::pass);
     BOOST_TEST(r.summary.find("127.0.0.1:" + port + " open") == 0, r.summary);
+    BOOST_TEST(r.reason == Reason::ok);
+    BOOST_TEST(r.message.key == "tcp.open");
     BOOST_REQUIRE(!r.measurements.empty());
+    // An IP address is not looked up, so there is no lookup time to show.
+    for (const auto& m : r.measurements)
+        BOOST_TEST(m.name != "resolve");
     BOOST_TEST(r.measurements[0].unit == "ms");
     BOOST_TEST(r.measurements[0].value >= 0);
 }
@@ -29,6 +34,8 @@ BOOST_AUTO_TEST_CASE(a_closed_port_is_refused_not_filtered) {
     BOOST_TEST(r.summary.find("refused: 127.0.0.1 is up but nothing accepts connections on port " +
                               port) == 0,
                r.summary);
+    BOOST_TEST(r.reason == Reason::refused);
+    BOOST_TEST(r.message.key == "connect.refused");
 }
 
 BOOST_AUTO_TEST_CASE(every_address_of_a_name_is_tried) {
@@ -53,6 +60,8 @@ BOOST_AUTO_TEST_CASE(a_range_that_answers_is_reachable) {
                        {{"host", "127.0.0.1"}, {"port", "61000-61099"}, {"sample", "5"}});
     BOOST_TEST(r.status == Status::pass, r.summary);
     BOOST_TEST(r.summary.find("reachable") != std::string::npos, r.summary);
+    BOOST_TEST(r.reason == Reason::ok);
+    BOOST_TEST(r.message.key == "tcp.range_reachable");
     BOOST_TEST(r.evidence.size() == 5u);
 }
 
@@ -73,6 +82,8 @@ BOOST_AUTO_TEST_CASE(localhost_resolves_from_the_hosts_file) {
     BOOST_TEST(r.status == Status::pass, r.summary);
     BOOST_TEST(r.summary.find("127.0.0.1") != std::string::npos, r.summary);
     BOOST_TEST(r.measurements.at(0).name == "resolve");
+    BOOST_TEST(r.reason == Reason::ok);
+    BOOST_TEST(r.message.key == "dns.resolved");
 }
 
 BOOST_AUTO_TEST_CASE(an_ip_literal_needs_no_lookup) {

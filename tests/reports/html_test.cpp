@@ -32,7 +32,8 @@ BOOST_AUTO_TEST_CASE(every_check_id_and_header_present) {
     for (const char* text :
          {"Cloud Connector prerequisites", "ACC Installation Guide", "Requirements", "0.1.0",
           "2027-01-15T08:00:00Z", "2027-01-15T08:00:05Z", "acc-01", "uem_host", "/opt/airwatch",
-          "HTTP proxy", "249.5 ms", "host=uem.example.com", "Fix net.tcp &amp; retry."})
+          "HTTP proxy", "249.5 ms", "host=uem.example.com", "reason refused",
+          "Fix net.tcp &amp; retry."})
         BOOST_TEST(html.find(text) != std::string::npos, text);
 }
 

@@ -89,11 +89,11 @@ BOOST_AUTO_TEST_CASE(checks_in_checklist_order_with_all_fields) {
     for (const auto& sec : j["sections"])
         for (const auto& c : sec["checks"]) {
             ids.push_back(c["id"]);
-            BOOST_TEST((keys(c) ==
-                        std::set<std::string>{"id", "title", "section", "severity", "service",
-                                              "probe", "status", "probe_status", "summary", "alert",
-                                              "evidence", "blocks", "certificates", "measurements",
-                                              "args", "requirement", "fix", "elapsed_ms"}));
+            BOOST_TEST((keys(c) == std::set<std::string>{
+                                       "id", "title", "section", "severity", "service", "probe",
+                                       "status", "probe_status", "reason", "summary", "alert",
+                                       "evidence", "blocks", "certificates", "measurements", "args",
+                                       "requirement", "fix", "elapsed_ms"}));
             BOOST_TEST(c["section"] == sec["id"]);
         }
     BOOST_TEST(ids == s.check_ids());
@@ -103,6 +103,7 @@ BOOST_AUTO_TEST_CASE(checks_in_checklist_order_with_all_fields) {
     BOOST_TEST(tcp["severity"] == "required");
     BOOST_TEST(tcp["service"].is_null());
     BOOST_TEST(tcp["probe"] == "tcp");
+    BOOST_TEST(tcp["reason"] == "refused");
     BOOST_TEST(tcp["requirement"] == pf::test::kRequirementWithMarkup);
     BOOST_TEST(tcp["measurements"][0]["name"] == "connect");
     BOOST_TEST(tcp["measurements"][0]["value"] == 249.5);
@@ -114,6 +115,7 @@ BOOST_AUTO_TEST_CASE(checks_in_checklist_order_with_all_fields) {
     const json& proxy = j["sections"][0]["checks"][2];
     BOOST_TEST(proxy["status"] == "warn");
     BOOST_TEST(proxy["probe_status"] == "fail");
+    BOOST_TEST(proxy["reason"] == "timed_out");
     BOOST_TEST(proxy["service"] == "proxy");
 }
 

@@ -115,6 +115,7 @@ BOOST_AUTO_TEST_CASE(testcase_per_check_with_verdict_elements) {
     auto failure = tcp.child("failure");
     BOOST_TEST_REQUIRE(static_cast<bool>(failure));
     BOOST_TEST(failure.attribute("message").value() == std::string("connection refused"));
+    BOOST_TEST(failure.attribute("type").value() == std::string("tcp.refused"));
     std::string body = failure.text().get();
     BOOST_TEST(body.find("ECONNREFUSED") != std::string::npos);
     BOOST_TEST(body.find(pf::test::kRequirementWithMarkup) != std::string::npos);

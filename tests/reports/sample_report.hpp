@@ -48,8 +48,10 @@ struct SampleRun {
         const auto& n = checklist.sections[0].checks;
         const auto& h = checklist.sections[1].checks;
         auto& rs = report.results;
-        rs.push_back(result(n[0], Status::pass, Status::pass, "resolved to 127.0.0.5", 12));
-        rs.push_back(result(n[1], Status::fail, Status::fail, "connection refused", 250));
+        rs.push_back(
+            result(n[0], Status::pass, Status::pass, Reason::ok, "resolved to 127.0.0.5", 12));
+        rs.push_back(
+            result(n[1], Status::fail, Status::fail, Reason::refused, "connection refused", 250));
         rs.back().result.evidence = {"connect 127.0.0.5:443: ECONNREFUSED",
                                      "server said \x1b[31mno\x1b[0m \xff\xfe"};
         rs.back().result.measurements = {{"connect", 249.5, "ms"}, {"resolve", 0.25, "ms"}};
@@ -57,14 +59,19 @@ struct SampleRun {
         rs.back().result.alert = "TLS interception by Zscaler <re-signed>";
         rs.back().result.blocks = {{"Certificate chain sent by uem.example.com:443",
                                     {"[0] CN=uem.example.com", "[1] CN=Zscaler Root CA & <co>"}}};
-        rs.push_back(result(n[2], Status::warn, Status::fail, "proxy timed out", 5000));
-        rs.push_back(result(n[3], Status::skip, Status::skip, "service ldap not enabled", 0));
-        rs.push_back(result(h[0], Status::pass, Status::pass, "80 GiB free", 1));
-        rs.push_back(result(h[1], Status::error, Status::error, "could not read /proc/meminfo", 2));
-        rs.push_back(result(h[2], Status::warn, Status::warn, "Debian is not a listed OS", 3));
+        rs.push_back(
+            result(n[2], Status::warn, Status::fail, Reason::timed_out, "proxy timed out", 5000));
+        rs.push_back(result(n[3], Status::skip, Status::skip, Reason::service_disabled,
+                            "service ldap not enabled", 0));
+        rs.push_back(result(h[0], Status::pass, Status::pass, Reason::ok, "80 GiB free", 1));
+        rs.push_back(result(h[1], Status::error, Status::error, Reason::fact_unknown,
+                            "could not read /proc/meminfo", 2));
+        rs.push_back(result(h[2], Status::warn, Status::warn, Reason::unsupported,
+                            "Debian is not a listed OS", 3));
         if (interrupted) {
             report.interrupted = true;
             rs.back().status = rs.back().result.status = Status::skip;
+            rs.back().result.reason = Reason::interrupted;
             rs.back().result.summary = "not run: interrupted";
         }
 
@@ -108,12 +115,13 @@ struct SampleRun {
         return c;
     }
 
-    static CheckResult result(const Check& c, Status eff, Status probe, std::string summary,
-                              int ms) {
+    static CheckResult result(const Check& c, Status eff, Status probe, Reason why,
+                              std::string summary, int ms) {
         CheckResult r;
         r.check = &c;
         r.status = eff;
         r.result.status = probe;
+        r.result.reason = why;
         r.result.summary = std::move(summary);
         r.result.evidence = {"evidence for " + c.id};
         r.elapsed = std::chrono::milliseconds{ms};

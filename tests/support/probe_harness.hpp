@@ -1,5 +1,6 @@
 #pragma once
 // Runs one probe kind the way the runner does: start, then the event loop.
+#include "base/catalog.hpp"
 #include "core/probe.hpp"
 #include "core/run_environment.hpp"
 #include "core/runner.hpp"
@@ -18,6 +19,9 @@ namespace pf {
 // customisation point, so it cannot clash with an operator<< elsewhere).
 inline std::ostream& boost_test_print_type(std::ostream& o, Status s) {
     return o << to_string(s);
+}
+inline std::ostream& boost_test_print_type(std::ostream& o, Reason r) {
+    return o << reason_code(r);
 }
 } // namespace pf
 
@@ -55,6 +59,13 @@ inline ProbeResult run_probe(const ProbeKind& kind, const RunEnvironment& env,
     io.run();
     BOOST_TEST(calls == 1);
     BOOST_REQUIRE(got.has_value());
+    // Every verdict names why: JSON, monitoring and translations key on it.
+    BOOST_TEST(got->reason != Reason::unset,
+               "probe " << kind.name << " gave no reason for: " << got->summary);
+    // A verdict made from a message renders from the catalog in full.
+    if (!got->message.empty())
+        BOOST_TEST(message_problem(got->message, english_catalog()).empty(),
+                   message_problem(got->message, english_catalog()));
     if (cancel) cancel(); // a no-op after completion, and must not crash
     redact_result(*got, all_secrets);
     return *got;

@@ -1,0 +1,156 @@
+#include "base/catalog.hpp"
+#include "base/embedded_data.hpp"
+#include <stdexcept>
+
+namespace pf {
+
+namespace {
+
+constexpr std::size_t max_name = 32;   // a placeholder's name
+constexpr std::size_t max_text = 2048; // one catalog entry
+
+bool name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+bool key_char(char c) {
+    return name_char(c) || c == '.';
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// The placeholder name starting after the '{' at text[at], or empty when
+// what follows is not "name}".
+std::string_view name_at(std::string_view text, std::size_t at) {
+    std::size_t end = at + 1;
+    while (end < text.size() && end - at - 1 <= max_name && name_char(text[end]))
+        ++end;
+    if (end == at + 1 || end >= text.size() || text[end] != '}' || end - at - 1 > max_name)
+        return {};
+    return text.substr(at + 1, end - at - 1);
+}
+
+} // namespace
+
+Catalog Catalog::parse(std::string_view text, const std::string& origin) {
+    Catalog c;
+    std::size_t line_no = 0;
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        ++line_no;
+        auto where = [&] { return origin + ":" + std::to_string(line_no) + ": "; };
+        line = trim(line);
+        if (line.empty() || line.front() == '#') continue;
+        auto eq = line.find('=');
+        if (eq == std::string_view::npos)
+            throw std::runtime_error(where() + "expected 'key = text'");
+        auto key = trim(line.substr(0, eq));
+        auto value = trim(line.substr(eq + 1));
+        if (key.empty() || key.size() > 64)
+            throw std::runtime_error(where() + "a key of 1 to 64 characters is expected");
+        for (char ch : key)
+            if (!key_char(ch))
+                throw std::runtime_error(where() + "key '" + std::string(key) +
+                                         "': only a-z, 0-9, '_' and '.' are allowed");
+        if (value.empty() || value.size() > max_text)
+            throw std::runtime_error(where() + "key '" + std::string(key) + "': a text of 1 to " +
+                                     std::to_string(max_text) + " characters is expected");
+        if (!c.texts_.emplace(std::string(key), std::string(value)).second)
+            throw std::runtime_error(where() + "key '" + std::string(key) + "' is given twice");
+    }
+    return c;
+}
+
+const std::string* Catalog::find(std::string_view key) const {
+    auto it = texts_.find(key);
+    return it == texts_.end() ? nullptr : &it->second;
+}
+
+const Catalog& english_catalog() {
+    static const Catalog en = [] {
+        for (const auto& f : embedded_message_catalogs())
+            if (f.name == "en") return Catalog::parse(f.text, "base/messages/en.txt");
+        throw std::logic_error("the English message catalog is not compiled in");
+    }();
+    return en;
+}
+
+std::vector<std::string> placeholders(std::string_view text) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (text[i] == '{')
+            if (auto n = name_at(text, i); !n.empty()) {
+                out.emplace_back(n);
+                i += n.size() + 1;
+            }
+    return out;
+}
+
+std::string render(const Message& m, const Catalog& c) {
+    const std::string* text = c.find(m.key);
+    if (!text) {
+        std::string out = m.key;
+        for (const auto& [name, value] : m.args)
+            out += " " + name + "=" + value;
+        return out;
+    }
+    std::string out;
+    out.reserve(text->size());
+    for (std::size_t i = 0; i < text->size(); ++i) {
+        auto n = (*text)[i] == '{' ? name_at(*text, i) : std::string_view{};
+        if (n.empty()) {
+            out += (*text)[i];
+            continue;
+        }
+        const std::string* value = nullptr;
+        for (const auto& [name, v] : m.args)
+            if (name == n) value = &v;
+        if (value)
+            out += *value;
+        else
+            out.append(*text, i, n.size() + 2); // left as "{name}": message_problem names it
+        i += n.size() + 1;
+    }
+    return out;
+}
+
+std::string render(const Message& m) {
+    return render(m, english_catalog());
+}
+
+std::string message_problem(const Message& m, const Catalog& c) {
+    const std::string* text = c.find(m.key);
+    if (!text) return "message key '" + m.key + "' is not in the catalog";
+    for (const auto& n : placeholders(*text)) {
+        bool given = false;
+        for (const auto& a : m.args)
+            given = given || a.first == n;
+        if (!given) return "message '" + m.key + "' has no argument for {" + n + "}";
+    }
+    return "";
+}
+
+Message msg(std::string key, std::vector<std::pair<std::string, std::string>> args) {
+    return Message{std::move(key), std::move(args)};
+}
+
+void set_message(ProbeResult& r, Message m) {
+    r.summary = render(m);
+    r.message = std::move(m);
+}
+
+ProbeResult make_result(Status s, Reason why, Message m) {
+    ProbeResult r = ProbeResult::make(s, why, std::string());
+    set_message(r, std::move(m));
+    return r;
+}
+
+} // namespace pf

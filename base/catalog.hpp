@@ -1,0 +1,54 @@
+#pragma once
+#include "base/probe_result.hpp"
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pf {
+
+// A message catalog: key → text with {name} placeholders, kept as data
+// (base/messages/<language>.txt, compiled in), so that a second language is
+// a second file and no code branches on the English sentence.
+class Catalog {
+  public:
+    // "key = text" per line; '#' starts a comment line. Throws
+    // std::runtime_error naming origin:line for a malformed line, a
+    // duplicate key or an over-long text.
+    static Catalog parse(std::string_view text, const std::string& origin);
+
+    const std::string* find(std::string_view key) const;
+    const std::map<std::string, std::string, std::less<>>& entries() const { return texts_; }
+
+  private:
+    std::map<std::string, std::string, std::less<>> texts_;
+};
+
+// base/messages/en.txt.
+const Catalog& english_catalog();
+
+// The names of the {name} placeholders of text, in order of appearance.
+std::vector<std::string> placeholders(std::string_view text);
+
+// The sentence of m: its text with each {name} replaced by the argument of
+// that name. One pass, and an argument's value is copied as is, never
+// scanned for placeholders, so the work is bounded by the text and the
+// arguments' sizes. A key the catalog lacks renders as the key and its
+// arguments, so nothing is lost (a test keeps every key in the catalog).
+std::string render(const Message& m, const Catalog& c);
+std::string render(const Message& m); // English
+
+// Why m cannot be rendered as meant: "" when its key is in the catalog and
+// every placeholder of the text has an argument.
+std::string message_problem(const Message& m, const Catalog& c);
+
+// A message value: msg("connect.refused", {{"host", h}, {"port", p}}).
+Message msg(std::string key, std::vector<std::pair<std::string, std::string>> args = {});
+
+// Sets r's message and its summary rendered from it: the one place a
+// probe's English sentence is made from a key.
+void set_message(ProbeResult& r, Message m);
+// The verdict with its message (set_message).
+ProbeResult make_result(Status s, Reason why, Message m);
+
+} // namespace pf

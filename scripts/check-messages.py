@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Every message key the product uses is in the English catalog, and every
+placeholder of its text gets an argument at each use.
+
+Reads base/messages/en.txt and every msg("key", {{"name", value}, ...}) call
+in the product folders: a key missing from the catalog, or a {placeholder}
+of the key's text with no argument of that name in the call, fails with the
+file and line of the call. A key of the catalog that no code uses is
+reported too (dead wording drifts).
+"""
+import os
+import re
+import sys
+
+FOLDERS = ["base", "hardware", "core", "pki", "net", "probes", "reports", "app"]
+CALL = re.compile(r'\bmsg\(\s*"([a-z0-9_.]+)"')
+ARG = re.compile(r'\{\s*"([a-z0-9_]+)"\s*,')
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]{1,32})\}")
+
+
+def catalog(path):
+    entries = {}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, _, text = line.partition("=")
+            entries[key.strip()] = (text.strip(), n)
+    return entries
+
+
+def call_text(source, start):
+    """The text of the call opening at start, up to its closing parenthesis."""
+    depth, i, quote = 0, start, None
+    while i < len(source):
+        c = source[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return source[start : i + 1]
+        i += 1
+    return source[start:]
+
+
+def main(root):
+    en = catalog(os.path.join(root, "base", "messages", "en.txt"))
+    problems, used = [], set()
+    for folder in FOLDERS:
+        for dirpath, _, files in os.walk(os.path.join(root, folder)):
+            for name in sorted(files):
+                if not name.endswith((".cpp", ".hpp")):
+                    continue
+                path = os.path.join(dirpath, name)
+                with open(path, encoding="utf-8") as f:
+                    source = f.read()
+                for m in CALL.finditer(source):
+                    key = m.group(1)
+                    where = "%s:%d" % (os.path.relpath(path, root), source.count("\n", 0, m.start()) + 1)
+                    used.add(key)
+                    if key not in en:
+                        problems.append("%s: message key '%s' is not in base/messages/en.txt" % (where, key))
+                        continue
+                    call = call_text(source, source.index("(", m.start()))
+                    given = set(ARG.findall(call))
+                    for p in PLACEHOLDER.findall(en[key][0]):
+                        if p not in given:
+                            problems.append("%s: message '%s' has no argument for {%s}" % (where, key, p))
+    for key, (_, line) in sorted(en.items()):
+        if key not in used:
+            problems.append("base/messages/en.txt:%d: key '%s' is used nowhere" % (line, key))
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "."))
