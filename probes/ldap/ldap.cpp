@@ -1,10 +1,10 @@
 #include "probes/ldap/ldap.hpp"
 #include "core/run_environment.hpp"
-#include "net/detached_call.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
 #include "net/resolve.hpp"
 #include "net/tcp_connect.hpp"
+#include "net/worker_pool.hpp"
 #include "pki/cert_info.hpp"
 #include "probes/ldap/ldap_client.hpp"
 #include <algorithm>
@@ -162,8 +162,7 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
             }
             return verdict->status == Status::pass || verdict->status == Status::warn;
         };
-        abandon = detached_call<LdapOutcome>(
-            io,
+        abandon = worker_pool(io).run<LdapOutcome>(
             [r = req, check, step = step] {
                 auto outcome = ldap_converse(r, check, *step);
                 // OpenSSL's per-thread state goes now, not as the thread
