@@ -6,24 +6,22 @@ namespace pf {
 
 namespace {
 
-struct DnsRun : std::enable_shared_from_this<DnsRun> {
-    DnsRun(asio::io_context& io, ProbeDone done) : timer(io), done(std::move(done)) {}
-    asio::steady_timer timer;
-    OnceDone done;
-    std::function<void()> abandon;
-};
-
-ProbeResult verdict(const std::string& host, const Resolution& r) {
+ProbeResult verdict(const std::string& host, const Resolution& r, const std::string& within) {
+    if (r.outcome == Resolution::Outcome::cancelled)
+        return ProbeResult::make(Status::fail, Reason::dns_failure,
+                                 "no answer from the resolver for '" + host + "' within " + within +
+                                     ": the DNS server is unreachable or too slow");
     if (r.outcome != Resolution::Outcome::resolved) {
-        auto res = ProbeResult::make(Status::fail, describe_failure(host, r));
+        auto res = ProbeResult::make(Status::fail, failure_reason(r), describe_failure(host, r));
         res.measurements.push_back({"resolve", double(r.took.count()), "ms"});
         return res;
     }
     std::string list;
     for (const auto& a : r.addresses)
         list += (list.empty() ? "" : ", ") + a.to_string();
-    auto res = ProbeResult::make(Status::pass, host + " resolves to " + list + " in " +
-                                                   ms_text(double(r.took.count())));
+    auto res =
+        ProbeResult::make(Status::pass, Reason::ok,
+                          host + " resolves to " + list + " in " + ms_text(double(r.took.count())));
     for (const auto& a : r.addresses)
         res.evidence.push_back((a.is_v4() ? "A     " : "AAAA  ") + a.to_string());
     res.measurements.push_back({"resolve", double(r.took.count()), "ms"});
@@ -38,26 +36,13 @@ ProbeKind dns_probe() {
     k.description = "Resolves a host name and lists every address it has";
     k.params = {{"host", ParamType::host, true, "", "the name to resolve"}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
-        auto run = std::make_shared<DnsRun>(ctx.io, std::move(done));
         auto host = args.text("host");
-        auto t0 = Clock::now();
-        run->timer.expires_at(ctx.deadline);
-        run->timer.async_wait([run, host, t0, deadline = ctx.deadline](std::error_code ec) {
-            if (ec) return;
-            if (run->abandon) run->abandon();
-            run->done(
-                ProbeResult::make(Status::fail, "no answer from the resolver for '" + host +
-                                                    "' within " + seconds_left_text(t0, deadline) +
-                                                    ": the DNS server is unreachable or too slow"));
-        });
-        run->abandon = resolve_host(ctx.io, host, [run, host](Resolution r) {
-            run->timer.cancel();
-            run->done(verdict(host, r));
-        });
-        return [run] {
-            run->timer.cancel();
-            if (run->abandon) run->abandon();
-        };
+        auto within = seconds_left_text(Clock::now(), ctx.deadline);
+        // The lookup ends at the check's cancellation: one verdict either way.
+        return resolve_host(ctx.io, host, ctx.cancel,
+                            [done = std::move(done), host, within](Resolution r) {
+                                done(verdict(host, r, within));
+                            });
     };
     return k;
 }

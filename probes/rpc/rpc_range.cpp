@@ -15,7 +15,7 @@ struct RangeRun {
     std::string host;
     PortRange range;
     std::size_t samples = 0;
-    Clock::time_point deadline;
+    CheckCancelPtr cancel;
     std::function<void()> abandon_lookup, cancel_connects;
 };
 
@@ -92,16 +92,13 @@ ProbeKind rpc_dynamic_range_probe() {
         r->host = args.text("host");
         r->range = args.port_range("range");
         r->samples = static_cast<std::size_t>(args.integer("samples"));
-        r->deadline = ctx.deadline;
+        r->cancel = ctx.cancel;
         r->abandon_lookup = resolve_for_probe(
-            ctx.io, r->host, ctx.deadline,
+            ctx.io, r->host, ctx.cancel,
             [r](Resolution res) {
-                // Silent ports are cut a little before the deadline so that
-                // the verdict, not the runner's timeout, reports them.
-                auto now = Clock::now();
-                auto attempts_end = now + (r->deadline - now) * 9 / 10;
+                // Silent ports end at the check's cancellation, as timed out.
                 r->cancel_connects = connect_ports(
-                    r->io, res.addresses.front(), ports_to_try(r->range, r->samples), attempts_end,
+                    r->io, res.addresses.front(), ports_to_try(r->range, r->samples), r->cancel,
                     [r](std::vector<ConnectOutcome> v) { r->done(verdict(*r, v)); });
             },
             [r](ProbeResult v) { r->done(std::move(v)); });
