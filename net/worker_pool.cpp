@@ -3,14 +3,15 @@
 namespace pf {
 
 WorkerPool::WorkerPool(asio::execution_context& ctx)
-    : service(ctx), io_(static_cast<asio::io_context&>(ctx)) {}
+    : service(ctx), io_(static_cast<asio::io_context&>(ctx)) {
+    shared_->pool = this;
+}
 
 WorkerPool::~WorkerPool() {
     shutdown();
 }
 
 std::size_t WorkerPool::threads() const {
-    std::lock_guard<std::mutex> lock(m_);
     return threads_.size();
 }
 
@@ -21,28 +22,30 @@ std::uint64_t WorkerPool::add(std::function<void()> deliver) {
 }
 
 void WorkerPool::submit(std::shared_ptr<Mailbox> box, std::function<void()> job) {
-    std::lock_guard<std::mutex> lock(m_);
-    if (stopping_) return;
-    queue_.emplace_back(std::move(box), std::move(job));
-    if (idle_ > 0) {
-        wake_.notify_one();
+    std::lock_guard<std::mutex> lock(shared_->m);
+    if (shared_->stopping) return;
+    shared_->queue.emplace_back(std::move(box), std::move(job));
+    if (shared_->idle > 0) {
+        shared_->wake.notify_one();
         return;
     }
     if (threads_.size() < worker_pool_threads) {
         // A thread that cannot be created throws to the probe, which reports it.
-        threads_.emplace_back([this] { work(); });
+        auto index = shared_->ended.size();
+        shared_->ended.push_back(false);
+        threads_.emplace_back(work, shared_, index);
     }
 }
 
-void WorkerPool::work() {
-    std::unique_lock<std::mutex> lock(m_);
+void WorkerPool::work(std::shared_ptr<Shared> shared, std::size_t index) {
+    std::unique_lock<std::mutex> lock(shared->m);
     for (;;) {
-        ++idle_;
-        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        --idle_;
-        if (stopping_) return;
-        auto [box, job] = std::move(queue_.front());
-        queue_.pop_front();
+        ++shared->idle;
+        shared->wake.wait(lock, [&] { return shared->stopping || !shared->queue.empty(); });
+        --shared->idle;
+        if (shared->stopping) break;
+        auto [box, job] = std::move(shared->queue.front());
+        shared->queue.pop_front();
         lock.unlock();
         bool abandoned;
         {
@@ -54,14 +57,17 @@ void WorkerPool::work() {
         box.reset();
         lock.lock();
     }
+    shared->ended[index] = true;
+    shared->exited.notify_all();
 }
 
-void WorkerPool::post_delivery(std::uint64_t key) {
-    // Under the pool's lock: once shutdown has begun nothing more is posted,
-    // so a late result never reaches a loop that is going away.
-    std::lock_guard<std::mutex> lock(m_);
-    if (stopping_) return;
-    asio::post(io_, [this, key] { deliver(key); });
+void WorkerPool::post_delivery(const std::shared_ptr<Shared>& shared, std::uint64_t key) {
+    // Under the lock: once shutdown has begun nothing more is posted, so a
+    // late result never reaches a loop, or a pool, that is going away.
+    std::lock_guard<std::mutex> lock(shared->m);
+    if (shared->stopping) return;
+    WorkerPool* pool = shared->pool;
+    asio::post(pool->io_, [pool, key] { pool->deliver(key); });
 }
 
 void WorkerPool::deliver(std::uint64_t key) {
@@ -81,25 +87,49 @@ void WorkerPool::forget(std::uint64_t key) {
     // f, and the probe state it holds, is destroyed here, on the loop.
 }
 
+namespace {
+
+// Threads still inside a call when their pool went (see WorkerPool). Never
+// destroyed: a std::thread must not be destroyed while it runs.
+std::vector<std::thread>& parked() {
+    static auto* threads = new std::vector<std::thread>;
+    return *threads;
+}
+std::mutex parked_mutex;
+
+} // namespace
+
 void WorkerPool::shutdown() {
-    std::vector<std::thread> threads;
+    auto threads = std::move(threads_);
+    threads_.clear();
+    std::vector<bool> ended;
     {
-        std::lock_guard<std::mutex> lock(m_);
-        if (stopping_ && threads_.empty()) return;
-        stopping_ = true;
-        queue_.clear();
-        threads = std::move(threads_);
-        threads_.clear();
+        std::unique_lock<std::mutex> lock(shared_->m);
+        if (shared_->stopping) return;
+        shared_->stopping = true;
+        shared_->pool = nullptr;
+        shared_->queue.clear();
+        shared_->wake.notify_all();
+        shared_->exited.wait_for(lock, join_bound, [&] {
+            for (bool e : shared_->ended)
+                if (!e) return false;
+            return true;
+        });
+        ended = shared_->ended;
     }
-    wake_.notify_all();
     // Callbacks (and the timers they may hold) go while the io_context's
     // services still exist, on the thread that ends the loop.
     auto gone = std::move(pending_);
     pending_.clear();
     gone.clear();
-    // See the class comment: every call ends by its own timeout.
-    for (auto& t : threads)
-        t.join();
+    for (std::size_t i = 0; i < threads.size(); ++i) {
+        if (ended[i]) {
+            threads[i].join();
+        } else {
+            std::lock_guard<std::mutex> lock(parked_mutex);
+            parked().push_back(std::move(threads[i]));
+        }
+    }
 }
 
 } // namespace pf

@@ -1,6 +1,7 @@
 #pragma once
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -17,17 +18,24 @@ namespace pf {
 
 // At most this many threads per run run blocking calls; more calls queue.
 inline constexpr std::size_t worker_pool_threads = 8;
+// How long shutdown waits for calls still running (see WorkerPool).
+inline constexpr std::chrono::milliseconds join_bound{2000};
 
 // The threads that run a run's blocking calls (getaddrinfo, the Windows LDAP
 // conversation): a service of the run's io_context, so there is one pool per
 // run, and its threads are joined when the io_context shuts down.
 //
-// Joining cannot hang the run: every call it runs is bounded by its own
-// means. getaddrinfo stuck on a silent DNS server returns by the resolver's
-// own timeout (resolv.conf timeout/attempts, 5 s x 2 per server by default),
-// and an LDAP conversation by its request's deadline. The run's results are
-// complete before that: the check was cancelled at its deadline and its
-// completion is dropped. Only the process's exit waits.
+// Joining does not hang the run. The run's results are complete before it:
+// a check is cancelled at its deadline and its call's completion dropped.
+// The calls end by their own means: getaddrinfo stuck on a silent DNS server
+// returns by the resolver's own timeout (resolv.conf timeout/attempts, 5 s x
+// 2 per server by default), an LDAP conversation by its request's deadline.
+// One does not: libldap's TLS handshake with an LDAPS peer that accepts and
+// stays silent spins without timeout (until the LDAP probe no longer runs
+// libldap's handshake on Linux). So the join waits join_bound at most; a
+// thread still inside a call then is parked, not destroyed: it owns only the
+// pool's shared state, never the io_context or the service, and ends with
+// its call or with the process.
 //
 // Threads start on demand, from the loop's thread, so that they begin in its
 // network namespace (tests run probes in namespaces they create).
@@ -55,25 +63,31 @@ class WorkerPool : public asio::execution_context::service {
     };
     template <class Result> struct Box : Mailbox { std::optional<Result> result; };
 
+    // The workers' side, shared with them: what a worker touches.
+    struct Shared {
+        std::mutex m;
+        std::condition_variable wake, exited;
+        std::deque<std::pair<std::shared_ptr<Mailbox>, std::function<void()>>> queue;
+        std::vector<bool> ended; // per thread, in start order
+        std::size_t idle = 0;
+        bool stopping = false;
+        WorkerPool* pool = nullptr; // valid while !stopping
+    };
+
     std::uint64_t add(std::function<void()> deliver);
     void submit(std::shared_ptr<Mailbox> box, std::function<void()> job);
     void deliver(std::uint64_t key);
     void forget(std::uint64_t key);
-    void post_delivery(std::uint64_t key);
-    void work();
+    static void post_delivery(const std::shared_ptr<Shared>& shared, std::uint64_t key);
+    static void work(std::shared_ptr<Shared> shared, std::size_t index);
     void shutdown() override;
 
     asio::io_context& io_;
     // The loop's side: what to do with each result. Only the loop touches it.
     std::map<std::uint64_t, std::function<void()>> pending_;
     std::uint64_t next_ = 1;
-    // The workers' side.
-    mutable std::mutex m_;
-    std::condition_variable wake_;
-    std::deque<std::pair<std::shared_ptr<Mailbox>, std::function<void()>>> queue_;
-    std::vector<std::thread> threads_;
-    std::size_t idle_ = 0;
-    bool stopping_ = false;
+    std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
+    std::vector<std::thread> threads_; // touched by the loop's thread only
 };
 
 // The pool of io's run (created on first use).
@@ -97,14 +111,14 @@ std::function<void()> WorkerPool::run(std::function<Result()> call,
     });
     // The job owns the call and the mailbox only: nothing of the loop's (the
     // probe's state, its timers) is ever destroyed on a worker thread.
-    submit(box, [this, box, key, call = std::move(call)] {
+    submit(box, [shared = shared_, box, key, call = std::move(call)] {
         Result r = call();
         {
             std::lock_guard<std::mutex> lock(box->m);
             if (box->closed) return;
             box->result = std::move(r);
         }
-        post_delivery(key);
+        post_delivery(shared, key);
     });
     return [this, box, key] {
         {

@@ -8,6 +8,7 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <optional>
 #include <thread>
 #include <vector>
 #ifndef _WIN32
@@ -175,6 +176,25 @@ BOOST_AUTO_TEST_CASE(the_io_context_joins_its_threads_and_frees_callbacks_on_its
 #ifndef _WIN32
     BOOST_TEST(pft::thread_count() == before);
 #endif
+}
+
+BOOST_AUTO_TEST_CASE(a_call_that_outlasts_the_join_bound_does_not_hold_up_the_end) {
+    auto gate = std::make_shared<Gate>();
+    std::chrono::steady_clock::duration took{};
+    std::optional<asio::io_context> io;
+    io.emplace();
+    worker_pool(*io).run<int>([gate] { return gate->pass(); }, [](int) {});
+    gate->wait_inside(1);
+    auto t0 = std::chrono::steady_clock::now();
+    io.reset(); // the io_context goes while the call blocks
+    took = std::chrono::steady_clock::now() - t0;
+    BOOST_TEST(took >= join_bound);
+    BOOST_TEST(took < join_bound + 1s);
+    // The call returns later and its thread ends, touching nothing of the pool.
+    gate->release();
+    for (int i = 0; i < 500 && gate->returned == 0; ++i)
+        std::this_thread::sleep_for(10ms);
+    BOOST_TEST(gate->returned == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
