@@ -19,23 +19,24 @@ namespace pf {
 // At most this many threads per run run blocking calls; more calls queue.
 inline constexpr std::size_t worker_pool_threads = 8;
 // How long shutdown waits for calls still running (see WorkerPool).
-inline constexpr std::chrono::milliseconds join_bound{2000};
+inline constexpr std::chrono::milliseconds join_bound{250};
 
-// The threads that run a run's blocking calls (getaddrinfo, the Windows LDAP
+// The threads that run a run's blocking calls (getaddrinfo, the LDAP
 // conversation): a service of the run's io_context, so there is one pool per
 // run, and its threads are joined when the io_context shuts down.
 //
 // Joining does not hang the run. The run's results are complete before it:
 // a check is cancelled at its deadline and its call's completion dropped.
-// The calls end by their own means: getaddrinfo stuck on a silent DNS server
-// returns by the resolver's own timeout (resolv.conf timeout/attempts, 5 s x
-// 2 per server by default), an LDAP conversation by its request's deadline.
-// One does not: libldap's TLS handshake with an LDAPS peer that accepts and
-// stays silent spins without timeout (until the LDAP probe no longer runs
-// libldap's handshake on Linux). So the join waits join_bound at most; a
-// thread still inside a call then is parked, not destroyed: it owns only the
-// pool's shared state, never the io_context or the service, and ends with
-// its call or with the process.
+// The calls end by their own means, but not soon enough to wait for them:
+// getaddrinfo stuck on a silent DNS server returns only by the resolver's
+// own timeout (resolv.conf timeout x attempts per server: 5 s x 2 by
+// default, and an admin may set more), and libldap's TLS handshake with an
+// LDAPS peer that accepts and stays silent spins without any timeout (until
+// the LDAP probe no longer runs libldap's handshake on Linux). So the join
+// waits join_bound at most; a thread still inside a call then is parked, not
+// destroyed: it owns only the pool's shared state, never the io_context or
+// the service, posts nothing once shutdown began, and ends with its call or
+// with the process.
 //
 // Threads start on demand, from the loop's thread, so that they begin in its
 // network namespace (tests run probes in namespaces they create).
