@@ -2,6 +2,7 @@
 #include "base/param_types.hpp"
 #include "base/probe_result.hpp"
 #include "base/secret.hpp"
+#include "core/check_cancel.hpp"
 #include <asio/io_context.hpp>
 #include <chrono>
 #include <functional>
@@ -91,12 +92,20 @@ class ProbeArgs {
     std::map<std::string, std::string> settings_; // probe parameter -> checklist parameter
 };
 
-using Clock = std::chrono::steady_clock;
-
+// What a probe is started with. cancel is the check's deadline: bind every
+// asynchronous operation to it (ctx.cancel->bind(handler)) and the operation
+// ends at the deadline with operation_aborted; the probe needs no timer.
 struct ProbeContext {
+    // A probe started outside the runner (tests, one probe running another's
+    // parts): the cancellation fires by itself at deadline.
+    ProbeContext(asio::io_context& io, Clock::time_point deadline, const RunEnvironment& env)
+        : io(io), deadline(deadline), env(env), cancel(CheckCancel::armed(io, deadline)) {}
+    ProbeContext(asio::io_context& io, const RunEnvironment& env, CheckCancelPtr cancel)
+        : io(io), deadline(cancel->deadline()), env(env), cancel(std::move(cancel)) {}
     asio::io_context& io;
     Clock::time_point deadline;
     const RunEnvironment& env;
+    CheckCancelPtr cancel;
 };
 
 using ProbeDone = std::function<void(ProbeResult)>;

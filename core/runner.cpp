@@ -61,7 +61,19 @@ std::vector<CheckResult> Runner::run(const std::vector<PlannedCheck>& plan) {
         if (plan[i].skip) complete(i, *plan[i].skip);
     launch_more();
     finish_if_done();
-    if (finished_ < plan.size()) io_.run();
+    // A handler that throws is its check's error verdict: bound handlers
+    // report through CheckCancel::on_exception; one that escapes the loop is
+    // attributed here, and the loop goes on.
+    while (finished_ < plan.size()) {
+        try {
+            io_.run();
+            break;
+        } catch (const std::exception& e) {
+            escaped(e.what());
+        } catch (...) {
+            escaped("an exception of unknown type");
+        }
+    }
     return std::move(results_);
 }
 
@@ -80,15 +92,26 @@ void Runner::launch(std::size_t i) {
     ++active_;
     auto deadline = slot.start + pc.timeout;
     if (observer_) observer_->check_started(*pc.check);
-    slot.timer = std::make_unique<asio::steady_timer>(io_, deadline + options_.grace);
+    std::weak_ptr<int> alive = alive_;
+    slot.check = CheckCancel::create(deadline);
+    slot.check->on_exception = [this, i, alive](const std::string& what) {
+        if (alive.lock()) failed(i, what);
+    };
+    // The check's one timer: at the deadline its operations are cancelled
+    // and the probe reports; past the grace the runner reports for it.
+    slot.timer = std::make_unique<asio::steady_timer>(io_, deadline);
     slot.timer->async_wait([this, i, timeout = pc.timeout](std::error_code ec) {
         if (ec || slots_[i].done) return;
-        if (slots_[i].cancel) slots_[i].cancel();
-        complete(i, ProbeResult::make(Status::error, Reason::deadline_exceeded,
-                                      "no verdict within the " + seconds_text(timeout) +
-                                          " deadline: the probe was stopped"));
+        slots_[i].check->emit(CheckCancel::Cause::deadline);
+        slots_[i].timer->expires_at(slots_[i].check->deadline() + options_.grace);
+        slots_[i].timer->async_wait([this, i, timeout](std::error_code ec2) {
+            if (ec2 || slots_[i].done) return;
+            stop(i, CheckCancel::Cause::deadline);
+            complete(i, ProbeResult::make(Status::error, Reason::deadline_exceeded,
+                                          "no verdict within the " + seconds_text(timeout) +
+                                              " deadline: the probe was stopped"));
+        });
     });
-    std::weak_ptr<int> alive = alive_;
     auto done = [this, i, alive](ProbeResult r) {
         // Completion always goes through the loop, even when a probe reports
         // from inside start(), so runner state changes in one place.
@@ -97,11 +120,44 @@ void Runner::launch(std::size_t i) {
         });
     };
     try {
-        slot.cancel = pc.kind->start(ProbeContext{io_, deadline, env_}, pc.args, done);
+        slot.cancel = pc.kind->start(ProbeContext(io_, env_, slot.check), pc.args, done);
     } catch (const std::exception& e) {
         complete(i, ProbeResult::make(Status::error, Reason::internal_error,
                                       std::string("the probe could not start: ") + e.what()));
     }
+}
+
+// Stops what the probe has in flight; its late reports are ignored.
+void Runner::stop(std::size_t i, CheckCancel::Cause why) {
+    Slot& slot = slots_[i];
+    if (slot.check) slot.check->emit(why);
+    auto cancel = std::move(slot.cancel);
+    slot.cancel = nullptr;
+    if (!cancel) return;
+    try {
+        cancel();
+    } catch (const std::exception&) {
+        // The check already has its verdict; a failing cleanup changes nothing.
+    }
+}
+
+void Runner::failed(std::size_t i, const std::string& what) {
+    if (slots_[i].done) return;
+    stop(i, CheckCancel::Cause::failed);
+    complete(i, ProbeResult::make(Status::error, Reason::internal_error,
+                                  "preflight itself failed while running this check: " + what));
+}
+
+void Runner::escaped(const std::string& what) {
+    // Bound handlers report their own exceptions, so this one came from a
+    // handler the probe did not bind: every running check could be its
+    // source, and none of them can be trusted to finish.
+    // Collected first: each verdict launches waiting checks, which are not suspects.
+    std::vector<std::size_t> running;
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i].started && !slots_[i].done && slots_[i].timer) running.push_back(i);
+    for (auto i : running)
+        failed(i, what);
 }
 
 void Runner::complete(std::size_t i, ProbeResult r) {
@@ -117,6 +173,7 @@ void Runner::complete(std::size_t i, ProbeResult r) {
     // A secret parameter's value is its source (env:NAME…), shown as such.
     for (const auto& [name, value] : pc.args.all())
         out.args[name] = value;
+    if (slot.check) slot.check->release();
     if (slot.timer) {
         slot.timer->cancel();
         out.elapsed = duration_cast<milliseconds>(Clock::now() - slot.start);
@@ -143,7 +200,7 @@ void Runner::interrupt() {
         Slot& slot = slots_[i];
         if (slot.done) continue;
         if (slot.started) {
-            if (slot.cancel) slot.cancel();
+            stop(i, CheckCancel::Cause::interrupted);
             auto ran = duration_cast<milliseconds>(Clock::now() - slot.start);
             complete(i, ProbeResult::make(Status::error, Reason::interrupted,
                                           "interrupted after " + seconds_text(ran) +

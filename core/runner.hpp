@@ -11,8 +11,10 @@ namespace pf {
 
 struct RunnerOptions {
     std::size_t jobs = 256;
-    // How long past its deadline a probe may take to report before the runner
-    // stops it; probes are expected to give their own verdict at the deadline.
+    // How long past its deadline (when the check's cancellation is emitted) a
+    // probe may take to report before the runner gives the verdict itself: a
+    // safety net for probes whose work is not all bound to the cancellation
+    // (libldap and curl transfers keep timers of their own).
     std::chrono::milliseconds grace{300};
     bool handle_signals = true; // Ctrl-C and SIGTERM interrupt the run
 };
@@ -39,11 +41,15 @@ class Runner {
         bool done = false;
         Clock::time_point start;
         ProbeCancel cancel;
+        CheckCancelPtr check; // the check's deadline and cancellation
         std::unique_ptr<asio::steady_timer> timer;
     };
     void launch(std::size_t i);
     void launch_more();
     void complete(std::size_t i, ProbeResult r);
+    void stop(std::size_t i, CheckCancel::Cause why);
+    void failed(std::size_t i, const std::string& what);
+    void escaped(const std::string& what);
     void finish_if_done();
 
     asio::io_context& io_;

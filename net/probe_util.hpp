@@ -8,8 +8,8 @@
 
 namespace pf {
 
-// Delivers a probe's verdict exactly once, whichever of its operations or its
-// own deadline timer gets there first.
+// Delivers a probe's verdict exactly once, whichever of its operations gets
+// there first (several may end at once when the check's cancellation comes).
 class OnceDone {
   public:
     explicit OnceDone(ProbeDone done) : done_(std::move(done)) {}

@@ -1,7 +1,7 @@
 #include "net/resolve.hpp"
 #include "base/catalog.hpp"
-#include "net/detached_call.hpp"
 #include "net/probe_util.hpp"
+#include "net/worker_pool.hpp"
 #include <algorithm>
 #include <cstring>
 #ifdef _WIN32
@@ -75,6 +75,10 @@ Message lookup_failure(const std::string& host, const Resolution& r) {
         return msg("lookup.no_address", {{"host", host}, {"detail", r.detail}});
     case Resolution::Outcome::temporary_failure:
         return msg("lookup.temporary_failure", {{"host", host}, {"detail", r.detail}});
+    case Resolution::Outcome::cancelled:
+        return msg("lookup.no_answer", {{"host", host},
+                                        {"seconds", seconds_left_text(Clock::time_point{},
+                                                                      Clock::time_point{r.took})}});
     case Resolution::Outcome::failure:
         break;
     }
@@ -94,6 +98,7 @@ Reason lookup_reason(Resolution::Outcome o) {
     case Resolution::Outcome::no_address:
         return Reason::dns_no_answer;
     case Resolution::Outcome::temporary_failure:
+    case Resolution::Outcome::cancelled:
     case Resolution::Outcome::failure:
         break;
     }
@@ -113,46 +118,83 @@ std::function<void()> resolve_host(asio::io_context& io, const std::string& host
         asio::post(io, [on_done, r] { on_done(r); });
         return [] {};
     }
-    return detached_call<Resolution>(
-        io, [host] { return lookup(host); }, std::move(on_done));
+    return worker_pool(io).run<Resolution>([host] { return lookup(host); }, std::move(on_done));
+}
+
+std::function<void()> resolve_host(asio::io_context& io, const std::string& host,
+                                   const CheckCancelPtr& cancel,
+                                   std::function<void(Resolution)> on_done) {
+    // The lookup itself cannot be cancelled (getaddrinfo blocks): at the
+    // cancellation it is abandoned, and its late result dropped by the pool.
+    struct Lookup {
+        std::function<void(Resolution)> on_done;
+        std::function<void()> abandon, unregister;
+        void end(Resolution r) {
+            auto f = std::move(on_done);
+            on_done = nullptr;
+            if (abandon) abandon();
+            if (unregister) unregister();
+            abandon = unregister = nullptr;
+            if (f) f(std::move(r));
+        }
+    };
+    auto l = std::make_shared<Lookup>();
+    l->on_done = std::move(on_done);
+    auto t0 = Clock::now();
+    auto cancelled = [l, t0] {
+        Resolution r;
+        r.outcome = Resolution::Outcome::cancelled;
+        r.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+        l->end(std::move(r));
+    };
+    if (cancel->cancelled()) {
+        asio::post(io, cancelled);
+        return [l] { l->on_done = nullptr; };
+    }
+    // Weak in the callback: the check's cancellation must not keep the lookup alive.
+    l->unregister = cancel->on_cancel([weak = std::weak_ptr<Lookup>(l), t0] {
+        if (auto l = weak.lock()) {
+            Resolution r;
+            r.outcome = Resolution::Outcome::cancelled;
+            r.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+            l->end(std::move(r));
+        }
+    });
+    l->abandon = resolve_host(io, host, [l](Resolution r) {
+        l->abandon = nullptr;
+        l->end(std::move(r));
+    });
+    return [l] {
+        l->on_done = nullptr;
+        l->end({});
+    };
+}
+
+std::function<void()> resolve_for_probe(asio::io_context& io, const std::string& host,
+                                        const CheckCancelPtr& cancel,
+                                        std::function<void(Resolution)> on_resolved,
+                                        std::function<void(ProbeResult)> on_failed) {
+    return resolve_host(io, host, cancel, [host, on_resolved, on_failed](Resolution res) {
+        if (res.outcome == Resolution::Outcome::resolved) return on_resolved(std::move(res));
+        if (res.outcome == Resolution::Outcome::cancelled)
+            return on_failed(
+                make_result(Status::fail, Reason::dns_failure, lookup_failure(host, res)));
+        auto v = make_result(Status::fail, lookup_reason(res.outcome), lookup_failure(host, res));
+        v.measurements.push_back({"resolve", double(res.took.count()), "ms"});
+        on_failed(std::move(v));
+    });
 }
 
 std::function<void()> resolve_for_probe(asio::io_context& io, const std::string& host,
                                         Clock::time_point deadline,
                                         std::function<void(Resolution)> on_resolved,
                                         std::function<void(ProbeResult)> on_failed) {
-    struct Lookup {
-        explicit Lookup(asio::io_context& io) : timer(io) {}
-        asio::steady_timer timer;
-        bool over = false;
-        std::function<void()> abandon;
-    };
-    auto l = std::make_shared<Lookup>(io);
-    auto t0 = Clock::now();
-    l->timer.expires_at(deadline);
-    l->timer.async_wait([l, host, t0, deadline, on_failed](std::error_code ec) {
-        if (ec || l->over) return;
-        l->over = true;
-        if (l->abandon) l->abandon();
-        on_failed(make_result(Status::fail, Reason::dns_failure,
-                              msg("lookup.no_answer",
-                                  {{"host", host}, {"seconds", seconds_left_text(t0, deadline)}})));
-    });
-    l->abandon = resolve_host(io, host, [l, host, on_resolved, on_failed](Resolution res) {
-        if (l->over) return;
-        l->over = true;
-        l->timer.cancel();
-        if (res.outcome == Resolution::Outcome::resolved) return on_resolved(std::move(res));
-        auto v = make_result(Status::fail, lookup_reason(res.outcome), lookup_failure(host, res));
-        v.measurements.push_back({"resolve", double(res.took.count()), "ms"});
-        on_failed(std::move(v));
-    });
-    return [l] {
-        l->over = true;
-        l->timer.cancel();
-        if (l->abandon) l->abandon();
-        l->abandon = nullptr;
-    };
+    // The lookup holds the cancellation it made, which fires at deadline.
+    auto cancel = CheckCancel::armed(io, deadline);
+    return resolve_for_probe(
+        io, host, cancel,
+        [cancel, on_resolved = std::move(on_resolved)](Resolution r) { on_resolved(std::move(r)); },
+        std::move(on_failed));
 }
 
 } // namespace pf

@@ -1,7 +1,7 @@
 #include "net/tcp_connect.hpp"
 #include "base/catalog.hpp"
 #include "net/probe_util.hpp"
-#include <asio/steady_timer.hpp>
+#include <asio/post.hpp>
 
 namespace pf {
 
@@ -77,30 +77,6 @@ std::string no_descriptors_text(const ConnectOutcome& o) {
 
 namespace {
 
-struct Attempt {
-    Attempt(asio::io_context& io)
-        : socket(std::make_shared<asio::ip::tcp::socket>(io)), timer(io) {}
-    SocketPtr socket;
-    asio::steady_timer timer;
-    bool finished = false;
-    Clock::time_point start = Clock::now();
-    std::function<void(ConnectOutcome, SocketPtr)> on_done;
-    asio::ip::tcp::endpoint endpoint;
-
-    void finish(ConnectOutcome::Kind kind, std::string detail = {}) {
-        if (finished) return;
-        finished = true;
-        timer.cancel();
-        ConnectOutcome o{kind, endpoint, ms_since(start), std::move(detail)};
-        auto done = std::move(on_done); // whatever it holds must not outlive the call
-        on_done = nullptr;
-        if (kind == ConnectOutcome::Kind::open) return done(o, socket);
-        std::error_code ignore;
-        socket->close(ignore);
-        done(o, nullptr);
-    }
-};
-
 ConnectOutcome::Kind classify(const std::error_code& ec) {
     if (ec == asio::error::connection_refused) return ConnectOutcome::Kind::refused;
     if (ec == asio::error::timed_out) return ConnectOutcome::Kind::timed_out;
@@ -114,44 +90,66 @@ ConnectOutcome::Kind classify(const std::error_code& ec) {
 } // namespace
 
 std::function<void()> connect_socket(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
-                                     Clock::time_point deadline,
+                                     const CheckCancelPtr& cancel,
                                      std::function<void(ConnectOutcome, SocketPtr)> on_done) {
-    auto a = std::make_shared<Attempt>(io);
-    a->on_done = std::move(on_done);
-    a->endpoint = ep;
-    a->timer.expires_at(deadline);
-    a->timer.async_wait([a](std::error_code ec) {
-        if (!ec) a->finish(ConnectOutcome::Kind::timed_out);
-    });
-    a->socket->async_connect(ep, [a](std::error_code ec) {
-        if (a->finished) return;
-        if (ec) return a->finish(classify(ec), ec.message());
-        std::error_code lec;
-        auto local = a->socket->local_endpoint(lec);
-        // Linux lets a socket whose local port equals the target port connect
-        // to itself on loopback (TCP simultaneous open); that is no listener.
-        if (!lec && local == a->endpoint) return a->finish(ConnectOutcome::Kind::self_connect);
-        a->finish(ConnectOutcome::Kind::open);
-    });
-    return [a] {
-        a->finished = true;
-        a->on_done = nullptr;
-        a->timer.cancel();
+    auto socket = std::make_shared<asio::ip::tcp::socket>(io);
+    // Emptied by the returned function: an abandoned attempt reports nothing.
+    auto report =
+        std::make_shared<std::function<void(ConnectOutcome, SocketPtr)>>(std::move(on_done));
+    auto start = Clock::now();
+    auto complete = [socket, report, ep, start](std::error_code ec) {
+        auto done = std::move(*report);
+        *report = nullptr;
+        if (!done) return;
+        ConnectOutcome o{ConnectOutcome::Kind::open, ep, ms_since(start), {}};
+        if (ec == asio::error::operation_aborted)
+            o.kind = ConnectOutcome::Kind::timed_out; // the check's deadline
+        else if (ec) {
+            o.kind = classify(ec);
+            o.detail = ec.message();
+        } else {
+            std::error_code lec;
+            auto local = socket->local_endpoint(lec);
+            // Linux lets a socket whose local port equals the target port
+            // connect to itself on loopback (TCP simultaneous open); that is
+            // no listener.
+            if (!lec && local == ep) o.kind = ConnectOutcome::Kind::self_connect;
+        }
+        if (o.kind == ConnectOutcome::Kind::open) return done(o, socket);
         std::error_code ignore;
-        a->socket->close(ignore);
+        socket->close(ignore);
+        done(o, nullptr);
+    };
+    if (cancel->cancelled())
+        asio::post(io, [complete] { complete(asio::error::operation_aborted); });
+    else
+        socket->async_connect(ep, cancel->bind(complete));
+    return [socket, report] {
+        *report = nullptr;
+        std::error_code ignore;
+        socket->close(ignore);
     };
 }
 
 std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
-                                   Clock::time_point deadline,
+                                   const CheckCancelPtr& cancel,
                                    std::function<void(ConnectOutcome)> on_done) {
-    return connect_socket(io, ep, deadline, [on_done](ConnectOutcome o, SocketPtr s) {
+    return connect_socket(io, ep, cancel, [on_done](ConnectOutcome o, SocketPtr s) {
         if (s) {
             std::error_code ignore;
             s->close(ignore);
         }
         on_done(o);
     });
+}
+
+std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
+                                   Clock::time_point deadline,
+                                   std::function<void(ConnectOutcome)> on_done) {
+    // The attempt holds the cancellation it made, which fires at deadline.
+    auto cancel = CheckCancel::armed(io, deadline);
+    return connect_once(io, ep, cancel,
+                        [cancel, on_done = std::move(on_done)](ConnectOutcome o) { on_done(o); });
 }
 
 } // namespace pf

@@ -41,16 +41,23 @@ std::string diagnose(const ConnectOutcome& o, const std::string& host);
 // "out of file descriptors: …": the verdict (an error) of a no_descriptors outcome.
 std::string no_descriptors_text(const ConnectOutcome& o);
 
-// Connects to endpoint, giving up at deadline. The returned function cancels.
-// The connected socket (when open) is closed before on_done runs.
+// Connects to endpoint until the check's cancellation, which ends the attempt
+// as timed_out (no answer before the deadline). on_done runs once, on the
+// loop; the returned function abandons the attempt (on_done is then not
+// called). The connected socket (when open) is closed before on_done runs.
 std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
-                                   Clock::time_point deadline,
+                                   const CheckCancelPtr& cancel,
                                    std::function<void(ConnectOutcome)> on_done);
 
 // The same, handing over the connected socket (null unless open).
 using SocketPtr = std::shared_ptr<asio::ip::tcp::socket>;
 std::function<void()> connect_socket(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
-                                     Clock::time_point deadline,
+                                     const CheckCancelPtr& cancel,
                                      std::function<void(ConnectOutcome, SocketPtr)> on_done);
+
+// For callers not yet given the check's cancellation: ends at deadline.
+std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
+                                   Clock::time_point deadline,
+                                   std::function<void(ConnectOutcome)> on_done);
 
 } // namespace pf

@@ -1,6 +1,5 @@
 #include "net/tls_connect.hpp"
 #include "net/probe_util.hpp"
-#include <asio/steady_timer.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -44,68 +43,52 @@ std::string alert_hint(const std::string& alert) {
     return "";
 }
 
+// The tunnel, then the handshake bound to the check's cancellation: at the
+// deadline the handshake completes as aborted and is told as a timeout.
 struct TlsRun : std::enable_shared_from_this<TlsRun> {
-    TlsRun(asio::io_context& io) : io(io), timer(io) {}
+    TlsRun(asio::io_context& io, CheckCancelPtr cancel) : io(io), cancel(std::move(cancel)) {}
     asio::io_context& io;
-    asio::steady_timer timer;
+    CheckCancelPtr cancel;
     ProxyConfig proxy;
     std::string host, sni;
     std::uint16_t port = 0;
-    Clock::time_point deadline;
-    std::function<void(TlsConnection)> on_done;
+    std::function<void(TlsConnection)> on_done; // emptied once called, or when abandoned
     std::function<void()> cancel_tunnel;
     TlsConnection c;
-    bool finished = false, timed_out = false;
 
     std::string target() const { return host + ":" + std::to_string(port); }
 
     void finish(TlsConnection::Outcome o) {
-        if (finished) return;
-        finished = true;
-        timer.cancel();
+        // Moved out: the caller's callback may hold whatever holds this run.
+        auto cb = std::move(on_done);
+        on_done = nullptr;
+        cancel_tunnel = nullptr;
+        if (!cb) return;
         c.outcome = o;
         if (o != TlsConnection::Outcome::open && c.link) {
             std::error_code ignore;
             c.link->stream.lowest_layer().close(ignore);
         }
-        // Moved out: the caller's callback may hold whatever holds this run.
-        auto cb = std::move(on_done);
-        on_done = nullptr;
         cb(std::move(c));
     }
 
-    void cancel() {
-        finished = true;
+    void abandon() {
         on_done = nullptr;
-        timer.cancel();
-        if (cancel_tunnel) cancel_tunnel();
+        auto tunnel = std::move(cancel_tunnel);
         cancel_tunnel = nullptr;
+        if (tunnel) tunnel();
         if (c.link) {
             std::error_code ignore;
             c.link->stream.lowest_layer().close(ignore);
         }
     }
 
-    void arm_timer() {
-        auto self = shared_from_this();
-        timer.expires_at(deadline);
-        timer.async_wait([self](std::error_code ec) {
-            if (ec || self->finished) return;
-            // The tunnel reports its own timeout; this one is the handshake's.
-            self->timed_out = true;
-            std::error_code ignore;
-            if (self->c.link) self->c.link->stream.lowest_layer().close(ignore);
-        });
-    }
-
     void start() {
-        arm_timer();
-        // Weak: the tunnel's run may outlive its use (it holds its callback),
-        // while this run is kept alive by its timer until it finishes.
+        // Weak: the tunnel's run may outlive its use (it holds its callback).
         cancel_tunnel =
-            open_tunnel(io, proxy, host, port, deadline, [weak = weak_from_this()](Tunnel t) {
+            open_tunnel(io, proxy, host, port, cancel, [weak = weak_from_this()](Tunnel t) {
                 auto self = weak.lock();
-                if (!self || self->finished) return;
+                if (!self) return;
                 self->cancel_tunnel = nullptr;
                 self->c.tunnel = std::move(t);
                 if (self->c.tunnel.outcome != Tunnel::Outcome::open) {
@@ -114,7 +97,7 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
                                             ? TlsConnection::Outcome::timed_out
                                             : TlsConnection::Outcome::no_tunnel);
                 }
-                if (self->timed_out) {
+                if (self->cancel->cancelled()) {
                     // Opened just as the deadline passed: no time left for TLS.
                     self->c.failure = "no time left for the TLS handshake with " + self->target() +
                                       " before the deadline";
@@ -135,13 +118,12 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         auto self = shared_from_this();
         auto t0 = Clock::now();
         c.link->stream.async_handshake(asio::ssl::stream_base::client,
-                                       [self, t0](std::error_code ec) {
-                                           if (self->finished) return;
+                                       cancel->bind([self, t0](std::error_code ec) {
                                            self->c.handshake_ms = ms_since(t0);
                                            if (ec) return self->failed(ec);
                                            self->collect();
                                            self->finish(TlsConnection::Outcome::open);
-                                       });
+                                       }));
     }
 
     void collect() {
@@ -166,7 +148,7 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         std::string via = c.tunnel.via_proxy ? " (through the proxy " + proxy.display() + ")" : "";
         c.alert = c.link->alert_received;
         c.certificate_requested = c.link->certificate_requested;
-        if (timed_out) {
+        if (cancel->cancelled()) {
             // Bytes OpenSSL took from the connection: a server that began its
             // answer and stalled is not a port where nothing speaks TLS.
             auto got = BIO_number_read(SSL_get_rbio(c.link->stream.native_handle()));
@@ -275,13 +257,12 @@ int tls_version_from_text(const std::string& text) {
 namespace {
 
 std::shared_ptr<TlsRun> new_run(asio::io_context& io, const std::string& host, std::uint16_t port,
-                                const std::string& sni, Clock::time_point deadline,
+                                const std::string& sni, const CheckCancelPtr& cancel,
                                 std::function<void(TlsConnection)> on_done) {
-    auto r = std::make_shared<TlsRun>(io);
+    auto r = std::make_shared<TlsRun>(io, cancel);
     r->host = host;
     r->port = port;
     r->sni = sni;
-    r->deadline = deadline;
     r->on_done = std::move(on_done);
     return r;
 }
@@ -290,24 +271,44 @@ std::shared_ptr<TlsRun> new_run(asio::io_context& io, const std::string& host, s
 
 std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
                                const std::string& host, std::uint16_t port, const std::string& sni,
-                               Clock::time_point deadline,
+                               const CheckCancelPtr& cancel,
                                std::function<void(TlsConnection)> on_done) {
-    auto r = new_run(io, host, port, sni, deadline, std::move(on_done));
+    auto r = new_run(io, host, port, sni, cancel, std::move(on_done));
     r->proxy = proxy;
     r->start();
-    return [r] { r->cancel(); };
+    return [r] { r->abandon(); };
+}
+
+std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
+                               const std::string& host, std::uint16_t port, const std::string& sni,
+                               Clock::time_point deadline,
+                               std::function<void(TlsConnection)> on_done) {
+    // The connection holds the cancellation it made, which fires at deadline.
+    auto cancel = CheckCancel::armed(io, deadline);
+    return open_tls(
+        io, proxy, host, port, sni, cancel,
+        [cancel, on_done = std::move(on_done)](TlsConnection c) { on_done(std::move(c)); });
+}
+
+std::function<void()> tls_over(asio::io_context& io, std::shared_ptr<asio::ip::tcp::socket> socket,
+                               const std::string& host, std::uint16_t port, const std::string& sni,
+                               const CheckCancelPtr& cancel,
+                               std::function<void(TlsConnection)> on_done) {
+    auto r = new_run(io, host, port, sni, cancel, std::move(on_done));
+    r->c.tunnel.outcome = Tunnel::Outcome::open;
+    r->c.tunnel.socket = std::move(socket);
+    r->handshake(false);
+    return [r] { r->abandon(); };
 }
 
 std::function<void()> tls_over(asio::io_context& io, std::shared_ptr<asio::ip::tcp::socket> socket,
                                const std::string& host, std::uint16_t port, const std::string& sni,
                                Clock::time_point deadline,
                                std::function<void(TlsConnection)> on_done) {
-    auto r = new_run(io, host, port, sni, deadline, std::move(on_done));
-    r->c.tunnel.outcome = Tunnel::Outcome::open;
-    r->c.tunnel.socket = std::move(socket);
-    r->arm_timer();
-    r->handshake(false);
-    return [r] { r->cancel(); };
+    auto cancel = CheckCancel::armed(io, deadline);
+    return tls_over(
+        io, std::move(socket), host, port, sni, cancel,
+        [cancel, on_done = std::move(on_done)](TlsConnection c) { on_done(std::move(c)); });
 }
 
 } // namespace pf

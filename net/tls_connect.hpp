@@ -62,8 +62,16 @@ int tls_version_from_text(const std::string& text);
 
 // Connects (open_tunnel) and makes a TLS handshake that accepts any
 // certificate and protocols down to TLS 1.0, so that what the server offers
-// can be judged rather than refused. sni empty: none sent. Gives up at
-// deadline; on_done runs on the loop; the returned function cancels.
+// can be judged rather than refused. sni empty: none sent. At the check's
+// cancellation the outcome is timed_out, told by the phase reached. on_done
+// runs once, on the loop; the returned function abandons the connection
+// (on_done is then not called).
+std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
+                               const std::string& host, std::uint16_t port, const std::string& sni,
+                               const CheckCancelPtr& cancel,
+                               std::function<void(TlsConnection)> on_done);
+
+// For callers not yet given the check's cancellation: ends at deadline.
 std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
                                const std::string& host, std::uint16_t port, const std::string& sni,
                                Clock::time_point deadline,
@@ -73,6 +81,10 @@ std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
 // band (LDAP's StartTLS) or that speaks TLS at once (LDAPS) on a socket the
 // caller connected itself. No ALPN is offered: these protocols are not HTTP.
 // host:port only names the target in failure texts.
+std::function<void()> tls_over(asio::io_context& io, std::shared_ptr<asio::ip::tcp::socket> socket,
+                               const std::string& host, std::uint16_t port, const std::string& sni,
+                               const CheckCancelPtr& cancel,
+                               std::function<void(TlsConnection)> on_done);
 std::function<void()> tls_over(asio::io_context& io, std::shared_ptr<asio::ip::tcp::socket> socket,
                                const std::string& host, std::uint16_t port, const std::string& sni,
                                Clock::time_point deadline,

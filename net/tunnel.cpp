@@ -5,7 +5,6 @@
 #include "net/proxy_text.hpp"
 #include "net/resolve.hpp"
 #include <asio/read_until.hpp>
-#include <asio/steady_timer.hpp>
 #include <asio/streambuf.hpp>
 #include <asio/write.hpp>
 
@@ -90,17 +89,19 @@ std::string proxy_connect_timed_out(const Tunnel& t, const std::string& target,
 
 namespace {
 
+// One tunnel's steps (lookup, connect, CONNECT, answer), each an operation
+// bound to the check's cancellation: at the deadline the step in progress
+// completes as aborted and the tunnel reports timed_out from where it stood.
 struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
-    TunnelRun(asio::io_context& io) : io(io), timer(io) {}
+    TunnelRun(asio::io_context& io, CheckCancelPtr cancel) : io(io), cancel(std::move(cancel)) {}
     asio::io_context& io;
-    asio::steady_timer timer;
+    CheckCancelPtr cancel;
     ProxyConfig proxy;
     std::string host;
     std::uint16_t port = 0;
-    Clock::time_point deadline, start = Clock::now();
-    std::function<void(Tunnel)> on_done;
+    Clock::time_point start = Clock::now();
+    std::function<void(Tunnel)> on_done; // emptied once called, or when abandoned
     Tunnel t;
-    bool finished = false;
     std::function<void()> abandon_lookup, cancel_connect;
     std::vector<asio::ip::address> addresses;
     std::size_t next_address = 0;
@@ -109,20 +110,27 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
     std::string request;
 
     void finish(Tunnel::Outcome o) {
-        if (finished) return;
-        finished = true;
-        timer.cancel();
-        // The connect attempt's callback holds this run: drop it, or the two
-        // keep each other alive.
+        auto done = std::move(on_done);
+        on_done = nullptr;
+        // The steps' callbacks hold this run: dropped, or the two keep each
+        // other alive.
         cancel_connect = nullptr;
         abandon_lookup = nullptr;
+        if (!done) return;
         t.outcome = o;
         if (o != Tunnel::Outcome::open && t.socket) {
             std::error_code ignore;
             t.socket->close(ignore);
             t.socket.reset();
         }
-        on_done(std::move(t));
+        done(std::move(t));
+    }
+
+    // The check was cancelled during a step: the deadline, told from where
+    // the tunnel stood.
+    void timed_out() {
+        note_partial_answer();
+        finish(Tunnel::Outcome::timed_out);
     }
 
     void note_partial_answer() {
@@ -135,13 +143,13 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
         }
     }
 
-    void cancel() {
-        finished = true;
-        timer.cancel();
-        if (abandon_lookup) abandon_lookup();
-        if (cancel_connect) cancel_connect();
-        abandon_lookup = nullptr;
-        cancel_connect = nullptr;
+    void abandon() {
+        on_done = nullptr;
+        auto lookup = std::move(abandon_lookup);
+        auto connect = std::move(cancel_connect);
+        abandon_lookup = cancel_connect = nullptr;
+        if (lookup) lookup();
+        if (connect) connect();
         if (t.socket) {
             std::error_code ignore;
             t.socket->close(ignore);
@@ -150,15 +158,10 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
 
     void start_run() {
         auto self = shared_from_this();
-        timer.expires_at(deadline);
-        timer.async_wait([self](std::error_code ec) {
-            if (ec) return;
-            self->note_partial_answer();
-            self->finish(Tunnel::Outcome::timed_out);
-        });
         const std::string& name = t.via_proxy ? proxy.host : host;
-        abandon_lookup = resolve_host(io, name, [self, name](Resolution r) {
-            if (self->finished) return;
+        abandon_lookup = resolve_host(io, name, cancel, [self, name](Resolution r) {
+            self->abandon_lookup = nullptr;
+            if (r.outcome == Resolution::Outcome::cancelled) return self->timed_out();
             if (r.outcome != Resolution::Outcome::resolved) {
                 self->t.detail = describe_failure(name, r);
                 self->t.lookup = lookup_reason(r.outcome);
@@ -173,9 +176,10 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
     void try_next_address() {
         auto self = shared_from_this();
         asio::ip::tcp::endpoint ep(addresses[next_address++], t.via_proxy ? proxy.port : port);
-        cancel_connect = connect_socket(io, ep, deadline, [self](ConnectOutcome o, SocketPtr s) {
-            if (self->finished) return;
+        cancel_connect = connect_socket(io, ep, cancel, [self](ConnectOutcome o, SocketPtr s) {
+            self->cancel_connect = nullptr;
             self->t.connect = o;
+            if (self->cancel->cancelled() && !s) return self->timed_out();
             if (!s) {
                 if (self->next_address < self->addresses.size() &&
                     o.kind != ConnectOutcome::Kind::timed_out)
@@ -203,20 +207,26 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
         request += "\r\n";
         auto self = shared_from_this();
         auto sent = Clock::now();
+        if (cancel->cancelled()) return timed_out();
         asio::async_write(
-            *t.socket, asio::buffer(request), [self, sent](std::error_code ec, std::size_t) {
-                if (self->finished) return;
+            *t.socket, asio::buffer(request),
+            cancel->bind([self, sent](std::error_code ec, std::size_t) {
+                if (ec == asio::error::operation_aborted && self->cancel->cancelled())
+                    return self->timed_out();
                 if (ec) {
                     self->t.detail = "the connection failed while sending CONNECT: " + ec.message();
                     return self->finish(Tunnel::Outcome::proxy_protocol_error);
                 }
-                asio::async_read_until(*self->t.socket, self->response, "\r\n\r\n",
-                                       [self, sent](std::error_code ec2, std::size_t n) {
-                                           if (self->finished) return;
-                                           self->t.tunnel_ms = ms_since(sent);
-                                           self->on_response(ec2, n);
-                                       });
-            });
+                if (self->cancel->cancelled()) return self->timed_out();
+                asio::async_read_until(
+                    *self->t.socket, self->response, "\r\n\r\n",
+                    self->cancel->bind([self, sent](std::error_code ec2, std::size_t n) {
+                        if (ec2 == asio::error::operation_aborted && self->cancel->cancelled())
+                            return self->timed_out();
+                        self->t.tunnel_ms = ms_since(sent);
+                        self->on_response(ec2, n);
+                    }));
+            }));
     }
 
     void on_response(std::error_code ec, std::size_t header_bytes) {
@@ -257,16 +267,25 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
 
 std::function<void()> open_tunnel(asio::io_context& io, const ProxyConfig& proxy,
                                   const std::string& host, std::uint16_t port,
-                                  Clock::time_point deadline, std::function<void(Tunnel)> on_done) {
-    auto r = std::make_shared<TunnelRun>(io);
+                                  const CheckCancelPtr& cancel,
+                                  std::function<void(Tunnel)> on_done) {
+    auto r = std::make_shared<TunnelRun>(io, cancel);
     r->proxy = proxy;
     r->host = host;
     r->port = port;
-    r->deadline = deadline;
     r->on_done = std::move(on_done);
     r->t.via_proxy = proxy.configured() && !proxy.bypassed_for(host);
     r->start_run();
-    return [r] { r->cancel(); };
+    return [r] { r->abandon(); };
+}
+
+std::function<void()> open_tunnel(asio::io_context& io, const ProxyConfig& proxy,
+                                  const std::string& host, std::uint16_t port,
+                                  Clock::time_point deadline, std::function<void(Tunnel)> on_done) {
+    // The tunnel holds the cancellation it made, which fires at deadline.
+    auto cancel = CheckCancel::armed(io, deadline);
+    return open_tunnel(io, proxy, host, port, cancel,
+                       [cancel, on_done = std::move(on_done)](Tunnel t) { on_done(std::move(t)); });
 }
 
 } // namespace pf

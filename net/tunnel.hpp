@@ -58,7 +58,15 @@ std::string proxy_connect_timed_out(const Tunnel& t, const std::string& target,
 
 // Connects to host:port, through proxy when proxy.configured() and it is not
 // bypassed for host (NO_PROXY). With proxy.user set, sends Basic credentials.
-// on_done runs on the loop; the returned function cancels.
+// At the check's cancellation the outcome is timed_out, with what the proxy
+// had sent. on_done runs once, on the loop; the returned function abandons
+// the tunnel (on_done is then not called).
+std::function<void()> open_tunnel(asio::io_context& io, const ProxyConfig& proxy,
+                                  const std::string& host, std::uint16_t port,
+                                  const CheckCancelPtr& cancel,
+                                  std::function<void(Tunnel)> on_done);
+
+// For callers not yet given the check's cancellation: ends at deadline.
 std::function<void()> open_tunnel(asio::io_context& io, const ProxyConfig& proxy,
                                   const std::string& host, std::uint16_t port,
                                   Clock::time_point deadline, std::function<void(Tunnel)> on_done);

@@ -160,16 +160,20 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
     // then goes on over that connection.
     void connect(const asio::ip::address& address) {
         auto self = shared_from_this();
-        abandon = connect_socket(
-            io, {address, req.port}, req.deadline, [self](ConnectOutcome o, SocketPtr socket) {
-                if (self->done.finished()) return;
-                self->abandon = nullptr;
-                if (o.kind != ConnectOutcome::Kind::open)
-                    return self->finish(ProbeResult::make(Status::fail, connect_reason(o.kind),
-                                                          diagnose(o, self->req.host)));
-                self->connect_ms = o.ms;
-                self->start_conversation(std::move(socket));
-            });
+        // Its own cancellation, a little before the check's, so that a
+        // filtered port reads as the tcp probe says it.
+        auto connect_cancel = CheckCancel::armed(io, req.deadline);
+        abandon = connect_socket(io, {address, req.port}, connect_cancel,
+                                 [self, connect_cancel](ConnectOutcome o, SocketPtr socket) {
+                                     if (self->done.finished()) return;
+                                     self->abandon = nullptr;
+                                     if (o.kind != ConnectOutcome::Kind::open)
+                                         return self->finish(
+                                             ProbeResult::make(Status::fail, connect_reason(o.kind),
+                                                               diagnose(o, self->req.host)));
+                                     self->connect_ms = o.ms;
+                                     self->start_conversation(std::move(socket));
+                                 });
     }
 
     void start_conversation(SocketPtr socket) {

@@ -1,4 +1,4 @@
-#include "net/detached_call.hpp"
+#include "net/worker_pool.hpp"
 #include "probes/ldap/ldap_session_windows.hpp"
 #include <openssl/crypto.h>
 
@@ -25,8 +25,7 @@ std::function<void()> start_ldap_conversation(asio::io_context& io, SocketPtr so
     // Wldap32 makes its own connection; this one only proved the port open.
     std::error_code ignore;
     if (socket) socket->close(ignore);
-    return detached_call<LdapOutcome>(
-        io,
+    return worker_pool(io).run<LdapOutcome>(
         [r = request, tls_ok, step] {
             auto outcome = ldap_converse(r, tls_ok, *step);
             // OpenSSL's per-thread state goes now, not as the thread exits:

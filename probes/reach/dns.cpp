@@ -7,14 +7,10 @@ namespace pf {
 
 namespace {
 
-struct DnsRun : std::enable_shared_from_this<DnsRun> {
-    DnsRun(asio::io_context& io, ProbeDone done) : timer(io), done(std::move(done)) {}
-    asio::steady_timer timer;
-    OnceDone done;
-    std::function<void()> abandon;
-};
-
-ProbeResult verdict(const std::string& host, const Resolution& r) {
+ProbeResult verdict(const std::string& host, const Resolution& r, const std::string& within) {
+    if (r.outcome == Resolution::Outcome::cancelled)
+        return make_result(Status::fail, Reason::dns_failure,
+                           msg("dns.no_answer", {{"host", host}, {"seconds", within}}));
     if (r.outcome != Resolution::Outcome::resolved) {
         auto res = make_result(Status::fail, lookup_reason(r.outcome), lookup_failure(host, r));
         res.measurements.push_back({"resolve", double(r.took.count()), "ms"});
@@ -41,26 +37,13 @@ ProbeKind dns_probe() {
     k.description = "Resolves a host name and lists every address it has";
     k.params = {{"host", ParamType::host, true, "", "the name to resolve"}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
-        auto run = std::make_shared<DnsRun>(ctx.io, std::move(done));
         auto host = args.text("host");
-        auto t0 = Clock::now();
-        run->timer.expires_at(ctx.deadline);
-        run->timer.async_wait([run, host, t0, deadline = ctx.deadline](std::error_code ec) {
-            if (ec) return;
-            if (run->abandon) run->abandon();
-            run->done(
-                make_result(Status::fail, Reason::dns_failure,
-                            msg("dns.no_answer",
-                                {{"host", host}, {"seconds", seconds_left_text(t0, deadline)}})));
-        });
-        run->abandon = resolve_host(ctx.io, host, [run, host](Resolution r) {
-            run->timer.cancel();
-            run->done(verdict(host, r));
-        });
-        return [run] {
-            run->timer.cancel();
-            if (run->abandon) run->abandon();
-        };
+        auto within = seconds_left_text(Clock::now(), ctx.deadline);
+        // The lookup ends at the check's cancellation: one verdict either way.
+        return resolve_host(ctx.io, host, ctx.cancel,
+                            [done = std::move(done), host, within](Resolution r) {
+                                done(verdict(host, r, within));
+                            });
     };
     return k;
 }

@@ -192,7 +192,7 @@ ProbeKind syslog_probe() {
             start_udp(r, message);
         } else if (r->transport == "tcp") {
             r->cancel_connect =
-                open_tunnel(ctx.io, ProxyConfig{}, r->host, r->port, ctx.deadline, [r](Tunnel t) {
+                open_tunnel(ctx.io, ProxyConfig{}, r->host, r->port, ctx.cancel, [r](Tunnel t) {
                     if (r->done.finished()) return;
                     if (t.outcome != Tunnel::Outcome::open)
                         return r->finish(r->result(Status::fail, tunnel_reason(t),
@@ -204,7 +204,7 @@ ProbeKind syslog_probe() {
         } else {
             std::string sni = is_ip_literal(r->host) ? "" : r->host;
             r->cancel_connect = open_tls(
-                ctx.io, ProxyConfig{}, r->host, r->port, sni, ctx.deadline, [r](TlsConnection c) {
+                ctx.io, ProxyConfig{}, r->host, r->port, sni, ctx.cancel, [r](TlsConnection c) {
                     if (r->done.finished()) return;
                     if (c.outcome != TlsConnection::Outcome::open)
                         return r->finish(

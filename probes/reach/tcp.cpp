@@ -70,7 +70,7 @@ class SocketBudget : public asio::execution_context::service {
 
 std::function<void()> connect_ports(asio::io_context& io, const asio::ip::address& address,
                                     const std::vector<std::uint16_t>& ports,
-                                    Clock::time_point deadline,
+                                    const CheckCancelPtr& cancel,
                                     std::function<void(std::vector<ConnectOutcome>)> on_done) {
     struct State {
         std::vector<ConnectOutcome> outcomes;
@@ -100,15 +100,15 @@ std::function<void()> connect_ports(asio::io_context& io, const asio::ip::addres
         });
     for (std::size_t i = 0; i < ports.size(); ++i) {
         asio::ip::tcp::endpoint ep{address, ports[i]};
-        st->budget->acquire([&io, st, i, ep, deadline] {
+        st->budget->acquire([&io, st, i, ep, cancel] {
             if (st->cancelled) return false;
-            if (Clock::now() >= deadline) {
+            if (cancel->cancelled()) {
                 asio::post(io, [st, i, ep] {
                     st->record(i, {ConnectOutcome::Kind::not_tried, ep, 0, {}});
                 });
                 return false;
             }
-            st->cancels[i] = connect_once(io, ep, deadline, [st, i](ConnectOutcome o) {
+            st->cancels[i] = connect_once(io, ep, cancel, [st, i](ConnectOutcome o) {
                 st->cancels[i] = nullptr;
                 st->budget->release();
                 st->record(i, std::move(o));
@@ -193,7 +193,7 @@ struct TcpRun {
     PortRange range;
     bool is_range = false;
     std::size_t sample = 0;
-    Clock::time_point deadline;
+    CheckCancelPtr cancel;
     Resolution resolution;
     std::function<void()> abandon_lookup;
     std::vector<std::function<void()>> cancels;
@@ -319,7 +319,7 @@ void connect_all(const std::shared_ptr<TcpRun>& r) {
         // One address is enough to judge a firewall's treatment of a range.
         r->cancels.push_back(connect_ports(r->io, r->resolution.addresses.front(),
                                            sample_ports(r->range.first, r->range.last, r->sample),
-                                           r->deadline, [r](std::vector<ConnectOutcome> v) {
+                                           r->cancel, [r](std::vector<ConnectOutcome> v) {
                                                r->outcomes = std::move(v);
                                                finish(r);
                                            }));
@@ -331,7 +331,7 @@ void connect_all(const std::shared_ptr<TcpRun>& r) {
     r->outcomes.resize(targets.size());
     r->pending = targets.size();
     for (std::size_t i = 0; i < targets.size(); ++i)
-        r->cancels.push_back(connect_once(r->io, targets[i], r->deadline, [r, i](ConnectOutcome o) {
+        r->cancels.push_back(connect_once(r->io, targets[i], r->cancel, [r, i](ConnectOutcome o) {
             r->outcomes[i] = o;
             if (--r->pending == 0) finish(r);
         }));
@@ -358,11 +358,11 @@ ProbeKind tcp_probe() {
         r->range = args.port_range("port");
         r->is_range = r->range.first != r->range.last;
         r->sample = static_cast<std::size_t>(args.integer("sample"));
-        r->deadline = ctx.deadline;
-        // The lookup has its own verdict at the deadline; connects time out
-        // there themselves.
+        r->cancel = ctx.cancel;
+        // The lookup and the connects end at the check's cancellation, each
+        // with its own account of the deadline.
         r->abandon_lookup = resolve_for_probe(
-            ctx.io, r->host, ctx.deadline,
+            ctx.io, r->host, ctx.cancel,
             [r](Resolution res) {
                 r->resolution = std::move(res);
                 connect_all(r);

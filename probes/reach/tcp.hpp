@@ -23,7 +23,7 @@ std::vector<std::uint16_t> sample_ports(std::uint16_t first, std::uint16_t last,
 // ports. Returns a cancel.
 std::function<void()> connect_ports(asio::io_context& io, const asio::ip::address& address,
                                     const std::vector<std::uint16_t>& ports,
-                                    Clock::time_point deadline,
+                                    const CheckCancelPtr& cancel,
                                     std::function<void(std::vector<ConnectOutcome>)> on_done);
 
 // How the sampled ports of a range answered. A self-connect is no answer

@@ -25,11 +25,12 @@ std::string full_label(const rpc::SyntaxId& s) {
 
 // One exchange of whole PDUs with the endpoint mapper: write, then read a
 // header, then exactly the frag_length it announces, never more than
-// dcerpc::max_frag. The deadline timer reports how far a silent peer got.
+// dcerpc::max_frag. Every step is bound to the check's cancellation; at the
+// deadline the step in progress says how far a silent peer got.
 struct EpmRun : std::enable_shared_from_this<EpmRun> {
-    EpmRun(asio::io_context& io, ProbeDone d) : io(io), timer(io), done(std::move(d)) {}
+    EpmRun(asio::io_context& io, ProbeDone d) : io(io), done(std::move(d)) {}
     asio::io_context& io;
-    asio::steady_timer timer;
+    CheckCancelPtr cancel;
     OnceDone done;
     std::string host, where;
     rpc::SyntaxId iface;
@@ -39,12 +40,10 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
     SocketPtr socket;
     rpc::Bytes out, in;
     std::size_t need = 0, received = 0;
-    bool connecting = false;
     std::string stage; // what the peer is answering: "bind", "ept_map request"
     ProbeResult partial;
 
     void finish(Status s, Reason why, std::string summary) {
-        timer.cancel();
         std::error_code ignore;
         if (socket) socket->close(ignore);
         auto r = std::move(partial);
@@ -60,9 +59,15 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
                    why);
     }
 
+    // A step ended by the check's cancellation.
+    bool cancelled(const std::error_code& ec) {
+        if (ec != asio::error::operation_aborted || !cancel->cancelled()) return false;
+        on_deadline();
+        return true;
+    }
+
     void on_deadline() {
         auto within = seconds_left_text(t0, deadline);
-        if (connecting) return; // connect_once has its own verdict at the deadline
         if (received == 0)
             return finish(Status::fail, Reason::timed_out,
                           where + " accepted the connection but did not answer the " + stage +
@@ -79,28 +84,30 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
         in.clear();
         need = received = 0;
         auto self = shared_from_this();
-        asio::async_write(
-            *socket, asio::buffer(out), [self, on_reply](std::error_code ec, std::size_t) {
-                if (self->done.finished()) return;
-                if (ec)
-                    return self->finish(Status::fail, Reason::connection_closed,
-                                        "sending the " + self->stage + " to " + self->where +
-                                            " failed: " + ec.message());
-                self->read(rpc::header_size, on_reply);
-            });
+        asio::async_write(*socket, asio::buffer(out),
+                          cancel->bind([self, on_reply](std::error_code ec, std::size_t) {
+                              if (self->done.finished() || self->cancelled(ec)) return;
+                              if (ec)
+                                  return self->finish(Status::fail, Reason::connection_closed,
+                                                      "sending the " + self->stage + " to " +
+                                                          self->where + " failed: " + ec.message());
+                              self->read(rpc::header_size, on_reply);
+                          }));
     }
 
     void read(std::size_t upto, std::function<void(rpc::Bytes)> on_reply) {
         if (received == upto) return got(on_reply);
         auto self = shared_from_this();
         in.resize(upto);
-        socket->async_read_some(asio::buffer(in.data() + received, upto - received),
-                                [self, upto, on_reply](std::error_code ec, std::size_t n) {
-                                    if (self->done.finished()) return;
-                                    self->received += n;
-                                    if (ec) return self->cut_off(ec);
-                                    self->read(upto, on_reply);
-                                });
+        socket->async_read_some(
+            asio::buffer(in.data() + received, upto - received),
+            cancel->bind([self, upto, on_reply](std::error_code ec, std::size_t n) {
+                if (self->done.finished()) return;
+                self->received += n;
+                if (self->cancelled(ec)) return;
+                if (ec) return self->cut_off(ec);
+                self->read(upto, on_reply);
+            }));
     }
 
     std::string progress() const {
@@ -129,24 +136,21 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
     void start(std::uint16_t port) {
         auto self = shared_from_this();
         cancel_connect = resolve_for_probe(
-            io, host, deadline,
+            io, host, cancel,
             [self, port](Resolution res) {
-                self->cancel_connect = connect_socket(
-                    self->io, {res.addresses.front(), port}, self->deadline,
-                    [self](ConnectOutcome o, SocketPtr s) {
-                        if (self->done.finished()) return;
-                        if (!s)
-                            return self->finish(Status::fail, connect_reason(o.kind),
-                                                diagnose(o, self->host));
-                        self->partial.measurements.push_back(
-                            {"connect " + self->where, o.ms, "ms"});
-                        self->socket = s;
-                        self->timer.expires_at(self->deadline);
-                        self->timer.async_wait([self](std::error_code ec) {
-                            if (!ec && !self->done.finished()) self->on_deadline();
-                        });
-                        self->bind();
-                    });
+                self->cancel_connect =
+                    connect_socket(self->io, {res.addresses.front(), port}, self->cancel,
+                                   [self](ConnectOutcome o, SocketPtr s) {
+                                       if (self->done.finished()) return;
+                                       if (!s)
+                                           return self->finish(Status::fail, connect_reason(o.kind),
+                                                               diagnose(o, self->host));
+                                       self->partial.measurements.push_back(
+                                           {"connect " + self->where, o.ms, "ms"});
+                                       self->socket = s;
+                                       if (self->cancel->cancelled()) return self->on_deadline();
+                                       self->bind();
+                                   });
             },
             [self](ProbeResult v) {
                 self->partial = v;
@@ -233,10 +237,8 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
             return finish(Status::pass, Reason::ok,
                           registered + " on " + host + " (not connected: connect=false)");
         auto self = shared_from_this();
-        connecting = true;
-        timer.cancel();
         cancel_connect =
-            connect_once(io, {address, port}, deadline, [self, registered, port](ConnectOutcome o) {
+            connect_once(io, {address, port}, cancel, [self, registered, port](ConnectOutcome o) {
                 if (self->done.finished()) return;
                 self->partial.evidence.push_back(describe(o));
                 auto p = std::to_string(port);
@@ -298,6 +300,7 @@ ProbeKind rpc_epmap_probe() {
         r->where = r->host + ":" + std::to_string(port);
         r->connect = args.boolean("connect");
         r->deadline = ctx.deadline;
+        r->cancel = ctx.cancel;
         r->t0 = Clock::now();
         // Both forms were checked against the declaration before the run.
         auto version = *rpc::parse_version(args.text("version"));

@@ -15,7 +15,7 @@ struct RangeRun {
     std::string host;
     PortRange range;
     std::size_t samples = 0;
-    Clock::time_point deadline;
+    CheckCancelPtr cancel;
     std::function<void()> abandon_lookup, cancel_connects;
 };
 
@@ -95,15 +95,13 @@ ProbeKind rpc_dynamic_range_probe() {
         r->host = args.text("host");
         r->range = args.port_range("range");
         r->samples = static_cast<std::size_t>(args.integer("samples"));
-        r->deadline = ctx.deadline;
+        r->cancel = ctx.cancel;
         r->abandon_lookup = resolve_for_probe(
-            ctx.io, r->host, ctx.deadline,
+            ctx.io, r->host, ctx.cancel,
             [r](Resolution res) {
-                // Silent ports are cut at the deadline: the runner waits a
-                // grace period past it for this verdict.
-                auto attempts_end = r->deadline;
+                // Silent ports end at the check's cancellation, as timed out.
                 r->cancel_connects = connect_ports(
-                    r->io, res.addresses.front(), ports_to_try(r->range, r->samples), attempts_end,
+                    r->io, res.addresses.front(), ports_to_try(r->range, r->samples), r->cancel,
                     [r](std::vector<ConnectOutcome> v) { r->done(verdict(*r, v)); });
             },
             [r](ProbeResult v) { r->done(std::move(v)); });

@@ -175,7 +175,7 @@ ProbeKind tls_idle_probe() {
         r->proxy = proxy;
         r->idle = idle;
         r->deadline = ctx.deadline;
-        r->cancel_open = open_tls(ctx.io, r->proxy, r->host, r->port, r->sni, ctx.deadline,
+        r->cancel_open = open_tls(ctx.io, r->proxy, r->host, r->port, r->sni, ctx.cancel,
                                   [r](TlsConnection c) { r->opened(std::move(c)); });
         return [r] { r->stop(); };
     };

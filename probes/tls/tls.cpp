@@ -208,14 +208,14 @@ ProbeKind tls_probe() {
         r->proxy = proxy;
         bool via_proxy = r->proxy.configured() && !r->proxy.bypassed_for(r->host);
         r->compare_direct = via_proxy;
-        r->cancel_main = open_tls(ctx.io, r->proxy, r->host, r->port, r->sni, ctx.deadline,
-                                  [r](TlsConnection c) {
-                                      r->main = std::move(c);
-                                      r->maybe_finish();
-                                  });
+        r->cancel_main =
+            open_tls(ctx.io, r->proxy, r->host, r->port, r->sni, ctx.cancel, [r](TlsConnection c) {
+                r->main = std::move(c);
+                r->maybe_finish();
+            });
         if (r->compare_direct)
-            r->cancel_direct = open_tls(ctx.io, ProxyConfig{}, r->host, r->port, r->sni,
-                                        ctx.deadline, [r](TlsConnection c) {
+            r->cancel_direct = open_tls(ctx.io, ProxyConfig{}, r->host, r->port, r->sni, ctx.cancel,
+                                        [r](TlsConnection c) {
                                             r->direct = std::move(c);
                                             r->maybe_finish();
                                         });

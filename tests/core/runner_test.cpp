@@ -3,6 +3,7 @@
 #include <asio/steady_timer.hpp>
 #include <boost/test/unit_test.hpp>
 #include <memory>
+#include <stdexcept>
 
 using namespace pf;
 
@@ -32,6 +33,32 @@ ProbeRegistry test_probes(int* cancelled) {
         return [cancelled] { ++*cancelled; };
     };
     r.add(never);
+    // Its completion handler throws, as a probe's code might (a library
+    // call, an out-of-range access): bound to the check, or not.
+    for (bool bound : {true, false}) {
+        ProbeKind throws;
+        throws.name = bound ? "throws" : "throws_unbound";
+        throws.start = [bound](const ProbeContext& ctx, const ProbeArgs&,
+                               ProbeDone) -> ProbeCancel {
+            auto t = std::make_shared<asio::steady_timer>(ctx.io, std::chrono::milliseconds(20));
+            auto boom = [t](std::error_code) { throw std::runtime_error("boom"); };
+            if (bound)
+                t->async_wait(ctx.cancel->bind(boom));
+            else
+                t->async_wait(boom);
+            return [t] { t->cancel(); };
+        };
+        r.add(throws);
+    }
+    // Reports at once, and leaves behind a handler that throws later.
+    ProbeKind leftover;
+    leftover.name = "leftover_throws";
+    leftover.start = [](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) -> ProbeCancel {
+        auto t = std::make_shared<asio::steady_timer>(ctx.io, std::chrono::milliseconds(20));
+        t->async_wait(ctx.cancel->bind([t](std::error_code) { throw std::runtime_error("late"); }));
+        return deliver_now(ctx, std::move(done), ProbeResult::make(Status::pass, "answered"));
+    };
+    r.add(leftover);
     return r;
 }
 
@@ -172,7 +199,63 @@ BOOST_AUTO_TEST_CASE(interrupt_stops_running_checks_and_skips_the_rest) {
     BOOST_TEST(results[0].result.summary.find("interrupted") != std::string::npos);
     BOOST_TEST(results[1].status == Status::skip);
     BOOST_TEST(results[2].result.summary == "not run: the run was interrupted");
+    BOOST_TEST((results[0].result.reason == Reason::interrupted));
     BOOST_TEST(cancelled == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_throwing_handler_is_its_checks_error_and_the_run_goes_on) {
+    int cancelled = 0;
+    auto reg = test_probes(&cancelled);
+    Recorder rec;
+    auto results =
+        run_all(reg,
+                checks_xml({"<probe kind=\"delay\" ms=\"100\"/>", "<probe kind=\"throws\"/>",
+                            "<probe kind=\"delay\" ms=\"1\"/>"}),
+                {}, &rec);
+    BOOST_REQUIRE(results.size() == 3u);
+    BOOST_TEST(results[1].status == Status::error);
+    BOOST_TEST((results[1].result.reason == Reason::internal_error));
+    BOOST_TEST(results[1].result.summary.find("boom") != std::string::npos,
+               results[1].result.summary);
+    // The others ran to their own verdicts.
+    BOOST_TEST(results[0].status == Status::pass);
+    BOOST_TEST(results[2].status == Status::pass);
+    BOOST_TEST(rec.finished.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(an_exception_from_an_unbound_handler_does_not_end_the_run) {
+    int cancelled = 0;
+    auto reg = test_probes(&cancelled);
+    auto results = run_all(reg, checks_xml({"<probe kind=\"throws_unbound\"/>"}), {});
+    BOOST_REQUIRE(results.size() == 1u);
+    BOOST_TEST(results[0].status == Status::error);
+    BOOST_TEST((results[0].result.reason == Reason::internal_error));
+    // Run alone, the check that threw is the one running.
+    auto more = run_all(
+        reg, checks_xml({"<probe kind=\"delay\" ms=\"1\"/>", "<probe kind=\"throws_unbound\"/>"}),
+        {});
+    BOOST_TEST(more[0].status == Status::pass);
+    BOOST_TEST(more[1].status == Status::error);
+}
+
+BOOST_AUTO_TEST_CASE(what_a_finished_check_throws_later_harms_no_other_check) {
+    int cancelled = 0;
+    auto reg = test_probes(&cancelled);
+    auto results = run_all(
+        reg,
+        checks_xml({"<probe kind=\"leftover_throws\"/>", "<probe kind=\"delay\" ms=\"100\"/>"}),
+        {});
+    BOOST_TEST(results[0].status == Status::pass);
+    BOOST_TEST(results[1].status == Status::pass, results[1].result.summary);
+}
+
+BOOST_AUTO_TEST_CASE(the_runners_own_verdicts_carry_a_reason) {
+    int cancelled = 0;
+    auto reg = test_probes(&cancelled);
+    RunnerOptions o;
+    o.grace = std::chrono::milliseconds(50);
+    auto results = run_all(reg, checks_xml({"<probe kind=\"never\"/>"}), o);
+    BOOST_TEST((results[0].result.reason == Reason::deadline_exceeded));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
