@@ -1,4 +1,5 @@
 #include "probes/tls/cert_file_probe.hpp"
+#include "base/catalog.hpp"
 #include "net/proxy_text.hpp"
 #include "probes/tls/tls_report.hpp"
 #include <algorithm>
@@ -27,7 +28,8 @@ Reason load_failure_reason(const CertFileError& e) {
         return Reason::wrong_password;
     case CertFileError::Kind::unsupported:
         return Reason::unsupported;
-    case CertFileError::Kind::unreadable:
+    case CertFileError::Kind::unreadable: // missing, not a regular file, too large
+        return Reason::bad_input;
     case CertFileError::Kind::not_a_certificate:
         break;
     }
@@ -105,10 +107,7 @@ ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls, TrustH
 }
 
 ProbeResult load_failure(const CertFileError& e) {
-    return ProbeResult::make(load_failure_status(e),
-                             e.kind == CertFileError::Kind::unreadable ? Reason::bad_input
-                                                                       : Reason::file_problem,
-                             e.what());
+    return ProbeResult::make(load_failure_status(e), load_failure_reason(e), e.what());
 }
 
 // check="load": whether the file opens, and what it holds, for a report that
@@ -117,14 +116,9 @@ ProbeResult judge_load(const ProbeArgs& args) {
     try {
         CertFile f = load_cert_file(args.text("path"), file_password(args).get());
         std::string key = f.key ? "with" : "without";
-        auto r =
-            ProbeResult::make(Status::pass, Reason::ok,
-                              f.path + " opens as " + f.format + ", " + key + " a private key");
-        r.message = {"cert_file.opened",
-                     {{"path", f.path},
-                      {"format", f.format},
-                      {"private_key", key},
-                      {"cert_id", arm_cert_id_line(f)}}};
+        auto r = make_result(
+            Status::pass, Reason::ok,
+            msg("cert_file.opened", {{"path", f.path}, {"format", f.format}, {"private_key", key}}));
         r.evidence.push_back(arm_cert_id_line(f));
         r.blocks = certificate_blocks(f);
         r.certificates = certificate_rows(f);
@@ -149,7 +143,7 @@ ProbeResult judge_one(const ProbeArgs& args, const TlsSettings& run_tls, TrustHa
         }
         for (const auto& c : checks)
             if (c.id == id) {
-                auto r = ProbeResult::make(c.status, c.summary);
+                auto r = ProbeResult::make(c.status, c.reason, c.summary);
                 r.evidence = c.evidence;
                 return r;
             }
