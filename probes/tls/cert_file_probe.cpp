@@ -139,8 +139,12 @@ ProbeResult judge_load(const ProbeArgs& args) {
         CertFile f = load_cert_file(args.text("path"), file_password(args).get());
         std::string key = f.key ? "with" : "without";
         auto r = make_result(Status::pass, Reason::ok,
-                             msg("cert_file.opened",
-                                 {{"path", f.path}, {"format", f.format}, {"private_key", key}}));
+                             // cert_id is not in the sentence: `preflight cert` prints
+                             // it under the file's certificates (app/cert_command.cpp).
+                             msg("cert_file.opened", {{"path", f.path},
+                                                      {"format", f.format},
+                                                      {"private_key", key},
+                                                      {"cert_id", arm_cert_id_line(f)}}));
         r.evidence.push_back(arm_cert_id_line(f));
         r.blocks = certificate_blocks(f);
         r.certificates = certificate_rows(f);
