@@ -1,4 +1,5 @@
 #include "probes/tls/cert_checks.hpp"
+#include "base/catalog.hpp"
 #include <algorithm>
 #include <asio/ip/address.hpp>
 #include <openssl/err.h>
@@ -35,6 +36,12 @@ namespace {
 
 std::string q(const std::string& s) {
     return "'" + s + "'";
+}
+
+// The check's sentence, from the catalog.
+void say(CertCheck& c, Message m) {
+    c.summary = render(m);
+    c.message = std::move(m);
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
@@ -102,16 +109,13 @@ std::string chain_text(const Path& p) {
 }
 
 CertCheck key_check(const CertFile& f, const CertInfo& leaf) {
-    CertCheck c{"key",        "Private key present and matching the certificate",
-                Status::pass, Reason::ok,
-                {},           {}};
+    CertCheck c{
+        "key", "Private key present and matching the certificate", Status::pass, Reason::ok, {}, {},
+        {}};
     if (!f.key) {
         c.status = Status::warn;
         c.reason = Reason::key_missing;
-        c.summary = "no private key: " + f.path + " holds only the certificate " +
-                    q(display_name(leaf)) +
-                    "; IIS, the AWCM installer and ARM import it with its private key, as a .pfx "
-                    "(certificate with private key)";
+        say(c, msg("cert.no_private_key", {{"path", f.path}, {"name", display_name(leaf)}}));
         return c;
     }
     bool match = X509_check_private_key(f.leaf.get(), f.key.get()) == 1;
@@ -119,19 +123,17 @@ CertCheck key_check(const CertFile& f, const CertInfo& leaf) {
     if (!match) {
         c.status = Status::fail;
         c.reason = Reason::key_mismatch;
-        c.summary = "key mismatch: the private key in " + f.path +
-                    " does not belong to the certificate " + q(display_name(leaf)) +
-                    ": export the certificate together with its own key (the key of its "
-                    "certificate request)";
+        say(c, msg("cert.key_mismatch", {{"path", f.path}, {"name", display_name(leaf)}}));
         return c;
     }
-    c.summary = "the private key (" + leaf.key_type + " " + std::to_string(leaf.key_bits) +
-                " bits) matches " + q(display_name(leaf));
+    say(c, msg("cert.key_matches", {{"key_type", leaf.key_type},
+                                    {"bits", std::to_string(leaf.key_bits)},
+                                    {"name", display_name(leaf)}}));
     return c;
 }
 
 CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const TlsSettings& tls) {
-    CertCheck c{"chain", "Chain complete up to a root", Status::pass, Reason::ok, {}, {}};
+    CertCheck c{"chain", "Chain complete up to a root", Status::pass, Reason::ok, {}, {}, {}};
     c.evidence.push_back("chain: " + chain_text(p));
     const CertInfo& top = p.info.back();
     for (int e : p.errors)
@@ -142,32 +144,29 @@ CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const T
             names += (names.empty() ? "" : ", ") + q(n);
         c.evidence.push_back("not part of the chain, ignored: " + names);
     }
-    std::string leaf = q(display_name(p.info.front()));
+    std::string leaf = display_name(p.info.front());
     if (p.has({X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
                X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE})) {
         c.status = Status::fail;
         c.reason = Reason::incomplete_chain;
-        c.summary = "incomplete chain: " + f.path + " holds " + leaf + " but not the certificate " +
-                    q(top.issuer) + " that issued " + q(display_name(top)) +
-                    ", and the trust store does not have it either: export the file with every "
-                    "certificate of the certification path (the intermediate certificates)";
+        say(c, msg("cert.incomplete_chain", {{"path", f.path},
+                                             {"name", leaf},
+                                             {"issuer", top.issuer},
+                                             {"top", display_name(top)}}));
         return c;
     }
     if (p.contains_error(X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT)) {
         c.status = Status::warn;
         c.reason = Reason::self_signed;
-        c.summary = "self-signed: " + leaf +
-                    " is its own issuer, which no device trusts unless the certificate is pushed "
-                    "to it: use a certificate from a public certificate authority";
+        say(c, msg("cert.self_signed", {{"name", leaf}}));
         return c;
     }
     if (p.contains_error(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)) {
         c.status = Status::warn;
         c.reason = Reason::untrusted_root;
-        c.summary = "untrusted root: the chain of " + leaf + " is complete up to the root " +
-                    q(display_name(top)) + " in the file, but " + store_name(tls.trust) +
-                    " does not hold that root: a public SSL certificate comes from a root every "
-                    "device trusts";
+        say(c,
+            msg("cert.untrusted_root",
+                {{"name", leaf}, {"root", display_name(top)}, {"store", store_name(tls.trust)}}));
         return c;
     }
     const std::initializer_list<int> harmless = {
@@ -177,8 +176,8 @@ CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const T
         if (std::find(harmless.begin(), harmless.end(), e) == harmless.end()) {
             c.status = Status::fail;
             c.reason = Reason::certificate_invalid;
-            c.summary =
-                "the chain of " + leaf + " does not verify: " + X509_verify_cert_error_string(e);
+            say(c, msg("cert.chain_does_not_verify",
+                       {{"name", leaf}, {"error", X509_verify_cert_error_string(e)}}));
             return c;
         }
     std::string missing;
@@ -189,17 +188,15 @@ CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const T
             std::count(p.in_file.begin(), p.in_file.end(), false) == 1 && !p.in_file.back();
         c.status = only_root ? Status::warn : Status::fail;
         c.reason = Reason::incomplete_chain;
-        c.summary = "not the entire chain: " + f.path + " lacks " + missing +
-                    "; the AWCM installer needs a .pfx or .p12 file holding the new SSL "
-                    "certificate's entire chain: export it with all certificates of the path";
+        say(c, msg("cert.not_entire_chain", {{"path", f.path}, {"missing", missing}}));
         return c;
     }
-    c.summary = "complete: " + chain_text(p);
+    say(c, msg("cert.chain_complete", {{"chain", chain_text(p)}}));
     return c;
 }
 
 CertCheck expiry_check(const Path& p, const TlsSettings& tls) {
-    CertCheck c{"expiry", "Days left before expiry", Status::pass, Reason::ok, {}, {}};
+    CertCheck c{"expiry", "Days left before expiry", Status::pass, Reason::ok, {}, {}, {}};
     std::size_t soonest = 0;
     for (std::size_t i = 0; i < p.info.size(); ++i) {
         if (p.info[i].days_left < p.info[soonest].days_left) soonest = i;
@@ -208,10 +205,12 @@ CertCheck expiry_check(const Path& p, const TlsSettings& tls) {
     }
     const CertInfo& s = p.info[soonest];
     std::string who =
-        (soonest == 0 ? "the certificate " : "the " + chain_role(s, soonest) + " certificate ") +
-        q(display_name(s));
-    std::string thresholds = "warning below " + std::to_string(tls.expiry_warn_days) +
-                             " days, failure below " + std::to_string(tls.expiry_fail_days);
+        soonest == 0 ? render(msg("cert.the_leaf", {{"name", display_name(s)}}))
+                     : render(msg("cert.the_chain_member",
+                                  {{"role", chain_role(s, soonest)}, {"name", display_name(s)}}));
+    std::string thresholds =
+        render(msg("cert.expiry_thresholds", {{"warn", std::to_string(tls.expiry_warn_days)},
+                                              {"fail", std::to_string(tls.expiry_fail_days)}}));
     // Every certificate of the chain must be valid now: a client rejects a
     // chain whose intermediate starts tomorrow as surely as a leaf that does.
     std::size_t early = p.certs.size();
@@ -220,27 +219,27 @@ CertCheck expiry_check(const Path& p, const TlsSettings& tls) {
     if (early == 0) {
         c.status = Status::fail;
         c.reason = Reason::not_yet_valid;
-        c.summary = "not yet valid: " + q(display_name(p.info.front())) + " is valid only from " +
-                    p.info.front().not_before + ": check this machine's clock (UTC)";
+        say(c, msg("cert.leaf_not_yet_valid",
+                   {{"name", display_name(p.info.front())}, {"from", p.info.front().not_before}}));
     } else if (early < p.certs.size()) {
         const CertInfo& e = p.info[early];
         c.status = Status::fail;
         c.reason = Reason::not_yet_valid;
-        c.summary = "not yet valid: the " + chain_role(e, early) + " certificate " +
-                    q(display_name(e)) + " of the chain is valid only from " + e.not_before +
-                    ", so clients reject the chain until then: have the CA reissue it with a "
-                    "start date in the past, or check this machine's clock (UTC)";
+        say(c, msg("cert.chain_not_yet_valid", {{"role", chain_role(e, early)},
+                                                {"name", display_name(e)},
+                                                {"from", e.not_before}}));
     } else if (s.days_left < 0) {
         c.status = Status::fail;
         c.reason = Reason::expired;
-        c.summary = "expired: " + who + " expired " + expiry_text(s) + ": renew it";
+        say(c, msg("cert.expired", {{"certificate", who}, {"when", expiry_text(s)}}));
     } else if (s.days_left < tls.expiry_warn_days) {
         c.status = s.days_left < tls.expiry_fail_days ? Status::fail : Status::warn;
         c.reason = Reason::expiring_soon;
-        c.summary = "expiring soon: " + who + " expires " + expiry_text(s) +
-                    ": renew it before then (" + thresholds + ")";
+        say(c, msg("cert.expiring_soon",
+                   {{"certificate", who}, {"when", expiry_text(s)}, {"thresholds", thresholds}}));
     } else {
-        c.summary = who + " expires " + expiry_text(s) + " (" + thresholds + ")";
+        say(c, msg("cert.expires",
+                   {{"certificate", who}, {"when", expiry_text(s)}, {"thresholds", thresholds}}));
     }
     return c;
 }
@@ -250,7 +249,7 @@ bool is_root(const Path& p, std::size_t i) {
 }
 
 CertCheck key_size_check(const Path& p) {
-    CertCheck c{"key_size", "RSA keys of at least 2048 bits", Status::pass, Reason::ok, {}, {}};
+    CertCheck c{"key_size", "RSA keys of at least 2048 bits", Status::pass, Reason::ok, {}, {}, {}};
     for (std::size_t i = 0; i < p.info.size(); ++i) {
         const CertInfo& x = p.info[i];
         c.evidence.push_back(q(display_name(x)) + ": " + x.key_type + " " +
@@ -260,21 +259,21 @@ CertCheck key_size_check(const Path& p) {
         if (weak && !is_root(p, i) && c.status == Status::pass) {
             c.status = Status::fail;
             c.reason = Reason::weak_certificate;
-            c.summary = "weak key: " + q(display_name(x)) + " has a " + x.key_type + " key of " +
-                        std::to_string(x.key_bits) +
-                        " bits; at least 2048 bits are required: request a new certificate with "
-                        "a 2048-bit key";
+            say(c, msg("cert.weak_key", {{"name", display_name(x)},
+                                         {"key_type", x.key_type},
+                                         {"bits", std::to_string(x.key_bits)}}));
         }
     }
     if (c.status == Status::pass)
-        c.summary =
-            p.info.front().key_type + " " + std::to_string(p.info.front().key_bits) + " bits";
+        say(c, msg("cert.key_size", {{"key_type", p.info.front().key_type},
+                                     {"bits", std::to_string(p.info.front().key_bits)}}));
     return c;
 }
 
 CertCheck signature_check(const Path& p) {
     CertCheck c{
-        "signature", "No MD5 or SHA-1 signatures below the root", Status::pass, Reason::ok, {}, {}};
+        "signature", "No MD5 or SHA-1 signatures below the root", Status::pass, Reason::ok, {}, {},
+        {}};
     for (std::size_t i = 0; i < p.certs.size(); ++i) {
         const CertInfo& x = p.info[i];
         c.evidence.push_back(q(display_name(x)) + ": " + x.signature_algorithm);
@@ -284,34 +283,35 @@ CertCheck signature_check(const Path& p) {
         if (weak && !is_root(p, i) && c.status == Status::pass) {
             c.status = Status::fail;
             c.reason = Reason::weak_certificate;
-            c.summary = "weak signature: " + q(display_name(x)) + " is signed with " +
-                        (md == NID_sha1 ? "SHA-1" : "MD5") + " (" + x.signature_algorithm +
-                        "), which clients reject: have it reissued with SHA-256";
+            say(c, msg("cert.weak_signature", {{"name", display_name(x)},
+                                               {"hash", md == NID_sha1 ? "SHA-1" : "MD5"},
+                                               {"algorithm", x.signature_algorithm}}));
         }
     }
-    if (c.status == Status::pass) c.summary = "signed with " + p.info.front().signature_algorithm;
+    if (c.status == Status::pass)
+        say(c, msg("cert.signed_with", {{"algorithm", p.info.front().signature_algorithm}}));
     return c;
 }
 
 CertCheck eku_check(const CertInfo& leaf, const std::string& eku, const std::string& words,
                     bool required_explicitly) {
-    CertCheck c{"eku", words + " EKU (" + eku + ")", Status::pass, Reason::ok, {}, {}};
+    CertCheck c{"eku", words + " EKU (" + eku + ")", Status::pass, Reason::ok, {}, {}, {}};
     std::string have;
     for (const auto& e : leaf.ekus)
         have += (have.empty() ? "" : ", ") + e;
     c.evidence.push_back("Enhanced Key Usage: " + (have.empty() ? "(none)" : have));
     if (contains(leaf.ekus, eku)) {
-        c.summary = q(display_name(leaf)) + " has " + words + " (" + eku + ")";
+        say(c, msg("cert.has_eku", {{"name", display_name(leaf)}, {"usage", words}, {"oid", eku}}));
     } else if (leaf.ekus.empty() && !required_explicitly) {
-        c.summary = q(display_name(leaf)) + " has no Enhanced Key Usage: valid for any purpose";
+        say(c, msg("cert.any_purpose", {{"name", display_name(leaf)}}));
     } else {
         c.status = Status::fail;
         c.reason = Reason::weak_certificate;
-        c.summary = "missing EKU: " + q(display_name(leaf)) + " does not contain " + words + " (" +
-                    eku + ") in the Enhanced Key Usage section (it has " +
-                    (have.empty() ? "none" : have) +
-                    "): the certificate template is not "
-                    "configured correctly";
+        say(c, msg("cert.missing_eku",
+                   {{"name", display_name(leaf)},
+                    {"usage", words},
+                    {"oid", eku},
+                    {"present", have.empty() ? render(msg("cert.eku_none")) : have}}));
     }
     return c;
 }
@@ -319,11 +319,11 @@ CertCheck eku_check(const CertInfo& leaf, const std::string& eku, const std::str
 // Clients look for the name in the subjectAltName only; a name in the
 // common name alone no longer counts.
 CertCheck name_check(const CertFile& f, const CertInfo& leaf, const std::string& host) {
-    CertCheck c{"name", "Host name in the certificate", Status::pass, Reason::ok, {}, {}};
+    CertCheck c{"name", "Host name in the certificate", Status::pass, Reason::ok, {}, {}, {}};
     if (host.empty()) {
         c.status = Status::skip;
         c.reason = Reason::not_configured;
-        c.summary = "no host name given to compare with";
+        say(c, msg("cert.no_host_given"));
         return c;
     }
     std::error_code ec;
@@ -333,19 +333,18 @@ CertCheck name_check(const CertFile& f, const CertInfo& leaf, const std::string&
                                     X509_CHECK_FLAG_NEVER_CHECK_SUBJECT, nullptr) == 1;
     c.evidence.push_back("names: " + names_text(leaf));
     if (ok) {
-        c.summary = host + " matches " + names_text(leaf);
+        say(c, msg("cert.name_matches", {{"host", host}, {"names", names_text(leaf)}}));
     } else {
         c.status = Status::fail;
         c.reason = Reason::name_mismatch;
-        c.summary = "name mismatch: " + q(display_name(leaf)) + " does not name " + host +
-                    " (it names " + names_text(leaf) + "): request the certificate with " + host +
-                    " in its subjectAltName";
+        say(c, msg("cert.name_mismatch",
+                   {{"name", display_name(leaf)}, {"host", host}, {"names", names_text(leaf)}}));
     }
     return c;
 }
 
 CertCheck san_check(const CertInfo& leaf) {
-    CertCheck c{"san", "SAN with Email and UPN", Status::pass, Reason::ok, {}, {}};
+    CertCheck c{"san", "SAN with Email and UPN", Status::pass, Reason::ok, {}, {}, {}};
     std::string emails, upns;
     for (const auto& e : leaf.email_sans)
         emails += (emails.empty() ? "" : ", ") + e;
@@ -353,18 +352,16 @@ CertCheck san_check(const CertInfo& leaf) {
         upns += (upns.empty() ? "" : ", ") + u;
     c.evidence.push_back("Email: " + (emails.empty() ? "(none)" : emails));
     c.evidence.push_back("Principal name (UPN): " + (upns.empty() ? "(none)" : upns));
-    std::string missing;
-    if (emails.empty()) missing = "an Email";
-    if (upns.empty()) missing += (missing.empty() ? "" : " and ") + std::string("a Principal name");
-    if (missing.empty()) {
-        c.summary = q(display_name(leaf)) + " has Email " + emails + " and Principal name " + upns;
+    if (!emails.empty() && !upns.empty()) {
+        say(c, msg("cert.san_present",
+                   {{"name", display_name(leaf)}, {"emails", emails}, {"upns", upns}}));
     } else {
+        std::string missing = upns.empty() && emails.empty() ? render(msg("cert.san_lacks_both"))
+                              : emails.empty()               ? render(msg("cert.san_lacks_email"))
+                                                             : render(msg("cert.san_lacks_upn"));
         c.status = Status::fail;
         c.reason = Reason::missing_san;
-        c.summary = "missing SAN: " + q(display_name(leaf)) +
-                    " has no Subject Alternative Name with " + missing +
-                    ": the template is incorrect or the certificate authority has not been "
-                    "configured to accept SAN";
+        say(c, msg("cert.missing_san", {{"name", display_name(leaf)}, {"missing", missing}}));
     }
     return c;
 }
@@ -379,16 +376,14 @@ std::string subject_uid(X509* x) {
 }
 
 CertCheck topic_check(const CertFile& f, const CertInfo& leaf) {
-    CertCheck c{"topic", "APNs topic in the subject UID", Status::pass, Reason::ok, {}, {}};
+    CertCheck c{"topic", "APNs topic in the subject UID", Status::pass, Reason::ok, {}, {}, {}};
     std::string uid = subject_uid(f.leaf.get());
     if (uid.empty()) {
         c.status = Status::fail;
         c.reason = Reason::wrong_certificate_type;
-        c.summary = "not an APNs certificate: the subject of " + q(display_name(leaf)) +
-                    " has no UID, where Apple puts the push topic: create the certificate with "
-                    "the APNs wizard of the console";
+        say(c, msg("cert.not_apns", {{"name", display_name(leaf)}}));
     } else {
-        c.summary = "APNs topic " + uid + " (" + q(display_name(leaf)) + ")";
+        say(c, msg("cert.apns_topic", {{"topic", uid}, {"name", display_name(leaf)}}));
     }
     return c;
 }

@@ -38,6 +38,7 @@ struct CertCheck {
     Status status = Status::error;
     Reason reason = Reason::unset;
     std::string summary;
+    Message message; // the summary's key and arguments (base/messages/en.txt)
     std::vector<std::string> evidence;
 };
 

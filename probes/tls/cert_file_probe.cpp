@@ -36,6 +36,14 @@ Reason load_failure_reason(const CertFileError& e) {
     return Reason::file_problem;
 }
 
+// The check's sentence as r's: its message when it has one.
+static void set_check_message(ProbeResult& r, const CertCheck& c) {
+    if (c.message.empty())
+        r.summary = c.summary;
+    else
+        set_message(r, c.message);
+}
+
 ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>& checks) {
     ProbeResult r;
     r.status = Status::pass;
@@ -57,15 +65,29 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
         auto more = std::count_if(checks.begin(), checks.end(), [&](const CertCheck& c) {
             return c.status == worst->status && &c != worst;
         });
-        r.summary = worst->summary;
-        if (more) r.summary += " (and " + std::to_string(more) + " more, see the evidence)";
+        if (more)
+            set_message(r, msg("cert_file.worst_and_more",
+                               {{"worst", worst->summary}, {"more", std::to_string(more)}}));
+        else
+            set_check_message(r, *worst);
     } else {
-        r.summary = "'" + display_name(leaf) + "' in " + f.path + " passes all " +
-                    std::to_string(checks.size()) + " checks; expires " + expiry_text(leaf) + "; " +
-                    arm_cert_id_line(f);
         // What the profile found that the admin came for: the APNs topic.
-        for (const auto& c : checks)
-            if (c.id == "topic") r.summary += "; " + c.summary;
+        auto topic = std::find_if(checks.begin(), checks.end(),
+                                  [](const CertCheck& c) { return c.id == "topic"; });
+        if (topic == checks.end())
+            set_message(r, msg("cert_file.passes_all", {{"name", display_name(leaf)},
+                                                        {"path", f.path},
+                                                        {"count", std::to_string(checks.size())},
+                                                        {"expiry", expiry_text(leaf)},
+                                                        {"id_line", arm_cert_id_line(f)}}));
+        else
+            set_message(
+                r, msg("cert_file.passes_all_with_topic", {{"name", display_name(leaf)},
+                                                           {"path", f.path},
+                                                           {"count", std::to_string(checks.size())},
+                                                           {"expiry", expiry_text(leaf)},
+                                                           {"id_line", arm_cert_id_line(f)},
+                                                           {"topic", topic->summary}}));
     }
     r.blocks = certificate_blocks(f);
     r.certificates = certificate_rows(f);
@@ -117,6 +139,8 @@ ProbeResult judge_load(const ProbeArgs& args) {
         CertFile f = load_cert_file(args.text("path"), file_password(args).get());
         std::string key = f.key ? "with" : "without";
         auto r = make_result(Status::pass, Reason::ok,
+                             // cert_id is not in the sentence: `preflight cert` prints
+                             // it under the file's certificates (app/cert_command.cpp).
                              msg("cert_file.opened", {{"path", f.path},
                                                       {"format", f.format},
                                                       {"private_key", key},
@@ -145,12 +169,14 @@ ProbeResult judge_one(const ProbeArgs& args, const TlsSettings& run_tls, TrustHa
         }
         for (const auto& c : checks)
             if (c.id == id) {
-                auto r = ProbeResult::make(c.status, c.reason, c.summary);
+                auto r = ProbeResult::make(c.status, c.reason, std::string());
+                set_check_message(r, c);
                 r.evidence = c.evidence;
                 return r;
             }
-        return ProbeResult::make(Status::error, Reason::bad_input,
-                                 "'" + id + "' is not a check of profile " + args.text("profile"));
+        return make_result(
+            Status::error, Reason::bad_input,
+            msg("cert_file.not_a_check", {{"check", id}, {"profile", args.text("profile")}}));
     } catch (const CertFileError& e) {
         return load_failure(e);
     }

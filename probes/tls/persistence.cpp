@@ -1,4 +1,5 @@
 #include "probes/tls/persistence.hpp"
+#include "base/catalog.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
 #include "net/tls_connect.hpp"
@@ -49,6 +50,11 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
         add_connection_evidence(r, c, proxy, target(), sni);
         return r;
     }
+    ProbeResult base(Status s, Reason why, Message m) {
+        ProbeResult r = make_result(s, why, std::move(m));
+        add_connection_evidence(r, c, proxy, target(), sni);
+        return r;
+    }
 
     void opened(TlsConnection conn) {
         cancel_open = nullptr;
@@ -82,22 +88,20 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
 
     void closed(std::error_code ec) {
         double s = idle_seconds();
-        std::string by = c.tunnel.via_proxy ? "the proxy " + proxy.display() + " or a firewall"
-                                            : "a firewall or NAT device on the path";
         bool close_notify = link->alert_received.find("close notify") != std::string::npos;
         ProbeResult r;
         if (close_notify) {
             // A TLS close_notify comes from a TLS endpoint: the server (or a
             // device terminating TLS for it) ended the session, not the path.
             r = base(Status::warn, Reason::idle_connection_dropped,
-                     "the server ended the idle TLS session after " + seconds_text(s) +
-                         " (close_notify): its own timeout for a client that sends "
-                         "nothing; the network path kept the connection open");
+                     msg("tls_idle.server_ended", {{"time", seconds_text(s)}}));
+        } else if (c.tunnel.via_proxy) {
+            r = base(Status::fail, Reason::idle_connection_dropped,
+                     msg("tls_idle.proxy_path_closed",
+                         {{"time", seconds_text(s)}, {"proxy", proxy.display()}}));
         } else {
             r = base(Status::fail, Reason::idle_connection_dropped,
-                     "the path closed the idle connection after " + seconds_text(s) +
-                         " (an idle timeout of " + by +
-                         "; the ACC needs its connection to stay open)");
+                     msg("tls_idle.path_closed", {{"time", seconds_text(s)}}));
         }
         r.evidence.push_back("closed after " + seconds_text(s) + " idle: " +
                              (close_notify ? "TLS close_notify, then " : "no TLS close_notify, ") +
@@ -124,16 +128,19 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
         double s = idle_seconds();
         double want = std::chrono::duration<double>(idle).count();
         ProbeResult r;
-        if (s + 0.001 >= want)
-            r = base(Status::pass, Reason::ok,
-                     target() + " stayed open for " + seconds_text(s) + " idle" +
-                         (c.tunnel.via_proxy ? " through the proxy " + proxy.display() : ""));
+        if (s + 0.001 >= want && c.tunnel.via_proxy)
+            r = base(
+                Status::pass, Reason::ok,
+                msg("tls_idle.stayed_open_via_proxy",
+                    {{"target", target()}, {"time", seconds_text(s)}, {"proxy", proxy.display()}}));
+        else if (s + 0.001 >= want)
+            r = base(
+                Status::pass, Reason::ok,
+                msg("tls_idle.stayed_open", {{"target", target()}, {"time", seconds_text(s)}}));
         else
             r = base(Status::fail, Reason::deadline_exceeded,
-                     "the check's deadline came after " + seconds_text(s) +
-                         " of idle, before the " + seconds_text(want) +
-                         " required; it stayed open that long: give the check a "
-                         "timeout above the idle time plus the handshake");
+                     msg("tls_idle.deadline_first",
+                         {{"time", seconds_text(s)}, {"required", seconds_text(want)}}));
         r.measurements.push_back({"idle", s, "s"});
         stop();
         done(r);
@@ -164,10 +171,11 @@ ProbeKind tls_idle_probe() {
         std::chrono::milliseconds idle =
             ctx.env.tls.idle ? *ctx.env.tls.idle : args.seconds("idle");
         if (idle.count() == 0)
-            return deliver_now(
-                ctx, std::move(done),
-                ProbeResult::make(Status::skip, Reason::not_applicable,
-                                  ctx.env.tls.idle ? "skipped: --idle 0" : "skipped: idle=0"));
+            return deliver_now(ctx, std::move(done),
+                               make_result(Status::skip, Reason::not_applicable,
+                                           ctx.env.tls.idle
+                                               ? msg("tls_idle.skipped_by_option")
+                                               : msg("tls_idle.skipped_by_parameter")));
         auto r = std::make_shared<IdleRun>(ctx.io, std::move(done));
         r->host = args.text("host");
         r->port = args.port("port");

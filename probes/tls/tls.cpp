@@ -1,4 +1,5 @@
 #include "probes/tls/tls.hpp"
+#include "base/catalog.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
 #include "net/tls_connect.hpp"
@@ -86,7 +87,7 @@ ProbeResult TlsProbeRun::verdict() {
     if (c.chain.empty()) {
         r.status = Status::fail;
         r.reason = Reason::protocol_error;
-        r.summary = "the server " + target() + " sent no certificate";
+        set_message(r, msg("tls.no_certificate", {{"target", target()}}));
         return r;
     }
     TlsVerdict v;
@@ -133,23 +134,29 @@ ProbeResult TlsProbeRun::verdict() {
     r.alert = x.alert;
 
     bool old_protocol = c.version < min_version;
-    std::string protocol_problem = "protocol " + c.protocol + " is below TLS " + min_text + ": " +
-                                   target() + " (or a device in between) must offer TLS " +
-                                   min_text + " or newer";
+    Message protocol_problem =
+        msg("tls.old_protocol",
+            {{"protocol", c.protocol}, {"minimum", min_text}, {"target", target()}});
     if (x.detected) {
         r.status = Status::fail;
         r.reason = Reason::tls_interception;
+        // The headline and the certificate's verdict are sentences of
+        // pki/interception and the chain check, not of this catalog.
         r.summary = v.status == Status::pass ? x.headline : x.headline + "; " + v.summary;
     } else if (old_protocol) {
         r.status = Status::fail;
         r.reason = Reason::old_tls_version;
-        r.summary = protocol_problem;
+        set_message(r, protocol_problem);
     } else {
         r.status = v.status;
         r.reason = tls_reason(v.diagnosis);
-        r.summary = v.status == Status::fail ? v.summary : c.protocol + ": " + v.summary;
+        if (v.status == Status::fail)
+            r.summary = v.summary;
+        else
+            set_message(r, msg("tls.protocol_and_certificate",
+                               {{"protocol", c.protocol}, {"certificate", v.summary}}));
     }
-    if (old_protocol && x.detected) r.evidence.push_back(protocol_problem);
+    if (old_protocol && x.detected) r.evidence.push_back(render(protocol_problem));
     bool summary_names_certificate = x.detected ? v.status != Status::pass : !old_protocol;
     if (!summary_names_certificate) r.evidence.push_back("certificate: " + v.summary);
     return r;

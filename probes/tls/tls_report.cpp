@@ -1,4 +1,5 @@
 #include "probes/tls/tls_report.hpp"
+#include "base/catalog.hpp"
 #include "net/probe_util.hpp"
 #include "pki/cert_info.hpp"
 #include <algorithm>
@@ -7,9 +8,7 @@ namespace pf {
 
 std::optional<ProbeResult> proxy_missing(const std::string& via, const ProxyConfig& proxy) {
     if (via == "proxy" && !proxy.configured())
-        return ProbeResult::make(Status::error, Reason::not_configured,
-                                 "via=proxy, but no proxy is configured (give "
-                                 "--proxy, the site file's proxy, or HTTPS_PROXY)");
+        return make_result(Status::error, Reason::not_configured, msg("tls.via_proxy_unset"));
     return std::nullopt;
 }
 

@@ -6,6 +6,7 @@
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
 #include "support/text_match.hpp"
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <openssl/pem.h>
@@ -420,6 +421,8 @@ BOOST_AUTO_TEST_CASE(the_probe_opens_the_file_with_its_password_and_never_shows_
     auto r = test::run_probe(kind, env, {{"path", good}, {"password", right}});
     BOOST_TEST(r.status == Status::pass, r.summary);
     BOOST_TEST(contains(r.summary, "passes all 5 checks"), r.summary);
+    // The sentence comes from the catalog, so a translation can replace it.
+    BOOST_TEST(r.message.key == "cert_file.passes_all");
     BOOST_TEST(any_contains(r.evidence, "certId (ARM): "));
     BOOST_TEST(r.certificates.size() == 3u);
 
@@ -451,12 +454,18 @@ BOOST_AUTO_TEST_CASE(one_check_alone_and_whether_the_file_opens) {
     BOOST_TEST(r.status == Status::pass, r.summary);
     BOOST_TEST((r.reason == Reason::ok));
     BOOST_TEST(r.summary == weak + " opens as PKCS#12, with a private key");
+    // `preflight cert` prints the certId line from the load check's message.
+    const auto& args = r.message.args;
+    BOOST_TEST(std::any_of(args.begin(), args.end(), [](const auto& a) {
+        return a.first == "cert_id" && a.second.starts_with("certId (ARM): ");
+    }));
     BOOST_TEST(r.certificates.size() == 3u);
     BOOST_TEST(any_contains(r.evidence, "certId (ARM): "));
 
     r = test::run_probe(kind, env, {{"path", weak}, {"password", secret}, {"check", "key_size"}});
     BOOST_TEST(r.status == Status::fail, r.summary);
     BOOST_TEST(contains(r.summary, "weak key"), r.summary);
+    BOOST_TEST(r.message.key == "cert.weak_key");
     BOOST_TEST(r.certificates.empty());
     r = test::run_probe(kind, env, {{"path", weak}, {"password", secret}, {"check", "chain"}});
     BOOST_TEST(r.status == Status::pass, r.summary);
