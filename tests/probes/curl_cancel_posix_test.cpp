@@ -30,6 +30,15 @@ template <class Start> double run_interrupted(asio::io_context& io, Start start)
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+HttpRequest plain_http(const HostilePeer& peer, const CheckCancelPtr& cancel) {
+    HttpRequest req;
+    req.scheme = "http";
+    req.host = "127.0.0.1";
+    req.port = peer.port();
+    req.cancel = cancel;
+    return req;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(curl_cancel)
@@ -40,12 +49,7 @@ BOOST_AUTO_TEST_CASE(http_transfer_ends_at_the_checks_cancellation) {
     int calls = 0;
     HttpExchange got;
     double took = run_interrupted(io, [&](const CheckCancelPtr& cancel) {
-        HttpRequest req;
-        req.scheme = "http";
-        req.host = "127.0.0.1";
-        req.port = peer.port();
-        req.cancel = cancel;
-        return start_http_transfer(io, std::move(req), [&](HttpExchange x) {
+        return start_http_transfer(io, plain_http(peer, cancel), [&](HttpExchange x) {
             ++calls;
             got = std::move(x);
         });
@@ -87,12 +91,8 @@ BOOST_AUTO_TEST_CASE(a_cancelled_transfer_reports_nothing) {
     asio::io_context io;
     int calls = 0;
     run_interrupted(io, [&](const CheckCancelPtr& cancel) {
-        HttpRequest req;
-        req.scheme = "http";
-        req.host = "127.0.0.1";
-        req.port = peer.port();
-        req.cancel = cancel;
-        auto stop = start_http_transfer(io, std::move(req), [&](HttpExchange) { ++calls; });
+        auto stop =
+            start_http_transfer(io, plain_http(peer, cancel), [&](HttpExchange) { ++calls; });
         stop(); // the probe gave up on it: the check's cancellation must not revive it
         return stop;
     });
