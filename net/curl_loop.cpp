@@ -1,6 +1,7 @@
 #include "net/curl_loop.hpp"
 #include <algorithm>
 #include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <map>
 #include <mutex>
@@ -190,43 +191,54 @@ std::function<void()> CurlLoop::perform(CURL* easy, std::function<void(CURLcode)
     };
 }
 
-std::function<void()> perform_until(asio::io_context& io, CURL* easy,
-                                    std::chrono::steady_clock::time_point deadline,
+std::function<void()> perform_until(asio::io_context& io, CURL* easy, const CheckCancelPtr& cancel,
                                     std::function<void(CURLcode, bool)> on_done) {
-    // The timer below stops the transfer at the deadline, so that the probe
-    // gives a verdict naming the phase it stopped in; curl's own limits are
-    // only a backstop a second later.
+    // The check's cancellation stops the transfer at the deadline, so that
+    // the probe gives a verdict naming the phase it stopped in; curl's own
+    // limits are only a backstop a second later.
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+        cancel->deadline() - std::chrono::steady_clock::now());
     long backstop = static_cast<long>(std::max<long long>(left.count(), 1) + 1000);
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, backstop);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, backstop);
     struct State {
-        explicit State(asio::io_context& io) : timer(io) {}
-        asio::steady_timer timer;
-        std::function<void()> cancel_curl;
+        std::function<void()> cancel_curl, unregister;
         std::function<void(CURLcode, bool)> done;
+        void stop() {
+            // Unregistered, an armed cancellation stops waiting for the deadline.
+            if (auto u = std::move(unregister)) u();
+            if (auto c = std::move(cancel_curl)) c();
+        }
         void finish(CURLcode code, bool late) {
             if (!done) return;
             auto d = std::move(done);
             done = nullptr;
-            timer.cancel();
+            stop();
             d(code, late);
         }
     };
-    auto s = std::make_shared<State>(io);
+    auto s = std::make_shared<State>();
     s->done = std::move(on_done);
-    s->timer.expires_at(deadline);
-    s->timer.async_wait([s](std::error_code ec) {
-        if (ec || !s->done) return;
+    if (cancel->cancelled()) {
+        // Never inside the caller's start: on_done runs from the loop.
+        asio::post(io, [s] { s->finish(CURLE_OPERATION_TIMEDOUT, true); });
+        return [s] { s->done = nullptr; };
+    }
+    // Guarded: what the caller's completion throws ends only its own check.
+    s->cancel_curl =
+        CurlLoop::of(io).perform(easy, [s, weak = std::weak_ptr<CheckCancel>(cancel)](CURLcode rc) {
+            auto c = weak.lock();
+            if (!c) return s->finish(rc, false);
+            c->guard([&] { s->finish(rc, false); });
+        });
+    s->unregister = cancel->on_cancel([s] {
+        // The transfer is removed before on_done, which reads the handle.
         if (auto c = std::move(s->cancel_curl)) c();
         s->finish(CURLE_OPERATION_TIMEDOUT, true);
     });
-    s->cancel_curl = CurlLoop::of(io).perform(easy, [s](CURLcode rc) { s->finish(rc, false); });
     return [s] {
         s->done = nullptr;
-        s->timer.cancel();
-        if (auto c = std::move(s->cancel_curl)) c();
+        s->stop();
     };
 }
 

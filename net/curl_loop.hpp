@@ -1,4 +1,5 @@
 #pragma once
+#include "core/check_cancel.hpp"
 #include "pki/peer_check.hpp"
 #include <asio/io_context.hpp>
 #include <chrono>
@@ -35,15 +36,33 @@ class CurlLoop {
     std::shared_ptr<Impl> impl_;
 };
 
-// CurlLoop::perform with a hard deadline: on_done(code, deadline_passed) is
-// called exactly once, with curl's result, or with CURLE_OPERATION_TIMEDOUT
-// and true once the deadline passes (the transfer is removed first, so the
-// handle's info can still be read). Sets curl's own time limits on easy as
-// a backstop a second past the deadline. The returned cancel stops both, and
-// on_done is then not called.
-std::function<void()> perform_until(asio::io_context& io, CURL* easy,
-                                    std::chrono::steady_clock::time_point deadline,
+// CurlLoop::perform ended by the check's cancellation: on_done(code, late)
+// is called exactly once, with curl's result, or with
+// CURLE_OPERATION_TIMEDOUT and true once the check is cancelled (the
+// transfer is removed first, so the handle's info can still be read). Sets
+// curl's own time limits on easy as a backstop a second past the check's
+// deadline. The returned cancel stops the transfer, and on_done is then not
+// called.
+std::function<void()> perform_until(asio::io_context& io, CURL* easy, const CheckCancelPtr& cancel,
                                     std::function<void(CURLcode, bool)> on_done);
+
+// The start and cancel every curl-driven exchange shares. Job is held by a
+// shared_ptr and has: io, easy (CurlEasy), req.cancel, x.deadline_passed,
+// started, finished, on_done, cancel_curl, configure() and finish(CURLcode).
+template <class Job> std::function<void()> start_curl_job(std::shared_ptr<Job> job) {
+    job->started = std::chrono::steady_clock::now();
+    job->configure();
+    job->cancel_curl =
+        perform_until(job->io, job->easy.get(), job->req.cancel, [job](CURLcode rc, bool late) {
+            job->x.deadline_passed = late;
+            job->finish(rc);
+        });
+    return [job] {
+        job->finished = true;
+        job->on_done = nullptr;
+        if (auto c = std::move(job->cancel_curl)) c();
+    };
+}
 
 // An easy handle that cleans itself up, with the options every probe wants:
 // no signals, a fresh connection (a reused one would hide what the path does

@@ -216,21 +216,6 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         collect_info();
         on_done(std::move(x));
     }
-
-    void start() {
-        started = Clock::now();
-        configure();
-        auto self = shared_from_this();
-        cancel_curl = perform_until(io, easy.get(), req.deadline, [self](CURLcode rc, bool late) {
-            self->x.deadline_passed = late;
-            self->finish(rc);
-        });
-    }
-
-    void cancel() {
-        finished = true;
-        if (auto c = std::move(cancel_curl)) c();
-    }
 };
 
 } // namespace
@@ -252,8 +237,7 @@ std::function<void()> start_http_transfer(asio::io_context& io, HttpRequest req,
     auto t = std::make_shared<Transfer>(io);
     t->req = std::move(req);
     t->on_done = std::move(on_done);
-    t->start();
-    return [t] { t->cancel(); };
+    return start_curl_job(std::move(t));
 }
 
 curl_slist* curl_pin_addresses(curl_slist* list, const std::string& host, std::uint16_t port,

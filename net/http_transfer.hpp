@@ -43,7 +43,8 @@ struct HttpRequest {
     // chain is judged with (PeerJudge).
     TrustHandle trust;
     TlsSettings tls;
-    Clock::time_point deadline;
+    // The check's: ends the exchange at its deadline.
+    CheckCancelPtr cancel;
     std::size_t body_limit = 256 * 1024; // bytes kept for the body pattern
 };
 
@@ -77,8 +78,8 @@ struct HttpExchange {
     const HttpHead* last_proxy_head() const;
 };
 
-// Starts the exchange; on_done runs on the loop (also when the deadline
-// passes first). The returned function cancels: on_done is then not called.
+// Starts the exchange; on_done runs on the loop (also when req.cancel ends
+// it first). The returned function cancels: on_done is then not called.
 std::function<void()> start_http_transfer(asio::io_context& io, HttpRequest req,
                                           std::function<void(HttpExchange)> on_done);
 

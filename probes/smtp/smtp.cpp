@@ -204,7 +204,7 @@ ProbeKind smtp_probe() {
                 smtp_test_message(plan->from, join_words(plan->to, ", "), plan->message_id,
                                   plan->subject, helo, std::chrono::system_clock::now());
         req.tls = ctx.env.tls;
-        req.deadline = ctx.deadline;
+        req.cancel = ctx.cancel;
 
         struct State {
             std::function<void()> cancel;
@@ -219,12 +219,12 @@ ProbeKind smtp_probe() {
             (*finish)(std::move(r));
         };
         state->cancel = resolve_for_probe(
-            io, plan->host, ctx.deadline,
+            io, plan->host, ctx.cancel,
             [&io, plan, state, finish, req](Resolution res) mutable {
                 if (state->over) return;
                 plan->addresses = res.addresses;
                 req.pinned = res.addresses;
-                // The session keeps the deadline from here on.
+                // The session ends at the check's cancellation from here on.
                 state->cancel =
                     start_smtp_session(io, std::move(req), [plan, state, finish](SmtpSession s) {
                         if (state->over) return;

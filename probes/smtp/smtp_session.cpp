@@ -134,23 +134,6 @@ struct Session : std::enable_shared_from_this<Session> {
         on_done = nullptr;
         done(std::move(x));
     }
-
-    void start() {
-        started = Clock::now();
-        x.transcript = SmtpTranscript(req.implicit_tls);
-        configure();
-        auto self = shared_from_this();
-        cancel_curl = perform_until(io, easy.get(), req.deadline, [self](CURLcode rc, bool late) {
-            self->x.deadline_passed = late;
-            self->finish(rc);
-        });
-    }
-
-    void cancel() {
-        finished = true;
-        on_done = nullptr;
-        if (auto c = std::move(cancel_curl)) c();
-    }
 };
 
 } // namespace
@@ -160,8 +143,8 @@ std::function<void()> start_smtp_session(asio::io_context& io, SmtpRequest req,
     auto s = std::make_shared<Session>(io);
     s->req = std::move(req);
     s->on_done = std::move(on_done);
-    s->start();
-    return [s] { s->cancel(); };
+    s->x.transcript = SmtpTranscript(s->req.implicit_tls);
+    return start_curl_job(std::move(s));
 }
 
 } // namespace pf

@@ -35,8 +35,8 @@ struct SmtpRequest {
     std::vector<std::string> to;          // RCPT TO; empty: only NOOP
     std::string message;                  // RFC 5322 text sent with DATA
     std::vector<asio::ip::address> pinned;
-    TlsSettings tls; // the run's trust (run_trust) and the expiry thresholds
-    Clock::time_point deadline;
+    TlsSettings tls;       // the run's trust (run_trust) and the expiry thresholds
+    CheckCancelPtr cancel; // the check's: ends the session at its deadline
 };
 
 struct SmtpSession {
@@ -59,7 +59,7 @@ struct SmtpSession {
     double ms = 0;
 };
 
-// on_done runs on the loop, also when the deadline passes first. The
+// on_done runs on the loop, also when req.cancel ends the session first. The
 // returned function cancels; on_done is then not called.
 std::function<void()> start_smtp_session(asio::io_context& io, SmtpRequest req,
                                          std::function<void(SmtpSession)> on_done);

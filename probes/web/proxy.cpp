@@ -92,7 +92,7 @@ ProbeKind proxy_probe() {
                                ProbeResult::make(Status::skip, Reason::not_applicable, why));
         auto run = std::make_shared<ProxyRun>(std::move(done));
         run->cancel =
-            open_tunnel(ctx.io, proxy, host, port, ctx.deadline, [run, target, proxy](Tunnel t) {
+            open_tunnel(ctx.io, proxy, host, port, ctx.cancel, [run, target, proxy](Tunnel t) {
                 if (t.socket) {
                     std::error_code ignore;
                     t.socket->close(ignore);

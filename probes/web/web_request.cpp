@@ -8,7 +8,6 @@
 #include "probes/tls/tls_report.hpp"
 #include <algorithm>
 #include <asio/post.hpp>
-#include <asio/steady_timer.hpp>
 #include <cctype>
 
 namespace pf {
@@ -141,7 +140,7 @@ std::function<void()> look_at_tls(const ProbeContext& ctx, const std::string& ho
     const TlsSettings* tls = &ctx.env.tls;
     asio::io_context* io = &ctx.io;
     return open_tls(
-        ctx.io, ProxyConfig{}, host, port, sni, ctx.deadline,
+        ctx.io, ProxyConfig{}, host, port, sni, ctx.cancel,
         [io, tls, host, sni, target, on_done = std::move(on_done)](TlsConnection c) {
             TlsLook look;
             auto failed = [&](Status s, std::string summary) {
@@ -183,19 +182,17 @@ std::function<void()> look_at_tls(const ProbeContext& ctx, const std::string& ho
 namespace {
 
 struct WebRun : std::enable_shared_from_this<WebRun> {
-    WebRun(const ProbeContext& ctx) : ctx(ctx), timer(ctx.io) {}
+    WebRun(const ProbeContext& ctx) : ctx(ctx) {}
     ProbeContext ctx;
-    asio::steady_timer timer;
     WebCall call;
     std::function<void(WebAnswer)> on_done;
     std::function<void()> abandon_lookup, cancel_transfer;
     WebAnswer answer;
-    bool looking_up = false, finished = false;
+    bool finished = false;
 
     void finish() {
         if (finished) return;
         finished = true;
-        timer.cancel();
         if (answer.failure) {
             auto& ev = answer.failure->evidence;
             ev.insert(ev.begin(), answer.evidence.begin(), answer.evidence.end());
@@ -209,7 +206,6 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
     void cancel() {
         finished = true;
         on_done = nullptr;
-        timer.cancel();
         for (auto* c : {&abandon_lookup, &cancel_transfer})
             if (*c) (*c)();
         abandon_lookup = cancel_transfer = nullptr;
@@ -233,38 +229,37 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         answer.evidence.push_back(call.method + " " + answer.route.url);
         if (!call.route_note.empty()) answer.evidence.push_back(call.route_note);
         auto self = shared_from_this();
-        timer.expires_at(ctx.deadline);
-        timer.async_wait([self](std::error_code ec) {
-            // During the transfer, the transfer has its own verdict at the deadline.
-            if (ec || !self->looking_up || self->finished) return;
-            if (self->abandon_lookup) self->abandon_lookup();
-            self->answer.failure = ProbeResult::make(
-                Status::fail, Reason::dns_failure,
-                "no answer from the resolver for '" + self->lookup_name() + "'" +
-                    (self->call.via_proxy ? " (the proxy's name)" : "") + " within " +
-                    self->answer.route.budget + ": the DNS server is unreachable or too slow");
-            self->finish();
-        });
-        looking_up = true;
         answer.looked_up = !is_ip_literal(lookup_name());
         auto t0 = Clock::now();
-        abandon_lookup = resolve_host(ctx.io, lookup_name(), [self, t0](Resolution res) {
-            if (self->finished) return;
-            self->looking_up = false;
-            self->abandon_lookup = nullptr;
-            if (self->answer.looked_up) self->answer.dns_ms = ms_since(t0); // took is whole ms
-            if (res.outcome != Resolution::Outcome::resolved) {
-                auto msg = describe_failure(self->lookup_name(), res);
-                self->answer.failure = ProbeResult::make(
-                    Status::fail,
-                    self->call.via_proxy ? Reason::proxy_unreachable : lookup_reason(res.outcome),
-                    self->call.via_proxy ? proxy_itself(ProxyFault::name, self->call.proxy, msg,
-                                                        self->answer.route.authority)
-                                         : msg);
-                return self->finish();
-            }
-            self->transfer(res.addresses);
-        });
+        // resolve_host, not resolve_for_probe: the verdicts name the proxy's
+        // name and the check's budget, which the generic lookup verdict does not.
+        abandon_lookup =
+            resolve_host(ctx.io, lookup_name(), ctx.cancel, [self, t0](Resolution res) {
+                if (self->finished) return;
+                self->abandon_lookup = nullptr;
+                if (self->answer.looked_up) self->answer.dns_ms = ms_since(t0); // took is whole ms
+                if (res.outcome == Resolution::Outcome::cancelled) {
+                    self->answer.failure = ProbeResult::make(
+                        Status::fail, Reason::dns_failure,
+                        "no answer from the resolver for '" + self->lookup_name() + "'" +
+                            (self->call.via_proxy ? " (the proxy's name)" : "") + " within " +
+                            self->answer.route.budget +
+                            ": the DNS server is unreachable or too slow");
+                    return self->finish();
+                }
+                if (res.outcome != Resolution::Outcome::resolved) {
+                    auto msg = describe_failure(self->lookup_name(), res);
+                    self->answer.failure = ProbeResult::make(
+                        Status::fail,
+                        self->call.via_proxy ? Reason::proxy_unreachable
+                                             : lookup_reason(res.outcome),
+                        self->call.via_proxy ? proxy_itself(ProxyFault::name, self->call.proxy, msg,
+                                                            self->answer.route.authority)
+                                             : msg);
+                    return self->finish();
+                }
+                self->transfer(res.addresses);
+            });
     }
 
     void transfer(const std::vector<asio::ip::address>& addrs) {
@@ -285,7 +280,7 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         req.user = call.user;
         req.password = call.password;
         req.auth = call.auth;
-        req.deadline = ctx.deadline;
+        req.cancel = ctx.cancel;
         if (req.scheme == "https") {
             try {
                 req.trust = run_trust(ctx.io, ctx.env.tls);
