@@ -8,7 +8,6 @@
 #include "pki/trust_material.hpp"
 #include "probes/ldap/ldap_client.hpp"
 #include <algorithm>
-#include <asio/steady_timer.hpp>
 #include <cctype>
 
 namespace pf {
@@ -99,9 +98,15 @@ Reason verdict_reason(const TlsVerdict& v) {
 }
 
 struct LdapRun : std::enable_shared_from_this<LdapRun> {
-    LdapRun(asio::io_context& io, ProbeDone d) : io(io), timer(io), done(std::move(d)) {}
+    LdapRun(asio::io_context& io, ProbeDone d) : io(io), done(std::move(d)) {}
     asio::io_context& io;
-    asio::steady_timer timer;
+    // Held: ProbeContext may be gone, and nothing else keeps the check's
+    // cancellation until an operation is bound to it. The cycle through its
+    // callback ends at emit(), release() or stop_listening.
+    CheckCancelPtr cancel;
+    // Unregisters the deadline's callback: a check over before its deadline
+    // must not keep the check's cancellation listening.
+    std::function<void()> stop_listening;
     OnceDone done;
     LdapRequest req;
     TlsSettings tls;
@@ -116,7 +121,8 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
     std::string refused_plain_bind;
 
     void finish(ProbeResult r) {
-        timer.cancel();
+        if (stop_listening) stop_listening();
+        stop_listening = nullptr;
         if (abandon) abandon();
         abandon = nullptr;
         if (connect_ms > 0)
@@ -468,10 +474,13 @@ ProbeKind ldap_probe() {
             r->req.password = nullptr;
             r->req.base.clear();
         }
-        r->timer.expires_at(ctx.deadline);
-        r->timer.async_wait([r](std::error_code ec) {
+        r->cancel = ctx.cancel;
+        r->stop_listening = r->cancel->on_cancel([r] {
+            if (r->cancel->cause() != CheckCancel::Cause::deadline)
+                return r->finish(
+                    ProbeResult::make(Status::error, Reason::interrupted, "cancelled"));
             // A lookup still running has its own verdict at the deadline.
-            if (!ec && !r->resolving)
+            if (!r->resolving)
                 r->finish(
                     ProbeResult::make(Status::fail, Reason::timed_out,
                                       r->timeout_summary(static_cast<LdapStep>(r->step->load()))));
