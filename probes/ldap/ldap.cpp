@@ -18,30 +18,18 @@ std::string ad_bind_reason(const std::string& diagnostic, std::string* code, Rea
     struct Known {
         const char* code;
         Reason reason;
-        const char* text;
+        Message text;
     };
     static const Known reasons[] = {
-        {"525", Reason::ad_user_not_found,
-         "no such user: no account has this name (check bind_dn)"},
-        {"52e", Reason::ldap_invalid_credentials,
-         "invalid credentials: the password is wrong (or, for some name forms, no account has "
-         "this name)"},
-        {"530", Reason::ad_logon_restricted,
-         "not permitted to log on at this time (the account's logon hours exclude now)"},
-        {"531", Reason::ad_logon_restricted,
-         "not permitted to log on at this workstation (the account's 'Log On To' list excludes "
-         "this computer)"},
-        {"532", Reason::ad_password_expired,
-         "password expired: set a new password for the account"},
-        {"533", Reason::ad_account_disabled, "account disabled: enable it in Active Directory"},
-        {"701", Reason::ad_account_expired,
-         "account expired: extend the account's expiry date in Active Directory"},
-        {"773", Reason::ad_password_must_change,
-         "the user must change the password before logging on: set a new password and clear "
-         "'User must change password at next logon'"},
-        {"775", Reason::ad_account_locked,
-         "account locked out after too many wrong passwords: unlock it, and find what still uses "
-         "an old password"},
+        {"525", Reason::ad_user_not_found, msg("ldap.ad_525_no_such_user")},
+        {"52e", Reason::ldap_invalid_credentials, msg("ldap.ad_52e_invalid_credentials")},
+        {"530", Reason::ad_logon_restricted, msg("ldap.ad_530_logon_hours")},
+        {"531", Reason::ad_logon_restricted, msg("ldap.ad_531_workstation")},
+        {"532", Reason::ad_password_expired, msg("ldap.ad_532_password_expired")},
+        {"533", Reason::ad_account_disabled, msg("ldap.ad_533_account_disabled")},
+        {"701", Reason::ad_account_expired, msg("ldap.ad_701_account_expired")},
+        {"773", Reason::ad_password_must_change, msg("ldap.ad_773_must_change_password")},
+        {"775", Reason::ad_account_locked, msg("ldap.ad_775_account_locked")},
     };
     // "data " and the hex digits after it, scanned by hand: the diagnostic
     // comes from the server, and std::regex recurses once per character
@@ -65,7 +53,7 @@ std::string ad_bind_reason(const std::string& diagnostic, std::string* code, Rea
     for (const auto& k : reasons)
         if (sub == k.code) {
             if (why) *why = k.reason;
-            return k.text;
+            return render(k.text);
         }
     return {};
 }
