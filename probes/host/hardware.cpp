@@ -1,4 +1,5 @@
 #include "probes/host/hardware.hpp"
+#include "base/catalog.hpp"
 #include "core/run_environment.hpp"
 #include "hardware/sizing.hpp"
 #include <stdexcept>
@@ -9,30 +10,29 @@ namespace {
 
 constexpr double gib = 1024.0 * 1024 * 1024;
 
-ProbeResult result(Status s, std::string summary, Measurement m) {
-    ProbeResult r = ProbeResult::make(s, s == Status::pass ? Reason::ok : Reason::below_minimum,
-                                      std::move(summary));
-    r.measurements.push_back(std::move(m));
+ProbeResult result(Status s, Message m, Measurement measured) {
+    ProbeResult r =
+        make_result(s, s == Status::pass ? Reason::ok : Reason::below_minimum, std::move(m));
+    r.measurements.push_back(std::move(measured));
     return r;
 }
 
 ProbeResult check_cores(const HostFacts& f, const std::string& minimum) {
     auto min = parse_integer(minimum);
     if (f.logical_cores == 0)
-        return ProbeResult::make(Status::warn, Reason::fact_unknown,
-                                 "the number of logical cores could not be read");
+        return make_result(Status::warn, Reason::fact_unknown, msg("hardware.cores_unknown"));
     Status s = f.logical_cores >= *min ? Status::pass : Status::fail;
     return result(s,
-                  std::to_string(f.logical_cores) + " logical cores (minimum " +
-                      std::to_string(*min) + ")",
+                  msg("hardware.cores", {{"cores", std::to_string(f.logical_cores)},
+                                         {"minimum", std::to_string(*min)}}),
                   {"logical_cores", static_cast<double>(f.logical_cores), "cores"});
 }
 
 ProbeResult check_clock(const HostFacts& f, const std::string& minimum) {
     auto min = parse_frequency_mhz(minimum);
     if (!f.cpu_max_mhz) {
-        ProbeResult r = ProbeResult::make(Status::warn, Reason::fact_unknown,
-                                          "CPU max clock could not be read");
+        ProbeResult r =
+            make_result(Status::warn, Reason::fact_unknown, msg("hardware.clock_unknown"));
         r.evidence.push_back("neither cpufreq nor /proc/cpuinfo gave a clock; compare the CPU "
                              "model (" +
                              (f.cpu_model.empty() ? "unknown" : f.cpu_model) +
@@ -41,18 +41,20 @@ ProbeResult check_clock(const HostFacts& f, const std::string& minimum) {
     }
     Status s = *f.cpu_max_mhz >= *min ? Status::pass : Status::fail;
     return result(s,
-                  "CPU max clock " + format_clock_mhz(*f.cpu_max_mhz) + " (minimum " +
-                      format_clock_mhz(*min) + ")",
+                  msg("hardware.clock", {{"clock", format_clock_mhz(*f.cpu_max_mhz)},
+                                         {"minimum", format_clock_mhz(*min)}}),
                   {"cpu_max_clock", *f.cpu_max_mhz, "MHz"});
 }
 
 ProbeResult check_ram(const HostFacts& f, const std::string& minimum) {
     auto min = parse_size(minimum);
     if (f.ram_bytes == 0)
-        return ProbeResult::make(Status::warn, Reason::fact_unknown, "RAM size could not be read");
+        return make_result(Status::warn, Reason::fact_unknown, msg("hardware.ram_unknown"));
     Status s = ram_meets(f.ram_bytes, *min) ? Status::pass : Status::fail;
-    ProbeResult r = result(s, format_size(f.ram_bytes) + " RAM (minimum " + format_size(*min) + ")",
-                           {"ram", static_cast<double>(f.ram_bytes) / gib, "GiB"});
+    ProbeResult r = result(
+        s,
+        msg("hardware.ram", {{"size", format_size(f.ram_bytes)}, {"minimum", format_size(*min)}}),
+        {"ram", static_cast<double>(f.ram_bytes) / gib, "GiB"});
     // The guide states installed RAM; the OS reports that less what firmware
     // and the kernel keep back.
     r.evidence.push_back("RAM as the OS reports it; " + format_size(*min - *min / 10) +
@@ -63,12 +65,13 @@ ProbeResult check_ram(const HostFacts& f, const std::string& minimum) {
 ProbeResult check_disk(const HostFacts& f, const std::string& minimum) {
     auto min = parse_size(minimum);
     if (!f.disk_free_bytes)
-        return ProbeResult::make(Status::warn, Reason::fact_unknown,
-                                 "free disk space at " + f.disk_path + " could not be read");
+        return make_result(Status::warn, Reason::fact_unknown,
+                           msg("hardware.disk_unknown", {{"path", f.disk_path}}));
     Status s = *f.disk_free_bytes >= *min ? Status::pass : Status::fail;
     ProbeResult r = result(s,
-                           format_size(*f.disk_free_bytes) + " free at " + f.disk_path +
-                               " (minimum " + format_size(*min) + ")",
+                           msg("hardware.disk", {{"free", format_size(*f.disk_free_bytes)},
+                                                 {"path", f.disk_path},
+                                                 {"minimum", format_size(*min)}}),
                            {"disk_free", static_cast<double>(*f.disk_free_bytes) / gib, "GiB"});
     r.evidence.push_back("measured on the filesystem holding " + f.disk_path +
                          ", the nearest existing directory of the install path");

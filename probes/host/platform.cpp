@@ -1,4 +1,5 @@
 #include "probes/host/platform.hpp"
+#include "base/catalog.hpp"
 #include "core/run_environment.hpp"
 #include "hardware/dotnet_releases.hpp"
 #include <algorithm>
@@ -89,11 +90,9 @@ ProbeResult check_os(const HostFacts& f, const std::string& supported_text) {
         if (auto t = trim(s); !t.empty()) supported.push_back(t);
     if (!is_windows(f)) {
         const std::string os = f.os_name.empty() ? f.os_family : f.os_name;
-        return ProbeResult::make(Status::fail, Reason::unsupported,
-                                 "this host runs " + os +
-                                     "; the Cloud Connector itself needs Windows "
-                                     "Server (" +
-                                     or_list(supported) + ")");
+        return make_result(
+            Status::fail, Reason::unsupported,
+            msg("platform.os_not_windows", {{"os", os}, {"supported", or_list(supported)}}));
     }
 
     const std::string name = f.os_name.empty() ? "Windows" : f.os_name;
@@ -107,20 +106,19 @@ ProbeResult check_os(const HostFacts& f, const std::string& supported_text) {
     for (const auto& s : supported)
         listed = listed || names_product(f.os_name, s);
     if (listed) {
-        r = ProbeResult::make(Status::pass, Reason::ok, name + windows_details(f));
+        r = make_result(
+            Status::pass, Reason::ok,
+            msg("platform.os_supported", {{"os", name}, {"details", windows_details(f)}}));
     } else if (f.os_product_type == "workstation") {
-        r = ProbeResult::make(Status::fail, Reason::unsupported,
-                              name +
-                                  " is a client edition; the Cloud Connector needs "
-                                  "Windows Server (" +
-                                  or_list(supported) + ")");
+        r = make_result(
+            Status::fail, Reason::unsupported,
+            msg("platform.os_client_edition", {{"os", name}, {"supported", or_list(supported)}}));
     } else {
         // Later guides support later releases; the checklist's supported_os
         // parameter is how an admin checks against one of those.
-        r = ProbeResult::make(Status::fail, Reason::unsupported,
-                              name + " is not in the supported list (" + or_list(supported) +
-                                  "); set --set supported_os=... to check "
-                                  "against another list");
+        r = make_result(
+            Status::fail, Reason::unsupported,
+            msg("platform.os_not_listed", {{"os", name}, {"supported", or_list(supported)}}));
         evidence.push_back("e.g. --set supported_os=\"" + supported_text + "|" + name + "\"");
     }
     r.evidence.insert(r.evidence.begin(), evidence.begin(), evidence.end());
@@ -138,10 +136,8 @@ std::optional<std::vector<unsigned>> parse_version(const std::string& v) {
 }
 
 ProbeResult not_windows(const std::string& what) {
-    return ProbeResult::make(Status::fail, Reason::unsupported,
-                             "not a Windows host: " + what +
-                                 " cannot be installed here; the Cloud Connector "
-                                 "needs Windows Server");
+    return make_result(Status::fail, Reason::unsupported,
+                       msg("platform.not_windows", {{"what", what}}));
 }
 
 ProbeResult check_dotnet(const HostFacts& f, const std::string& minimum) {
@@ -150,27 +146,30 @@ ProbeResult check_dotnet(const HostFacts& f, const std::string& minimum) {
 
     ProbeResult r;
     if (!f.dotnet4_full) {
-        r = ProbeResult::make(Status::fail, Reason::missing,
-                              "not installed: .NET Framework 4.0 (NDP\\v4\\Full) is missing");
+        r = make_result(Status::fail, Reason::missing, msg("platform.dotnet_missing"));
         r.evidence.push_back("no registry key HKLM\\SOFTWARE\\Microsoft\\NET Framework "
                              "Setup\\NDP\\v4\\Full");
     } else {
         std::string version = dotnet_version_of(f);
-        std::string shown = ".NET Framework " + version;
-        if (f.dotnet_release) shown += " (Release " + std::to_string(*f.dotnet_release) + ")";
+        std::string release =
+            f.dotnet_release ? " (Release " + std::to_string(*f.dotnet_release) + ")" : "";
         auto have = parse_version(version);
         if (!have)
-            return ProbeResult::make(Status::warn, Reason::fact_unknown,
-                                     shown + ": version not understood");
+            return make_result(Status::warn, Reason::fact_unknown,
+                               msg("platform.dotnet_not_understood",
+                                   {{"version", version}, {"release", release}}));
         // "4.0" and "4" are the same version: compare with missing parts as 0.
         auto n = std::max(have->size(), min->size());
         have->resize(n);
         min->resize(n);
         if (*have >= *min)
-            r = ProbeResult::make(Status::pass, Reason::ok, shown);
+            r = make_result(Status::pass, Reason::ok,
+                            msg("platform.dotnet", {{"version", version}, {"release", release}}));
         else
-            r = ProbeResult::make(Status::fail, Reason::below_minimum,
-                                  shown + "; the minimum is " + minimum);
+            r = make_result(
+                Status::fail, Reason::below_minimum,
+                msg("platform.dotnet_below_minimum",
+                    {{"version", version}, {"release", release}, {"minimum", minimum}}));
     }
     r.evidence.push_back("minimum " + minimum);
     return r;
@@ -179,8 +178,9 @@ ProbeResult check_dotnet(const HostFacts& f, const std::string& minimum) {
 ProbeResult check_powershell(const HostFacts& f) {
     if (!is_windows(f)) return not_windows("Windows PowerShell");
     if (!f.powershell_version.empty())
-        return ProbeResult::make(Status::pass, Reason::ok, "PowerShell " + f.powershell_version);
-    ProbeResult r = ProbeResult::make(Status::fail, Reason::missing, "not installed");
+        return make_result(Status::pass, Reason::ok,
+                           msg("platform.powershell", {{"version", f.powershell_version}}));
+    ProbeResult r = make_result(Status::fail, Reason::missing, msg("platform.powershell_missing"));
     r.evidence.push_back("no PowerShellVersion under HKLM\\SOFTWARE\\Microsoft\\PowerShell\\3\\"
                          "PowerShellEngine or ...\\PowerShell\\1\\PowerShellEngine");
     return r;
@@ -188,16 +188,13 @@ ProbeResult check_powershell(const HostFacts& f) {
 
 ProbeResult check_privileges(const HostFacts& f) {
     if (is_windows(f)) {
-        if (f.is_admin)
-            return ProbeResult::make(Status::pass, Reason::ok, "running with administrator rights");
-        return ProbeResult::make(Status::fail, Reason::insufficient_privileges,
-                                 "not running with administrator rights (start preflight from "
-                                 "an elevated prompt: \"Run as administrator\")");
+        if (f.is_admin) return make_result(Status::pass, Reason::ok, msg("platform.admin"));
+        return make_result(Status::fail, Reason::insufficient_privileges,
+                           msg("platform.not_admin"));
     }
     // Root is the POSIX counterpart of the guide's "Administrator rights".
-    if (f.is_admin) return ProbeResult::make(Status::pass, Reason::ok, "running as root");
-    return ProbeResult::make(Status::fail, Reason::insufficient_privileges,
-                             "not running with administrator rights (not root)");
+    if (f.is_admin) return make_result(Status::pass, Reason::ok, msg("platform.root"));
+    return make_result(Status::fail, Reason::insufficient_privileges, msg("platform.not_root"));
 }
 
 ProbeResult check_file(const std::string& path, const std::string& what) {
@@ -205,17 +202,21 @@ ProbeResult check_file(const std::string& path, const std::string& what) {
     fs::file_status st = fs::status(path, ec);
     ProbeResult r;
     if (ec && st.type() != fs::file_type::not_found) {
-        r = ProbeResult::make(Status::error, Reason::file_problem,
-                              "cannot check " + path + ": " + ec.message());
+        r = make_result(Status::error, Reason::file_problem,
+                        msg("platform.file_unchecked", {{"path", path}, {"error", ec.message()}}));
     } else if (!fs::exists(st)) {
-        r = ProbeResult::make(Status::fail, Reason::missing, "not found: " + path);
+        r = make_result(Status::fail, Reason::missing,
+                        msg("platform.file_missing", {{"path", path}}));
     } else if (fs::is_directory(st)) {
-        r = ProbeResult::make(Status::pass, Reason::ok, "found: " + path + " (directory)");
+        r = make_result(Status::pass, Reason::ok,
+                        msg("platform.directory_found", {{"path", path}}));
     } else {
         auto size = fs::file_size(path, ec);
-        r = ProbeResult::make(Status::pass, Reason::ok,
-                              "found: " + path + " (" +
-                                  (ec ? std::string("size unknown") : format_size(size)) + ")");
+        r = ec ? make_result(Status::pass, Reason::ok,
+                             msg("platform.file_found_size_unknown", {{"path", path}}))
+               : make_result(
+                     Status::pass, Reason::ok,
+                     msg("platform.file_found", {{"path", path}, {"size", format_size(size)}}));
     }
     if (!what.empty()) r.evidence.push_back("looked for: " + what);
     return r;

@@ -1,4 +1,5 @@
 #include "probes/ldap/ldap.hpp"
+#include "base/catalog.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
@@ -8,7 +9,6 @@
 #include "pki/trust_material.hpp"
 #include "probes/ldap/ldap_client.hpp"
 #include <algorithm>
-#include <asio/steady_timer.hpp>
 #include <cctype>
 
 namespace pf {
@@ -18,30 +18,18 @@ std::string ad_bind_reason(const std::string& diagnostic, std::string* code, Rea
     struct Known {
         const char* code;
         Reason reason;
-        const char* text;
+        Message text;
     };
     static const Known reasons[] = {
-        {"525", Reason::ad_user_not_found,
-         "no such user: no account has this name (check bind_dn)"},
-        {"52e", Reason::ldap_invalid_credentials,
-         "invalid credentials: the password is wrong (or, for some name forms, no account has "
-         "this name)"},
-        {"530", Reason::ad_logon_restricted,
-         "not permitted to log on at this time (the account's logon hours exclude now)"},
-        {"531", Reason::ad_logon_restricted,
-         "not permitted to log on at this workstation (the account's 'Log On To' list excludes "
-         "this computer)"},
-        {"532", Reason::ad_password_expired,
-         "password expired: set a new password for the account"},
-        {"533", Reason::ad_account_disabled, "account disabled: enable it in Active Directory"},
-        {"701", Reason::ad_account_expired,
-         "account expired: extend the account's expiry date in Active Directory"},
-        {"773", Reason::ad_password_must_change,
-         "the user must change the password before logging on: set a new password and clear "
-         "'User must change password at next logon'"},
-        {"775", Reason::ad_account_locked,
-         "account locked out after too many wrong passwords: unlock it, and find what still uses "
-         "an old password"},
+        {"525", Reason::ad_user_not_found, msg("ldap.ad_525_no_such_user")},
+        {"52e", Reason::ldap_invalid_credentials, msg("ldap.ad_52e_invalid_credentials")},
+        {"530", Reason::ad_logon_restricted, msg("ldap.ad_530_logon_hours")},
+        {"531", Reason::ad_logon_restricted, msg("ldap.ad_531_workstation")},
+        {"532", Reason::ad_password_expired, msg("ldap.ad_532_password_expired")},
+        {"533", Reason::ad_account_disabled, msg("ldap.ad_533_account_disabled")},
+        {"701", Reason::ad_account_expired, msg("ldap.ad_701_account_expired")},
+        {"773", Reason::ad_password_must_change, msg("ldap.ad_773_must_change_password")},
+        {"775", Reason::ad_account_locked, msg("ldap.ad_775_account_locked")},
     };
     // "data " and the hex digits after it, scanned by hand: the diagnostic
     // comes from the server, and std::regex recurses once per character
@@ -65,7 +53,7 @@ std::string ad_bind_reason(const std::string& diagnostic, std::string* code, Rea
     for (const auto& k : reasons)
         if (sub == k.code) {
             if (why) *why = k.reason;
-            return k.text;
+            return render(k.text);
         }
     return {};
 }
@@ -99,9 +87,15 @@ Reason verdict_reason(const TlsVerdict& v) {
 }
 
 struct LdapRun : std::enable_shared_from_this<LdapRun> {
-    LdapRun(asio::io_context& io, ProbeDone d) : io(io), timer(io), done(std::move(d)) {}
+    LdapRun(asio::io_context& io, ProbeDone d) : io(io), done(std::move(d)) {}
     asio::io_context& io;
-    asio::steady_timer timer;
+    // Held: ProbeContext may be gone, and nothing else keeps the check's
+    // cancellation until an operation is bound to it. The cycle through its
+    // callback ends at emit(), release() or stop_listening.
+    CheckCancelPtr cancel;
+    // Unregisters the deadline's callback: a check over before its deadline
+    // must not keep the check's cancellation listening.
+    std::function<void()> stop_listening;
     OnceDone done;
     LdapRequest req;
     TlsSettings tls;
@@ -116,7 +110,8 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
     std::string refused_plain_bind;
 
     void finish(ProbeResult r) {
-        timer.cancel();
+        if (stop_listening) stop_listening();
+        stop_listening = nullptr;
         if (abandon) abandon();
         abandon = nullptr;
         if (connect_ms > 0)
@@ -128,32 +123,28 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
     // What the user types to change security, for the fix texts.
     std::string use_ldaps, use_starttls;
 
-    std::string timeout_summary(LdapStep s) const {
-        std::string lead = "timed out: " + where + " accepted the TCP connection but ";
+    Message timeout_summary(LdapStep s) const {
         switch (s) {
         case LdapStep::connect:
-            return "timed out: no connection to " + where + " before the deadline";
+            return msg("ldap.timeout_connect", {{"where", where}});
         case LdapStep::tls:
-            return lead + "did not complete the TLS handshake" +
-                   (req.security == LdapSecurity::ldaps
-                        ? " (is this a plain LDAP port? LDAPS is 636, the Global Catalog over "
-                          "TLS 3269; for 389 use " +
-                              use_starttls + ")"
-                        : " after StartTLS");
+            if (req.security == LdapSecurity::ldaps)
+                return msg("ldap.timeout_tls_ldaps",
+                           {{"where", where}, {"use_starttls", use_starttls}});
+            return msg("ldap.timeout_tls_starttls", {{"where", where}});
         case LdapStep::rootdse:
-            return lead + "did not answer an LDAP request" +
-                   (req.security == LdapSecurity::none
-                        ? " (an LDAPS port such as 636 or 3269 waits for a TLS handshake: use " +
-                              use_ldaps + ")"
-                        : "");
+            if (req.security == LdapSecurity::none)
+                return msg("ldap.timeout_rootdse_plain",
+                           {{"where", where}, {"use_ldaps", use_ldaps}});
+            return msg("ldap.timeout_rootdse", {{"where", where}});
         case LdapStep::bind:
-            return lead + "did not answer the bind as '" + req.bind_dn + "'";
+            return msg("ldap.timeout_bind", {{"where", where}, {"bind_dn", req.bind_dn}});
         case LdapStep::search:
-            return lead + "did not finish the search of '" + req.base + "'";
+            return msg("ldap.timeout_search", {{"where", where}, {"base", req.base}});
         case LdapStep::done:
             break;
         }
-        return lead + "did not answer in time";
+        return msg("ldap.timeout", {{"where", where}});
     }
 
     // The connect is judged as the tcp probe judges it; the conversation
@@ -169,8 +160,8 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
                                      self->abandon = nullptr;
                                      if (o.kind != ConnectOutcome::Kind::open)
                                          return self->finish(
-                                             ProbeResult::make(Status::fail, connect_reason(o.kind),
-                                                               diagnose(o, self->req.host)));
+                                             make_result(Status::fail, connect_reason(o.kind),
+                                                         connect_failure(o, self->req.host)));
                                      self->connect_ms = o.ms;
                                      self->start_conversation(std::move(socket));
                                  });
@@ -248,90 +239,91 @@ void LdapRun::add_facts(ProbeResult& r, const LdapOutcome& o) {
 
 ProbeResult LdapRun::failure(const LdapOutcome& o) {
     auto s = static_cast<LdapStep>(o.step);
-    auto fail = [](Reason why, std::string text) {
-        return ProbeResult::make(Status::fail, why, std::move(text));
-    };
+    auto fail = [](Reason why, Message m) { return make_result(Status::fail, why, std::move(m)); };
     // The connection broke or the peer sent something else than LDAP.
     Reason lost = o.not_ldap ? Reason::protocol_error : Reason::connection_closed;
+    const std::string result = result_text(o);
     if (o.tls_refused)
-        return ProbeResult::make(tls_verdict->status == Status::error ? Status::error
-                                                                      : Status::fail,
-                                 verdict_reason(*tls_verdict),
-                                 tls_verdict->summary + " (" + security_name(req.security) +
-                                     " to " + where + "; nothing was sent over it)");
+        return make_result(tls_verdict->status == Status::error ? Status::error : Status::fail,
+                           verdict_reason(*tls_verdict),
+                           msg("ldap.tls_refused", {{"certificate", tls_verdict->summary},
+                                                    {"security", security_name(req.security)},
+                                                    {"where", where}}));
     if (o.tls_unchecked)
-        return ProbeResult::make(
-            Status::error, Reason::tls_handshake_failed,
-            "cannot check the certificate of " + where + " (" + o.error +
-                "): preflight sends nothing over a connection whose certificate it could not "
-                "check");
+        return make_result(Status::error, Reason::tls_handshake_failed,
+                           msg("ldap.tls_unchecked", {{"where", where}, {"error", o.error}}));
     if (o.timed_out) return fail(Reason::timed_out, timeout_summary(s));
     switch (s) {
     case LdapStep::connect:
         return fail(Reason::connect_failed,
-                    "cannot open an LDAP connection to " + where + " (" + result_text(o) + ")");
-    case LdapStep::tls:
+                    msg("ldap.cannot_open", {{"where", where}, {"result", result}}));
+    case LdapStep::tls: {
         if (!o.api_error)
             return fail(Reason::no_starttls,
-                        "the server refused StartTLS on " + where + " (" + result_text(o) +
-                            "): it has no certificate configured or does not offer StartTLS; use " +
-                            use_ldaps + " (port 636) or configure the server's certificate");
+                        msg("ldap.starttls_refused",
+                            {{"where", where}, {"result", result}, {"use_ldaps", use_ldaps}}));
         // Linux: the connection's end has code -1 and no TLS failure text;
         // Wldap32's TLS errors have codes of their own.
-        return fail(o.tls_failure.empty() && o.code == -1 ? lost : Reason::tls_handshake_failed,
-                    "TLS handshake with " + where + " failed (" + result_text(o) + ")" +
-                        (req.security == LdapSecurity::ldaps
-                             ? ": is this a plain LDAP port? LDAPS is 636, the Global Catalog "
-                               "over TLS 3269; for 389 use " +
-                                   use_starttls
-                             : ": the server's TLS setup rejects this client"));
+        Reason why = o.tls_failure.empty() && o.code == -1 ? lost : Reason::tls_handshake_failed;
+        if (req.security == LdapSecurity::ldaps)
+            return fail(
+                why, msg("ldap.tls_failed_ldaps",
+                         {{"where", where}, {"result", result}, {"use_starttls", use_starttls}}));
+        return fail(why, msg("ldap.tls_failed", {{"where", where}, {"result", result}}));
+    }
     case LdapStep::rootdse:
-        return fail(lost, "no LDAP answer from " + where + " (" + result_text(o) + ")" +
-                              (req.security == LdapSecurity::none
-                                   ? ": an LDAPS port (636, 3269) closes a connection that does "
-                                     "not start with TLS; use " +
-                                         use_ldaps
-                                   : ""));
+        if (req.security == LdapSecurity::none)
+            return fail(lost,
+                        msg("ldap.no_answer_plain",
+                            {{"where", where}, {"result", result}, {"use_ldaps", use_ldaps}}));
+        return fail(lost, msg("ldap.no_answer", {{"where", where}, {"result", result}}));
     case LdapStep::bind: {
-        std::string who = "bind as '" + req.bind_dn + "' rejected";
-        if (o.api_error) return fail(lost, who + " (" + result_text(o) + ")");
+        if (o.api_error)
+            return fail(lost,
+                        msg("ldap.bind_rejected", {{"bind_dn", req.bind_dn}, {"result", result}}));
         if (o.code == 8 || o.code == 13)
             return fail(Reason::ldap_strong_auth_required,
-                        who + ": the server requires transport encryption for a simple bind (" +
-                            result_text(o) + "); use " + use_ldaps +
-                            " (port 636, Global Catalog 3269) or " + use_starttls + " on 389");
+                        msg("ldap.bind_needs_encryption", {{"bind_dn", req.bind_dn},
+                                                           {"result", result},
+                                                           {"use_ldaps", use_ldaps},
+                                                           {"use_starttls", use_starttls}}));
         if (o.code == 49) {
             std::string sub;
             Reason why = Reason::ldap_invalid_credentials;
             std::string reason = ad_bind_reason(o.diagnostic, &sub, &why);
             if (!reason.empty())
-                return fail(why, who + ": " + reason + " (LDAP 49, AD data " + sub + ")");
+                return fail(
+                    why, msg("ldap.bind_ad_reason",
+                             {{"bind_dn", req.bind_dn}, {"ad_reason", reason}, {"ad_data", sub}}));
             return fail(Reason::ldap_invalid_credentials,
-                        who + ": invalid credentials (" + result_text(o) +
-                            "): the DN does not exist or the password is wrong");
+                        msg("ldap.bind_invalid_credentials",
+                            {{"bind_dn", req.bind_dn}, {"result", result}}));
         }
-        return fail(Reason::ldap_error, who + " (" + result_text(o) + ")");
+        return fail(Reason::ldap_error,
+                    msg("ldap.bind_rejected", {{"bind_dn", req.bind_dn}, {"result", result}}));
     }
     case LdapStep::search:
-        if (o.code == 32 && !o.api_error)
+        if (o.code == 32 && !o.api_error) {
+            if (o.matched_dn.empty())
+                return fail(Reason::ldap_search_failed,
+                            msg("ldap.base_missing", {{"base", req.base}, {"where", where}}));
             return fail(Reason::ldap_search_failed,
-                        "search base '" + req.base + "' does not exist on " + where +
-                            " (LDAP 32 noSuchObject); " +
-                            (o.matched_dn.empty()
-                                 ? std::string("no part of it exists")
-                                 : "the nearest existing entry is '" + o.matched_dn + "'"));
+                        msg("ldap.base_missing_nearest",
+                            {{"base", req.base}, {"where", where}, {"matched_dn", o.matched_dn}}));
+        }
         if (o.bad_filter)
-            return ProbeResult::make(Status::error, Reason::bad_input,
-                                     "filter '" + req.filter + "' is not a valid LDAP filter");
+            return make_result(Status::error, Reason::bad_input,
+                               msg("ldap.bad_filter", {{"filter", req.filter}}));
+        if (req.bind_dn.empty())
+            return fail(
+                o.api_error ? lost : Reason::ldap_search_failed,
+                msg("ldap.search_failed_anonymous", {{"base", req.base}, {"result", result}}));
         return fail(o.api_error ? lost : Reason::ldap_search_failed,
-                    "search of '" + req.base + "' failed (" + result_text(o) + ")" +
-                        (req.bind_dn.empty() ? ": the server may not allow anonymous searches; "
-                                               "set bind_dn and password"
-                                             : ""));
+                    msg("ldap.search_failed", {{"base", req.base}, {"result", result}}));
     case LdapStep::done:
         break;
     }
-    return fail(o.api_error ? lost : Reason::ldap_error, result_text(o));
+    return fail(o.api_error ? lost : Reason::ldap_error, msg("ldap.error", {{"result", result}}));
 }
 
 ProbeResult LdapRun::verdict(const LdapOutcome& o) {
@@ -341,12 +333,8 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
     if (!refused_plain_bind.empty() && o.step == LdapStep::done) {
         r.status = Status::fail;
         r.reason = Reason::plaintext_auth_refused;
-        r.summary = "bind as '" + refused_plain_bind + "' not attempted: over plain LDAP on " +
-                    where +
-                    " its password would cross the network in clear text; use "
-                    "--set ldap_security=ldaps (port 636) or --set ldap_security=starttls, or "
-                    "allow a clear-text bind explicitly with --set "
-                    "ldap_allow_plaintext_auth=true (probe: allow_plaintext_auth=true)";
+        set_message(r, msg("ldap.plaintext_bind_refused",
+                           {{"bind_dn", refused_plain_bind}, {"where", where}}));
         return r;
     }
     if (o.step != LdapStep::done) {
@@ -354,43 +342,71 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
             r.evidence.push_back("the server's message: " + o.diagnostic);
         return r;
     }
+    // Each part a sentence of the catalog; the verdict lists them.
     std::vector<std::string> parts;
     auto first = [&](const char* name) {
         auto it = o.rootdse.find(name);
         return it == o.rootdse.end() || it->second.empty() ? std::string() : it->second.front();
     };
-    std::string head = std::string(security_name(req.security)) + " on " + where + " answers";
-    if (!first("dnshostname").empty()) head += " as " + first("dnshostname");
-    if (!first("defaultnamingcontext").empty())
-        head += " (default naming context " + first("defaultnamingcontext") + ")";
-    parts.push_back(head);
+    std::string security = security_name(req.security);
+    auto host_name = first("dnshostname"), context = first("defaultnamingcontext");
+    if (host_name.empty() && context.empty())
+        parts.push_back(render(msg("ldap.answers", {{"security", security}, {"where", where}})));
+    else if (context.empty())
+        parts.push_back(
+            render(msg("ldap.answers_as",
+                       {{"security", security}, {"where", where}, {"host_name", host_name}})));
+    else if (host_name.empty())
+        parts.push_back(
+            render(msg("ldap.answers_context",
+                       {{"security", security}, {"where", where}, {"context", context}})));
+    else
+        parts.push_back(render(msg("ldap.answers_as_context", {{"security", security},
+                                                               {"where", where},
+                                                               {"host_name", host_name},
+                                                               {"context", context}})));
     bool gc_port = req.port == 3268 || req.port == 3269;
     if (gc_port && first("isglobalcatalogready") != "TRUE" && !o.rootdse.empty()) {
         r.status = Status::warn;
         r.reason = Reason::ldap_not_global_catalog;
-        parts.push_back("but it is not a ready Global Catalog (isGlobalCatalogReady is not TRUE)");
+        parts.push_back(render(msg("ldap.not_global_catalog")));
     }
     if (o.bound) {
-        parts.push_back("bound as '" + req.bind_dn + "'");
+        parts.push_back(render(msg("ldap.bound", {{"bind_dn", req.bind_dn}})));
         if (req.security == LdapSecurity::none) {
             r.status = Status::warn;
             r.reason = Reason::plaintext_auth_sent;
-            parts.push_back("but over an unencrypted connection, so the password crossed the "
-                            "network in clear text: use " +
-                            use_ldaps + " or " + use_starttls);
+            parts.push_back(
+                render(msg("ldap.bound_in_clear_text",
+                           {{"use_ldaps", use_ldaps}, {"use_starttls", use_starttls}})));
         }
     }
-    if (!req.base.empty())
-        parts.push_back("base '" + req.base + "' exists with " +
-                        (o.size_limited ? "at least " : "") + std::to_string(o.entries) +
-                        (o.entries == 1 ? " entry" : " entries") + " matching " + req.filter);
+    if (!req.base.empty()) {
+        if (o.size_limited && o.entries == 1)
+            parts.push_back(render(msg("ldap.base_exists_at_least_one",
+                                       {{"base", req.base}, {"filter", req.filter}})));
+        else if (o.size_limited)
+            parts.push_back(
+                render(msg("ldap.base_exists_at_least", {{"base", req.base},
+                                                         {"count", std::to_string(o.entries)},
+                                                         {"filter", req.filter}})));
+        else if (o.entries == 1)
+            parts.push_back(
+                render(msg("ldap.base_exists_one", {{"base", req.base}, {"filter", req.filter}})));
+        else
+            parts.push_back(render(msg("ldap.base_exists", {{"base", req.base},
+                                                            {"count", std::to_string(o.entries)},
+                                                            {"filter", req.filter}})));
+    }
     if (tls_verdict->status == Status::warn) {
         r.status = Status::warn;
         r.reason = verdict_reason(*tls_verdict);
         parts.push_back(tls_verdict->summary);
     }
+    std::string joined;
     for (std::size_t i = 0; i < parts.size(); ++i)
-        r.summary += (i ? "; " : "") + parts[i];
+        joined += (i ? "; " : "") + parts[i];
+    set_message(r, msg("ldap.answers_summary", {{"parts", joined}}));
     return r;
 }
 
@@ -423,10 +439,10 @@ ProbeKind ldap_probe() {
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto r = std::make_shared<LdapRun>(ctx.io, std::move(done));
         auto text = [&](const char* n) { return args.has(n) ? args.text(n) : std::string(); };
-        auto deliver = [&](Status s, std::string summary) {
+        auto deliver = [&](Status s, Message m) {
             return deliver_now(
                 ctx, [r](ProbeResult x) { r->finish(std::move(x)); },
-                ProbeResult::make(s, Reason::bad_input, std::move(summary)));
+                make_result(s, Reason::bad_input, std::move(m)));
         };
         std::string security = args.text("security");
         r->req.security = security == "ldaps"      ? LdapSecurity::ldaps
@@ -455,10 +471,9 @@ ProbeKind ldap_probe() {
         // An empty password makes a simple bind "unauthenticated" (RFC 4513
         // 5.1.2): servers accept it without checking anything.
         if (!r->req.bind_dn.empty() && !has_password)
-            return deliver(Status::error, "ldap check: bind_dn is set but the password is empty; "
-                                          "an empty password would bind without being checked");
+            return deliver(Status::error, msg("ldap.empty_password"));
         if (r->req.bind_dn.empty() && has_password)
-            return deliver(Status::error, "ldap check: a password is given but no bind_dn");
+            return deliver(Status::error, msg("ldap.password_without_bind_dn"));
         // The rootDSE is still read (anonymously), so the verdict keeps the
         // server's facts; the bind and the search it would allow are left out.
         if (r->req.security == LdapSecurity::none && !r->req.bind_dn.empty() &&
@@ -468,12 +483,14 @@ ProbeKind ldap_probe() {
             r->req.password = nullptr;
             r->req.base.clear();
         }
-        r->timer.expires_at(ctx.deadline);
-        r->timer.async_wait([r](std::error_code ec) {
+        r->cancel = ctx.cancel;
+        r->stop_listening = r->cancel->on_cancel([r] {
+            if (r->cancel->cause() != CheckCancel::Cause::deadline)
+                return r->finish(
+                    make_result(Status::error, Reason::interrupted, msg("ldap.cancelled")));
             // A lookup still running has its own verdict at the deadline.
-            if (!ec && !r->resolving)
-                r->finish(
-                    ProbeResult::make(Status::fail, Reason::timed_out,
+            if (!r->resolving)
+                r->finish(make_result(Status::fail, Reason::timed_out,
                                       r->timeout_summary(static_cast<LdapStep>(r->step->load()))));
         });
         r->resolving = true;
@@ -488,8 +505,9 @@ ProbeKind ldap_probe() {
                 r->resolving = false;
                 r->finish(std::move(failed));
             });
-        return
-            [r] { r->finish(ProbeResult::make(Status::error, Reason::interrupted, "cancelled")); };
+        return [r] {
+            r->finish(make_result(Status::error, Reason::interrupted, msg("ldap.cancelled")));
+        };
     };
     return k;
 }

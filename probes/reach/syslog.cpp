@@ -1,4 +1,5 @@
 #include "probes/reach/syslog.hpp"
+#include "base/catalog.hpp"
 #include "base/utc_time.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
@@ -51,11 +52,17 @@ struct SyslogRun : std::enable_shared_from_this<SyslogRun> {
     char probe_byte = 0;
     bool connected = false; // the connection (and TLS) is up: sending
 
-    ProbeResult result(Status s, Reason why, std::string summary) {
-        auto r = ProbeResult::make(s, why, std::move(summary));
+    ProbeResult result(ProbeResult r) {
         r.evidence.push_back("MSGID " + msgid +
                              ": look for it in the server's log to confirm delivery");
         return r;
+    }
+    ProbeResult result(Status s, Reason why, Message m) {
+        return result(make_result(s, why, std::move(m)));
+    }
+    // A sentence made by a lower layer (the TLS connection, the trust store).
+    ProbeResult result(Status s, Reason why, std::string summary) {
+        return result(ProbeResult::make(s, why, std::move(summary)));
     }
 
     void finish(ProbeResult r) {
@@ -77,19 +84,18 @@ struct SyslogRun : std::enable_shared_from_this<SyslogRun> {
         timer.async_wait([self](std::error_code ec) {
             if (ec) return;
             self->finish(self->result(Status::pass, Reason::ok,
-                                      "sent a syslog message over " + self->transport + " to " +
-                                          self->where +
-                                          "; the server kept the connection open (syslog "
-                                          "has no acknowledgement)"));
+                                      msg("syslog.sent_kept_open", {{"transport", self->transport},
+                                                                    {"where", self->where}})));
         });
         s.async_read_some(asio::buffer(&probe_byte, 1), [self](std::error_code ec, std::size_t) {
             if (self->done.finished() || ec == asio::error::operation_aborted) return;
-            self->finish(self->result(Status::fail, Reason::connection_closed,
-                                      "the syslog server " + self->where +
-                                          " closed the connection right after the message (" +
-                                          (ec ? ec.message() : std::string("it sent data back")) +
-                                          "): it does not accept syslog over " + self->transport +
-                                          " from this host"));
+            self->finish(
+                self->result(Status::fail, Reason::connection_closed,
+                             ec ? msg("syslog.closed_after_send", {{"where", self->where},
+                                                                   {"error", ec.message()},
+                                                                   {"transport", self->transport}})
+                                : msg("syslog.answered_after_send",
+                                      {{"where", self->where}, {"transport", self->transport}})));
         });
     }
 
@@ -98,9 +104,9 @@ struct SyslogRun : std::enable_shared_from_this<SyslogRun> {
         asio::async_write(*socket, asio::buffer(framed), [self](std::error_code ec, std::size_t) {
             if (self->done.finished()) return;
             if (ec)
-                return self->finish(
-                    self->result(Status::fail, Reason::connection_closed,
-                                 "sending to " + self->where + " failed: " + ec.message()));
+                return self->finish(self->result(
+                    Status::fail, Reason::connection_closed,
+                    msg("syslog.send_failed", {{"where", self->where}, {"error", ec.message()}})));
             self->watch_after_send(*self->socket);
         });
     }
@@ -111,9 +117,10 @@ struct SyslogRun : std::enable_shared_from_this<SyslogRun> {
             link->stream, asio::buffer(framed), [self](std::error_code ec, std::size_t) {
                 if (self->done.finished()) return;
                 if (ec)
-                    return self->finish(self->result(Status::fail, Reason::connection_closed,
-                                                     "sending over TLS to " + self->where +
-                                                         " failed: " + ec.message()));
+                    return self->finish(
+                        self->result(Status::fail, Reason::connection_closed,
+                                     msg("syslog.tls_send_failed",
+                                         {{"where", self->where}, {"error", ec.message()}})));
                 self->watch_after_send(self->link->stream);
             });
     }
@@ -123,21 +130,19 @@ void start_udp(const std::shared_ptr<SyslogRun>& r, const std::string& message) 
     auto abandon = resolve_host(r->io, r->host, [r, message](Resolution res) {
         if (r->done.finished()) return;
         if (res.outcome != Resolution::Outcome::resolved)
-            return r->finish(r->result(Status::fail, lookup_reason(res.outcome),
-                                       describe_failure(r->host, res)));
+            return r->finish(
+                r->result(Status::fail, lookup_reason(res.outcome), lookup_failure(r->host, res)));
         asio::ip::udp::endpoint ep(res.addresses.front(), r->port);
         auto sock = std::make_shared<asio::ip::udp::socket>(r->io, ep.protocol());
         auto data = std::make_shared<std::string>(message);
         sock->async_send_to(
             asio::buffer(*data), ep, [r, sock, data](std::error_code ec, std::size_t) {
                 if (ec)
-                    return r->finish(r->result(Status::fail, Reason::connect_failed,
-                                               "sending over UDP failed: " + ec.message()));
+                    return r->finish(
+                        r->result(Status::fail, Reason::connect_failed,
+                                  msg("syslog.udp_send_failed", {{"error", ec.message()}})));
                 r->finish(r->result(Status::warn, Reason::delivery_unconfirmed,
-                                    "sent a syslog message over UDP to " + r->where +
-                                        ", but delivery cannot be confirmed: UDP has no "
-                                        "acknowledgement and a lost datagram looks the same as "
-                                        "a delivered one; prefer TCP or TLS"));
+                                    msg("syslog.udp_unconfirmed", {{"where", r->where}})));
             });
     });
     r->cancel_connect = abandon;
@@ -180,13 +185,10 @@ ProbeKind syslog_probe() {
             if (ec) return;
             if (r->transport == "udp")
                 return r->finish(r->result(Status::fail, Reason::dns_failure,
-                                           "no answer from the resolver for '" + r->host +
-                                               "' before the deadline"));
+                                           msg("syslog.no_resolver_answer", {{"host", r->host}})));
             if (!r->connected) return;
             r->finish(r->result(Status::fail, Reason::timed_out,
-                                "connected to the syslog server " + r->where +
-                                    ", but the message could not be sent before "
-                                    "the deadline (the server does not read)"));
+                                msg("syslog.send_stalled", {{"where", r->where}})));
         });
         if (r->transport == "udp") {
             start_udp(r, message);
@@ -226,7 +228,7 @@ ProbeKind syslog_probe() {
         }
         return [r] {
             if (r->cancel_connect) r->cancel_connect();
-            r->finish(ProbeResult::make(Status::error, Reason::interrupted, "cancelled"));
+            r->finish(make_result(Status::error, Reason::interrupted, msg("syslog.cancelled")));
         };
     };
     return k;

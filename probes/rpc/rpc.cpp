@@ -1,4 +1,5 @@
 #include "probes/rpc/rpc.hpp"
+#include "base/catalog.hpp"
 #include "net/probe_util.hpp"
 #include "net/resolve.hpp"
 #include "net/tcp_connect.hpp"
@@ -43,20 +44,24 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
     std::string stage; // what the peer is answering: "bind", "ept_map request"
     ProbeResult partial;
 
-    void finish(Status s, Reason why, std::string summary) {
+    void end(ProbeResult r) {
         std::error_code ignore;
         if (socket) socket->close(ignore);
-        auto r = std::move(partial);
-        r.status = s;
-        r.reason = why;
-        r.summary = std::move(summary);
         done(std::move(r));
     }
 
-    void not_epm(const std::string& why) {
-        finish(Status::error, Reason::protocol_error,
-               "not a DCE/RPC endpoint mapper: " + where + " answered the " + stage + " with " +
-                   why);
+    void finish(Status s, Reason why, Message m) {
+        auto r = std::move(partial);
+        r.status = s;
+        r.reason = why;
+        set_message(r, std::move(m));
+        end(std::move(r));
+    }
+
+    void not_epm(Message m) { finish(Status::error, Reason::protocol_error, std::move(m)); }
+    // reply: what the parser made of the answer.
+    void not_epm(const std::string& reply) {
+        not_epm(msg("rpc.not_epm", {{"where", where}, {"stage", stage}, {"reply", reply}}));
     }
 
     // A step ended by the check's cancellation.
@@ -69,13 +74,12 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
     void on_deadline() {
         auto within = seconds_left_text(t0, deadline);
         if (received == 0)
-            return finish(Status::fail, Reason::timed_out,
-                          where + " accepted the connection but did not answer the " + stage +
-                              " within " + within +
-                              ": not an endpoint mapper, or a device in the path "
-                              "holds the connection");
-        not_epm("a reply that stopped after " + progress() + ", and nothing more came within " +
-                within);
+            return finish(
+                Status::fail, Reason::timed_out,
+                msg("rpc.no_answer", {{"where", where}, {"stage", stage}, {"within", within}}));
+        not_epm(msg(
+            "rpc.not_epm_stopped",
+            {{"where", where}, {"stage", stage}, {"progress", progress()}, {"within", within}}));
     }
 
     void exchange(rpc::Bytes pdu, std::string what, std::function<void(rpc::Bytes)> on_reply) {
@@ -88,9 +92,11 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
                           cancel->bind([self, on_reply](std::error_code ec, std::size_t) {
                               if (self->done.finished() || self->cancelled(ec)) return;
                               if (ec)
-                                  return self->finish(Status::fail, Reason::connection_closed,
-                                                      "sending the " + self->stage + " to " +
-                                                          self->where + " failed: " + ec.message());
+                                  return self->finish(
+                                      Status::fail, Reason::connection_closed,
+                                      msg("rpc.send_failed", {{"stage", self->stage},
+                                                              {"where", self->where},
+                                                              {"error", ec.message()}}));
                               self->read(rpc::header_size, on_reply);
                           }));
     }
@@ -117,8 +123,12 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
 
     void cut_off(const std::error_code& ec) {
         if (received == 0)
-            return not_epm("nothing: it closed the connection (" + ec.message() + ")");
-        not_epm("a reply cut off after " + progress() + " (" + ec.message() + ")");
+            return not_epm(msg("rpc.not_epm_closed",
+                               {{"where", where}, {"stage", stage}, {"error", ec.message()}}));
+        not_epm(msg("rpc.not_epm_cut_off", {{"where", where},
+                                            {"stage", stage},
+                                            {"progress", progress()},
+                                            {"error", ec.message()}}));
     }
 
     void got(const std::function<void(rpc::Bytes)>& on_reply) {
@@ -144,7 +154,7 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
                                        if (self->done.finished()) return;
                                        if (!s)
                                            return self->finish(Status::fail, connect_reason(o.kind),
-                                                               diagnose(o, self->host));
+                                                               connect_failure(o, self->host));
                                        self->partial.measurements.push_back(
                                            {"connect " + self->where, o.ms, "ms"});
                                        self->socket = s;
@@ -152,24 +162,20 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
                                        self->bind();
                                    });
             },
-            [self](ProbeResult v) {
-                self->partial = v;
-                self->finish(v.status, v.reason, v.summary);
-            });
+            [self](ProbeResult v) { self->end(std::move(v)); });
     }
 
-    void rejected(const std::string& what, const std::string& why) {
-        finish(Status::fail, Reason::protocol_error,
-               "the endpoint mapper at " + where + " " + what + ": " + why);
-    }
+    void rejected(Message m) { finish(Status::fail, Reason::protocol_error, std::move(m)); }
 
     void bind() {
         auto self = shared_from_this();
         exchange(rpc::encode_bind(1, rpc::endpoint_mapper()), "bind", [self](rpc::Bytes pdu) {
             auto ack = rpc::parse_bind_reply(pdu, 1);
             if (!ack)
-                return ack.rejected ? self->rejected("refused the bind", ack.error)
-                                    : self->not_epm(ack.error);
+                return ack.rejected
+                           ? self->rejected(msg("rpc.bind_refused",
+                                                {{"where", self->where}, {"error", ack.error}}))
+                           : self->not_epm(ack.error);
             self->partial.evidence.push_back("bound to the endpoint mapper (secondary address '" +
                                              ack.value->secondary_address + "', max fragment " +
                                              std::to_string(ack.value->max_recv) + ")");
@@ -185,7 +191,9 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
                  [self](rpc::Bytes pdu) {
                      auto stub = rpc::parse_response(pdu, 2);
                      if (!stub)
-                         return stub.rejected ? self->rejected("refused ept_map", stub.error)
+                         return stub.rejected ? self->rejected(msg("rpc.ept_map_refused",
+                                                                   {{"where", self->where},
+                                                                    {"error", stub.error}}))
                                               : self->not_epm(stub.error);
                      auto res = rpc::parse_ept_map(*stub.value);
                      if (!res) return self->not_epm(res.error);
@@ -205,16 +213,15 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
             partial.evidence.push_back("ept_map for " + asked + ": " +
                                        rpc::status_text(res.status));
             bool ca = iface.uuid == rpc::cert_passage().uuid;
-            return finish(Status::fail, Reason::rpc_not_registered,
-                          label(iface) + " is not registered at the endpoint mapper of " + host +
-                              (ca ? ": the Certificate Services (CertSvc) service is stopped, or "
-                                    "the CA does not expose this interface"
-                                  : ": the service providing it is stopped, or " + host +
-                                        " does not expose it over TCP"));
+            return finish(
+                Status::fail, Reason::rpc_not_registered,
+                ca ? msg("rpc.ca_not_registered", {{"interface", label(iface)}, {"host", host}})
+                   : msg("rpc.not_registered", {{"interface", label(iface)}, {"host", host}}));
         }
         if (res.status != 0)
-            return rejected("answered ept_map for " + asked + " with an error",
-                            rpc::status_text(res.status));
+            return rejected(msg(
+                "rpc.ept_map_error",
+                {{"where", where}, {"interface", asked}, {"error", rpc::status_text(res.status)}}));
         const rpc::Tower* tcp = nullptr;
         for (const auto& t : res.towers) {
             std::string ip = "?";
@@ -228,42 +235,48 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
                 (t.tcp_port ? std::to_string(*t.tcp_port) : std::string("no port")) + "]");
             if (!tcp && t.tcp_port) tcp = &t;
         }
-        if (!tcp) return not_epm("towers without a TCP port for " + asked + " (see evidence)");
+        if (!tcp)
+            return not_epm(msg("rpc.not_epm_no_tcp",
+                               {{"where", where}, {"stage", stage}, {"interface", asked}}));
         auto port = *tcp->tcp_port;
         // Towers name the address the service bound (0.0.0.0 from Windows and
         // Samba); the address that reached port 135 is the one to use.
-        auto registered = label(iface) + " is registered at port " + std::to_string(port);
+        auto name = label(iface);
         if (!connect)
-            return finish(Status::pass, Reason::ok,
-                          registered + " on " + host + " (not connected: connect=false)");
+            return finish(
+                Status::pass, Reason::ok,
+                msg("rpc.registered_not_connected",
+                    {{"interface", name}, {"port", std::to_string(port)}, {"host", host}}));
         auto self = shared_from_this();
         cancel_connect =
-            connect_once(io, {address, port}, cancel, [self, registered, port](ConnectOutcome o) {
+            connect_once(io, {address, port}, cancel, [self, name, port](ConnectOutcome o) {
                 if (self->done.finished()) return;
                 self->partial.evidence.push_back(describe(o));
                 auto p = std::to_string(port);
                 switch (o.kind) {
                 case ConnectOutcome::Kind::open:
                     self->partial.measurements.push_back({"connect " + p, o.ms, "ms"});
-                    return self->finish(Status::pass, Reason::ok,
-                                        registered + " on " + self->host + " and the port answers");
+                    return self->finish(
+                        Status::pass, Reason::ok,
+                        msg("rpc.registered_answers",
+                            {{"interface", name}, {"port", p}, {"host", self->host}}));
                 case ConnectOutcome::Kind::refused:
-                    return self->finish(Status::fail, Reason::rpc_ports_filtered,
-                                        registered + " on " + self->host +
-                                            ", but that port refused the connection: the service "
-                                            "stopped listening, or a firewall rejects the RPC "
-                                            "dynamic ports");
+                    return self->finish(
+                        Status::fail, Reason::rpc_ports_filtered,
+                        msg("rpc.registered_refused",
+                            {{"interface", name}, {"port", p}, {"host", self->host}}));
                 case ConnectOutcome::Kind::timed_out:
-                    return self->finish(Status::fail, Reason::rpc_ports_filtered,
-                                        registered + " on " + self->host +
-                                            ", but connecting to it timed out: a firewall drops "
-                                            "the RPC dynamic ports; allow TCP " +
-                                            p + " (the range 49152-65535) from this server to " +
-                                            self->host);
+                    return self->finish(
+                        Status::fail, Reason::rpc_ports_filtered,
+                        msg("rpc.registered_timed_out",
+                            {{"interface", name}, {"port", p}, {"host", self->host}}));
                 default:
                     return self->finish(Status::fail, connect_reason(o.kind),
-                                        registered + " on " + self->host + ", but " +
-                                            diagnose(o, self->host));
+                                        msg("rpc.registered_connect_failed",
+                                            {{"interface", name},
+                                             {"port", p},
+                                             {"host", self->host},
+                                             {"failure", render(connect_failure(o, self->host))}}));
                 }
             });
     }
@@ -308,7 +321,7 @@ ProbeKind rpc_epmap_probe() {
         r->start(port);
         return [r] {
             if (r->cancel_connect) r->cancel_connect();
-            r->finish(Status::error, Reason::interrupted, "cancelled");
+            r->finish(Status::error, Reason::interrupted, msg("rpc.cancelled"));
         };
     };
     return k;

@@ -1,3 +1,4 @@
+#include "base/catalog.hpp"
 #include "net/probe_util.hpp"
 #include "net/resolve.hpp"
 #include "probes/reach/tcp.hpp"
@@ -35,9 +36,10 @@ ProbeResult verdict(const RangeRun& r, const std::vector<ConnectOutcome>& outcom
     auto t = tally_range(outcomes);
     std::string range = std::to_string(r.range.first) + "-" + std::to_string(r.range.last);
     bool legacy = r.range.last <= 5000;
-    std::string what = legacy ? "the legacy RPC dynamic range " : "the RPC dynamic range ";
     ProbeResult res = range_not_judged(t, outcomes.size()).value_or(ProbeResult{});
     std::string untried = not_tried_text(t, outcomes.size());
+    std::string tally =
+        t.text() + (t.unreachable ? ", " + std::to_string(t.unreachable) + " unreachable" : "");
     for (const auto& o : outcomes)
         res.evidence.push_back(describe(o));
     if (t.self_connect)
@@ -50,25 +52,36 @@ ProbeResult verdict(const RangeRun& r, const std::vector<ConnectOutcome>& outcom
     } else if (t.answered() > 0 && t.timed_out == 0 && t.unreachable == 0) {
         res.status = Status::pass;
         res.reason = Reason::ok;
-        res.summary = what + range + " on " + r.host + " is reachable (" + t.text() + " of " +
-                      std::to_string(t.counted()) + " sampled: answers come back" + untried + ")";
+        set_message(
+            res, legacy
+                     ? msg("rpc_range.legacy_reachable", {{"range", range},
+                                                          {"host", r.host},
+                                                          {"tally", t.text()},
+                                                          {"counted", std::to_string(t.counted())},
+                                                          {"untried", untried}})
+                     : msg("rpc_range.reachable", {{"range", range},
+                                                   {"host", r.host},
+                                                   {"tally", t.text()},
+                                                   {"counted", std::to_string(t.counted())},
+                                                   {"untried", untried}}));
     } else if (t.answered() > 0) {
         res.status = Status::warn;
         res.reason = Reason::rpc_ports_filtered;
-        res.summary = what + range + " on " + r.host + " is partly filtered (" + t.text() +
-                      (t.unreachable ? ", " + std::to_string(t.unreachable) + " unreachable" : "") +
-                      untried + "): a firewall lets only part of it through; allow all of TCP " +
-                      range + " from this server to " + r.host +
-                      " (or restrict the CA's range to the "
-                      "allowed part)";
+        set_message(
+            res,
+            legacy
+                ? msg("rpc_range.legacy_partly_filtered",
+                      {{"range", range}, {"host", r.host}, {"tally", tally}, {"untried", untried}})
+                : msg("rpc_range.partly_filtered", {{"range", range},
+                                                    {"host", r.host},
+                                                    {"tally", tally},
+                                                    {"untried", untried}}));
     } else {
         res.status = Status::fail;
         res.reason = Reason::rpc_ports_filtered;
-        res.summary = "a firewall drops TCP " + range + " to " + r.host + " (" + t.text() +
-                      (t.unreachable ? ", " + std::to_string(t.unreachable) + " unreachable" : "") +
-                      untried +
-                      "): allow the RPC dynamic range from this server to the CA (or restrict "
-                      "the CA's range and allow that)";
+        set_message(
+            res, msg("rpc_range.filtered",
+                     {{"range", range}, {"host", r.host}, {"tally", tally}, {"untried", untried}}));
     }
     return res;
 }
