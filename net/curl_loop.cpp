@@ -231,7 +231,12 @@ std::function<void()> perform_until(asio::io_context& io, CURL* easy, const Chec
             if (!c) return s->finish(rc, false);
             c->guard([&] { s->finish(rc, false); });
         });
-    s->unregister = cancel->on_cancel([s] {
+    // Weak: the caller's callback may hold the cancellation (a request keeps
+    // its check's), and a strong capture would make a cycle that nothing
+    // breaks when the loop goes away with the transfer in flight.
+    s->unregister = cancel->on_cancel([weak = std::weak_ptr<State>(s)] {
+        auto s = weak.lock();
+        if (!s) return;
         // The transfer is removed before on_done, which reads the handle.
         if (auto c = std::move(s->cancel_curl)) c();
         s->finish(CURLE_OPERATION_TIMEDOUT, true);

@@ -342,7 +342,12 @@ std::function<void()> web_request(const ProbeContext& ctx, WebCall call,
     asio::post(ctx.io, [run] {
         if (!run->finished) run->start();
     });
-    return [run] { run->cancel(); };
+    // Weak: the caller keeps this function and run keeps the caller's
+    // callback; the run's own operations keep it alive, so a loop destroyed
+    // with the request in flight frees both.
+    return [weak = std::weak_ptr<WebRun>(run)] {
+        if (auto run = weak.lock()) run->cancel();
+    };
 }
 
 } // namespace pf
