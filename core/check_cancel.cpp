@@ -8,14 +8,15 @@ std::shared_ptr<CheckCancel> CheckCancel::create(Clock::time_point deadline) {
 
 std::shared_ptr<CheckCancel> CheckCancel::armed(asio::io_context& io, Clock::time_point deadline) {
     auto c = create(deadline);
-    c->timer_ = std::make_unique<asio::steady_timer>(io);
+    c->io_ = &io;
     return c;
 }
 
 void CheckCancel::listeners_changed() {
-    if (!timer_ || cancelled()) return;
+    if (!io_ || cancelled()) return;
     bool listening = busy_ > 0 || !callbacks_.empty();
     if (listening == waiting_) return;
+    if (!timer_) timer_ = std::make_unique<asio::steady_timer>(*io_);
     waiting_ = listening;
     if (!listening) {
         timer_->cancel();

@@ -111,6 +111,9 @@ class CheckCancel : public std::enable_shared_from_this<CheckCancel> {
     std::list<Node> nodes_;
     std::list<std::pair<std::uint64_t, std::function<void()>>> callbacks_;
     std::uint64_t next_callback_ = 1;
+    // armed(): the loop, and the timer made the first time something listens
+    // (a probe that never waits creates no timer, and on Windows no timer thread).
+    asio::io_context* io_ = nullptr;
     std::unique_ptr<asio::steady_timer> timer_;
 };
 
