@@ -185,16 +185,4 @@ std::function<void()> resolve_for_probe(asio::io_context& io, const std::string&
     });
 }
 
-std::function<void()> resolve_for_probe(asio::io_context& io, const std::string& host,
-                                        Clock::time_point deadline,
-                                        std::function<void(Resolution)> on_resolved,
-                                        std::function<void(ProbeResult)> on_failed) {
-    // The lookup holds the cancellation it made, which fires at deadline.
-    auto cancel = CheckCancel::armed(io, deadline);
-    return resolve_for_probe(
-        io, host, cancel,
-        [cancel, on_resolved = std::move(on_resolved)](Resolution r) { on_resolved(std::move(r)); },
-        std::move(on_failed));
-}
-
 } // namespace pf

@@ -49,10 +49,4 @@ std::function<void()> resolve_for_probe(asio::io_context& io, const std::string&
                                         std::function<void(Resolution)> on_resolved,
                                         std::function<void(ProbeResult)> on_failed);
 
-// For callers not yet given the check's cancellation: ends at deadline.
-std::function<void()> resolve_for_probe(asio::io_context& io, const std::string& host,
-                                        Clock::time_point deadline,
-                                        std::function<void(Resolution)> on_resolved,
-                                        std::function<void(ProbeResult)> on_failed);
-
 } // namespace pf

@@ -143,13 +143,4 @@ std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::en
     });
 }
 
-std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
-                                   Clock::time_point deadline,
-                                   std::function<void(ConnectOutcome)> on_done) {
-    // The attempt holds the cancellation it made, which fires at deadline.
-    auto cancel = CheckCancel::armed(io, deadline);
-    return connect_once(io, ep, cancel,
-                        [cancel, on_done = std::move(on_done)](ConnectOutcome o) { on_done(o); });
-}
-
 } // namespace pf

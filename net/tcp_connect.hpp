@@ -55,9 +55,4 @@ std::function<void()> connect_socket(asio::io_context& io, const asio::ip::tcp::
                                      const CheckCancelPtr& cancel,
                                      std::function<void(ConnectOutcome, SocketPtr)> on_done);
 
-// For callers not yet given the check's cancellation: ends at deadline.
-std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
-                                   Clock::time_point deadline,
-                                   std::function<void(ConnectOutcome)> on_done);
-
 } // namespace pf

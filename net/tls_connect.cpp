@@ -279,17 +279,6 @@ std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
     return [r] { r->abandon(); };
 }
 
-std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
-                               const std::string& host, std::uint16_t port, const std::string& sni,
-                               Clock::time_point deadline,
-                               std::function<void(TlsConnection)> on_done) {
-    // The connection holds the cancellation it made, which fires at deadline.
-    auto cancel = CheckCancel::armed(io, deadline);
-    return open_tls(
-        io, proxy, host, port, sni, cancel,
-        [cancel, on_done = std::move(on_done)](TlsConnection c) { on_done(std::move(c)); });
-}
-
 std::function<void()> tls_over(asio::io_context& io, std::shared_ptr<asio::ip::tcp::socket> socket,
                                const std::string& host, std::uint16_t port, const std::string& sni,
                                const CheckCancelPtr& cancel,

@@ -71,12 +71,6 @@ std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
                                const CheckCancelPtr& cancel,
                                std::function<void(TlsConnection)> on_done);
 
-// For callers not yet given the check's cancellation: ends at deadline.
-std::function<void()> open_tls(asio::io_context& io, const ProxyConfig& proxy,
-                               const std::string& host, std::uint16_t port, const std::string& sni,
-                               Clock::time_point deadline,
-                               std::function<void(TlsConnection)> on_done);
-
 // The same handshake over a connection a protocol opened and upgrades in
 // band (LDAP's StartTLS) or that speaks TLS at once (LDAPS) on a socket the
 // caller connected itself. No ALPN is offered: these protocols are not HTTP.

@@ -279,13 +279,4 @@ std::function<void()> open_tunnel(asio::io_context& io, const ProxyConfig& proxy
     return [r] { r->abandon(); };
 }
 
-std::function<void()> open_tunnel(asio::io_context& io, const ProxyConfig& proxy,
-                                  const std::string& host, std::uint16_t port,
-                                  Clock::time_point deadline, std::function<void(Tunnel)> on_done) {
-    // The tunnel holds the cancellation it made, which fires at deadline.
-    auto cancel = CheckCancel::armed(io, deadline);
-    return open_tunnel(io, proxy, host, port, cancel,
-                       [cancel, on_done = std::move(on_done)](Tunnel t) { on_done(std::move(t)); });
-}
-
 } // namespace pf

@@ -66,11 +66,6 @@ std::function<void()> open_tunnel(asio::io_context& io, const ProxyConfig& proxy
                                   const CheckCancelPtr& cancel,
                                   std::function<void(Tunnel)> on_done);
 
-// For callers not yet given the check's cancellation: ends at deadline.
-std::function<void()> open_tunnel(asio::io_context& io, const ProxyConfig& proxy,
-                                  const std::string& host, std::uint16_t port,
-                                  Clock::time_point deadline, std::function<void(Tunnel)> on_done);
-
 // The Basic credentials header value (RFC 7617): base64 of "user:password".
 std::string basic_credentials(const std::string& user, const std::string& password);
 

@@ -484,7 +484,10 @@ ProbeKind ldap_probe() {
             r->req.base.clear();
         }
         r->cancel = ctx.cancel;
-        r->stop_listening = r->cancel->on_cancel([r] {
+        // Weak: r holds the cancellation, which must not hold r back.
+        r->stop_listening = r->cancel->on_cancel([weak = std::weak_ptr<LdapRun>(r)] {
+            auto r = weak.lock();
+            if (!r) return;
             if (r->cancel->cause() != CheckCancel::Cause::deadline)
                 return r->finish(
                     make_result(Status::error, Reason::interrupted, msg("ldap.cancelled")));
@@ -495,7 +498,7 @@ ProbeKind ldap_probe() {
         });
         r->resolving = true;
         r->abandon = resolve_for_probe(
-            ctx.io, r->req.host, ctx.deadline,
+            ctx.io, r->req.host, ctx.cancel,
             [r](Resolution res) {
                 r->resolving = false;
                 r->abandon = nullptr;
