@@ -114,6 +114,10 @@ SecretRef file_password(const ProbeArgs& args) {
     return password && password->empty() ? nullptr : password;
 }
 
+ProbeResult load_failure(const CertFileError& e) {
+    return ProbeResult::make(load_failure_status(e), load_failure_reason(e), e.what());
+}
+
 ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls, TrustHandle trust) {
     const std::string path = args.text("path");
     CertCheckOptions o = check_options(args, run_tls, std::move(trust));
@@ -123,13 +127,9 @@ ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls, TrustH
         CertFile f = load_cert_file(path, password.get());
         r = combine_cert_checks(f, check_cert_file(f, o));
     } catch (const CertFileError& e) {
-        r = ProbeResult::make(load_failure_status(e), load_failure_reason(e), e.what());
+        r = load_failure(e);
     }
     return r;
-}
-
-ProbeResult load_failure(const CertFileError& e) {
-    return ProbeResult::make(load_failure_status(e), load_failure_reason(e), e.what());
 }
 
 // check="load": whether the file opens, and what it holds, for a report that
