@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The benchmark of issue 16: preflight against the tools an admin would use
+# otherwise, measured side by side in one run, as ratios. See README.md,
+# "Benchmark".
+#   bench/run.sh [--ci] [--strict] [--binary PATH] [--json PATH] [--no-install]
+#     --ci        the short mode (under a minute): fails on a regression of a
+#                 ratio beyond its limit (bench/bench.py, CI_LIMITS)
+#     --strict    also fail when a target is not met
+#     --binary    measure this preflight instead of building build-rel/
+#     --json      where the results go (default bench/results.json)
+#     --no-install  do not apt-get install what is missing
+# Needs root: the servers run in a network namespace it creates, where
+# nftables drops ports 12000-12999 (the filtered share). Traffic stays on that
+# namespace's loopback. Every server and the namespace go when it ends.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+
+ci=0 strict=() binary="" out="$repo/bench/results.json" install=1
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --ci) ci=1 ;;
+    --strict) strict=(--strict) ;;
+    --binary) binary=$(realpath "$2"); shift ;;
+    --json) out=$(realpath -m "$2"); shift ;;
+    --no-install) install=0 ;;
+    *) echo "usage: $0 [--ci] [--strict] [--binary PATH] [--json PATH] [--no-install]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [[ $(id -u) -ne 0 ]]; then
+  # Like the root-only tests: say why, and do not fail a non-root CI.
+  echo "bench: skipped: needs root to create its network namespace and nftables rules"
+  exit 0
+fi
+
+# Servers and probes for the run, then the reference tools. A reference tool
+# that cannot be installed only skips its ratio (bench.py says which).
+servers=(nginx-light slapd exim4-daemon-light nftables iproute2 openssl gcc libc6-dev)
+tools=(monitoring-plugins-basic monitoring-plugins-standard monitoring-plugins-contrib
+       liburiparser1 nmap curl bc file)
+install_missing() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  echo "bench: installing ${missing[*]}"
+  # Server packages must not start their system services on install.
+  local guard=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    guard=1
+  fi
+  local rc=0
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+  if [[ $rc -ne 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null || true
+    rc=0
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+      --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+  fi
+  [[ $guard -eq 1 ]] && rm -f /usr/sbin/policy-rc.d
+  return $rc
+}
+if [[ $install -eq 1 ]]; then
+  install_missing "${servers[@]}"
+  install_missing "${tools[@]}" || echo "bench: could not install every reference tool; their ratios are skipped"
+fi
+
+if [[ -z $binary ]]; then
+  launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  cmake -S . -B build-rel -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
+  cmake --build build-rel --target preflight -j"$(nproc)" >/dev/null
+  binary=$repo/build-rel/preflight
+fi
+[[ -x $binary ]] || { echo "bench: no preflight binary at $binary" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/preflight-bench.XXXXXX)
+ns=pfbench-$$
+cleanup() {
+  local rc=$? pid
+  trap - EXIT INT TERM
+  # Whatever still runs in the namespace is ours: the servers bench.py
+  # started, should it have been killed before stopping them.
+  if ip netns list 2>/dev/null | grep -qw "$ns"; then
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      [[ -z $(ip netns pids "$ns" 2>/dev/null) ]] && break
+      sleep 0.3
+    done
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
+  fi
+  rm -rf "/etc/netns/$ns" "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cc -O2 -Wall -o "$work/helper" bench/helper.c
+
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+# The swept range (40000-56383) must lie outside the ephemeral ports, or a
+# connect could meet itself there and see an open port.
+ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="20000 39999"
+ip netns exec "$ns" nft -f - <<'EOF'
+table inet pfbench {
+  chain input {
+    type filter hook input priority 0;
+    tcp dport 12000-12999 drop
+  }
+}
+EOF
+# ip netns exec mounts this over /etc/hosts for everything run inside.
+mkdir -p "/etc/netns/$ns"
+{
+  echo "127.0.0.1 localhost"
+  echo "::1 localhost"
+  echo "127.0.0.1 tls.bench.test awcm.bench.test console.bench.test ldap.bench.test mail.bench.test filtered.bench.test"
+} >"/etc/netns/$ns/hosts"
+
+mode=()
+[[ $ci -eq 1 ]] && mode=(--ci)
+ip netns exec "$ns" /usr/bin/python3 -B bench/bench.py --binary "$binary" --helper "$work/helper" \
+  --json "$out" "${mode[@]}" "${strict[@]}"
