@@ -42,14 +42,15 @@ ACC_PASS = ["general.remote-access", "general.service-accounts", "net.awcm-dns",
             "net.smtp", "net.ldap", "net.ldaps-636"]
 
 # CI mode: regression limits on ratios measured in the same run (machines are
-# noisy, so never absolute times). Each was set from the figures of the code
-# before issue 16's changes with room for noise: a build that gets slower
-# than that relative to the reference tools fails. Tighten them as the product
-# meets its targets. "min": the ratio must be at least this; "max": at most.
+# noisy, so never absolute times). Each lies well beyond the ratio of the code
+# when the benchmark was written (README, "Benchmark"), with room for a busy
+# machine: a build that gets that much slower relative to the reference tools
+# fails. Tighten them as the product meets its targets. "min": the ratio must
+# be at least this; "max": at most.
 CI_LIMITS = {
     "acc_vs_plugins": ("min", 8.0),  # plugins script wall / preflight wall
     "tls_one_vs_check_ssl_cert": ("min", 8.0),  # check_ssl_cert wall / preflight wall
-    "tls_100_vs_check_ssl_cert": ("min", 10.0),  # 100 x check_ssl_cert / preflight wall
+    "tls_100_vs_check_ssl_cert": ("min", 100.0),  # 100 x check_ssl_cert / preflight wall
     "range_vs_epoll": ("max", 2.5),  # preflight wall / epoll sweep wall
     "tcp_1000_vs_deadline": ("max", 2.5),  # wall / the checks' deadline
     "version_vs_check_tcp": ("max", 10.0),  # fastest --version / fastest check_tcp -V
@@ -113,8 +114,9 @@ class Bench:
     def have(self, tool):
         path = tool if os.path.isabs(tool) else shutil.which(tool)
         ok = bool(path) and os.access(path, os.X_OK)
-        if not ok:
-            self.notes.append(f"{tool} is not installed: its ratio is skipped")
+        note = f"{tool} is not installed: its ratios are skipped"
+        if not ok and note not in self.notes:
+            self.notes.append(note)
         return ok
 
     def write(self, text):
@@ -124,7 +126,7 @@ class Bench:
             f.write(text)
         return path
 
-    def preflight(self, args, timeout=600):
+    def preflight(self, args, timeout=120):
         """One preflight run with a JSON report; returns the measurement and
         how many checks missed their deadline (error status or
         deadline_exceeded), and the verdicts by status."""
@@ -133,6 +135,9 @@ class Bench:
             os.remove(report)
         m = measure([self.pf, "run", "--quiet", "--ca-file", self.ca, "--json", report] + args,
                     limit_fds=True, timeout=timeout, workdir=self.work)
+        if m.rc < 0:
+            raise BenchError(f"preflight {' '.join(args[:2])} ended by signal {-m.rc} "
+                             f"(SIGKILL: still running after {timeout} s)")
         missed, statuses, m.verdicts = 0, {}, {}
         try:
             with open(report) as f:
@@ -334,7 +339,7 @@ def table(rows):
     lines = []
     for r in rows:
         ref = fmt(r["reference"], r["unit"]) if r["reference"] is not None else "-"
-        if r["reference_tool"]:
+        if r["reference_tool"] and r["reference"] is not None:
             ref += f" ({r['reference_tool']})"
         met = {True: "met", False: "NOT met", None: ""}[r["met"]]
         ratio = f"{r['ratio']:.2f}x" if r["ratio"] is not None else "-"
@@ -406,7 +411,9 @@ def main():
             b.port_range(3)
             b.acc_memory()
             b.startup(200)
-    except BenchError as e:
+    except (BenchError, RuntimeError, OSError, subprocess.CalledProcessError) as e:
+        # A server that does not start or a preflight that does not run
+        # leaves no figure to compare: stop, saying which.
         print(f"bench: {e}", file=sys.stderr)
         return 2
     finally:
@@ -426,6 +433,11 @@ def main():
     print(f"results: {o.json}")
     for f in failures:
         print(f"REGRESSION: {f}")
+    if o.ci:
+        # The plain closing line CI reads: one per limited ratio.
+        skipped = len(CI_LIMITS) - len(checked)
+        print(f"bench: {len(checked) - len(failures)} passed, {len(failures)} failed, "
+              f"{skipped} skipped")
     if failures:
         return 1
     if o.strict and unmet:

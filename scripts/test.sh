@@ -3,7 +3,9 @@
 # the mingw-w64 cross compiler and Wine), builds from scratch and runs:
 #   1. the Windows unit tests under Wine (scripts/test-windows.sh),
 #   2. every Linux test, including those that drive preflight.exe under Wine,
-#   3. the Linux tests again under AddressSanitizer and UBSan, and a short run
+#   3. the benchmark's short mode, failing on a regression of its ratios
+#      against the reference tools (bench/run.sh --ci),
+#   4. the Linux tests again under AddressSanitizer and UBSan, and a short run
 #      of every fuzz target (scripts/test-sanitizers.sh).
 # Tests that need root skip with their reason when not run as root.
 set -euo pipefail
@@ -15,4 +17,5 @@ cmake -S . -B build-test -G Ninja -DPREFLIGHT_TESTS=ON \
   -DPREFLIGHT_WINDOWS_EXE="$PWD/build-win/preflight.exe" >/dev/null
 cmake --build build-test -j"$(nproc)"
 (cd build-test && ctest --output-on-failure --timeout 900)
+bench/run.sh --ci --binary build-test/preflight --json build-test/bench-results.json
 scripts/test-sanitizers.sh
