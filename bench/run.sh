@@ -84,6 +84,13 @@ ns=pfbench-$$
 cleanup() {
   local rc=$? pid
   trap - EXIT INT TERM
+  # bench.py stops the servers it started when told to.
+  if [[ -n ${bench_pid:-} ]] && kill -TERM "$bench_pid" 2>/dev/null; then
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      kill -0 "$bench_pid" 2>/dev/null || break
+      sleep 0.3
+    done
+  fi
   # Whatever still runs in the namespace is ours: the servers bench.py
   # started, should it have been killed before stopping them.
   if ip netns list 2>/dev/null | grep -qw "$ns"; then
@@ -126,5 +133,9 @@ mkdir -p "/etc/netns/$ns"
 
 mode=()
 [[ $ci -eq 1 ]] && mode=(--ci)
+# In the background, so that a signal to this script runs its trap at once
+# rather than after the measurements.
 ip netns exec "$ns" /usr/bin/python3 -B bench/bench.py --binary "$binary" --helper "$work/helper" \
-  --json "$out" "${mode[@]}" "${strict[@]}"
+  --json "$out" "${mode[@]}" "${strict[@]}" &
+bench_pid=$!
+wait "$bench_pid"
