@@ -71,6 +71,7 @@ if [[ $install -eq 1 ]]; then
 fi
 
 if [[ -z $binary ]]; then
+  [[ $install -eq 1 ]] && scripts/install-deps.sh
   launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
   cmake -S . -B build-rel -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
