@@ -38,8 +38,10 @@ fi
 # Servers and probes for the run, then the reference tools. A reference tool
 # that cannot be installed only skips its ratio (bench.py says which).
 servers=(nginx-light slapd exim4-daemon-light nftables iproute2 openssl gcc libc6-dev)
+# check_curl needs liburiparser1, and check_ssl_cert bind9-host, bc, curl and
+# file, which Debian only recommends.
 tools=(monitoring-plugins-basic monitoring-plugins-standard monitoring-plugins-contrib
-       liburiparser1 nmap curl bc file)
+       liburiparser1 bind9-host bc curl file nmap)
 install_missing() {
   local missing=() p
   for p in "$@"; do
@@ -54,17 +56,17 @@ install_missing() {
     guard=1
   fi
   local rc=0
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-    --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
-  if [[ $rc -ne 0 ]]; then
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null || true
-    rc=0
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-      --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
-  fi
+  apt_install "${missing[@]}" || {
+    # Stale package lists, or one package that is not to be had: fresh
+    # lists, then one at a time so that the others still come.
+    apt_get update -qq >/dev/null || true
+    for p in "${missing[@]}"; do apt_install "$p" || rc=1; done
+  }
   [[ $guard -eq 1 ]] && rm -f /usr/sbin/policy-rc.d
   return $rc
 }
+apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+apt_install() { apt_get install -y -qq --no-install-recommends "$@" >/dev/null; }
 # The benchmark's own judgement first: a CI limit that cannot fail is no check.
 if [[ $ci -eq 1 ]]; then
   if ! selftest=$(/usr/bin/python3 -B bench/selftest.py 2>&1); then
