@@ -4,6 +4,7 @@
 #include "base/param_types.hpp"
 #include "base/terminal_text.hpp"
 #include "core/run_report.hpp"
+#include "reports/nagios.hpp"
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cmath>
@@ -35,6 +36,15 @@ CLI::Validator number_in(NumberBounds b, bool whole) {
             return {};
         },
         what);
+}
+
+// A monitoring system shows only standard output: the plugin's UNKNOWN line
+// there says why the check could not run.
+void could_not_run(const std::string& why,
+                   const std::vector<std::pair<std::string, std::string>>& reports) {
+    for (const auto& [fmt, path] : reports)
+        if (fmt == "nagios" && path == "-") return write_nagios_unknown(why, std::cout);
+    std::cerr << "preflight: " << terminal_safe(why) << "\n";
 }
 
 } // namespace
@@ -221,10 +231,10 @@ int cli_main(int argc, char** argv) {
         if (*facts) return facts_command(facts_path, facts_json, facts_output);
         if (*explain) return explain_command(check_id, explain_checklist);
     } catch (const InputError& e) {
-        std::cerr << "preflight: " << terminal_safe(e.what()) << "\n";
+        could_not_run(e.what(), *run ? ro.reports : co.reports);
         return exit_could_not_run;
     } catch (const std::exception& e) {
-        std::cerr << "preflight: internal error: " << terminal_safe(e.what()) << "\n";
+        could_not_run(std::string("internal error: ") + e.what(), *run ? ro.reports : co.reports);
         return exit_could_not_run;
     }
     return exit_could_not_run;
