@@ -1,6 +1,6 @@
 // Output as the Monitoring Plugins development guidelines describe it:
 //
-//   PREFLIGHT CRITICAL - 2 failed (net.awcm-443: tls_interception; net.ldap: refused), ... | perf
+//   PREFLIGHT CRITICAL - 2 failed (net.awcm-443: tls_interception, net.ldap: refused), ... | perf
 //   CRITICAL net.awcm-443: tls_interception - <summary>
 //   ...
 //
@@ -36,7 +36,8 @@ std::string_view state_word(int code) {
 
 // Nagios splits plugin output at the first '|' of every line into text and
 // performance data, and keeps only the first line as the status: text from
-// probes must hold neither.
+// probes must hold neither. (It also turns ';' into ':' in what it logs, so
+// the status line separates problems with commas.)
 std::string plugin_text(std::string_view s) {
     std::string out = clean_text(s);
     for (char& c : out) {
@@ -54,10 +55,10 @@ std::string problem_group(const std::vector<const CheckResult*>& results, Status
     for (const CheckResult* r : results) {
         if (r->status != status) continue;
         if (shown == max_ids_per_group) {
-            text += "; +" + std::to_string(count - shown) + " more";
+            text += ", +" + std::to_string(count - shown) + " more";
             break;
         }
-        if (shown++) text += "; ";
+        if (shown++) text += ", ";
         text += plugin_text(check_of(*r).id) + ": " + std::string(reason_code(r->result.reason));
     }
     return text + ")";
