@@ -13,8 +13,9 @@ const std::vector<ReportFormat>& builtin_reports() {
         {"html", ".html", "self-contained HTML report for people", true, write_html},
         {"junit", ".junit.xml", "JUnit XML for CI servers", true, write_junit},
         {"json", ".json", "JSON for scripts", false, write_json},
-        {"nagios", ".nagios.txt", "Nagios/Icinga plugin output ('-': standard output, alone)",
-         false, write_nagios},
+        {"nagios", ".nagios.txt",
+         "Nagios/Icinga plugin output (FILE '-': standard output, console silenced)", false,
+         write_nagios},
         {"prom", ".prom", "Prometheus metrics for the textfile collector", false, write_prometheus},
     };
     return formats;

@@ -3,11 +3,13 @@
 // check and records the state and performance data it understood, and
 // promtool (Prometheus) validates the textfile-collector metrics. Each for a
 // passing, a warning, a failing and an interrupted run, on loopback only.
+#include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/processes.hpp"
 #include <asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <cmath>
 #include <fcntl.h>
 #include <grp.h>
 #include <map>
@@ -325,6 +327,44 @@ BOOST_AUTO_TEST_CASE(nagios_on_stdout_keeps_the_console_away) {
         r.out);
     BOOST_TEST(second.rfind("CRITICAL net.console: refused - ", 0) == 0u, r.out);
     BOOST_TEST(!std::getline(lines, third), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(certificate_expiry_reaches_both_consumers,
+                     *pft::needs_programs({"promtool"})) {
+    // A certificate inside the 60-day window, with a subject that needs
+    // escaping as a label value.
+    pft::TempDir dir;
+    pft::CertFactory factory;
+    auto root = factory.root({.cn = "Health Root"});
+    auto leaf = factory.issue(root, {.cn = "ACC \"edge\", Inc\\01", .not_after_days = 45});
+    auto pem = pft::CertFactory::write_pem(dir.file("leaf.pem"), {&leaf});
+    auto ca = pft::CertFactory::write_pem(dir.file("root.pem"), {&root});
+    auto prom = dir.file("cert.prom");
+    auto r =
+        pft::run({PREFLIGHT_BINARY, "cert", pem, "--ca-file", ca, "--prom", prom, "--nagios", "-"});
+    BOOST_TEST(r.exit_code == 1, r.out << r.err);
+    BOOST_TEST(r.out.rfind("PREFLIGHT WARNING - ", 0) == 0u, r.out);
+    // Against the default window, as the guidelines' ranges: below 60 warns, below 30 is critical.
+    auto perf = r.out.find(" cert_days_left_min=");
+    BOOST_TEST_REQUIRE(perf != std::string::npos, r.out);
+    auto value = r.out.substr(perf + 20, r.out.find('\n', perf) - perf - 20);
+    BOOST_TEST(value.substr(value.find(';')) == ";60:;30:", value);
+    double days = std::stod(value);
+    BOOST_TEST((days > 44.9 && days <= 45.0), value);
+
+    auto text = pft::read_file(prom);
+    auto check = pft::run({"sh", "-c", "promtool check metrics < \"$0\"", prom});
+    BOOST_TEST(check.exit_code == 0, check.out << check.err << "\n" << text);
+    auto series = text.find("preflight_certificate_expiry_timestamp_seconds{");
+    BOOST_TEST_REQUIRE(series != std::string::npos, text);
+    auto line = text.substr(series, text.find('\n', series) - series);
+    // The subject as OpenSSL writes it (RFC 2253: \" \, \\), escaped once more as a label.
+    BOOST_TEST(line.find(R"(check="file1.key",subject="CN=ACC \\\"edge\\\"\\, Inc\\\\01"})") !=
+                   std::string::npos,
+               line);
+    double expires = std::stod(line.substr(line.rfind(' ') + 1));
+    double expected = static_cast<double>(time(nullptr)) + 45 * 86400.0;
+    BOOST_TEST(std::abs(expires - expected) < 120.0, line);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
