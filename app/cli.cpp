@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <iostream>
+#include <string_view>
 
 namespace pf {
 
@@ -45,6 +46,19 @@ void could_not_run(const std::string& why,
     for (const auto& [fmt, path] : reports)
         if (fmt == "nagios" && path == "-") return write_nagios_unknown(why, std::cout);
     std::cerr << "preflight: " << terminal_safe(why) << "\n";
+}
+
+// Whether the command line asks for plugin output on standard output, read
+// from the raw arguments when they did not parse: a mistyped option in a
+// Nagios command definition then still reads as UNKNOWN with its reason.
+bool nagios_requested(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--nagios=-" ||
+            (a == "--nagios" && i + 1 < argc && std::string_view(argv[i + 1]) == "-"))
+            return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -214,6 +228,10 @@ int cli_main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app.exit(e); // --help, --version
+        if (nagios_requested(argc, argv)) {
+            write_nagios_unknown(e.what(), std::cout);
+            return exit_could_not_run;
+        }
         std::cerr << "preflight: " << terminal_safe(e.what())
                   << "\nRun with --help for more information.\n";
         return exit_could_not_run;

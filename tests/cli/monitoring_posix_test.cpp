@@ -329,6 +329,19 @@ BOOST_AUTO_TEST_CASE(nagios_on_stdout_keeps_the_console_away) {
     BOOST_TEST(!std::getline(lines, third), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_mistyped_option_is_unknown_on_stdout) {
+    // As a Nagios command definition with a typo would run it.
+    auto r = pft::run({PREFLIGHT_BINARY, "run", "--nagios", "-", "--timeout", "ten"});
+    BOOST_TEST(r.exit_code == 3);
+    BOOST_TEST(r.out.rfind("PREFLIGHT UNKNOWN - --timeout: ", 0) == 0u, r.out << r.err);
+    BOOST_TEST(r.out.find("'ten'") != std::string::npos, r.out);
+    BOOST_TEST(r.err.empty(), r.err);
+    auto unknown = pft::run({PREFLIGHT_BINARY, "run", "--nagios=-", "--no-such-option"});
+    BOOST_TEST(unknown.exit_code == 3);
+    BOOST_TEST(unknown.out.rfind("PREFLIGHT UNKNOWN - ", 0) == 0u, unknown.out << unknown.err);
+    BOOST_TEST(unknown.out.find("--no-such-option") != std::string::npos, unknown.out);
+}
+
 BOOST_AUTO_TEST_CASE(certificate_expiry_reaches_both_consumers,
                      *pft::needs_programs({"promtool"})) {
     // A certificate inside the 60-day window, with a subject that needs
