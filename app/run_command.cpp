@@ -8,6 +8,7 @@
 #include "core/site.hpp"
 #include "hardware/facts_json.hpp"
 #include "reports/console.hpp"
+#include "reports/nagios.hpp"
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -192,18 +193,28 @@ int write_reports(const RunReport& report,
                   const std::vector<std::pair<std::string, std::string>>& files) {
     int rc = exit_code(report);
     bool quiet = report_on_stdout(files);
-    for (const auto& [fmt, path] : files) {
-        for (const auto& f : builtin_reports())
-            if (f.name == fmt) {
-                try {
-                    write_report(f, report, path);
-                    if (!quiet) std::cout << f.name << " report: " << path << "\n";
-                } catch (const std::exception& e) {
-                    std::cerr << "preflight: " << e.what() << "\n";
-                    rc = exit_could_not_run;
-                }
+    std::string failure;
+    // Files first, standard output last: the plugin line must not say OK
+    // when the run exits 3 because a report could not be written.
+    for (bool to_stdout : {false, true})
+        for (const auto& [fmt, path] : files) {
+            if ((path == "-") != to_stdout) continue;
+            if (to_stdout && fmt == "nagios" && !failure.empty()) {
+                write_nagios_unknown(failure, std::cout);
+                continue;
             }
-    }
+            for (const auto& f : builtin_reports())
+                if (f.name == fmt) {
+                    try {
+                        write_report(f, report, path);
+                        if (!quiet) std::cout << f.name << " report: " << path << "\n";
+                    } catch (const std::exception& e) {
+                        std::cerr << "preflight: " << e.what() << "\n";
+                        if (failure.empty()) failure = e.what();
+                        rc = exit_could_not_run;
+                    }
+                }
+        }
     return rc;
 }
 

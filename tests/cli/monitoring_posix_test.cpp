@@ -329,6 +329,16 @@ BOOST_AUTO_TEST_CASE(nagios_on_stdout_keeps_the_console_away) {
     BOOST_TEST(!std::getline(lines, third), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_report_that_cannot_be_written_makes_the_plugin_line_unknown) {
+    HealthRuns runs;
+    auto argv = runs.argv["ok"];
+    argv.insert(argv.end(), {"--nagios", "-", "--prom", runs.dir.file("no-such-dir/health.prom")});
+    auto r = pft::run(argv);
+    BOOST_TEST(r.exit_code == 3);
+    BOOST_TEST(r.out.rfind("PREFLIGHT UNKNOWN - cannot write ", 0) == 0u, r.out);
+    BOOST_TEST(r.out.find("health.prom") != std::string::npos, r.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_mistyped_option_is_unknown_on_stdout) {
     // As a Nagios command definition with a typo would run it.
     auto r = pft::run({PREFLIGHT_BINARY, "run", "--nagios", "-", "--timeout", "ten"});
