@@ -9,6 +9,7 @@
 #include "hardware/facts_json.hpp"
 #include "reports/console.hpp"
 #include "reports/nagios.hpp"
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -194,6 +195,8 @@ int write_reports(const RunReport& report,
     int rc = exit_code(report);
     bool quiet = report_on_stdout(files);
     std::string failure;
+    bool plugin = std::find(files.begin(), files.end(),
+                            std::pair<std::string, std::string>("nagios", "-")) != files.end();
     // Files first, standard output last: the plugin line must not say OK
     // when the run exits 3 because a report could not be written.
     for (bool to_stdout : {false, true})
@@ -209,7 +212,9 @@ int write_reports(const RunReport& report,
                         write_report(f, report, path);
                         if (!quiet) std::cout << f.name << " report: " << path << "\n";
                     } catch (const std::exception& e) {
-                        std::cerr << "preflight: " << e.what() << "\n";
+                        // The plugin line carries it; Icinga 2 would put
+                        // standard error before that line.
+                        if (!plugin) std::cerr << "preflight: " << e.what() << "\n";
                         if (failure.empty()) failure = e.what();
                         rc = exit_could_not_run;
                     }

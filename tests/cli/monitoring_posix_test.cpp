@@ -337,6 +337,7 @@ BOOST_AUTO_TEST_CASE(a_report_that_cannot_be_written_makes_the_plugin_line_unkno
     BOOST_TEST(r.exit_code == 3);
     BOOST_TEST(r.out.rfind("PREFLIGHT UNKNOWN - cannot write ", 0) == 0u, r.out);
     BOOST_TEST(r.out.find("health.prom") != std::string::npos, r.out);
+    BOOST_TEST(r.err.empty(), r.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_mistyped_option_is_unknown_on_stdout) {
