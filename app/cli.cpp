@@ -43,8 +43,7 @@ CLI::Validator number_in(NumberBounds b, bool whole) {
 // there says why the check could not run.
 void could_not_run(const std::string& why,
                    const std::vector<std::pair<std::string, std::string>>& reports) {
-    for (const auto& [fmt, path] : reports)
-        if (fmt == "nagios" && path == "-") return write_nagios_unknown(why, std::cout);
+    if (plugin_on_stdout(reports)) return write_nagios_unknown(why, std::cout);
     std::cerr << "preflight: " << terminal_safe(why) << "\n";
 }
 

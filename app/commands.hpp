@@ -55,6 +55,9 @@ int write_reports(const RunReport& report,
 // report goes: nowhere then, so that the report stays parseable.
 bool report_on_stdout(const std::vector<std::pair<std::string, std::string>>& files);
 std::ostream& console_stream(const std::vector<std::pair<std::string, std::string>>& files);
+// Whether monitoring-plugin output goes to standard output (--nagios -): any
+// failure is then told there, as PREFLIGHT UNKNOWN.
+bool plugin_on_stdout(const std::vector<std::pair<std::string, std::string>>& files);
 struct TlsSettings;
 // --ca-file, --trust-store, --expiry-warn and --expiry-fail, as `run` and
 // `cert` take them; throws InputError when failing would come before warning.

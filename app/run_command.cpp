@@ -182,6 +182,11 @@ bool report_on_stdout(const std::vector<std::pair<std::string, std::string>>& fi
     return false;
 }
 
+bool plugin_on_stdout(const std::vector<std::pair<std::string, std::string>>& files) {
+    return std::find(files.begin(), files.end(),
+                     std::pair<std::string, std::string>("nagios", "-")) != files.end();
+}
+
 std::ostream& console_stream(const std::vector<std::pair<std::string, std::string>>& files) {
     // A monitoring system reads standard output as the check's result, and
     // Icinga 2 merges standard error into it: with a report there, the
@@ -195,8 +200,7 @@ int write_reports(const RunReport& report,
     int rc = exit_code(report);
     bool quiet = report_on_stdout(files);
     std::string failure;
-    bool plugin = std::find(files.begin(), files.end(),
-                            std::pair<std::string, std::string>("nagios", "-")) != files.end();
+    bool plugin = plugin_on_stdout(files);
     // Files first, standard output last: the plugin line must not say OK
     // when the run exits 3 because a report could not be written.
     for (bool to_stdout : {false, true})
