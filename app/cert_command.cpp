@@ -237,6 +237,8 @@ int cert_command(const CertOptions& o) {
 
     RunReport report;
     report.tool_version = PREFLIGHT_VERSION;
+    report.expiry_warn_days = env.tls.expiry_warn_days;
+    report.expiry_fail_days = env.tls.expiry_fail_days;
     report.started = std::chrono::system_clock::now();
     const Checklist planned = planned_checklist(o);
     auto plan = plan_run(planned, builtin_probes(), {});
@@ -305,10 +307,11 @@ int cert_command(const CertOptions& o) {
 
     ConsoleOptions copts;
     copts.quiet = o.quiet;
-    auto console = make_console_reporter(std::cout, copts);
+    std::ostream& con = console_stream(o.reports);
+    auto console = make_console_reporter(con, copts);
     at = 0;
     for (std::size_t i = 0; i < shown.size(); ++i) {
-        if (!o.quiet) print_file(std::cout, o.files[i], loads[i]->result);
+        if (!o.quiet) print_file(con, o.files[i], loads[i]->result);
         for (std::size_t k = 0; k < shown[i].size(); ++k)
             console->check_finished(report.results[at++]);
     }

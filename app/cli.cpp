@@ -4,10 +4,12 @@
 #include "base/param_types.hpp"
 #include "base/terminal_text.hpp"
 #include "core/run_report.hpp"
+#include "reports/nagios.hpp"
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cmath>
 #include <iostream>
+#include <string_view>
 
 namespace pf {
 
@@ -35,6 +37,27 @@ CLI::Validator number_in(NumberBounds b, bool whole) {
             return {};
         },
         what);
+}
+
+// A monitoring system shows only standard output: the plugin's UNKNOWN line
+// there says why the check could not run.
+void could_not_run(const std::string& why,
+                   const std::vector<std::pair<std::string, std::string>>& reports) {
+    if (plugin_on_stdout(reports)) return write_nagios_unknown(why, std::cout);
+    std::cerr << "preflight: " << terminal_safe(why) << "\n";
+}
+
+// Whether the command line asks for plugin output on standard output, read
+// from the raw arguments when they did not parse: a mistyped option in a
+// Nagios command definition then still reads as UNKNOWN with its reason.
+bool nagios_requested(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--nagios=-" ||
+            (a == "--nagios" && i + 1 < argc && std::string_view(argv[i + 1]) == "-"))
+            return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -204,6 +227,10 @@ int cli_main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app.exit(e); // --help, --version
+        if (nagios_requested(argc, argv)) {
+            write_nagios_unknown(e.what(), std::cout);
+            return exit_could_not_run;
+        }
         std::cerr << "preflight: " << terminal_safe(e.what())
                   << "\nRun with --help for more information.\n";
         return exit_could_not_run;
@@ -221,10 +248,10 @@ int cli_main(int argc, char** argv) {
         if (*facts) return facts_command(facts_path, facts_json, facts_output);
         if (*explain) return explain_command(check_id, explain_checklist);
     } catch (const InputError& e) {
-        std::cerr << "preflight: " << terminal_safe(e.what()) << "\n";
+        could_not_run(e.what(), *run ? ro.reports : co.reports);
         return exit_could_not_run;
     } catch (const std::exception& e) {
-        std::cerr << "preflight: internal error: " << terminal_safe(e.what()) << "\n";
+        could_not_run(std::string("internal error: ") + e.what(), *run ? ro.reports : co.reports);
         return exit_could_not_run;
     }
     return exit_could_not_run;

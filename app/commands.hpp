@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -47,8 +48,16 @@ int cert_command(const CertOptions& o);
 struct RunReport;
 // Writes each (format, file) and names it on stdout; returns the report's
 // exit code, or 3 when a file could not be written.
+// A file named "-" is standard output.
 int write_reports(const RunReport& report,
                   const std::vector<std::pair<std::string, std::string>>& files);
+// Whether a report goes to standard output ("-"), and so where the console
+// report goes: nowhere then, so that the report stays parseable.
+bool report_on_stdout(const std::vector<std::pair<std::string, std::string>>& files);
+std::ostream& console_stream(const std::vector<std::pair<std::string, std::string>>& files);
+// Whether monitoring-plugin output goes to standard output (--nagios -): any
+// failure is then told there, as PREFLIGHT UNKNOWN.
+bool plugin_on_stdout(const std::vector<std::pair<std::string, std::string>>& files);
 struct TlsSettings;
 // --ca-file, --trust-store, --expiry-warn and --expiry-fail, as `run` and
 // `cert` take them; throws InputError when failing would come before warning.

@@ -8,6 +8,8 @@
 #include "core/site.hpp"
 #include "hardware/facts_json.hpp"
 #include "reports/console.hpp"
+#include "reports/nagios.hpp"
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -63,7 +65,10 @@ std::string default_report_stem(const HostFacts& f, std::chrono::system_clock::t
 void write_report(const ReportFormat& f, const RunReport& r, const std::string& path) {
     std::ostringstream out;
     f.write(r, out);
-    write_file_atomically(path, out.str());
+    if (path == "-")
+        std::cout << out.str() << std::flush;
+    else
+        write_file_atomically(path, out.str());
 }
 
 // --proxy wins over the site file, which wins over HTTPS_PROXY; the password
@@ -125,7 +130,7 @@ int run_command(const RunOptions& o) {
     copts.color = tty && std::getenv("NO_COLOR") == nullptr;
     copts.live = tty;
     copts.quiet = o.quiet;
-    auto console = make_console_reporter(std::cout, copts);
+    auto console = make_console_reporter(console_stream(o.reports), copts);
 
     RunReport report;
     report.tool_version = PREFLIGHT_VERSION;
@@ -133,6 +138,8 @@ int run_command(const RunOptions& o) {
     report.facts = env.facts;
     report.services.assign(settings.services.begin(), settings.services.end());
     report.settings = effective_settings(c, settings);
+    report.expiry_warn_days = env.tls.expiry_warn_days;
+    report.expiry_fail_days = env.tls.expiry_fail_days;
     report.started = std::chrono::system_clock::now();
 
     asio::io_context io;
@@ -169,21 +176,54 @@ TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::strin
     return tls;
 }
 
+bool report_on_stdout(const std::vector<std::pair<std::string, std::string>>& files) {
+    for (const auto& [fmt, path] : files)
+        if (path == "-") return true;
+    return false;
+}
+
+bool plugin_on_stdout(const std::vector<std::pair<std::string, std::string>>& files) {
+    return std::find(files.begin(), files.end(),
+                     std::pair<std::string, std::string>("nagios", "-")) != files.end();
+}
+
+std::ostream& console_stream(const std::vector<std::pair<std::string, std::string>>& files) {
+    // A monitoring system reads standard output as the check's result, and
+    // Icinga 2 merges standard error into it: with a report there, the
+    // console says nothing.
+    static std::ostream silent(nullptr);
+    return report_on_stdout(files) ? silent : std::cout;
+}
+
 int write_reports(const RunReport& report,
                   const std::vector<std::pair<std::string, std::string>>& files) {
     int rc = exit_code(report);
-    for (const auto& [fmt, path] : files) {
-        for (const auto& f : builtin_reports())
-            if (f.name == fmt) {
-                try {
-                    write_report(f, report, path);
-                    std::cout << f.name << " report: " << path << "\n";
-                } catch (const std::exception& e) {
-                    std::cerr << "preflight: " << e.what() << "\n";
-                    rc = exit_could_not_run;
-                }
+    bool quiet = report_on_stdout(files);
+    std::string failure;
+    bool plugin = plugin_on_stdout(files);
+    // Files first, standard output last: the plugin line must not say OK
+    // when the run exits 3 because a report could not be written.
+    for (bool to_stdout : {false, true})
+        for (const auto& [fmt, path] : files) {
+            if ((path == "-") != to_stdout) continue;
+            if (to_stdout && fmt == "nagios" && !failure.empty()) {
+                write_nagios_unknown(failure, std::cout);
+                continue;
             }
-    }
+            for (const auto& f : builtin_reports())
+                if (f.name == fmt) {
+                    try {
+                        write_report(f, report, path);
+                        if (!quiet) std::cout << f.name << " report: " << path << "\n";
+                    } catch (const std::exception& e) {
+                        // The plugin line carries it; Icinga 2 would put
+                        // standard error before that line.
+                        if (!plugin) std::cerr << "preflight: " << e.what() << "\n";
+                        if (failure.empty()) failure = e.what();
+                        rc = exit_could_not_run;
+                    }
+                }
+        }
     return rc;
 }
 

@@ -40,6 +40,8 @@ struct RunReport {
     std::vector<std::pair<std::string, std::string>> settings; // parameters in effect, no secrets
     std::vector<CheckResult> results;
     Counts counts;
+    // The certificate expiry window in effect, for monitoring thresholds.
+    int expiry_warn_days = 60, expiry_fail_days = 30;
 };
 
 // Nagios-compatible: 0 all passed, 1 warnings only, 2 a failure, 3 could not run.
