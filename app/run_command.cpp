@@ -61,9 +61,7 @@ std::string default_report_stem(const HostFacts& f, std::chrono::system_clock::t
 }
 
 void write_report(const ReportFormat& f, const RunReport& r, const std::string& path) {
-    std::ostringstream out;
-    f.write(r, out);
-    write_file_atomically(path, out.str());
+    write_file_atomically(path, [&](std::ostream& out) { f.write(r, out); });
 }
 
 // --proxy wins over the site file, which wins over HTTPS_PROXY; the password
