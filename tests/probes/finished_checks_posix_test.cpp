@@ -9,8 +9,6 @@
 #include "support/hostile_peer_posix.hpp"
 #include "support/needs_programs.hpp"
 #include "support/servers_posix.hpp"
-#include <asio/post.hpp>
-#include <asio/steady_timer.hpp>
 #include <boost/test/unit_test.hpp>
 
 using namespace pf;
@@ -18,13 +16,18 @@ using namespace pf;
 namespace {
 
 // Samples the live TLS connections each time a check against nginx
-// finishes, once the runner is done with that completion.
+// finishes: the runner tells of a verdict once it has let go of the check.
 struct Watcher : RunObserver {
-    asio::io_context* io = nullptr;
+    bool silent_done = false;
     std::vector<std::size_t> live_after;
+    bool silent_ran_at_last = false; // at the last sample
     void check_finished(const CheckResult& r) override {
-        if (r.check->id == "silent") return;
-        asio::post(*io, [this] { live_after.push_back(live_tls_links()); });
+        if (r.check->id == "silent") {
+            silent_done = true;
+            return;
+        }
+        live_after.push_back(live_tls_links());
+        silent_ran_at_last = !silent_done;
     }
 };
 
@@ -69,7 +72,6 @@ BOOST_AUTO_TEST_CASE(a_finished_tls_check_frees_its_connection_while_the_run_goe
     opts.handle_signals = false;
     opts.jobs = 8; // checks start as others finish, as in a large run
     Watcher w;
-    w.io = &io;
     Runner runner(io, env, opts, &w);
     std::size_t before = live_tls_links();
     auto results = runner.run(plan);
@@ -84,8 +86,9 @@ BOOST_AUTO_TEST_CASE(a_finished_tls_check_frees_its_connection_while_the_run_goe
     // the run's end, they would grow to 41.
     for (auto live : w.live_after)
         BOOST_TEST(live - before <= 8u);
-    // After the last nginx check, only the silent peer's connection is left.
-    BOOST_TEST(w.live_after.back() - before == 1u);
+    // After the last nginx check, only the silent peer's connection is left
+    // (none if a slow machine let its deadline pass first).
+    BOOST_TEST(w.live_after.back() - before == (w.silent_ran_at_last ? 1u : 0u));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
