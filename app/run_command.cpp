@@ -63,12 +63,12 @@ std::string default_report_stem(const HostFacts& f, std::chrono::system_clock::t
 }
 
 void write_report(const ReportFormat& f, const RunReport& r, const std::string& path) {
-    std::ostringstream out;
-    f.write(r, out);
-    if (path == "-")
-        std::cout << out.str() << std::flush;
-    else
-        write_file_atomically(path, out.str());
+    if (path == "-") {
+        f.write(r, std::cout);
+        std::cout << std::flush;
+    } else {
+        write_file_atomically(path, [&](std::ostream& out) { f.write(r, out); });
+    }
 }
 
 // --proxy wins over the site file, which wins over HTTPS_PROXY; the password
