@@ -31,6 +31,11 @@ std::vector<SelectPattern> parse_select_patterns(const std::vector<std::string>&
             if (comma == std::string::npos) comma = item.size();
             std::string p = item.substr(pos, comma - pos);
             pos = comma + 1;
+            // "hw, sw" as a person types a list.
+            while (!p.empty() && (p.back() == ' ' || p.back() == '\t'))
+                p.pop_back();
+            while (!p.empty() && (p.front() == ' ' || p.front() == '\t'))
+                p.erase(0, 1);
             if (p.empty()) continue;
             if (p.size() > max_pattern_length)
                 throw InputError(origin + ": a pattern of " + std::to_string(p.size()) +

@@ -122,6 +122,10 @@ BOOST_AUTO_TEST_CASE(patterns_are_bounded_and_checked) {
         BOOST_TEST(std::string(e.what()).find("--only 'net/*'") != std::string::npos, e.what());
     }
     BOOST_TEST(parse_select_patterns({"a,,b,"}, "--skip").size() == 2u);
+    auto spaced = parse_select_patterns({"hw.* , sw.*"}, "--skip");
+    BOOST_REQUIRE(spaced.size() == 2u);
+    BOOST_TEST(spaced[0].pattern == "hw.*");
+    BOOST_TEST(spaced[1].pattern == "sw.*");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
