@@ -84,8 +84,8 @@ InputError bad_value(const std::string& origin, const std::string& value, const 
                       hints_of(c, arg.value));
 }
 
-// "55 s", "2.5 s": whole seconds unless the budget is finer.
-std::string seconds_text(std::chrono::milliseconds ms) {
+// "55", "2.5": whole seconds unless the budget is finer.
+std::string seconds_number(std::chrono::milliseconds ms) {
     auto n = ms.count();
     std::string out = std::to_string(n / 1000);
     if (n % 1000 != 0) {
@@ -94,7 +94,11 @@ std::string seconds_text(std::chrono::milliseconds ms) {
             frac.pop_back();
         out += "." + frac;
     }
-    return out + " s";
+    return out;
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+    return seconds_number(ms) + " s";
 }
 
 } // namespace
@@ -198,7 +202,7 @@ void fit_to_budget(std::vector<PlannedCheck>& plan, const Checklist& c, const Ru
     const milliseconds opening = s.timeout.value_or(c.default_timeout);
     for (auto& pc : plan) {
         if (pc.skip) continue;
-        std::string budget_text = "--max-time " + seconds_text(s.budget.value_or(remaining));
+        std::string budget_text = "--max-time " + seconds_number(s.budget.value_or(remaining));
         if (limit <= milliseconds::zero()) {
             pc.skip = ProbeResult::make(Status::skip, Reason::over_time_budget,
                                         "no time left for checks within " + budget_text);
@@ -212,7 +216,7 @@ void fit_to_budget(std::vector<PlannedCheck>& plan, const Checklist& c, const Ru
                     Status::skip, Reason::over_time_budget,
                     "holds the connection idle for " + seconds_text(hold) + " plus up to " +
                         seconds_text(opening) + " to open it, more than the " +
-                        seconds_text(limit) + " " + budget_text + " leaves for checks" +
+                        seconds_text(limit) + " that " + budget_text + " leaves for checks" +
                         (fits >= milliseconds(1000)
                              ? ": give --idle " + std::to_string(fits.count() / 1000) +
                                    " (or less) to check a shorter idle time, or a longer --max-time"
