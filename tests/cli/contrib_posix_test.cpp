@@ -203,6 +203,14 @@ BOOST_AUTO_TEST_CASE(prometheus_alerting_rules_load, *pft::needs_programs({"prom
     BOOST_TEST(r.out.find("SUCCESS: 5 rules found") != std::string::npos, r.out);
 }
 
+BOOST_AUTO_TEST_CASE(textfile_example_passes_promtool, *pft::needs_programs({"promtool", "sh"})) {
+    auto r = pft::run({"sh", "-c", "promtool check metrics < \"$1\"", "sh",
+                       contrib("prometheus/preflight.prom.example")});
+    BOOST_TEST(r.exit_code == 0, r.out << r.err);
+    auto text = pft::read_file(contrib("prometheus/preflight.prom.example"));
+    BOOST_TEST(text.find("reason=\"over_time_budget\"} -1") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(ci_snippets_publish_the_junit_report) {
     auto gitlab = pft::read_file(contrib("ci/gitlab-ci.yml"));
     BOOST_TEST(gitlab.find("junit: reports/preflight.junit.xml") != std::string::npos);
