@@ -310,13 +310,10 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         if (x.proxy_scheme_unsupported)
             answer.failure = ProbeResult::make(
                 Status::fail, Reason::proxy_auth_required,
-                "the proxy " + call.proxy.display() + " offers " +
-                    list_text(auth_schemes(x.last_proxy_head()
-                                               ? x.last_proxy_head()->values("Proxy-Authenticate")
-                                               : std::vector<std::string>{})) +
-                    " for CONNECT, and preflight authenticates to a proxy with Basic or NTLM: "
-                    "allow one of them for this host on the proxy, or exempt the host from proxy "
-                    "authentication");
+                proxy_scheme_unsupported(x.last_proxy_head()
+                                             ? x.last_proxy_head()->values("Proxy-Authenticate")
+                                             : std::vector<std::string>{},
+                                         call.proxy));
         const PeerCheck& tls = x.tls;
         if (tls.refused && tls.verdict) {
             // The chain the handshake was refused on, judged as the tls probe judges it.
