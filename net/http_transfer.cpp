@@ -143,8 +143,8 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
             break;
         case Tunnel::Outcome::proxy_auth_required: {
             unsigned usable = t.auth_offered & tunnel_auth(req.proxy_auth);
-            x.proxy_scheme_unsupported = !req.proxy.user.empty() && usable != 0 &&
-                                         !(usable & (proxy_auth_basic | proxy_auth_ntlm));
+            x.proxy_scheme_unsupported =
+                !req.proxy.user.empty() && usable != 0 && !(usable & proxy_auth_spoken);
             break;
         }
         default:

@@ -1,5 +1,6 @@
 #include "net/tunnel.hpp"
 #include "base/text.hpp"
+#include "net/http_digest.hpp"
 #include "net/http_head.hpp"
 #include "net/ntlm.hpp"
 #include "net/probe_util.hpp"
@@ -351,11 +352,19 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
     void on_auth_wanted() {
         if (ntlm_negotiated) return ntlm_answer();
         if (credentials_sent) return finish(Tunnel::Outcome::proxy_auth_failed);
-        unsigned usable = t.auth_offered & options.auth;
-        if (proxy.user.empty() || !(usable & (proxy_auth_basic | proxy_auth_ntlm)))
-            return finish(Tunnel::Outcome::proxy_auth_required);
-        // NTLM before Basic, as clients prefer it: no password in the clear.
-        if (usable & proxy_auth_ntlm) {
+        unsigned usable = t.auth_offered & options.auth & proxy_auth_spoken;
+        std::optional<DigestChallenge> digest;
+        if (usable & proxy_auth_digest)
+            for (const auto& v : t.auth_schemes)
+                if (!digest) digest = parse_digest_challenge(v);
+        if (!digest) usable &= ~unsigned(proxy_auth_digest);
+        if (proxy.user.empty() || !usable) return finish(Tunnel::Outcome::proxy_auth_required);
+        // Digest, then NTLM, then Basic, as curl prefers them: no password
+        // in the clear when the proxy allows better.
+        if (digest) {
+            credentials = digest_authorization(*digest, proxy.user, password(), "CONNECT",
+                                               host_port(host, port), digest_cnonce());
+        } else if (usable & proxy_auth_ntlm) {
             credentials = "NTLM " + ntlm_negotiate();
             ntlm_negotiated = true;
         } else {

@@ -18,6 +18,8 @@ enum ProxyAuthScheme : unsigned {
     proxy_auth_ntlm = 4,
     proxy_auth_negotiate = 8,
 };
+// The schemes the tunnel answers: Negotiate (Kerberos) is not among them.
+constexpr unsigned proxy_auth_spoken = proxy_auth_basic | proxy_auth_digest | proxy_auth_ntlm;
 // The schemes a Proxy-Authenticate value list offers (unknown ones ignored).
 unsigned proxy_auth_offered(const std::vector<std::string>& proxy_authenticate);
 
@@ -91,7 +93,7 @@ std::string proxy_connect_timed_out(const Tunnel& t, const std::string& target,
 
 // Connects to host:port, through proxy when proxy.configured() and it is not
 // bypassed for host (NO_PROXY). With proxy.user set, authenticates with a
-// scheme of options.auth (Basic, or NTLM when offered) as the proxy asks.
+// scheme of options.auth (Basic, or Digest or NTLM when offered) as the proxy asks.
 // At the check's cancellation the outcome is timed_out, with what the proxy
 // had sent. on_done runs once, on the loop; the returned function abandons
 // the tunnel (on_done is then not called).

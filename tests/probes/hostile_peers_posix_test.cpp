@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(http_through_a_proxy_closing_without_an_answer_blames_the_p
     BOOST_TEST(!contains(r.summary, "curl error"), r.summary);
 }
 
-// A proxy wanting Kerberos only: the tunnel speaks Basic and NTLM, and says
+// A proxy wanting Kerberos only: the tunnel speaks Basic, Digest and NTLM, and says
 // so rather than blame credentials it never sent.
 BOOST_AUTO_TEST_CASE(a_proxy_offering_only_negotiate_is_named_as_such) {
     HostilePeer peer({.wait_for_request = true,
@@ -263,7 +263,7 @@ BOOST_AUTO_TEST_CASE(a_proxy_offering_only_negotiate_is_named_as_such) {
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(r.reason == Reason::proxy_auth_required);
     BOOST_TEST(contains(r.summary, "offers Negotiate for CONNECT, and preflight authenticates to a "
-                                   "proxy with Basic or NTLM"),
+                                   "proxy with Basic, Digest or NTLM"),
                r.summary);
     BOOST_TEST(!contains(peer.received(), "Canary-Proxy-Pw-94"));
 }

@@ -276,6 +276,19 @@ BOOST_AUTO_TEST_CASE(an_ntlm_proxy_is_answered_in_ntlm, *servers) {
                r.summary);
 }
 
+// Digest: the password never crosses the wire, and a wrong one is rejected.
+BOOST_AUTO_TEST_CASE(a_digest_proxy_is_answered_in_digest, *servers) {
+    pft::Squid digest({.basic_user = "carol", .basic_password = "dig-Pa55", .digest = true});
+    RunEnvironment env = setup().env("carol", "dig-Pa55");
+    env.proxy.port = digest.port();
+    auto r = run_probe(http_probe(), env, status_check());
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    env = setup().env("carol", "not-dig-Pa55");
+    env.proxy.port = digest.port();
+    r = run_probe(http_probe(), env, status_check());
+    BOOST_TEST(r.summary.find("the proxy rejected the credentials for user carol") == 0, r.summary);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(proxy_probe_connect)

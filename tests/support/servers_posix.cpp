@@ -251,6 +251,14 @@ Squid::Squid(SquidOptions o) {
           << "auth_param ntlm children 2 startup=1 idle=1\n"
           << "acl pf_auth proxy_auth REQUIRED\n"
           << "http_access allow pf_auth\n";
+    } else if (o.digest) {
+        auto passwords =
+            dir_.write("digest-passwords", o.basic_user + ":" + o.basic_password + "\n");
+        c << "auth_param digest program /usr/lib/squid/digest_file_auth " << passwords << "\n"
+          << "auth_param digest children 2 startup=1 idle=1\n"
+          << "auth_param digest realm preflight-digest\n"
+          << "acl pf_auth proxy_auth REQUIRED\n"
+          << "http_access allow pf_auth\n";
     } else if (!o.basic_user.empty()) {
         auto hash = run({"openssl", "passwd", "-apr1", o.basic_password});
         if (hash.exit_code != 0) throw std::runtime_error("openssl passwd failed: " + hash.err);
