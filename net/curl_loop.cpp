@@ -1,4 +1,5 @@
 #include "net/curl_loop.hpp"
+#include "net/budget.hpp"
 #include <algorithm>
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
@@ -192,7 +193,8 @@ std::function<void()> CurlLoop::perform(CURL* easy, std::function<void(CURLcode)
 }
 
 std::function<void()> perform_until(asio::io_context& io, CURL* easy, const CheckCancelPtr& cancel,
-                                    std::function<void(CURLcode, bool)> on_done) {
+                                    std::function<void(CURLcode, bool)> on_done,
+                                    std::function<void()> on_start) {
     // The check's cancellation stops the transfer at the deadline, so that
     // the probe gives a verdict naming the phase it stopped in; curl's own
     // limits are only a backstop a second later.
@@ -202,12 +204,15 @@ std::function<void()> perform_until(asio::io_context& io, CURL* easy, const Chec
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, backstop);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, backstop);
     struct State {
-        std::function<void()> cancel_curl, unregister;
+        std::function<void()> cancel_curl, unregister, withdraw;
         std::function<void(CURLcode, bool)> done;
+        BudgetToken descriptor; // curl's connection, counted with the run's sockets
         void stop() {
             // Unregistered, an armed cancellation stops waiting for the deadline.
             if (auto u = std::move(unregister)) u();
+            if (auto w = std::move(withdraw)) w();
             if (auto c = std::move(cancel_curl)) c();
+            descriptor.reset();
         }
         void finish(CURLcode code, bool late) {
             if (!done) return;
@@ -224,13 +229,23 @@ std::function<void()> perform_until(asio::io_context& io, CURL* easy, const Chec
         asio::post(io, [s] { s->finish(CURLE_OPERATION_TIMEDOUT, true); });
         return [s] { s->done = nullptr; };
     }
-    // Guarded: what the caller's completion throws ends only its own check.
-    s->cancel_curl =
-        CurlLoop::of(io).perform(easy, [s, weak = std::weak_ptr<CheckCancel>(cancel)](CURLcode rc) {
+    // The transfer starts once a descriptor is free for its connection;
+    // curl's phase times (and on_start's clock) begin then.
+    auto start = [&io, easy, s, weak = std::weak_ptr<CheckCancel>(cancel),
+                  on_start = std::move(on_start)](BudgetToken token) {
+        s->withdraw = nullptr;
+        if (!s->done) return;
+        s->descriptor = std::move(token);
+        if (on_start) on_start();
+        // Guarded: what the caller's completion throws ends only its own check.
+        s->cancel_curl = CurlLoop::of(io).perform(easy, [s, weak](CURLcode rc) {
             auto c = weak.lock();
             if (!c) return s->finish(rc, false);
             c->guard([&] { s->finish(rc, false); });
         });
+    };
+    auto withdraw = descriptor_budget(io).acquire(std::move(start));
+    if (!s->descriptor) s->withdraw = std::move(withdraw);
     // Weak: the caller's callback may hold the cancellation (a request keeps
     // its check's), and a strong capture would make a cycle that nothing
     // breaks when the loop goes away with the transfer in flight.

@@ -43,8 +43,11 @@ class CurlLoop {
 // curl's own time limits on easy as a backstop a second past the check's
 // deadline. The returned cancel stops the transfer, and on_done is then not
 // called.
+// The transfer waits for a descriptor of the run's budget (net/budget.hpp)
+// before it starts; on_start runs then, to start the caller's clock.
 std::function<void()> perform_until(asio::io_context& io, CURL* easy, const CheckCancelPtr& cancel,
-                                    std::function<void(CURLcode, bool)> on_done);
+                                    std::function<void(CURLcode, bool)> on_done,
+                                    std::function<void()> on_start = {});
 
 // The start and cancel every curl-driven exchange shares. Job is held by a
 // shared_ptr and has: io, easy (CurlEasy), req.cancel, x.deadline_passed,
@@ -52,11 +55,13 @@ std::function<void()> perform_until(asio::io_context& io, CURL* easy, const Chec
 template <class Job> std::function<void()> start_curl_job(std::shared_ptr<Job> job) {
     job->started = std::chrono::steady_clock::now();
     job->configure();
-    job->cancel_curl =
-        perform_until(job->io, job->easy.get(), job->req.cancel, [job](CURLcode rc, bool late) {
+    job->cancel_curl = perform_until(
+        job->io, job->easy.get(), job->req.cancel,
+        [job](CURLcode rc, bool late) {
             job->x.deadline_passed = late;
             job->finish(rc);
-        });
+        },
+        [job] { job->started = std::chrono::steady_clock::now(); });
     return [job] {
         job->finished = true;
         job->on_done = nullptr;

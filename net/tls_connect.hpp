@@ -19,7 +19,10 @@ using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
 // than in the probe's state because OpenSSL may report one (a close_notify,
 // a fatal alert) at any time while the stream exists.
 struct TlsLink {
-    explicit TlsLink(asio::ip::tcp::socket socket);
+    // Takes the socket's descriptor over; the emptied socket is kept for the
+    // budget token it carries (net/tcp_connect), given back with this link.
+    explicit TlsLink(SocketPtr socket);
+    SocketPtr descriptor;
     asio::ssl::context context;
     TlsStream stream;
     std::string alert_received; // "fatal handshake failure"
