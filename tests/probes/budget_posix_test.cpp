@@ -3,6 +3,7 @@
 // with the socket that holds it, and a time measured by a transport starts
 // when it got its unit, not when it asked.
 #include "net/budget.hpp"
+#include "net/http_transfer.hpp"
 #include "net/tcp_connect.hpp"
 #include "net/tls_connect.hpp"
 #include "support/certs.hpp"
@@ -178,6 +179,35 @@ BOOST_AUTO_TEST_CASE(handshake_time_excludes_the_wait_for_a_cpu_slot,
     // for the slot are preflight's, not the server's.
     BOOST_TEST(got->handshake_ms < 200,
                got->handshake_ms << " ms reported after waiting " << waited << " ms");
+}
+
+// A curl transfer waits for its slot before it starts, and its phase times
+// start with it.
+BOOST_AUTO_TEST_CASE(curl_times_exclude_the_wait_for_a_cpu_slot, *pft::needs_programs({"nginx"})) {
+    pft::NginxSite site;
+    site.tls = false;
+    pft::Nginx nginx({site});
+    asio::io_context io;
+    cpu_slots(io).set_limit(1);
+    hold_all(io, cpu_slots(io), std::chrono::milliseconds(400));
+    HttpRequest req;
+    req.scheme = "http";
+    req.host = "127.0.0.1";
+    req.port = nginx.port();
+    req.cancel = CheckCancel::armed(io, Clock::now() + std::chrono::seconds(5));
+    auto t0 = Clock::now();
+    std::optional<HttpExchange> got;
+    double waited = 0;
+    auto stop = start_http_transfer(io, req, [&](HttpExchange x) {
+        waited = since(t0).count();
+        got = std::move(x);
+    });
+    io.run();
+    BOOST_REQUIRE(got.has_value());
+    BOOST_TEST(got->response_code == 200, got->error);
+    BOOST_TEST(waited >= 390);
+    BOOST_TEST(got->total_ms < 200,
+               got->total_ms << " ms reported after waiting " << waited << " ms");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
