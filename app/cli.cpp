@@ -102,7 +102,9 @@ int cli_main(int argc, char** argv) {
                     "Deadline in SECONDS for each check that does not set its own")
         ->check(number_in(timeout_bounds, false))
         ->type_name("SECONDS");
-    run->add_option("--jobs", ro.jobs, "How many checks run at once")
+    run->add_option("--jobs", ro.jobs,
+                    "At most N checks at once (default: no cap; sockets and TLS handshakes "
+                    "are limited by what the host allows)")
         ->check(number_in({1, 4096}, true))
         ->type_name("N");
     run->add_option("--install-path", ro.install_path,

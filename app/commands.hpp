@@ -15,7 +15,7 @@ struct RunOptions {
     std::optional<std::uint64_t> users;
     std::optional<std::uint32_t> servers;
     std::optional<double> timeout_seconds;
-    std::size_t jobs = 256;
+    std::size_t jobs = 0;                                     // 0: no cap (RunnerOptions::jobs)
     std::vector<std::pair<std::string, std::string>> reports; // format name, file
     bool quiet = false;
     std::string install_path;

@@ -32,8 +32,11 @@ void CheckCancel::listeners_changed() {
 CheckCancel::~CheckCancel() = default;
 
 CheckCancel::Node& CheckCancel::free_node() {
-    for (auto& n : nodes_)
-        if (!n.busy) return n;
+    if (!idle_.empty()) {
+        Node* n = idle_.back();
+        idle_.pop_back();
+        return *n;
+    }
     // One node per operation in flight at once: a check has a handful.
     return nodes_.emplace_back();
 }

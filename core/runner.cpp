@@ -33,9 +33,7 @@ void redact_result(ProbeResult& r, const std::vector<SecretRef>& secrets) {
 
 Runner::Runner(asio::io_context& io, const RunEnvironment& env, RunnerOptions options,
                RunObserver* observer)
-    : io_(io), env_(env), options_(options), observer_(observer) {
-    if (options_.jobs == 0) options_.jobs = 1;
-}
+    : io_(io), env_(env), options_(options), observer_(observer) {}
 
 std::vector<CheckResult> Runner::run(const std::vector<PlannedCheck>& plan) {
     plan_ = &plan;
@@ -78,7 +76,8 @@ std::vector<CheckResult> Runner::run(const std::vector<PlannedCheck>& plan) {
 }
 
 void Runner::launch_more() {
-    while (!interrupted_ && active_ < options_.jobs && next_ < plan_->size()) {
+    while (!interrupted_ && (options_.jobs == 0 || active_ < options_.jobs) &&
+           next_ < plan_->size()) {
         std::size_t i = next_++;
         if (!slots_[i].started) launch(i);
     }

@@ -10,7 +10,11 @@
 namespace pf {
 
 struct RunnerOptions {
-    std::size_t jobs = 256;
+    // At most this many checks at once; 0, no cap. A check that waits costs
+    // nothing: what costs is budgeted where it is spent (descriptors and
+    // TLS handshakes, net/budget.hpp), so a run of checks that mostly wait
+    // ends in about one deadline whatever their number.
+    std::size_t jobs = 0;
     // How long past its deadline (when the check's cancellation is emitted) a
     // probe may take to report before the runner gives the verdict itself: a
     // safety net for probes whose work is not all bound to the cancellation
@@ -25,8 +29,9 @@ struct RunnerOptions {
 // `run` (Runner::complete) and `cert`.
 void redact_result(ProbeResult& r, const std::vector<SecretRef>& secrets);
 
-// Runs planned checks concurrently on one event loop, at most `jobs` at a
-// time, each against its own deadline; results come back in plan order.
+// Runs planned checks concurrently on one event loop (at most `jobs` at a
+// time when set), each against its own deadline; results come back in plan
+// order.
 class Runner {
   public:
     Runner(asio::io_context& io, const RunEnvironment& env, RunnerOptions options,

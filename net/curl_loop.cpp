@@ -1,4 +1,5 @@
 #include "net/curl_loop.hpp"
+#include "net/budget.hpp"
 #include <algorithm>
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
@@ -228,7 +229,7 @@ std::function<void()> CurlLoop::perform(CURL* easy, std::function<void(CURLcode)
 
 std::function<void()> perform_until(asio::io_context& io, CURL* easy, const CheckCancelPtr& cancel,
                                     std::function<void(CURLcode, bool)> on_done,
-                                    SocketPtr connected) {
+                                    SocketPtr connected, std::function<void()> on_start) {
     // The check's cancellation stops the transfer at the deadline, so that
     // the probe gives a verdict naming the phase it stopped in; curl's own
     // limits are only a backstop a second later.
@@ -238,12 +239,27 @@ std::function<void()> perform_until(asio::io_context& io, CURL* easy, const Chec
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, backstop);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, backstop);
     struct State {
-        std::function<void()> cancel_curl, unregister;
+        explicit State(asio::io_context& io) : slot_lease(io) {}
+        std::function<void()> cancel_curl, unregister, withdraw;
         std::function<void(CURLcode, bool)> done;
+        BudgetToken descriptor; // curl's connection, counted with the run's sockets
+        BudgetToken slot;       // a CPU slot until the connection (and its TLS) is up
+        asio::steady_timer slot_lease;
         void stop() {
             // Unregistered, an armed cancellation stops waiting for the deadline.
             if (auto u = std::move(unregister)) u();
+            if (auto w = std::move(withdraw)) w();
             if (auto c = std::move(cancel_curl)) c();
+            descriptor.reset();
+            slot.reset();
+            slot_lease.cancel();
+        }
+        // Curl's connection is up, TLS included: the CPU-heavy part is over.
+        static int connected(void* self, char*, char*, int, int) {
+            auto* s = static_cast<State*>(self);
+            s->slot.reset();
+            s->slot_lease.cancel();
+            return CURL_PREREQFUNC_OK;
         }
         void finish(CURLcode code, bool late) {
             if (!done) return;
@@ -253,22 +269,49 @@ std::function<void()> perform_until(asio::io_context& io, CURL* easy, const Chec
             d(code, late);
         }
     };
-    auto s = std::make_shared<State>();
+    auto s = std::make_shared<State>(io);
     s->done = std::move(on_done);
     if (cancel->cancelled()) {
         // Never inside the caller's start: on_done runs from the loop.
         asio::post(io, [s] { s->finish(CURLE_OPERATION_TIMEDOUT, true); });
         return [s] { s->done = nullptr; };
     }
-    // Guarded: what the caller's completion throws ends only its own check.
-    s->cancel_curl = CurlLoop::of(io).perform(
-        easy,
-        [s, weak = std::weak_ptr<CheckCancel>(cancel)](CURLcode rc) {
-            auto c = weak.lock();
-            if (!c) return s->finish(rc, false);
-            c->guard([&] { s->finish(rc, false); });
-        },
-        std::move(connected));
+    // The transfer starts once a descriptor is free for its connection and
+    // a CPU slot for its TLS handshake, as open_tls's do; curl's phase times
+    // (and on_start's clock) begin then. The slot goes back when the
+    // connection is up, or after a while (a far or silent server).
+    auto start = [&io, easy, s, weak = std::weak_ptr<CheckCancel>(cancel),
+                  on_start = std::move(on_start),
+                  connected = std::move(connected)](BudgetToken slot) mutable {
+        s->withdraw = nullptr;
+        if (!s->done) return;
+        s->slot = std::move(slot);
+        s->slot_lease.expires_after(std::chrono::milliseconds(25));
+        s->slot_lease.async_wait([weak = std::weak_ptr<State>(s)](std::error_code ec) {
+            if (auto s = weak.lock(); s && !ec) s->slot.reset();
+        });
+        curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &State::connected);
+        curl_easy_setopt(easy, CURLOPT_PREREQDATA, s.get());
+        if (on_start) on_start();
+        // Guarded: what the caller's completion throws ends only its own check.
+        s->cancel_curl = CurlLoop::of(io).perform(
+            easy,
+            [s, weak](CURLcode rc) {
+                auto c = weak.lock();
+                if (!c) return s->finish(rc, false);
+                c->guard([&] { s->finish(rc, false); });
+            },
+            std::move(connected));
+    };
+    auto withdraw = descriptor_budget(io).acquire(
+        [&io, s, start = std::move(start)](BudgetToken token) mutable {
+            s->withdraw = nullptr;
+            if (!s->done) return;
+            s->descriptor = std::move(token);
+            auto w = cpu_slots(io).acquire(std::move(start));
+            if (!s->slot) s->withdraw = std::move(w);
+        });
+    if (!s->descriptor) s->withdraw = std::move(withdraw);
     // Weak: the caller's callback may hold the cancellation (a request keeps
     // its check's), and a strong capture would make a cycle that nothing
     // breaks when the loop goes away with the transfer in flight.

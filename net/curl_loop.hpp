@@ -49,9 +49,12 @@ class CurlLoop {
 // curl's own time limits on easy as a backstop a second past the check's
 // deadline. The returned cancel stops the transfer, and on_done is then not
 // called.
+// The transfer waits for a descriptor of the run's budget (net/budget.hpp)
+// before it starts; on_start runs then, to start the caller's clock.
 std::function<void()> perform_until(asio::io_context& io, CURL* easy, const CheckCancelPtr& cancel,
                                     std::function<void(CURLcode, bool)> on_done,
-                                    SocketPtr connected = nullptr);
+                                    SocketPtr connected = nullptr,
+                                    std::function<void()> on_start = {});
 
 // The start and cancel every curl-driven exchange shares. Job is held by a
 // shared_ptr and has: io, easy (CurlEasy), req.cancel, x.deadline_passed,
@@ -66,7 +69,7 @@ std::function<void()> start_curl_job(std::shared_ptr<Job> job, SocketPtr connect
             job->x.deadline_passed = late;
             job->finish(rc);
         },
-        std::move(connected));
+        std::move(connected), [job] { job->started = std::chrono::steady_clock::now(); });
     return [job] {
         job->finished = true;
         job->on_done = nullptr;

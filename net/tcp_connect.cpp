@@ -1,7 +1,13 @@
 #include "net/tcp_connect.hpp"
 #include "base/catalog.hpp"
+#include "net/budget.hpp"
 #include "net/probe_util.hpp"
+#include <algorithm>
 #include <asio/post.hpp>
+#ifdef __linux__
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#endif
 
 namespace pf {
 
@@ -89,46 +95,143 @@ ConnectOutcome::Kind classify(const std::error_code& ec) {
 
 } // namespace
 
-std::function<void()> connect_socket(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
-                                     const CheckCancelPtr& cancel,
-                                     std::function<void(ConnectOutcome, SocketPtr)> on_done) {
-    auto socket = std::make_shared<asio::ip::tcp::socket>(io);
-    // Emptied by the returned function: an abandoned attempt reports nothing.
-    auto report =
-        std::make_shared<std::function<void(ConnectOutcome, SocketPtr)>>(std::move(on_done));
-    auto start = Clock::now();
-    auto complete = [socket, report, ep, start](std::error_code ec) {
-        auto done = std::move(*report);
-        *report = nullptr;
+namespace {
+
+// The time an open connect took, without the time the loop took to run its
+// handler (busy with other checks' work, it can add tens of milliseconds to
+// a loopback connect of 0.1 ms): on Linux the kernel's own round trip of the
+// SYN, when it was answered the first time (Karn: no sample otherwise).
+double network_ms(asio::ip::tcp::socket& s, double wall_ms) {
+#ifdef __linux__
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    if (getsockopt(s.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+        info.tcpi_total_retrans == 0 && info.tcpi_rtt > 0)
+        return std::min(wall_ms, info.tcpi_rtt / 1000.0);
+#else
+    (void)s;
+#endif
+    return wall_ms;
+}
+
+// A socket and the descriptor token it was opened with, in one allocation:
+// the token goes back when the socket is destroyed, whoever owns it last
+// (a probe, a TLS link, a conversation), so no path can leak or double it.
+struct BudgetedSocket {
+    BudgetedSocket(asio::io_context& io, BudgetToken t) : token(std::move(t)), socket(io) {}
+    BudgetToken token; // declared first: released after the socket is closed
+    asio::ip::tcp::socket socket;
+};
+
+// One attempt: waits for a descriptor, then connects. The socket is held by
+// the pending operation and then by whoever it is handed to, never by the
+// attempt, so an attempt kept by a finished probe holds no descriptor.
+struct Attempt : std::enable_shared_from_this<Attempt> {
+    Attempt(asio::io_context& io, const asio::ip::tcp::endpoint& ep, CheckCancelPtr c,
+            std::function<void(ConnectOutcome, SocketPtr)> d)
+        : io(io), ep(ep), cancel(std::move(c)), done(std::move(d)) {}
+    asio::io_context& io;
+    asio::ip::tcp::endpoint ep;
+    CheckCancelPtr cancel;
+    std::function<void(ConnectOutcome, SocketPtr)> done; // emptied once called or abandoned
+    std::weak_ptr<asio::ip::tcp::socket> socket;
+    std::function<void()> withdraw, unregister; // while waiting for a descriptor
+    bool granted = false;
+
+    void report(ConnectOutcome o, SocketPtr s) {
+        auto d = std::move(done);
+        done = nullptr;
+        if (d) d(std::move(o), std::move(s));
+    }
+
+    void stop_waiting() {
+        if (auto w = std::move(withdraw)) w();
+        if (auto u = std::move(unregister)) u();
+        withdraw = unregister = nullptr;
+    }
+
+    void start() {
+        if (cancel->cancelled()) {
+            // Never inside the caller's call: on_done runs from the loop.
+            return asio::post(io, [self = shared_from_this()] {
+                self->report({ConnectOutcome::Kind::not_tried, self->ep, 0, {}}, nullptr);
+            });
+        }
+        auto w = descriptor_budget(io).acquire(
+            [self = shared_from_this()](BudgetToken token) { self->connect(std::move(token)); });
+        if (granted) return;
+        withdraw = std::move(w);
+        // Waiting for a descriptor ends at the deadline: nothing was sent.
+        unregister = cancel->on_cancel([weak = weak_from_this()] {
+            auto self = weak.lock();
+            if (!self) return;
+            self->unregister = nullptr; // the callback is being dropped by emit()
+            if (auto w = std::move(self->withdraw)) w();
+            self->withdraw = nullptr;
+            asio::post(self->io, [self] {
+                self->report({ConnectOutcome::Kind::not_tried, self->ep, 0, {}}, nullptr);
+            });
+        });
+    }
+
+    void connect(BudgetToken token) {
+        if (auto u = std::move(unregister)) u();
+        withdraw = unregister = nullptr;
+        granted = true;
+        if (!done) return; // abandoned while waiting
+        auto held = std::make_shared<BudgetedSocket>(io, std::move(token));
+        SocketPtr s(held, &held->socket);
+        socket = s;
+        // Measured from here: time spent waiting for a descriptor is no
+        // part of the network's answer.
+        auto start = Clock::now();
+        s->async_connect(ep,
+                         cancel->bind([self = shared_from_this(), s, start](std::error_code ec) {
+                             self->completed(ec, s, ms_since(start));
+                         }));
+    }
+
+    void completed(std::error_code ec, const SocketPtr& s, double ms) {
         if (!done) return;
-        ConnectOutcome o{ConnectOutcome::Kind::open, ep, ms_since(start), {}};
+        ConnectOutcome o{ConnectOutcome::Kind::open, ep, ms, {}};
         if (ec == asio::error::operation_aborted)
             o.kind = ConnectOutcome::Kind::timed_out; // the check's deadline
         else if (ec) {
             o.kind = classify(ec);
             o.detail = ec.message();
         } else {
+            o.ms = network_ms(*s, ms);
             std::error_code lec;
-            auto local = socket->local_endpoint(lec);
+            auto local = s->local_endpoint(lec);
             // Linux lets a socket whose local port equals the target port
             // connect to itself on loopback (TCP simultaneous open); that is
             // no listener.
             if (!lec && local == ep) o.kind = ConnectOutcome::Kind::self_connect;
         }
-        if (o.kind == ConnectOutcome::Kind::open) return done(o, socket);
+        if (o.kind == ConnectOutcome::Kind::open) return report(o, s);
         std::error_code ignore;
-        socket->close(ignore);
-        done(o, nullptr);
-    };
-    if (cancel->cancelled())
-        asio::post(io, [complete] { complete(asio::error::operation_aborted); });
-    else
-        socket->async_connect(ep, cancel->bind(complete));
-    return [socket, report] {
-        *report = nullptr;
-        std::error_code ignore;
-        socket->close(ignore);
-    };
+        s->close(ignore);
+        report(o, nullptr);
+    }
+
+    void abandon() {
+        done = nullptr;
+        stop_waiting();
+        if (auto s = socket.lock()) {
+            std::error_code ignore;
+            s->close(ignore);
+        }
+    }
+};
+
+} // namespace
+
+std::function<void()> connect_socket(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
+                                     const CheckCancelPtr& cancel,
+                                     std::function<void(ConnectOutcome, SocketPtr)> on_done) {
+    auto a = std::make_shared<Attempt>(io, ep, cancel, std::move(on_done));
+    a->start();
+    return [a] { a->abandon(); };
 }
 
 std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,

@@ -42,7 +42,10 @@ std::string diagnose(const ConnectOutcome& o, const std::string& host);
 std::string no_descriptors_text(const ConnectOutcome& o);
 
 // Connects to endpoint until the check's cancellation, which ends the attempt
-// as timed_out (no answer before the deadline). on_done runs once, on the
+// as timed_out (no answer before the deadline). The socket is opened once the
+// run's descriptor budget (net/budget.hpp) has one free, and gives it back
+// when destroyed; the deadline while waiting for it is not_tried, and the
+// time measured (ms) starts when the connect does. on_done runs once, on the
 // loop; the returned function abandons the attempt (on_done is then not
 // called). The connected socket (when open) is closed before on_done runs.
 std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,

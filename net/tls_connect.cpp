@@ -1,5 +1,8 @@
 #include "net/tls_connect.hpp"
+#include "net/budget.hpp"
 #include "net/probe_util.hpp"
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
 #include <atomic>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -7,6 +10,11 @@
 namespace pf {
 
 namespace {
+
+// How long a handshake keeps its CPU slot while it has not finished: a local
+// handshake takes a few milliseconds of CPU; one still going after this
+// waits on a far or silent server and holds the slot for nothing.
+constexpr auto handshake_slot_lease = std::chrono::milliseconds(25);
 
 // Our own ex_data slot: asio keeps its verify callback in SSL app data.
 int link_index() {
@@ -47,9 +55,13 @@ std::string alert_hint(const std::string& alert) {
 // The tunnel, then the handshake bound to the check's cancellation: at the
 // deadline the handshake completes as aborted and is told as a timeout.
 struct TlsRun : std::enable_shared_from_this<TlsRun> {
-    TlsRun(asio::io_context& io, CheckCancelPtr cancel) : io(io), cancel(std::move(cancel)) {}
+    TlsRun(asio::io_context& io, CheckCancelPtr cancel)
+        : io(io), cancel(std::move(cancel)), slot_lease(io) {}
     asio::io_context& io;
     CheckCancelPtr cancel;
+    BudgetToken slot;                                // a CPU slot while the handshake holds one
+    std::function<void()> withdraw_slot, unregister; // while waiting for it
+    asio::steady_timer slot_lease;
     ProxyConfig proxy;
     std::string host, sni;
     std::uint16_t port = 0;
@@ -75,6 +87,11 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
 
     void abandon() {
         on_done = nullptr;
+        if (auto w = std::move(withdraw_slot)) w();
+        if (auto u = std::move(unregister)) u();
+        withdraw_slot = unregister = nullptr;
+        slot.reset();
+        slot_lease.cancel();
         auto tunnel = std::move(cancel_tunnel);
         cancel_tunnel = nullptr;
         if (tunnel) tunnel();
@@ -109,18 +126,52 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
     }
 
     void handshake(bool offer_alpn = true) {
-        c.link = std::make_shared<TlsLink>(std::move(*c.tunnel.socket));
-        c.tunnel.socket.reset();
+        c.link = std::make_shared<TlsLink>(std::move(c.tunnel.socket));
         SSL* ssl = c.link->stream.native_handle();
         SSL_set_ex_data(ssl, link_index(), c.link.get());
         SSL_set_info_callback(ssl, on_info);
         if (!offer_alpn) SSL_set_alpn_protos(ssl, nullptr, 0);
         if (!sni.empty()) SSL_set_tlsext_host_name(ssl, sni.c_str());
+        // The handshake's CPU (key exchange, signatures) waits for a slot:
+        // hundreds started at once would each take the time of all of them.
+        withdraw_slot = cpu_slots(io).acquire(
+            [self = shared_from_this()](BudgetToken slot) { self->slot_granted(std::move(slot)); });
+        if (slot) return;
+        unregister = cancel->on_cancel([weak = weak_from_this()] {
+            auto self = weak.lock();
+            if (!self) return;
+            self->unregister = nullptr; // dropped by emit() itself
+            if (auto w = std::move(self->withdraw_slot)) w();
+            self->withdraw_slot = nullptr;
+            asio::post(self->io, [self] {
+                self->c.failure = "no time left for the TLS handshake with " + self->target() +
+                                  " before the deadline (preflight had too many handshakes in "
+                                  "flight to start it)";
+                self->finish(TlsConnection::Outcome::timed_out);
+            });
+        });
+    }
+
+    void slot_granted(BudgetToken s) {
+        slot = std::move(s);
+        withdraw_slot = nullptr;
+        if (auto u = std::move(unregister)) u();
+        unregister = nullptr;
+        if (!on_done) return; // abandoned while waiting
+        // A handshake that waits on the network (a far or silent server)
+        // gives its slot back after a while: the bound is on CPU, not on waiting.
+        slot_lease.expires_after(handshake_slot_lease);
+        slot_lease.async_wait([weak = weak_from_this()](std::error_code ec) {
+            if (auto self = weak.lock(); self && !ec) self->slot.reset();
+        });
         auto self = shared_from_this();
+        // Measured from here: the wait for a slot is preflight's, not the server's.
         auto t0 = Clock::now();
         c.link->stream.async_handshake(asio::ssl::stream_base::client,
                                        cancel->bind([self, t0](std::error_code ec) {
                                            self->c.handshake_ms = ms_since(t0);
+                                           self->slot.reset();
+                                           self->slot_lease.cancel();
                                            if (ec) return self->failed(ec);
                                            self->collect();
                                            self->finish(TlsConnection::Outcome::open);
@@ -222,8 +273,8 @@ std::shared_ptr<asio::ssl::context> client_context() {
 
 } // namespace
 
-TlsLink::TlsLink(asio::ip::tcp::socket socket)
-    : context(client_context()), stream(std::move(socket), *context) {
+TlsLink::TlsLink(SocketPtr socket)
+    : descriptor(socket), context(client_context()), stream(std::move(*socket), *context) {
     ++links_alive;
 }
 

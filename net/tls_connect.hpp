@@ -19,10 +19,13 @@ using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
 // than in the probe's state because OpenSSL may report one (a close_notify,
 // a fatal alert) at any time while the stream exists.
 struct TlsLink {
-    explicit TlsLink(asio::ip::tcp::socket socket);
+    // Takes the socket's descriptor over; the emptied socket is kept for the
+    // budget token it carries (net/tcp_connect), given back with this link.
+    explicit TlsLink(SocketPtr socket);
     ~TlsLink();
     TlsLink(const TlsLink&) = delete;
     TlsLink& operator=(const TlsLink&) = delete;
+    SocketPtr descriptor;
     // One context for every link of the process: its settings never vary,
     // and an SSL_CTX per connection cost tens of KiB and its set-up CPU.
     std::shared_ptr<asio::ssl::context> context;

@@ -1,12 +1,10 @@
 #include "probes/reach/tcp.hpp"
 #include "base/catalog.hpp"
-#include "net/open_files.hpp"
 #include "net/probe_util.hpp"
 #include "net/resolve.hpp"
 #include "net/tcp_connect.hpp"
 #include <algorithm>
 #include <asio/post.hpp>
-#include <deque>
 #include <map>
 
 namespace pf {
@@ -29,41 +27,70 @@ std::vector<std::uint16_t> sample_ports(std::uint16_t first, std::uint16_t last,
 
 namespace {
 
-// Port sampling on one event loop shares a budget of sockets, half the
-// process's descriptor limit: a range of thousands of ports, or many range
-// checks at once, wait for a free socket instead of failing with EMFILE and
-// reading as a firewall.
-class SocketBudget : public asio::execution_context::service {
-  public:
-    using key_type = SocketBudget;
-    static inline asio::execution_context::id id;
-    explicit SocketBudget(asio::execution_context& ctx)
-        : asio::execution_context::service(ctx),
-          limit_(std::clamp<std::size_t>(open_file_limit() / 2, 8, 4096)) {}
-    void shutdown() override { waiting_.clear(); }
+// How many ports of one range are tried at once. Each attempt also takes a
+// descriptor from the run's budget, which every check shares; this bound
+// keeps one large range (sample="65535") from taking the whole budget and
+// from paying for thousands of sockets at once when a few hundred in flight
+// already sweep closed ports as fast as the loop can take their answers.
+constexpr std::size_t range_window = 1024;
 
-    // start runs now or once a socket is free; it returns false when it no
-    // longer wants the socket (its check was cancelled meanwhile).
-    void acquire(std::function<bool()> start) {
-        waiting_.push_back(std::move(start));
-        drain();
+struct PortSweep : std::enable_shared_from_this<PortSweep> {
+    PortSweep(asio::io_context& io, const asio::ip::address& a, std::vector<std::uint16_t> p,
+              CheckCancelPtr c, std::function<void(std::vector<ConnectOutcome>)> d)
+        : io(io), address(a), ports(std::move(p)), cancel(std::move(c)), done(std::move(d)) {
+        outcomes.resize(ports.size());
+        cancels.resize(ports.size());
     }
-    void release() {
-        --in_use_;
-        drain();
-    }
+    asio::io_context& io;
+    asio::ip::address address;
+    std::vector<std::uint16_t> ports;
+    CheckCancelPtr cancel;
+    std::function<void(std::vector<ConnectOutcome>)> done; // emptied once called or abandoned
+    std::vector<ConnectOutcome> outcomes;
+    std::vector<std::function<void()>> cancels; // of attempts in flight
+    std::size_t next = 0, in_flight = 0, recorded = 0;
+    bool abandoned = false, finishing = false;
 
-  private:
-    void drain() {
-        while (in_use_ < limit_ && !waiting_.empty()) {
-            auto start = std::move(waiting_.front());
-            waiting_.pop_front();
-            ++in_use_;
-            if (!start()) --in_use_;
+    void launch() {
+        while (!abandoned && in_flight < range_window && next < ports.size()) {
+            std::size_t i = next++;
+            asio::ip::tcp::endpoint ep{address, ports[i]};
+            if (cancel->cancelled()) {
+                // The deadline came before this port's turn.
+                outcomes[i] = {ConnectOutcome::Kind::not_tried, ep, 0, {}};
+                ++recorded;
+                continue;
+            }
+            ++in_flight;
+            cancels[i] =
+                connect_once(io, ep, cancel, [self = shared_from_this(), i](ConnectOutcome o) {
+                    self->cancels[i] = nullptr;
+                    --self->in_flight;
+                    self->outcomes[i] = std::move(o);
+                    ++self->recorded;
+                    self->launch();
+                });
+        }
+        if (recorded == ports.size() && !finishing) {
+            // Posted: launch() also runs inside the caller's start.
+            finishing = true;
+            asio::post(io, [self = shared_from_this()] {
+                auto d = std::move(self->done);
+                self->done = nullptr;
+                if (d) d(std::move(self->outcomes));
+            });
         }
     }
-    std::size_t limit_, in_use_ = 0;
-    std::deque<std::function<bool()>> waiting_;
+
+    void abandon() {
+        abandoned = true;
+        done = nullptr;
+        for (auto& c : cancels)
+            if (auto stop = std::move(c)) {
+                c = nullptr;
+                stop();
+            }
+    }
 };
 
 } // namespace
@@ -72,61 +99,9 @@ std::function<void()> connect_ports(asio::io_context& io, const asio::ip::addres
                                     const std::vector<std::uint16_t>& ports,
                                     const CheckCancelPtr& cancel,
                                     std::function<void(std::vector<ConnectOutcome>)> on_done) {
-    struct State {
-        std::vector<ConnectOutcome> outcomes;
-        std::size_t pending = 0;
-        std::vector<std::function<void()>> cancels; // of attempts holding a socket
-        std::function<void(std::vector<ConnectOutcome>)> done;
-        SocketBudget* budget = nullptr;
-        bool cancelled = false;
-
-        void record(std::size_t i, ConnectOutcome o) {
-            outcomes[i] = std::move(o);
-            if (--pending || !done) return;
-            auto d = std::move(done);
-            done = nullptr;
-            d(std::move(outcomes));
-        }
-    };
-    auto st = std::make_shared<State>();
-    st->outcomes.resize(ports.size());
-    st->pending = ports.size();
-    st->cancels.resize(ports.size());
-    st->done = std::move(on_done);
-    st->budget = &asio::use_service<SocketBudget>(io);
-    if (ports.empty())
-        asio::post(io, [st] {
-            if (st->done) st->done({});
-        });
-    for (std::size_t i = 0; i < ports.size(); ++i) {
-        asio::ip::tcp::endpoint ep{address, ports[i]};
-        st->budget->acquire([&io, st, i, ep, cancel] {
-            if (st->cancelled) return false;
-            if (cancel->cancelled()) {
-                asio::post(io, [st, i, ep] {
-                    st->record(i, {ConnectOutcome::Kind::not_tried, ep, 0, {}});
-                });
-                return false;
-            }
-            st->cancels[i] = connect_once(io, ep, cancel, [st, i](ConnectOutcome o) {
-                st->cancels[i] = nullptr;
-                st->budget->release();
-                st->record(i, std::move(o));
-            });
-            return true;
-        });
-    }
-    return [st] {
-        if (st->cancelled) return;
-        st->cancelled = true;
-        st->done = nullptr;
-        for (auto& c : st->cancels)
-            if (auto cancel = std::move(c)) {
-                c = nullptr;
-                cancel();
-                st->budget->release();
-            }
-    };
+    auto sweep = std::make_shared<PortSweep>(io, address, ports, cancel, std::move(on_done));
+    sweep->launch();
+    return [sweep] { sweep->abandon(); };
 }
 
 std::string RangeTally::text() const {

@@ -18,9 +18,10 @@ ProbeKind tcp_probe();
 // The ports sampled from a range: both ends and evenly spaced ones between.
 std::vector<std::uint16_t> sample_ports(std::uint16_t first, std::uint16_t last, std::size_t count);
 
-// Connects to every port of address, as many at once as the loop's socket
-// budget allows, each attempt giving up at deadline; on_done gets the outcomes in the order of
-// ports. Returns a cancel.
+// Connects to every port of address, a bounded number at once, each taking a
+// descriptor from the run's budget and giving up at the check's deadline
+// (ports whose turn never came are not_tried); on_done gets the outcomes in
+// the order of ports. Returns a cancel.
 std::function<void()> connect_ports(asio::io_context& io, const asio::ip::address& address,
                                     const std::vector<std::uint16_t>& ports,
                                     const CheckCancelPtr& cancel,

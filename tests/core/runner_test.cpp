@@ -167,6 +167,19 @@ BOOST_AUTO_TEST_CASE(jobs_bound_how_many_run_at_once) {
         BOOST_TEST(r.status == Status::pass);
 }
 
+// Checks that only wait cost nothing: by default none waits for another
+// (the old default of 256 at once made 600 filtered ports three deadlines).
+BOOST_AUTO_TEST_CASE(by_default_every_check_runs_at_once) {
+    int cancelled = 0;
+    auto reg = test_probes(&cancelled);
+    std::vector<std::string> probes(600, "<probe kind=\"delay\" ms=\"100\"/>");
+    Recorder rec;
+    auto results = run_all(reg, checks_xml(probes), {}, &rec);
+    BOOST_TEST(rec.max_running == 600u);
+    for (const auto& r : results)
+        BOOST_TEST(r.status == Status::pass);
+}
+
 BOOST_AUTO_TEST_CASE(severity_turns_a_failure_into_a_warning) {
     int cancelled = 0;
     auto reg = test_probes(&cancelled);
