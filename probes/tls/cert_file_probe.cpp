@@ -50,9 +50,11 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
     r.reason = Reason::ok;
     const CertCheck* worst = nullptr;
     for (const auto& c : checks) {
-        r.evidence.push_back(c.title + ": " + std::string(to_string(c.status)) + ": " + c.summary);
+        add_evidence(r, msg("cert_file.check_line", {{"title", c.title},
+                                                     {"status", std::string(to_string(c.status))},
+                                                     {"verdict", c.summary}}));
         for (const auto& e : c.evidence)
-            r.evidence.push_back("   " + e);
+            add_evidence(r, msg("tls.block_detail", {{"line", e}}));
         if (c.status != Status::skip && c.status < r.status) {
             r.status = c.status;
             r.reason = c.reason;
@@ -137,7 +139,7 @@ ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls, TrustH
 ProbeResult judge_load(const ProbeArgs& args) {
     try {
         CertFile f = load_cert_file(args.text("path"), file_password(args).get());
-        std::string key = f.key ? "with" : "without";
+        std::string key = render(f.key ? msg("cert_file.with") : msg("cert_file.without"));
         auto r = make_result(Status::pass, Reason::ok,
                              // cert_id is not in the sentence: `preflight cert` prints
                              // it under the file's certificates (app/cert_command.cpp).
