@@ -56,7 +56,7 @@ std::string ip_text(const ASN1_OCTET_STRING* ip) {
         std::copy(p, p + 16, b.begin());
         return asio::ip::make_address_v6(b).to_string();
     }
-    return "(" + std::to_string(n) + "-byte address)";
+    return render(msg("cert_info.odd_address", {{"bytes", n}}));
 }
 
 void read_sans(X509* x, CertInfo& info) {

@@ -42,7 +42,7 @@ void feed(std::string& partial, const char* data, std::size_t size,
 } // namespace
 
 std::string SmtpReply::text() const {
-    std::string out = code ? std::to_string(code) : std::string("(no reply)");
+    std::string out = code ? std::to_string(code) : render(msg("smtp.no_reply"));
     for (std::size_t i = 0; i < lines.size(); ++i)
         out += (i ? " / " : " ") + lines[i];
     return out;
