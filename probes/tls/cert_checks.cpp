@@ -141,9 +141,9 @@ CertCheck key_check(const CertFile& f, const CertInfo& leaf) {
         say(c, msg("cert.key_mismatch", {{"path", f.path}, {"name", display_name(leaf)}}));
         return c;
     }
-    say(c, msg("cert.key_matches", {{"key_type", leaf.key_type},
-                                    {"bits", std::to_string(leaf.key_bits)},
-                                    {"name", display_name(leaf)}}));
+    say(c,
+        msg("cert.key_matches",
+            {{"key_type", leaf.key_type}, {"bits", leaf.key_bits}, {"name", display_name(leaf)}}));
     return c;
 }
 
@@ -226,8 +226,8 @@ CertCheck expiry_check(const Path& p, const TlsSettings& tls) {
                      : render(msg("cert.the_chain_member",
                                   {{"role", role_words(s, soonest)}, {"name", display_name(s)}}));
     std::string thresholds =
-        render(msg("cert.expiry_thresholds", {{"warn", std::to_string(tls.expiry_warn_days)},
-                                              {"fail", std::to_string(tls.expiry_fail_days)}}));
+        render(msg("cert.expiry_thresholds",
+                   {{"warn", tls.expiry_warn_days}, {"fail", tls.expiry_fail_days}}));
     // Every certificate of the chain must be valid now: a client rejects a
     // chain whose intermediate starts tomorrow as surely as a leaf that does.
     std::size_t early = p.certs.size();
@@ -278,14 +278,14 @@ CertCheck key_size_check(const Path& p) {
         if (weak && !is_root(p, i) && c.status == Status::pass) {
             c.status = Status::fail;
             c.reason = Reason::weak_certificate;
-            say(c, msg("cert.weak_key", {{"name", display_name(x)},
-                                         {"key_type", x.key_type},
-                                         {"bits", std::to_string(x.key_bits)}}));
+            say(c,
+                msg("cert.weak_key",
+                    {{"name", display_name(x)}, {"key_type", x.key_type}, {"bits", x.key_bits}}));
         }
     }
     if (c.status == Status::pass)
-        say(c, msg("cert.key_size", {{"key_type", p.info.front().key_type},
-                                     {"bits", std::to_string(p.info.front().key_bits)}}));
+        say(c, msg("cert.key_size",
+                   {{"key_type", p.info.front().key_type}, {"bits", p.info.front().key_bits}}));
     return c;
 }
 

@@ -68,8 +68,8 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
             return c.status == worst->status && &c != worst;
         });
         if (more)
-            set_message(r, msg("cert_file.worst_and_more",
-                               {{"worst", worst->summary}, {"more", std::to_string(more)}}));
+            set_message(
+                r, msg("cert_file.worst_and_more", {{"worst", worst->summary}, {"more", more}}));
         else
             set_check_message(r, *worst);
     } else {
@@ -79,17 +79,16 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
         if (topic == checks.end())
             set_message(r, msg("cert_file.passes_all", {{"name", display_name(leaf)},
                                                         {"path", f.path},
-                                                        {"count", std::to_string(checks.size())},
+                                                        {"count", checks.size()},
                                                         {"expiry", expiry_text(leaf)},
                                                         {"id_line", arm_cert_id_line(f)}}));
         else
-            set_message(
-                r, msg("cert_file.passes_all_with_topic", {{"name", display_name(leaf)},
-                                                           {"path", f.path},
-                                                           {"count", std::to_string(checks.size())},
-                                                           {"expiry", expiry_text(leaf)},
-                                                           {"id_line", arm_cert_id_line(f)},
-                                                           {"topic", topic->summary}}));
+            set_message(r, msg("cert_file.passes_all_with_topic", {{"name", display_name(leaf)},
+                                                                   {"path", f.path},
+                                                                   {"count", checks.size()},
+                                                                   {"expiry", expiry_text(leaf)},
+                                                                   {"id_line", arm_cert_id_line(f)},
+                                                                   {"topic", topic->summary}}));
     }
     r.blocks = certificate_blocks(f);
     r.certificates = certificate_rows(f);
