@@ -102,8 +102,7 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
                 }
                 if (self->cancel->cancelled()) {
                     // Opened just as the deadline passed: no time left for TLS.
-                    self->c.failure =
-                        render(msg("tls_connect.no_time_left", {{"target", self->target()}}));
+                    self->fail_with(msg("tls_connect.no_time_left", {{"target", self->target()}}));
                     return self->finish(TlsConnection::Outcome::timed_out);
                 }
                 self->handshake();
@@ -147,6 +146,11 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
                 c.chain.push_back(share_x509(sk_X509_value(chain, i)));
     }
 
+    void fail_with(Message m) {
+        c.failure = render(m);
+        c.failure_message = std::move(m);
+    }
+
     void failed(std::error_code ec) {
         std::string via = c.tunnel.via_proxy
                               ? render(msg("tls_connect.via_proxy", {{"proxy", proxy.display()}}))
@@ -157,34 +161,33 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
             // Bytes OpenSSL took from the connection: a server that began its
             // answer and stalled is not a port where nothing speaks TLS.
             auto got = BIO_number_read(SSL_get_rbio(c.link->stream.native_handle()));
-            c.failure = render(
-                got > 0
-                    ? msg("tls_connect.stalled", {{"target", target()},
-                                                  {"via", via},
-                                                  {"bytes", got},
-                                                  {"time", ms_text(c.handshake_ms)}})
-                    : msg("tls_connect.silent",
-                          {{"target", target()}, {"via", via}, {"time", ms_text(c.handshake_ms)}}));
+            fail_with(got > 0 ? msg("tls_connect.stalled", {{"target", target()},
+                                                            {"via", via},
+                                                            {"bytes", got},
+                                                            {"time", ms_text(c.handshake_ms)}})
+                              : msg("tls_connect.silent", {{"target", target()},
+                                                           {"via", via},
+                                                           {"time", ms_text(c.handshake_ms)}}));
             return finish(TlsConnection::Outcome::timed_out);
         }
         if (!c.alert.empty()) {
             std::string desc = c.alert.substr(c.alert.find(' ') + 1);
-            c.failure = render(msg("tls_connect.alert",
-                                   {{"alert", desc}, {"hint", alert_hint(desc)}, {"via", via}}));
+            fail_with(msg("tls_connect.alert",
+                          {{"alert", desc}, {"hint", alert_hint(desc)}, {"via", via}}));
         } else if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
                    ec == asio::error::connection_reset) {
-            c.failure = render(msg("tls_connect.closed", {{"target", target()}, {"via", via}}));
+            fail_with(msg("tls_connect.closed", {{"target", target()}, {"via", via}}));
         } else if (ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
                        SSL_R_WRONG_VERSION_NUMBER ||
                    ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
                        SSL_R_PACKET_LENGTH_TOO_LONG) {
-            c.failure = render(msg("tls_connect.not_tls", {{"target", target()}, {"via", via}}));
+            fail_with(msg("tls_connect.not_tls", {{"target", target()}, {"via", via}}));
         } else if (ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
                    SSL_R_UNSUPPORTED_PROTOCOL) {
-            c.failure = render(msg("tls_connect.too_old", {{"target", target()}, {"via", via}}));
+            fail_with(msg("tls_connect.too_old", {{"target", target()}, {"via", via}}));
         } else {
-            c.failure = render(msg("tls_connect.failed",
-                                   {{"target", target()}, {"via", via}, {"error", ec.message()}}));
+            fail_with(msg("tls_connect.failed",
+                          {{"target", target()}, {"via", via}, {"error", ec.message()}}));
         }
         finish(TlsConnection::Outcome::handshake_failed);
     }

@@ -144,7 +144,7 @@ struct Judge {
         Interception x = detect_interception(in);
         r.evidence.insert(r.evidence.end(), x.evidence.begin(), x.evidence.end());
         r.alert = x.alert;
-        if (x.detected) r.summary = x.headline;
+        if (x.detected) set_message(r, x.message);
         return x.detected;
     }
 

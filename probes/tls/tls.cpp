@@ -80,7 +80,10 @@ ProbeResult TlsProbeRun::verdict() {
     if (c.outcome != TlsConnection::Outcome::open) {
         r.status = Status::fail;
         r.reason = tls_connection_reason(c);
-        r.summary = c.failure;
+        if (c.failure_message.empty())
+            r.summary = c.failure; // the tunnel's sentence (net/tunnel)
+        else
+            set_message(r, c.failure_message);
         return r;
     }
     if (c.chain.empty()) {
