@@ -61,7 +61,9 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
         c = std::move(conn);
         if (c.outcome != TlsConnection::Outcome::open) {
             stop();
-            return done(base(Status::fail, tls_connection_reason(c), c.failure));
+            Reason why = tls_connection_reason(c);
+            return done(c.failure_message.empty() ? base(Status::fail, why, c.failure)
+                                                  : base(Status::fail, why, c.failure_message));
         }
         link = c.link;
         idle_start = Clock::now();
