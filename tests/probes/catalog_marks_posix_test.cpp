@@ -15,6 +15,7 @@
 #include "probes/web/proxy.hpp"
 #include "probes/web/scep.hpp"
 #include "support/certs.hpp"
+#include "support/hostile_peer_posix.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
@@ -67,16 +68,23 @@ struct ActiveCatalog {
     ~ActiveCatalog() { set_active_catalog(english_catalog()); }
 };
 
-// Lines that probes/web/web_request.cpp still writes in English: that file
-// is being rewritten on another branch (one CONNECT implementation) and is
-// to move to message keys there. Each is only tolerated in that exact form,
-// and listed by the test's log so that the gap stays visible.
-bool from_web_request(const std::string& line) {
+// Lines still written in English by files other branches are rewriting:
+// probes/web/web_request.cpp and net/tunnel.cpp (one CONNECT implementation)
+// and net/tcp_connect.cpp. They are to move to message keys there; until
+// then each is tolerated only in its exact form, and logged, so the gap
+// stays visible. Returns the file, or "" for any other line.
+std::string known_gap(const std::string& line) {
     for (const char* start :
          {"GET ", "OPTIONS ", "HEAD ", "POST ", "address: ", "proxy address: ", "curl: ",
           "proxy answered: ", "Proxy-Authenticate: ", "X-Squid-Error: ", "TLS: "})
-        if (line.rfind(start, 0) == 0) return true;
-    return false;
+        if (line.rfind(start, 0) == 0) return "probes/web/web_request.cpp";
+    // describe(ConnectOutcome): "127.0.0.1 port 1: refused in 0.1 ms (...)"
+    if (line.rfind("127.0.0.1 port ", 0) == 0) return "net/tcp_connect.cpp";
+    // describe(Tunnel): "the proxy URL itself cannot be reached (...): ..."
+    if (line.rfind("the proxy ", 0) == 0 &&
+        line.find(" itself cannot be reached (") != std::string::npos)
+        return "net/tunnel.cpp";
+    return "";
 }
 
 // Lines quoting what a server sent: its words are the server's.
@@ -112,8 +120,8 @@ std::vector<std::string> not_from_catalog(const std::string& label, const ProbeR
     auto check = [&](const std::string& where, const std::string& line) {
         bool marked = line.rfind(mark, 0) == 0;
         if (marked && !(english_left && has_english(line) && !quotes_a_server(line))) return;
-        if (from_web_request(line))
-            BOOST_TEST_MESSAGE("not yet from the catalog (web_request): " << line);
+        if (auto file = known_gap(line); !file.empty())
+            BOOST_TEST_MESSAGE("not yet from the catalog (" << file << "): " << line);
         else
             out.push_back(label + " " + where + ": " + line);
     };
@@ -207,10 +215,19 @@ BOOST_AUTO_TEST_CASE(every_line_of_web_tls_proxy_and_smtp_verdicts_comes_from_th
         const ProbeKind kind;
         const RunEnvironment& env;
         Args args;
+        std::chrono::milliseconds deadline = std::chrono::seconds(8);
     };
     const RunEnvironment squid_ok = s.via_squid(true), squid_no_password = s.via_squid(false);
     RunEnvironment squid_wrong_password = s.via_squid(false);
     squid_wrong_password.proxy.password = std::make_shared<const Secret>("Wrong-Pw", "env:PW");
+    // Peers that never answer: the verdicts at the deadline.
+    pft::HostilePeer silent(pft::HostilePeer::silent());
+    const std::string silent_port = std::to_string(silent.port());
+    const std::chrono::milliseconds soon(1200);
+    RunEnvironment closed_proxy = s.trusting();
+    closed_proxy.proxy.host = "127.0.0.1";
+    closed_proxy.proxy.port = static_cast<std::uint16_t>(std::stoi(closed));
+    closed_proxy.proxy.origin = "--proxy";
     std::vector<Case> cases = {
         {"http 200",
          Status::pass,
@@ -351,6 +368,39 @@ BOOST_AUTO_TEST_CASE(every_line_of_web_tls_proxy_and_smtp_verdicts_comes_from_th
          http_probe(),
          squid_wrong_password,
          {{"host", "127.0.0.1"}, {"port", s.tls_port}, {"path", "/ok"}, {"via", "proxy"}}},
+        {"http silent peer",
+         Status::fail,
+         http_probe(),
+         trusting,
+         {{"host", "127.0.0.1"}, {"port", silent_port}},
+         soon},
+        {"tls silent peer",
+         Status::fail,
+         tls_probe(),
+         trusting,
+         {{"host", "127.0.0.1"}, {"port", silent_port}},
+         soon},
+        {"smtp silent peer",
+         Status::fail,
+         smtp_probe(),
+         trusting,
+         {{"host", "127.0.0.1"}, {"port", silent_port}},
+         soon},
+        {"http via a closed proxy port",
+         Status::fail,
+         http_probe(),
+         closed_proxy,
+         {{"host", "127.0.0.1"}, {"port", s.tls_port}, {"via", "proxy"}}},
+        {"proxy check of a closed proxy port",
+         Status::fail,
+         proxy_probe(),
+         closed_proxy,
+         {{"host", "127.0.0.1"}, {"port", s.tls_port}}},
+        {"tls via a closed proxy port",
+         Status::fail,
+         tls_probe(),
+         closed_proxy,
+         {{"host", "127.0.0.1"}, {"port", s.tls_port}, {"via", "proxy"}}},
         {"smtp refused",
          Status::fail,
          smtp_probe(),
@@ -379,7 +429,8 @@ BOOST_AUTO_TEST_CASE(every_line_of_web_tls_proxy_and_smtp_verdicts_comes_from_th
     for (bool keys_only : {false, true}) {
         ActiveCatalog active(keys_only ? keys_only_catalog() : marked_catalog());
         for (const auto& c : cases) {
-            ProbeResult r = run_probe(c.kind, c.env, c.args, std::chrono::seconds(8));
+            BOOST_TEST_MESSAGE("case: " << c.label);
+            ProbeResult r = run_probe(c.kind, c.env, c.args, c.deadline);
             BOOST_TEST(r.status == c.expected, c.label << ": " << r.summary);
             auto u = not_from_catalog(c.label + (keys_only ? " (keys only)" : ""), r, keys_only);
             problems.insert(problems.end(), u.begin(), u.end());
