@@ -1,5 +1,6 @@
 #include "base/catalog.hpp"
 #include "base/embedded_data.hpp"
+#include <atomic>
 #include <stdexcept>
 
 namespace pf {
@@ -54,6 +55,9 @@ Catalog Catalog::parse(std::string_view text, const std::string& origin) {
             throw std::runtime_error(where() + "expected 'key = text'");
         auto key = trim(line.substr(0, eq));
         auto value = trim(line.substr(eq + 1));
+        // "\ " keeps the leading space of a part that is appended to
+        // another text.
+        if (value.size() > 2 && value[0] == '\\' && value[1] == ' ') value.remove_prefix(1);
         if (key.empty() || key.size() > 64)
             throw std::runtime_error(where() + "a key of 1 to 64 characters is expected");
         for (char ch : key)
@@ -81,6 +85,19 @@ const Catalog& english_catalog() {
         throw std::logic_error("the English message catalog is not compiled in");
     }();
     return en;
+}
+
+namespace {
+std::atomic<const Catalog*> active{nullptr};
+}
+
+const Catalog& active_catalog() {
+    const Catalog* c = active.load(std::memory_order_acquire);
+    return c ? *c : english_catalog();
+}
+
+void set_active_catalog(const Catalog& c) {
+    active.store(&c, std::memory_order_release);
 }
 
 std::vector<std::string> placeholders(std::string_view text) {
@@ -123,7 +140,7 @@ std::string render(const Message& m, const Catalog& c) {
 }
 
 std::string render(const Message& m) {
-    return render(m, english_catalog());
+    return render(m, active_catalog());
 }
 
 std::string message_problem(const Message& m, const Catalog& c) {
@@ -138,8 +155,24 @@ std::string message_problem(const Message& m, const Catalog& c) {
     return "";
 }
 
-Message msg(std::string key, std::vector<std::pair<std::string, std::string>> args) {
-    return Message{std::move(key), std::move(args)};
+Message msg(std::string key, std::vector<std::pair<std::string, MessageArg>> args) {
+    Message m{std::move(key), {}};
+    m.args.reserve(args.size());
+    for (auto& [name, value] : args)
+        m.args.emplace_back(std::move(name), std::move(value.text));
+    return m;
+}
+
+MessageArg part(const Message& m) {
+    return render(m);
+}
+
+void add_evidence(ProbeResult& r, const Message& m) {
+    r.evidence.push_back(render(m));
+}
+
+std::string evidence_line(const Message& m) {
+    return render(m);
 }
 
 void set_message(ProbeResult& r, Message m) {

@@ -1,5 +1,6 @@
 #pragma once
 #include "base/probe_result.hpp"
+#include <concepts>
 #include <map>
 #include <string>
 #include <string_view>
@@ -27,6 +28,13 @@ class Catalog {
 // base/messages/en.txt.
 const Catalog& english_catalog();
 
+// The catalog every sentence of a run is rendered from: English unless a
+// command chose another language before its run started (results are
+// rendered when they are made, on the loop and the worker threads, so the
+// catalog is set once, before, and c must outlive its use).
+const Catalog& active_catalog();
+void set_active_catalog(const Catalog& c);
+
 // The names of the {name} placeholders of text, in order of appearance.
 std::vector<std::string> placeholders(std::string_view text);
 
@@ -36,18 +44,38 @@ std::vector<std::string> placeholders(std::string_view text);
 // arguments' sizes. A key the catalog lacks renders as the key and its
 // arguments, so nothing is lost (a test keeps every key in the catalog).
 std::string render(const Message& m, const Catalog& c);
-std::string render(const Message& m); // English
+std::string render(const Message& m); // with the active catalog
 
 // Why m cannot be rendered as meant: "" when its key is in the catalog and
 // every placeholder of the text has an argument.
 std::string message_problem(const Message& m, const Catalog& c);
 
+// An argument's value: text as is, or a whole number written in digits
+// with no grouping and no plural (the texts are phrased so that a number
+// needs no plural form: "files: {count}"), the same in every language.
+struct MessageArg {
+    std::string text;
+    MessageArg(std::string s) : text(std::move(s)) {}
+    MessageArg(const char* s) : text(s) {}
+    MessageArg(std::string_view s) : text(s) {}
+    template <std::integral N>
+    requires(!std::same_as<N, bool> && !std::same_as<N, char>) MessageArg(N n)
+        : text(std::to_string(n)) {}
+};
+
 // A message value: msg("connect.refused", {{"host", h}, {"port", p}}).
-Message msg(std::string key, std::vector<std::pair<std::string, std::string>> args = {});
+Message msg(std::string key, std::vector<std::pair<std::string, MessageArg>> args = {});
+// A message given as an argument of another: rendered with the active
+// catalog, so a line made of parts is in one language.
+MessageArg part(const Message& m);
 
 // Sets r's message and its summary rendered from it: the one place a
-// probe's English sentence is made from a key.
+// probe's sentence is made from a key.
 void set_message(ProbeResult& r, Message m);
+// Adds an evidence line rendered from m (evidence stays text, rendered when
+// the result is made, with the active catalog).
+void add_evidence(ProbeResult& r, const Message& m);
+std::string evidence_line(const Message& m);
 // The verdict with its message (set_message).
 ProbeResult make_result(Status s, Reason why, Message m);
 

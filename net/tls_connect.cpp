@@ -1,4 +1,5 @@
 #include "net/tls_connect.hpp"
+#include "base/catalog.hpp"
 #include "net/budget.hpp"
 #include "net/probe_util.hpp"
 #include <asio/post.hpp>
@@ -40,15 +41,17 @@ int on_certificate_request(SSL* ssl, X509**, EVP_PKEY**) {
     return 0;
 }
 
+// OpenSSL's alert description (English, as OpenSSL names it) and what it
+// means for this client.
 std::string alert_hint(const std::string& alert) {
     if (alert.find("handshake failure") != std::string::npos)
-        return " (no protocol version or cipher in common, or the server wants a client "
-               "certificate)";
+        return render(msg("tls_connect.hint_handshake_failure"));
     if (alert.find("protocol version") != std::string::npos)
-        return " (it accepts none of the TLS versions offered, TLS 1.0 to 1.3)";
+        return render(msg("tls_connect.hint_protocol_version"));
     if (alert.find("unrecognized name") != std::string::npos)
-        return " (it does not serve the name sent in SNI)";
-    if (alert.find("access denied") != std::string::npos) return " (a policy refuses this client)";
+        return render(msg("tls_connect.hint_unrecognized_name"));
+    if (alert.find("access denied") != std::string::npos)
+        return render(msg("tls_connect.hint_access_denied"));
     return "";
 }
 
@@ -117,8 +120,7 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
                 }
                 if (self->cancel->cancelled()) {
                     // Opened just as the deadline passed: no time left for TLS.
-                    self->c.failure = "no time left for the TLS handshake with " + self->target() +
-                                      " before the deadline";
+                    self->fail_with(msg("tls_connect.no_time_left", {{"target", self->target()}}));
                     return self->finish(TlsConnection::Outcome::timed_out);
                 }
                 self->handshake();
@@ -196,46 +198,48 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
                 c.chain.push_back(share_x509(sk_X509_value(chain, i)));
     }
 
+    void fail_with(Message m) {
+        c.failure = render(m);
+        c.failure_message = std::move(m);
+    }
+
     void failed(std::error_code ec) {
-        std::string via = c.tunnel.via_proxy ? " (through the proxy " + proxy.display() + ")" : "";
+        std::string via = c.tunnel.via_proxy
+                              ? render(msg("tls_connect.via_proxy", {{"proxy", proxy.display()}}))
+                              : "";
         c.alert = c.link->alert_received;
         c.certificate_requested = c.link->certificate_requested;
         if (cancel->cancelled()) {
             // Bytes OpenSSL took from the connection: a server that began its
             // answer and stalled is not a port where nothing speaks TLS.
             auto got = BIO_number_read(SSL_get_rbio(c.link->stream.native_handle()));
-            c.failure = got > 0
-                            ? "the TLS handshake with " + target() + via +
-                                  " stalled: " + std::to_string(got) +
-                                  " bytes of the server's answer arrived, then " +
-                                  "nothing more within " + ms_text(c.handshake_ms) +
-                                  " (a server or a device in between that stops mid-handshake)"
-                            : "no TLS handshake with " + target() + via + " within " +
-                                  ms_text(c.handshake_ms) +
-                                  ": the connection opened but nothing answered TLS (a firewall "
-                                  "holding it, or a service that is not TLS)";
+            fail_with(got > 0 ? msg("tls_connect.stalled", {{"target", target()},
+                                                            {"via", via},
+                                                            {"bytes", got},
+                                                            {"time", ms_text(c.handshake_ms)}})
+                              : msg("tls_connect.silent", {{"target", target()},
+                                                           {"via", via},
+                                                           {"time", ms_text(c.handshake_ms)}}));
             return finish(TlsConnection::Outcome::timed_out);
         }
         if (!c.alert.empty()) {
             std::string desc = c.alert.substr(c.alert.find(' ') + 1);
-            c.failure = "handshake failed: the server sent alert " + desc + alert_hint(desc) + via;
+            fail_with(msg("tls_connect.alert",
+                          {{"alert", desc}, {"hint", alert_hint(desc)}, {"via", via}}));
         } else if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
                    ec == asio::error::connection_reset) {
-            c.failure = "handshake failed: the connection to " + target() + via +
-                        " was closed during the TLS handshake (something in between blocks TLS "
-                        "to this name, or the service is not TLS)";
+            fail_with(msg("tls_connect.closed", {{"target", target()}, {"via", via}}));
         } else if (ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
                        SSL_R_WRONG_VERSION_NUMBER ||
                    ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
                        SSL_R_PACKET_LENGTH_TOO_LONG) {
-            c.failure = "handshake failed: " + target() + via +
-                        " does not answer with TLS (a plain-text service on this port?)";
+            fail_with(msg("tls_connect.not_tls", {{"target", target()}, {"via", via}}));
         } else if (ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
                    SSL_R_UNSUPPORTED_PROTOCOL) {
-            c.failure =
-                "handshake failed: " + target() + via + " offers only protocols older than TLS 1.0";
+            fail_with(msg("tls_connect.too_old", {{"target", target()}, {"via", via}}));
         } else {
-            c.failure = "handshake failed with " + target() + via + ": " + ec.message();
+            fail_with(msg("tls_connect.failed",
+                          {{"target", target()}, {"via", via}, {"error", ec.message()}}));
         }
         finish(TlsConnection::Outcome::handshake_failed);
     }

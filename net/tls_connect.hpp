@@ -1,4 +1,5 @@
 #pragma once
+#include "base/probe_result.hpp"
 #include "core/probe.hpp"
 #include "core/proxy_config.hpp"
 #include "net/tunnel.hpp"
@@ -38,9 +39,10 @@ struct TlsLink {
 struct TlsConnection {
     enum class Outcome { open, no_tunnel, handshake_failed, timed_out };
     Outcome outcome = Outcome::timed_out;
-    Tunnel tunnel;       // how the TCP connection was made (its socket moved into link)
-    std::string failure; // one line in the admin's words, when not open
-    std::string alert;   // the alert the server sent, if any ("handshake failure")
+    Tunnel tunnel;           // how the TCP connection was made (its socket moved into link)
+    std::string failure;     // one line in the admin's words, when not open
+    Message failure_message; // failure as data, when this client wrote it (not the tunnel's)
+    std::string alert;       // the alert the server sent, if any ("handshake failure")
     std::string protocol, cipher, alpn; // "TLSv1.3", "TLS_AES_256_GCM_SHA384", "http/1.1"
     int version = 0;                    // TLS1_2_VERSION, …
     std::vector<X509Ptr> chain;         // as the server sent it, leaf first

@@ -1,4 +1,5 @@
 #include "pki/cert_file.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/read_file.hpp"
 #include <algorithm>
@@ -68,20 +69,19 @@ Loaded read_pem(const std::string& path, const std::string& data, const std::str
             bool encrypted = data.find("ENCRYPTED") != std::string::npos;
             if (encrypted && !password)
                 throw CertFileError(Kind::password_needed,
-                                    path + ": the private key is encrypted and no password "
-                                           "was given");
+                                    render(msg("cert_file.key_password_needed", {{"path", path}})));
             if (encrypted)
                 throw CertFileError(Kind::wrong_password,
-                                    path + ": wrong password for the encrypted private key");
+                                    render(msg("cert_file.key_wrong_password", {{"path", path}})));
             throw CertFileError(Kind::not_a_certificate,
-                                path + ": the private key in the file cannot be read");
+                                render(msg("cert_file.key_unreadable", {{"path", path}})));
         }
     }
     if (l.certs.empty()) {
-        std::string why = data.find("-----BEGIN PKCS7") != std::string::npos
-                              ? " (a PKCS#7 .p7b bundle: export the certificate as .pfx or PEM)"
-                              : "";
-        throw CertFileError(Kind::not_a_certificate, path + ": holds no certificate" + why);
+        throw CertFileError(Kind::not_a_certificate,
+                            render(data.find("-----BEGIN PKCS7") != std::string::npos
+                                       ? msg("cert_file.pkcs7_bundle", {{"path", path}})
+                                       : msg("cert_file.no_certificate", {{"path", path}})));
     }
     return l;
 }
@@ -111,10 +111,11 @@ Loaded read_pkcs12(const std::string& path, PKCS12* p12, const std::string* pass
         }
     ERR_clear_error();
     if (!opened) {
-        if (password) throw CertFileError(Kind::wrong_password, path + ": wrong PKCS#12 password");
+        if (password)
+            throw CertFileError(Kind::wrong_password,
+                                render(msg("cert_file.pkcs12_wrong_password", {{"path", path}})));
         throw CertFileError(Kind::password_needed,
-                            path + ": the PKCS#12 file is protected by a password, and none "
-                                   "was given");
+                            render(msg("cert_file.pkcs12_password_needed", {{"path", path}})));
     }
     EVP_PKEY* key = nullptr;
     X509* cert = nullptr;
@@ -123,16 +124,16 @@ Loaded read_pkcs12(const std::string& path, PKCS12* p12, const std::string* pass
     if (!parsed && load_legacy_provider()) parsed = PKCS12_parse(p12, pass, &key, &cert, &ca) == 1;
     if (!parsed)
         throw CertFileError(Kind::unsupported,
-                            path + ": the PKCS#12 contents cannot be decrypted (" +
-                                openssl_reason() + "): re-export it with AES-256 encryption");
+                            render(msg("cert_file.pkcs12_undecryptable",
+                                       {{"path", path}, {"reason", openssl_reason()}})));
     Loaded l{"PKCS#12", {}, own(key)};
     if (cert) l.certs.push_back(own(cert));
     for (int i = 0; ca && i < sk_X509_num(ca); ++i)
         l.certs.push_back(own(sk_X509_value(ca, i)));
     sk_X509_free(ca); // the certificates now belong to l
     if (l.certs.empty())
-        throw CertFileError(Kind::not_a_certificate, path + ": the PKCS#12 file holds no "
-                                                            "certificate");
+        throw CertFileError(Kind::not_a_certificate,
+                            render(msg("cert_file.pkcs12_no_certificate", {{"path", path}})));
     return l;
 }
 
@@ -151,7 +152,7 @@ Loaded read_any(const std::string& path, const std::string& data, const std::str
     }
     ERR_clear_error();
     throw CertFileError(Kind::not_a_certificate,
-                        path + ": not a certificate (PEM, DER or PKCS#12 expected)");
+                        render(msg("cert_file.not_a_certificate", {{"path", path}})));
 }
 
 bool issued_by(X509* subject, X509* issuer) {
@@ -201,7 +202,9 @@ CertFile load_cert_file(const std::string& path, const Secret* password) {
     } catch (const InputError& e) {
         throw CertFileError(Kind::unreadable, e.what());
     }
-    if (data.empty()) throw CertFileError(Kind::not_a_certificate, path + ": the file is empty");
+    if (data.empty())
+        throw CertFileError(Kind::not_a_certificate,
+                            render(msg("cert_file.empty", {{"path", path}})));
 
     Loaded l = read_any(path, data, password ? &password->reveal() : nullptr);
     CertFile f;

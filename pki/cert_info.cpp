@@ -1,4 +1,5 @@
 #include "pki/cert_info.hpp"
+#include "base/catalog.hpp"
 #include "base/text.hpp"
 #include <array>
 #include <asio/ip/address_v6.hpp>
@@ -55,7 +56,7 @@ std::string ip_text(const ASN1_OCTET_STRING* ip) {
         std::copy(p, p + 16, b.begin());
         return asio::ip::make_address_v6(b).to_string();
     }
-    return "(" + std::to_string(n) + "-byte address)";
+    return render(msg("cert_info.odd_address", {{"bytes", n}}));
 }
 
 void read_sans(X509* x, CertInfo& info) {
@@ -217,7 +218,7 @@ std::string names_text(const CertInfo& info) {
     std::string out = join(info.dns_sans, "DNS:");
     std::string ips = join(info.ip_sans, "IP:");
     if (!ips.empty()) out += (out.empty() ? "" : ", ") + ips;
-    if (out.empty()) out = "no subjectAltName; subject " + info.subject;
+    if (out.empty()) out = render(msg("cert_info.no_san", {{"subject", info.subject}}));
     return out;
 }
 
@@ -226,20 +227,24 @@ namespace {
 // Whole days, rounded down (a certificate expiring in 9.9 days has 9 left),
 // and hours when less than one.
 std::string relative_expiry(double d) {
-    char buf[64];
     double a = std::fabs(d);
-    if (a < 1)
-        std::snprintf(buf, sizeof buf, d < 0 ? "%.0f hours ago" : "in %.0f hours", a * 24);
-    else
-        std::snprintf(buf, sizeof buf, d < 0 ? "%.0f day%s ago" : "in %.0f day%s", std::floor(a),
-                      std::floor(a) == 1 ? "" : "s");
-    return buf;
+    if (a < 1) {
+        auto hours = std::llround(a * 24);
+        return render(d < 0 ? msg("cert_info.hours_ago", {{"hours", hours}})
+                            : msg("cert_info.in_hours", {{"hours", hours}}));
+    }
+    auto days = static_cast<long long>(std::floor(a));
+    if (days == 1)
+        return render(d < 0 ? msg("cert_info.one_day_ago") : msg("cert_info.in_one_day"));
+    return render(d < 0 ? msg("cert_info.days_ago", {{"days", days}})
+                        : msg("cert_info.in_days", {{"days", days}}));
 }
 
 } // namespace
 
 std::string expiry_text(const CertInfo& info) {
-    return relative_expiry(info.days_left) + " (" + info.not_after.substr(0, 10) + ")";
+    return render(msg("cert_info.expiry", {{"relative", relative_expiry(info.days_left)},
+                                           {"date", info.not_after.substr(0, 10)}}));
 }
 
 static std::string all_names(const CertInfo& c) {
@@ -254,22 +259,29 @@ static std::string all_names(const CertInfo& c) {
 
 std::vector<std::string> describe_lines(const CertInfo& c) {
     std::vector<std::string> lines;
-    lines.push_back("Subject: " + c.subject);
-    lines.push_back("Issuer: " + c.issuer);
+    auto line = [&](const Message& m) { lines.push_back(render(m)); };
+    line(msg("cert_info.subject", {{"subject", c.subject}}));
+    line(msg("cert_info.issuer", {{"issuer", c.issuer}}));
     std::string names = all_names(c);
-    if (!names.empty()) lines.push_back("Names: " + names);
-    lines.push_back("Valid: " + c.not_before + " to " + c.not_after + " (" +
-                    (c.days_left < 0 ? "expired " : "expires ") + relative_expiry(c.days_left) +
-                    ")");
-    lines.push_back("Key: " + c.key_type + " " + std::to_string(c.key_bits) + " bits, signed " +
-                    c.signature_algorithm);
-    std::string role = c.is_ca ? "CA" : "end entity";
-    if (c.self_signed) role += ", self-signed";
-    if (!c.ekus.empty()) role += "; EKU " + join(c.ekus, "");
-    lines.push_back("Role: " + role);
-    lines.push_back("SHA-256: " + c.sha256);
-    lines.push_back("SHA-1 thumbprint: " + c.sha1_thumbprint);
-    lines.push_back("SPKI SHA-256 (pin): " + c.spki_sha256);
+    if (!names.empty()) line(msg("cert_info.names", {{"names", names}}));
+    std::string relative = relative_expiry(c.days_left);
+    line(c.days_left < 0
+             ? msg("cert_info.valid_expired",
+                   {{"from", c.not_before}, {"to", c.not_after}, {"relative", relative}})
+             : msg("cert_info.valid",
+                   {{"from", c.not_before}, {"to", c.not_after}, {"relative", relative}}));
+    line(msg(
+        "cert_info.key",
+        {{"key_type", c.key_type}, {"bits", c.key_bits}, {"algorithm", c.signature_algorithm}}));
+    std::string role =
+        render(c.is_ca ? msg("cert_info.role_ca") : msg("cert_info.role_end_entity"));
+    if (c.self_signed) role = render(msg("cert_info.role_self_signed", {{"role", role}}));
+    if (!c.ekus.empty())
+        role = render(msg("cert_info.role_eku", {{"role", role}, {"ekus", join(c.ekus, "")}}));
+    line(msg("cert_info.role", {{"role", role}}));
+    line(msg("cert_info.sha256", {{"sha256", c.sha256}}));
+    line(msg("cert_info.sha1", {{"sha1", c.sha1_thumbprint}}));
+    line(msg("cert_info.spki", {{"spki", c.spki_sha256}}));
     return lines;
 }
 

@@ -1,4 +1,5 @@
 #include "pki/interception.hpp"
+#include "base/catalog.hpp"
 #include "base/embedded_data.hpp"
 #include "base/text.hpp"
 #include <algorithm>
@@ -35,10 +36,6 @@ void read_pem_file(const std::string& path, std::vector<X509Ptr>& out) {
 
 std::string short_fp(const std::string& sha256) {
     return sha256.size() > 23 ? sha256.substr(0, 23) + "…" : sha256;
-}
-
-std::string in_quotes(const std::string& s) {
-    return "'" + s + "'";
 }
 
 // The --ca-file that holds root (subject and key), if one does.
@@ -100,7 +97,7 @@ PublicRoots load_public_roots(const std::string& location) {
     PublicRoots r;
     r.location = location.empty() ? default_public_roots() : location;
     if (r.location.empty()) {
-        r.problem = "this platform has no public root bundle to compare with";
+        r.problem = render(msg("interception.no_public_bundle"));
         return r;
     }
     namespace fs = std::filesystem;
@@ -115,10 +112,12 @@ PublicRoots load_public_roots(const std::string& location) {
     } else if (fs::exists(r.location, ec)) {
         read_pem_file(r.location, r.roots);
     } else {
-        r.problem = "there is no public root bundle at " + r.location;
+        r.problem = render(msg("interception.public_bundle_missing", {{"location", r.location}}));
         return r;
     }
-    if (r.roots.empty()) r.problem = "no certificate could be read from " + r.location;
+    if (r.roots.empty())
+        r.problem =
+            render(msg("interception.public_bundle_unreadable", {{"location", r.location}}));
     return r;
 }
 
@@ -134,10 +133,11 @@ bool contains_root(const PublicRoots& roots, X509* cert) {
 
 Interception detect_interception(const InterceptionInput& in) {
     Interception out;
-    std::vector<std::string> findings; // most telling first: (a), (b), (c), (d)
+    std::vector<Message> findings; // most telling first: (a), (b), (c), (d)
     // Findings from the checklist's pins alone may mean a new CA, not a proxy.
     std::size_t pin_findings = 0;
     const TlsVerdict& v = *in.verdict;
+    auto evidence = [&](const Message& m) { out.evidence.push_back(render(m)); };
 
     // (a) An issuer, anywhere in the chain sent or built, names a product.
     // The leaf's own subject is the server's, so it is never matched.
@@ -154,22 +154,21 @@ Interception detect_interception(const InterceptionInput& in) {
             break;
         }
     if (product) {
-        findings.push_back("TLS interception by " + product->name);
-        out.evidence.push_back("inspection product: the chain of " + in.host + " is issued by " +
-                               in_quotes(product_issuer) + ", a " + product->name +
-                               " CA (matches " + in_quotes(pattern) + ")");
+        findings.push_back(msg("interception.by_product", {{"product", product->name}}));
+        evidence(msg("interception.product_issuer", {{"host", in.host},
+                                                     {"issuer", product_issuer},
+                                                     {"product", product->name},
+                                                     {"pattern", pattern}}));
     } else {
-        out.evidence.push_back("inspection product: no issuer of the chain names a known "
-                               "TLS-inspection product");
+        evidence(msg("interception.no_product"));
     }
 
     // (b) A chain this machine trusts, ending at a root the public programme
     // does not know: a root someone added, as inspection deployments do.
     if (in.private_ca) {
-        out.evidence.push_back("public-root check: not made (private_ca: " + in.host +
-                               " uses the organisation's own CA)");
+        evidence(msg("interception.public_check_private_ca", {{"host", in.host}}));
     } else if (!v.trusted) {
-        out.evidence.push_back("public-root check: not made (the chain is not trusted here)");
+        evidence(msg("interception.public_check_untrusted"));
     } else {
         std::unique_ptr<TrustMaterial> own;
         if (!in.trust) own = std::make_unique<TrustMaterial>(*in.tls);
@@ -178,36 +177,25 @@ Interception detect_interception(const InterceptionInput& in) {
         X509* root = v.path.back().get();
         std::string subject = v.path_info.back().subject;
         if (!pub.problem.empty()) {
-            out.evidence.push_back("public-root check: not made (" + pub.problem + ")");
+            evidence(msg("interception.public_check_not_made", {{"problem", pub.problem}}));
         } else if (contains_root(pub, root)) {
-            out.evidence.push_back("public-root check: the root " + in_quotes(subject) +
-                                   " is in the public bundle " + pub.location);
+            evidence(msg("interception.public_root",
+                         {{"subject", subject}, {"location", pub.location}}));
         } else if (auto given = ca_file_holding(trust, root)) {
             // The admin gave this root for this run: nothing was added to the
             // machine, but a host not declared private_ca (a public SaaS
             // host such as AWCM or the Console) has no business ending there.
-            findings.push_back("intercepted: the chain of " + in.host + " ends at the root " +
-                               in_quotes(subject) + " given with --ca-file " + *given +
-                               ", not at a public root");
-            out.evidence.push_back(
-                "public-root check: the root " + in_quotes(subject) +
-                " is not in the public "
-                "bundle " +
-                pub.location +
-                "; it is trusted only because it was given on the "
-                "command line (--ca-file " +
-                *given + "), not added to this machine. " + in.host +
-                " is not declared private_ca: a public (SaaS) host presents a chain from a "
-                "public CA, so a private root at its end means a device in between re-signs "
-                "its traffic, and the ACC, which trusts only the Windows store, will not trust "
-                "it unless that root is deployed there");
+            findings.push_back(msg("interception.given_root",
+                                   {{"host", in.host}, {"subject", subject}, {"file", *given}}));
+            evidence(msg("interception.given_root_evidence", {{"subject", subject},
+                                                              {"location", pub.location},
+                                                              {"file", *given},
+                                                              {"host", in.host}}));
         } else {
-            findings.push_back("intercepted: the chain ends at a locally added root " +
-                               in_quotes(subject));
-            out.evidence.push_back("public-root check: the root " + in_quotes(subject) +
-                                   " is trusted here but is not in the public bundle " +
-                                   pub.location + " (" + std::to_string(pub.roots.size()) +
-                                   " roots): it was added to this machine");
+            findings.push_back(msg("interception.added_root", {{"subject", subject}}));
+            evidence(msg(
+                "interception.added_root_evidence",
+                {{"subject", subject}, {"location", pub.location}, {"count", pub.roots.size()}}));
         }
     }
 
@@ -217,13 +205,13 @@ Interception detect_interception(const InterceptionInput& in) {
     if (!in.pin_issuer.empty()) {
         if (lower(leaf_issuer).find(lower(in.pin_issuer)) == std::string::npos) {
             ++pin_findings;
-            findings.push_back("intercepted or replaced: expected issuer " +
-                               in_quotes(in.pin_issuer) + ", got " + in_quotes(leaf_issuer));
-            out.evidence.push_back("issuer pin: " + in_quotes(in.pin_issuer) + " is not in " +
-                                   in_quotes(leaf_issuer));
+            findings.push_back(msg("interception.issuer_pin_mismatch",
+                                   {{"pin", in.pin_issuer}, {"issuer", leaf_issuer}}));
+            evidence(msg("interception.issuer_pin_missing",
+                         {{"pin", in.pin_issuer}, {"issuer", leaf_issuer}}));
         } else {
-            out.evidence.push_back("issuer pin: " + in_quotes(leaf_issuer) + " contains " +
-                                   in_quotes(in.pin_issuer));
+            evidence(msg("interception.issuer_pin_found",
+                         {{"pin", in.pin_issuer}, {"issuer", leaf_issuer}}));
         }
     }
     if (!in.pin_spki.empty()) {
@@ -239,13 +227,12 @@ Interception detect_interception(const InterceptionInput& in) {
         std::string leaf_pin = have.empty() ? "" : have.front();
         if (!ok) {
             ++pin_findings;
-            findings.push_back("intercepted or replaced: expected key pin " + in.pin_spki +
-                               ", got " + leaf_pin + " (leaf issued by " + in_quotes(leaf_issuer) +
-                               ")");
-            out.evidence.push_back("key pin: no certificate of the chain has the key " +
-                                   in.pin_spki);
+            findings.push_back(
+                msg("interception.key_pin_mismatch",
+                    {{"pin", in.pin_spki}, {"key", leaf_pin}, {"issuer", leaf_issuer}}));
+            evidence(msg("interception.key_pin_missing", {{"pin", in.pin_spki}}));
         } else {
-            out.evidence.push_back("key pin: the chain holds a pinned key");
+            evidence(msg("interception.key_pin_found"));
         }
     }
 
@@ -253,46 +240,45 @@ Interception detect_interception(const InterceptionInput& in) {
     if (in.proxy_leaf) {
         const CertInfo& p = *in.proxy_leaf;
         if (!in.direct_leaf) {
-            out.evidence.push_back("direct comparison: not made: " + in.direct_problem);
+            evidence(msg("interception.direct_not_made", {{"problem", in.direct_problem}}));
         } else if (in.direct_leaf->sha256 == p.sha256) {
-            out.evidence.push_back("direct comparison: the leaf via the proxy is the one " +
-                                   in.host + " sends directly (" + short_fp(p.sha256) + ")");
+            evidence(msg("interception.direct_same",
+                         {{"host", in.host}, {"fingerprint", short_fp(p.sha256)}}));
         } else if (in.direct_leaf->issuer == p.issuer) {
             // Same CA, another certificate: several servers (or a renewal in
             // progress) behind one name, not a proxy re-signing.
-            out.evidence.push_back("direct comparison: the leaf via the proxy (" +
-                                   short_fp(p.sha256) + ") differs from the direct one (" +
-                                   short_fp(in.direct_leaf->sha256) + ") but both are issued by " +
-                                   in_quotes(p.issuer) +
-                                   ": several certificates behind one name, not re-signing");
+            evidence(msg("interception.direct_same_issuer",
+                         {{"via_proxy", short_fp(p.sha256)},
+                          {"direct", short_fp(in.direct_leaf->sha256)},
+                          {"issuer", p.issuer}}));
         } else {
-            findings.push_back("the proxy re-signs: leaf via proxy " + short_fp(p.sha256) +
-                               " issued by " + in_quotes(p.issuer) + ", direct " +
-                               short_fp(in.direct_leaf->sha256));
-            out.evidence.push_back(
-                "direct comparison: via the proxy " + in.proxy_display + " the leaf is " +
-                p.sha256 + " issued by " + in_quotes(p.issuer) + "; directly it is " +
-                in.direct_leaf->sha256 + " issued by " + in_quotes(in.direct_leaf->issuer));
+            findings.push_back(
+                msg("interception.proxy_resigns", {{"via_proxy", short_fp(p.sha256)},
+                                                   {"issuer", p.issuer},
+                                                   {"direct", short_fp(in.direct_leaf->sha256)}}));
+            evidence(
+                msg("interception.direct_differs", {{"proxy", in.proxy_display},
+                                                    {"via_proxy", p.sha256},
+                                                    {"issuer", p.issuer},
+                                                    {"direct", in.direct_leaf->sha256},
+                                                    {"direct_issuer", in.direct_leaf->issuer}}));
         }
     }
 
     if (findings.empty()) return out;
     bool pins_only = pin_findings == findings.size();
     out.detected = true;
-    out.headline = findings.front();
-    std::string all = findings.front();
+    out.message = findings.front();
+    out.headline = render(out.message);
+    std::string all = out.headline;
     for (std::size_t i = 1; i < findings.size(); ++i)
-        all += "; " + findings[i];
+        all = render(
+            msg("interception.findings_joined", {{"findings", all}, {"next", part(findings[i])}}));
     std::string target = in.host + ":" + std::to_string(in.port);
-    out.alert = all + ". Ask the network team to exempt " + target +
-                " from TLS inspection: the ACC pins nothing and trusts only the Windows "
-                "certificate store, so behind inspection it either fails with a trust error or "
-                "talks to the inspecting device instead of the real server, and AWCM needs an "
-                "unbroken, long-lived TLS connection from the ACC to itself";
-    if (pins_only)
-        out.alert += " (if " + in.host +
-                     " has really moved to another certificate authority, update the check's pin "
-                     "instead)";
+    out.alert =
+        render(pins_only ? msg("interception.alert_pins",
+                               {{"findings", all}, {"target", target}, {"host", in.host}})
+                         : msg("interception.alert", {{"findings", all}, {"target", target}}));
     return out;
 }
 

@@ -62,6 +62,7 @@ struct Interception {
     bool detected = false;
     // "TLS interception by Zscaler"; the first (most specific) finding.
     std::string headline;
+    Message message; // the headline as data
     // For ProbeResult::alert: the findings and what to ask the network team.
     std::string alert;
     std::vector<std::string> evidence; // every test made or not made, and why

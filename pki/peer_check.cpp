@@ -1,4 +1,5 @@
 #include "pki/peer_check.hpp"
+#include "base/catalog.hpp"
 #include <openssl/x509_vfy.h>
 #include <stdexcept>
 
@@ -44,8 +45,9 @@ int PeerJudge::verify(X509_STORE_CTX* store, void* p) {
                 s.chain.push_back(share_x509(c));
     try {
         if (!j->trust)
-            throw std::runtime_error(j->trust_problem.empty() ? "no trust store for this handshake"
-                                                              : j->trust_problem);
+            throw std::runtime_error(j->trust_problem.empty()
+                                         ? render(msg("trust.none_for_handshake"))
+                                         : j->trust_problem);
         s.verdict = verify_chain(s.chain, j->host, j->tls, *j->trust);
     } catch (const std::exception& e) {
         s.error = e.what();

@@ -1,4 +1,5 @@
 #include "pki/tls_verify.hpp"
+#include "base/catalog.hpp"
 #include "pki/trust_store.hpp"
 #include <algorithm>
 #include <asio/ip/address.hpp>
@@ -123,23 +124,23 @@ bool is_trust_error(int e) {
     }
 }
 
-std::string in_quotes(const std::string& s) {
-    return "'" + s + "'";
-}
-
 // How a certificate of the path is named in a verdict.
-std::string role(int depth, std::size_t path_size) {
-    if (depth == 0) return "the server's certificate";
-    if (static_cast<std::size_t>(depth) + 1 == path_size) return "the root certificate";
-    return "the intermediate certificate";
+MessageArg role(int depth, std::size_t path_size) {
+    if (depth == 0) return part(msg("verify.role_server"));
+    if (static_cast<std::size_t>(depth) + 1 == path_size) return part(msg("verify.role_root"));
+    return part(msg("verify.role_intermediate"));
 }
 
 // Who fixes an expired certificate, by its place in the chain.
-std::string renewal(int depth, std::size_t path_size) {
-    if (depth == 0) return "renew the certificate on the server";
-    if (static_cast<std::size_t>(depth) + 1 == path_size)
-        return "the server needs a chain to a current root";
-    return "the server must send its current intermediate certificate";
+MessageArg renewal(int depth, std::size_t path_size) {
+    if (depth == 0) return part(msg("verify.renew_server"));
+    if (static_cast<std::size_t>(depth) + 1 == path_size) return part(msg("verify.renew_root"));
+    return part(msg("verify.renew_intermediate"));
+}
+
+void say(TlsVerdict& v, Message m) {
+    v.summary = render(m);
+    v.message = std::move(m);
 }
 
 bool name_matches(X509* leaf, const std::string& host) {
@@ -149,19 +150,19 @@ bool name_matches(X509* leaf, const std::string& host) {
     return X509_check_host(leaf, host.c_str(), host.size(), 0, nullptr) == 1;
 }
 
-std::string threshold_text(const TlsSettings& tls) {
-    return "warning below " + std::to_string(tls.expiry_warn_days) + " days, failure below " +
-           std::to_string(tls.expiry_fail_days);
+MessageArg threshold_text(const TlsSettings& tls) {
+    return part(msg("cert.expiry_thresholds",
+                    {{"warn", tls.expiry_warn_days}, {"fail", tls.expiry_fail_days}}));
 }
 
 } // namespace
 
 std::string store_name(const TrustLocations& t) {
-    std::string s = !t.system_file.empty()  ? "the trust store " + t.system_file
-                    : !t.system_dir.empty() ? "the trust store " + t.system_dir
-                                            : "this machine's trusted roots";
+    std::string s = render(!t.system_file.empty()  ? msg("verify.store", {{"path", t.system_file}})
+                           : !t.system_dir.empty() ? msg("verify.store", {{"path", t.system_dir}})
+                                                   : msg("verify.store_system"));
     for (const auto& f : t.ca_files)
-        s += " + " + f;
+        s = render(msg("verify.store_plus", {{"stores", s}, {"path", f}}));
     return s;
 }
 
@@ -175,7 +176,7 @@ TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& hos
     TlsVerdict v;
     v.store_name = trust.name();
     if (sent.empty()) {
-        v.summary = "the server sent no certificate";
+        say(v, msg("verify.no_certificate"));
         v.x509_error = X509_V_ERR_UNSPECIFIED;
         return v;
     }
@@ -208,25 +209,28 @@ TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& hos
     v.name_ok = name_matches(leaf, host);
     const CertInfo& leaf_info = v.path_info.front();
     const CertInfo& top = v.path_info.back();
-    std::string leaf_name = in_quotes(display_name(leaf_info));
+    std::string leaf_name = display_name(leaf_info);
+    auto evidence = [&](const Message& m) { v.evidence.push_back(render(m)); };
 
-    for (const auto& e : errors) {
-        std::string which = e.cert ? in_quotes(display_name(e.cert.get())) : "?";
-        v.evidence.push_back("verify: depth " + std::to_string(e.depth) + " " + which + ": " +
-                             X509_verify_cert_error_string(e.error));
-    }
+    for (const auto& e : errors)
+        evidence(
+            e.cert ? msg("verify.error_at", {{"depth", e.depth},
+                                             {"name", display_name(e.cert.get())},
+                                             {"error", X509_verify_cert_error_string(e.error)}})
+                   : msg("verify.error_at_unknown",
+                         {{"depth", e.depth}, {"error", X509_verify_cert_error_string(e.error)}}));
     if (v.trusted)
-        v.evidence.push_back("trust: the chain ends at " + in_quotes(top.subject) + " in " +
-                             v.store_name);
+        evidence(msg("verify.chain_trusted", {{"subject", top.subject}, {"store", v.store_name}}));
     else if (top.self_signed)
-        v.evidence.push_back("trust: the chain ends at " + in_quotes(top.subject) +
-                             ", which is not in " + v.store_name);
+        evidence(msg("verify.chain_root_untrusted",
+                     {{"subject", top.subject}, {"store", v.store_name}}));
     else
-        v.evidence.push_back("trust: the chain stops at " + in_quotes(top.subject) +
-                             ": its issuer " + in_quotes(top.issuer) +
-                             " was neither sent nor found in " + v.store_name);
-    v.evidence.push_back("name: " + host + (v.name_ok ? " matches " : " is not among ") +
-                         names_text(leaf_info));
+        evidence(msg("verify.chain_stops",
+                     {{"subject", top.subject}, {"issuer", top.issuer}, {"store", v.store_name}}));
+    evidence(
+        v.name_ok
+            ? msg("verify.name_matches", {{"host", host}, {"names", names_text(leaf_info)}})
+            : msg("verify.name_not_among", {{"host", host}, {"names", names_text(leaf_info)}}));
 
     v.min_days_left = leaf_info.days_left;
     std::size_t soonest = 0;
@@ -248,10 +252,8 @@ TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& hos
     if (first({X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT})) {
         v.diagnosis = TlsDiagnosis::self_signed;
         v.x509_error = X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT;
-        v.summary = "self-signed: " + host + " presents the self-signed certificate " + leaf_name +
-                    ", which is not in " + v.store_name +
-                    ": the server needs a certificate from a trusted CA (or "
-                    "something in between answers in its place)";
+        say(v, msg("verify.self_signed",
+                   {{"host", host}, {"name", leaf_name}, {"store", v.store_name}}));
     } else if (const VerifyError* e = first({X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
                                              X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
                                              X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE})) {
@@ -263,81 +265,77 @@ TlsVerdict verify_chain(const std::vector<X509Ptr>& sent, const std::string& hos
         v.x509_error = e->error;
         if (sent.size() == 1) {
             v.diagnosis = TlsDiagnosis::incomplete_chain;
-            v.summary = "incomplete chain: " + host + " sent only its own certificate " +
-                        leaf_name + ", not the intermediate certificate " + in_quotes(at.issuer) +
-                        " that links it to a trusted root: the server must send its "
-                        "intermediate certificate(s) (or, if " +
-                        in_quotes(at.issuer) +
-                        " is a private or inspection CA, this machine does "
-                        "not trust it)";
+            say(v, msg("verify.incomplete_chain",
+                       {{"host", host}, {"name", leaf_name}, {"issuer", at.issuer}}));
         } else {
             v.diagnosis = TlsDiagnosis::untrusted_root;
-            v.summary = "untrusted chain: " + host + "'s chain stops at " +
-                        in_quotes(display_name(at)) + ", issued by " + in_quotes(at.issuer) +
-                        ", which the server did not send and " + v.store_name +
-                        " do not hold: a missing intermediate on the server, or a private or "
-                        "inspection CA this machine does not trust";
+            say(v, msg("verify.untrusted_chain", {{"host", host},
+                                                  {"name", display_name(at)},
+                                                  {"issuer", at.issuer},
+                                                  {"store", v.store_name}}));
         }
     } else if (const VerifyError* e =
                    first({X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, X509_V_ERR_CERT_UNTRUSTED,
                           X509_V_ERR_CERT_REJECTED})) {
         v.diagnosis = TlsDiagnosis::untrusted_root;
         v.x509_error = e->error;
-        v.summary = "untrusted root: the chain of " + host + " ends at " + in_quotes(top.subject) +
-                    ", which is not in " + v.store_name +
-                    ": if that is a TLS-inspection CA, have " + host +
-                    " exempted from inspection; otherwise the server needs a certificate from a "
-                    "public CA";
+        say(v, msg("verify.untrusted_root",
+                   {{"host", host}, {"subject", top.subject}, {"store", v.store_name}}));
     } else if (const VerifyError* e = first({X509_V_ERR_CERT_HAS_EXPIRED})) {
         CertInfo c = cert_at(*e);
         v.x509_error = e->error;
         v.diagnosis = TlsDiagnosis::expired;
-        v.summary = "expired: " + role(e->depth, v.path.size()) + " " + in_quotes(display_name(c)) +
-                    " of " + host + " expired " + expiry_text(c) + ": " +
-                    renewal(e->depth, v.path.size());
+        say(v, msg("verify.expired", {{"role", role(e->depth, v.path.size())},
+                                      {"name", display_name(c)},
+                                      {"host", host},
+                                      {"when", expiry_text(c)},
+                                      {"fix", renewal(e->depth, v.path.size())}}));
     } else if (const VerifyError* e = first({X509_V_ERR_CERT_NOT_YET_VALID})) {
         CertInfo c = cert_at(*e);
         v.x509_error = e->error;
         v.diagnosis = TlsDiagnosis::not_yet_valid;
-        v.summary = "not yet valid: " + role(e->depth, v.path.size()) + " " +
-                    in_quotes(display_name(c)) + " of " + host + " is valid only from " +
-                    c.not_before +
-                    ": check this machine's clock (UTC), or the server installed it "
-                    "too early";
+        say(v, msg("verify.not_yet_valid", {{"role", role(e->depth, v.path.size())},
+                                            {"name", display_name(c)},
+                                            {"host", host},
+                                            {"from", c.not_before}}));
     } else if (!v.name_ok) {
         v.diagnosis = TlsDiagnosis::name_mismatch;
         v.x509_error = X509_V_ERR_HOSTNAME_MISMATCH;
-        v.summary = "name mismatch: the certificate " + leaf_name + " presented by " + host +
-                    " does not name " + host + " (it names " + names_text(leaf_info) +
-                    "): the server presents another site's certificate, or something in "
-                    "between answers for it";
+        say(v, msg("verify.name_mismatch",
+                   {{"name", leaf_name}, {"host", host}, {"names", names_text(leaf_info)}}));
     } else if (!errors.empty()) {
         const VerifyError& e = errors.front();
         v.diagnosis = TlsDiagnosis::other;
-        v.summary = "certificate " +
-                    in_quotes(e.cert ? display_name(e.cert.get()) : display_name(leaf_info)) +
-                    " of " + host +
-                    " fails verification: " + X509_verify_cert_error_string(e.error);
+        say(v, msg("verify.fails",
+                   {{"name", e.cert ? display_name(e.cert.get()) : display_name(leaf_info)},
+                    {"host", host},
+                    {"error", X509_verify_cert_error_string(e.error)}}));
     } else if (v.min_days_left < tls.expiry_warn_days) {
         const CertInfo& c = v.path_info[soonest];
         v.diagnosis = TlsDiagnosis::expiring_soon;
         v.status = v.min_days_left < tls.expiry_fail_days ? Status::fail : Status::warn;
-        v.summary = "expiring soon: " + role(static_cast<int>(soonest), v.path.size()) + " " +
-                    in_quotes(display_name(c)) + " of " + host + " expires " + expiry_text(c) +
-                    ": renew it before then (" + threshold_text(tls) + ")";
+        say(v,
+            msg("verify.expiring_soon", {{"role", role(static_cast<int>(soonest), v.path.size())},
+                                         {"name", display_name(c)},
+                                         {"host", host},
+                                         {"when", expiry_text(c)},
+                                         {"thresholds", threshold_text(tls)}}));
     } else {
         v.diagnosis = TlsDiagnosis::trusted;
         v.status = Status::pass;
-        v.summary = "certificate " + leaf_name + " of " + host + " is trusted (issued by " +
-                    in_quotes(display_name(v.path_info.size() > 1 ? v.path_info[1] : leaf_info)) +
-                    ", root " + in_quotes(display_name(top)) + "; expires " +
-                    expiry_text(leaf_info) + ")";
+        say(v, msg("verify.trusted",
+                   {{"name", leaf_name},
+                    {"host", host},
+                    {"issuer", display_name(v.path_info.size() > 1 ? v.path_info[1] : leaf_info)},
+                    {"root", display_name(top)},
+                    {"when", expiry_text(leaf_info)}}));
     }
     if (v.diagnosis != TlsDiagnosis::expiring_soon && v.min_days_left >= 0 &&
         v.min_days_left < tls.expiry_warn_days)
-        v.evidence.push_back("also: " + role(static_cast<int>(soonest), v.path.size()) + " " +
-                             in_quotes(display_name(v.path_info[soonest])) + " expires " +
-                             expiry_text(v.path_info[soonest]));
+        evidence(
+            msg("verify.also_expires", {{"role", role(static_cast<int>(soonest), v.path.size())},
+                                        {"name", display_name(v.path_info[soonest])},
+                                        {"when", expiry_text(v.path_info[soonest])}}));
     return v;
 }
 

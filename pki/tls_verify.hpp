@@ -35,6 +35,7 @@ Reason verify_error_reason(long error);
 struct TlsVerdict {
     TlsDiagnosis diagnosis = TlsDiagnosis::other;
     Status status = Status::fail;      // pass, warn (expiring within warn days) or fail
+    Message message;                   // the summary as data
     std::string summary;               // one line naming the certificate and the fix direction
     std::vector<std::string> evidence; // every problem found, not only the first
     bool trusted = false; // the chain verifies to a root of the trust store (names and dates aside)

@@ -3,7 +3,8 @@
 placeholder of its text gets an argument at each use.
 
 Reads base/messages/en.txt and every msg("key", {{"name", value}, ...}) call
-in the product folders: a key missing from the catalog, or a {placeholder}
+in the product folders: a call whose key is not a string literal, a key
+missing from the catalog, or a {placeholder}
 of the key's text with no argument of that name in the call, fails with the
 file and line of the call. A key of the catalog that no code uses is
 reported too (dead wording drifts).
@@ -14,6 +15,9 @@ import sys
 
 FOLDERS = ["base", "hardware", "core", "pki", "net", "probes", "reports", "app"]
 CALL = re.compile(r'\bmsg\(\s*"([a-z0-9_.]+)"')
+# A call whose key is not a string literal ("msg(cond ? \"a\" : \"b\")") hides
+# its keys from this check; the declarations of msg itself are not calls.
+ANY_CALL = re.compile(r'\bmsg\((?!\s*")(?!std::string key)')
 ARG = re.compile(r'\{\s*"([a-z0-9_]+)"\s*,')
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]{1,32})\}")
 
@@ -63,6 +67,9 @@ def main(root):
                 path = os.path.join(dirpath, name)
                 with open(path, encoding="utf-8") as f:
                     source = f.read()
+                for m in ANY_CALL.finditer(source):
+                    where = "%s:%d" % (os.path.relpath(path, root), source.count("\n", 0, m.start()) + 1)
+                    problems.append("%s: the message key is not a string literal" % where)
                 for m in CALL.finditer(source):
                     key = m.group(1)
                     where = "%s:%d" % (os.path.relpath(path, root), source.count("\n", 0, m.start()) + 1)

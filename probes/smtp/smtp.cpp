@@ -1,4 +1,5 @@
 #include "probes/smtp/smtp.hpp"
+#include "base/catalog.hpp"
 #include "core/run_environment.hpp"
 #include "net/proxy_text.hpp"
 #include "net/resolve.hpp"
@@ -71,18 +72,12 @@ bool address_list(std::string_view list) {
 // The tls and starttls choices, the addresses and helo are checked against
 // the declaration before the run; what is left depends on the password's
 // value or on this host's name.
-std::optional<std::string> bad_params(const SmtpPlan& p, const std::string& helo,
-                                      bool has_password) {
-    if (!p.user.empty() && !has_password)
-        return "smtp check: the account " + p.user + " needs a password (password=env:NAME, " +
-               "file:PATH or prompt)";
+std::optional<Message> bad_params(const SmtpPlan& p, const std::string& helo, bool has_password) {
+    if (!p.user.empty() && !has_password) return msg("smtp.needs_password", {{"user", p.user}});
     if (!p.user.empty() && p.starttls == "no" && !p.implicit_tls && !p.allow_plaintext_auth)
-        return "smtp check: starttls=no with the account " + p.user +
-               " would send its password unencrypted, so the login is not attempted; use "
-               "starttls=require (or try), or allow it explicitly with "
-               "allow_plaintext_auth=true (--set smtp_allow_plaintext_auth=true)";
+        return msg("smtp.plaintext_login_refused", {{"user", p.user}});
     if (helo.find_first_of("\r\n /") != std::string::npos)
-        return "smtp check: helo must be a host name, not '" + helo + "'";
+        return msg("smtp.bad_helo", {{"helo", helo}});
     return std::nullopt;
 }
 
@@ -176,7 +171,7 @@ ProbeKind smtp_probe() {
         SecretRef password = args.secret("password");
         if (auto bad = bad_params(*plan, helo, password && !password->empty()))
             return deliver_now(ctx, std::move(done),
-                               ProbeResult::make(Status::error, Reason::bad_input, *bad));
+                               make_result(Status::error, Reason::bad_input, *bad));
         auto token = new_token();
         plan->message_id = "<preflight." + token + "@" + helo + ">";
         plan->subject = "preflight SMTP test " + token + " from " + helo;

@@ -1,4 +1,5 @@
 #include "probes/smtp/smtp_transcript.hpp"
+#include "base/catalog.hpp"
 #include <algorithm>
 #include <cctype>
 #include <functional>
@@ -41,7 +42,7 @@ void feed(std::string& partial, const char* data, std::size_t size,
 } // namespace
 
 std::string SmtpReply::text() const {
-    std::string out = code ? std::to_string(code) : std::string("(no reply)");
+    std::string out = code ? std::to_string(code) : render(msg("smtp.no_reply"));
     for (std::size_t i = 0; i < lines.size(); ++i)
         out += (i ? " / " : " ") + lines[i];
     return out;
@@ -67,7 +68,10 @@ void SmtpTranscript::client_line(std::string line) {
         std::istringstream words(line);
         std::string verb, mechanism, initial;
         words >> verb >> mechanism >> initial;
-        s.command = "AUTH " + mechanism + (initial.empty() ? "" : " (initial response, redacted)");
+        s.command =
+            initial.empty()
+                ? "AUTH " + mechanism
+                : evidence_line(msg("smtp.auth_initial_redacted", {{"mechanism", mechanism}}));
         if (!initial.empty()) sasl_sent_.push_back(initial);
         in_sasl_ = true;
     } else {
@@ -129,15 +133,17 @@ std::vector<std::string> SmtpTranscript::lines() const {
     std::vector<std::string> out;
     bool tls = false;
     for (const auto& s : steps_) {
-        if (s.in_tls && !tls) out.push_back("(TLS from here on)");
+        if (s.in_tls && !tls) out.push_back(evidence_line(msg("smtp.transcript_tls")));
         tls = s.in_tls;
-        if (!s.command.empty()) out.push_back("C: " + s.command);
+        if (!s.command.empty())
+            out.push_back(evidence_line(msg("smtp.transcript_client", {{"line", s.command}})));
         for (std::size_t i = 0; i < s.reply.lines.size(); ++i) {
             bool last = i + 1 == s.reply.lines.size() && s.complete;
-            out.push_back(
-                "S: " +
-                (s.reply.code ? std::to_string(s.reply.code) + (last ? " " : "-") : std::string()) +
-                s.reply.lines[i]);
+            out.push_back(evidence_line(
+                msg("smtp.transcript_server",
+                    {{"line", (s.reply.code ? std::to_string(s.reply.code) + (last ? " " : "-")
+                                            : std::string()) +
+                                  s.reply.lines[i]}})));
         }
     }
     return out;

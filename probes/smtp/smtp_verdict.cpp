@@ -1,4 +1,5 @@
 #include "probes/smtp/smtp_verdict.hpp"
+#include "base/catalog.hpp"
 #include "base/text.hpp"
 #include "net/probe_util.hpp"
 #include "net/tcp_connect.hpp"
@@ -59,25 +60,13 @@ ConnectOutcome connect_outcome(const SmtpPlan& p, const SmtpSession& s) {
     return o;
 }
 
-std::string must_use_tls(const std::string& where) {
-    return where +
-           " accepts mail only over TLS: enable TLS (STARTTLS) in the Cloud Connector's SMTP "
-           "settings (here: starttls=require)";
-}
-
-std::string needs_auth(const std::string& where) {
-    return where + " accepts mail only from authenticated senders: set the service account's "
-                   "user name and password in the Cloud Connector's SMTP settings (here: user "
-                   "and password)";
-}
-
 // A 530 to MAIL or RCPT: TLS first, or authentication first.
-std::pair<Reason, std::string> diagnose_530(const SmtpPlan& p, const SmtpStep& step) {
+std::pair<Reason, Message> diagnose_530(const SmtpPlan& p, const SmtpStep& step) {
     if (!step.in_tls || mentions(step.reply, "starttls") || mentions(step.reply, "tls"))
-        return {Reason::tls_required, "530 must issue STARTTLS first: " + must_use_tls(p.where()) +
-                                          " (" + step.reply.text() + ")"};
-    return {Reason::smtp_auth_required, "530 authentication required: " + needs_auth(p.where()) +
-                                            " (" + step.reply.text() + ")"};
+        return {Reason::tls_required,
+                msg("smtp.tls_first", {{"where", p.where()}, {"reply", step.reply.text()}})};
+    return {Reason::smtp_auth_required,
+            msg("smtp.auth_first", {{"where", p.where()}, {"reply", step.reply.text()}})};
 }
 
 struct Judge {
@@ -87,10 +76,10 @@ struct Judge {
     std::vector<std::string> caps_before, caps_after;
     bool tls = false; // the session went on inside TLS
 
-    ProbeResult fail(Reason why, std::string summary, Status st = Status::fail) {
+    ProbeResult fail(Reason why, Message m, Status st = Status::fail) {
         r.status = st;
         r.reason = why;
-        r.summary = std::move(summary);
+        set_message(r, std::move(m));
         return std::move(r);
     }
 
@@ -98,28 +87,30 @@ struct Judge {
         const auto& t = s.transcript;
         tls = t.saw_tls();
         if (s.connected && !s.address.empty())
-            r.evidence.push_back("connected to " + s.address + " port " + std::to_string(p.port));
+            add_evidence(r, msg("smtp.connected", {{"address", s.address}, {"port", p.port}}));
         if (const SmtpStep* e = t.ehlo(true)) {
             caps_before = ehlo_capabilities(*e);
-            r.evidence.push_back("EHLO before TLS: " + join_words(caps_before, ", "));
+            add_evidence(r, msg("smtp.ehlo_before_tls", {{"caps", join_words(caps_before, ", ")}}));
             auto mechs = auth_mechanisms(caps_before);
-            r.evidence.push_back(
-                mechs.empty() ? "AUTH before TLS: not offered (good: no password can be sent "
-                                "unencrypted)"
-                              : "AUTH before TLS: " + join_words(mechs, " ") +
-                                    " (a password could be sent unencrypted)");
+            add_evidence(r, mechs.empty() ? msg("smtp.no_auth_before_tls")
+                                          : msg("smtp.auth_before_tls",
+                                                {{"mechanisms", join_words(mechs, " ")}}));
         }
         if (const SmtpStep* e = t.ehlo(false)) {
             caps_after = ehlo_capabilities(*e);
-            r.evidence.push_back(
-                std::string(p.implicit_tls ? "EHLO inside TLS: " : "EHLO after STARTTLS: ") +
-                join_words(caps_after, ", "));
+            add_evidence(
+                r, p.implicit_tls
+                       ? msg("smtp.ehlo_inside_tls", {{"caps", join_words(caps_after, ", ")}})
+                       : msg("smtp.ehlo_after_starttls", {{"caps", join_words(caps_after, ", ")}}));
             auto mechs = auth_mechanisms(caps_after);
-            r.evidence.push_back("AUTH after TLS: " + (mechs.empty() ? std::string("not offered")
-                                                                     : join_words(mechs, " ")));
+            add_evidence(r, mechs.empty() ? msg("smtp.no_auth_after_tls")
+                                          : msg("smtp.auth_after_tls",
+                                                {{"mechanisms", join_words(mechs, " ")}}));
         }
         if (!s.protocol.empty())
-            r.evidence.push_back("TLS: " + s.protocol + (s.cipher.empty() ? "" : ", " + s.cipher));
+            add_evidence(r, s.cipher.empty() ? msg("smtp.tls", {{"protocol", s.protocol}})
+                                             : msg("smtp.tls_cipher", {{"protocol", s.protocol},
+                                                                       {"cipher", s.cipher}}));
         if (!s.chain.empty() && s.certificate) {
             TlsConnection c;
             c.chain = s.chain;
@@ -131,7 +122,7 @@ struct Judge {
         }
         auto lines = t.lines();
         if (!lines.empty())
-            r.blocks.push_back({"SMTP transcript with " + p.where() + " (credentials redacted)",
+            r.blocks.push_back({evidence_line(msg("smtp.transcript_title", {{"where", p.where()}})),
                                 std::move(lines)});
         r.measurements.push_back({"session", s.ms, "ms"});
     }
@@ -153,7 +144,7 @@ struct Judge {
         Interception x = detect_interception(in);
         r.evidence.insert(r.evidence.end(), x.evidence.begin(), x.evidence.end());
         r.alert = x.alert;
-        if (x.detected) r.summary = x.headline;
+        if (x.detected) set_message(r, x.message);
         return x.detected;
     }
 
@@ -171,46 +162,31 @@ std::optional<ProbeResult> Judge::greeting() {
     std::string where = p.where();
     if (!g || g->reply.lines.empty()) {
         if (s.endless_line)
-            return fail(Reason::protocol_error,
-                        "not an SMTP server: " + where +
-                            " sent more than 100 KiB without ending a line, where a 220 banner is "
-                            "one short line (a service that is not SMTP, or a hostile one)");
+            return fail(Reason::protocol_error, msg("smtp.endless_line", {{"where", where}}));
         if (p.implicit_tls && !s.deadline_passed && !s.handshake_started)
-            return fail(Reason::tls_handshake_failed, "no TLS session with " + where + ": " +
-                                                          s.error + " (for port 25 or 587 use " +
-                                                          p.use_tls_starttls +
-                                                          "; implicit TLS is port 465)");
+            return fail(
+                Reason::tls_handshake_failed,
+                msg("smtp.no_tls_session",
+                    {{"where", where}, {"error", s.error}, {"use_starttls", p.use_tls_starttls}}));
         if (p.implicit_tls && !s.handshake_started)
             return fail(Reason::timed_out,
-                        "no TLS handshake: connected to " + where +
-                            ", but the server did not answer the TLS handshake before the deadline "
-                            "(for port 25 or 587 use " +
-                            p.use_tls_starttls + "; implicit TLS is port 465)");
+                        msg("smtp.no_tls_handshake",
+                            {{"where", where}, {"use_starttls", p.use_tls_starttls}}));
         if (s.deadline_passed)
-            return fail(Reason::timed_out,
-                        "no SMTP greeting: connected to " + where +
-                            ", but the server sent no 220 banner before the deadline (not an SMTP "
-                            "server, or an overloaded one, or a firewall holding the connection)");
-        return fail(
-            Reason::connection_closed,
-            "no SMTP greeting: " + where +
-                " closed the connection without a 220 banner (the server refuses this host, "
-                "or the port is not SMTP)");
+            return fail(Reason::timed_out, msg("smtp.no_greeting_in_time", {{"where", where}}));
+        return fail(Reason::connection_closed,
+                    msg("smtp.closed_without_greeting", {{"where", where}}));
     }
     if (g->reply.code == 0)
-        return fail(Reason::protocol_error, "not an SMTP server: " + where + " answered \"" +
-                                                g->reply.lines.front() +
-                                                "\" instead of a 220 banner");
+        return fail(Reason::protocol_error,
+                    msg("smtp.not_smtp", {{"where", where}, {"answer", g->reply.lines.front()}}));
     if (g->reply.code == 220) return std::nullopt;
     if (g->reply.code == 421)
         return fail(Reason::smtp_rejected,
-                    "the server " + where + " is not accepting sessions now (" + g->reply.text() +
-                        "): busy or shutting down; try again later or ask the mail admin");
+                    msg("smtp.busy", {{"where", where}, {"reply", g->reply.text()}}));
     return fail(Reason::smtp_rejected,
-                "the server " + where + " refused the session with a " +
-                    std::to_string(g->reply.code) + " banner (" + g->reply.text() +
-                    "): it does not accept mail from this host's address; ask the mail admin to "
-                    "allow the Cloud Connector host");
+                msg("smtp.session_refused",
+                    {{"where", where}, {"code", g->reply.code}, {"reply", g->reply.text()}}));
 }
 
 // First: with implicit TLS a failing certificate stops the session before
@@ -218,15 +194,21 @@ std::optional<ProbeResult> Judge::greeting() {
 std::optional<ProbeResult> Judge::certificate() {
     std::string where = p.where();
     if (!s.certificate_error.empty())
-        return fail(Reason::bad_input,
-                    "cannot judge the certificate of " + where + ": " + s.certificate_error,
-                    Status::error);
+        return fail(
+            Reason::bad_input,
+            msg("smtp.certificate_unjudged", {{"where", where}, {"error", s.certificate_error}}),
+            Status::error);
     if (s.certificate && s.certificate->status == Status::fail) {
-        std::string failure =
-            (p.implicit_tls ? "TLS certificate of " : "STARTTLS certificate of ") + where + ": " +
-            s.certificate->summary;
+        Message failure = p.implicit_tls
+                              ? msg("smtp.tls_certificate",
+                                    {{"where", where}, {"verdict", s.certificate->summary}})
+                              : msg("smtp.starttls_certificate",
+                                    {{"where", where}, {"verdict", s.certificate->summary}});
         // As the tls probe puts it: the interception first, then the certificate.
-        if (intercepted()) return fail(Reason::tls_interception, r.summary + "; " + failure);
+        if (intercepted())
+            return fail(Reason::tls_interception,
+                        msg("smtp.interception_and_certificate",
+                            {{"interception", r.summary}, {"certificate", part(failure)}}));
         return fail(tls_reason(s.certificate->diagnosis), failure);
     }
     return std::nullopt;
@@ -238,32 +220,23 @@ std::optional<ProbeResult> Judge::encryption() {
     if (const SmtpStep* e = s.transcript.last("EHLO");
         e && e->complete && e->reply.code != 250 && !s.transcript.last("HELO"))
         return fail(Reason::smtp_rejected,
-                    "the server " + where + " rejected EHLO (" + e->reply.text() + ")");
+                    msg("smtp.ehlo_rejected", {{"where", where}, {"reply", e->reply.text()}}));
     bool offered = offers(caps_before, "STARTTLS");
     if (p.starttls == "try" && !p.user.empty() && !p.allow_plaintext_auth && !offered &&
         s.transcript.ehlo(true))
-        return fail(
-            Reason::plaintext_auth_refused,
-            "STARTTLS not offered by " + where + ": the login as " + p.user +
-                " was not attempted, because its password would cross the network in clear "
-                "text (starttls=try sends a password only over TLS); enable STARTTLS on the "
-                "server, or allow an unencrypted login explicitly with "
-                "--set smtp_allow_plaintext_auth=true (probe: allow_plaintext_auth=true)");
+        return fail(Reason::plaintext_auth_refused,
+                    msg("smtp.login_not_attempted", {{"where", where}, {"user", p.user}}));
     if (p.starttls == "require" && !offered && s.transcript.ehlo(true))
         return fail(Reason::no_starttls,
-                    "STARTTLS not offered by " + where +
-                        ": the server does not encrypt SMTP on this port, so mail and passwords "
-                        "would cross the network in plain text; enable STARTTLS on the server (or "
-                        "use port 465 with " +
-                        p.use_tls_implicit + ")");
+                    msg("smtp.no_starttls", {{"where", where}, {"use_tls", p.use_tls_implicit}}));
     const SmtpStep* st = s.transcript.last("STARTTLS");
     if (st && st->complete && st->reply.code != 220)
         return fail(Reason::no_starttls,
-                    "STARTTLS refused by " + where + " (" + st->reply.text() + ")");
+                    msg("smtp.starttls_refused", {{"where", where}, {"reply", st->reply.text()}}));
     if (st && st->reply.code == 220 && !s.transcript.ehlo(false) && s.code != CURLE_OK &&
         !s.deadline_passed)
         return fail(Reason::tls_handshake_failed,
-                    "TLS handshake after STARTTLS with " + where + " failed: " + s.error);
+                    msg("smtp.starttls_handshake_failed", {{"where", where}, {"error", s.error}}));
     return std::nullopt;
 }
 
@@ -276,48 +249,37 @@ std::optional<ProbeResult> Judge::authentication() {
         auto mechs = auth_mechanisms(tls ? caps_after : caps_before);
         if (!mechs.empty())
             return fail(Reason::smtp_auth_not_offered,
-                        "no authentication mechanism in common with " + where + ": it offers " +
-                            join_words(mechs, " ") + " (" + s.error + ")");
+                        msg("smtp.no_common_mechanism", {{"where", where},
+                                                         {"mechanisms", join_words(mechs, " ")},
+                                                         {"error", s.error}}));
         if (!tls)
             return fail(Reason::tls_required,
-                        "the server " + where + " offers no authentication before TLS, so " +
-                            p.user +
-                            " cannot log in without STARTTLS: enable TLS in the Cloud "
-                            "Connector's SMTP settings (here: starttls=require)");
+                        msg("smtp.no_auth_without_tls", {{"where", where}, {"user", p.user}}));
         return fail(Reason::smtp_auth_not_offered,
-                    "the server " + where +
-                        " offers no authentication (no AUTH in its EHLO "
-                        "reply): the account " +
-                        p.user +
-                        " cannot log in; ask the mail admin to enable SMTP AUTH on this port, or "
-                        "remove the account from the SMTP settings");
+                    msg("smtp.no_auth", {{"where", where}, {"user", p.user}}));
     }
     if (!a->complete) return std::nullopt; // the deadline: judged as a stalled session
     int code = a->reply.code;
     if (code == 235) {
-        r.evidence.push_back("authenticated as " + p.user + " (" +
-                             s.transcript.last("AUTH")->command + ")");
+        add_evidence(r, msg("smtp.authenticated",
+                            {{"user", p.user}, {"command", s.transcript.last("AUTH")->command}}));
         return std::nullopt;
     }
     if (code == 535)
         return fail(Reason::smtp_auth_failed,
-                    "authentication failed for " + p.user + " at " + where + " (" +
-                        a->reply.text() +
-                        "): the user name or password is wrong, or the account is locked or not "
-                        "allowed to send; correct the service account in the Cloud Connector's "
-                        "SMTP settings");
+                    msg("smtp.auth_failed",
+                        {{"user", p.user}, {"where", where}, {"reply", a->reply.text()}}));
     if (code == 538 || code == 534)
         return fail(Reason::smtp_auth_failed,
-                    "authentication for " + p.user + " refused at " + where + " (" +
-                        a->reply.text() + "): the server wants a stronger mechanism or TLS first");
+                    msg("smtp.auth_refused",
+                        {{"user", p.user}, {"where", where}, {"reply", a->reply.text()}}));
     if (code == 454)
         return fail(Reason::smtp_auth_failed,
-                    "authentication for " + p.user + " failed temporarily at " + where + " (" +
-                        a->reply.text() +
-                        "): the server could not check the password; try again "
-                        "or ask the mail admin");
-    return fail(Reason::smtp_auth_failed, "authentication for " + p.user + " rejected at " + where +
-                                              " (" + a->reply.text() + ")");
+                    msg("smtp.auth_temporary",
+                        {{"user", p.user}, {"where", where}, {"reply", a->reply.text()}}));
+    return fail(Reason::smtp_auth_failed,
+                msg("smtp.auth_rejected",
+                    {{"user", p.user}, {"where", where}, {"reply", a->reply.text()}}));
 }
 
 std::optional<ProbeResult> Judge::transaction() {
@@ -327,9 +289,9 @@ std::optional<ProbeResult> Judge::transaction() {
             auto [why, text] = diagnose_530(p, *m);
             return fail(why, std::move(text));
         }
-        return fail(Reason::smtp_rejected, "the server " + p.where() + " refused the sender " +
-                                               p.from + " (" + m->reply.text() +
-                                               "): use an address the account may send as");
+        return fail(Reason::smtp_rejected,
+                    msg("smtp.sender_refused",
+                        {{"where", p.where()}, {"from", p.from}, {"reply", m->reply.text()}}));
     }
     for (const auto& step : t.steps()) {
         if (step.command.rfind("RCPT", 0) != 0 || !step.complete) continue;
@@ -342,21 +304,23 @@ std::optional<ProbeResult> Judge::transaction() {
         }
         if (mentions(rep, "relay") || (rep.code / 100 == 5 && mentions(rep, "5.7.1")))
             return fail(Reason::relay_denied,
-                        "relay denied: " + p.where() + " will not pass mail on to " + rcpt + " (" +
-                            rep.text() + "): " +
-                            (p.user.empty() ? "the Cloud Connector host's address"
-                                            : "the account " + p.user) +
-                            " must be allowed to relay; ask the mail admin" +
-                            (p.user.empty() ? " (or authenticate with a service account)" : ""));
+                        p.user.empty()
+                            ? msg("smtp.relay_denied_host",
+                                  {{"where", p.where()}, {"rcpt", rcpt}, {"reply", rep.text()}})
+                            : msg("smtp.relay_denied_account", {{"where", p.where()},
+                                                                {"rcpt", rcpt},
+                                                                {"reply", rep.text()},
+                                                                {"user", p.user}}));
         return fail(Reason::smtp_rejected,
-                    "recipient " + rcpt + " rejected by " + p.where() + " (" + rep.text() + ")");
+                    msg("smtp.recipient_rejected",
+                        {{"rcpt", rcpt}, {"where", p.where()}, {"reply", rep.text()}}));
     }
     if (const SmtpStep* d = t.last("DATA"); d && d->complete && d->reply.code != 354)
         return fail(Reason::smtp_rejected,
-                    "the server " + p.where() + " refused DATA (" + d->reply.text() + ")");
+                    msg("smtp.data_refused", {{"where", p.where()}, {"reply", d->reply.text()}}));
     if (const SmtpStep* m = t.last("(message)"); m && m->complete && m->reply.code != 250)
-        return fail(Reason::smtp_rejected,
-                    "the test message was rejected by " + p.where() + " (" + m->reply.text() + ")");
+        return fail(Reason::smtp_rejected, msg("smtp.message_rejected",
+                                               {{"where", p.where()}, {"reply", m->reply.text()}}));
     return std::nullopt;
 }
 
@@ -368,33 +332,37 @@ ProbeResult Judge::success() {
         if (warnings.empty()) first_warning = why;
         warnings.push_back(std::move(text));
     };
-    std::string parts = "SMTP " + where + ": 220 greeting";
+    std::string parts;
     if (tls) {
-        parts += p.implicit_tls ? ", TLS " + s.protocol : ", STARTTLS " + s.protocol;
-        if (s.certificate) {
-            parts += s.certificate->status == Status::pass ? " with a trusted certificate" : "";
-            if (s.certificate->status == Status::warn)
-                warn(tls_reason(s.certificate->diagnosis), s.certificate->summary);
-        }
+        bool trusted = s.certificate && s.certificate->status == Status::pass;
+        parts += evidence_line(
+            p.implicit_tls
+                ? (trusted ? msg("smtp.part_tls_trusted", {{"protocol", s.protocol}})
+                           : msg("smtp.part_tls", {{"protocol", s.protocol}}))
+                : (trusted ? msg("smtp.part_starttls_trusted", {{"protocol", s.protocol}})
+                           : msg("smtp.part_starttls", {{"protocol", s.protocol}})));
+        if (s.certificate && s.certificate->status == Status::warn)
+            warn(tls_reason(s.certificate->diagnosis), s.certificate->summary);
     } else if (p.starttls != "no") {
-        warn(Reason::no_starttls, "no STARTTLS offered: mail crosses the network unencrypted");
+        warn(Reason::no_starttls, evidence_line(msg("smtp.warn_no_starttls")));
     }
     if (!p.user.empty()) {
-        parts += ", authenticated as " + p.user;
+        parts += evidence_line(msg("smtp.part_authenticated", {{"user", p.user}}));
         if (!tls)
-            warn(Reason::plaintext_auth_used,
-                 "the password was sent without TLS, as allow_plaintext_auth "
-                 "permits: anyone on the path can read it");
+            warn(Reason::plaintext_auth_used, evidence_line(msg("smtp.warn_plaintext_password")));
     }
     if (!p.to.empty()) {
         const SmtpStep* m = s.transcript.last("(message)");
-        parts += ", test message accepted for " + join_words(p.to, ", ") +
-                 (m ? " (" + m->reply.text() + ")" : "");
-        r.evidence.push_back("test message " + p.message_id + ", subject \"" + p.subject +
-                             "\": look for it in the recipient's mailbox");
+        parts +=
+            evidence_line(m ? msg("smtp.part_message_accepted_reply",
+                                  {{"to", join_words(p.to, ", ")}, {"reply", m->reply.text()}})
+                            : msg("smtp.part_message_accepted", {{"to", join_words(p.to, ", ")}}));
+        add_evidence(r, msg("smtp.test_message", {{"id", p.message_id}, {"subject", p.subject}}));
     } else if (const SmtpStep* n = s.transcript.last("NOOP"); n && n->reply.code != 250) {
-        warn(Reason::smtp_rejected, "NOOP answered " + n->reply.text());
+        warn(Reason::smtp_rejected,
+             evidence_line(msg("smtp.warn_noop", {{"reply", n->reply.text()}})));
     }
+    parts = evidence_line(msg("smtp.passed", {{"where", where}, {"parts", parts}}));
     if (intercepted()) {
         r.status = Status::fail;
         r.reason = Reason::tls_interception;
@@ -402,7 +370,10 @@ ProbeResult Judge::success() {
     }
     r.status = warnings.empty() ? Status::pass : Status::warn;
     r.reason = first_warning;
-    r.summary = warnings.empty() ? parts : join_words(warnings, "; ") + " (" + parts + ")";
+    set_message(r, warnings.empty()
+                       ? msg("smtp.summary", {{"parts", parts}})
+                       : msg("smtp.summary_with_warnings",
+                             {{"warnings", join_words(warnings, "; ")}, {"parts", parts}}));
     return std::move(r);
 }
 
@@ -410,21 +381,21 @@ ProbeResult Judge::judge() {
     gather();
     if (!s.connected) {
         auto o = connect_outcome(p, s);
-        return fail(connect_reason(o.kind), diagnose(o, p.host));
+        return fail(connect_reason(o.kind), connect_failure(o, p.host));
     }
     for (auto step : {&Judge::certificate, &Judge::greeting, &Judge::encryption,
                       &Judge::authentication, &Judge::transaction})
         if (auto v = (this->*step)()) return std::move(*v);
     if (s.deadline_passed || s.code != CURLE_OK) {
         const auto& steps = s.transcript.steps();
-        std::string at = steps.empty() || steps.back().command.empty() ? std::string("the greeting")
-                                                                       : steps.back().command;
+        std::string at = steps.empty() || steps.back().command.empty()
+                             ? evidence_line(msg("smtp.the_greeting"))
+                             : steps.back().command;
         return fail(s.deadline_passed ? Reason::timed_out : Reason::connection_closed,
                     s.deadline_passed
-                        ? "the SMTP session with " + p.where() +
-                              " did not finish before the deadline (waiting after " + at + ")"
-                        : "the SMTP session with " + p.where() + " failed after " + at + ": " +
-                              s.error);
+                        ? msg("smtp.session_timed_out", {{"where", p.where()}, {"after", at}})
+                        : msg("smtp.session_failed",
+                              {{"where", p.where()}, {"after", at}, {"error", s.error}}));
     }
     return success();
 }

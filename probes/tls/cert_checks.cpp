@@ -35,7 +35,17 @@ std::string_view to_string(CertProfile p) {
 namespace {
 
 std::string q(const std::string& s) {
-    return "'" + s + "'";
+    return render(msg("cert.quoted", {{"name", s}}));
+}
+
+// "leaf", "intermediate", "root" in the reader's language.
+std::string role_words(const CertInfo& info, std::size_t i) {
+    if (i == 0) return render(msg("cert.role_leaf"));
+    return render(info.self_signed ? msg("cert.role_root") : msg("cert.role_intermediate"));
+}
+
+std::string title(const Message& m) {
+    return render(m);
 }
 
 // The check's sentence, from the catalog.
@@ -104,14 +114,19 @@ Path build_path(const CertFile& f, const CertCheckOptions& o) {
 std::string chain_text(const Path& p) {
     std::string t;
     for (std::size_t i = 0; i < p.info.size(); ++i)
-        t += (i ? " > " : "") + q(display_name(p.info[i])) + (p.in_file[i] ? "" : " (trust store)");
+        t = render(
+            i == 0 ? (p.in_file[i]
+                          ? msg("cert.chain_first", {{"name", display_name(p.info[i])}})
+                          : msg("cert.chain_first_from_store", {{"name", display_name(p.info[i])}}))
+                   : (p.in_file[i] ? msg("cert.chain_next",
+                                         {{"chain", t}, {"name", display_name(p.info[i])}})
+                                   : msg("cert.chain_next_from_store",
+                                         {{"chain", t}, {"name", display_name(p.info[i])}})));
     return t;
 }
 
 CertCheck key_check(const CertFile& f, const CertInfo& leaf) {
-    CertCheck c{
-        "key", "Private key present and matching the certificate", Status::pass, Reason::ok, {}, {},
-        {}};
+    CertCheck c{"key", title(msg("cert.title_key")), Status::pass, Reason::ok, {}, {}, {}};
     if (!f.key) {
         c.status = Status::warn;
         c.reason = Reason::key_missing;
@@ -126,23 +141,24 @@ CertCheck key_check(const CertFile& f, const CertInfo& leaf) {
         say(c, msg("cert.key_mismatch", {{"path", f.path}, {"name", display_name(leaf)}}));
         return c;
     }
-    say(c, msg("cert.key_matches", {{"key_type", leaf.key_type},
-                                    {"bits", std::to_string(leaf.key_bits)},
-                                    {"name", display_name(leaf)}}));
+    say(c,
+        msg("cert.key_matches",
+            {{"key_type", leaf.key_type}, {"bits", leaf.key_bits}, {"name", display_name(leaf)}}));
     return c;
 }
 
 CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const TlsSettings& tls) {
-    CertCheck c{"chain", "Chain complete up to a root", Status::pass, Reason::ok, {}, {}, {}};
-    c.evidence.push_back("chain: " + chain_text(p));
+    CertCheck c{"chain", title(msg("cert.title_chain")), Status::pass, Reason::ok, {}, {}, {}};
+    auto evidence = [&](const Message& m) { c.evidence.push_back(render(m)); };
+    evidence(msg("cert.chain_evidence", {{"chain", chain_text(p)}}));
     const CertInfo& top = p.info.back();
     for (int e : p.errors)
-        c.evidence.push_back(std::string("verify: ") + X509_verify_cert_error_string(e));
+        evidence(msg("cert.verify_error", {{"error", X509_verify_cert_error_string(e)}}));
     if (!f.unrelated.empty()) {
         std::string names;
         for (const auto& n : f.unrelated)
             names += (names.empty() ? "" : ", ") + q(n);
-        c.evidence.push_back("not part of the chain, ignored: " + names);
+        evidence(msg("cert.unrelated_ignored", {{"names", names}}));
     }
     std::string leaf = display_name(p.info.front());
     if (p.has({X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
@@ -196,21 +212,22 @@ CertCheck chain_check(const CertFile& f, const Path& p, bool full_chain, const T
 }
 
 CertCheck expiry_check(const Path& p, const TlsSettings& tls) {
-    CertCheck c{"expiry", "Days left before expiry", Status::pass, Reason::ok, {}, {}, {}};
+    CertCheck c{"expiry", title(msg("cert.title_expiry")), Status::pass, Reason::ok, {}, {}, {}};
     std::size_t soonest = 0;
     for (std::size_t i = 0; i < p.info.size(); ++i) {
         if (p.info[i].days_left < p.info[soonest].days_left) soonest = i;
-        c.evidence.push_back(q(display_name(p.info[i])) + " valid " + p.info[i].not_before +
-                             " to " + p.info[i].not_after);
+        c.evidence.push_back(render(msg("cert.validity", {{"name", display_name(p.info[i])},
+                                                          {"from", p.info[i].not_before},
+                                                          {"to", p.info[i].not_after}})));
     }
     const CertInfo& s = p.info[soonest];
     std::string who =
         soonest == 0 ? render(msg("cert.the_leaf", {{"name", display_name(s)}}))
                      : render(msg("cert.the_chain_member",
-                                  {{"role", chain_role(s, soonest)}, {"name", display_name(s)}}));
+                                  {{"role", role_words(s, soonest)}, {"name", display_name(s)}}));
     std::string thresholds =
-        render(msg("cert.expiry_thresholds", {{"warn", std::to_string(tls.expiry_warn_days)},
-                                              {"fail", std::to_string(tls.expiry_fail_days)}}));
+        render(msg("cert.expiry_thresholds",
+                   {{"warn", tls.expiry_warn_days}, {"fail", tls.expiry_fail_days}}));
     // Every certificate of the chain must be valid now: a client rejects a
     // chain whose intermediate starts tomorrow as surely as a leaf that does.
     std::size_t early = p.certs.size();
@@ -225,7 +242,7 @@ CertCheck expiry_check(const Path& p, const TlsSettings& tls) {
         const CertInfo& e = p.info[early];
         c.status = Status::fail;
         c.reason = Reason::not_yet_valid;
-        say(c, msg("cert.chain_not_yet_valid", {{"role", chain_role(e, early)},
+        say(c, msg("cert.chain_not_yet_valid", {{"role", role_words(e, early)},
                                                 {"name", display_name(e)},
                                                 {"from", e.not_before}}));
     } else if (s.days_left < 0) {
@@ -249,34 +266,37 @@ bool is_root(const Path& p, std::size_t i) {
 }
 
 CertCheck key_size_check(const Path& p) {
-    CertCheck c{"key_size", "RSA keys of at least 2048 bits", Status::pass, Reason::ok, {}, {}, {}};
+    CertCheck c{"key_size", title(msg("cert.title_key_size")), Status::pass, Reason::ok, {}, {},
+                {}};
     for (std::size_t i = 0; i < p.info.size(); ++i) {
         const CertInfo& x = p.info[i];
-        c.evidence.push_back(q(display_name(x)) + ": " + x.key_type + " " +
-                             std::to_string(x.key_bits) + " bits");
+        c.evidence.push_back(render(
+            msg("cert.key_of",
+                {{"name", display_name(x)}, {"key_type", x.key_type}, {"bits", x.key_bits}})));
         bool rsa = x.key_type == "RSA" || x.key_type == "RSA-PSS" || x.key_type == "DSA";
         bool weak = rsa ? x.key_bits < 2048 : x.key_type == "EC" && x.key_bits < 256;
         if (weak && !is_root(p, i) && c.status == Status::pass) {
             c.status = Status::fail;
             c.reason = Reason::weak_certificate;
-            say(c, msg("cert.weak_key", {{"name", display_name(x)},
-                                         {"key_type", x.key_type},
-                                         {"bits", std::to_string(x.key_bits)}}));
+            say(c,
+                msg("cert.weak_key",
+                    {{"name", display_name(x)}, {"key_type", x.key_type}, {"bits", x.key_bits}}));
         }
     }
     if (c.status == Status::pass)
-        say(c, msg("cert.key_size", {{"key_type", p.info.front().key_type},
-                                     {"bits", std::to_string(p.info.front().key_bits)}}));
+        say(c, msg("cert.key_size",
+                   {{"key_type", p.info.front().key_type}, {"bits", p.info.front().key_bits}}));
     return c;
 }
 
 CertCheck signature_check(const Path& p) {
-    CertCheck c{
-        "signature", "No MD5 or SHA-1 signatures below the root", Status::pass, Reason::ok, {}, {},
-        {}};
+    CertCheck c{"signature", title(msg("cert.title_signature")), Status::pass, Reason::ok, {}, {},
+                {}};
     for (std::size_t i = 0; i < p.certs.size(); ++i) {
         const CertInfo& x = p.info[i];
-        c.evidence.push_back(q(display_name(x)) + ": " + x.signature_algorithm);
+        c.evidence.push_back(
+            render(msg("cert.signature_of",
+                       {{"name", display_name(x)}, {"algorithm", x.signature_algorithm}})));
         int md = NID_undef;
         X509_get_signature_info(p.certs[i].get(), &md, nullptr, nullptr, nullptr);
         bool weak = md == NID_md5 || md == NID_sha1 || md == NID_md5_sha1;
@@ -295,11 +315,18 @@ CertCheck signature_check(const Path& p) {
 
 CertCheck eku_check(const CertInfo& leaf, const std::string& eku, const std::string& words,
                     bool required_explicitly) {
-    CertCheck c{"eku", words + " EKU (" + eku + ")", Status::pass, Reason::ok, {}, {}, {}};
+    CertCheck c{"eku",
+                title(msg("cert.title_eku", {{"usage", words}, {"oid", eku}})),
+                Status::pass,
+                Reason::ok,
+                {},
+                {},
+                {}};
     std::string have;
     for (const auto& e : leaf.ekus)
         have += (have.empty() ? "" : ", ") + e;
-    c.evidence.push_back("Enhanced Key Usage: " + (have.empty() ? "(none)" : have));
+    c.evidence.push_back(render(have.empty() ? msg("cert.eku_evidence_none")
+                                             : msg("cert.eku_evidence", {{"ekus", have}})));
     if (contains(leaf.ekus, eku)) {
         say(c, msg("cert.has_eku", {{"name", display_name(leaf)}, {"usage", words}, {"oid", eku}}));
     } else if (leaf.ekus.empty() && !required_explicitly) {
@@ -319,7 +346,7 @@ CertCheck eku_check(const CertInfo& leaf, const std::string& eku, const std::str
 // Clients look for the name in the subjectAltName only; a name in the
 // common name alone no longer counts.
 CertCheck name_check(const CertFile& f, const CertInfo& leaf, const std::string& host) {
-    CertCheck c{"name", "Host name in the certificate", Status::pass, Reason::ok, {}, {}, {}};
+    CertCheck c{"name", title(msg("cert.title_name")), Status::pass, Reason::ok, {}, {}, {}};
     if (host.empty()) {
         c.status = Status::skip;
         c.reason = Reason::not_configured;
@@ -331,7 +358,7 @@ CertCheck name_check(const CertFile& f, const CertInfo& leaf, const std::string&
     bool ok = !ec ? X509_check_ip_asc(f.leaf.get(), ip.to_string().c_str(), 0) == 1
                   : X509_check_host(f.leaf.get(), host.c_str(), host.size(),
                                     X509_CHECK_FLAG_NEVER_CHECK_SUBJECT, nullptr) == 1;
-    c.evidence.push_back("names: " + names_text(leaf));
+    c.evidence.push_back(render(msg("cert.names_evidence", {{"names", names_text(leaf)}})));
     if (ok) {
         say(c, msg("cert.name_matches", {{"host", host}, {"names", names_text(leaf)}}));
     } else {
@@ -344,14 +371,16 @@ CertCheck name_check(const CertFile& f, const CertInfo& leaf, const std::string&
 }
 
 CertCheck san_check(const CertInfo& leaf) {
-    CertCheck c{"san", "SAN with Email and UPN", Status::pass, Reason::ok, {}, {}, {}};
+    CertCheck c{"san", title(msg("cert.title_san")), Status::pass, Reason::ok, {}, {}, {}};
     std::string emails, upns;
     for (const auto& e : leaf.email_sans)
         emails += (emails.empty() ? "" : ", ") + e;
     for (const auto& u : leaf.upn_sans)
         upns += (upns.empty() ? "" : ", ") + u;
-    c.evidence.push_back("Email: " + (emails.empty() ? "(none)" : emails));
-    c.evidence.push_back("Principal name (UPN): " + (upns.empty() ? "(none)" : upns));
+    c.evidence.push_back(render(emails.empty() ? msg("cert.emails_none")
+                                               : msg("cert.emails", {{"emails", emails}})));
+    c.evidence.push_back(
+        render(upns.empty() ? msg("cert.upns_none") : msg("cert.upns", {{"upns", upns}})));
     if (!emails.empty() && !upns.empty()) {
         say(c, msg("cert.san_present",
                    {{"name", display_name(leaf)}, {"emails", emails}, {"upns", upns}}));
@@ -376,7 +405,7 @@ std::string subject_uid(X509* x) {
 }
 
 CertCheck topic_check(const CertFile& f, const CertInfo& leaf) {
-    CertCheck c{"topic", "APNs topic in the subject UID", Status::pass, Reason::ok, {}, {}, {}};
+    CertCheck c{"topic", title(msg("cert.title_topic")), Status::pass, Reason::ok, {}, {}, {}};
     std::string uid = subject_uid(f.leaf.get());
     if (uid.empty()) {
         c.status = Status::fail;
@@ -399,11 +428,11 @@ std::vector<CertCheck> check_cert_file(const CertFile& f, const CertCheckOptions
     case CertProfile::none:
         break;
     case CertProfile::server:
-        out.push_back(eku_check(leaf, "serverAuth", "Server Authentication", false));
+        out.push_back(eku_check(leaf, "serverAuth", render(msg("cert.usage_server_auth")), false));
         out.push_back(name_check(f, leaf, o.host));
         break;
     case CertProfile::eas_client:
-        out.push_back(eku_check(leaf, "clientAuth", "Client Authentication", true));
+        out.push_back(eku_check(leaf, "clientAuth", render(msg("cert.usage_client_auth")), true));
         out.push_back(san_check(leaf));
         break;
     case CertProfile::apns:
@@ -426,22 +455,24 @@ std::vector<CertificateRow> certificate_rows(const CertFile& f) {
 }
 
 std::vector<EvidenceBlock> certificate_blocks(const CertFile& f) {
-    EvidenceBlock b{"Certificates in " + f.path + " (" + f.format + ", " +
-                        (f.key ? "with" : "without") + " a private key)",
-                    {}};
+    EvidenceBlock b{
+        render(f.key ? msg("cert.block_with_key", {{"path", f.path}, {"format", f.format}})
+                     : msg("cert.block_without_key", {{"path", f.path}, {"format", f.format}})),
+        {}};
     std::vector<X509Ptr> all{f.leaf};
     all.insert(all.end(), f.rest.begin(), f.rest.end());
     for (std::size_t i = 0; i < all.size(); ++i) {
         CertInfo info = inspect(all[i].get());
-        b.lines.push_back("#" + std::to_string(i) + " (" + chain_role(info, i) + ")");
+        b.lines.push_back(
+            render(msg("cert.block_certificate", {{"index", i}, {"role", role_words(info, i)}})));
         for (const auto& l : describe_lines(info))
-            b.lines.push_back("   " + l);
+            b.lines.push_back(render(msg("tls.block_detail", {{"line", l}})));
     }
     return {b};
 }
 
 std::string arm_cert_id_line(const CertFile& f) {
-    return "certId (ARM): " + inspect(f.leaf.get()).sha1_thumbprint;
+    return render(msg("cert.arm_cert_id", {{"thumbprint", inspect(f.leaf.get()).sha1_thumbprint}}));
 }
 
 } // namespace pf

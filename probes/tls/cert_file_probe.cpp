@@ -50,9 +50,11 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
     r.reason = Reason::ok;
     const CertCheck* worst = nullptr;
     for (const auto& c : checks) {
-        r.evidence.push_back(c.title + ": " + std::string(to_string(c.status)) + ": " + c.summary);
+        add_evidence(r, msg("cert_file.check_line", {{"title", c.title},
+                                                     {"status", std::string(to_string(c.status))},
+                                                     {"verdict", c.summary}}));
         for (const auto& e : c.evidence)
-            r.evidence.push_back("   " + e);
+            add_evidence(r, msg("tls.block_detail", {{"line", e}}));
         if (c.status != Status::skip && c.status < r.status) {
             r.status = c.status;
             r.reason = c.reason;
@@ -66,8 +68,8 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
             return c.status == worst->status && &c != worst;
         });
         if (more)
-            set_message(r, msg("cert_file.worst_and_more",
-                               {{"worst", worst->summary}, {"more", std::to_string(more)}}));
+            set_message(
+                r, msg("cert_file.worst_and_more", {{"worst", worst->summary}, {"more", more}}));
         else
             set_check_message(r, *worst);
     } else {
@@ -77,17 +79,16 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
         if (topic == checks.end())
             set_message(r, msg("cert_file.passes_all", {{"name", display_name(leaf)},
                                                         {"path", f.path},
-                                                        {"count", std::to_string(checks.size())},
+                                                        {"count", checks.size()},
                                                         {"expiry", expiry_text(leaf)},
                                                         {"id_line", arm_cert_id_line(f)}}));
         else
-            set_message(
-                r, msg("cert_file.passes_all_with_topic", {{"name", display_name(leaf)},
-                                                           {"path", f.path},
-                                                           {"count", std::to_string(checks.size())},
-                                                           {"expiry", expiry_text(leaf)},
-                                                           {"id_line", arm_cert_id_line(f)},
-                                                           {"topic", topic->summary}}));
+            set_message(r, msg("cert_file.passes_all_with_topic", {{"name", display_name(leaf)},
+                                                                   {"path", f.path},
+                                                                   {"count", checks.size()},
+                                                                   {"expiry", expiry_text(leaf)},
+                                                                   {"id_line", arm_cert_id_line(f)},
+                                                                   {"topic", topic->summary}}));
     }
     r.blocks = certificate_blocks(f);
     r.certificates = certificate_rows(f);
@@ -137,7 +138,7 @@ ProbeResult judge_file(const ProbeArgs& args, const TlsSettings& run_tls, TrustH
 ProbeResult judge_load(const ProbeArgs& args) {
     try {
         CertFile f = load_cert_file(args.text("path"), file_password(args).get());
-        std::string key = f.key ? "with" : "without";
+        std::string key = render(f.key ? msg("cert_file.with") : msg("cert_file.without"));
         auto r = make_result(Status::pass, Reason::ok,
                              // cert_id is not in the sentence: `preflight cert` prints
                              // it under the file's certificates (app/cert_command.cpp).

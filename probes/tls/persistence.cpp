@@ -61,7 +61,9 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
         c = std::move(conn);
         if (c.outcome != TlsConnection::Outcome::open) {
             stop();
-            return done(base(Status::fail, tls_connection_reason(c), c.failure));
+            Reason why = tls_connection_reason(c);
+            return done(c.failure_message.empty() ? base(Status::fail, why, c.failure)
+                                                  : base(Status::fail, why, c.failure_message));
         }
         link = c.link;
         idle_start = Clock::now();
@@ -103,22 +105,19 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
             r = base(Status::fail, Reason::idle_connection_dropped,
                      msg("tls_idle.path_closed", {{"time", seconds_text(s)}}));
         }
-        r.evidence.push_back("closed after " + seconds_text(s) + " idle: " +
-                             (close_notify ? "TLS close_notify, then " : "no TLS close_notify, ") +
-                             (ec == asio::error::connection_reset ? "TCP reset"
-                              : ec == asio::error::eof || ec == asio::ssl::error::stream_truncated
-                                  ? "TCP close (FIN)"
-                                  : ec.message()));
+        std::string how = ec == asio::error::connection_reset ? render(msg("tls_idle.tcp_reset"))
+                          : ec == asio::error::eof || ec == asio::ssl::error::stream_truncated
+                              ? render(msg("tls_idle.tcp_close"))
+                              : ec.message();
+        add_evidence(r, close_notify ? msg("tls_idle.closed_after_notify",
+                                           {{"time", seconds_text(s)}, {"how", how}})
+                                     : msg("tls_idle.closed_without_notify",
+                                           {{"time", seconds_text(s)}, {"how", how}}));
         // A server dropping silent clients without close_notify looks the
         // same from here; the direct path tells them apart.
         if (!close_notify)
-            r.evidence.push_back(c.tunnel.via_proxy
-                                     ? "a server that drops idle clients without close_notify "
-                                       "looks the same: if the same check with via=direct stays "
-                                       "open, the proxy is the cause"
-                                     : "a server that drops idle clients without close_notify "
-                                       "looks the same: compare with another host on the same "
-                                       "path");
+            add_evidence(r, c.tunnel.via_proxy ? msg("tls_idle.same_as_server_via_proxy")
+                                               : msg("tls_idle.same_as_server"));
         r.measurements.push_back({"idle until closed", s, "s"});
         stop();
         done(r);

@@ -53,9 +53,8 @@ struct TlsProbeRun : std::enable_shared_from_this<TlsProbeRun> {
             timer.async_wait([self = shared_from_this()](std::error_code ec) {
                 if (ec || self->done.finished()) return;
                 if (self->cancel_direct) self->cancel_direct();
-                self->direct_problem = "no direct TLS connection to " + self->target() +
-                                       " came up in time (normal where only the proxy may go "
-                                       "out)";
+                self->direct_problem =
+                    evidence_line(msg("tls.direct_not_in_time", {{"target", self->target()}}));
                 self->maybe_finish();
             });
             return;
@@ -85,7 +84,10 @@ ProbeResult TlsProbeRun::verdict() {
     if (c.outcome != TlsConnection::Outcome::open) {
         r.status = Status::fail;
         r.reason = tls_connection_reason(c);
-        r.summary = c.failure;
+        if (c.failure_message.empty())
+            r.summary = c.failure; // the tunnel's sentence (net/tunnel)
+        else
+            set_message(r, c.failure_message);
         return r;
     }
     if (c.chain.empty()) {
@@ -127,8 +129,9 @@ ProbeResult TlsProbeRun::verdict() {
         if (direct && direct->outcome == TlsConnection::Outcome::open && !direct->chain.empty()) {
             in.direct_leaf = inspect(direct->chain.front().get());
             if (in.direct_leaf->sha256 != in.proxy_leaf->sha256)
-                r.blocks.push_back({"Certificate sent by " + target() + " directly",
-                                    describe_lines(*in.direct_leaf)});
+                r.blocks.push_back(
+                    {evidence_line(msg("tls.block_direct_certificate", {{"target", target()}})),
+                     describe_lines(*in.direct_leaf)});
         } else {
             in.direct_problem = direct ? direct->failure : direct_problem;
         }
@@ -144,9 +147,10 @@ ProbeResult TlsProbeRun::verdict() {
     if (x.detected) {
         r.status = Status::fail;
         r.reason = Reason::tls_interception;
-        // The headline and the certificate's verdict are sentences of
-        // pki/interception and the chain check, not of this catalog.
-        r.summary = v.status == Status::pass ? x.headline : x.headline + "; " + v.summary;
+        set_message(r, v.status == Status::pass
+                           ? x.message
+                           : msg("tls.interception_and_certificate",
+                                 {{"interception", x.headline}, {"certificate", v.summary}}));
     } else if (old_protocol) {
         r.status = Status::fail;
         r.reason = Reason::old_tls_version;
@@ -155,14 +159,15 @@ ProbeResult TlsProbeRun::verdict() {
         r.status = v.status;
         r.reason = tls_reason(v.diagnosis);
         if (v.status == Status::fail)
-            r.summary = v.summary;
+            set_message(r, v.message);
         else
             set_message(r, msg("tls.protocol_and_certificate",
                                {{"protocol", c.protocol}, {"certificate", v.summary}}));
     }
-    if (old_protocol && x.detected) r.evidence.push_back(render(protocol_problem));
+    if (old_protocol && x.detected) add_evidence(r, protocol_problem);
     bool summary_names_certificate = x.detected ? v.status != Status::pass : !old_protocol;
-    if (!summary_names_certificate) r.evidence.push_back("certificate: " + v.summary);
+    if (!summary_names_certificate)
+        add_evidence(r, msg("tls.certificate_evidence", {{"verdict", v.summary}}));
     return r;
 }
 

@@ -44,58 +44,71 @@ void add_connection_evidence(ProbeResult& r, const TlsConnection& c, const Proxy
                              const std::string& target, const std::string& sni) {
     const Tunnel& t = c.tunnel;
     if (t.via_proxy) {
-        std::string line = "through the proxy " + proxy.display() + " (" + proxy.origin + ")";
-        if (!t.status_line.empty())
-            line += ": CONNECT " + target + " answered '" + t.status_line + "'";
-        if (!t.proxy_agent.empty()) line += ", proxy agent '" + t.proxy_agent + "'";
-        r.evidence.push_back(line);
+        std::string answered =
+            t.status_line.empty()
+                ? ""
+                : evidence_line(msg("tls.route_connect_answer",
+                                    {{"target", target}, {"status_line", t.status_line}}));
+        std::string agent =
+            t.proxy_agent.empty()
+                ? ""
+                : evidence_line(msg("tls.route_proxy_agent", {{"agent", t.proxy_agent}}));
+        add_evidence(r, msg("tls.route_proxy", {{"proxy", proxy.display()},
+                                                {"origin", proxy.origin},
+                                                {"answered", answered},
+                                                {"agent", agent}}));
         if (t.connect_ms > 0) r.measurements.push_back({"connect proxy", t.connect_ms, "ms"});
         if (t.tunnel_ms > 0) r.measurements.push_back({"CONNECT", t.tunnel_ms, "ms"});
     } else {
-        r.evidence.push_back("directly" + std::string(proxy.configured()
-                                                          ? " (NO_PROXY bypasses the proxy, or "
-                                                            "via=direct)"
-                                                          : ""));
+        add_evidence(r,
+                     proxy.configured() ? msg("tls.route_direct_bypass") : msg("tls.route_direct"));
         if (t.connect_ms > 0) r.measurements.push_back({"connect", t.connect_ms, "ms"});
     }
     if (t.outcome != Tunnel::Outcome::open && t.connect.kind != ConnectOutcome::Kind::error)
         r.evidence.push_back(describe(t.connect));
     if (c.outcome == TlsConnection::Outcome::open) {
-        std::string line = "TLS: " + c.protocol + ", cipher " + c.cipher;
-        if (!c.alpn.empty()) line += ", ALPN " + c.alpn;
-        line += sni.empty() ? ", no SNI (IP address)" : ", SNI " + sni;
-        line += " (handshake " + ms_text(c.handshake_ms) + ")";
-        r.evidence.push_back(line);
+        std::string alpn =
+            c.alpn.empty() ? "" : evidence_line(msg("tls.session_alpn", {{"alpn", c.alpn}}));
+        std::string server_name = evidence_line(
+            sni.empty() ? msg("tls.session_no_sni") : msg("tls.session_sni", {{"sni", sni}}));
+        add_evidence(r, msg("tls.session", {{"protocol", c.protocol},
+                                            {"cipher", c.cipher},
+                                            {"alpn", alpn},
+                                            {"sni", server_name},
+                                            {"time", ms_text(c.handshake_ms)}}));
     }
     if (c.handshake_ms > 0) r.measurements.push_back({"handshake", c.handshake_ms, "ms"});
-    if (!c.alert.empty()) r.evidence.push_back("alert received: " + c.alert);
+    if (!c.alert.empty()) add_evidence(r, msg("tls.alert_received", {{"alert", c.alert}}));
     if (c.link && !c.link->alert_sent.empty())
-        r.evidence.push_back("alert sent: " + c.link->alert_sent);
+        add_evidence(r, msg("tls.alert_sent", {{"alert", c.link->alert_sent}}));
 }
 
 void add_chain_blocks(ProbeResult& r, const TlsConnection& c, const TlsVerdict& v,
                       const std::string& target, const ProxyConfig& proxy) {
     EvidenceBlock b;
-    b.title = "Certificate chain sent by " + target;
-    if (c.tunnel.via_proxy) b.title += " through the proxy " + proxy.display();
+    b.title =
+        evidence_line(c.tunnel.via_proxy ? msg("tls.block_chain_via_proxy",
+                                               {{"target", target}, {"proxy", proxy.display()}})
+                                         : msg("tls.block_chain", {{"target", target}}));
     std::vector<std::string> sent;
     for (std::size_t i = 0; i < c.chain.size(); ++i) {
         CertInfo info = inspect(c.chain[i].get());
         sent.push_back(info.sha256);
         r.certificates.push_back(
             certificate_row(info, target + " #" + std::to_string(i), chain_role(info, i)));
-        b.lines.push_back("#" + std::to_string(i) + (i == 0 ? " (server certificate)" : ""));
+        b.lines.push_back(evidence_line(i == 0 ? msg("tls.block_server_certificate", {{"index", i}})
+                                               : msg("tls.block_certificate", {{"index", i}})));
         for (const auto& l : describe_lines(info))
-            b.lines.push_back("   " + l);
+            b.lines.push_back(evidence_line(msg("tls.block_detail", {{"line", l}})));
     }
     // The anchor a verifier completed the chain with: what a chain that
     // ends at a locally added root is judged by.
     if (!v.path_info.empty() && v.trusted &&
         std::find(sent.begin(), sent.end(), v.path_info.back().sha256) == sent.end()) {
-        b.lines.push_back("root from " + v.store_name + " (not sent)");
+        b.lines.push_back(evidence_line(msg("tls.block_root_not_sent", {{"store", v.store_name}})));
         r.certificates.push_back(certificate_row(v.path_info.back(), v.store_name, "root"));
         for (const auto& l : describe_lines(v.path_info.back()))
-            b.lines.push_back("   " + l);
+            b.lines.push_back(evidence_line(msg("tls.block_detail", {{"line", l}})));
     }
     r.blocks.push_back(std::move(b));
 }

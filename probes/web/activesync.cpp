@@ -1,4 +1,5 @@
 #include "probes/web/activesync.hpp"
+#include "base/catalog.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
@@ -11,7 +12,7 @@ namespace {
 struct Part {
     Status status = Status::pass;
     Reason reason = Reason::ok;
-    std::string text;
+    Message text;
 };
 
 struct Params {
@@ -36,9 +37,7 @@ std::optional<std::string> read_params(const ProbeArgs& a, Params& p) {
     p.user = text("user");
     p.password = a.secret("password");
     if (!p.user.empty() && (!p.password || p.password->empty()))
-        return "user \"" + p.user +
-               "\" is given without a password (password=\"${...}\" "
-               "with --set NAME=env:VAR, file:PATH or prompt)";
+        return evidence_line(msg("activesync.user_without_password", {{"user", p.user}}));
     p.client_cert = text("client_cert");
     p.auth_text = text("auth");
     p.auth = p.auth_text == "ntlm"  ? CURLAUTH_NTLM
@@ -46,10 +45,6 @@ std::optional<std::string> read_params(const ProbeArgs& a, Params& p) {
                                     : CURLAUTH_BASIC;
     p.require_ssl = a.boolean("require_ssl");
     return std::nullopt;
-}
-
-std::string quoted_user(const std::string& user) {
-    return "user \"" + user + "\"";
 }
 
 struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
@@ -93,16 +88,12 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
     void certificate_only(const ProbeResult& failure) {
         cert_demanded = true;
         r.evidence.insert(r.evidence.end(), failure.evidence.begin(), failure.evidence.end());
-        r.evidence.push_back("without a client certificate: " + failure.summary);
+        add_evidence(r, msg("activesync.without_certificate", {{"what", failure.summary}}));
         bool required = p.client_cert == "require";
         parts.push_back({required ? Status::pass : Status::warn,
                          required ? Reason::ok : Reason::http_auth_required,
-                         url +
-                             " refuses connections without a client certificate: certificate "
-                             "authentication only" +
-                             std::string(required ? ""
-                                                  : "; ActiveSync's answers cannot be checked "
-                                                    "without a certificate")});
+                         required ? msg("activesync.certificate_only", {{"url", url}})
+                                  : msg("activesync.certificate_only_unchecked", {{"url", url}})});
         after_credentials();
     }
 
@@ -114,34 +105,38 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
         }
         if (look.failure) return deliver(std::move(*look.failure));
         const TlsConnection& c = look.connection;
-        r.evidence.push_back("TLS: " + c.protocol + ", " + look.verdict->summary);
+        add_evidence(r, msg("activesync.tls",
+                            {{"protocol", c.protocol}, {"verdict", look.verdict->summary}}));
         cert_requested = c.certificate_requested;
-        if (cert_requested)
-            r.evidence.push_back(
-                "the server requests a client certificate in the TLS handshake (certificate "
-                "authentication in play)" +
-                (c.acceptable_issuers.empty()
-                     ? std::string()
-                     : "; issuers it accepts: " + list_text(c.acceptable_issuers, "; ")));
+        if (cert_requested && c.acceptable_issuers.empty())
+            add_evidence(r, msg("activesync.certificate_requested"));
+        else if (cert_requested)
+            add_evidence(r, msg("activesync.certificate_requested_from",
+                                {{"issuers", list_text(c.acceptable_issuers, "; ")}}));
         else
-            r.evidence.push_back("the server does not request a client certificate in the TLS "
-                                 "handshake");
+            add_evidence(r, msg("activesync.certificate_not_requested"));
         if (look.verdict->status == Status::warn)
             parts.push_back({Status::warn, tls_reason(look.verdict->diagnosis),
-                             "TLS: " + look.verdict->summary});
+                             msg("activesync.tls_warning", {{"verdict", look.verdict->summary}})});
         auto self = shared_from_this();
         cancel_step = web_request(ctx, options("https", p.port),
                                   [self](WebAnswer a) { self->anonymous(std::move(a)); });
     }
 
-    void keep(const WebAnswer& a, const std::string& label) {
-        r.evidence.push_back(label + a.evidence.front());
+    // label: the request, a message whose {request} is the request's line.
+    void keep(const WebAnswer& a, Message label) {
+        for (auto& [name, value] : label.args)
+            if (name == "request") value = a.evidence.front();
+        add_evidence(r, label);
         if (const HttpHead* h = a.head()) {
-            r.evidence.push_back("  " + h->status_line);
+            add_evidence(r, msg("evidence.indented", {{"line", h->status_line}}));
             for (const auto* name :
                  {"WWW-Authenticate", "MS-ASProtocolVersions", "MS-ASProtocolCommands"})
                 for (const auto& v : h->values(name))
-                    r.evidence.push_back("  " + std::string(name) + ": " + v);
+                    add_evidence(
+                        r, msg("evidence.indented",
+                               {{"line", evidence_line(msg("http.header",
+                                                           {{"name", name}, {"value", v}}))}}));
         }
     }
 
@@ -155,48 +150,42 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
             return certificate_only(*a.failure);
         if (a.failure) return deliver(std::move(*a.failure));
         r.evidence.push_back(a.evidence.back()); // the address
-        keep(a, "without credentials: ");
+        keep(a, msg("activesync.without_credentials", {{"request", ""}}));
         long code = a.x.response_code;
         std::string status = status_text(code, a.head());
         if (client_certificate_demanded(a)) {
             cert_demanded = true;
-            parts.push_back({Status::pass, Reason::ok,
-                             url + " requires a client certificate (" + status +
-                                 "): certificate authentication only"});
+            parts.push_back(
+                {Status::pass, Reason::ok,
+                 msg("activesync.requires_certificate", {{"url", url}, {"status", status}})});
         } else if (code == 401) {
             auto schemes = auth_schemes(a.head()->values("WWW-Authenticate"));
             parts.push_back(schemes.empty()
                                 ? Part{Status::warn, Reason::http_auth_required,
-                                       url + " answers 401 without a "
-                                             "WWW-Authenticate header: no "
-                                             "password scheme is offered"}
+                                       msg("activesync.no_scheme", {{"url", url}})}
                                 : Part{Status::pass, Reason::ok,
-                                       url + " answers 401 and offers " + list_text(schemes)});
+                                       msg("activesync.schemes",
+                                           {{"url", url}, {"schemes", list_text(schemes)}})});
         } else if (auto iis = iis_forbidden_text(a)) {
-            parts.push_back({Status::fail, Reason::http_status, *iis});
+            parts.push_back(
+                {Status::fail, Reason::http_status, msg("activesync.iis", {{"text", *iis}})});
         } else if (code == 404) {
             parts.push_back({Status::fail, Reason::http_status,
-                             "404 Not Found from " + url + ": no ActiveSync virtual directory at " +
-                                 p.path +
-                                 " (Exchange's Microsoft-Server-ActiveSync, or a "
-                                 "reverse proxy that does not publish it)"});
+                             msg("activesync.not_found", {{"url", url}, {"path", p.path}})});
         } else if (code == 200) {
             parts.push_back({Status::warn, Reason::unexpected_content,
-                             url + " answers OPTIONS 200 without credentials: "
-                                   "anonymous access, or not Exchange (a portal "
-                                   "or reverse proxy answering)"});
+                             msg("activesync.anonymous", {{"url", url}})});
         } else if (code >= 300 && code < 400) {
-            parts.push_back({Status::fail, Reason::http_status,
-                             url + " redirects (" + status + ") to " + a.x.redirect_url +
-                                 ": devices do not follow redirects to a login "
-                                 "page; publish ActiveSync without "
-                                 "pre-authentication"});
+            parts.push_back(
+                {Status::fail, Reason::http_status,
+                 msg("activesync.redirects",
+                     {{"url", url}, {"status", status}, {"location", a.x.redirect_url}})});
         } else {
-            parts.push_back({Status::fail, Reason::http_status,
-                             "expected 401 from " + url + ", got " + status +
-                                 (code >= 500 ? " (the MSExchangeSyncAppPool or "
-                                                "the server behind it failed)"
-                                              : "")});
+            parts.push_back(
+                {Status::fail, Reason::http_status,
+                 code >= 500
+                     ? msg("activesync.server_error", {{"url", url}, {"status", status}})
+                     : msg("activesync.unexpected_status", {{"url", url}, {"status", status}})});
         }
         if (p.user.empty()) return after_credentials();
         auto call = options("https", p.port);
@@ -210,44 +199,37 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
 
     void signed_in(WebAnswer a) {
         if (a.failure) return deliver(std::move(*a.failure));
-        keep(a, "with the credentials of " + quoted_user(p.user) + ": ");
-        r.evidence.push_back(p.auth_text == "any"
-                                 ? "  credentials sent with the strongest scheme offered "
-                                   "(auth=\"any\"; Negotiate needs a Kerberos ticket)"
-                                 : "  credentials sent with " +
-                                       std::string(p.auth_text == "ntlm" ? "NTLM" : "Basic"));
+        keep(a, msg("activesync.with_credentials", {{"user", p.user}, {"request", ""}}));
+        add_evidence(r, p.auth_text == "any"
+                            ? msg("activesync.sent_strongest")
+                            : msg("activesync.sent_with",
+                                  {{"scheme", p.auth_text == "ntlm" ? "NTLM" : "Basic"}}));
         long code = a.x.response_code;
         std::string status = status_text(code, a.head());
-        std::string who = quoted_user(p.user);
+        const std::string& who = p.user;
         if (code == 200) {
             auto versions = a.head()->values("MS-ASProtocolVersions");
-            parts.push_back(versions.empty() ? Part{Status::warn, Reason::unexpected_content,
-                                                    "the credentials of " + who +
-                                                        " are answered 200 but without "
-                                                        "MS-ASProtocolVersions: not an "
-                                                        "Exchange ActiveSync answer"}
-                                             : Part{Status::pass, Reason::ok,
-                                                    "the credentials of " + who +
-                                                        " are accepted: MS-ASProtocolVersions " +
-                                                        list_text(versions)});
+            parts.push_back(versions.empty()
+                                ? Part{Status::warn, Reason::unexpected_content,
+                                       msg("activesync.no_versions", {{"user", who}})}
+                                : Part{Status::pass, Reason::ok,
+                                       msg("activesync.accepted",
+                                           {{"user", who}, {"versions", list_text(versions)}})});
         } else if (code == 401) {
             parts.push_back({Status::fail, Reason::http_auth_rejected,
-                             "the credentials of " + who + " are rejected (" + status +
-                                 "): wrong password, a locked or disabled account, "
-                                 "or the name in the wrong form (DOMAIN\\user or "
-                                 "user@domain)"});
+                             msg("activesync.rejected", {{"user", who}, {"status", status}})});
         } else if (client_certificate_demanded(a)) {
             cert_demanded = true;
-            parts.push_back({Status::warn, Reason::http_auth_required,
-                             "password sign-in is not possible for " + who + " (" + status +
-                                 "): the server requires a client "
-                                 "certificate"});
+            parts.push_back(
+                {Status::warn, Reason::http_auth_required,
+                 msg("activesync.password_impossible", {{"user", who}, {"status", status}})});
         } else if (auto iis = iis_forbidden_text(a)) {
-            parts.push_back({Status::fail, Reason::http_status, *iis});
+            parts.push_back(
+                {Status::fail, Reason::http_status, msg("activesync.iis", {{"text", *iis}})});
         } else {
             parts.push_back({Status::fail, Reason::http_status,
-                             "expected 200 with the credentials of " + who + ", got " + status +
-                                 " from " + url});
+                             msg("activesync.unexpected_signed_in_status",
+                                 {{"user", who}, {"status", status}, {"url", url}})});
         }
         after_credentials();
     }
@@ -255,19 +237,11 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
     void after_credentials() {
         if (cert_requested || cert_demanded)
             parts.push_back({Status::pass, Reason::ok,
-                             "certificate authentication in play (the server " +
-                                 std::string(cert_requested ? "requests a client certificate"
-                                                            : "requires a client certificate") +
-                                 ")"});
+                             cert_requested ? msg("activesync.certificate_auth_requested")
+                                            : msg("activesync.certificate_auth_required")});
         else if (p.client_cert == "require")
-            parts.push_back(
-                {Status::fail, Reason::no_client_certificate_auth,
-                 "the server does not ask for a client certificate, but client_cert=\"require\": "
-                 "enable client certificates (Accept, or Require) in IIS SSL Settings of "
-                 "Microsoft-Server-ActiveSync and clientCertificateMappingAuthentication (the EAS "
-                 "certificate authentication guide); IIS asks only after the request, by "
-                 "renegotiation, unless its binding "
-                 "negotiates client certificates"});
+            parts.push_back({Status::fail, Reason::no_client_certificate_auth,
+                             msg("activesync.certificate_not_asked")});
         if (!p.require_ssl) return finish();
         auto self = shared_from_this();
         cancel_step = web_request(ctx, options("http", p.http_port),
@@ -283,37 +257,31 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
         // nothing is served; a lookup that failed or ran out of time does not.
         if (a.failure && (a.x.code == CURLE_OK || a.x.code == CURLE_COULDNT_RESOLVE_HOST)) {
             parts.push_back({Status::warn, a.failure->reason,
-                             "plain HTTP could not be tried: " + a.failure->summary});
+                             msg("activesync.plain_untried", {{"what", a.failure->summary}})});
             return finish();
         }
         if (a.failure) {
-            r.evidence.push_back("plain HTTP: " + a.failure->summary);
+            add_evidence(r, msg("activesync.plain", {{"request", a.failure->summary}}));
             bool refused = a.failure->reason == Reason::refused;
             parts.push_back({Status::pass, Reason::ok,
-                             "plain HTTP is not served (" + plain_url +
-                                 (refused ? " refused)" : " gives no answer)")});
+                             refused ? msg("activesync.plain_refused", {{"url", plain_url}})
+                                     : msg("activesync.plain_silent", {{"url", plain_url}})});
             return finish();
         }
-        keep(a, "plain HTTP: ");
+        keep(a, msg("activesync.plain", {{"request", ""}}));
         if (code >= 300 && code < 400 && a.x.redirect_url.rfind("https://", 0) == 0)
-            parts.push_back(
-                {Status::pass, Reason::ok, "plain HTTP redirects to " + a.x.redirect_url});
+            parts.push_back({Status::pass, Reason::ok,
+                             msg("activesync.plain_redirects", {{"location", a.x.redirect_url}})});
         else if (code == 403 && iis_substatus(a.x.body) && iis_substatus(a.x.body)->code == "403.4")
-            parts.push_back(
-                {Status::pass, Reason::ok, "plain HTTP is refused with 403.4 SSL required"});
+            parts.push_back({Status::pass, Reason::ok, msg("activesync.plain_ssl_required")});
         else if (code == 200 || code == 401 || (code >= 300 && code < 400))
             parts.push_back({Status::fail, Reason::plaintext_served,
-                             "ActiveSync is served over plain HTTP (" + plain_url + " answers " +
-                                 status +
-                                 "): passwords and mail cross the network unencrypted, and "
-                                 "certificate authentication fails without SSL (the EAS "
-                                 "certificate authentication guide): set "
-                                 "Require SSL on Microsoft-Server-ActiveSync or close port " +
-                                 std::to_string(p.http_port)});
+                             msg("activesync.plain_served",
+                                 {{"url", plain_url}, {"status", status}, {"port", p.http_port}})});
         else
-            parts.push_back({Status::pass, Reason::ok,
-                             "plain HTTP does not serve ActiveSync (" + plain_url + " answers " +
-                                 status + ")"});
+            parts.push_back(
+                {Status::pass, Reason::ok,
+                 msg("activesync.plain_not_served", {{"url", plain_url}, {"status", status}})});
         finish();
     }
 
@@ -327,10 +295,11 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
             }
         std::vector<std::string> texts;
         for (const auto& part : parts)
-            if (r.status == Status::pass || part.status == r.status) texts.push_back(part.text);
-        r.summary = list_text(texts, "; ");
+            if (r.status == Status::pass || part.status == r.status)
+                texts.push_back(evidence_line(part.text));
+        set_message(r, msg("activesync.summary", {{"parts", list_text(texts, "; ")}}));
         for (const auto& part : parts)
-            if (part.status != r.status) r.evidence.push_back(part.text);
+            if (part.status != r.status) add_evidence(r, part.text);
         deliver(std::move(r));
     }
 };
@@ -370,8 +339,8 @@ ProbeKind activesync_probe() {
         if (auto problem = read_params(args, run->p))
             return deliver_now(
                 ctx, [run](ProbeResult r) { run->deliver(std::move(r)); },
-                ProbeResult::make(Status::error, Reason::not_configured,
-                                  "activesync check: " + *problem));
+                make_result(Status::error, Reason::not_configured,
+                            msg("activesync.bad_parameters", {{"problem", *problem}})));
         run->start();
         return [run] { run->cancel(); };
     };

@@ -1,4 +1,5 @@
 #include "probes/web/exchange_powershell.hpp"
+#include "base/catalog.hpp"
 #include "net/probe_util.hpp"
 #include "probes/web/web_request.hpp"
 #include <algorithm>
@@ -18,10 +19,10 @@ ProbeResult judge(const WebAnswer& a, const std::string& path) {
     std::string url = a.route.url;
     std::vector<std::string> offered;
     if (h) {
-        r.evidence.push_back(h->status_line);
+        add_evidence(r, msg("http.status_line", {{"line", h->status_line}}));
         offered = h->values("WWW-Authenticate");
         for (const auto& v : offered)
-            r.evidence.push_back("WWW-Authenticate: " + v);
+            add_evidence(r, msg("http.header", {{"name", "WWW-Authenticate"}, {"value", v}}));
     }
     auto schemes = auth_schemes(offered);
     auto has = [&](const std::string& s) {
@@ -37,31 +38,28 @@ ProbeResult judge(const WebAnswer& a, const std::string& path) {
     if (code == 401 && (has("Negotiate") || has("Kerberos"))) {
         r.status = Status::pass;
         r.reason = Reason::ok;
-        r.summary = url + " answers 401 and offers " + list_text(schemes) +
-                    ": Kerberos (Negotiate) sign-in is possible";
+        set_message(r, msg("exchange_ps.negotiate_offered",
+                           {{"url", url}, {"schemes", list_text(schemes)}}));
     } else if (code == 401) {
         r.reason = Reason::unexpected_content;
-        r.summary = url + " answers 401 but offers " +
-                    (schemes.empty() ? "no scheme" : list_text(schemes) + " only") +
-                    ", not Negotiate (Kerberos), which Exchange's PowerShell virtual directory "
-                    "uses: enable Windows (Kerberos) authentication on it "
-                    "(Set-PowerShellVirtualDirectory), or a reverse proxy in front rewrites it";
+        set_message(r, schemes.empty() ? msg("exchange_ps.no_scheme", {{"url", url}})
+                                       : msg("exchange_ps.no_negotiate",
+                                             {{"url", url}, {"schemes", list_text(schemes)}}));
     } else if (code == 404) {
         r.reason = Reason::http_status;
-        r.summary = "404 Not Found from " + url + ": no PowerShell virtual directory at " + path +
-                    " (recreate it with New-PowerShellVirtualDirectory)";
+        set_message(r, msg("exchange_ps.not_found", {{"url", url}, {"path", path}}));
     } else if (auto iis = iis_forbidden_text(a)) {
         r.reason = Reason::http_status;
         r.summary = *iis;
     } else if (code == 200) {
         r.reason = Reason::unexpected_content;
-        r.summary = url + " answers 200 without credentials: not Exchange's PowerShell endpoint "
-                          "(which requires Kerberos)";
+        set_message(r, msg("exchange_ps.open", {{"url", url}}));
     } else {
         r.reason = Reason::http_status;
-        r.summary =
-            "expected 401 with Negotiate from " + url + ", got " + status +
-            (code >= 500 ? " (MSExchangePowerShellAppPool or the server behind it failed)" : "");
+        set_message(r,
+                    code >= 500
+                        ? msg("exchange_ps.server_error", {{"url", url}, {"status", status}})
+                        : msg("exchange_ps.unexpected_status", {{"url", url}, {"status", status}}));
     }
     if (auto b = body_excerpt(a.x.body, a.x.body_bytes); b && r.status != Status::pass)
         r.evidence.push_back(*b);

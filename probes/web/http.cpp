@@ -1,4 +1,5 @@
 #include "probes/web/http.hpp"
+#include "base/catalog.hpp"
 #include "base/text.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
@@ -107,10 +108,13 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
 
     std::string route_evidence(const Target& t) const {
         if (uses_proxy(t))
-            return "route: through the proxy " + proxy.display() +
-                   (proxy.origin.empty() ? "" : " (from " + proxy.origin + ")");
-        if (p.via == "direct") return "route: direct (via=\"direct\")";
-        return "route: direct: " + no_proxy_reason(proxy, t.host);
+            return proxy.origin.empty()
+                       ? evidence_line(msg("http.route_proxy", {{"proxy", proxy.display()}}))
+                       : evidence_line(msg("http.route_proxy_from",
+                                           {{"proxy", proxy.display()}, {"origin", proxy.origin}}));
+        if (p.via == "direct") return evidence_line(msg("http.route_direct_by_parameter"));
+        return evidence_line(
+            msg("http.route_direct", {{"reason", no_proxy_reason(proxy, t.host)}}));
     }
 
     void hop(const Target& t) {
@@ -142,8 +146,10 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         std::optional<ProbeResult> endless;
         if (!a.failure && redirect && p.follow) {
             if (auto next = parse_location(x.redirect_url)) {
-                hops.push_back(status_text(code, x.last_origin_head()) + ": " + a.route.url +
-                               " → " + x.redirect_url);
+                hops.push_back(evidence_line(
+                    msg("http.redirect_hop", {{"status", status_text(code, x.last_origin_head())},
+                                              {"from", a.route.url},
+                                              {"to", x.redirect_url}})));
                 endless = endless_redirects(*next, a.route.url);
                 if (!endless) return hop(*next);
             }
@@ -172,16 +178,11 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         bool loop = std::find(visited.begin(), visited.end(), url) != visited.end();
         visited.push_back(url);
         if (!loop && int(hops.size()) <= max_redirects) return std::nullopt;
-        auto r = ProbeResult::make(
+        return make_result(
             Status::fail, Reason::redirect_loop,
-            loop ? "redirect loop: " + from + " redirects back to " + url + ", already visited " +
-                       "after " + std::to_string(hops.size()) +
-                       " redirect(s): a client following it never gets an answer; the server's "
-                       "(or its load balancer's) redirect rules send requests round in a circle"
-                 : "more than " + std::to_string(max_redirects) + " redirects from " +
-                       visited.front() + ", the last to " + url +
-                       ": a client following them gives up without an answer");
-        return r;
+            loop ? msg("http.redirect_loop", {{"from", from}, {"url", url}, {"count", hops.size()}})
+                 : msg("http.too_many_redirects",
+                       {{"max", max_redirects}, {"first", visited.front()}, {"url", url}}));
     }
 
     void measure(ProbeResult& r, const HttpExchange& x, bool https) const {
@@ -201,12 +202,13 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
         long code = x.response_code;
         auto status = status_text(code, head);
         ProbeResult r;
-        if (head) r.evidence.push_back(head->status_line);
+        if (head) add_evidence(r, msg("http.status_line", {{"line", head->status_line}}));
         if (head)
             for (const auto& name : p.keep_headers)
                 for (const auto& v : head->values(name))
-                    r.evidence.push_back(name + ": " + v);
-        if (!x.redirect_url.empty()) r.evidence.push_back("Location: " + x.redirect_url);
+                    add_evidence(r, msg("http.header", {{"name", name}, {"value", v}}));
+        if (!x.redirect_url.empty())
+            add_evidence(r, msg("http.header", {{"name", "Location"}, {"value", x.redirect_url}}));
         if (auto b = body_excerpt(x.body, x.body_bytes)) r.evidence.push_back(*b);
         r.status = Status::fail;
         if (route.via_proxy && !route.https && code == 407) {
@@ -215,37 +217,64 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
                 x.proxy_auth_offered, x.proxy_credentials_answered);
             r.reason = auth.reason;
             r.summary = std::move(auth.summary);
+            r.message = std::move(auth.message);
             return r;
         }
-        std::string through = route.via_proxy ? " through " + proxy.display() : "";
-        std::string redirect = x.redirect_url.empty() ? "" : x.redirect_url;
+        const std::string& redirect = x.redirect_url;
         if (!p.expect.contains(int(code))) {
             r.reason = code == 401 ? Reason::http_auth_required : Reason::http_status;
-            r.summary = "expected " + p.expect.text + ", got " + status + " from " + route.url;
-            if (!redirect.empty())
-                r.summary +=
-                    !p.follow
-                        ? ": redirect to " + redirect + " not followed (follow=\"true\" follows it)"
-                        : ": redirect to " + redirect + ", which is not an http(s) URL";
+            if (redirect.empty())
+                set_message(
+                    r, msg("http.unexpected_status",
+                           {{"expected", p.expect.text}, {"status", status}, {"url", route.url}}));
+            else if (!p.follow)
+                set_message(r, msg("http.unexpected_status_redirect", {{"expected", p.expect.text},
+                                                                       {"status", status},
+                                                                       {"url", route.url},
+                                                                       {"location", redirect}}));
+            else
+                set_message(
+                    r, msg("http.unexpected_status_redirect_not_http", {{"expected", p.expect.text},
+                                                                        {"status", status},
+                                                                        {"url", route.url},
+                                                                        {"location", redirect}}));
             return r;
         }
         if (!p.body.empty() && x.body.find(p.body) == std::string::npos) {
             r.reason = Reason::unexpected_content;
-            r.summary = "the answer (" + status + ") from " + route.url + " does not contain \"" +
-                        p.body + "\"" +
-                        (x.body_bytes > x.body.size()
-                             ? " in its first " + std::to_string(x.body.size()) + " bytes"
-                             : "") +
-                        (p.method == "HEAD" ? " (HEAD answers have no body)" : "");
-            r.reason = Reason::unexpected_content;
+            std::string within =
+                x.body_bytes > x.body.size()
+                    ? evidence_line(msg("http.body_within_first", {{"bytes", x.body.size()}}))
+                    : "";
+            std::string head_note =
+                p.method == "HEAD" ? evidence_line(msg("http.head_has_no_body")) : "";
+            set_message(r, msg("http.body_missing", {{"status", status},
+                                                     {"url", route.url},
+                                                     {"text", p.body},
+                                                     {"within", within},
+                                                     {"head_note", head_note}}));
             return r;
         }
         r.status = Status::pass;
         r.reason = Reason::ok;
-        r.summary = status + " from " + route.url + through + " in " + ms_text(ms_since(start));
-        if (!redirect.empty()) r.summary += ", redirecting to " + redirect + " (not followed)";
-        if (!p.body.empty()) r.summary += "; the body contains \"" + p.body + "\"";
-        if (!hops.empty()) r.summary += " after " + std::to_string(hops.size()) + " redirect(s)";
+        std::string extra;
+        if (!redirect.empty())
+            extra += evidence_line(msg("http.passed_redirecting", {{"location", redirect}}));
+        if (!p.body.empty())
+            extra += evidence_line(msg("http.passed_body_contains", {{"text", p.body}}));
+        if (!hops.empty())
+            extra += evidence_line(msg("http.passed_after_redirects", {{"count", hops.size()}}));
+        if (route.via_proxy)
+            set_message(r, msg("http.passed_via_proxy", {{"status", status},
+                                                         {"url", route.url},
+                                                         {"proxy", proxy.display()},
+                                                         {"time", ms_text(ms_since(start))},
+                                                         {"more", extra}}));
+        else
+            set_message(r, msg("http.passed", {{"status", status},
+                                               {"url", route.url},
+                                               {"time", ms_text(ms_since(start))},
+                                               {"more", extra}}));
         return r;
     }
 };
@@ -297,9 +326,9 @@ ProbeKind http_probe() {
         if (run->p.via == "proxy" && !run->proxy.configured())
             return deliver_now(
                 ctx, [run](ProbeResult r) { run->done(std::move(r)); },
-                ProbeResult::make(Status::skip, Reason::not_configured,
-                                  "via=\"proxy\": " +
-                                      no_proxy_reason(run->proxy, run->p.target.host)));
+                make_result(Status::skip, Reason::not_configured,
+                            msg("http.via_proxy_unset",
+                                {{"reason", no_proxy_reason(run->proxy, run->p.target.host)}})));
         run->hop(run->p.target);
         return [run] { run->cancel(); };
     };

@@ -1,4 +1,5 @@
 #include "probes/web/http_verdict.hpp"
+#include "base/catalog.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
 #include "pki/tls_verify.hpp"
@@ -111,9 +112,9 @@ std::optional<std::string> body_excerpt(const std::string& body, std::size_t bod
     }
     if (out.empty()) return std::nullopt;
     if (body_bytes > max)
-        return "body (first " + std::to_string(max) + " of " + std::to_string(body_bytes) +
-               " bytes): " + out + "…";
-    return "body: " + out;
+        return evidence_line(
+            msg("http.body_start", {{"shown", max}, {"bytes", body_bytes}, {"text", out}}));
+    return evidence_line(msg("http.body", {{"text", out}}));
 }
 
 ProbeResult proxy_auth_verdict(const HttpRoute& route, const std::vector<std::string>& offered,
@@ -123,10 +124,9 @@ ProbeResult proxy_auth_verdict(const HttpRoute& route, const std::vector<std::st
         std::string list;
         for (const auto& o : offered)
             list += (list.empty() ? "" : "; ") + o;
-        return ProbeResult::make(
-            Status::fail, Reason::proxy_auth_required,
-            "the proxy offers " + list + ", but proxy_auth=\"" + route.proxy_auth +
-                "\" allows none of them: set proxy_auth=\"any\" or the scheme the proxy offers");
+        return make_result(Status::fail, Reason::proxy_auth_required,
+                           msg("http.proxy_auth_scheme_mismatch",
+                               {{"offers", list}, {"proxy_auth", route.proxy_auth}}));
     }
     if (route.proxy.user.empty())
         return ProbeResult::make(Status::fail, Reason::proxy_auth_required,
@@ -137,15 +137,12 @@ ProbeResult proxy_auth_verdict(const HttpRoute& route, const std::vector<std::st
         std::string list;
         for (const auto& o : offered)
             list += (list.empty() ? "" : "; ") + o;
-        return ProbeResult::make(
+        return make_result(
             Status::fail, Reason::proxy_auth_required,
-            "the credentials for user " + route.proxy.user +
-                " never reached the proxy, so they are neither accepted nor rejected: " +
-                route.proxy.display() + " answered 407 (it offers " +
-                (list.empty() ? "no scheme" : list) +
-                ") and then closed the connection without announcing it (no \"Connection: "
-                "close\"), so the request repeated with them went nowhere; proxy_auth=\"basic\" "
-                "sends Basic credentials with the first request");
+            msg("http.proxy_credentials_lost",
+                {{"user", route.proxy.user},
+                 {"proxy", route.proxy.display()},
+                 {"offers", list.empty() ? part(msg("proxy.no_scheme")) : MessageArg(list)}}));
     }
     return ProbeResult::make(Status::fail, Reason::proxy_auth_rejected,
                              proxy_auth_rejected(offered, route.proxy));
@@ -153,15 +150,18 @@ ProbeResult proxy_auth_verdict(const HttpRoute& route, const std::vector<std::st
 
 namespace {
 
-const std::string tls_hint = " (the \"tls\" check of the same host gives the full diagnosis)";
-
 ProbeResult failed(Reason why, std::string summary) {
     return ProbeResult::make(Status::fail, why, std::move(summary));
 }
 
+ProbeResult failed(Reason why, Message m) {
+    return make_result(Status::fail, why, std::move(m));
+}
+
 std::optional<ProbeResult> proxy_refused_tunnel(const HttpRoute& r, const HttpExchange& x) {
     const HttpHead* head = x.last_proxy_head();
-    std::string line = head ? head->status_line : "HTTP " + std::to_string(x.connect_code);
+    std::string line = head ? head->status_line
+                            : evidence_line(msg("http.status_code", {{"code", x.connect_code}}));
     std::vector<std::string> offered;
     if (head) offered = head->values("Proxy-Authenticate");
     switch (x.connect_code) {
@@ -174,9 +174,10 @@ std::optional<ProbeResult> proxy_refused_tunnel(const HttpRoute& r, const HttpEx
     case 504:
         return failed(Reason::proxy_target_failed, proxy_cannot_reach(r.authority, r.proxy, line));
     default:
-        return failed(Reason::proxy_protocol_error, "the proxy " + r.proxy.display() +
-                                                        " answered CONNECT " + r.authority +
-                                                        " with " + line);
+        return failed(
+            Reason::proxy_protocol_error,
+            msg("http.proxy_connect_answer",
+                {{"proxy", r.proxy.display()}, {"target", r.authority}, {"status_line", line}}));
     }
 }
 
@@ -196,44 +197,46 @@ ProbeResult connect_failed(const HttpRoute& r, const HttpExchange& x) {
                       proxy_itself(fault, r.proxy, x.error, r.authority));
     }
     if (refused)
-        return failed(Reason::refused,
-                      "refused: " + host + " is up but nothing accepts connections on port " +
-                          port + " (service stopped, wrong port, or a firewall rejecting)");
+        return failed(Reason::refused, msg("connect.refused", {{"host", host}, {"port", port}}));
     if (timed_out)
-        return failed(Reason::timed_out, "timed out: no answer from " + host + " port " + port +
-                                             " (filtered by a firewall, or the host is down)");
+        return failed(Reason::timed_out,
+                      msg("http.connect_timed_out", {{"host", host}, {"port", port}}));
     if (unreachable)
         return failed(Reason::unreachable,
-                      "unreachable: no route to " + host + " (" + x.error + ")");
-    return failed(Reason::connect_failed, "cannot connect to " + r.authority + ": " + x.error);
+                      msg("connect.unreachable", {{"host", host}, {"detail", x.error}}));
+    return failed(Reason::connect_failed,
+                  msg("http.cannot_connect", {{"target", r.authority}, {"error", x.error}}));
 }
 
 // The deadline passed: say which phase it stopped in.
 ProbeResult timed_out(const HttpRoute& r, const HttpExchange& x) {
     if (x.connect_ms <= 0) {
         if (r.via_proxy)
-            return failed(Reason::proxy_unreachable,
-                          proxy_itself(ProxyFault::timed_out, r.proxy,
-                                       "no connection within " + r.budget, r.authority));
-        return failed(Reason::timed_out, "timed out: no connection to " + r.authority + " within " +
-                                             r.budget +
-                                             " (filtered by a firewall, or the host is down)");
+            return failed(
+                Reason::proxy_unreachable,
+                proxy_itself(ProxyFault::timed_out, r.proxy,
+                             evidence_line(msg("http.no_connection_within", {{"time", r.budget}})),
+                             r.authority));
+        return failed(Reason::timed_out,
+                      msg("http.timeout_connect", {{"target", r.authority}, {"time", r.budget}}));
     }
     if (r.via_proxy && r.https && x.connect_code == 0)
-        return failed(Reason::timed_out, "no answer from the proxy " + r.proxy.display() +
-                                             " to CONNECT " + r.authority + " within " + r.budget +
-                                             " (it accepted the connection, then stayed silent)");
+        return failed(
+            Reason::timed_out,
+            msg("http.timeout_proxy_connect",
+                {{"proxy", r.proxy.display()}, {"target", r.authority}, {"time", r.budget}}));
     if (r.https && x.appconnect_ms <= 0)
-        return failed(Reason::timed_out, "the TLS handshake with " + r.authority +
-                                             " did not finish within " + r.budget +
-                                             " (connected in " + ms_text(x.connect_ms) +
-                                             "; something on the path holds TLS)" + tls_hint);
+        return failed(
+            Reason::timed_out,
+            msg("http.timeout_tls",
+                {{"target", r.authority}, {"time", r.budget}, {"connect", ms_text(x.connect_ms)}}));
     if (x.first_byte_ms <= 0)
         return failed(Reason::timed_out,
-                      r.authority + " took the request but sent no answer within " + r.budget);
-    return failed(Reason::timed_out, "the answer from " + r.authority + " did not finish within " +
-                                         r.budget + " (first byte after " +
-                                         ms_text(x.first_byte_ms) + ")");
+                      msg("http.timeout_answer", {{"target", r.authority}, {"time", r.budget}}));
+    return failed(Reason::timed_out,
+                  msg("http.timeout_body", {{"target", r.authority},
+                                            {"time", r.budget},
+                                            {"first_byte", ms_text(x.first_byte_ms)}}));
 }
 
 } // namespace
@@ -246,11 +249,10 @@ std::optional<ProbeResult> diagnose_transport(const HttpRoute& r, const HttpExch
     if (r.via_proxy && r.https && x.connect_code == 0 && x.proxy_answer_bytes > 0 &&
         x.code != CURLE_OK)
         return failed(Reason::proxy_protocol_error,
-                      "the proxy " + r.proxy.display() + " did not answer CONNECT " + r.authority +
-                          " as an HTTP proxy: it sent " + std::to_string(x.proxy_answer_bytes) +
-                          " bytes beginning \"" + x.proxy_answer_start +
-                          "\" (check --proxy: host and port of an HTTP "
-                          "proxy)");
+                      msg("http.proxy_not_http", {{"proxy", r.proxy.display()},
+                                                  {"target", r.authority},
+                                                  {"bytes", x.proxy_answer_bytes},
+                                                  {"start", x.proxy_answer_start}}));
     if (x.deadline_passed || x.code == CURLE_OPERATION_TIMEDOUT) return timed_out(r, x);
     switch (x.code) {
     case CURLE_OK:
@@ -259,28 +261,32 @@ std::optional<ProbeResult> diagnose_transport(const HttpRoute& r, const HttpExch
         return connect_failed(r, x);
     case CURLE_SSL_CONNECT_ERROR:
         return failed(Reason::tls_handshake_failed,
-                      "the TLS handshake with " + r.authority + " failed: " + x.error + tls_hint);
+                      msg("http.tls_failed", {{"target", r.authority}, {"error", x.error}}));
     case CURLE_PEER_FAILED_VERIFICATION:
         // web_request replaces this with the verdict on the chain when the
         // handshake recorded one.
         if (x.verify_result != X509_V_OK && x.verify_result != X509_V_ERR_UNSPECIFIED)
             return failed(verify_error_reason(x.verify_result),
-                          "TLS certificate of " + r.authority +
-                              " is not trusted: " + X509_verify_cert_error_string(x.verify_result) +
-                              (r.via_proxy ? " (or the proxy re-signs it: TLS inspection)" : "") +
-                              tls_hint);
+                          r.via_proxy
+                              ? msg("http.cert_untrusted_via_proxy",
+                                    {{"target", r.authority},
+                                     {"error", X509_verify_cert_error_string(x.verify_result)}})
+                              : msg("http.cert_untrusted",
+                                    {{"target", r.authority},
+                                     {"error", X509_verify_cert_error_string(x.verify_result)}}));
         return failed(Reason::certificate_invalid,
-                      "TLS certificate of " + r.authority + " was rejected: " + x.error + tls_hint);
+                      msg("http.cert_rejected", {{"target", r.authority}, {"error", x.error}}));
     case CURLE_GOT_NOTHING:
-        return failed(Reason::connection_closed,
-                      r.authority + " closed the connection without answering (" + x.error + ")");
+        return failed(
+            Reason::connection_closed,
+            msg("http.closed_without_answer", {{"target", r.authority}, {"error", x.error}}));
     default:
         break;
     }
     std::string what = x.error.empty() ? curl_easy_strerror(x.code) : x.error;
-    return failed(Reason::connect_failed, "the request to " + r.url + " failed: " + what +
-                                              " (curl error " +
-                                              std::to_string(static_cast<int>(x.code)) + ")");
+    return failed(Reason::connect_failed,
+                  msg("http.request_failed",
+                      {{"url", r.url}, {"error", what}, {"curl_code", static_cast<int>(x.code)}}));
 }
 
 } // namespace pf

@@ -1,4 +1,5 @@
 #include "probes/web/proxy.hpp"
+#include "base/catalog.hpp"
 #include "base/text.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
@@ -11,13 +12,17 @@ ProbeResult tunnel_verdict(const Tunnel& t, const std::string& target, const Pro
     ProbeResult r;
     r.status = Status::fail;
     r.reason = tunnel_reason(t);
-    if (!t.status_line.empty()) r.evidence.push_back("proxy answered: " + t.status_line);
+    if (!t.status_line.empty())
+        add_evidence(r, msg("proxy_check.answered", {{"status_line", t.status_line}}));
     for (const auto& s : t.auth_schemes)
-        r.evidence.push_back("Proxy-Authenticate: " + s);
-    if (!t.proxy_agent.empty()) r.evidence.push_back("proxy software: " + t.proxy_agent);
-    r.evidence.push_back(proxy.user.empty() ? "credentials sent: none"
-                                            : "credentials sent: Basic, user " + proxy.user);
-    r.evidence.push_back("proxy from " + (proxy.origin.empty() ? "settings" : proxy.origin));
+        add_evidence(r, msg("http.header", {{"name", "Proxy-Authenticate"}, {"value", s}}));
+    if (!t.proxy_agent.empty())
+        add_evidence(r, msg("proxy_check.software", {{"agent", t.proxy_agent}}));
+    add_evidence(r, proxy.user.empty()
+                        ? msg("proxy_check.no_credentials")
+                        : msg("proxy_check.basic_credentials", {{"user", proxy.user}}));
+    add_evidence(r, proxy.origin.empty() ? msg("proxy_check.from_settings")
+                                         : msg("proxy_check.from", {{"origin", proxy.origin}}));
     if (t.connect_ms > 0) r.measurements.push_back({"connect", t.connect_ms, "ms"});
     if (t.tunnel_ms > 0) r.measurements.push_back({"CONNECT", t.tunnel_ms, "ms"});
     using O = Tunnel::Outcome;
@@ -25,8 +30,10 @@ ProbeResult tunnel_verdict(const Tunnel& t, const std::string& target, const Pro
     switch (t.outcome) {
     case O::open:
         r.status = Status::pass;
-        r.summary = "CONNECT to " + target + " through " + proxy.display() + " established (" +
-                    ms_text(t.connect_ms + t.tunnel_ms) + ")";
+        set_message(
+            r, msg("proxy_check.established", {{"target", target},
+                                               {"proxy", proxy.display()},
+                                               {"time", ms_text(t.connect_ms + t.tunnel_ms)}}));
         break;
     case O::proxy_auth_required:
         r.summary = proxy_auth_needed(t.auth_schemes, proxy);
@@ -46,10 +53,11 @@ ProbeResult tunnel_verdict(const Tunnel& t, const std::string& target, const Pro
                      : t.connect.kind == K::unreachable ? ProxyFault::unreachable
                                                         : ProxyFault::other;
         r.evidence.push_back(describe(t.connect));
-        auto detail = fault == ProxyFault::timed_out
-                          ? "no connection within " + ms_text(t.connect.ms)
-                      : t.connect.detail.empty() ? describe(t.connect)
-                                                 : t.connect.detail;
+        auto detail =
+            fault == ProxyFault::timed_out
+                ? evidence_line(msg("http.no_connection_within", {{"time", ms_text(t.connect.ms)}}))
+            : t.connect.detail.empty() ? describe(t.connect)
+                                       : t.connect.detail;
         r.summary = proxy_itself(fault, proxy, detail, target);
         break;
     }

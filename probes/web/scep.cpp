@@ -1,4 +1,5 @@
 #include "probes/web/scep.hpp"
+#include "base/catalog.hpp"
 #include "base/text.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
@@ -7,8 +8,8 @@
 #include "probes/web/web_request.hpp"
 #include <algorithm>
 #include <cctype>
-#include <openssl/pem.h>
 #include <openssl/cms.h>
+#include <openssl/pem.h>
 
 namespace pf {
 
@@ -58,20 +59,20 @@ std::vector<X509Ptr> scep_ca_certificates(const std::string& body, std::string& 
             sk_X509_free(certs);
         }
         CMS_ContentInfo_free(cms);
-        form = "a PKCS#7 bundle";
+        form = evidence_line(msg("scep.form_pkcs7"));
         return out;
     }
     p = reinterpret_cast<const unsigned char*>(body.data());
     if (X509* c = d2i_X509(nullptr, &p, static_cast<long>(body.size()))) {
         out.emplace_back(c, &X509_free);
-        form = "one DER certificate";
+        form = evidence_line(msg("scep.form_der"));
         return out;
     }
     std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(body.data(), int(body.size())),
                                                   &BIO_free);
     while (X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
         out.emplace_back(c, &X509_free);
-    form = out.empty() ? "" : "PEM certificates";
+    form = out.empty() ? "" : evidence_line(msg("scep.form_pem"));
     return out;
 }
 
@@ -80,7 +81,7 @@ namespace {
 struct Finding {
     Status status = Status::pass;
     Reason reason = Reason::ok;
-    std::string text;
+    Message text;
 };
 
 struct ScepRun : std::enable_shared_from_this<ScepRun> {
@@ -117,52 +118,46 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
     }
 
     // Why an operation's answer is not SCEP, in the admin's words.
-    std::string http_problem(const std::string& op, const WebAnswer& a) const {
+    Message http_problem(const std::string& op, const WebAnswer& a) const {
         long code = a.x.response_code;
         std::string status = status_text(code, a.head());
         std::string url = a.route.url;
         if (code == 404)
-            return op + ": 404 Not Found from " + url +
-                   ": no SCEP service at this path (NDES answers at " + ndes_path +
-                   "; is the Network Device Enrollment Service role installed?)";
+            return msg("scep.not_found", {{"op", op}, {"url", url}, {"ndes_path", ndes_path}});
         if (code == 403) {
             if (auto iis = iis_substatus(a.x.body))
-                return op + ": " + iis->code + " " + iis->meaning + " from " + url + ": " +
-                       iis->fix;
-            return op + ": 403 Forbidden from " + url +
-                   ": the server refuses this client (IIS authorization, IP restrictions or "
-                   "SSL settings of the mscep application)";
+                return msg("scep.iis_forbidden", {{"op", op},
+                                                  {"code", iis->code},
+                                                  {"meaning", iis->meaning},
+                                                  {"url", url},
+                                                  {"fix", iis->fix}});
+            return msg("scep.forbidden", {{"op", op}, {"url", url}});
         }
         if (code == 401)
-            return op + ": " + status + " from " + url +
-                   ": the SCEP URL asks for credentials; GetCACaps and GetCACert must be "
-                   "anonymous (Anonymous Authentication on the mscep application)";
+            return msg("scep.credentials_asked", {{"op", op}, {"status", status}, {"url", url}});
         if (code == 500)
-            return op + ": " + status + " from " + url +
-                   ": NDES failed: its service account cannot reach the CA, its password "
-                   "expired, or its RA certificates are missing (Application event log, "
-                   "source NetworkDeviceEnrollmentService)";
+            return msg("scep.ndes_failed", {{"op", op}, {"status", status}, {"url", url}});
         if (code == 503)
-            return op + ": " + status + " from " + url +
-                   ": the SCEP application pool is stopped (IIS stops it after repeated "
-                   "failures, e.g. an expired service-account password): start it in IIS "
-                   "Manager";
+            return msg("scep.pool_stopped", {{"op", op}, {"status", status}, {"url", url}});
         if (code >= 300 && code < 400)
-            return op + ": " + status + " from " + url + ", redirecting to " +
-                   (a.x.redirect_url.empty() ? "(no Location)" : a.x.redirect_url) +
-                   ": give the final SCEP URL";
+            return a.x.redirect_url.empty()
+                       ? msg("scep.redirect_without_location",
+                             {{"op", op}, {"status", status}, {"url", url}})
+                       : msg("scep.redirect", {{"op", op},
+                                               {"status", status},
+                                               {"url", url},
+                                               {"location", a.x.redirect_url}});
         if (code == 200 && looks_like_html(a.x.body))
-            return op + ": " + url +
-                   " answered with an HTML page, not SCEP: the URL points at a web page (an "
-                   "IIS default page, a portal), not NDES's pkiclient.exe";
-        return op + ": " + status + " from " + url + ": not a SCEP answer";
+            return msg("scep.html_page", {{"op", op}, {"url", url}});
+        return msg("scep.not_scep", {{"op", op}, {"status", status}, {"url", url}});
     }
 
     void add_answer_evidence(const std::string& op, const WebAnswer& a) {
         if (const HttpHead* h = a.head()) {
-            r.evidence.push_back(op + ": " + h->status_line);
+            add_evidence(r, msg("scep.status_line", {{"op", op}, {"line", h->status_line}}));
             auto type = media_type(a);
-            r.evidence.push_back(op + " Content-Type: " + (type.empty() ? "(none)" : type));
+            add_evidence(r, type.empty() ? msg("scep.no_content_type", {{"op", op}})
+                                         : msg("scep.content_type", {{"op", op}, {"type", type}}));
         }
     }
 
@@ -201,26 +196,19 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
     }
 
     void judge_caps(const std::string& type) {
-        r.evidence.push_back("GetCACaps: " + (caps.empty() ? "(empty)" : list_text(caps)));
+        add_evidence(r, caps.empty() ? msg("scep.caps_empty")
+                                     : msg("scep.caps", {{"caps", list_text(caps)}}));
         if (type.empty())
-            r.evidence.push_back("GetCACaps came without a Content-Type (tolerated; RFC 8894 "
-                                 "asks for text/plain)");
+            add_evidence(r, msg("scep.caps_without_type"));
         else if (type != "text/plain")
-            r.evidence.push_back("GetCACaps came as " + type +
-                                 " (tolerated; RFC 8894 asks for text/plain)");
+            add_evidence(r, msg("scep.caps_type", {{"type", type}}));
         if (caps.empty()) {
-            findings.push_back({Status::warn, Reason::scep_error,
-                                "GetCACaps lists no capabilities: a SCEP server "
-                                "older than RFC 8894 (MD5 and DES only)"});
+            findings.push_back({Status::warn, Reason::scep_error, msg("scep.no_capabilities")});
             return;
         }
         if (!has_cap("SHA-256") && !has_cap("SHA-512"))
-            findings.push_back({Status::warn, Reason::scep_error,
-                                "GetCACaps offers neither SHA-256 nor SHA-512: "
-                                "requests would be signed with SHA-1 or MD5"});
-        if (!has_cap("POSTPKIOperation"))
-            r.evidence.push_back("no POSTPKIOperation: requests go by GET, whose URL length "
-                                 "limits large requests");
+            findings.push_back({Status::warn, Reason::scep_error, msg("scep.no_sha2")});
+        if (!has_cap("POSTPKIOperation")) add_evidence(r, msg("scep.no_post"));
     }
 
     void got_cert(WebAnswer a) {
@@ -237,10 +225,10 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
         if (code != 200 || looks_like_html(a.x.body)) {
             r.status = Status::fail;
             r.reason = Reason::scep_error;
-            r.summary = http_problem("GetCACert", a);
+            set_message(r, http_problem("GetCACert", a));
             if (auto b = body_excerpt(a.x.body, a.x.body_bytes)) r.evidence.push_back(*b);
             for (const auto& f : findings)
-                r.evidence.push_back(f.text);
+                add_evidence(r, f.text);
             return deliver(std::move(r));
         }
         std::string form;
@@ -248,9 +236,8 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
         if (certs.empty()) {
             r.status = Status::fail;
             r.reason = Reason::scep_error;
-            r.summary = "GetCACert: " + a.route.url + " answered 200 with " +
-                        std::to_string(a.x.body_bytes) +
-                        " bytes that are neither a DER certificate nor a PKCS#7 bundle";
+            set_message(
+                r, msg("scep.not_certificates", {{"url", a.route.url}, {"bytes", a.x.body_bytes}}));
             return deliver(std::move(r));
         }
         judge_certs(certs, form, media_type(a), a.route.url);
@@ -258,18 +245,20 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
 
     void judge_certs(const std::vector<X509Ptr>& certs, const std::string& form,
                      const std::string& type, const std::string& url) {
-        bool bundle = certs.size() > 1 || form == "a PKCS#7 bundle";
+        bool bundle = certs.size() > 1 || form == evidence_line(msg("scep.form_pkcs7"));
         std::string expected =
             bundle ? "application/x-x509-ca-ra-cert" : "application/x-x509-ca-cert";
-        r.evidence.push_back("GetCACert: " + form +
-                             (form == "one DER certificate"
-                                  ? std::string()
-                                  : " of " + std::to_string(certs.size()) + " certificate(s)"));
+        add_evidence(r,
+                     form == evidence_line(msg("scep.form_der"))
+                         ? msg("scep.cert_form", {{"form", form}})
+                         : msg("scep.cert_form_count", {{"form", form}, {"count", certs.size()}}));
         if (type != expected)
-            r.evidence.push_back("GetCACert came " +
-                                 (type.empty() ? "without a Content-Type" : "as " + type) +
-                                 " (tolerated; " + form + " should be " + expected + ")");
-        EvidenceBlock block{"Certificates from GetCACert at " + url, {}};
+            add_evidence(
+                r, type.empty()
+                       ? msg("scep.cert_without_type", {{"form", form}, {"expected", expected}})
+                       : msg("scep.cert_type",
+                             {{"type", type}, {"form", form}, {"expected", expected}}));
+        EvidenceBlock block{evidence_line(msg("scep.block_title", {{"url", url}})), {}};
         int cas = 0, ras = 0;
         std::optional<Finding> worst;
         double min_days = 1e9;
@@ -277,65 +266,72 @@ struct ScepRun : std::enable_shared_from_this<ScepRun> {
         // A hostile server could send hundreds: NDES sends three.
         constexpr std::size_t max_listed = 20;
         if (certs.size() > max_listed)
-            r.evidence.push_back("only the first " + std::to_string(max_listed) + " of " +
-                                 std::to_string(certs.size()) + " certificates are listed");
+            add_evidence(
+                r, msg("scep.listed_first", {{"shown", max_listed}, {"count", certs.size()}}));
         for (std::size_t i = 0; i < certs.size() && i < max_listed; ++i) {
             const X509Ptr& c = certs[i];
             CertInfo info = inspect(c.get());
-            std::string role = info.is_ca ? "CA" : "RA";
+            std::string role = info.is_ca ? evidence_line(msg("scep.role_ca"))
+                                          : evidence_line(msg("scep.role_ra"));
             (info.is_ca ? cas : ras)++;
             if (info.is_ca && ca_name.empty()) ca_name = display_name(info);
-            r.evidence.push_back(role + ": " + info.subject + ", issued by " + info.issuer +
-                                 ", expires " + expiry_text(info));
-            block.lines.push_back(role + " certificate:");
+            add_evidence(r, msg("scep.certificate", {{"role", role},
+                                                     {"subject", info.subject},
+                                                     {"issuer", info.issuer},
+                                                     {"expiry", expiry_text(info)}}));
+            block.lines.push_back(evidence_line(msg("scep.block_certificate", {{"role", role}})));
             for (auto& l : describe_lines(info))
-                block.lines.push_back("  " + l);
+                block.lines.push_back(evidence_line(msg("evidence.indented", {{"line", l}})));
             min_days = std::min(min_days, info.days_left);
-            std::string fix = info.is_ca ? "renew the CA certificate and give UEM the new one"
-                                         : "renew the NDES RA certificates (templates Exchange "
-                                           "Enrollment Agent (Offline request) and CEP "
-                                           "Encryption) and restart the SCEP application pool";
+            std::string fix = info.is_ca ? evidence_line(msg("scep.renew_ca"))
+                                         : evidence_line(msg("scep.renew_ra"));
             Finding f;
             if (info.days_left < 0)
                 f = {Status::fail, Reason::expired,
-                     "expired: the " + role + " certificate \"" + display_name(info) +
-                         "\" expired " + expiry_text(info) + ": " + fix};
+                     msg("scep.expired", {{"role", role},
+                                          {"name", display_name(info)},
+                                          {"when", expiry_text(info)},
+                                          {"fix", fix}})};
             else if (X509_cmp_current_time(X509_get0_notBefore(c.get())) > 0)
-                f = {Status::fail, Reason::not_yet_valid,
-                     "not yet valid: the " + role + " certificate \"" + display_name(info) +
-                         "\" is valid only from " + info.not_before +
-                         ": check this machine's clock and the server's"};
+                f = {
+                    Status::fail, Reason::not_yet_valid,
+                    msg("scep.not_yet_valid",
+                        {{"role", role}, {"name", display_name(info)}, {"from", info.not_before}})};
             else if (info.days_left < ctx.env.tls.expiry_warn_days)
                 f = {info.days_left < ctx.env.tls.expiry_fail_days ? Status::fail : Status::warn,
                      Reason::expiring_soon,
-                     "expiring soon: the " + role + " certificate \"" + display_name(info) +
-                         "\" expires " + expiry_text(info) + ": " + fix};
+                     msg("scep.expiring_soon", {{"role", role},
+                                                {"name", display_name(info)},
+                                                {"when", expiry_text(info)},
+                                                {"fix", fix}})};
             if (f.status != Status::pass && (!worst || f.status < worst->status)) worst = f;
         }
         r.blocks.push_back(std::move(block));
         r.measurements.push_back({"certificate days left", min_days, "days"});
         r.measurements.push_back({"total", ms_since(start), "ms"});
         if (bundle && ras == 0)
-            findings.push_back({Status::warn, Reason::scep_error,
-                                "the CA/RA bundle holds no RA certificate: NDES "
-                                "sends its RA certificates with the CA's"});
+            findings.push_back({Status::warn, Reason::scep_error, msg("scep.no_ra")});
         if (worst) findings.insert(findings.begin(), *worst);
-        std::string what = (ca_name.empty() ? "no CA certificate" : "CA \"" + ca_name + "\"") +
-                           (ras ? " and " + std::to_string(ras) + " RA certificate(s)" : "");
+        std::string what = evidence_line(
+            ca_name.empty() ? (ras ? msg("scep.no_ca_with_ra", {{"ras", ras}}) : msg("scep.no_ca"))
+                            : (ras ? msg("scep.ca_with_ra", {{"name", ca_name}, {"ras", ras}})
+                                   : msg("scep.ca", {{"name", ca_name}})));
         r.status = Status::pass;
         r.reason = Reason::ok;
-        r.summary = "SCEP answers at " + base.url() + ": " + what +
-                    (caps.empty() ? "" : "; capabilities " + list_text(caps));
+        set_message(r, caps.empty()
+                           ? msg("scep.answers", {{"url", base.url()}, {"what", what}})
+                           : msg("scep.answers_with_caps",
+                                 {{"url", base.url()}, {"what", what}, {"caps", list_text(caps)}}));
         const Finding* shown = nullptr;
         for (const auto& f : findings)
             if (f.status < r.status) { // Status runs from worst to best
                 r.status = f.status;
                 r.reason = f.reason;
-                r.summary = f.text;
+                set_message(r, f.text);
                 shown = &f;
             }
         for (const auto& f : findings)
-            if (&f != shown) r.evidence.push_back(f.text);
+            if (&f != shown) add_evidence(r, f.text);
         deliver(std::move(r));
     }
 };
