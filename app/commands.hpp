@@ -28,6 +28,11 @@ struct RunOptions {
     std::string public_roots;
     std::optional<int> expiry_warn_days, expiry_fail_days;
     std::optional<double> idle_seconds;
+    std::vector<std::string> command_line; // argv as given, for the JSON report
+    std::string baseline;                  // a previous JSON report to compare with
+    std::string history_dir;               // keeps the last JSON reports; compares with the newest
+    std::size_t history_keep = 10;
+    bool fail_on_new = false; // --fail-on new
 };
 
 struct CertOptions {
@@ -41,6 +46,7 @@ struct CertOptions {
     std::string trust_store;
     std::vector<std::pair<std::string, std::string>> reports; // format name, file
     bool quiet = false;
+    std::vector<std::string> command_line; // argv as given, for the JSON report
 };
 
 int run_command(const RunOptions& o);
@@ -65,6 +71,8 @@ TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::strin
                       std::optional<int> expiry_warn_days, std::optional<int> expiry_fail_days);
 int list_command(bool probes, bool reasons = false);
 int facts_command(const std::string& install_path, bool json, const std::string& output);
+// Prints the JSON Schema a report format promises (`preflight schema report`).
+int schema_command(const std::string& name);
 int explain_command(const std::string& check_id, const std::string& checklist);
 
 std::string install_path_or_default(const std::string& given);

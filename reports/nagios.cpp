@@ -104,6 +104,8 @@ std::string perfdata(const RunReport& report) {
         p += " cert_days_left_min=" + format_number(min_days) + ";" +
              std::to_string(report.expiry_warn_days) + ":;" +
              std::to_string(report.expiry_fail_days) + ":";
+    // After a comparison (--baseline, --history): critical on any new failure.
+    if (report.changes) p += " " + count("new_failures", report.changes->new_failures(), "", "0");
     return p;
 }
 
