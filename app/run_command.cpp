@@ -117,11 +117,15 @@ std::vector<std::filesystem::path> history_reports(const std::string& dir) {
     return found;
 }
 
+// Milliseconds too: runs a scheduler starts back to back keep their own file.
 std::string history_file(const std::string& dir, std::chrono::system_clock::time_point t) {
     std::string compact;
     for (char ch : utc_timestamp(t))
         if (ch != '-' && ch != ':') compact += ch;
-    return (std::filesystem::path(dir) / (std::string(history_prefix) + compact + ".json"))
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    std::string milli = std::to_string(1000 + ms % 1000).substr(1);
+    return (std::filesystem::path(dir) /
+            (std::string(history_prefix) + compact + "-" + milli + ".json"))
         .string();
 }
 
