@@ -148,16 +148,7 @@ int run_command(const RunOptions& o) {
     refuse_shared_paths(o.reports);
     SiteFile site;
     if (!o.site_file.empty()) site = load_site_file(o.site_file);
-    std::string name = !o.checklist.empty()      ? o.checklist
-                       : !site.checklist.empty() ? site.checklist
-                                                 : "acc-saas";
-    Checklist c = load_checklist(name, builtin_probes());
-
-    RunSettings settings = site.settings;
-    merge_command_line(o, c, settings);
-    auto plan = plan_run(c, builtin_probes(), settings);
-
-    // The previous run is read before anything is sent: a bad file is the
+    // The previous run is read before any secret is read or anything is sent: a bad file is the
     // user's input (exit 3), not a finding of this run.
     std::optional<Baseline> baseline;
     if (!o.baseline.empty()) {
@@ -168,6 +159,14 @@ int run_command(const RunOptions& o) {
     }
     if (o.fail_on_new && o.baseline.empty() && o.history_dir.empty())
         throw InputError("--fail-on new: needs --baseline FILE or --history DIR to compare with");
+    std::string name = !o.checklist.empty()      ? o.checklist
+                       : !site.checklist.empty() ? site.checklist
+                                                 : "acc-saas";
+    Checklist c = load_checklist(name, builtin_probes());
+
+    RunSettings settings = site.settings;
+    merge_command_line(o, c, settings);
+    auto plan = plan_run(c, builtin_probes(), settings);
 
     RunEnvironment env;
     env.users = o.users ? o.users : site.users;

@@ -2,6 +2,8 @@
 // read back as the baseline, changed, and compared.
 #include "base/errors.hpp"
 #include "reports/baseline.hpp"
+#include "reports/console.hpp"
+#include "reports/html.hpp"
 #include "reports/json.hpp"
 #include "sample_report.hpp"
 #include <boost/test/unit_test.hpp>
@@ -119,6 +121,30 @@ BOOST_AUTO_TEST_CASE(bad_baselines_name_file_and_field) {
             R"({"id":"a","status":"pass","reason":"ok","certificates":[{"days_left":1.5}]}]}]})") ==
         "old.json: field 'sections[0].checks[0].certificates[0].days_left': expected a whole "
         "number");
+}
+
+// The people's reports say it too: after the console summary, and as a
+// section of the HTML, with the check id escaped.
+BOOST_AUTO_TEST_CASE(console_and_html_show_the_changes) {
+    SampleRun s;
+    s.report.changes = RunChanges{"last<night>.json", "2027-01-14T08:00:00Z", {}};
+    s.report.changes->changes = {{"net.<tcp>", ChangeKind::reason_changed, "refused", "timed_out"},
+                                 {"host.disk", ChangeKind::new_failure, "pass", "fail"}};
+    std::ostringstream console;
+    make_console_reporter(console, {})->run_finished(s.report);
+    BOOST_TEST(console.str().find("Since last<night>.json (2027-01-14T08:00:00Z): 1 new failure\n"
+                                  "  reason_changed  net.<tcp>: refused -> timed_out\n"
+                                  "  new_failure  host.disk: pass -> fail\n") != std::string::npos,
+               console.str());
+    std::ostringstream html;
+    write_html(s.report, html);
+    BOOST_TEST(html.str().find("<h2>Changes since the last run</h2>") != std::string::npos);
+    BOOST_TEST(html.str().find("<td class=\"id\">net.&lt;tcp&gt;</td><td>reason_changed</td>"
+                               "<td>refused</td><td>timed_out</td>") != std::string::npos);
+    SampleRun plain;
+    std::ostringstream none;
+    write_html(plain.report, none);
+    BOOST_TEST(none.str().find("Changes since") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
