@@ -58,7 +58,8 @@ struct RunReport;
 int write_reports(const RunReport& report,
                   const std::vector<std::pair<std::string, std::string>>& files);
 // Whether a report goes to standard output ("-"), and so where the console
-// report goes: nowhere then, so that the report stays parseable.
+// report goes: to standard error then, so that the report stays parseable, or
+// nowhere when it is plugin output (Icinga 2 merges standard error into it).
 bool report_on_stdout(const std::vector<std::pair<std::string, std::string>>& files);
 std::ostream& console_stream(const std::vector<std::pair<std::string, std::string>>& files);
 // Whether monitoring-plugin output goes to standard output (--nagios -): any

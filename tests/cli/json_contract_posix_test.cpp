@@ -159,6 +159,26 @@ BOOST_AUTO_TEST_CASE(json_on_stdout_console_on_stderr) {
     BOOST_TEST(r.err.find("FAIL") != std::string::npos, r.err);
 }
 
+// The command line is in the report as given: a secret there is its source.
+BOOST_AUTO_TEST_CASE(command_line_shows_secrets_as_their_source) {
+    Peers p;
+    setenv("PF_CONTRACT_PROXY_PW", "hunter2-contract", 1);
+    std::string file = p.dir.file("r.json");
+    auto r = pft::run({PREFLIGHT_BINARY, "run", "--checklist",
+                       p.checklist("c", one_check("required", tcp(p.closed))), "--proxy",
+                       "http://ops@127.0.0.1:" + std::to_string(p.closed), "--proxy-password",
+                       "env:PF_CONTRACT_PROXY_PW", "--users", "2000", "--json", file});
+    unsetenv("PF_CONTRACT_PROXY_PW");
+    BOOST_TEST(r.exit_code <= 2, r.out << r.err);
+    std::string text = pft::read_file(file);
+    BOOST_TEST(text.find("hunter2-contract") == std::string::npos);
+    json j = json::parse(text);
+    auto argv = j["run"]["command_line"].get<std::vector<std::string>>();
+    BOOST_TEST((std::find(argv.begin(), argv.end(), "env:PF_CONTRACT_PROXY_PW") != argv.end()));
+    BOOST_TEST(j["run"]["users"] == 2000);
+    BOOST_TEST(schema_errors({file}) == "");
+}
+
 BOOST_AUTO_TEST_CASE(schema_command_prints_the_repository_schema) {
     auto r = pft::run({PREFLIGHT_BINARY, "schema", "report"});
     BOOST_TEST(r.exit_code == 0, r.err);
