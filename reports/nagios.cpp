@@ -77,6 +77,12 @@ std::string status_text(const RunReport& report) {
     const Counts& n = report.counts;
     std::string text;
     if (report.interrupted) text = "run interrupted after " + format_duration(run_duration(report));
+    // With --fail-on new the state says only this, so it comes first.
+    if (report.fail_on_new && report.changes) {
+        std::size_t fresh = report.changes->new_failures();
+        append(text, fresh ? std::to_string(fresh) + " new since the last run"
+                           : std::string("nothing new failed"));
+    }
     append(text, problem_group(all, Status::fail, n.fail, "failed"));
     append(text, problem_group(all, Status::error, n.error, n.error == 1 ? "error" : "errors"));
     append(text, problem_group(all, Status::warn, n.warn, n.warn == 1 ? "warning" : "warnings"));

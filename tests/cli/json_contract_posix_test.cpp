@@ -237,6 +237,9 @@ BOOST_AUTO_TEST_CASE(history_says_what_changed_and_fail_on_new_decides) {
     auto second = scheduled(down, {"--nagios", "-", "--prom", prom});
     BOOST_TEST(second.exit_code == 2, second.out << second.err);
     BOOST_TEST(second.out.find("new_failures=1;;0;0") != std::string::npos, second.out);
+    BOOST_TEST(second.out.rfind("PREFLIGHT CRITICAL - 1 new since the last run, 1 failed (", 0) ==
+                   0u,
+               second.out);
     std::string metrics = pft::read_file(prom);
     BOOST_TEST(metrics.find("\npreflight_run_new_failures{checklist=\"health\"} 1\n") !=
                    std::string::npos,
@@ -254,18 +257,21 @@ BOOST_AUTO_TEST_CASE(history_says_what_changed_and_fail_on_new_decides) {
 
     auto third = scheduled(down, {});
     BOOST_TEST(third.exit_code == 0, third.out << third.err);
+    auto plugin = scheduled(down, {"--nagios", "-"});
+    BOOST_TEST(plugin.exit_code == 0, plugin.out << plugin.err);
+    BOOST_TEST(plugin.out.rfind("PREFLIGHT OK - nothing new failed, 1 failed (", 0) == 0u,
+               plugin.out);
     BOOST_TEST(third.out.find("0 new failures, nothing changed") != std::string::npos, third.out);
-    BOOST_TEST(files_in(history).size() == 2u);
-    BOOST_TEST(files_in(history).front() == kept.back()); // the oldest went
+    BOOST_TEST(files_in(history).size() == 2u); // the oldest went
     std::vector<std::string> all;
     for (const auto& f : files_in(history))
         all.push_back(f.string());
     all.push_back(p.dir.file("first.json"));
     BOOST_TEST(schema_errors(all) == "");
 
-    // --baseline names the file to compare with; it wins over --history.
-    auto recovered =
-        pft::run({PREFLIGHT_BINARY, "run", "--checklist", up, "--baseline", kept.back().string()});
+    // --baseline names the file to compare with: the last (failing) run.
+    auto recovered = pft::run({PREFLIGHT_BINARY, "run", "--checklist", up, "--baseline",
+                               files_in(history).back().string()});
     BOOST_TEST(recovered.exit_code == 0, recovered.out << recovered.err);
     BOOST_TEST(recovered.out.find("recovered  net.console: fail -> pass") != std::string::npos,
                recovered.out);
