@@ -4,7 +4,10 @@
 // warning, a failing and an interrupted run; and what changed since the
 // previous run (--baseline, --history, --fail-on new). Loopback only.
 #include "support/certs.hpp"
+#include "support/needs_programs.hpp"
 #include "support/processes.hpp"
+#include "support/served_pki_posix.hpp"
+#include "support/servers_posix.hpp"
 #include <asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
@@ -275,6 +278,47 @@ BOOST_AUTO_TEST_CASE(history_says_what_changed_and_fail_on_new_decides) {
     BOOST_TEST(recovered.exit_code == 0, recovered.out << recovered.err);
     BOOST_TEST(recovered.out.find("recovered  net.console: fail -> pass") != std::string::npos,
                recovered.out);
+}
+
+// nginx serves one certificate, then another that expires within the
+// --expiry-warn window: the second run says the certificate changed (its
+// SHA-256) and entered the window.
+BOOST_AUTO_TEST_CASE(served_certificate_changed_and_entered_the_window,
+                     *pft::needs_programs({"nginx"})) {
+    Peers p;
+    pft::ServedPki pki;
+    std::string history = p.dir.file("history");
+    auto served = [&](const pft::Issued& leaf, const std::string& name) {
+        pft::Nginx nginx({pki.site(leaf)});
+        std::string list = p.checklist(
+            name, one_check("required", "<probe kind=\"tls\" host=\"127.0.0.1\" port=\"" +
+                                            std::to_string(nginx.port()) + "\"/>"));
+        return pft::run({PREFLIGHT_BINARY, "run", "--checklist", list, "--trust-store",
+                         pki.root_pem, "--public-roots", pki.root_pem, "--history", history});
+    };
+    auto year = pki.leaf();
+    auto days45 = pki.leaf({.not_after_days = 45});
+    auto first = served(year, "year");
+    BOOST_TEST(first.exit_code == 0, first.out << first.err);
+    auto second = served(days45, "days45");
+    BOOST_TEST(second.exit_code == 1, second.out << second.err);
+    auto reports = files_in(history);
+    BOOST_TEST_REQUIRE(reports.size() == 2u);
+    json j = json::parse(pft::read_file(reports.back().string()));
+    std::map<std::string, json> by_kind;
+    for (const auto& item : j["changes"]["items"])
+        by_kind[item["kind"]] = item;
+    BOOST_TEST(by_kind.count("certificate_changed") == 1u, j["changes"].dump());
+    BOOST_TEST(by_kind["certificate_changed"]["after"] ==
+               j["sections"][0]["checks"][0]["certificates"][0]["sha256"]);
+    BOOST_TEST(by_kind.count("expiry_window") == 1u, j["changes"].dump());
+    BOOST_TEST(
+        (by_kind["expiry_window"]["after"] == "44" || by_kind["expiry_window"]["after"] == "45"));
+    BOOST_TEST(by_kind["status_changed"]["before"] == "pass");
+    BOOST_TEST(by_kind["status_changed"]["after"] == "warn");
+    BOOST_TEST(second.out.find("certificate_changed  net.console") != std::string::npos,
+               second.out);
+    BOOST_TEST(schema_errors({reports.front().string(), reports.back().string()}) == "");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
