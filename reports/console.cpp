@@ -62,7 +62,8 @@ class ConsoleReporter : public RunObserver {
         const Counts& c = report.counts;
         out_ << "\n";
         if (report.interrupted)
-            out_ << tag("INTERRUPTED", Status::fail) << ": not every check ran\n";
+            out_ << tag("INTERRUPTED", Status::fail) << ": not every check ran ("
+                 << counted(unfinished_checks(report), "check") << " did not finish)\n";
         out_ << "Summary: " << c.pass << " passed, " << counted(c.warn, "warning") << ", " << c.fail
              << " failed, " << counted(c.error, "error") << ", " << c.skip << " skipped ("
              << counted(c.total(), "check") << ") in " << format_duration(run_duration(report))

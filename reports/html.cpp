@@ -207,8 +207,10 @@ void write_html(const RunReport& report, std::ostream& out) {
 
     if (report.interrupted)
         out << "<div class=\"banner\">INTERRUPTED: the run was stopped before every check "
-               "finished. Checks that did not finish are shown as skipped; run again for a "
-               "complete verdict.</div>\n";
+               "finished: "
+            << esc(counted(unfinished_checks(report), "check"))
+            << " did not finish (reason interrupted: an error when it had started, skipped "
+               "when it had not); run again for a complete verdict.</div>\n";
 
     out << "<h2>Summary</h2>\n<p class=\"counts\">"
         << "<span>" << n.fail << " failed</span><span>" << counted(n.error, "error") << "</span>"

@@ -180,10 +180,6 @@ void write_json(const RunReport& report, std::ostream& out) {
         sections.push_back({{"id", s.id}, {"title", s.title}, {"checks", checks}});
     }
 
-    std::size_t unfinished = 0;
-    for (const auto& r : report.results)
-        if (r.result.reason == Reason::interrupted) ++unfinished;
-
     json j{{"format", "preflight-report/1"},
            {"tool", {{"name", "preflight"}, {"version", report.tool_version}}},
            {"checklist",
@@ -214,7 +210,7 @@ void write_json(const RunReport& report, std::ostream& out) {
              {"error", n.error},
              {"skip", n.skip},
              {"total", n.total()},
-             {"unfinished", unfinished}}},
+             {"unfinished", unfinished_checks(report)}}},
            {"changes", changes_json(report.changes)},
            {"sections", sections}};
 

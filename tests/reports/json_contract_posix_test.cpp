@@ -2,6 +2,8 @@
 // warning, failing, interrupted, compared with a previous run) validated by
 // python3-jsonschema against reports/schema/report.schema.json, and the
 // typed fields the schema cannot say precisely enough.
+#include "reports/console.hpp"
+#include "reports/html.hpp"
 #include "reports/json.hpp"
 #include "reports/schema.hpp"
 #include "sample_report.hpp"
@@ -160,6 +162,15 @@ BOOST_AUTO_TEST_CASE(interrupted_checks_are_unfinished_as_the_banner_says) {
     BOOST_TEST(j["sections"][1]["checks"][2]["finished"] == false);
     BOOST_TEST(j["sections"][1]["checks"][2]["reason"] == "interrupted");
     BOOST_TEST(j["sections"][0]["checks"][0]["finished"] == true);
+    // The banners count the same checks.
+    std::ostringstream console, html;
+    make_console_reporter(console, {})->run_finished(s.report);
+    write_html(s.report, html);
+    BOOST_TEST(console.str().find("INTERRUPTED: not every check ran (1 check did not finish)") !=
+                   std::string::npos,
+               console.str());
+    BOOST_TEST(html.str().find("finished: 1 check did not finish (reason interrupted") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(full_host_facts_and_run_context) {
