@@ -39,6 +39,10 @@ CLI::Validator number_in(NumberBounds b, bool whole) {
         what);
 }
 
+// --max-time keeps a second for stopping late checks and writing reports;
+// a day is far beyond any schedule's interval.
+constexpr NumberBounds max_time_bounds{2, 86400};
+
 // A monitoring system shows only standard output: the plugin's UNKNOWN line
 // there says why the check could not run.
 void could_not_run(const std::string& why,
@@ -171,6 +175,23 @@ int cli_main(int argc, char** argv) {
                     "Idle time of the connection-persistence checks in SECONDS; 0 skips them")
         ->check(number_in({0, 3600}, false))
         ->type_name("SECONDS");
+    run->add_option("--only", ro.only,
+                    "Run only these checks: check ids, section ids or globs such as 'net.*', "
+                    "comma-separated or repeated (see 'preflight list CHECKLIST')")
+        ->type_name("PATTERN");
+    run->add_option("--skip", ro.skip,
+                    "Leave out these checks: check ids, section ids or globs, comma-separated or "
+                    "repeated")
+        ->type_name("PATTERN");
+    run->add_option("--max-time", ro.max_time_seconds,
+                    "Finish the whole run within SECONDS: longer deadlines are shortened, the "
+                    "idle-connection check is skipped when its idle time does not fit")
+        ->check(number_in(max_time_bounds, false))
+        ->type_name("SECONDS");
+    run->add_option("--report-dir", ro.report_dir,
+                    "Write the default-named reports into DIR (default: the current directory)")
+        ->check(CLI::ExistingDirectory)
+        ->type_name("DIR");
     run->add_flag("--quiet,-q", ro.quiet, "Print only problems and the summary");
     run->add_option("--baseline", ro.baseline,
                     "Compare with this previous JSON report and say what changed")
@@ -223,7 +244,13 @@ int cli_main(int argc, char** argv) {
     facts->add_option("--output,-o", facts_output, "Write to FILE instead of standard output")
         ->type_name("FILE");
 
-    auto* list = app.add_subcommand("list", "List the built-in checklists");
+    auto* list = app.add_subcommand(
+        "list", "List the built-in checklists, or a checklist's sections and check ids");
+    std::string list_checklist;
+    list->add_option("CHECKLIST", list_checklist,
+                     "List this checklist's check ids (built-in NAME or FILE), as --only and "
+                     "--skip take them")
+        ->type_name("NAME|FILE");
     bool list_probes = false;
     list->add_flag("--probes", list_probes,
                    "List the probe kinds a checklist can use, with their parameters");
@@ -267,7 +294,7 @@ int cli_main(int argc, char** argv) {
             co.command_line.assign(argv, argv + argc);
             return cert_command(co);
         }
-        if (*list) return list_command(list_probes, list_reasons);
+        if (*list) return list_command(list_probes, list_reasons, list_checklist);
         if (*facts) return facts_command(facts_path, facts_json, facts_output);
         if (*explain) return explain_command(check_id, explain_checklist);
         if (*schema) return schema_command(schema_name);

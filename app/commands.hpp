@@ -28,6 +28,9 @@ struct RunOptions {
     std::string public_roots;
     std::optional<int> expiry_warn_days, expiry_fail_days;
     std::optional<double> idle_seconds;
+    std::vector<std::string> only, skip; // check ids, section ids or globs; comma lists
+    std::optional<double> max_time_seconds;
+    std::string report_dir;                // where default-named reports go
     std::vector<std::string> command_line; // argv as given, for the JSON report
     std::string baseline;                  // a previous JSON report to compare with
     std::string history_dir;               // keeps the last JSON reports; compares with the newest
@@ -70,7 +73,8 @@ struct TlsSettings;
 // `cert` take them; throws InputError when failing would come before warning.
 TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::string& trust_store,
                       std::optional<int> expiry_warn_days, std::optional<int> expiry_fail_days);
-int list_command(bool probes, bool reasons = false);
+// With a checklist: its sections and check ids.
+int list_command(bool probes, bool reasons = false, const std::string& checklist = {});
 int facts_command(const std::string& install_path, bool json, const std::string& output);
 // Prints the JSON Schema a report format promises (`preflight schema report`).
 int schema_command(const std::string& name);

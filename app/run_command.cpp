@@ -50,6 +50,12 @@ void merge_command_line(const RunOptions& o, const Checklist& c, RunSettings& s)
     }
     if (o.timeout_seconds)
         s.timeout = std::chrono::milliseconds(static_cast<long long>(*o.timeout_seconds * 1000));
+    s.selection.only = parse_select_patterns(o.only, "--only");
+    s.selection.skip = parse_select_patterns(o.skip, "--skip");
+    if (o.idle_seconds)
+        s.hold = std::chrono::milliseconds(static_cast<long long>(*o.idle_seconds * 1000));
+    if (o.max_time_seconds)
+        s.budget = std::chrono::milliseconds(static_cast<long long>(*o.max_time_seconds * 1000));
 }
 
 // preflight-<host>-<UTC time>: no colons, so the name is valid on Windows too.
@@ -65,12 +71,12 @@ std::string default_report_stem(const HostFacts& f, std::chrono::system_clock::t
 }
 
 void write_report(const ReportFormat& f, const RunReport& r, const std::string& path) {
-    std::ostringstream out;
-    f.write(r, out);
-    if (path == "-")
-        std::cout << out.str() << std::flush;
-    else
-        write_file_atomically(path, out.str());
+    if (path == "-") {
+        f.write(r, std::cout);
+        std::cout << std::flush;
+    } else {
+        write_file_atomically(path, [&](std::ostream& out) { f.write(r, out); });
+    }
 }
 
 // --proxy wins over the site file, which wins over HTTPS_PROXY; the password
@@ -141,6 +147,8 @@ void prune_history(const std::string& dir, std::size_t keep) {
 } // namespace
 
 int run_command(const RunOptions& o) {
+    // --max-time counts from here: reading host facts takes its share.
+    const auto begun = std::chrono::steady_clock::now();
     // Checked as given, before the site file, the checklist or any secret
     // is read: a password typed here must not get further.
     if (!o.proxy_password.empty())
@@ -187,6 +195,11 @@ int run_command(const RunOptions& o) {
     copts.quiet = o.quiet;
     auto console = make_console_reporter(console_out, copts);
 
+    if (settings.budget)
+        fit_to_budget(plan, c, settings,
+                      *settings.budget - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::steady_clock::now() - begun));
+
     RunReport report;
     report.tool_version = PREFLIGHT_VERSION;
     report.checklist = &c;
@@ -214,10 +227,17 @@ int run_command(const RunOptions& o) {
     console->run_finished(report);
 
     auto files = o.reports;
-    if (files.empty()) {
+    // --report-dir asks for the default-named reports, also beside others:
+    // a scheduled task keeps its HTML and JUnit there while --nagios - or
+    // --prom feed the monitoring. Absolute, because a scheduled task's
+    // working directory (C:\Windows\System32) is no place to look for them.
+    if (files.empty() || !o.report_dir.empty()) {
         auto stem = default_report_stem(env.facts, report.started);
+        std::string dir;
+        if (!o.report_dir.empty())
+            dir = (std::filesystem::absolute(std::filesystem::path(o.report_dir)) / "").string();
         for (const auto& f : builtin_reports())
-            if (f.written_by_default) files.emplace_back(f.name, stem + f.extension);
+            if (f.written_by_default) files.emplace_back(f.name, dir + stem + f.extension);
     }
     if (!o.history_dir.empty()) {
         std::error_code ec;

@@ -16,6 +16,8 @@ namespace pf {
     X(ok, "the requirement is met")                                                                \
     X(not_configured, "a value the check needs was not given, so it did not run")                  \
     X(service_disabled, "the integration service the check belongs to is not enabled")             \
+    X(not_selected, "the check was left out with --only or --skip")                                \
+    X(over_time_budget, "the check needs more time than --max-time leaves, so it did not run")     \
     X(not_applicable, "the check does not apply to this host or configuration")                    \
     X(interrupted, "the run was interrupted before the check reached a verdict")                   \
     X(deadline_exceeded, "the probe gave no verdict within its deadline")                          \

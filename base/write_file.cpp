@@ -6,7 +6,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <ostream>
 #include <stdexcept>
+#include <streambuf>
 #ifdef _WIN32
 #include <process.h>
 #include <windows.h>
@@ -33,27 +36,82 @@ fs::path temp_beside(const fs::path& target) {
     return target.parent_path() / fs::path(name);
 }
 
-void write_all(const fs::path& tmp, const std::string& content, const std::string& shown) {
+#ifndef _WIN32
+// Writes through a small buffer to the temporary file, so that a report of
+// thousands of checks is never held whole in memory.
+class FdBuf : public std::streambuf {
+  public:
+    FdBuf(int fd, const std::string& shown) : fd_(fd), shown_(shown) {
+        setp(buf_, buf_ + sizeof buf_);
+    }
+    void flush_all() {
+        if (!drain()) fail(errno);
+    }
+
+  private:
+    int_type overflow(int_type ch) override {
+        flush_all();
+        if (ch != traits_type::eof()) {
+            *pptr() = traits_type::to_char_type(ch);
+            pbump(1);
+        }
+        return traits_type::not_eof(ch);
+    }
+    int sync() override {
+        flush_all();
+        return 0;
+    }
+    bool drain() {
+        const char* p = pbase();
+        while (p < pptr()) {
+            ssize_t w = ::write(fd_, p, static_cast<std::size_t>(pptr() - p));
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) return false;
+            p += w;
+        }
+        setp(buf_, buf_ + sizeof buf_);
+        return true;
+    }
+    [[noreturn]] void fail(int e) {
+        throw std::runtime_error("cannot write " + shown_ + ": " + std::strerror(e));
+    }
+    int fd_;
+    const std::string& shown_;
+    char buf_[64 * 1024];
+};
+#endif
+
+void write_all(const fs::path& tmp, const std::function<void(std::ostream&)>& produce,
+               const std::string& shown) {
 #ifdef _WIN32
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out)
         throw std::runtime_error("cannot write " + shown + ": cannot create a file beside it");
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.close();
+    try {
+        out.exceptions(std::ios::badbit);
+        produce(out);
+        out.close();
+    } catch (const std::ios::failure&) {
+        throw std::runtime_error("cannot write " + shown);
+    }
     if (!out) throw std::runtime_error("cannot write " + shown);
 #else
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) throw std::runtime_error("cannot write " + shown + ": " + std::strerror(errno));
-    std::size_t done = 0;
-    while (done < content.size()) {
-        ssize_t w = ::write(fd, content.data() + done, content.size() - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0) {
-            int e = errno;
-            ::close(fd);
-            throw std::runtime_error("cannot write " + shown + ": " + std::strerror(e));
-        }
-        done += static_cast<std::size_t>(w);
+    try {
+        FdBuf buf(fd, shown);
+        std::ostream out(&buf);
+        // A write error thrown by the buffer must reach the caller, not be
+        // swallowed into the stream's state.
+        out.exceptions(std::ios::badbit);
+        produce(out);
+        buf.flush_all();
+    } catch (const std::ios::failure&) {
+        ::close(fd);
+        throw std::runtime_error("cannot write " + shown);
+    } catch (...) {
+        ::close(fd);
+        throw;
     }
     // On disk before the rename makes it the report: a crash right after
     // must not leave an empty file under the report's name.
@@ -70,10 +128,17 @@ void write_all(const fs::path& tmp, const std::string& content, const std::strin
 } // namespace
 
 void write_file_atomically(const std::string& path, const std::string& content) {
+    write_file_atomically(path, [&](std::ostream& out) {
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    });
+}
+
+void write_file_atomically(const std::string& path,
+                           const std::function<void(std::ostream&)>& produce) {
     fs::path target = fs::path(path);
     fs::path tmp = temp_beside(target);
     try {
-        write_all(tmp, content, path);
+        write_all(tmp, produce, path);
 #ifdef _WIN32
         if (!MoveFileExW(tmp.wstring().c_str(), target.wstring().c_str(),
                          MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))

@@ -1,4 +1,6 @@
 #pragma once
+#include <functional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +12,10 @@ namespace pf {
 // mid-write leaves yesterday's report whole, never a truncated one.
 // Throws std::runtime_error naming the path when it cannot.
 void write_file_atomically(const std::string& path, const std::string& content);
+// The same with the content written by produce as it goes: a large report
+// is never held whole in memory.
+void write_file_atomically(const std::string& path,
+                           const std::function<void(std::ostream&)>& produce);
 
 // Throws InputError when two outputs name the same file ("--json r.json
 // --junit r.json"): the second would silently replace the first.

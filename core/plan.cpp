@@ -84,11 +84,29 @@ InputError bad_value(const std::string& origin, const std::string& value, const 
                       hints_of(c, arg.value));
 }
 
+// "55", "2.5": whole seconds unless the budget is finer.
+std::string seconds_number(std::chrono::milliseconds ms) {
+    auto n = ms.count();
+    std::string out = std::to_string(n / 1000);
+    if (n % 1000 != 0) {
+        std::string frac = std::to_string(1000 + n % 1000).substr(1);
+        while (frac.back() == '0')
+            frac.pop_back();
+        out += "." + frac;
+    }
+    return out;
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+    return seconds_number(ms) + " s";
+}
+
 } // namespace
 
 std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& probes,
                                    const RunSettings& s) {
     check_settings(c, s);
+    require_matches(s.selection, c);
     std::vector<PlannedCheck> plan;
     std::map<std::string, SecretRef> secrets; // by source: one prompt per secret
     for (const auto& section : c.sections)
@@ -138,7 +156,9 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                     throw bad_value(origin_of[problem->param], values[problem->param], check,
                                     *arg_of[problem->param], problem->expected, c);
                 }
-            if (!check.service.empty() && !s.services.count(check.service)) {
+            if (auto why = why_not_selected(s.selection, check); !why.empty()) {
+                pc.skip = ProbeResult::make(Status::skip, Reason::not_selected, why);
+            } else if (!check.service.empty() && !s.services.count(check.service)) {
                 const ServiceDecl* d = c.find_service(check.service);
                 pc.skip = ProbeResult::make(Status::skip, Reason::service_disabled,
                                             "service '" + check.service + "' (" + d->title +
@@ -169,6 +189,43 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
             plan.push_back(std::move(pc));
         }
     return plan;
+}
+
+void fit_to_budget(std::vector<PlannedCheck>& plan, const Checklist& c, const RunSettings& s,
+                   std::chrono::milliseconds remaining) {
+    using std::chrono::milliseconds;
+    // The runner stops a check a grace period after its deadline, and the
+    // reports are written after the last check: both must fit too.
+    const milliseconds reserve{1000};
+    const milliseconds limit = remaining - reserve;
+    // Opening the held connection takes up to an ordinary check's deadline.
+    const milliseconds opening = s.timeout.value_or(c.default_timeout);
+    for (auto& pc : plan) {
+        if (pc.skip) continue;
+        std::string budget_text = "--max-time " + seconds_number(s.budget.value_or(remaining));
+        if (limit <= milliseconds::zero()) {
+            pc.skip = ProbeResult::make(Status::skip, Reason::over_time_budget,
+                                        "no time left for checks within " + budget_text);
+            continue;
+        }
+        if (!pc.kind->hold_param.empty()) {
+            milliseconds hold = s.hold ? *s.hold : pc.args.seconds(pc.kind->hold_param);
+            if (hold.count() > 0 && hold + opening > limit) {
+                milliseconds fits = limit - opening;
+                pc.skip = ProbeResult::make(
+                    Status::skip, Reason::over_time_budget,
+                    "holds the connection idle for " + seconds_text(hold) + " plus up to " +
+                        seconds_text(opening) + " to open it, more than the " +
+                        seconds_text(limit) + " that " + budget_text + " leaves for checks" +
+                        (fits >= milliseconds(1000)
+                             ? ": give --idle " + std::to_string(fits.count() / 1000) +
+                                   " (or less) to check a shorter idle time, or a longer --max-time"
+                             : ": give a longer --max-time"));
+                continue;
+            }
+        }
+        if (pc.timeout > limit) pc.timeout = limit;
+    }
 }
 
 std::vector<std::pair<std::string, std::string>> effective_settings(const Checklist& c,

@@ -1,4 +1,5 @@
 #pragma once
+#include "core/check_selection.hpp"
 #include "core/checklist.hpp"
 #include "core/probe.hpp"
 #include <chrono>
@@ -23,6 +24,11 @@ struct RunSettings {
     // Where each service was enabled, when known (a site file's line).
     std::map<std::string, std::string> service_origins;
     std::optional<std::chrono::milliseconds> timeout; // replaces the checklist default
+    CheckSelection selection;                         // --only, --skip
+    // --idle: the time every hold parameter (ProbeKind::hold_param) waits.
+    std::optional<std::chrono::milliseconds> hold;
+    // --max-time: the whole run's budget, applied by fit_to_budget.
+    std::optional<std::chrono::milliseconds> budget;
 };
 
 struct PlannedCheck {
@@ -38,6 +44,14 @@ struct PlannedCheck {
 // is an InputError naming the flag or file:line:column.
 std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& probes,
                                    const RunSettings& settings);
+
+// --max-time: no check may outlast the remaining time. Deadlines beyond it
+// are shortened to it; a check that holds a connection open for a set time
+// (tls_idle) cannot be shortened without checking less than asked, so it is
+// skipped, saying which --idle would fit. Called just before the run, with
+// the budget left after reading host facts.
+void fit_to_budget(std::vector<PlannedCheck>& plan, const Checklist& c, const RunSettings& s,
+                   std::chrono::milliseconds remaining);
 
 // The parameters in effect, for reports.
 std::vector<std::pair<std::string, std::string>> effective_settings(const Checklist& c,

@@ -125,6 +125,9 @@ struct ProbeKind {
     // check's values are all literal and by the planner after substitution,
     // so a probe never starts with such a value.
     std::function<std::optional<ArgProblem>(const ArgValues&)> check_args;
+    // Optional: the seconds parameter the probe waits for on purpose (an
+    // idle connection held open), which a run-time budget must fit whole.
+    std::string hold_param;
 
     const ParamSpec* find_param(const std::string& n) const;
 };

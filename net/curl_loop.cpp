@@ -12,6 +12,7 @@ namespace {
 
 struct Watch {
     explicit Watch(asio::io_context& io) : socket(io) {}
+    explicit Watch(asio::ip::tcp::socket&& connected) : socket(std::move(connected)) {}
     asio::ip::tcp::socket socket;
     int wanted = CURL_POLL_NONE; // what curl wants to hear about
     bool reading = false, writing = false;
@@ -54,7 +55,7 @@ struct CurlLoop::Impl : std::enable_shared_from_this<Impl> {
         // that calls back in here (a cancel): drop them only at the end.
         auto dropped = std::move(transfers);
         transfers.clear();
-        for (auto& [easy, done] : dropped)
+        for (auto& [easy, transfer] : dropped)
             curl_multi_remove_handle(multi, easy);
         curl_multi_cleanup(multi);
         multi = nullptr;
@@ -72,18 +73,45 @@ struct CurlLoop::Impl : std::enable_shared_from_this<Impl> {
     asio::ip::tcp::socket service_order;
     CURLM* multi = nullptr;
     std::map<curl_socket_t, std::shared_ptr<Watch>> sockets;
-    std::map<CURL*, std::function<void(CURLcode)>> transfers;
 
-    static curl_socket_t open_socket(void* self, curlsocktype purpose, curl_sockaddr* addr) {
-        auto* impl = static_cast<Impl*>(self);
+    // What a transfer's socket callback needs: the loop, and the connected
+    // socket it takes over, if any.
+    struct Opener {
+        Impl* impl = nullptr;
+        SocketPtr connected;
+    };
+    struct Transfer {
+        std::function<void(CURLcode)> done;
+        std::unique_ptr<Opener> opener; // curl's OPENSOCKETDATA for this easy handle
+    };
+    std::map<CURL*, Transfer> transfers;
+
+    static curl_socket_t open_socket(void* data, curlsocktype purpose, curl_sockaddr* addr) {
+        auto* opener = static_cast<Opener*>(data);
+        auto* impl = opener->impl;
         if (purpose != CURLSOCKTYPE_IPCXN || addr->socktype != SOCK_STREAM) return CURL_SOCKET_BAD;
-        auto w = std::make_shared<Watch>(impl->io);
-        std::error_code ec;
-        w->socket.open(addr->family == AF_INET6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), ec);
-        if (ec) return CURL_SOCKET_BAD;
+        std::shared_ptr<Watch> w;
+        SocketPtr& connected = opener->connected;
+        if (connected) {
+            // The socket moves into the watch, which curl's close callback
+            // closes: one owner, and curl gets it once.
+            if (!connected->is_open()) return CURL_SOCKET_BAD;
+            w = std::make_shared<Watch>(std::move(*connected));
+            connected.reset();
+        } else {
+            w = std::make_shared<Watch>(impl->io);
+            std::error_code ec;
+            w->socket.open(addr->family == AF_INET6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(),
+                           ec);
+            if (ec) return CURL_SOCKET_BAD;
+        }
         auto fd = w->socket.native_handle();
         impl->sockets[fd] = w;
         return fd;
+    }
+
+    static int already_connected(void*, curl_socket_t, curlsocktype) {
+        return CURL_SOCKOPT_ALREADY_CONNECTED;
     }
 
     static int close_socket(void* self, curl_socket_t fd) {
@@ -152,7 +180,7 @@ struct CurlLoop::Impl : std::enable_shared_from_this<Impl> {
             curl_multi_remove_handle(multi, easy);
             auto it = transfers.find(easy);
             if (it == transfers.end()) continue;
-            auto done = std::move(it->second);
+            auto done = std::move(it->second.done);
             transfers.erase(it);
             done(rc);
         }
@@ -169,13 +197,19 @@ CurlLoop& CurlLoop::of(asio::io_context& io) {
     return asio::use_service<CurlService>(io).loop;
 }
 
-std::function<void()> CurlLoop::perform(CURL* easy, std::function<void(CURLcode)> on_done) {
+std::function<void()> CurlLoop::perform(CURL* easy, std::function<void(CURLcode)> on_done,
+                                        SocketPtr connected) {
     if (!impl_->multi) return [] {};
+    auto& transfer = impl_->transfers[easy];
+    transfer.done = std::move(on_done);
+    bool adopt = connected != nullptr;
+    transfer.opener =
+        std::make_unique<Impl::Opener>(Impl::Opener{impl_.get(), std::move(connected)});
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::open_socket);
-    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, impl_.get());
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer.opener.get());
     curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::close_socket);
     curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, impl_.get());
-    impl_->transfers[easy] = std::move(on_done);
+    if (adopt) curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, &Impl::already_connected);
     curl_multi_add_handle(impl_->multi, easy);
     std::weak_ptr<Impl> weak = impl_;
     return [weak, easy] {
@@ -188,11 +222,13 @@ std::function<void()> CurlLoop::perform(CURL* easy, std::function<void(CURLcode)
         auto keep = std::move(it->second);
         self->transfers.erase(it);
         curl_multi_remove_handle(self->multi, easy);
+        // curl closes the socket it took through the close callback above.
     };
 }
 
 std::function<void()> perform_until(asio::io_context& io, CURL* easy, const CheckCancelPtr& cancel,
-                                    std::function<void(CURLcode, bool)> on_done) {
+                                    std::function<void(CURLcode, bool)> on_done,
+                                    SocketPtr connected) {
     // The check's cancellation stops the transfer at the deadline, so that
     // the probe gives a verdict naming the phase it stopped in; curl's own
     // limits are only a backstop a second later.
@@ -225,12 +261,14 @@ std::function<void()> perform_until(asio::io_context& io, CURL* easy, const Chec
         return [s] { s->done = nullptr; };
     }
     // Guarded: what the caller's completion throws ends only its own check.
-    s->cancel_curl =
-        CurlLoop::of(io).perform(easy, [s, weak = std::weak_ptr<CheckCancel>(cancel)](CURLcode rc) {
+    s->cancel_curl = CurlLoop::of(io).perform(
+        easy,
+        [s, weak = std::weak_ptr<CheckCancel>(cancel)](CURLcode rc) {
             auto c = weak.lock();
             if (!c) return s->finish(rc, false);
             c->guard([&] { s->finish(rc, false); });
-        });
+        },
+        std::move(connected));
     // Weak: the caller's callback may hold the cancellation (a request keeps
     // its check's), and a strong capture would make a cycle that nothing
     // breaks when the loop goes away with the transfer in flight.

@@ -1,5 +1,6 @@
 #pragma once
 #include "core/check_cancel.hpp"
+#include "net/tcp_connect.hpp"
 #include "pki/peer_check.hpp"
 #include <asio/io_context.hpp>
 #include <chrono>
@@ -24,8 +25,13 @@ class CurlLoop {
 
     // Runs the transfer configured on easy; on_done gets curl's result on the
     // loop. The caller keeps easy alive until on_done or the returned cancel
-    // (which removes the transfer; on_done is then not called).
-    std::function<void()> perform(CURL* easy, std::function<void(CURLcode)> on_done);
+    // (which removes the transfer; on_done is then not called). With
+    // connected (a tunnel through the proxy, or a connection made by
+    // net/tunnel), curl takes that socket as its connection instead of
+    // connecting: the URL still names the target, so TLS's SNI and the Host
+    // header are the target's.
+    std::function<void()> perform(CURL* easy, std::function<void(CURLcode)> on_done,
+                                  SocketPtr connected = nullptr);
 
     struct Impl;
     explicit CurlLoop(asio::io_context& io);
@@ -44,19 +50,23 @@ class CurlLoop {
 // deadline. The returned cancel stops the transfer, and on_done is then not
 // called.
 std::function<void()> perform_until(asio::io_context& io, CURL* easy, const CheckCancelPtr& cancel,
-                                    std::function<void(CURLcode, bool)> on_done);
+                                    std::function<void(CURLcode, bool)> on_done,
+                                    SocketPtr connected = nullptr);
 
 // The start and cancel every curl-driven exchange shares. Job is held by a
 // shared_ptr and has: io, easy (CurlEasy), req.cancel, x.deadline_passed,
 // started, finished, on_done, cancel_curl, configure() and finish(CURLcode).
-template <class Job> std::function<void()> start_curl_job(std::shared_ptr<Job> job) {
+template <class Job>
+std::function<void()> start_curl_job(std::shared_ptr<Job> job, SocketPtr connected = nullptr) {
     job->started = std::chrono::steady_clock::now();
     job->configure();
-    job->cancel_curl =
-        perform_until(job->io, job->easy.get(), job->req.cancel, [job](CURLcode rc, bool late) {
+    job->cancel_curl = perform_until(
+        job->io, job->easy.get(), job->req.cancel,
+        [job](CURLcode rc, bool late) {
             job->x.deadline_passed = late;
             job->finish(rc);
-        });
+        },
+        std::move(connected));
     return [job] {
         job->finished = true;
         job->on_done = nullptr;

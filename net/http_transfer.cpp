@@ -2,7 +2,9 @@
 #include "base/text.hpp"
 #include "net/curl_loop.hpp"
 #include "net/probe_util.hpp"
+#include "net/tunnel.hpp"
 #include <algorithm>
+#include <asio/error.hpp>
 #include <cctype>
 #include <cstring>
 #include <openssl/ssl.h>
@@ -36,6 +38,20 @@ bool has_header(std::string_view head, std::string_view name) {
 // Kept per response: a hostile server must not make us buffer without limit.
 constexpr std::size_t max_heads = 20;
 
+// The tunnel's schemes as curl's CURLAUTH_* bits, and back.
+unsigned long curl_auth(unsigned schemes) {
+    return (schemes & proxy_auth_basic ? CURLAUTH_BASIC : 0) |
+           (schemes & proxy_auth_digest ? CURLAUTH_DIGEST : 0) |
+           (schemes & proxy_auth_ntlm ? CURLAUTH_NTLM : 0) |
+           (schemes & proxy_auth_negotiate ? CURLAUTH_NEGOTIATE : 0);
+}
+unsigned tunnel_auth(unsigned long mask) {
+    return (mask & CURLAUTH_BASIC ? proxy_auth_basic : 0u) |
+           (mask & CURLAUTH_DIGEST ? proxy_auth_digest : 0u) |
+           (mask & CURLAUTH_NTLM ? proxy_auth_ntlm : 0u) |
+           (mask & CURLAUTH_NEGOTIATE ? proxy_auth_negotiate : 0u);
+}
+
 struct Transfer : std::enable_shared_from_this<Transfer> {
     explicit Transfer(asio::io_context& io) : io(io) {}
     ~Transfer() {
@@ -62,7 +78,92 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         if (at <= 0) at = std::max(ms_since(started), 0.001);
     }
     std::function<void(HttpExchange)> on_done;
-    std::function<void()> cancel_curl;
+    std::function<void()> cancel_curl, cancel_tunnel;
+    // https through the proxy: the tunnel (net/tunnel) is opened first, and
+    // curl's phases count from when it was up (ms since the request began).
+    double tunnel_up = 0, tunnel_connect_ms = 0;
+    asio::ip::address tunnel_address; // the proxy's, which the tunnel is connected to
+
+    bool tunnelled() const { return req.via_proxy && req.scheme == "https"; }
+
+    void start_tunnel() {
+        TunnelOptions options;
+        options.auth = tunnel_auth(req.proxy_auth);
+        options.addresses = req.proxy_pinned;
+        auto begun = Clock::now();
+        // The tunnel's run is kept alive by its own steps; it holds this
+        // transfer until it reports.
+        cancel_tunnel = open_tunnel(
+            io, req.proxy, req.host, req.port, req.cancel,
+            [self = shared_from_this(), begun](Tunnel t) {
+                self->cancel_tunnel = nullptr;
+                if (self->finished) return;
+                if (t.connect.kind == ConnectOutcome::Kind::open)
+                    self->x.connect_ms = self->tunnel_connect_ms = std::max(t.connect_ms, 0.001);
+                self->x.proxy_auth_offered = static_cast<long>(curl_auth(t.auth_offered));
+                self->x.proxy_credentials_answered = t.credentials_answered;
+                if (t.status != 0) {
+                    HttpHead head = t.answer;
+                    head.from_proxy = true;
+                    self->x.heads.push_back(std::move(head));
+                    self->x.connect_code = t.status;
+                }
+                if (t.outcome != Tunnel::Outcome::open) return self->tunnel_failed(t);
+                self->tunnel_up = std::max(ms_since(begun), 0.001);
+                self->tunnel_address = t.connect.endpoint.address();
+                // Its cancel is cancel_curl's, which cancel() calls.
+                start_curl_job(self, std::move(t.socket));
+            },
+            std::move(options));
+    }
+
+    // No tunnel: the exchange says why in the terms of curl's own failures,
+    // so that one diagnosis (diagnose_transport) reads every route.
+    void tunnel_failed(const Tunnel& t) {
+        x.tunnel_failure = describe(t, host_port(req.host, req.port), req.proxy);
+        x.proxy_answer_bytes = t.partial_answer_bytes;
+        x.proxy_answer_start = t.partial_answer;
+        CURLcode code = CURLE_COULDNT_CONNECT;
+        switch (t.outcome) {
+        case Tunnel::Outcome::timed_out:
+            x.deadline_passed = true;
+            code = CURLE_OPERATION_TIMEDOUT;
+            break;
+        case Tunnel::Outcome::proxy_unreachable:
+        case Tunnel::Outcome::target_unreachable:
+            x.os_errno = connect_errno(t.connect.kind);
+            x.error = t.connect.detail.empty() ? describe(t.connect) : t.connect.detail;
+            break;
+        case Tunnel::Outcome::name_not_resolved:
+            code = CURLE_COULDNT_RESOLVE_PROXY;
+            x.error = t.detail;
+            break;
+        case Tunnel::Outcome::proxy_protocol_error:
+            code = CURLE_RECV_ERROR;
+            break;
+        case Tunnel::Outcome::proxy_auth_required: {
+            unsigned usable = t.auth_offered & tunnel_auth(req.proxy_auth);
+            x.proxy_scheme_unsupported =
+                !req.proxy.user.empty() && usable != 0 && !(usable & proxy_auth_spoken);
+            break;
+        }
+        default:
+            break;
+        }
+        finished = true;
+        x.code = code;
+        auto done = std::move(on_done);
+        on_done = nullptr;
+        if (done) done(std::move(x));
+    }
+
+    void cancel() {
+        finished = true;
+        on_done = nullptr;
+        if (auto c = std::move(cancel_tunnel)) c();
+        if (auto c = std::move(cancel_curl)) c();
+        cancel_tunnel = cancel_curl = nullptr;
+    }
 
     static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* p) {
         auto* t = static_cast<Transfer*>(p);
@@ -163,7 +264,13 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
                              req.password ? req.password->reveal().c_str() : "");
             curl_easy_setopt(e, CURLOPT_HTTPAUTH, req.auth);
         }
-        if (req.via_proxy) {
+        if (tunnelled()) {
+            // curl "connects" to the target through the tunnel's socket: its
+            // name needs an address only so that curl asks for a socket.
+            resolve = curl_pin_addresses(resolve, req.host, req.port, {tunnel_address});
+        } else if (req.via_proxy) {
+            // Plain http: the proxy forwards the request (absolute URI, no
+            // CONNECT), with its own authentication.
             auto proxy = "http://" + host_port(req.proxy.host, req.proxy.port);
             curl_easy_setopt(e, CURLOPT_PROXY, proxy.c_str());
             curl_easy_setopt(e, CURLOPT_PROXYTYPE, long(CURLPROXY_HTTP));
@@ -177,7 +284,6 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
             }
             curl_easy_setopt(e, CURLOPT_PROXYAUTH, req.proxy_auth);
             resolve = curl_pin_addresses(resolve, req.proxy.host, req.proxy.port, req.proxy_pinned);
-            origin_heads = req.scheme != "https"; // https goes through CONNECT
         } else {
             resolve = curl_pin_addresses(resolve, req.host, req.port, req.pinned);
         }
@@ -191,8 +297,8 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         curl_easy_getinfo(e, CURLINFO_SSL_VERIFYRESULT, &x.verify_result);
         x.tls = judge.seen;
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &x.response_code);
-        curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &x.connect_code);
-        curl_easy_getinfo(e, CURLINFO_PROXYAUTH_AVAIL, &x.proxy_auth_offered);
+        if (!tunnelled()) curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &x.connect_code);
+        if (!tunnelled()) curl_easy_getinfo(e, CURLINFO_PROXYAUTH_AVAIL, &x.proxy_auth_offered);
         char* location = nullptr;
         if (curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location)
             x.redirect_url = location;
@@ -204,6 +310,13 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         if (x.connect_ms <= 0) x.connect_ms = seen_connect;
         if (x.appconnect_ms <= 0 && req.scheme == "https") x.appconnect_ms = seen_request;
         if (x.first_byte_ms <= 0) x.first_byte_ms = seen_first_byte;
+        if (tunnelled()) {
+            // curl's phases began when the tunnel was up; its connect was
+            // no connect at all.
+            x.connect_ms = tunnel_connect_ms;
+            for (double* at : {&x.appconnect_ms, &x.first_byte_ms, &x.total_ms})
+                if (*at > 0) *at += tunnel_up;
+        }
         if (x.connect_code == 0)
             if (const HttpHead* h = x.last_proxy_head()) x.connect_code = h->status;
     }
@@ -214,7 +327,9 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         x.code = code;
         // At the deadline too: the phases reached so far.
         collect_info();
-        on_done(std::move(x));
+        auto done = std::move(on_done);
+        on_done = nullptr;
+        if (done) done(std::move(x));
     }
 };
 
@@ -237,7 +352,12 @@ std::function<void()> start_http_transfer(asio::io_context& io, HttpRequest req,
     auto t = std::make_shared<Transfer>(io);
     t->req = std::move(req);
     t->on_done = std::move(on_done);
-    return start_curl_job(std::move(t));
+    if (!t->tunnelled()) return start_curl_job(std::move(t));
+    t->start_tunnel();
+    // Weak: the tunnel, then curl, keep the transfer while it runs.
+    return [weak = std::weak_ptr<Transfer>(t)] {
+        if (auto t = weak.lock()) t->cancel();
+    };
 }
 
 curl_slist* curl_pin_addresses(curl_slist* list, const std::string& host, std::uint16_t port,

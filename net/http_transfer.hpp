@@ -33,7 +33,9 @@ struct HttpRequest {
     bool via_proxy = false;
     ProxyConfig proxy;                           // used when via_proxy
     std::vector<asio::ip::address> proxy_pinned; // the proxy's addresses
-    unsigned long proxy_auth = CURLAUTH_ANY;     // CURLOPT_PROXYAUTH
+    // The schemes the proxy's credentials may go with: net/tunnel's for
+    // https (CONNECT), curl's own for plain http (forwarded).
+    unsigned long proxy_auth = CURLAUTH_ANY;
     // The origin's credentials, sent only when user is set. Never shown:
     // on_debug reads request lines, not the Authorization header.
     std::string user;
@@ -56,7 +58,7 @@ struct HttpExchange {
     long verify_result = 0;       // CURLINFO_SSL_VERIFYRESULT (X509_V_*)
     PeerCheck tls;                // the server's chain and its verdict (https)
     long response_code = 0;       // the origin's (or a forwarding proxy's) status
-    long connect_code = 0;        // the proxy's last answer to CONNECT, 0 if none
+    long connect_code = 0;        // the proxy's last answer to CONNECT (net/tunnel), 0 if none
     long proxy_auth_offered = 0;  // CURLINFO_PROXYAUTH_AVAIL
     std::vector<HttpHead> heads;  // in arrival order
     std::string body;             // the first body_limit bytes
@@ -69,6 +71,12 @@ struct HttpExchange {
     // (printable, at most 40 characters).
     std::size_t proxy_answer_bytes = 0;
     std::string proxy_answer_start;
+    // https through the proxy: the tunnel did not open, in its own words
+    // (net/tunnel's describe); empty otherwise.
+    std::string tunnel_failure;
+    // The proxy wants credentials in a scheme the tunnel does not speak
+    // (Negotiate, Digest), none it does being offered and allowed.
+    bool proxy_scheme_unsupported = false;
     // Phase times from the start of the transfer: curl's, or, when the
     // deadline stopped it midway, when the callbacks saw the phase begin
     // (TLS starting, CONNECT or request sent, first head); 0: not reached.

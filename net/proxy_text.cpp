@@ -38,6 +38,12 @@ std::string proxy_auth_rejected(const std::vector<std::string>& offered, const P
     return render(msg("proxy.auth_rejected", {{"user", proxy.user}, {"offers", offers(offered)}}));
 }
 
+std::string proxy_scheme_unsupported(const std::vector<std::string>& offered,
+                                     const ProxyConfig& proxy) {
+    return render(
+        msg("proxy.scheme_unsupported", {{"proxy", proxy.display()}, {"offers", offers(offered)}}));
+}
+
 std::string proxy_blocked(const std::string& target, const ProxyConfig& proxy,
                           const std::string& status_line) {
     return render(

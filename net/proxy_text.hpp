@@ -12,6 +12,9 @@ namespace pf {
 std::string proxy_auth_needed(const std::vector<std::string>& offered, const ProxyConfig& proxy);
 // 407 although credentials were sent.
 std::string proxy_auth_rejected(const std::vector<std::string>& offered, const ProxyConfig& proxy);
+// 407 offering only schemes the tunnel does not speak (Negotiate, Digest).
+std::string proxy_scheme_unsupported(const std::vector<std::string>& offered,
+                                     const ProxyConfig& proxy);
 // 403 to CONNECT target ("host:port").
 std::string proxy_blocked(const std::string& target, const ProxyConfig& proxy,
                           const std::string& status_line);

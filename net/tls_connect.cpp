@@ -1,5 +1,6 @@
 #include "net/tls_connect.hpp"
 #include "net/probe_util.hpp"
+#include <atomic>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -191,25 +192,48 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
 
 } // namespace
 
+namespace {
+
+std::atomic<std::size_t> links_alive{0};
+
+std::shared_ptr<asio::ssl::context> client_context() {
+    static const auto shared = [] {
+        auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+        SSL_CTX* h = ctx->native_handle();
+        // Level 0 and TLS 1.0 so that a server offering only old protocols or
+        // weak keys completes the handshake and is judged for it; Debian's
+        // openssl.cnf (MinProtocol TLSv1.2, SECLEVEL=2) would refuse it.
+        SSL_CTX_set_security_level(h, 0);
+        SSL_CTX_set_min_proto_version(h, TLS1_VERSION);
+        SSL_CTX_set_cipher_list(h, "DEFAULT:@SECLEVEL=0");
+        // Servers without RFC 5746 secure renegotiation are old, not hostile.
+        SSL_CTX_set_options(h, SSL_OP_LEGACY_SERVER_CONNECT);
+        SSL_CTX_set_verify(h, SSL_VERIFY_NONE, nullptr);
+        SSL_CTX_set_client_cert_cb(h, on_certificate_request);
+        // No session is ever resumed: every check must see the server's full
+        // handshake and chain, not a ticket an earlier check received.
+        SSL_CTX_set_session_cache_mode(h, SSL_SESS_CACHE_OFF);
+        static const unsigned char alpn[] = "\x08http/1.1";
+        SSL_CTX_set_alpn_protos(h, alpn, sizeof alpn - 1);
+        return ctx;
+    }();
+    return shared;
+}
+
+} // namespace
+
 TlsLink::TlsLink(asio::ip::tcp::socket socket)
-    : context([] {
-          asio::ssl::context ctx(asio::ssl::context::tls_client);
-          SSL_CTX* h = ctx.native_handle();
-          // Level 0 and TLS 1.0 so that a server offering only old protocols or
-          // weak keys completes the handshake and is judged for it; Debian's
-          // openssl.cnf (MinProtocol TLSv1.2, SECLEVEL=2) would refuse it.
-          SSL_CTX_set_security_level(h, 0);
-          SSL_CTX_set_min_proto_version(h, TLS1_VERSION);
-          SSL_CTX_set_cipher_list(h, "DEFAULT:@SECLEVEL=0");
-          // Servers without RFC 5746 secure renegotiation are old, not hostile.
-          SSL_CTX_set_options(h, SSL_OP_LEGACY_SERVER_CONNECT);
-          SSL_CTX_set_verify(h, SSL_VERIFY_NONE, nullptr);
-          SSL_CTX_set_client_cert_cb(h, on_certificate_request);
-          static const unsigned char alpn[] = "\x08http/1.1";
-          SSL_CTX_set_alpn_protos(h, alpn, sizeof alpn - 1);
-          return ctx;
-      }()),
-      stream(std::move(socket), context) {}
+    : context(client_context()), stream(std::move(socket), *context) {
+    ++links_alive;
+}
+
+TlsLink::~TlsLink() {
+    --links_alive;
+}
+
+std::size_t live_tls_links() {
+    return links_alive.load();
+}
 
 ProxyConfig proxy_for_via(const std::string& via, const ProxyConfig& configured) {
     if (via == "direct") return ProxyConfig{};

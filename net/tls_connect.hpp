@@ -20,7 +20,12 @@ using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
 // a fatal alert) at any time while the stream exists.
 struct TlsLink {
     explicit TlsLink(asio::ip::tcp::socket socket);
-    asio::ssl::context context;
+    ~TlsLink();
+    TlsLink(const TlsLink&) = delete;
+    TlsLink& operator=(const TlsLink&) = delete;
+    // One context for every link of the process: its settings never vary,
+    // and an SSL_CTX per connection cost tens of KiB and its set-up CPU.
+    std::shared_ptr<asio::ssl::context> context;
     TlsStream stream;
     std::string alert_received; // "fatal handshake failure"
     std::string alert_sent;
@@ -43,6 +48,10 @@ struct TlsConnection {
     std::vector<std::string> acceptable_issuers;
     std::shared_ptr<TlsLink> link; // set when open
 };
+
+// How many TlsLinks exist: a test's proof that a finished check's
+// connections are freed while the run goes on.
+std::size_t live_tls_links();
 
 // The reason code of a connection that did not open (ok when open).
 Reason tls_connection_reason(const TlsConnection& c);

@@ -1,6 +1,7 @@
 #pragma once
 #include "core/probe.hpp"
 #include "core/proxy_config.hpp"
+#include "net/http_head.hpp"
 #include "net/tcp_connect.hpp"
 #include <asio/ip/tcp.hpp>
 #include <functional>
@@ -9,6 +10,30 @@
 #include <vector>
 
 namespace pf {
+
+// The schemes credentials may go to the proxy with, as a set of bits.
+enum ProxyAuthScheme : unsigned {
+    proxy_auth_basic = 1,
+    proxy_auth_digest = 2,
+    proxy_auth_ntlm = 4,
+    proxy_auth_negotiate = 8,
+};
+// The schemes the tunnel answers: Negotiate (Kerberos) is not among them.
+constexpr unsigned proxy_auth_spoken = proxy_auth_basic | proxy_auth_digest | proxy_auth_ntlm;
+// The schemes a Proxy-Authenticate value list offers (unknown ones ignored).
+unsigned proxy_auth_offered(const std::vector<std::string>& proxy_authenticate);
+
+struct TunnelOptions {
+    // Basic alone: the credentials go with the first CONNECT. Several: the
+    // first CONNECT goes without, and the 407's offer picks the scheme, as
+    // browsers and curl do, so a proxy wanting NTLM is not sent a password
+    // in Basic it would reject anyway.
+    unsigned auth = proxy_auth_basic;
+    // The addresses of the name connected to (the proxy's through it, else
+    // the target's), when the caller has looked it up to tell its own
+    // verdicts: no second lookup.
+    std::vector<asio::ip::address> addresses;
+};
 
 // A TCP connection to a target, made directly or through the HTTP proxy by
 // CONNECT (RFC 9110 section 9.3.6), with the proxy's answer diagnosed: when
@@ -20,8 +45,8 @@ struct Tunnel {
         target_unreachable, // direct: see connect (refused, timed out, unreachable) or lookup
         name_not_resolved,  // the target's (direct) or the proxy's name did not resolve: see detail
         proxy_unreachable,  // the proxy itself refused, timed out or is unreachable: see connect
-        proxy_auth_required,  // 407: see auth_schemes
-        proxy_auth_failed,    // 407 although credentials were sent
+        proxy_auth_required,  // 407 to a CONNECT without credentials: see auth_schemes
+        proxy_auth_failed,    // 407 to a CONNECT with credentials
         proxy_forbidden,      // 403: blocked by the proxy's policy
         proxy_target_failed,  // 502/503/504: the proxy could not reach the target
         proxy_other_status,   // any other status: see status
@@ -35,9 +60,15 @@ struct Tunnel {
     int status = 0;          // the proxy's status code
     std::string status_line; // "HTTP/1.1 407 Proxy Authentication Required"
     std::vector<std::string>
-        auth_schemes;        // from Proxy-Authenticate: "Basic realm=…", "NTLM", "Negotiate"
-    std::string proxy_agent; // Via / Server header of the proxy, if any
-    std::string detail;      // lookup failure text, or the system's error
+        auth_schemes;          // from Proxy-Authenticate: "Basic realm=…", "NTLM", "Negotiate"
+    std::string proxy_agent;   // Via / Server header of the proxy, if any
+    HttpHead answer;           // the proxy's last answer to CONNECT, every header
+    unsigned auth_offered = 0; // proxy_auth_offered(auth_schemes)
+    // The last answer was to a CONNECT carrying credentials: a 407 then
+    // rejects them; otherwise they never reached the proxy (it closed the
+    // connection after its 407, or offers no scheme allowed).
+    bool credentials_answered = false;
+    std::string detail;            // lookup failure text, or the system's error
     Reason lookup = Reason::unset; // name_not_resolved: why the lookup failed
     double connect_ms = 0, tunnel_ms = 0;
     // At the deadline: the bytes of an answer to CONNECT that never ended
@@ -45,6 +76,10 @@ struct Tunnel {
     std::size_t partial_answer_bytes = 0;
     std::string partial_answer; // printable start, at most 40 characters
 };
+
+// The system's error number of a failed connect (0 for none), as socket
+// APIs and curl report it: for verdicts that read curl's.
+long connect_errno(ConnectOutcome::Kind k);
 
 // The reason code of the outcome (ok when open).
 Reason tunnel_reason(const Tunnel& t);
@@ -57,14 +92,15 @@ std::string proxy_connect_timed_out(const Tunnel& t, const std::string& target,
                                     const ProxyConfig& proxy);
 
 // Connects to host:port, through proxy when proxy.configured() and it is not
-// bypassed for host (NO_PROXY). With proxy.user set, sends Basic credentials.
+// bypassed for host (NO_PROXY). With proxy.user set, authenticates with a
+// scheme of options.auth (Basic, or Digest or NTLM when offered) as the proxy asks.
 // At the check's cancellation the outcome is timed_out, with what the proxy
 // had sent. on_done runs once, on the loop; the returned function abandons
 // the tunnel (on_done is then not called).
 std::function<void()> open_tunnel(asio::io_context& io, const ProxyConfig& proxy,
                                   const std::string& host, std::uint16_t port,
-                                  const CheckCancelPtr& cancel,
-                                  std::function<void(Tunnel)> on_done);
+                                  const CheckCancelPtr& cancel, std::function<void(Tunnel)> on_done,
+                                  TunnelOptions options = {});
 
 // The Basic credentials header value (RFC 7617): base64 of "user:password".
 std::string basic_credentials(const std::string& user, const std::string& password);

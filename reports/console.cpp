@@ -53,7 +53,8 @@ class ConsoleReporter : public RunObserver {
         running_.erase(r.check);
         ++done_;
         clear_progress();
-        if (!opts_.quiet || r.status != Status::pass) print_result(r);
+        // Quiet: problems only; a skip (not selected, service off) is none.
+        if (!opts_.quiet || (r.status != Status::pass && r.status != Status::skip)) print_result(r);
         draw_progress();
     }
 

@@ -33,39 +33,8 @@ fi
 
 scripts/install-deps.sh --windows >&2
 
-# apt-get source needs deb-src entries: mirror the deb entries apt already
-# uses, so the sources come from the same place as the binaries.
-ensure_deb_src() {
-  local list=/etc/apt/sources.list.d/preflight-deb-src.sources
-  apt-cache showsrc openssl 2>/dev/null | grep -q '^Package: openssl' && return 0
-  [[ -f $list ]] && return 0
-  {
-    for f in /etc/apt/sources.list.d/*.sources; do
-      [[ $f == "$list" ]] && continue
-      awk 'BEGIN{RS=""; ORS="\n\n"} /(^|\n)Types:[^\n]*deb([ \n]|$)/ && !/Enabled: *no/ {
-             sub(/Types:[^\n]*/, "Types: deb-src"); print }' "$f"
-    done
-    if [[ -f /etc/apt/sources.list ]]; then
-      grep -E '^deb ' /etc/apt/sources.list | while read -r _ uri suite comps; do
-        printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: %s\n\n' "$uri" "$suite" "$comps"
-      done
-    fi
-  } >"$list"
-  apt-get -o DPkg::Lock::Timeout=600 update -qq
-}
-
-# Fetches a source package into $1; when the newest version's source is not
-# on the mirror (a security update can lag), falls back to an older one.
-fetch_source() {
-  local pkg=$1 dir=$2
-  mkdir -p "$dir"
-  (cd "$dir" && apt-get source -qq "$pkg" >/dev/null 2>&1) && return 0
-  for v in $(apt-cache showsrc "$pkg" | awk '/^Version:/ {print $2}' | sort -Vr); do
-    (cd "$dir" && apt-get source -qq "$pkg=$v" >/dev/null 2>&1) && return 0
-  done
-  echo "cannot fetch the source of $pkg" >&2
-  return 1
-}
+# ensure_deb_src, fetch_source
+source scripts/debian-source.sh
 
 # Runs a build step with its output in a log, shown only when it fails. (Under
 # "if !" bash ignores set -e, so the build functions chain with &&.)

@@ -4,6 +4,8 @@
 #   scripts/install-deps.sh --test   build and test dependencies (test servers too)
 #   scripts/install-deps.sh --windows  the mingw-w64 cross compiler, Wine, and what
 #                                      building OpenSSL and curl from source needs
+#   scripts/install-deps.sh --linux-static  what building the static libcurl of the
+#                                      Linux product build needs (build-linux-deps.sh)
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libasio-dev libssl-dev libldap-dev
@@ -15,7 +17,7 @@ test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates o
            slapd ldap-utils
            samba-ad-dc samba-ad-provision smbclient
            exim4-daemon-light
-           nagios4-core prometheus # monitoring consumers: a Nagios core, promtool
+           nagios4-core prometheus icinga2-bin # monitoring consumers: a Nagios core, promtool, icinga2 daemon -C
            python3-jsonschema # validates every JSON report against its schema
            clang libclang-rt-dev llvm) # the sanitizer build and the fuzz targets
 
@@ -23,12 +25,16 @@ test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates o
 # package tools for OpenSSL and curl.
 windows_pkgs=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev make perl binutils-mingw-w64-x86-64)
 
+# The Linux product build's static libcurl: source package tools, GSS-API headers.
+linux_static_pkgs=(dpkg-dev make perl libkrb5-dev)
+
 pkgs=("${build_pkgs[@]}")
 for arg in "$@"; do
   case $arg in
     --test) pkgs+=("${test_pkgs[@]}") ;;
     --windows) pkgs+=("${windows_pkgs[@]}") ;;
-    *) echo "usage: $0 [--test] [--windows]" >&2; exit 2 ;;
+    --linux-static) pkgs+=("${linux_static_pkgs[@]}") ;;
+    *) echo "usage: $0 [--test] [--windows] [--linux-static]" >&2; exit 2 ;;
   esac
 done
 

@@ -164,6 +164,7 @@ ProbeKind tls_idle_probe() {
          .help = "how long the connection must stay open while idle (--idle overrides; 0 skips)",
          .bounds = NumberBounds{0, 3600}},
     };
+    k.hold_param = "idle";
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         std::string via = args.text("via");
         auto proxy = proxy_for_via(via, ctx.env.proxy);

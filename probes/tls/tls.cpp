@@ -64,11 +64,15 @@ struct TlsProbeRun : std::enable_shared_from_this<TlsProbeRun> {
         // The legs' callbacks hold this run: drop them to break the cycle.
         cancel_main = cancel_direct = nullptr;
         done(verdict());
+        // The verdict holds what the reports show; the connections (TLS
+        // streams, SSL objects, chains) go now, not when the run ends.
         for (auto* leg : {&main, &direct})
             if (*leg && (*leg)->link) {
                 std::error_code ignore;
                 (*leg)->link->stream.lowest_layer().close(ignore);
             }
+        main.reset();
+        direct.reset();
     }
 
     ProbeResult verdict();

@@ -302,6 +302,18 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         const HttpExchange& x = answer.x;
         answer.failure = diagnose_transport(answer.route, x);
         if (!answer.failure) return finish();
+        // A proxy that closed the connection without a byte of answer: the
+        // tunnel's words, as the proxy and tls checks give them.
+        if (!x.tunnel_failure.empty() && x.code == CURLE_RECV_ERROR && x.proxy_answer_bytes == 0)
+            answer.failure =
+                ProbeResult::make(Status::fail, Reason::proxy_protocol_error, x.tunnel_failure);
+        if (x.proxy_scheme_unsupported)
+            answer.failure = ProbeResult::make(
+                Status::fail, Reason::proxy_auth_required,
+                proxy_scheme_unsupported(x.last_proxy_head()
+                                             ? x.last_proxy_head()->values("Proxy-Authenticate")
+                                             : std::vector<std::string>{},
+                                         call.proxy));
         const PeerCheck& tls = x.tls;
         if (tls.refused && tls.verdict) {
             // The chain the handshake was refused on, judged as the tls probe judges it.
@@ -326,7 +338,9 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
                 for (const auto& v : h->values(name))
                     answer.failure->evidence.push_back(std::string(name) + ": " + v);
         }
-        if (!x.error.empty()) answer.failure->evidence.push_back("curl: " + x.error);
+        if (!x.error.empty())
+            answer.failure->evidence.push_back((x.tunnel_failure.empty() ? "curl: " : "proxy: ") +
+                                               x.error);
         finish();
     }
 };

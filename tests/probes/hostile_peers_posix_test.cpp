@@ -233,6 +233,41 @@ BOOST_AUTO_TEST_CASE(http_through_a_proxy_answering_garbage_says_it_is_no_http_p
     BOOST_TEST(!contains(r.summary, "curl error"), r.summary);
 }
 
+// The proxy reads the CONNECT and closes without a byte: the tunnel's own
+// words, as the proxy and tls checks say it (curl's were "the request to …
+// failed: … (curl error 56)").
+BOOST_AUTO_TEST_CASE(http_through_a_proxy_closing_without_an_answer_blames_the_proxy) {
+    HostilePeer peer({.wait_for_request = true, .close_after = true});
+    auto r = run_one(http_probe(), {{"host", "127.0.0.1"}, {"port", "443"}, {"via", "proxy"}},
+                     through(peer));
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.reason == Reason::proxy_protocol_error);
+    BOOST_TEST(contains(r.summary, "the proxy http://127.0.0.1:" + peer.port_text() +
+                                       " did not answer CONNECT as an HTTP proxy: it closed the "
+                                       "connection without answering"),
+               r.summary);
+    BOOST_TEST(!contains(r.summary, "curl error"), r.summary);
+}
+
+// A proxy wanting Kerberos only: the tunnel speaks Basic, Digest and NTLM, and says
+// so rather than blame credentials it never sent.
+BOOST_AUTO_TEST_CASE(a_proxy_offering_only_negotiate_is_named_as_such) {
+    HostilePeer peer({.wait_for_request = true,
+                      .reply = "HTTP/1.1 407 Proxy Authentication Required\r\n"
+                               "Proxy-Authenticate: Negotiate\r\n"
+                               "Content-Length: 0\r\n\r\n"});
+    auto env = through(peer);
+    env.proxy.user = "svc-acc";
+    env.proxy.password = std::make_shared<const Secret>("Canary-Proxy-Pw-94", "env:TEST_PROXY_PW");
+    auto r = run_one(http_probe(), {{"host", "127.0.0.1"}, {"port", "443"}, {"via", "proxy"}}, env);
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.reason == Reason::proxy_auth_required);
+    BOOST_TEST(contains(r.summary, "offers Negotiate for CONNECT, and preflight authenticates to a "
+                                   "proxy with Basic, Digest or NTLM"),
+               r.summary);
+    BOOST_TEST(!contains(peer.received(), "Canary-Proxy-Pw-94"));
+}
+
 BOOST_AUTO_TEST_CASE(smtp_names_a_banner_line_that_never_ends) {
     HostilePeer peer(HostilePeer::endless_line("220 "));
     auto r = run_one(smtp_probe(), {{"host", "127.0.0.1"}, {"port", peer.port_text()}});

@@ -244,6 +244,51 @@ BOOST_AUTO_TEST_CASE(a_proxy_that_refuses_is_blamed, *servers) {
     BOOST_TEST(contains(r.summary, "the proxy's fault, not 127.0.0.1:" + setup().tls_port + "'s"));
 }
 
+// A proxy that authenticates with NTLM only, as Active Directory shops run
+// them: the tunnel answers its challenge (NTLMv2) on the same connection.
+BOOST_AUTO_TEST_CASE(an_ntlm_proxy_is_answered_in_ntlm, *servers) {
+    pft::Squid ntlm({.ntlm = true});
+    RunEnvironment env = setup().env("CORP\\bob", "ntlm-Pa55");
+    env.proxy.port = ntlm.port();
+    auto args = status_check();
+    args["body"] = "AWCM Status: OK";
+    auto r = run_probe(http_probe(), env, args);
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    bool logged = false;
+    for (int i = 0; i < 30 && !logged; ++i) {
+        logged = contains(ntlm.access_log(), "CONNECT 127.0.0.1:" + setup().tls_port) &&
+                 contains(ntlm.access_log(), "bob");
+        if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    BOOST_TEST(logged, ntlm.access_log());
+    // Without credentials the 407 names NTLM; proxy_auth="basic" allows none
+    // of what it offers.
+    env.proxy.user.clear();
+    env.proxy.password.reset();
+    r = run_probe(http_probe(), env, status_check());
+    BOOST_TEST(r.summary.find("proxy wants authentication: NTLM") == 0, r.summary);
+    env = setup().env("CORP\\bob", "ntlm-Pa55");
+    env.proxy.port = ntlm.port();
+    args = status_check();
+    args["proxy_auth"] = "basic";
+    r = run_probe(http_probe(), env, args);
+    BOOST_TEST(r.summary.find("the proxy offers NTLM, but proxy_auth=\"basic\" allows none") == 0,
+               r.summary);
+}
+
+// Digest: the password never crosses the wire, and a wrong one is rejected.
+BOOST_AUTO_TEST_CASE(a_digest_proxy_is_answered_in_digest, *servers) {
+    pft::Squid digest({.basic_user = "carol", .basic_password = "dig-Pa55", .digest = true});
+    RunEnvironment env = setup().env("carol", "dig-Pa55");
+    env.proxy.port = digest.port();
+    auto r = run_probe(http_probe(), env, status_check());
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    env = setup().env("carol", "not-dig-Pa55");
+    env.proxy.port = digest.port();
+    r = run_probe(http_probe(), env, status_check());
+    BOOST_TEST(r.summary.find("the proxy rejected the credentials for user carol") == 0, r.summary);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(proxy_probe_connect)

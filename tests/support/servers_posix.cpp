@@ -246,7 +246,20 @@ Squid::Squid(SquidOptions o) {
       << "http_access deny !pf_clients\n";
     if (o.basic_user.find_first_of(":\r\n") != std::string::npos)
         throw std::invalid_argument("Squid: a user name cannot contain ':' or line breaks");
-    if (!o.basic_user.empty()) {
+    if (o.ntlm) {
+        c << "auth_param ntlm program /usr/lib/squid/ntlm_fake_auth\n"
+          << "auth_param ntlm children 2 startup=1 idle=1\n"
+          << "acl pf_auth proxy_auth REQUIRED\n"
+          << "http_access allow pf_auth\n";
+    } else if (o.digest) {
+        auto passwords =
+            dir_.write("digest-passwords", o.basic_user + ":" + o.basic_password + "\n");
+        c << "auth_param digest program /usr/lib/squid/digest_file_auth " << passwords << "\n"
+          << "auth_param digest children 2 startup=1 idle=1\n"
+          << "auth_param digest realm preflight-digest\n"
+          << "acl pf_auth proxy_auth REQUIRED\n"
+          << "http_access allow pf_auth\n";
+    } else if (!o.basic_user.empty()) {
         auto hash = run({"openssl", "passwd", "-apr1", o.basic_password});
         if (hash.exit_code != 0) throw std::runtime_error("openssl passwd failed: " + hash.err);
         std::string h = hash.out.substr(0, hash.out.find('\n'));

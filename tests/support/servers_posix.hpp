@@ -48,6 +48,11 @@ class Nginx {
 
 struct SquidOptions {
     std::string basic_user = {}, basic_password = {}; // empty: no authentication
+    // NTLM instead (squid's ntlm_fake_auth: any user and password pass, and
+    // the access log names the user): the messages are checked, not the password.
+    bool ntlm = false;
+    // Digest instead, for basic_user and basic_password (digest_file_auth).
+    bool digest = false;
     // Both set: ssl-bump every CONNECT, re-signing origin certificates with
     // this CA (cert and key PEM files).
     std::string bump_ca_cert = {}, bump_ca_key = {};
