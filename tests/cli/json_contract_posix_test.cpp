@@ -280,6 +280,19 @@ BOOST_AUTO_TEST_CASE(history_says_what_changed_and_fail_on_new_decides) {
                recovered.out);
 }
 
+// The first run into an empty history has nothing to compare with: its
+// failures are all new, and the JSON says nothing was compared.
+BOOST_AUTO_TEST_CASE(first_history_run_counts_every_failure_as_new) {
+    Peers p;
+    std::string history = p.dir.file("history"), file = p.dir.file("first.json");
+    auto r = pft::run({PREFLIGHT_BINARY, "run", "--checklist",
+                       p.checklist("down", one_check("required", tcp(p.closed))), "--history",
+                       history, "--fail-on", "new", "--json", file});
+    BOOST_TEST(r.exit_code == 2, r.out << r.err);
+    BOOST_TEST(json::parse(pft::read_file(file))["changes"].is_null());
+    BOOST_TEST(files_in(history).size() == 1u);
+}
+
 // nginx serves one certificate, then another that expires within the
 // --expiry-warn window: the second run says the certificate changed (its
 // SHA-256) and entered the window.
