@@ -195,6 +195,22 @@ int cli_main(int argc, char** argv) {
         ->check(CLI::ExistingDirectory)
         ->type_name("DIR");
     run->add_flag("--quiet,-q", ro.quiet, "Print only problems and the summary");
+    run->add_option("--baseline", ro.baseline,
+                    "Compare with this previous JSON report and say what changed")
+        ->type_name("FILE");
+    run->add_option("--history", ro.history_dir,
+                    "Keep the JSON reports of the last runs in DIR and compare with the newest")
+        ->type_name("DIR");
+    run->add_option("--history-keep", ro.history_keep,
+                    "How many JSON reports --history keeps (default 10)")
+        ->check(number_in({1, 1000}, true))
+        ->type_name("N");
+    std::string fail_on = "any";
+    run->add_option("--fail-on", fail_on,
+                    "any: exit 2 on any failure (default); new: exit 2 only when a check fails "
+                    "that did not in the previous run (needs --baseline or --history), else 0")
+        ->check(CLI::IsMember({"any", "new"}))
+        ->type_name("any|new");
 
     CertOptions co;
     auto* cert = app.add_subcommand(
@@ -245,6 +261,10 @@ int cli_main(int argc, char** argv) {
                    "List the reason codes a verdict can carry (JSON \"reason\"), with their "
                    "meaning");
 
+    auto* schema = app.add_subcommand("schema", "Print the JSON Schema of a report format");
+    std::string schema_name;
+    schema->add_option("NAME", schema_name, "report: the JSON report (--json)")->required();
+
     auto* explain = app.add_subcommand(
         "explain", "Explain a check: what it verifies, the guide's words, the fix");
     std::string check_id, explain_checklist;
@@ -267,15 +287,19 @@ int cli_main(int argc, char** argv) {
     try {
         if (*run) {
             ro.reports = chosen_reports(report_files);
+            ro.command_line.assign(argv, argv + argc);
+            ro.fail_on_new = fail_on == "new";
             return run_command(ro);
         }
         if (*cert) {
             co.reports = chosen_reports(cert_reports);
+            co.command_line.assign(argv, argv + argc);
             return cert_command(co);
         }
         if (*list) return list_command(list_probes, list_reasons, list_checklist);
         if (*facts) return facts_command(facts_path, facts_json, facts_output);
         if (*explain) return explain_command(check_id, explain_checklist);
+        if (*schema) return schema_command(schema_name);
     } catch (const InputError& e) {
         could_not_run(e.what(), *run ? ro.reports : co.reports);
         return exit_could_not_run;

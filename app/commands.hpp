@@ -30,7 +30,12 @@ struct RunOptions {
     std::optional<double> idle_seconds;
     std::vector<std::string> only, skip; // check ids, section ids or globs; comma lists
     std::optional<double> max_time_seconds;
-    std::string report_dir; // where default-named reports go
+    std::string report_dir;                // where default-named reports go
+    std::vector<std::string> command_line; // argv as given, for the JSON report
+    std::string baseline;                  // a previous JSON report to compare with
+    std::string history_dir;               // keeps the last JSON reports; compares with the newest
+    std::size_t history_keep = 10;
+    bool fail_on_new = false; // --fail-on new
 };
 
 struct CertOptions {
@@ -44,6 +49,7 @@ struct CertOptions {
     std::string trust_store;
     std::vector<std::pair<std::string, std::string>> reports; // format name, file
     bool quiet = false;
+    std::vector<std::string> command_line; // argv as given, for the JSON report
 };
 
 int run_command(const RunOptions& o);
@@ -55,7 +61,8 @@ struct RunReport;
 int write_reports(const RunReport& report,
                   const std::vector<std::pair<std::string, std::string>>& files);
 // Whether a report goes to standard output ("-"), and so where the console
-// report goes: nowhere then, so that the report stays parseable.
+// report goes: to standard error then, so that the report stays parseable, or
+// nowhere when it is plugin output (Icinga 2 merges standard error into it).
 bool report_on_stdout(const std::vector<std::pair<std::string, std::string>>& files);
 std::ostream& console_stream(const std::vector<std::pair<std::string, std::string>>& files);
 // Whether monitoring-plugin output goes to standard output (--nagios -): any
@@ -69,6 +76,8 @@ TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::strin
 // With a checklist: its sections and check ids.
 int list_command(bool probes, bool reasons = false, const std::string& checklist = {});
 int facts_command(const std::string& install_path, bool json, const std::string& output);
+// Prints the JSON Schema a report format promises (`preflight schema report`).
+int schema_command(const std::string& name);
 int explain_command(const std::string& check_id, const std::string& checklist);
 
 std::string install_path_or_default(const std::string& given);

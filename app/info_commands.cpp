@@ -4,6 +4,7 @@
 #include "base/reason.hpp"
 #include "core/builtin_checklists.hpp"
 #include "core/loader.hpp"
+#include "reports/schema.hpp"
 #include <iostream>
 
 namespace pf {
@@ -106,6 +107,18 @@ int explain_command(const std::string& check_id, const std::string& checklist) {
         throw InputError("explain " + check_id + ": no check with that id" +
                          (checklist.empty() ? " in the built-in checklists" : " in " + checklist) +
                          " (see the check ids in a report, or the checklist file)");
+    return 0;
+}
+
+int schema_command(const std::string& name) {
+    const std::string* schema = report_schema(name);
+    if (!schema) {
+        std::string known;
+        for (const auto& n : report_schema_names())
+            known += (known.empty() ? "" : ", ") + n;
+        throw InputError("schema " + name + ": no such schema (known: " + known + ")");
+    }
+    std::cout << *schema;
     return 0;
 }
 

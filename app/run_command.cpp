@@ -7,6 +7,7 @@
 #include "core/secrets.hpp"
 #include "core/site.hpp"
 #include "hardware/facts_json.hpp"
+#include "reports/baseline.hpp"
 #include "reports/console.hpp"
 #include "reports/nagios.hpp"
 #include <algorithm>
@@ -102,6 +103,47 @@ ProxyConfig proxy_settings(const RunOptions& o, const SiteFile& site) {
     return p;
 }
 
+// --history DIR: the reports there are named by their UTC start, so that
+// name order is time order.
+constexpr std::string_view history_prefix = "preflight-report-";
+
+std::vector<std::filesystem::path> history_reports(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> found;
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) return found;
+    if (!fs::is_directory(dir, ec)) throw InputError("--history " + dir + ": not a directory");
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        std::string name = e.path().filename().string();
+        if (e.is_regular_file(ec) && name.starts_with(history_prefix) && name.ends_with(".json"))
+            found.push_back(e.path());
+    }
+    if (ec) throw InputError("--history " + dir + ": " + ec.message());
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+// Milliseconds too: runs a scheduler starts back to back keep their own file.
+std::string history_file(const std::string& dir, std::chrono::system_clock::time_point t) {
+    std::string compact;
+    for (char ch : utc_timestamp(t))
+        if (ch != '-' && ch != ':') compact += ch;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    std::string milli = std::to_string(1000 + ms % 1000).substr(1);
+    return (std::filesystem::path(dir) /
+            (std::string(history_prefix) + compact + "-" + milli + ".json"))
+        .string();
+}
+
+// Oldest first, until keep are left.
+void prune_history(const std::string& dir, std::size_t keep) {
+    auto all = history_reports(dir);
+    for (std::size_t i = 0; i + keep < all.size(); ++i) {
+        std::error_code ec;
+        std::filesystem::remove(all[i], ec);
+    }
+}
+
 } // namespace
 
 int run_command(const RunOptions& o) {
@@ -114,6 +156,17 @@ int run_command(const RunOptions& o) {
     refuse_shared_paths(o.reports);
     SiteFile site;
     if (!o.site_file.empty()) site = load_site_file(o.site_file);
+    // The previous run is read before any secret is read or anything is sent: a bad file is the
+    // user's input (exit 3), not a finding of this run.
+    std::optional<Baseline> baseline;
+    if (!o.baseline.empty()) {
+        baseline = read_baseline(o.baseline);
+    } else if (!o.history_dir.empty()) {
+        auto previous = history_reports(o.history_dir);
+        if (!previous.empty()) baseline = read_baseline(previous.back().string());
+    }
+    if (o.fail_on_new && o.baseline.empty() && o.history_dir.empty())
+        throw InputError("--fail-on new: needs --baseline FILE or --history DIR to compare with");
     std::string name = !o.checklist.empty()      ? o.checklist
                        : !site.checklist.empty() ? site.checklist
                                                  : "acc-saas";
@@ -134,12 +187,13 @@ int run_command(const RunOptions& o) {
     env.facts = o.facts_file.empty() ? read_host_facts(install_path_or_default(o.install_path))
                                      : load_facts_file(o.facts_file);
 
-    bool tty = isatty(fileno(stdout)) != 0;
+    std::ostream& console_out = console_stream(o.reports);
+    bool tty = isatty(fileno(&console_out == &std::cerr ? stderr : stdout)) != 0;
     ConsoleOptions copts;
     copts.color = tty && std::getenv("NO_COLOR") == nullptr;
     copts.live = tty;
     copts.quiet = o.quiet;
-    auto console = make_console_reporter(console_stream(o.reports), copts);
+    auto console = make_console_reporter(console_out, copts);
 
     if (settings.budget)
         fit_to_budget(plan, c, settings,
@@ -154,6 +208,11 @@ int run_command(const RunOptions& o) {
     report.settings = effective_settings(c, settings);
     report.expiry_warn_days = env.tls.expiry_warn_days;
     report.expiry_fail_days = env.tls.expiry_fail_days;
+    report.command_line = o.command_line;
+    report.site_file = o.site_file;
+    report.users = env.users;
+    report.servers = env.servers;
+    report.fail_on_new = o.fail_on_new;
     report.started = std::chrono::system_clock::now();
 
     asio::io_context io;
@@ -164,6 +223,7 @@ int run_command(const RunOptions& o) {
     report.finished = std::chrono::system_clock::now();
     report.interrupted = runner.interrupted();
     report.counts = count(report.results);
+    if (baseline) report.changes = compare_runs(*baseline, report);
     console->run_finished(report);
 
     auto files = o.reports;
@@ -179,7 +239,14 @@ int run_command(const RunOptions& o) {
         for (const auto& f : builtin_reports())
             if (f.written_by_default) files.emplace_back(f.name, dir + stem + f.extension);
     }
-    return write_reports(report, files);
+    if (!o.history_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(o.history_dir, ec);
+        files.emplace_back("json", history_file(o.history_dir, report.started));
+    }
+    int rc = write_reports(report, files);
+    if (!o.history_dir.empty()) prune_history(o.history_dir, o.history_keep);
+    return rc;
 }
 
 TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::string& trust_store,
@@ -210,10 +277,12 @@ bool plugin_on_stdout(const std::vector<std::pair<std::string, std::string>>& fi
 
 std::ostream& console_stream(const std::vector<std::pair<std::string, std::string>>& files) {
     // A monitoring system reads standard output as the check's result, and
-    // Icinga 2 merges standard error into it: with a report there, the
-    // console says nothing.
+    // Icinga 2 merges standard error into it: with plugin output there, the
+    // console says nothing. Another report on standard output (--json -)
+    // is read by a script that leaves standard error to the person.
     static std::ostream silent(nullptr);
-    return report_on_stdout(files) ? silent : std::cout;
+    if (plugin_on_stdout(files)) return silent;
+    return report_on_stdout(files) ? std::cerr : std::cout;
 }
 
 int write_reports(const RunReport& report,

@@ -4,10 +4,13 @@
 #include "core/checklist.hpp"
 #include "hardware/host_facts.hpp"
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pf {
@@ -28,6 +31,33 @@ struct Counts {
 
 Counts count(const std::vector<CheckResult>& results);
 
+// What changed for one check since a previous run (--baseline, --history).
+enum class ChangeKind {
+    new_failure,         // fails (or errors) now, did not before (or did not exist)
+    recovered,           // failed before, passes or warns now
+    status_changed,      // any other change of status, e.g. pass -> warn
+    reason_changed,      // same status, another reason, e.g. refused -> timed_out
+    expiry_window,       // a certificate moved into the --expiry-warn window
+    certificate_changed, // the server now sends another leaf certificate
+    added,               // in this run, not in the previous one
+    removed,             // in the previous run, not in this one
+};
+std::string_view to_string(ChangeKind k);
+
+struct CheckChange {
+    std::string check; // check id
+    ChangeKind kind;
+    std::string before, after; // status, reason, days left or fingerprint, as the kind says
+};
+
+// The comparison with a previous run's JSON report.
+struct RunChanges {
+    std::string baseline;         // the file compared with
+    std::string baseline_started; // its "started"
+    std::vector<CheckChange> changes;
+    std::size_t new_failures() const;
+};
+
 // Everything a report shows. Results are in checklist order.
 struct RunReport {
     std::string tool_version;
@@ -42,9 +72,21 @@ struct RunReport {
     Counts counts;
     // The certificate expiry window in effect, for monitoring thresholds.
     int expiry_warn_days = 60, expiry_fail_days = 30;
+    // The run's context, for the JSON report: the command line as given
+    // (secrets there are only ever their source, env:NAME, file:PATH or
+    // prompt), the site file, and the sizing inputs.
+    std::vector<std::string> command_line;
+    std::string site_file;
+    std::optional<std::uint64_t> users;
+    std::optional<std::uint32_t> servers;
+    std::optional<RunChanges> changes;
+    // --fail-on new: the exit code says only whether something new failed.
+    bool fail_on_new = false;
 };
 
-// Nagios-compatible: 0 all passed, 1 warnings only, 2 a failure, 3 could not run.
+// Nagios-compatible: 0 all passed, 1 warnings only, 2 a failure, 3 could not
+// run. With fail_on_new and a comparison: 2 when something failed that did not
+// before, else 0 (3 still for an interrupted run).
 int exit_code(const RunReport& r);
 
 } // namespace pf

@@ -63,15 +63,32 @@ class ConsoleReporter : public RunObserver {
         const Counts& c = report.counts;
         out_ << "\n";
         if (report.interrupted)
-            out_ << tag("INTERRUPTED", Status::fail) << ": not every check ran\n";
+            out_ << tag("INTERRUPTED", Status::fail) << ": not every check ran ("
+                 << counted(unfinished_checks(report), "check") << " did not finish)\n";
         out_ << "Summary: " << c.pass << " passed, " << counted(c.warn, "warning") << ", " << c.fail
              << " failed, " << counted(c.error, "error") << ", " << c.skip << " skipped ("
              << counted(c.total(), "check") << ") in " << format_duration(run_duration(report))
              << "\n";
+        if (report.changes) print_changes(*report.changes);
         out_.flush();
     }
 
   private:
+    // After the summary: what a scheduled run's reader looks for first.
+    void print_changes(const RunChanges& ch) {
+        out_ << "Since " << one_line(ch.baseline) << " (" << ch.baseline_started
+             << "): " << counted(ch.new_failures(), "new failure");
+        if (ch.changes.empty()) out_ << ", nothing changed";
+        out_ << "\n";
+        for (const auto& c : ch.changes) {
+            out_ << "  " << to_string(c.kind) << "  " << one_line(c.check);
+            if (!c.before.empty() || !c.after.empty())
+                out_ << ": " << (c.before.empty() ? "-" : one_line(c.before)) << " -> "
+                     << (c.after.empty() ? "-" : one_line(c.after));
+            out_ << "\n";
+        }
+    }
+
     std::string tag(std::string_view text, Status s) const {
         std::string t;
         if (opts_.color) t += color_of(s);

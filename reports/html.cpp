@@ -163,6 +163,23 @@ void certificate_table(std::ostream& out, const RunReport& report) {
     out << "</tbody>\n</table>\n";
 }
 
+// --baseline / --history: what a scheduled run's reader looks for first.
+void changes_section(std::ostream& out, const RunChanges& ch) {
+    out << "<h2>Changes since the last run</h2>\n<p>Compared with " << esc(ch.baseline) << " ("
+        << esc(ch.baseline_started) << "): " << esc(counted(ch.new_failures(), "new failure"))
+        << "</p>\n";
+    if (ch.changes.empty()) {
+        out << "<p class=\"muted\">Nothing changed.</p>\n";
+        return;
+    }
+    out << "<table>\n<thead><tr><th>Check</th><th>Change</th><th>Before</th><th>Now</th></tr>"
+        << "</thead>\n<tbody>\n";
+    for (const auto& c : ch.changes)
+        out << "<tr><td class=\"id\">" << esc(c.check) << "</td><td>" << esc(to_string(c.kind))
+            << "</td><td>" << esc(c.before) << "</td><td>" << esc(c.after) << "</td></tr>\n";
+    out << "</tbody>\n</table>\n";
+}
+
 } // namespace
 
 std::string html_escape(std::string_view text) {
@@ -190,14 +207,18 @@ void write_html(const RunReport& report, std::ostream& out) {
 
     if (report.interrupted)
         out << "<div class=\"banner\">INTERRUPTED: the run was stopped before every check "
-               "finished. Checks that did not finish are shown as skipped; run again for a "
-               "complete verdict.</div>\n";
+               "finished: "
+            << esc(counted(unfinished_checks(report), "check"))
+            << " did not finish (reason interrupted: an error when it had started, skipped "
+               "when it had not); run again for a complete verdict.</div>\n";
 
     out << "<h2>Summary</h2>\n<p class=\"counts\">"
         << "<span>" << n.fail << " failed</span><span>" << counted(n.error, "error") << "</span>"
         << "<span>" << counted(n.warn, "warning") << "</span><span>" << n.pass << " passed</span>"
         << "<span>" << n.skip << " skipped</span><span>" << counted(n.total(), "check") << "</span>"
         << "<span>exit code " << exit_code(report) << "</span></p>\n";
+
+    if (report.changes) changes_section(out, *report.changes);
 
     out << "<h2>Host</h2>\n";
     key_values(out, describe(report.facts), "No host facts were collected.");

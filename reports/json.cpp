@@ -1,38 +1,22 @@
-// JSON report. Field names are snake_case and stable; scripts rely on them.
+// JSON report: the contract scripts and monitoring rely on. The JSON Schema
+// reports/schema/report.schema.json (`preflight schema report`) states every
+// field and type; this comment only says why some are as they are.
 //
-// {
-//   "tool":      {"name": "preflight", "version": string},
-//   "checklist": {"id", "title", "description", "source_document", "source_section",
-//                 "origin"}: strings,
-//   "started", "finished": UTC ISO 8601 strings ("2026-11-22T10:00:00Z"),
-//   "duration_ms": integer, "interrupted": bool,
-//   "exit_code": integer, Nagios style (0 pass, 1 warnings, 2 failures, 3 could not run),
-//   "host": {"hostname", "os_family", "os_name", "os_version", "kernel", "arch",
-//            "cpu_model", "disk_path": string or null,
-//            "logical_cores", "cpu_max_mhz", "ram_bytes", "disk_free_bytes": number or null},
-//            null means the fact could not be read,
-//   "services": [service id, ...], the integration services enabled for this run,
-//   "settings": {parameter name: value as text}, the parameters in effect,
-//   "summary":  {"pass", "warn", "fail", "error", "skip", "total"}: integers,
-//   "sections": [{"id", "title", "checks": [check, ...]}] in checklist order
-// }
-// check: {"id", "title", "section" (section id), "severity" (required |
-//   recommended | optional), "service" (string or null when the check always
-//   runs), "probe" (probe kind), "status" (pass | warn | fail | error | skip,
-//   after severity), "probe_status" (the probe's own verdict), "reason" (why, a
-//   stable code of `preflight list --reasons`), "summary",
-//   "alert" (string or null: a finding shown prominently, e.g. TLS interception),
-//   "evidence": [string], "blocks": [{"title", "lines": [string]}] (long
-//   evidence such as a certificate chain), "certificates": [{"source", "role" (leaf |
-//   intermediate | root), "subject", "issuer", "names", "not_after", "days_left": number,
-//   "key", "signature", "ekus", "sha1_thumbprint" (uppercase hex without spaces, as ARM's
-//   certId wants it), "sha256"}] (the certificates the check looked at),
-//   "measurements": [{"name", "value": number, "unit"}],
-//   "args": {name: value} as the probe used them, "requirement" (the source
-//   document's words), "fix", "elapsed_ms": integer}
-// Checks keep checklist order here; only the HTML sorts failures first.
+// "format" is "preflight-report/1"; a change that breaks a consumer gets a new
+// number. "args" (the probe's parameters) and "message.args" (the diagnosis'
+// named values) are typed: text that is a plain decimal number is a JSON
+// number, so scripts compare ports and counts without parsing. Measurements
+// carry a snake_case "name" that ends in its unit ("connect_ms") and the
+// original "label". "days_left" of a certificate is whole days, floored, and
+// negative once expired. A check the run did not finish ("finished": false,
+// reason "interrupted") is counted in summary.unfinished, as the console's
+// INTERRUPTED banner says. "changes" is null unless --baseline or --history
+// compared this run with a previous one.
 #include "reports/json.hpp"
+#include "hardware/facts_json.hpp"
 #include "reports/report_util.hpp"
+#include <cctype>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace pf {
@@ -50,31 +34,91 @@ template <class T> json number_or_null(const std::optional<T>& v) {
     return v ? json(*v) : json(nullptr);
 }
 
-// Zero cores or zero RAM is how the host reader says "could not tell".
-template <class T> json nonzero_or_null(T v) {
-    return v ? json(v) : json(nullptr);
+// Every host fact, as `preflight facts --json` writes them (one table in
+// hardware/facts_json.cpp), without that file's own format tag.
+json host_json(const HostFacts& f) {
+    json h = json::parse(facts_to_json(f));
+    h.erase("format");
+    return h;
 }
 
-json host_json(const HostFacts& f) {
-    return json{{"hostname", text_or_null(f.hostname)},
-                {"os_family", text_or_null(f.os_family)},
-                {"os_name", text_or_null(f.os_name)},
-                {"os_version", text_or_null(f.os_version)},
-                {"kernel", text_or_null(f.kernel)},
-                {"arch", text_or_null(f.arch)},
-                {"cpu_model", text_or_null(f.cpu_model)},
-                {"logical_cores", nonzero_or_null(f.logical_cores)},
-                {"cpu_max_mhz", number_or_null(f.cpu_max_mhz)},
-                {"ram_bytes", nonzero_or_null(f.ram_bytes)},
-                {"disk_path", text_or_null(f.disk_path)},
-                {"disk_free_bytes", number_or_null(f.disk_free_bytes)}};
+// A plain decimal ("443", "-3", "2.5"): no sign '+', no leading zero, no
+// exponent, at most 15 digits so that the double holds it exactly. Anything
+// else ("0443", "1e3", "12 ms") stays text.
+bool plain_number(const std::string& s) {
+    std::size_t i = s[0] == '-' ? 1 : 0, digits = 0;
+    if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    if (s[i] == '0' && i + 1 < s.size() && s[i + 1] != '.') return false;
+    bool point = false;
+    for (; i < s.size(); ++i) {
+        if (s[i] == '.' && !point && i + 1 < s.size()) {
+            point = true;
+            continue;
+        }
+        if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+        ++digits;
+    }
+    return !s.empty() && digits <= 15;
+}
+
+json typed(const std::string& v) {
+    if (v.empty() || !plain_number(v)) return json(v);
+    if (v.find('.') == std::string::npos) return json(std::stoll(v));
+    return json(std::stod(v));
+}
+
+template <class Pairs> json typed_object(const Pairs& pairs) {
+    json o = json::object();
+    for (const auto& [k, v] : pairs)
+        o[k] = typed(v);
+    return o;
+}
+
+// Lower case, every run of other characters one '_': "CONNECT" -> "connect",
+// "connect 127.0.0.1" -> "connect_127_0_0_1".
+std::string snake_case(const std::string& text) {
+    std::string out;
+    for (char ch : text) {
+        auto c = static_cast<unsigned char>(ch);
+        if (std::isalnum(c))
+            out += static_cast<char>(std::tolower(c));
+        else if (!out.empty() && out.back() != '_')
+            out += '_';
+    }
+    while (!out.empty() && out.back() == '_')
+        out.pop_back();
+    return out;
+}
+
+// "first byte" in ms -> "first_byte_ms"; "ports sampled" (a count) -> "ports_sampled".
+std::string measurement_name(const Measurement& m) {
+    std::string name = snake_case(m.name), unit = snake_case(m.unit);
+    if (name.empty()) name = "value";
+    return unit.empty() ? name : name + "_" + unit;
+}
+
+json changes_json(const std::optional<RunChanges>& c) {
+    if (!c) return nullptr;
+    json items = json::array();
+    for (const auto& ch : c->changes)
+        items.push_back({{"check", ch.check},
+                         {"kind", std::string(to_string(ch.kind))},
+                         {"before", text_or_null(ch.before)},
+                         {"after", text_or_null(ch.after)}});
+    return json{{"baseline", c->baseline},
+                {"baseline_started", text_or_null(c->baseline_started)},
+                {"new_failures", c->new_failures()},
+                {"items", items}};
 }
 
 json check_json(const CheckResult& r) {
     const Check& c = check_of(r);
     json measurements = json::array();
     for (const auto& m : r.result.measurements)
-        measurements.push_back({{"name", m.name}, {"value", m.value}, {"unit", m.unit}});
+        measurements.push_back({{"name", measurement_name(m)},
+                                {"label", m.name},
+                                {"value", m.value},
+                                {"unit", m.unit}});
     json blocks = json::array();
     for (const auto& b : r.result.blocks)
         blocks.push_back({{"title", b.title}, {"lines", b.lines}});
@@ -86,15 +130,12 @@ json check_json(const CheckResult& r) {
                                 {"issuer", c.issuer},
                                 {"names", c.names},
                                 {"not_after", c.not_after},
-                                {"days_left", c.days_left},
+                                {"days_left", static_cast<long long>(std::floor(c.days_left))},
                                 {"key", c.key},
                                 {"signature", c.signature},
                                 {"ekus", c.ekus},
                                 {"sha1_thumbprint", c.sha1_thumbprint},
                                 {"sha256", c.sha256}});
-    json args = json::object();
-    for (const auto& [k, v] : r.args)
-        args[k] = v;
     return json{{"id", c.id},
                 {"title", c.title},
                 {"section", c.section_id},
@@ -104,13 +145,18 @@ json check_json(const CheckResult& r) {
                 {"status", to_string(r.status)},
                 {"probe_status", to_string(r.result.status)},
                 {"reason", reason_code(r.result.reason)},
+                {"finished", r.result.reason != Reason::interrupted},
                 {"summary", r.result.summary},
+                {"message", r.result.message.empty()
+                                ? json(nullptr)
+                                : json{{"key", r.result.message.key},
+                                       {"args", typed_object(r.result.message.args)}}},
                 {"alert", text_or_null(r.result.alert)},
                 {"evidence", r.result.evidence},
                 {"blocks", blocks},
                 {"certificates", certificates},
                 {"measurements", measurements},
-                {"args", args},
+                {"args", typed_object(r.args)},
                 {"requirement", c.requirement},
                 {"fix", c.fix},
                 {"elapsed_ms", r.elapsed.count()}};
@@ -134,7 +180,8 @@ void write_json(const RunReport& report, std::ostream& out) {
         sections.push_back({{"id", s.id}, {"title", s.title}, {"checks", checks}});
     }
 
-    json j{{"tool", {{"name", "preflight"}, {"version", report.tool_version}}},
+    json j{{"format", "preflight-report/1"},
+           {"tool", {{"name", "preflight"}, {"version", report.tool_version}}},
            {"checklist",
             {{"id", cl.id},
              {"title", cl.title},
@@ -147,6 +194,12 @@ void write_json(const RunReport& report, std::ostream& out) {
            {"duration_ms", run_duration(report).count()},
            {"interrupted", report.interrupted},
            {"exit_code", exit_code(report)},
+           {"run",
+            {{"command_line", report.command_line},
+             {"site_file", text_or_null(report.site_file)},
+             {"users", number_or_null(report.users)},
+             {"servers", number_or_null(report.servers)},
+             {"fail_on", report.fail_on_new ? "new" : "any"}}},
            {"host", host_json(report.facts)},
            {"services", report.services},
            {"settings", settings},
@@ -156,7 +209,9 @@ void write_json(const RunReport& report, std::ostream& out) {
              {"fail", n.fail},
              {"error", n.error},
              {"skip", n.skip},
-             {"total", n.total()}}},
+             {"total", n.total()},
+             {"unfinished", unfinished_checks(report)}}},
+           {"changes", changes_json(report.changes)},
            {"sections", sections}};
 
     // Probe text may hold bytes from the network that are not UTF-8; replace

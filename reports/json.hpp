@@ -5,7 +5,7 @@
 namespace pf {
 
 // Machine-readable report with the same content as the HTML one; field names
-// are documented at the top of json.cpp and are kept stable.
+// and types are the contract of reports/schema/report.schema.json.
 void write_json(const RunReport& report, std::ostream& out);
 
 } // namespace pf

@@ -77,6 +77,12 @@ std::string status_text(const RunReport& report) {
     const Counts& n = report.counts;
     std::string text;
     if (report.interrupted) text = "run interrupted after " + format_duration(run_duration(report));
+    // With --fail-on new the state says only this, so it comes first.
+    if (report.fail_on_new && report.changes) {
+        std::size_t fresh = report.changes->new_failures();
+        append(text, fresh ? std::to_string(fresh) + " new since the last run"
+                           : std::string("nothing new failed"));
+    }
     append(text, problem_group(all, Status::fail, n.fail, "failed"));
     append(text, problem_group(all, Status::error, n.error, n.error == 1 ? "error" : "errors"));
     append(text, problem_group(all, Status::warn, n.warn, n.warn == 1 ? "warning" : "warnings"));
@@ -104,6 +110,8 @@ std::string perfdata(const RunReport& report) {
         p += " cert_days_left_min=" + format_number(min_days) + ";" +
              std::to_string(report.expiry_warn_days) + ":;" +
              std::to_string(report.expiry_fail_days) + ":";
+    // After a comparison (--baseline, --history): critical on any new failure.
+    if (report.changes) p += " " + count("new_failures", report.changes->new_failures(), "", "0");
     return p;
 }
 

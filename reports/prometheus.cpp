@@ -158,6 +158,12 @@ void write_prometheus(const RunReport& report, std::ostream& out) {
     w.family("preflight_run_duration_seconds", "How long the whole run took.");
     w.sample("preflight_run_duration_seconds", {},
              seconds_value(static_cast<double>(run_duration(report).count()) / 1000.0));
+    // Only after a comparison (--baseline, --history): absent is "not compared", not 0.
+    if (report.changes) {
+        w.family("preflight_run_new_failures",
+                 "Checks that fail now and did not in the previous run's report.");
+        w.sample("preflight_run_new_failures", {}, std::to_string(report.changes->new_failures()));
+    }
 }
 
 } // namespace pf

@@ -38,6 +38,13 @@ const Check& check_of(const CheckResult& r) {
     return r.check ? *r.check : none;
 }
 
+std::size_t unfinished_checks(const RunReport& r) {
+    std::size_t n = 0;
+    for (const auto& c : r.results)
+        if (c.result.reason == Reason::interrupted) ++n;
+    return n;
+}
+
 std::chrono::milliseconds run_duration(const RunReport& r) {
     auto d = std::chrono::duration_cast<std::chrono::milliseconds>(r.finished - r.started);
     return d.count() < 0 ? std::chrono::milliseconds{0} : d;

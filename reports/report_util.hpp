@@ -30,6 +30,10 @@ const Check& check_of(const CheckResult& r);
 
 std::chrono::milliseconds run_duration(const RunReport& r);
 
+// Checks an interrupt stopped before their verdict (reason interrupted): the
+// number every report's INTERRUPTED banner and the JSON "unfinished" give.
+std::size_t unfinished_checks(const RunReport& r);
+
 std::string_view status_tag(Status s);                     // "PASS", "WARN", ...
 std::string counted(std::size_t n, std::string_view noun); // "1 error", "2 errors"
 std::string format_number(double v);                       // "12.5", "3", "0.004"

@@ -18,6 +18,7 @@ test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates o
            samba-ad-dc samba-ad-provision smbclient
            exim4-daemon-light
            nagios4-core prometheus icinga2-bin # monitoring consumers: a Nagios core, promtool, icinga2 daemon -C
+           python3-jsonschema # validates every JSON report against its schema
            clang libclang-rt-dev llvm) # the sanitizer build and the fuzz targets
 
 # The Windows build: cross compiler, Wine to run its tests, and source

@@ -31,9 +31,12 @@ BOOST_AUTO_TEST_SUITE(json_report)
 BOOST_AUTO_TEST_CASE(top_level_fields) {
     SampleRun s;
     json j = json_of(s.report);
-    BOOST_TEST((keys(j) == std::set<std::string>{"tool", "checklist", "started", "finished",
-                                                 "duration_ms", "interrupted", "exit_code", "host",
-                                                 "services", "settings", "summary", "sections"}));
+    BOOST_TEST((keys(j) == std::set<std::string>{"format", "tool", "checklist", "started",
+                                                 "finished", "duration_ms", "interrupted",
+                                                 "exit_code", "run", "host", "services", "settings",
+                                                 "summary", "changes", "sections"}));
+    BOOST_TEST(j["format"] == "preflight-report/1");
+    BOOST_TEST(j["changes"].is_null());
     BOOST_TEST(j["tool"]["name"] == "preflight");
     BOOST_TEST(j["tool"]["version"] == "0.1.0");
     BOOST_TEST(j["checklist"]["id"] == "acc");
@@ -90,10 +93,12 @@ BOOST_AUTO_TEST_CASE(checks_in_checklist_order_with_all_fields) {
         for (const auto& c : sec["checks"]) {
             ids.push_back(c["id"]);
             BOOST_TEST((keys(c) == std::set<std::string>{
-                                       "id", "title", "section", "severity", "service", "probe",
-                                       "status", "probe_status", "reason", "summary", "alert",
-                                       "evidence", "blocks", "certificates", "measurements", "args",
-                                       "requirement", "fix", "elapsed_ms"}));
+                                       "id",           "title",    "section",     "severity",
+                                       "service",      "probe",    "status",      "probe_status",
+                                       "reason",       "finished", "summary",     "message",
+                                       "alert",        "evidence", "blocks",      "certificates",
+                                       "measurements", "args",     "requirement", "fix",
+                                       "elapsed_ms"}));
             BOOST_TEST(c["section"] == sec["id"]);
         }
     BOOST_TEST(ids == s.check_ids());
@@ -105,10 +110,12 @@ BOOST_AUTO_TEST_CASE(checks_in_checklist_order_with_all_fields) {
     BOOST_TEST(tcp["probe"] == "tcp");
     BOOST_TEST(tcp["reason"] == "refused");
     BOOST_TEST(tcp["requirement"] == pf::test::kRequirementWithMarkup);
-    BOOST_TEST(tcp["measurements"][0]["name"] == "connect");
+    BOOST_TEST(tcp["measurements"][0]["name"] == "connect_ms");
+    BOOST_TEST(tcp["measurements"][0]["label"] == "connect");
     BOOST_TEST(tcp["measurements"][0]["value"] == 249.5);
     BOOST_TEST(tcp["measurements"][0]["unit"] == "ms");
-    BOOST_TEST(tcp["args"]["port"] == "443");
+    BOOST_TEST(tcp["args"]["port"].is_number_integer());
+    BOOST_TEST(tcp["args"]["port"] == 443);
     BOOST_TEST(tcp["elapsed_ms"] == 250);
     BOOST_TEST(tcp["evidence"].size() == 2u);
 

@@ -2,8 +2,8 @@
 // `preflight run` (or any subcommand writing reports) as an admin runs it,
 // with every report written and read back: the verdict of a check in the
 // console, HTML, JUnit (validated against Jenkins' schema with xmllint) and
-// JSON outputs. For tests/cli, whose executables define PREFLIGHT_BINARY,
-// XMLLINT and JUNIT_XSD.
+// JSON (validated against reports/schema/report.schema.json) outputs. For tests/cli, whose
+// executables define PREFLIGHT_BINARY, XMLLINT and JUNIT_XSD.
 #include "reports/html.hpp"
 #include "support/processes.hpp"
 #include "support/text_match.hpp"
@@ -153,6 +153,11 @@ inline std::unique_ptr<Run> preflight_run(const pft::TempDir& dir, const std::st
     BOOST_TEST(run->junit.load_string(run->junit_text.c_str()));
     auto xsd = pft::run({XMLLINT, "--noout", "--schema", JUNIT_XSD, xml});
     BOOST_TEST(xsd.exit_code == 0, tag << ": " << xsd.err);
+    // And the JSON against its contract, with python3-jsonschema.
+    const std::string src = PREFLIGHT_SOURCE_DIR;
+    auto schema = pft::run({"python3", src + "/tests/schemas/validate_json.py",
+                            src + "/reports/schema/report.schema.json", js});
+    BOOST_TEST(schema.exit_code == 0, tag << ": " << schema.out << schema.err);
     // The process and the JSON agree on the Nagios code.
     BOOST_TEST(run->j["exit_code"].get<int>() == run->proc.exit_code, tag);
     return run;
