@@ -18,6 +18,9 @@ void redact_result(ProbeResult& r, const std::vector<SecretRef>& secrets) {
         if (!s) continue;
         redact(r.summary, *s);
         redact(r.alert, *s);
+        // The JSON report carries the message's arguments as data.
+        for (auto& [name, value] : r.message.args)
+            redact(value, *s);
         for (auto& e : r.evidence)
             redact(e, *s);
         for (auto& b : r.blocks) {

@@ -126,9 +126,10 @@ BOOST_AUTO_TEST_CASE(a_long_canary_and_its_base64_are_removed_from_every_text) {
     ProbeResult r = result_with("535 rejected " + canary + " / 334 " + b64);
     r.certificates.push_back({});
     r.certificates.back().subject = "CN=" + canary;
+    r.message = {"smtp.auth_rejected", {{"reply", "535 rejected " + canary}}};
     redact_result(r, {s});
     for (const auto& t : {r.summary, r.alert, r.evidence.front(), r.blocks.front().lines.front(),
-                          r.certificates.front().subject}) {
+                          r.certificates.front().subject, r.message.args.front().second}) {
         BOOST_TEST(t.find(canary) == std::string::npos, t);
         BOOST_TEST(t.find("Q2FuYXJ5LTdmM2E5LUxvbmdTZWNyZXQ") == std::string::npos, t);
     }
