@@ -136,4 +136,19 @@ BOOST_AUTO_TEST_CASE(a_proxy_name_without_a_service_principal_is_named, *servers
     BOOST_TEST(contains(r.summary, "no service principal HTTP/127.0.0.1"), r.summary);
 }
 
+// A proxy whose keytab lacks its own service key (a stale or wrong keytab)
+// cannot read the ticket: its bare "Negotiate" again is a rejection.
+BOOST_AUTO_TEST_CASE(a_ticket_the_proxy_cannot_read_is_rejected, *servers) {
+    ScopedEnv cache("KRB5CCNAME", realm().kdc.kinit("alice"));
+    pft::Squid wrong_keytab{{.negotiate_keytab = realm().kdc.add_principal("HTTP/elsewhere"),
+                             .negotiate_principal = "HTTP/localhost@" + realm().kdc.realm()}};
+    RunEnvironment env = realm().env();
+    env.proxy.port = wrong_keytab.port();
+    auto r = run_probe(http_probe(), env, realm().status_check());
+    BOOST_TEST_MESSAGE(r.summary);
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(r.reason == Reason::proxy_auth_rejected, r.summary);
+    BOOST_TEST(contains(r.summary, "rejected the Kerberos ticket for HTTP/localhost"), r.summary);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
