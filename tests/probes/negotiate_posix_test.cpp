@@ -8,38 +8,16 @@
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
+#include "support/scoped_env.hpp"
 #include "support/servers_posix.hpp"
 #include <boost/test/unit_test.hpp>
 #include <chrono>
-#include <cstdlib>
-#include <optional>
 #include <thread>
 
 using namespace pf;
 using pf::test::run_probe;
 
 namespace {
-
-// An environment variable for the Kerberos library, restored afterwards.
-class ScopedEnv {
-  public:
-    ScopedEnv(std::string name, const std::string& value) : name_(std::move(name)) {
-        if (const char* v = std::getenv(name_.c_str())) old_ = v;
-        setenv(name_.c_str(), value.c_str(), 1);
-    }
-    ~ScopedEnv() {
-        if (old_)
-            setenv(name_.c_str(), old_->c_str(), 1);
-        else
-            unsetenv(name_.c_str());
-    }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-  private:
-    std::string name_;
-    std::optional<std::string> old_;
-};
 
 // One realm, one HTTPS origin and one Kerberos proxy for this file: squid
 // takes seconds to stop.
@@ -57,7 +35,7 @@ struct Realm {
     std::string user_keytab = kdc.add_principal("alice");
     std::string http_keytab = kdc.add_principal("HTTP/localhost");
     // Before squid: its helper reads the realm from it too.
-    ScopedEnv config{"KRB5_CONFIG", kdc.config()};
+    pft::ScopedEnv config{"KRB5_CONFIG", kdc.config()};
     pft::Squid squid{
         {.negotiate_keytab = http_keytab, .negotiate_principal = "HTTP/localhost@" + kdc.realm()}};
 
@@ -95,7 +73,7 @@ const auto servers =
 BOOST_AUTO_TEST_SUITE(negotiate_through_squid)
 
 BOOST_AUTO_TEST_CASE(the_users_ticket_opens_the_tunnel, *servers) {
-    ScopedEnv cache("KRB5CCNAME", realm().kdc.kinit("alice"));
+    pft::ScopedEnv cache("KRB5CCNAME", realm().kdc.kinit("alice"));
     auto r = run_probe(http_probe(), realm().env(), realm().status_check());
     BOOST_TEST(r.status == Status::pass, r.summary);
     // squid names the Kerberos user of the tunnel once it has closed.
@@ -115,7 +93,7 @@ BOOST_AUTO_TEST_CASE(the_users_ticket_opens_the_tunnel, *servers) {
 
 BOOST_AUTO_TEST_CASE(without_a_ticket_the_verdict_says_kinit, *servers) {
     std::string missing = realm().t.file("no-such-ccache");
-    ScopedEnv cache("KRB5CCNAME", "FILE:" + missing);
+    pft::ScopedEnv cache("KRB5CCNAME", "FILE:" + missing);
     auto r = run_probe(http_probe(), realm().env(), realm().status_check());
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST_MESSAGE(r.summary);
@@ -127,7 +105,7 @@ BOOST_AUTO_TEST_CASE(without_a_ticket_the_verdict_says_kinit, *servers) {
 }
 
 BOOST_AUTO_TEST_CASE(a_proxy_name_without_a_service_principal_is_named, *servers) {
-    ScopedEnv cache("KRB5CCNAME", realm().kdc.kinit("alice"));
+    pft::ScopedEnv cache("KRB5CCNAME", realm().kdc.kinit("alice"));
     // The same proxy by its address: the KDC knows no HTTP/127.0.0.1.
     auto r = run_probe(http_probe(), realm().env("127.0.0.1"), realm().status_check());
     BOOST_TEST(r.status == Status::fail);
@@ -139,7 +117,7 @@ BOOST_AUTO_TEST_CASE(a_proxy_name_without_a_service_principal_is_named, *servers
 // A proxy whose keytab lacks its own service key (a stale or wrong keytab)
 // cannot read the ticket: its bare "Negotiate" again is a rejection.
 BOOST_AUTO_TEST_CASE(a_ticket_the_proxy_cannot_read_is_rejected, *servers) {
-    ScopedEnv cache("KRB5CCNAME", realm().kdc.kinit("alice"));
+    pft::ScopedEnv cache("KRB5CCNAME", realm().kdc.kinit("alice"));
     pft::Squid wrong_keytab{{.negotiate_keytab = realm().kdc.add_principal("HTTP/elsewhere"),
                              .negotiate_principal = "HTTP/localhost@" + realm().kdc.realm()}};
     RunEnvironment env = realm().env();
