@@ -54,7 +54,7 @@ Reason classify(OM_uint32 major, OM_uint32 minor, const std::string& text) {
 
 NegotiateStep failed(OM_uint32 major, OM_uint32 minor, gss_OID mech) {
     NegotiateStep s;
-    std::string minor_text = status_text(minor, GSS_C_MECH_CODE, mech);
+    std::string minor_text = minor != 0 ? status_text(minor, GSS_C_MECH_CODE, mech) : "";
     s.detail = status_text(major, GSS_C_GSS_CODE, GSS_C_NO_OID);
     if (!minor_text.empty()) s.detail += (s.detail.empty() ? "" : ": ") + minor_text;
     s.reason = classify(major, minor, s.detail);

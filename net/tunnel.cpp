@@ -429,16 +429,14 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
             return finish(Tunnel::Outcome::proxy_auth_failed);
         negotiate_call([c = negotiate, token] { return c->step(token); },
                        [body](TunnelRun& self, NegotiateStep s) {
-                           if (s.state != NegotiateStep::State::token || s.token.empty()) {
-                               self.t.negotiate_failure = s.state == NegotiateStep::State::failed
-                                                              ? s.reason
-                                                              : Reason::kerberos_failed;
-                               self.t.negotiate_detail =
-                                   s.state == NegotiateStep::State::failed
-                                       ? s.detail
-                                       : "the proxy asked for more after the exchange was complete";
+                           if (s.state == NegotiateStep::State::failed) {
+                               self.t.negotiate_failure = s.reason;
+                               self.t.negotiate_detail = s.detail;
                                return self.finish(Tunnel::Outcome::proxy_negotiate_failed);
                            }
+                           // Nothing more to say, and still 407: not accepted.
+                           if (s.token.empty())
+                               return self.finish(Tunnel::Outcome::proxy_auth_failed);
                            self.credentials = "Negotiate " + s.token;
                            self.negotiating = true;
                            self.retrying = true;

@@ -4,6 +4,7 @@
 // is given to preflight.
 #include "probes/web/http.hpp"
 #include "support/certs.hpp"
+#include "support/hostile_peer_posix.hpp"
 #include "support/kdc_posix.hpp"
 #include "support/needs_programs.hpp"
 #include "support/probe_harness.hpp"
@@ -68,6 +69,25 @@ bool contains(const std::string& text, const std::string& part) {
 const auto servers =
     pft::needs_programs({"nginx", "squid", "krb5kdc", "kdb5_util", "kadmin.local", "kinit"});
 
+// A 407 carrying "Negotiate <token>" continues the exchange on the same
+// connection: the token goes to GSS-API. The proxy's two answers arrive at
+// once, as a proxy that pipelines them sends them.
+pft::PeerScript two_answers(const std::string& proxy_token) {
+    const std::string offer = "HTTP/1.1 407 Proxy Authentication Required\r\n"
+                              "Proxy-Authenticate: Negotiate\r\n"
+                              "Content-Length: 0\r\n\r\n";
+    const std::string next = "HTTP/1.1 407 Proxy Authentication Required\r\n"
+                             "Proxy-Authenticate: Negotiate " +
+                             proxy_token + "\r\nContent-Length: 0\r\n\r\n";
+    return {.wait_for_request = true, .reply = offer + next};
+}
+
+ProbeResult through(const pft::HostilePeer& peer) {
+    RunEnvironment env = realm().env();
+    env.proxy.port = peer.port();
+    return run_probe(http_probe(), env, realm().status_check());
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(negotiate_through_squid)
@@ -127,6 +147,24 @@ BOOST_AUTO_TEST_CASE(a_ticket_the_proxy_cannot_read_is_rejected, *servers) {
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(r.reason == Reason::proxy_auth_rejected, r.summary);
     BOOST_TEST(contains(r.summary, "rejected the Kerberos ticket for HTTP/localhost"), r.summary);
+}
+
+BOOST_AUTO_TEST_CASE(a_proxy_token_continues_the_exchange, *servers) {
+    pft::ScopedEnv cache("KRB5CCNAME", realm().kdc.kinit("alice"));
+    // SPNEGO's "accept-incomplete" naming Kerberos: GSS-API has nothing more
+    // to send, and a proxy still answering 407 has not accepted the ticket.
+    pft::HostilePeer incomplete(two_answers("oRQwEqADCgEBoQsGCSqGSIb3EgECAg=="));
+    auto r = through(incomplete);
+    BOOST_TEST(incomplete.connections() == 1);
+    BOOST_TEST(contains(incomplete.received(), "Proxy-Authorization: Negotiate "),
+               incomplete.received());
+    BOOST_TEST(r.reason == Reason::proxy_auth_rejected, r.summary);
+    BOOST_TEST(contains(r.summary, "rejected the Kerberos ticket"), r.summary);
+    // A token GSS-API cannot read: its own words.
+    pft::HostilePeer garbled(two_answers("AAAA"));
+    r = through(garbled);
+    BOOST_TEST(r.reason == Reason::kerberos_failed, r.summary);
+    BOOST_TEST(contains(r.summary, "failed on this host: Invalid token"), r.summary);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
