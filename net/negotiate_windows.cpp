@@ -1,9 +1,11 @@
 #include "base/text.hpp"
 #include "net/negotiate.hpp"
-#define SECURITY_WIN32
-#include <security.h>
+#include <cstdio>
 #include <vector>
 #include <windows.h>
+// After windows.h, which it needs; SECURITY_WIN32 picks the user-mode API.
+#define SECURITY_WIN32
+#include <security.h>
 
 namespace pf {
 
