@@ -54,6 +54,10 @@ namespace pf {
     X(proxy_forbidden, "the proxy's policy blocks the destination")                                \
     X(proxy_target_failed, "the proxy could not reach the destination")                            \
     X(proxy_protocol_error, "the proxy does not answer as an HTTP proxy")                          \
+    X(kerberos_no_ticket, "the user has no valid Kerberos ticket (kinit, or a domain logon)")      \
+    X(kerberos_unknown_service, "the Kerberos KDC knows no service principal HTTP/<proxy host>")   \
+    X(clock_skew, "this host's clock differs too much from the Kerberos KDC's or the server's")    \
+    X(kerberos_failed, "Negotiate (Kerberos) failed on this host for another reason")              \
     X(http_status, "the server answered with an unexpected HTTP status")                           \
     X(redirect_loop, "redirects go round in a circle or never end")                                \
     X(http_auth_required, "the server wants authentication")                                       \

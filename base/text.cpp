@@ -1,6 +1,7 @@
 #include "base/text.hpp"
 #include <cctype>
 #include <openssl/evp.h>
+#include <optional>
 
 namespace pf {
 
@@ -16,6 +17,29 @@ std::string base64(std::string_view bytes) {
                             reinterpret_cast<const unsigned char*>(bytes.data()),
                             static_cast<int>(bytes.size()));
     out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+std::optional<std::string> unbase64(std::string_view text) {
+    std::string out;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char ch : text) {
+        int v = ch >= 'A' && ch <= 'Z'   ? ch - 'A'
+                : ch >= 'a' && ch <= 'z' ? ch - 'a' + 26
+                : ch >= '0' && ch <= '9' ? ch - '0' + 52
+                : ch == '+'              ? 62
+                : ch == '/'              ? 63
+                                         : -1;
+        if (ch == '=') break;
+        if (v < 0) return std::nullopt;
+        acc = acc << 6 | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((acc >> bits) & 0xff);
+        }
+    }
     return out;
 }
 

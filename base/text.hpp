@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,8 @@ std::string lower(std::string s);
 
 // Standard base64 (RFC 4648), padded.
 std::string base64(std::string_view bytes);
+// Its inverse, stopping at "="; nullopt at a character outside the alphabet.
+std::optional<std::string> unbase64(std::string_view text);
 
 // host as it stands in a URL or an authority: an IPv6 literal in brackets.
 std::string bracket_host(const std::string& host);

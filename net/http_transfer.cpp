@@ -141,6 +141,12 @@ struct Transfer : std::enable_shared_from_this<Transfer> {
         case Tunnel::Outcome::proxy_protocol_error:
             code = CURLE_RECV_ERROR;
             break;
+        case Tunnel::Outcome::proxy_negotiate_failed:
+            x.negotiate_verdict = tunnel_reason(t);
+            break;
+        case Tunnel::Outcome::proxy_auth_failed:
+            if (t.negotiate_sent) x.negotiate_verdict = tunnel_reason(t);
+            break;
         case Tunnel::Outcome::proxy_auth_required: {
             unsigned usable = t.auth_offered & tunnel_auth(req.proxy_auth);
             x.proxy_scheme_unsupported =

@@ -74,9 +74,12 @@ struct HttpExchange {
     // https through the proxy: the tunnel did not open, in its own words
     // (net/tunnel's describe); empty otherwise.
     std::string tunnel_failure;
-    // The proxy wants credentials in a scheme the tunnel does not speak
-    // (Negotiate, Digest), none it does being offered and allowed.
+    // The proxy wants credentials in a scheme the tunnel does not speak,
+    // none it does being offered and allowed.
     bool proxy_scheme_unsupported = false;
+    // Negotiate failed on this host or the proxy rejected its ticket: the
+    // verdict's reason, with tunnel_failure its words (unset otherwise).
+    Reason negotiate_verdict = Reason::unset;
     // Phase times from the start of the transfer: curl's, or, when the
     // deadline stopped it midway, when the callbacks saw the phase begin
     // (TLS starting, CONNECT or request sent, first head); 0: not reached.

@@ -36,29 +36,6 @@ std::uint16_t get16(std::string_view in, std::size_t at) {
                                       static_cast<unsigned char>(in[at + 1]) << 8);
 }
 
-std::optional<std::string> unbase64(std::string_view text) {
-    std::string out;
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char ch : text) {
-        int v = ch >= 'A' && ch <= 'Z'   ? ch - 'A'
-                : ch >= 'a' && ch <= 'z' ? ch - 'a' + 26
-                : ch >= '0' && ch <= '9' ? ch - '0' + 52
-                : ch == '+'              ? 62
-                : ch == '/'              ? 63
-                                         : -1;
-        if (ch == '=') break;
-        if (v < 0) return std::nullopt;
-        acc = acc << 6 | static_cast<std::uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((acc >> bits) & 0xff);
-        }
-    }
-    return out;
-}
-
 std::array<unsigned char, 16> hmac_md5(const unsigned char* key, std::size_t key_len,
                                        std::string_view data) {
     std::array<unsigned char, 16> out{};

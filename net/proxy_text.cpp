@@ -1,5 +1,6 @@
 #include "net/proxy_text.hpp"
 #include "base/catalog.hpp"
+#include "net/negotiate.hpp"
 
 namespace pf {
 
@@ -42,6 +43,32 @@ std::string proxy_scheme_unsupported(const std::vector<std::string>& offered,
                                      const ProxyConfig& proxy) {
     return render(
         msg("proxy.scheme_unsupported", {{"proxy", proxy.display()}, {"offers", offers(offered)}}));
+}
+
+std::string proxy_negotiate_failed(Reason reason, const std::string& detail,
+                                   const ProxyConfig& proxy) {
+    std::string spn = negotiate_service_principal(proxy.host);
+    switch (reason) {
+    case Reason::kerberos_no_ticket:
+        return render(
+            msg("proxy.negotiate_no_ticket", {{"proxy", proxy.display()}, {"detail", detail}}));
+    case Reason::kerberos_unknown_service:
+        return render(msg("proxy.negotiate_unknown_service",
+                          {{"proxy", proxy.display()}, {"spn", spn}, {"detail", detail}}));
+    case Reason::clock_skew:
+        return render(
+            msg("proxy.negotiate_clock_skew", {{"proxy", proxy.display()}, {"detail", detail}}));
+    default:
+        break;
+    }
+    return render(msg("proxy.negotiate_failed", {{"proxy", proxy.display()}, {"detail", detail}}));
+}
+
+std::string proxy_negotiate_rejected(const std::vector<std::string>& offered,
+                                     const ProxyConfig& proxy) {
+    return render(msg("proxy.negotiate_rejected", {{"proxy", proxy.display()},
+                                                   {"spn", negotiate_service_principal(proxy.host)},
+                                                   {"offers", offers(offered)}}));
 }
 
 std::string proxy_blocked(const std::string& target, const ProxyConfig& proxy,

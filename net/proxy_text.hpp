@@ -1,4 +1,5 @@
 #pragma once
+#include "base/reason.hpp"
 #include "core/proxy_config.hpp"
 #include <string>
 #include <vector>
@@ -14,6 +15,13 @@ std::string proxy_auth_needed(const std::vector<std::string>& offered, const Pro
 std::string proxy_auth_rejected(const std::vector<std::string>& offered, const ProxyConfig& proxy);
 // 407 offering only schemes the tunnel does not speak (Negotiate, Digest).
 std::string proxy_scheme_unsupported(const std::vector<std::string>& offered,
+                                     const ProxyConfig& proxy);
+// Negotiate could not make a token on this host: reason is one of the
+// kerberos_* codes or clock_skew, detail the GSS-API or SSPI text.
+std::string proxy_negotiate_failed(Reason reason, const std::string& detail,
+                                   const ProxyConfig& proxy);
+// 407 again to the Negotiate token.
+std::string proxy_negotiate_rejected(const std::vector<std::string>& offered,
                                      const ProxyConfig& proxy);
 // 403 to CONNECT target ("host:port").
 std::string proxy_blocked(const std::string& target, const ProxyConfig& proxy,

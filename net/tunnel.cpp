@@ -2,10 +2,12 @@
 #include "base/text.hpp"
 #include "net/http_digest.hpp"
 #include "net/http_head.hpp"
+#include "net/negotiate.hpp"
 #include "net/ntlm.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
 #include "net/resolve.hpp"
+#include "net/worker_pool.hpp"
 #include <asio/read.hpp>
 #include <asio/read_until.hpp>
 #include <asio/streambuf.hpp>
@@ -58,6 +60,8 @@ Reason tunnel_reason(const Tunnel& t) {
         return Reason::proxy_auth_required;
     case Tunnel::Outcome::proxy_auth_failed:
         return Reason::proxy_auth_rejected;
+    case Tunnel::Outcome::proxy_negotiate_failed:
+        return t.negotiate_failure;
     case Tunnel::Outcome::proxy_forbidden:
         return Reason::proxy_forbidden;
     case Tunnel::Outcome::proxy_target_failed:
@@ -86,7 +90,10 @@ std::string describe(const Tunnel& t, const std::string& target, const ProxyConf
     case Tunnel::Outcome::proxy_auth_required:
         return proxy_auth_needed(t.auth_schemes, proxy);
     case Tunnel::Outcome::proxy_auth_failed:
-        return proxy_auth_rejected(t.auth_schemes, proxy);
+        return t.negotiate_sent ? proxy_negotiate_rejected(t.auth_schemes, proxy)
+                                : proxy_auth_rejected(t.auth_schemes, proxy);
+    case Tunnel::Outcome::proxy_negotiate_failed:
+        return proxy_negotiate_failed(t.negotiate_failure, t.negotiate_detail, proxy);
     case Tunnel::Outcome::proxy_forbidden:
         return "the proxy blocks CONNECT to " + target + " by its policy (403): ask for " + target +
                " to be allowed";
@@ -168,6 +175,10 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
     bool credentials_sent = false; // the CONNECT in flight carries them
     bool retrying = false;         // it repeats a CONNECT the proxy answered 407
     bool ntlm_negotiated = false;  // the CONNECT in flight carries NTLM's first message
+    // Negotiate's context, once begun; its calls run on the worker pool.
+    std::shared_ptr<NegotiateClient> negotiate;
+    bool negotiating = false; // the CONNECT in flight carries a Negotiate token
+    std::function<void()> abandon_negotiate, unregister_negotiate;
     std::optional<Clock::time_point> first_sent;
 
     void finish(Tunnel::Outcome o) {
@@ -177,6 +188,7 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
         // other alive.
         cancel_connect = nullptr;
         abandon_lookup = nullptr;
+        end_negotiate_call();
         if (!done) return;
         t.outcome = o;
         if (o != Tunnel::Outcome::open && t.socket) {
@@ -210,6 +222,7 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
         auto lookup = std::move(abandon_lookup);
         auto connect = std::move(cancel_connect);
         abandon_lookup = cancel_connect = nullptr;
+        end_negotiate_call();
         if (lookup) lookup();
         if (connect) connect();
         if (t.socket) {
@@ -337,6 +350,7 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
         t.auth_schemes = answer.values("Proxy-Authenticate");
         t.auth_offered = proxy_auth_offered(t.auth_schemes);
         t.credentials_answered = credentials_sent;
+        t.negotiate_sent = credentials_sent && negotiating;
         for (const auto& [name, value] : answer.headers)
             if (auto n = lower(name); (n == "via" || n == "server") && t.proxy_agent.empty())
                 t.proxy_agent = value;
@@ -351,8 +365,16 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
 
     void on_auth_wanted() {
         if (ntlm_negotiated) return ntlm_answer();
+        if (negotiating) return negotiate_answer();
         if (credentials_sent) return finish(Tunnel::Outcome::proxy_auth_failed);
         unsigned usable = t.auth_offered & options.auth & proxy_auth_spoken;
+        // Negotiate first, as curl prefers it: the user's ticket, no password.
+        if (usable & proxy_auth_negotiate) return negotiate_begin(usable);
+        password_scheme(usable);
+    }
+
+    void password_scheme(unsigned usable) {
+        usable &= ~unsigned(proxy_auth_negotiate);
         std::optional<DigestChallenge> digest;
         if (usable & proxy_auth_digest)
             for (const auto& v : t.auth_schemes)
@@ -371,6 +393,80 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
             credentials = "Basic " + basic_credentials(proxy.user, password());
         }
         again();
+    }
+
+    // No ticket here: a password scheme the proxy also offers may still
+    // pass, and the Kerberos problem is kept for the verdict otherwise.
+    void negotiate_begin(unsigned usable) {
+        negotiate = std::make_shared<NegotiateClient>();
+        negotiate_call([c = negotiate, name = proxy.host] { return c->start(name); },
+                       [usable](TunnelRun& self, NegotiateStep s) {
+                           if (s.state == NegotiateStep::State::token && !s.token.empty()) {
+                               self.credentials = "Negotiate " + s.token;
+                               self.negotiating = true;
+                               return self.again();
+                           }
+                           self.t.negotiate_failure = s.reason;
+                           self.t.negotiate_detail = s.detail;
+                           unsigned rest = usable & ~unsigned(proxy_auth_negotiate);
+                           if (!self.proxy.user.empty() && rest) return self.password_scheme(rest);
+                           self.finish(Tunnel::Outcome::proxy_negotiate_failed);
+                       });
+    }
+
+    // 407 to our token: a "Negotiate <token>" continues the exchange on the
+    // same connection; a bare offer rejects the ticket.
+    void negotiate_answer() {
+        negotiating = false;
+        std::string token;
+        for (const auto& v : t.auth_schemes)
+            if (lower(v.substr(0, 10)) == "negotiate ") {
+                auto b = v.find_first_not_of(' ', 10), e = v.find_last_not_of(' ');
+                token = b == std::string::npos ? "" : v.substr(b, e - b + 1);
+            }
+        std::size_t body = 0;
+        if (token.empty() || negotiate->complete() || !reusable(t.answer, body))
+            return finish(Tunnel::Outcome::proxy_auth_failed);
+        negotiate_call([c = negotiate, token] { return c->step(token); },
+                       [body](TunnelRun& self, NegotiateStep s) {
+                           if (s.state == NegotiateStep::State::failed) {
+                               self.t.negotiate_failure = s.reason;
+                               self.t.negotiate_detail = s.detail;
+                               return self.finish(Tunnel::Outcome::proxy_negotiate_failed);
+                           }
+                           // Nothing more to say, and still 407: not accepted.
+                           if (s.token.empty())
+                               return self.finish(Tunnel::Outcome::proxy_auth_failed);
+                           self.credentials = "Negotiate " + s.token;
+                           self.negotiating = true;
+                           self.retrying = true;
+                           self.skip_body(body);
+                       });
+    }
+
+    // GSS-API and SSPI may ask the KDC for a ticket, blocking: on the worker
+    // pool, abandoned at the check's cancellation.
+    void negotiate_call(std::function<NegotiateStep()> call,
+                        std::function<void(TunnelRun&, NegotiateStep)> then) {
+        if (cancel->cancelled()) return timed_out();
+        auto self = shared_from_this();
+        unregister_negotiate = cancel->on_cancel([weak = std::weak_ptr<TunnelRun>(self)] {
+            if (auto r = weak.lock()) r->timed_out();
+        });
+        abandon_negotiate = worker_pool(io).run<NegotiateStep>(
+            std::move(call), [self, then = std::move(then)](NegotiateStep s) {
+                self->abandon_negotiate = nullptr;
+                self->end_negotiate_call();
+                then(*self, std::move(s));
+            });
+    }
+
+    void end_negotiate_call() {
+        auto abandon_call = std::move(abandon_negotiate);
+        auto unregister = std::move(unregister_negotiate);
+        abandon_negotiate = unregister_negotiate = nullptr;
+        if (abandon_call) abandon_call();
+        if (unregister) unregister();
     }
 
     // The proxy's CHALLENGE to our NEGOTIATE: the AUTHENTICATE goes on the

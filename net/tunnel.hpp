@@ -18,8 +18,9 @@ enum ProxyAuthScheme : unsigned {
     proxy_auth_ntlm = 4,
     proxy_auth_negotiate = 8,
 };
-// The schemes the tunnel answers: Negotiate (Kerberos) is not among them.
-constexpr unsigned proxy_auth_spoken = proxy_auth_basic | proxy_auth_digest | proxy_auth_ntlm;
+// The schemes the tunnel answers.
+constexpr unsigned proxy_auth_spoken =
+    proxy_auth_basic | proxy_auth_digest | proxy_auth_ntlm | proxy_auth_negotiate;
 // The schemes a Proxy-Authenticate value list offers (unknown ones ignored).
 unsigned proxy_auth_offered(const std::vector<std::string>& proxy_authenticate);
 
@@ -27,7 +28,8 @@ struct TunnelOptions {
     // Basic alone: the credentials go with the first CONNECT. Several: the
     // first CONNECT goes without, and the 407's offer picks the scheme, as
     // browsers and curl do, so a proxy wanting NTLM is not sent a password
-    // in Basic it would reject anyway.
+    // in Basic it would reject anyway. Negotiate needs no user: it goes
+    // with the logged-in user's Kerberos ticket (net/negotiate).
     unsigned auth = proxy_auth_basic;
     // The addresses of the name connected to (the proxy's through it, else
     // the target's), when the caller has looked it up to tell its own
@@ -45,13 +47,14 @@ struct Tunnel {
         target_unreachable, // direct: see connect (refused, timed out, unreachable) or lookup
         name_not_resolved,  // the target's (direct) or the proxy's name did not resolve: see detail
         proxy_unreachable,  // the proxy itself refused, timed out or is unreachable: see connect
-        proxy_auth_required,  // 407 to a CONNECT without credentials: see auth_schemes
-        proxy_auth_failed,    // 407 to a CONNECT with credentials
-        proxy_forbidden,      // 403: blocked by the proxy's policy
-        proxy_target_failed,  // 502/503/504: the proxy could not reach the target
-        proxy_other_status,   // any other status: see status
-        proxy_protocol_error, // not HTTP, or the connection closed before an answer
-        timed_out,            // the deadline passed during CONNECT
+        proxy_auth_required,    // 407 to a CONNECT without credentials: see auth_schemes
+        proxy_auth_failed,      // 407 to a CONNECT with credentials (see negotiate_sent)
+        proxy_negotiate_failed, // no Negotiate token could be made here: see negotiate_failure
+        proxy_forbidden,        // 403: blocked by the proxy's policy
+        proxy_target_failed,    // 502/503/504: the proxy could not reach the target
+        proxy_other_status,     // any other status: see status
+        proxy_protocol_error,   // not HTTP, or the connection closed before an answer
+        timed_out,              // the deadline passed during CONNECT
     };
     Outcome outcome = Outcome::timed_out;
     std::shared_ptr<asio::ip::tcp::socket> socket; // set when open
@@ -68,6 +71,12 @@ struct Tunnel {
     // rejects them; otherwise they never reached the proxy (it closed the
     // connection after its 407, or offers no scheme allowed).
     bool credentials_answered = false;
+    bool negotiate_sent = false; // those credentials were a Negotiate token
+    // Negotiate failed on this host (the outcome, or before a fallback to a
+    // password scheme): a kerberos_* reason or clock_skew, and the GSS-API
+    // or SSPI text.
+    Reason negotiate_failure = Reason::unset;
+    std::string negotiate_detail;
     std::string detail;            // lookup failure text, or the system's error
     Reason lookup = Reason::unset; // name_not_resolved: why the lookup failed
     double connect_ms = 0, tunnel_ms = 0;
@@ -92,8 +101,9 @@ std::string proxy_connect_timed_out(const Tunnel& t, const std::string& target,
                                     const ProxyConfig& proxy);
 
 // Connects to host:port, through proxy when proxy.configured() and it is not
-// bypassed for host (NO_PROXY). With proxy.user set, authenticates with a
-// scheme of options.auth (Basic, or Digest or NTLM when offered) as the proxy asks.
+// bypassed for host (NO_PROXY). Authenticates with a scheme of options.auth
+// as the proxy asks: Negotiate with the user's Kerberos ticket when offered,
+// else with proxy.user set Basic, or Digest or NTLM when offered.
 // At the check's cancellation the outcome is timed_out, with what the proxy
 // had sent. on_done runs once, on the loop; the returned function abandons
 // the tunnel (on_done is then not called).

@@ -9,10 +9,12 @@
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libasio-dev libssl-dev libldap-dev
-            libcurl4-openssl-dev libpugixml-dev libboost-test-dev libcli11-dev nlohmann-json3-dev)
+            libcurl4-openssl-dev libpugixml-dev libboost-test-dev libcli11-dev nlohmann-json3-dev
+            libkrb5-dev) # GSS-API: Negotiate to the proxy
 # Real servers and network tools the tests start on loopback or in namespaces.
 test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates openssl
            nginx-light squid-openssl tinyproxy
+           krb5-kdc krb5-admin-server krb5-user faketime # a KDC, kadmin.local and kinit for Negotiate through squid; a skewed clock
            rsyslog rsyslog-openssl
            slapd ldap-utils
            samba-ad-dc samba-ad-provision smbclient

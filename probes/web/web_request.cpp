@@ -314,6 +314,8 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
                                              ? x.last_proxy_head()->values("Proxy-Authenticate")
                                              : std::vector<std::string>{},
                                          call.proxy));
+        if (x.negotiate_verdict != Reason::unset)
+            answer.failure = ProbeResult::make(Status::fail, x.negotiate_verdict, x.tunnel_failure);
         const PeerCheck& tls = x.tls;
         if (tls.refused && tls.verdict) {
             // The chain the handshake was refused on, judged as the tls probe judges it.

@@ -9,9 +9,11 @@
 #include "net/tunnel.hpp"
 #include "reports/html.hpp"
 #include "support/certs.hpp"
+#include "support/kdc_posix.hpp"
 #include "support/needs_programs.hpp"
 #include "support/processes.hpp"
 #include "support/report_run.hpp"
+#include "support/scoped_env.hpp"
 #include "support/served_pki_posix.hpp"
 #include "support/servers_posix.hpp"
 #include "support/text_match.hpp"
@@ -57,6 +59,8 @@ std::vector<std::string> acc_args(unsigned short awcm_port, unsigned short conso
 const auto with_nginx = pft::needs_programs({"nginx"});
 const auto with_squid = pft::needs_programs({"nginx", "squid"});
 const auto with_tinyproxy = pft::needs_programs({"nginx", "tinyproxy"});
+const auto with_kerberos = pft::needs_programs(
+    {"nginx", "squid", "krb5kdc", "kdb5_util", "kadmin.local", "kinit", "faketime"});
 
 } // namespace
 
@@ -389,6 +393,43 @@ BOOST_AUTO_TEST_CASE(onprem_awcm_host_is_a_host_name_only) {
     BOOST_TEST(contains(p.err, "without a path"), p.err);
     // Nothing ran, so no report was written.
     BOOST_TEST(!std::filesystem::exists(t.file("r.json")));
+}
+
+// A Kerberos-only proxy, as Windows sites run them: the status page through
+// it with the user's ticket, and, with this host's clock an hour ahead of
+// the KDC's (faketime on preflight alone), the verdict names the clock.
+BOOST_AUTO_TEST_CASE(a_kerberos_proxy_passes_and_a_skewed_clock_is_named, *with_kerberos) {
+    Pki pki;
+    auto leaf = pki.leaf();
+    pft::Nginx nginx({pki.site(leaf)});
+    pft::Kdc kdc;
+    kdc.add_principal("alice");
+    std::string keytab = kdc.add_principal("HTTP/localhost");
+    pft::ScopedEnv config("KRB5_CONFIG", kdc.config());
+    pft::Squid squid(
+        {.negotiate_keytab = keytab, .negotiate_principal = "HTTP/localhost@" + kdc.realm()});
+    pft::ScopedEnv cache("KRB5CCNAME", kdc.kinit("alice"));
+    auto args =
+        acc_args(nginx.port(), nginx.port(), pki.root_pem, pki.root_pem) +
+        std::vector<std::string>{"--proxy", "http://localhost:" + std::to_string(squid.port())};
+    auto ok = preflight_run(pki.dir, "kerberos", args);
+    verdict_everywhere(*ok, "net.awcm-status", "pass");
+    const std::vector<std::string> hour_ahead = {"env", "FAKETIME_DONT_FAKE_MONOTONIC=1",
+                                                 "faketime", "-f", "+1h"};
+    // The service ticket of the first run is cached: only squid sees the
+    // skewed time, and a bare "Negotiate" again cannot say more than that.
+    auto cached = preflight_run(pki.dir, "kerberos-skewed-proxy", args, "run", hour_ahead);
+    verdict_everywhere(*cached, "net.awcm-status", "fail");
+    BOOST_TEST(cached->check("net.awcm-status")["reason"] == "proxy_auth_rejected",
+               cached->check("net.awcm-status").dump());
+    words_everywhere(*cached, "net.awcm-status", "this host's clock is within 5 minutes");
+    // A fresh ticket cache: the KDC refuses the service ticket, and says why.
+    pft::ScopedEnv fresh("KRB5CCNAME", kdc.kinit("alice"));
+    auto skewed = preflight_run(pki.dir, "kerberos-skewed-kdc", args, "run", hour_ahead);
+    verdict_everywhere(*skewed, "net.awcm-status", "fail");
+    BOOST_TEST(skewed->check("net.awcm-status")["reason"] == "clock_skew",
+               skewed->check("net.awcm-status").dump());
+    words_everywhere(*skewed, "net.awcm-status", "synchronise the clock");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -18,6 +18,8 @@
 #include "probes/web/scep.hpp"
 #include "support/hostile_peer_posix.hpp"
 #include "support/probe_harness.hpp"
+#include "support/processes.hpp"
+#include "support/scoped_env.hpp"
 #include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
 
@@ -249,22 +251,22 @@ BOOST_AUTO_TEST_CASE(http_through_a_proxy_closing_without_an_answer_blames_the_p
     BOOST_TEST(!contains(r.summary, "curl error"), r.summary);
 }
 
-// A proxy wanting Kerberos only: the tunnel speaks Basic, Digest and NTLM, and says
-// so rather than blame credentials it never sent.
-BOOST_AUTO_TEST_CASE(a_proxy_offering_only_negotiate_is_named_as_such) {
+// A proxy wanting Kerberos only, and no ticket here: the verdict says kinit,
+// and the password given for other schemes never goes to it.
+BOOST_AUTO_TEST_CASE(a_proxy_offering_only_negotiate_without_a_ticket_says_kinit) {
     HostilePeer peer({.wait_for_request = true,
                       .reply = "HTTP/1.1 407 Proxy Authentication Required\r\n"
                                "Proxy-Authenticate: Negotiate\r\n"
                                "Content-Length: 0\r\n\r\n"});
+    pft::TempDir dir;
+    pft::ScopedEnv no_cache("KRB5CCNAME", "FILE:" + dir.file("no-ccache"));
     auto env = through(peer);
     env.proxy.user = "svc-acc";
     env.proxy.password = std::make_shared<const Secret>("Canary-Proxy-Pw-94", "env:TEST_PROXY_PW");
     auto r = run_one(http_probe(), {{"host", "127.0.0.1"}, {"port", "443"}, {"via", "proxy"}}, env);
     BOOST_TEST(r.status == Status::fail);
-    BOOST_TEST(r.reason == Reason::proxy_auth_required);
-    BOOST_TEST(contains(r.summary, "offers Negotiate for CONNECT, and preflight authenticates to a "
-                                   "proxy with Basic, Digest or NTLM"),
-               r.summary);
+    BOOST_TEST(r.reason == Reason::kerberos_no_ticket, r.summary);
+    BOOST_TEST(contains(r.summary, "no valid Kerberos ticket"), r.summary);
     BOOST_TEST(!contains(peer.received(), "Canary-Proxy-Pw-94"));
 }
 

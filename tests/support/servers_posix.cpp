@@ -251,6 +251,13 @@ Squid::Squid(SquidOptions o) {
           << "auth_param ntlm children 2 startup=1 idle=1\n"
           << "acl pf_auth proxy_auth REQUIRED\n"
           << "http_access allow pf_auth\n";
+    } else if (!o.negotiate_keytab.empty()) {
+        c << "auth_param negotiate program /usr/lib/squid/negotiate_kerberos_auth -k "
+          << copy_into(dir_, o.negotiate_keytab, "http.keytab") << " -s " << o.negotiate_principal
+          << "\n"
+          << "auth_param negotiate children 2 startup=1 idle=1\n"
+          << "acl pf_auth proxy_auth REQUIRED\n"
+          << "http_access allow pf_auth\n";
     } else if (o.digest) {
         auto passwords =
             dir_.write("digest-passwords", o.basic_user + ":" + o.basic_password + "\n");

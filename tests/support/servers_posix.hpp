@@ -53,6 +53,10 @@ struct SquidOptions {
     bool ntlm = false;
     // Digest instead, for basic_user and basic_password (digest_file_auth).
     bool digest = false;
+    // Negotiate (Kerberos) instead, with this keytab for this service
+    // principal ("HTTP/localhost@REALM"): negotiate_kerberos_auth. Start
+    // squid with KRB5_CONFIG naming the realm's KDC (support/kdc_posix).
+    std::string negotiate_keytab = {}, negotiate_principal = {};
     // Both set: ssl-bump every CONNECT, re-signing origin certificates with
     // this CA (cert and key PEM files).
     std::string bump_ca_cert = {}, bump_ca_key = {};
