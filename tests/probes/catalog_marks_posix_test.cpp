@@ -75,7 +75,7 @@ struct ActiveCatalog {
 // stays visible. Returns the file, or "" for any other line.
 std::string known_gap(const std::string& line) {
     for (const char* start :
-         {"GET ", "OPTIONS ", "HEAD ", "POST ", "address: ", "proxy address: ", "curl: ",
+         {"GET ", "OPTIONS ", "HEAD ", "POST ", "address: ", "proxy address: ", "curl: ", "proxy: ",
           "proxy answered: ", "Proxy-Authenticate: ", "X-Squid-Error: ", "TLS: "})
         if (line.rfind(start, 0) == 0) return "probes/web/web_request.cpp";
     // describe(ConnectOutcome): "127.0.0.1 port 1: refused in 0.1 ms (...)"

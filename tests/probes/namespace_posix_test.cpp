@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(dns_tells_missing_names_from_a_failing_server) {
         summary(r["missing"]));
     BOOST_TEST(summary(r["refused"]).find("DNS temporary failure for 'awcm274.example'") == 0,
                summary(r["refused"]));
-    BOOST_TEST(r["ok"]["measurements"][0]["name"] == "resolve");
+    BOOST_TEST(r["ok"]["measurements"][0]["name"] == "resolve_ms");
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_dns_server_is_cut_at_the_deadline) {
