@@ -6,7 +6,7 @@
 #     --ci        the short mode (under a minute): fails on a regression of a
 #                 ratio beyond its limit (bench/bench.py, CI_LIMITS)
 #     --strict    also fail when a target is not met
-#     --binary    measure this preflight instead of building build-rel/
+#     --binary    measure this preflight instead of building build-bench/ (Release, static curl)
 #     --json      where the results go (default bench/results.json)
 #     --no-install  do not apt-get install what is missing
 # Needs root: the servers run in a network namespace it creates, where
@@ -85,9 +85,18 @@ if [[ -z $binary ]]; then
   [[ $install -eq 1 ]] && scripts/install-deps.sh
   launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
-  cmake -S . -B build-rel -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
-  cmake --build build-rel --target preflight -j"$(nproc)" >/dev/null
-  binary=$repo/build-rel/preflight
+  # The binary README says to ship: Release, with the static libcurl and
+  # OpenSSL (start-up and resident size are measured on what users run).
+  sysroot=()
+  if root=$(scripts/build-linux-deps.sh); then
+    sysroot=(-DPREFLIGHT_LINUX_SYSROOT="$root")
+  else
+    echo "bench: the static libcurl could not be built; measuring a Release build on Debian's shared libraries"
+  fi
+  cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DPREFLIGHT_TESTS=OFF \
+    "${sysroot[@]}" "${launcher[@]}" >/dev/null
+  cmake --build build-bench --target preflight -j"$(nproc)" >/dev/null
+  binary=$repo/build-bench/preflight
 fi
 [[ -x $binary ]] || { echo "bench: no preflight binary at $binary" >&2; exit 2; }
 
