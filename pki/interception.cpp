@@ -4,8 +4,10 @@
 #include "base/text.hpp"
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <memory>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <sstream>
 #include <stdexcept>
@@ -29,9 +31,49 @@ std::vector<std::string> split(const std::string& s, char sep) {
     return out;
 }
 
-void read_pem_file(const std::string& path, std::vector<X509Ptr>& out) {
-    auto certs = read_pem_certs(path);
-    out.insert(out.end(), certs.begin(), certs.end());
+// The DER of every CERTIFICATE block of a PEM file, without parsing it.
+void read_pem_der(const std::string& path, std::vector<std::string>& out) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> b(BIO_new_file(path.c_str(), "r"), BIO_free);
+    if (!b) return;
+    char* name = nullptr;
+    char* header = nullptr;
+    unsigned char* data = nullptr;
+    long len = 0;
+    while (PEM_read_bio(b.get(), &name, &header, &data, &len) == 1) {
+        if (std::strcmp(name, PEM_STRING_X509) == 0 ||
+            std::strcmp(name, PEM_STRING_X509_OLD) == 0 ||
+            std::strcmp(name, PEM_STRING_X509_TRUSTED) == 0)
+            out.emplace_back(reinterpret_cast<const char*>(data), static_cast<std::size_t>(len));
+        OPENSSL_free(name);
+        OPENSSL_free(header);
+        OPENSSL_free(data);
+    }
+    ERR_clear_error(); // the end of the file reads as an error
+}
+
+std::string der_of(X509* cert) {
+    unsigned char* out = nullptr;
+    int n = i2d_X509(cert, &out);
+    if (n <= 0) return {};
+    std::string der(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+    OPENSSL_free(out);
+    return der;
+}
+
+std::string der_of(const X509_NAME* name) {
+    unsigned char* out = nullptr;
+    int n = i2d_X509_NAME(name, &out);
+    if (n <= 0) return {};
+    std::string der(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+    OPENSSL_free(out);
+    return der;
+}
+
+bool same_root(X509* a, X509* b) {
+    // Subject and key rather than the whole certificate: a root re-issued
+    // with new dates (or a cross-signed copy) is still the same root.
+    return X509_NAME_cmp(X509_get_subject_name(a), X509_get_subject_name(b)) == 0 &&
+           EVP_PKEY_eq(X509_get0_pubkey(a), X509_get0_pubkey(b)) == 1;
 }
 
 std::string short_fp(const std::string& sha256) {
@@ -107,27 +149,39 @@ PublicRoots load_public_roots(const std::string& location) {
              it.increment(ec)) {
             auto ext = lower(it->path().extension().string());
             if (it->is_regular_file(ec) && (ext == ".crt" || ext == ".pem"))
-                read_pem_file(it->path().string(), r.roots);
+                read_pem_der(it->path().string(), r.der);
         }
     } else if (fs::exists(r.location, ec)) {
-        read_pem_file(r.location, r.roots);
+        read_pem_der(r.location, r.der);
     } else {
         r.problem = render(msg("interception.public_bundle_missing", {{"location", r.location}}));
         return r;
     }
-    if (r.roots.empty())
+    std::sort(r.der.begin(), r.der.end());
+    if (r.der.empty())
         r.problem =
             render(msg("interception.public_bundle_unreadable", {{"location", r.location}}));
     return r;
 }
 
 bool contains_root(const PublicRoots& roots, X509* cert) {
-    // Subject and key rather than the whole certificate: a root re-issued
-    // with new dates (or a cross-signed copy) is still the same root.
     for (const auto& r : roots.roots)
-        if (X509_NAME_cmp(X509_get_subject_name(r.get()), X509_get_subject_name(cert)) == 0 &&
-            EVP_PKEY_eq(X509_get0_pubkey(r.get()), X509_get0_pubkey(cert)) == 1)
-            return true;
+        if (same_root(r.get(), cert)) return true;
+    if (roots.der.empty()) return false;
+    auto der = der_of(cert);
+    if (std::binary_search(roots.der.begin(), roots.der.end(), der)) return true;
+    // Not the same bytes: a re-issued copy still carries the subject's
+    // encoding verbatim, so only such candidates are parsed.
+    auto subject = der_of(X509_get_subject_name(cert));
+    if (subject.empty()) return false;
+    for (const auto& candidate : roots.der) {
+        if (candidate.find(subject) == std::string::npos) continue;
+        const auto* p = reinterpret_cast<const unsigned char*>(candidate.data());
+        std::unique_ptr<X509, decltype(&X509_free)> parsed(
+            d2i_X509(nullptr, &p, static_cast<long>(candidate.size())), X509_free);
+        if (parsed && same_root(parsed.get(), cert)) return true;
+    }
+    ERR_clear_error();
     return false;
 }
 
@@ -193,9 +247,9 @@ Interception detect_interception(const InterceptionInput& in) {
                                                               {"host", in.host}}));
         } else {
             findings.push_back(msg("interception.added_root", {{"subject", subject}}));
-            evidence(msg(
-                "interception.added_root_evidence",
-                {{"subject", subject}, {"location", pub.location}, {"count", pub.roots.size()}}));
+            evidence(
+                msg("interception.added_root_evidence",
+                    {{"subject", subject}, {"location", pub.location}, {"count", pub.size()}}));
         }
     }
 

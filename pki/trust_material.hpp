@@ -18,8 +18,14 @@ using X509Ptr = std::shared_ptr<X509>;
 // .pem files (Debian's /usr/share/ca-certificates/mozilla).
 struct PublicRoots {
     std::string location; // empty when the platform has none
-    std::vector<X509Ptr> roots;
-    std::string problem; // why the comparison cannot be made; empty when roots were read
+    // The bundle's certificates as DER, sorted, not parsed: parsing ~140
+    // roots costs more than a whole TLS check, and a chain's root is nearly
+    // always byte-identical to one of them (contains_root parses only a
+    // candidate that shares the subject's bytes).
+    std::vector<std::string> der;
+    std::vector<X509Ptr> roots; // parsed certificates (--ca-file's)
+    std::string problem;        // why the comparison cannot be made; empty when roots were read
+    std::size_t size() const { return der.size() + roots.size(); }
 };
 
 // Everything a run trusts, read once: the store chains are verified against

@@ -3,6 +3,8 @@
 #include "support/processes.hpp"
 #include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
 using namespace pf;
 
@@ -202,3 +204,24 @@ BOOST_AUTO_TEST_CASE(a_leaf_re_signed_by_the_proxy_differs_from_the_direct_one) 
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The public bundle is compared as DER first; a root re-issued with new
+// dates (same subject, same key) is still the public root, and one with the
+// same subject but another key is not.
+BOOST_AUTO_TEST_CASE(a_public_root_is_found_by_its_bytes_or_by_subject_and_key) {
+    World w;
+    auto pub = load_public_roots(w.tls.public_roots);
+    BOOST_TEST_REQUIRE(pub.problem.empty());
+    BOOST_TEST(pub.der.size() == 1u);
+    BOOST_TEST(contains_root(pub, w.root.cert()));
+
+    std::unique_ptr<X509, decltype(&X509_free)> reissued(X509_dup(w.root.cert()), X509_free);
+    BOOST_TEST_REQUIRE(X509_gmtime_adj(X509_getm_notAfter(reissued.get()), 86400L * 900) !=
+                       nullptr);
+    BOOST_TEST_REQUIRE(X509_sign(reissued.get(), w.root.key(), EVP_sha256()) > 0);
+    BOOST_TEST(contains_root(pub, reissued.get()));
+
+    auto impostor = w.f.root({.cn = "Public Root", .org = "Public CA Inc."});
+    BOOST_TEST(!contains_root(pub, impostor.cert()));
+    BOOST_TEST(!contains_root(pub, w.leaf.cert()));
+}
