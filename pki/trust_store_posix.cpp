@@ -18,6 +18,15 @@ std::size_t load_default_paths(X509_STORE* store) {
     return after > before ? static_cast<std::size_t>(after - before) : 0;
 }
 
+// Whether the environment variable is unset or names the default itself
+// (some systems export SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt).
+bool names_default(const char* variable, const char* default_path) {
+    const char* value = std::getenv(variable);
+    if (!value || !*value) return true;
+    std::error_code ec;
+    return std::filesystem::equivalent(value, default_path, ec);
+}
+
 // c_rehash's names: eight hex digits, a dot, a digit.
 bool has_hash_links(const std::string& dir) {
     namespace fs = std::filesystem;
@@ -45,10 +54,10 @@ std::size_t count_pem_certificates(const std::string& path) {
 } // namespace
 
 std::size_t load_system_roots(X509_STORE* store) {
-    // SSL_CERT_FILE and SSL_CERT_DIR are the admin's choice: read as OpenSSL
-    // reads them.
-    if (std::getenv(X509_get_default_cert_file_env()) ||
-        std::getenv(X509_get_default_cert_dir_env()))
+    // SSL_CERT_FILE and SSL_CERT_DIR naming other roots are the admin's
+    // choice: read as OpenSSL reads them.
+    if (!names_default(X509_get_default_cert_file_env(), X509_get_default_cert_file()) ||
+        !names_default(X509_get_default_cert_dir_env(), X509_get_default_cert_dir()))
         return load_default_paths(store);
     // Parsing the whole bundle (Debian: ~140 roots) costs more than a TLS
     // check; the hashed directory beside it holds the same roots and is read
