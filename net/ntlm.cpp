@@ -203,15 +203,21 @@ std::string ntlm_authenticate(const NtlmChallenge& c, const std::string& user_sp
     return base64(m);
 }
 
+std::uint64_t ntlm_filetime(std::chrono::system_clock::time_point t) {
+    // 100 ns units since 1601. In nanoseconds the span since 1601 does not
+    // fit 64 bits, so it is counted in FILETIME's own unit.
+    using Ticks = std::chrono::duration<std::int64_t, std::ratio<1, 10'000'000>>;
+    auto since_1601 = std::chrono::duration_cast<Ticks>(t.time_since_epoch()) +
+                      Ticks(std::chrono::seconds(11644473600LL));
+    return static_cast<std::uint64_t>(since_1601.count());
+}
+
 std::string ntlm_authenticate(const NtlmChallenge& c, const std::string& user,
                               const std::string& password) {
     NtlmClient client;
     if (RAND_bytes(client.client_challenge.data(), 8) != 1)
         throw std::runtime_error("no random bytes for the NTLM client challenge");
-    auto since_1601 =
-        std::chrono::system_clock::now().time_since_epoch() + std::chrono::seconds(11644473600LL);
-    client.filetime = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(since_1601).count() / 100);
+    client.filetime = ntlm_filetime(std::chrono::system_clock::now());
     return ntlm_authenticate(c, user, password, client);
 }
 

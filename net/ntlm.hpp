@@ -1,5 +1,6 @@
 #pragma once
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,6 +35,8 @@ struct NtlmClient {
 };
 std::string ntlm_authenticate(const NtlmChallenge& c, const std::string& user,
                               const std::string& password, const NtlmClient& client);
+// A time as Windows FILETIME.
+std::uint64_t ntlm_filetime(std::chrono::system_clock::time_point t);
 // With a random client challenge and the current time.
 std::string ntlm_authenticate(const NtlmChallenge& c, const std::string& user,
                               const std::string& password);

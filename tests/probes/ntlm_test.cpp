@@ -83,4 +83,14 @@ BOOST_AUTO_TEST_CASE(a_challenge_is_read_and_nonsense_refused) {
     BOOST_TEST(!ntlm_parse_challenge("not*base64").has_value());
 }
 
+// The span since 1601 overflows 64-bit nanoseconds: the time sent must be
+// computed without them (UBSan caught the overflow; the value was garbage).
+BOOST_AUTO_TEST_CASE(filetime_counts_100_ns_since_1601) {
+    using std::chrono::system_clock;
+    BOOST_TEST(ntlm_filetime(system_clock::time_point{}) == 116444736000000000ULL);
+    // 2026-01-01T00:00:00Z
+    auto t = system_clock::time_point{std::chrono::seconds(1767225600)};
+    BOOST_TEST(ntlm_filetime(t) == 116444736000000000ULL + 17672256000000000ULL);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
