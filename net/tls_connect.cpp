@@ -68,6 +68,7 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
     ProxyConfig proxy;
     std::string host, sni;
     std::uint16_t port = 0;
+    bool alpn = true;                           // offer http/1.1
     std::function<void(TlsConnection)> on_done; // emptied once called, or when abandoned
     std::function<void()> cancel_tunnel;
     TlsConnection c;
@@ -81,10 +82,7 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         cancel_tunnel = nullptr;
         if (!cb) return;
         c.outcome = o;
-        if (o != TlsConnection::Outcome::open && c.link) {
-            std::error_code ignore;
-            c.link->stream.lowest_layer().close(ignore);
-        }
+        if (o != TlsConnection::Outcome::open) close();
         cb(std::move(c));
     }
 
@@ -98,10 +96,13 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         auto tunnel = std::move(cancel_tunnel);
         cancel_tunnel = nullptr;
         if (tunnel) tunnel();
-        if (c.link) {
-            std::error_code ignore;
-            c.link->stream.lowest_layer().close(ignore);
-        }
+        close();
+    }
+
+    void close() {
+        std::error_code ignore;
+        if (c.link) c.link->stream.lowest_layer().close(ignore);
+        if (c.tunnel.socket) c.tunnel.socket->close(ignore);
     }
 
     void start() {
@@ -128,14 +129,10 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
     }
 
     void handshake(bool offer_alpn = true) {
-        c.link = std::make_shared<TlsLink>(std::move(c.tunnel.socket));
-        SSL* ssl = c.link->stream.native_handle();
-        SSL_set_ex_data(ssl, link_index(), c.link.get());
-        SSL_set_info_callback(ssl, on_info);
-        if (!offer_alpn) SSL_set_alpn_protos(ssl, nullptr, 0);
-        if (!sni.empty()) SSL_set_tlsext_host_name(ssl, sni.c_str());
+        alpn = offer_alpn;
         // The handshake's CPU (key exchange, signatures) waits for a slot:
         // hundreds started at once would each take the time of all of them.
+        // The TLS state (~70 KiB of buffers) is made only once it has one.
         withdraw_slot = cpu_slots(io).acquire(
             [self = shared_from_this()](BudgetToken slot) { self->slot_granted(std::move(slot)); });
         if (slot) return;
@@ -146,9 +143,7 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
             if (auto w = std::move(self->withdraw_slot)) w();
             self->withdraw_slot = nullptr;
             asio::post(self->io, [self] {
-                self->c.failure = "no time left for the TLS handshake with " + self->target() +
-                                  " before the deadline (preflight had too many handshakes in "
-                                  "flight to start it)";
+                self->fail_with(msg("tls_connect.no_handshake_slot", {{"target", self->target()}}));
                 self->finish(TlsConnection::Outcome::timed_out);
             });
         });
@@ -160,6 +155,12 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         if (auto u = std::move(unregister)) u();
         unregister = nullptr;
         if (!on_done) return; // abandoned while waiting
+        c.link = std::make_shared<TlsLink>(std::move(c.tunnel.socket));
+        SSL* ssl = c.link->stream.native_handle();
+        SSL_set_ex_data(ssl, link_index(), c.link.get());
+        SSL_set_info_callback(ssl, on_info);
+        if (!alpn) SSL_set_alpn_protos(ssl, nullptr, 0);
+        if (!sni.empty()) SSL_set_tlsext_host_name(ssl, sni.c_str());
         // A handshake that waits on the network (a far or silent server)
         // gives its slot back after a while: the bound is on CPU, not on waiting.
         slot_lease.expires_after(handshake_slot_lease);
