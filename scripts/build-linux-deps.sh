@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sysroot=${PREFLIGHT_LINUX_SYSROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/preflight/linux-static-curl}
-stamp=$sysroot/.complete-v1
+stamp=$sysroot/.complete-v2
 if [[ -f $stamp ]]; then
   echo "$sysroot"
   exit 0
@@ -32,6 +32,7 @@ mkdir -p "$sysroot"
 
 build_curl() {
   cd "$work"/curl/curl-*/ &&
+    patch_curl_already_connected . &&
     ./configure --prefix="$sysroot" --libdir="$sysroot/lib" --disable-shared --enable-static \
       --with-pic --with-openssl --with-gssapi --disable-ldap --disable-ldaps --without-libpsl \
       --without-zlib --without-brotli --without-zstd --without-nghttp2 --without-libidn2 \

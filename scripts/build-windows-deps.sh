@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 sysroot=${PREFLIGHT_WIN_SYSROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/preflight/mingw-w64-sysroot}
 host=x86_64-w64-mingw32
-stamp=$sysroot/.complete-v1
+stamp=$sysroot/.complete-v2
 
 # Header-only libraries, linked one by one into a directory of their own so
 # that nothing else of /usr/include (glibc's headers above all) can shadow
@@ -67,6 +67,7 @@ step openssl build_openssl
 
 build_curl() {
   cd "$work"/curl/curl-*/ || return 1
+  patch_curl_already_connected . || return 1
   # Schannel is avoided on purpose: under Wine it cannot match IP-address
   # SANs and stalls on close-delimited bodies; OpenSSL behaves as on Linux.
   ./configure --host=$host --prefix="$sysroot" --disable-shared --enable-static \

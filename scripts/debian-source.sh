@@ -34,3 +34,12 @@ fetch_source() {
   echo "cannot fetch the source of $pkg" >&2
   return 1
 }
+
+# curl 7.88 calls connect() again on a socket its CURLOPT_SOCKOPTFUNCTION
+# reported as already connected (curl issue 10626, fixed in 8.0): Linux
+# answers EISCONN, which curl takes as success, Windows WSAEISCONN, which
+# fails every transfer handed a connected socket (https through the proxy's
+# tunnel). The fix returns as connected right after the socket is opened.
+patch_curl_already_connected() {
+  perl -0pi -e 's/(    result = cf_socket_open\(cf, data\);\n    if\(result\)\n      goto out;\n)(?!\n    if\(cf->connected\))/$1\n    if(cf->connected) {\n      *done = TRUE;\n      return CURLE_OK;\n    }\n/' "$1/lib/cf-socket.c"
+}
