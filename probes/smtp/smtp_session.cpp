@@ -2,17 +2,19 @@
 #include "net/curl_loop.hpp"
 #include "net/http_transfer.hpp"
 #include "net/probe_util.hpp"
+#include "net/tunnel.hpp"
 #include "pki/trust_material.hpp"
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace pf {
 
 namespace {
 
-bool starts_with(const char* data, std::size_t size, std::string_view prefix) {
-    return size >= prefix.size() && std::memcmp(data, prefix.data(), prefix.size()) == 0;
-}
+// More reply bytes than this without a complete line: no SMTP server
+// writes such a line (RFC 5321 allows 512 octets).
+constexpr long endless_line_bytes = 100 * 1024;
 
 struct Session : std::enable_shared_from_this<Session> {
     explicit Session(asio::io_context& io) : io(io) {}
@@ -30,24 +32,71 @@ struct Session : std::enable_shared_from_this<Session> {
     curl_slist* rcpt = nullptr;
     char errbuf[CURL_ERROR_SIZE] = {};
     std::size_t sent = 0; // of req.message
+    // The bytes of the reply lines curl completed (HEADER_IN): what curl
+    // counts as reply bytes beyond them is a line that never ended.
+    long line_bytes = 0;
     bool finished = false;
-    Clock::time_point started;
+    Clock::time_point started, begun = Clock::now();
     std::function<void(SmtpSession)> on_done;
-    std::function<void()> cancel_curl;
+    std::function<void()> cancel_curl, cancel_connect;
+    // The connection is ours (net/tunnel, direct): whether and where it
+    // connected is known, not read from curl's log.
+    asio::ip::address connected_to;
+    bool curl_started = false;
 
+    void connect() {
+        TunnelOptions options;
+        options.addresses = req.pinned;
+        cancel_connect = open_tunnel(
+            io, ProxyConfig{}, req.host, req.port, req.cancel,
+            [self = shared_from_this()](Tunnel t) {
+                self->cancel_connect = nullptr;
+                if (self->finished) return;
+                if (t.connect.kind != ConnectOutcome::Kind::error || t.socket)
+                    self->x.address = t.connect.endpoint.address().to_string();
+                if (t.outcome != Tunnel::Outcome::open) return self->not_connected(t);
+                self->x.connected = true;
+                self->connected_to = t.connect.endpoint.address();
+                self->curl_started = true;
+                // Its cancel is cancel_curl's, which cancel() calls.
+                start_curl_job(self, std::move(t.socket));
+            },
+            std::move(options));
+    }
+
+    void not_connected(const Tunnel& t) {
+        CURLcode code = CURLE_COULDNT_CONNECT;
+        if (t.outcome == Tunnel::Outcome::timed_out) {
+            x.deadline_passed = true;
+            code = CURLE_OPERATION_TIMEDOUT;
+        } else if (t.outcome == Tunnel::Outcome::name_not_resolved) {
+            code = CURLE_COULDNT_RESOLVE_HOST;
+        }
+        x.os_errno = connect_errno(t.connect.kind);
+        std::string why = t.outcome == Tunnel::Outcome::name_not_resolved ? t.detail
+                          : t.connect.detail.empty()                      ? describe(t.connect)
+                                                                          : t.connect.detail;
+        std::snprintf(errbuf, sizeof errbuf, "%s", why.c_str());
+        finish(code);
+    }
+
+    void cancel() {
+        finished = true;
+        on_done = nullptr;
+        if (auto c = std::move(cancel_connect)) c();
+        if (auto c = std::move(cancel_curl)) c();
+        cancel_connect = cancel_curl = nullptr;
+    }
+
+    // The protocol's lines only (HEADER_IN and HEADER_OUT carry the bytes
+    // exchanged); curl's own prose (CURLINFO_TEXT) is no interface.
     static int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* p) {
         auto* s = static_cast<Session*>(p);
         if (type == CURLINFO_HEADER_IN) {
-            s->x.connected = true;
+            s->line_bytes += static_cast<long>(size);
             s->x.transcript.from_server(data, size);
         } else if (type == CURLINFO_HEADER_OUT) {
             s->x.transcript.from_client(data, size); // redacts SASL lines itself
-        } else if (type == CURLINFO_TEXT && size >= 12 &&
-                   std::memcmp(data, "Connected to", 12) == 0) {
-            s->x.connected = true;
-        } else if (type == CURLINFO_TEXT && starts_with(data, size, "Excessive server response")) {
-            // curl says so only in its log; its error is a generic receive error.
-            s->x.endless_line = true;
         }
         return 0;
     }
@@ -108,7 +157,9 @@ struct Session : std::enable_shared_from_this<Session> {
             curl_easy_setopt(e, CURLOPT_READFUNCTION, &Session::on_read);
             curl_easy_setopt(e, CURLOPT_READDATA, this);
         }
-        resolve = curl_pin_addresses(resolve, req.host, req.port, req.pinned);
+        // curl "connects" through the socket made in connect(): the name
+        // needs an address only so that curl asks for a socket.
+        resolve = curl_pin_addresses(resolve, req.host, req.port, {connected_to});
         if (resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, resolve);
     }
 
@@ -117,7 +168,7 @@ struct Session : std::enable_shared_from_this<Session> {
         finished = true;
         x.code = code;
         x.error = errbuf;
-        x.ms = ms_since(started);
+        x.ms = ms_since(begun);
         const PeerCheck& seen = judge.seen;
         x.handshake_started = seen.reached;
         x.chain = seen.chain;
@@ -126,13 +177,17 @@ struct Session : std::enable_shared_from_this<Session> {
         x.protocol = seen.protocol;
         x.cipher = seen.cipher;
         x.trust = judge.trust;
-        curl_easy_getinfo(easy.get(), CURLINFO_OS_ERRNO, &x.os_errno);
-        char* ip = nullptr;
-        if (curl_easy_getinfo(easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip)
-            x.address = ip;
+        if (curl_started) {
+            // curl counts the bytes of a reply as they arrive, ended lines or
+            // not (CURLINFO_HEADER_SIZE), and gives up on an endless one
+            // with a generic receive error.
+            long reply_bytes = 0;
+            curl_easy_getinfo(easy.get(), CURLINFO_HEADER_SIZE, &reply_bytes);
+            x.endless_line = reply_bytes > line_bytes + endless_line_bytes;
+        }
         auto done = std::move(on_done);
         on_done = nullptr;
-        done(std::move(x));
+        if (done) done(std::move(x));
     }
 };
 
@@ -144,7 +199,11 @@ std::function<void()> start_smtp_session(asio::io_context& io, SmtpRequest req,
     s->req = std::move(req);
     s->on_done = std::move(on_done);
     s->x.transcript = SmtpTranscript(s->req.implicit_tls);
-    return start_curl_job(std::move(s));
+    s->connect();
+    // Weak: the connect, then curl, keep the session while it runs.
+    return [weak = std::weak_ptr<Session>(s)] {
+        if (auto s = weak.lock()) s->cancel();
+    };
 }
 
 } // namespace pf

@@ -43,8 +43,8 @@ struct SmtpSession {
     CURLcode code = CURLE_OK;
     bool deadline_passed = false;
     bool connected = false;
-    // The server sent a reply line longer than curl keeps (about 100 KiB)
-    // without ending it: no SMTP server does.
+    // More than 100 KiB arrived without ending a reply line: no SMTP server
+    // sends such a line.
     bool endless_line = false;
     std::string error;   // curl's error buffer
     long os_errno = 0;   // of a failed connect
