@@ -224,6 +224,35 @@ BOOST_AUTO_TEST_CASE(tls_check_against_nginx_uses_the_windows_store_or_the_given
     BOOST_TEST(c["tls"]["status"] == "pass", c["tls"]["summary"]);
 }
 
+// https through the proxy: the tunnel is ours and its socket is handed to
+// the Windows build's curl, which must not connect it again (curl 7.88
+// failed every such transfer on Windows with WSAEISCONN).
+BOOST_AUTO_TEST_CASE(https_through_a_proxy_with_windows_curl) {
+    pft::TempDir t;
+    pft::CertFactory f;
+    auto root = f.root({.cn = "preflight wine proxy test root"});
+    auto leaf =
+        f.issue(root, {.cn = "127.0.0.1", .ip_sans = {"127.0.0.1"}, .ekus = {"serverAuth"}});
+    auto root_pem = pft::CertFactory::write_pem(t.file("root.pem"), {&root});
+    pft::Nginx nginx({{pft::CertFactory::write_pem(t.file("leaf.pem"), {&leaf, &root}),
+                       pft::CertFactory::write_key(t.file("leaf.key"), leaf)}});
+    pft::Tinyproxy proxy;
+    auto list = t.write(
+        "list.xml", "<checklist id=\"w\" title=\"W\" timeout=\"5\"><source document=\"t\"/>"
+                    "<section id=\"net\" title=\"N\">" +
+                        one_check("web", "<probe kind=\"http\" host=\"127.0.0.1\" port=\"" +
+                                             std::to_string(nginx.port()) +
+                                             "\" scheme=\"https\" path=\"/\" expect=\"200-499\" "
+                                             "via=\"proxy\"/>") +
+                        "</section></checklist>");
+    exe({"run", "--checklist", winpath(list), "--trust-store", winpath(root_pem), "--proxy",
+         "http://127.0.0.1:" + std::to_string(proxy.port()), "--json",
+         winpath(t.file("proxy.json"))});
+    auto c = checks_by_id(t.file("proxy.json"));
+    BOOST_TEST(c["web"]["status"] == "pass", c["web"]["summary"]);
+    BOOST_TEST(proxy.log().find("CONNECT") != std::string::npos, proxy.log());
+}
+
 BOOST_AUTO_TEST_CASE(ldap_through_wldap32_against_slapd) {
     // The Windows build speaks LDAP through Wldap32 (Wine's here). Its
     // passwords come from files, as an admin's would.
