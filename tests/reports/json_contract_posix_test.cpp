@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(numbers_are_numbers_text_stays_text) {
     r.args = {{"port", "443"},
               {"timeout", "2.5"},
               {"zip", "0443"},
-              {"host", "10.0.0.1"},
+              {"host", "127.0.0.2"},
               {"big", "12345678901234567890"}};
     r.result.message = Message{"x", {{"days", "-3"}, {"time", "12 ms"}}};
     add_certificate(r, 44.7, "AA");
@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(numbers_are_numbers_text_stays_text) {
     BOOST_TEST(c["args"]["port"] == 443);
     BOOST_TEST(c["args"]["timeout"] == 2.5);
     BOOST_TEST(c["args"]["zip"] == "0443");
-    BOOST_TEST(c["args"]["host"] == "10.0.0.1");
+    BOOST_TEST(c["args"]["host"] == "127.0.0.2");
     BOOST_TEST(c["args"]["big"] == "12345678901234567890");
     BOOST_TEST(c["message"]["key"] == "x");
     BOOST_TEST(c["message"]["args"]["days"] == -3);
