@@ -299,6 +299,31 @@ BOOST_AUTO_TEST_CASE(a_failing_run_fits_every_width_and_prints_its_evidence, *wi
     BOOST_TEST(pft::contains(pdf, "NOT READY"));
 }
 
+// The built-in checklist as an admin first runs it on a Linux box: the
+// Windows checks fail, AWCM and the console are refused, 40-odd parameters.
+BOOST_AUTO_TEST_CASE(the_builtin_checklist_fits_and_folds_its_default_parameters, *with_chromium) {
+    pft::TempDir t;
+    auto refused = std::to_string(pft::unused_port());
+    auto run = pft::run({PREFLIGHT_BINARY, "run", "--set", "awcm_host=127.0.0.1", "--set",
+                         "awcm_port=" + refused, "--set", "console_host=127.0.0.1", "--set",
+                         "console_port=" + refused, "--idle", "0", "--timeout", "3", "--quiet",
+                         "--html", t.file("acc.html")});
+    BOOST_TEST_REQUIRE(run.exit_code == 2, run.out << run.err);
+    Rendered page(keep(t.file("acc.html"), "builtin-run.html"));
+    std::string html = pft::read_file(page.html.string());
+    // The four values given are shown; the rest wait behind one line.
+    auto params = html.substr(html.find("id=\"pf-parameters\""));
+    params = params.substr(0, params.find("</section>"));
+    auto fold = params.find("<details class=\"defaults\">");
+    BOOST_TEST_REQUIRE(fold != std::string::npos);
+    BOOST_TEST(params.find("awcm_port") < fold);
+    BOOST_TEST(params.find("smtp_port") > fold);
+    renders_everywhere(page, "built-in checklist");
+    auto m = page.measure(1280, 800);
+    BOOST_TEST(m["first_fix_bottom"].get<double>() > 0, m.dump());
+    BOOST_TEST(m["first_fix_bottom"].get<double>() <= 800, m.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_cert_report_shows_files_and_certificates_not_the_host, *with_chromium) {
     pft::ServedPki pki;
     auto leaf = pki.leaf();
