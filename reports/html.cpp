@@ -29,12 +29,15 @@ void write_html(const RunReport& report, std::ostream& out) {
     using namespace html;
     const Checklist& cl = checklist_of(report);
     const std::string verdict = verdict_text(verdict_of(report));
-    const std::string title =
-        report.kind == ReportKind::cert
-            ? render(msg("html.title_cert", {{"verdict", verdict}, {"checklist", cl.title}}))
-            : render(msg("html.title", {{"verdict", verdict},
-                                        {"checklist", cl.title},
-                                        {"host", report.facts.hostname}}));
+    std::string title;
+    if (report.kind == ReportKind::cert)
+        title = render(msg("html.title_cert", {{"verdict", verdict}, {"checklist", cl.title}}));
+    else if (report.facts.hostname.empty()) // an early interrupt, before the facts
+        title = render(msg("html.title_no_host", {{"verdict", verdict}, {"checklist", cl.title}}));
+    else
+        title = render(
+            msg("html.title",
+                {{"verdict", verdict}, {"checklist", cl.title}, {"host", report.facts.hostname}}));
 
     out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -109,6 +109,11 @@ BOOST_AUTO_TEST_CASE(banner_word_follows_the_worst_status) {
     BOOST_TEST(html.find("No check failed, erred or warned.") != std::string::npos);
     SampleRun stopped(true);
     BOOST_TEST(html_of(stopped.report).find("<title>COULD NOT RUN:") != std::string::npos);
+    stopped.report.facts = {};
+    BOOST_TEST(
+        html_of(stopped.report)
+            .find("<title>COULD NOT RUN: Cloud Connector prerequisites (preflight)</title>") !=
+        std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(problems_worst_first_with_fix_and_link_to_the_row) {
