@@ -7,6 +7,18 @@
 
 namespace pf::html {
 
+namespace {
+
+// 2027-12-01T03:03:21Z may break after its date, so that a narrow column
+// shows the date whole on one line rather than split anywhere.
+std::string timestamp(const std::string& t) {
+    auto at = t.find('T');
+    if (at == std::string::npos) return esc(t);
+    return esc(t.substr(0, at + 1)) + "<wbr>" + esc(t.substr(at + 1));
+}
+
+} // namespace
+
 void certificate_table(std::ostream& out, const RunReport& report) {
     std::vector<std::pair<const CheckResult*, const CertificateRow*>> rows;
     for (const auto& r : report.results)
@@ -36,7 +48,7 @@ void certificate_table(std::ostream& out, const RunReport& report) {
                 << "</div>";
         out << "</td><td data-label=\"" << source << "\">" << esc(c->source)
             << "<div class=\"meta\">" << esc(c->role) << "</div></td>";
-        out << "<td data-label=\"" << expires << "\">" << esc(c->not_after)
+        out << "<td data-label=\"" << expires << "\">" << timestamp(c->not_after)
             << "<div class=\"days\">"
             << text(msg("html.cert.days_left", {{"days", format_number(std::floor(c->days_left))}}))
             << "</div></td>";
