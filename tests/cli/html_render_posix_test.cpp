@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const auto with_chromium = pft::needs_programs({"chromium", "pdftotext", "nginx"});
+const auto with_chromium = pft::needs_programs({"chromium", "pdftotext", "nginx", "timeout"});
 
 // Where the screenshots and PDFs are kept after the test.
 fs::path artifacts() {
@@ -79,7 +79,9 @@ const std::string measure_script = R"(<script>
 // No name is looked up and nothing is fetched: the report is a local file
 // with no external asset, and Chromium's own background traffic is off.
 std::vector<std::string> chromium(const fs::path& profile, int width, int height) {
-    return {"chromium",
+    return {"timeout", // a hung browser fails the case instead of holding the suite
+            "120",
+            "chromium",
             "--headless=new",
             "--no-sandbox", // the tests run as root
             "--disable-gpu",
