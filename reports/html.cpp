@@ -39,7 +39,10 @@ void write_html(const RunReport& report, std::ostream& out) {
             msg("html.title",
                 {{"verdict", verdict}, {"checklist", cl.title}, {"host", report.facts.hostname}}));
 
-    out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    // The catalog names its language, so that a browser picks the fonts
+    // and hyphenation of the text it holds.
+    out << "<!DOCTYPE html>\n<html lang=\"" << esc(render(msg("html.lang")))
+        << "\">\n<head>\n<meta charset=\"utf-8\">\n"
         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         << "<title>" << esc(title) << "</title>\n<style>"
         << stylesheet()

@@ -46,6 +46,8 @@ BOOST_AUTO_TEST_CASE(self_contained) {
     BOOST_TEST(pf::test::occurrences(html, "https://") == 1u);
     BOOST_TEST(html.find("http://") == std::string::npos);
     BOOST_TEST(html.find("@media print") != std::string::npos);
+    // The page's language is the catalog's.
+    BOOST_TEST(html.find("<html lang=\"en\">") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(escapes_data) {
