@@ -236,6 +236,7 @@ int cert_command(const CertOptions& o) {
     }
 
     RunReport report;
+    report.kind = ReportKind::cert;
     report.tool_version = PREFLIGHT_VERSION;
     report.command_line = o.command_line;
     report.expiry_warn_days = env.tls.expiry_warn_days;

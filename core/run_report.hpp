@@ -58,8 +58,13 @@ struct RunChanges {
     std::size_t new_failures() const;
 };
 
+// What made the report: `preflight run` judges a host, `preflight cert`
+// only the certificate files given (no host facts, services or parameters).
+enum class ReportKind { run, cert };
+
 // Everything a report shows. Results are in checklist order.
 struct RunReport {
+    ReportKind kind = ReportKind::run;
     std::string tool_version;
     const Checklist* checklist = nullptr;
     HostFacts facts;

@@ -21,6 +21,8 @@ test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates o
            exim4-daemon-light
            nagios4-core prometheus icinga2-bin # monitoring consumers: a Nagios core, promtool, icinga2 daemon -C
            python3-jsonschema # validates every JSON report against its schema
+           chromium poppler-utils # the HTML report rendered, measured and printed as a reader sees it
+           fonts-noto-cjk # Japanese text in the rendered reports
            clang libclang-rt-dev llvm) # the sanitizer build and the fuzz targets
 
 # The Windows build: cross compiler, Wine to run its tests, and source

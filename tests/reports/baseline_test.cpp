@@ -139,8 +139,10 @@ BOOST_AUTO_TEST_CASE(console_and_html_show_the_changes) {
     std::ostringstream html;
     write_html(s.report, html);
     BOOST_TEST(html.str().find("<h2>Changes since the last run</h2>") != std::string::npos);
-    BOOST_TEST(html.str().find("<td class=\"id\">net.&lt;tcp&gt;</td><td>reason_changed</td>"
-                               "<td>refused</td><td>timed_out</td>") != std::string::npos);
+    BOOST_TEST(
+        html.str().find("<td class=\"id\"><a href=\"#net._3Ctcp_3E\">net.&lt;tcp&gt;</a></td>"
+                        "<td>reason_changed</td>"
+                        "<td>refused</td><td>timed_out</td>") != std::string::npos);
     SampleRun plain;
     std::ostringstream none;
     write_html(plain.report, none);

@@ -48,9 +48,10 @@ BOOST_AUTO_TEST_CASE(html_lists_certificates_with_their_check_and_thumbprint) {
     BOOST_TEST_REQUIRE(at != std::string::npos);
     auto table = html.substr(at, html.find("</table>", at) - at);
     BOOST_TEST(table.find("<td class=\"check\">net.tcp</td>") != std::string::npos, table);
-    BOOST_TEST(table.find("<td>CN=uem.example.com, O=&lt;Acme &amp; Co&gt;</td>") !=
-               std::string::npos);
-    BOOST_TEST(table.find("<td>-3</td>") != std::string::npos, "days left, rounded down");
+    BOOST_TEST(
+        table.find("<div class=\"subject\">CN=uem.example.com, O=&lt;Acme &amp; Co&gt;</div>") !=
+        std::string::npos);
+    BOOST_TEST(table.find("days left: -3<") != std::string::npos, "days left, rounded down");
     BOOST_TEST(table.find("<tr class=\"fail\">") != std::string::npos, "expired row marked");
     BOOST_TEST(table.find("<td class=\"thumb\">3F2A9B00112233445566778899AABBCCDDEEFF00</td>") !=
                std::string::npos);
