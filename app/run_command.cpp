@@ -213,6 +213,8 @@ int run_command(const RunOptions& o) {
     report.users = env.users;
     report.servers = env.servers;
     report.fail_on_new = o.fail_on_new;
+    report.junit_prefix = o.junit_prefix;
+    report.junit_warn_fail = o.junit_warn == "fail";
     report.started = std::chrono::system_clock::now();
 
     asio::io_context io;
