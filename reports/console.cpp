@@ -56,6 +56,12 @@ std::string first_columns(std::string_view s, std::size_t n) {
     return std::string(s.substr(0, i));
 }
 
+// A count with its noun: the catalog has a text for one and one for more,
+// since a number in a sentence needs its plural in English.
+MessageArg plural(std::size_t n, const Message& one, const Message& many) {
+    return part(n == 1 ? one : many);
+}
+
 class ConsoleReporter : public RunObserver {
   public:
     ConsoleReporter(std::ostream& out, ConsoleOptions opts) : out_(out), opts_(std::move(opts)) {
@@ -95,12 +101,25 @@ class ConsoleReporter : public RunObserver {
         const Counts& c = report.counts;
         out_ << "\n";
         print_problems(report);
-        if (report.interrupted)
-            out_ << tag("INTERRUPTED", Status::fail) << ": not every check ran ("
-                 << counted(unfinished_checks(report), "check") << " did not finish)\n";
-        out_ << "Summary: " << c.pass << " passed, " << counted(c.warn, "warning") << ", " << c.fail
-             << " failed, " << counted(c.error, "error") << ", " << c.skip << " skipped ("
-             << counted(c.total(), "check") << ") in " << format_duration(run_duration(report))
+        if (report.interrupted) {
+            const std::size_t n = unfinished_checks(report);
+            out_ << tag("INTERRUPTED", Status::fail) << ": "
+                 << render(msg("console.interrupted",
+                               {{"checks", plural(n, msg("console.check_one"),
+                                                  msg("console.checks", {{"count", n}}))}}))
+                 << "\n";
+        }
+        out_ << render(msg("console.summary",
+                           {{"pass", c.pass},
+                            {"warnings", plural(c.warn, msg("console.warning_one"),
+                                                msg("console.warnings", {{"count", c.warn}}))},
+                            {"fail", c.fail},
+                            {"errors", plural(c.error, msg("console.error_one"),
+                                              msg("console.errors", {{"count", c.error}}))},
+                            {"skip", c.skip},
+                            {"checks", plural(c.total(), msg("console.check_one"),
+                                              msg("console.checks", {{"count", c.total()}}))},
+                            {"duration", format_duration(run_duration(report))}}))
              << "\n";
         if (report.changes) print_changes(*report.changes);
         out_.flush();
@@ -129,10 +148,17 @@ class ConsoleReporter : public RunObserver {
 
     // After the summary: what a scheduled run's reader looks for first.
     void print_changes(const RunChanges& ch) {
-        out_ << "Since " << one_line(ch.baseline) << " (" << ch.baseline_started
-             << "): " << counted(ch.new_failures(), "new failure");
-        if (ch.changes.empty()) out_ << ", nothing changed";
-        out_ << "\n";
+        const std::size_t n = ch.new_failures();
+        MessageArg failures =
+            plural(n, msg("console.new_failure_one"), msg("console.new_failures", {{"count", n}}));
+        const std::string baseline = one_line(ch.baseline), started = one_line(ch.baseline_started);
+        Message line =
+            ch.changes.empty()
+                ? msg("console.since_unchanged",
+                      {{"baseline", baseline}, {"started", started}, {"new_failures", failures}})
+                : msg("console.since",
+                      {{"baseline", baseline}, {"started", started}, {"new_failures", failures}});
+        out_ << render(line) << "\n";
         for (const auto& c : ch.changes) {
             out_ << "  " << to_string(c.kind) << "  " << one_line(c.check);
             if (!c.before.empty() || !c.after.empty())

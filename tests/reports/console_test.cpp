@@ -1,3 +1,4 @@
+#include "base/catalog.hpp"
 #include "reports/console.hpp"
 #include "sample_report.hpp"
 #include <atomic>
@@ -224,6 +225,31 @@ BOOST_AUTO_TEST_CASE(recap_lists_problems_worst_first_with_their_fix) {
         if (r.status != Status::skip) r.status = Status::pass;
     s.report.counts = count(s.report.results);
     BOOST_TEST(console_output(s.report, {}).find("Problems") == std::string::npos);
+}
+
+// The recap, the summary and the progress line are the catalog's words, so a
+// second language changes them with no change here.
+BOOST_AUTO_TEST_CASE(recap_summary_and_progress_words_come_from_the_catalog) {
+    std::string text;
+    for (const auto& [key, value] : english_catalog().entries())
+        if (key.rfind("console.", 0) == 0) {
+            text += key + " = <" + key + ">";
+            for (const auto& p : placeholders(value))
+                text += "{" + p + "}|";
+            text += "\n";
+        }
+    const Catalog keys = Catalog::parse(text, "keys only");
+    set_active_catalog(keys);
+    SampleRun s(true);
+    std::string out = console_output(s.report, {.live = true});
+    set_active_catalog(english_catalog());
+    for (const char* key : {"<console.problems>", "<console.fix>Fix net.tcp & retry.|",
+                            "<console.summary>2|<console.warning_one>", "<console.error_one>",
+                            "<console.interrupted><console.check_one>",
+                            "<console.progress_running>0|7|<console.progress_check>net.dns|5.0 s|"})
+        BOOST_TEST(out.find(key) != std::string::npos, key << " in\n" << out);
+    for (const char* english : {"Summary:", "Problems,", "running:", " left)", "did not finish"})
+        BOOST_TEST(out.find(english) == std::string::npos, english);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
