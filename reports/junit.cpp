@@ -2,7 +2,9 @@
 #include "base/catalog.hpp"
 #include "reports/report_util.hpp"
 #include <pugixml.hpp>
+#include <sstream>
 #include <string>
+#include <string_view>
 
 namespace pf {
 
@@ -209,7 +211,19 @@ void write_junit(const RunReport& report, std::ostream& out) {
             testcase(suite, name, *r, warn_fail);
     }
 
-    doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+    // U+FFFD stands for bytes that were not text (clean_text). Written as a
+    // character reference, not as its UTF-8 bytes: xunit-viewer guesses a
+    // file's encoding from its bytes, takes one holding U+FFFD for not UTF-8
+    // and then fails to read it at all.
+    std::ostringstream xml;
+    doc.save(xml, "  ", pugi::format_default, pugi::encoding_utf8);
+    const std::string text = xml.str();
+    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    std::size_t from = 0;
+    for (auto at = text.find(replacement); at != std::string::npos;
+         from = at + replacement.size(), at = text.find(replacement, from))
+        out << std::string_view(text).substr(from, at - from) << "&#xFFFD;";
+    out << std::string_view(text).substr(from);
 }
 
 } // namespace pf

@@ -34,7 +34,7 @@ linux_static_pkgs=(dpkg-dev make perl libkrb5-dev)
 # (PREFLIGHT_TEST_NPM overrides it): the JUnit report is checked by what CI
 # pipelines merge it with.
 npm_dir=${PREFLIGHT_TEST_NPM:-/opt/preflight-test-npm}
-npm_pkgs=(junit-report-merger@9.0.4)
+npm_pkgs=(junit-report-merger@9.0.4 xunit-viewer@10.6.1)
 
 pkgs=("${build_pkgs[@]}")
 want_npm=false
@@ -59,7 +59,7 @@ fi
 
 install_npm() {
   $want_npm || return 0
-  [[ -x $npm_dir/node_modules/.bin/jrm ]] && return 0
+  [[ -x $npm_dir/node_modules/.bin/jrm && -x $npm_dir/node_modules/.bin/xunit-viewer ]] && return 0
   "${sudo[@]}" mkdir -p "$npm_dir"
   "${sudo[@]}" npm install --prefix "$npm_dir" --no-audit --no-fund --silent "${npm_pkgs[@]}"
 }

@@ -219,6 +219,20 @@ BOOST_AUTO_TEST_CASE(prefix_names_the_host_in_every_classname) {
                std::string("acc.network"));
 }
 
+// Bytes from a server that are not text (the sample's "server said" line)
+// become U+FFFD, written as a character reference: a consumer that guesses
+// the encoding from the bytes (xunit-viewer) then still reads UTF-8.
+BOOST_AUTO_TEST_CASE(replacement_characters_are_written_as_references) {
+    SampleRun s;
+    std::string xml = junit_text(s.report);
+    BOOST_TEST(xml.find("\xEF\xBF\xBD") == std::string::npos);
+    BOOST_TEST(xml.find("&#xFFFD;") != std::string::npos);
+    pugi::xml_document doc;
+    BOOST_TEST_REQUIRE(static_cast<bool>(doc.load_string(xml.c_str())));
+    std::string body = testcase(doc, "net.tcp").child("failure").text().get();
+    BOOST_TEST(body.find("server said \xEF\xBF\xBD[31mno") != std::string::npos, body);
+}
+
 BOOST_AUTO_TEST_CASE(interrupted_run_is_recorded) {
     SampleRun s(true);
     pugi::xml_document doc;
