@@ -6,6 +6,7 @@
 #include "core/run_report.hpp"
 #include "reports/nagios.hpp"
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <iostream>
@@ -42,6 +43,24 @@ CLI::Validator number_in(NumberBounds b, bool whole) {
 // --max-time keeps a second for stopping late checks and writing reports;
 // a day is far beyond any schedule's interval.
 constexpr NumberBounds max_time_bounds{2, 86400};
+
+// A JUnit prefix is a host name or a short label: it becomes part of CI's
+// class names, where a space or a slash would split or nest them.
+CLI::Validator junit_prefix_text() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            bool ok = !text.empty() && text.size() <= 253;
+            for (char c : text)
+                if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' &&
+                    c != '_')
+                    ok = false;
+            if (!ok)
+                return "expected 1 to 253 letters, digits, '.', '-' or '_', not '" +
+                       terminal_safe(text.substr(0, 300)) + "'";
+            return {};
+        },
+        "HOST");
+}
 
 // A monitoring system shows only standard output: the plugin's UNKNOWN line
 // there says why the check could not run.
@@ -147,6 +166,16 @@ int cli_main(int argc, char** argv) {
     };
     std::vector<std::string> report_files;
     add_report_options(run, report_files);
+    run->add_option("--junit-prefix", ro.junit_prefix,
+                    "First part of every JUnit classname and suite name (default: this host's "
+                    "name, so the reports of several ACC servers merge into distinct cases)")
+        ->check(junit_prefix_text())
+        ->type_name("HOST");
+    run->add_option("--junit-warn", ro.junit_warn,
+                    "How JUnit reports a warning: skip (<skipped message=\"warning: ...\">, the "
+                    "default) or fail (a <failure>, so CI goes red)")
+        ->check(CLI::IsMember({"skip", "fail"}))
+        ->type_name("skip|fail");
     run->add_option(
            "--facts", ro.facts_file,
            "Evaluate the hardware, OS and .NET checks against FILE (from 'preflight facts --json' "

@@ -35,7 +35,9 @@ struct RunOptions {
     std::string baseline;                  // a previous JSON report to compare with
     std::string history_dir;               // keeps the last JSON reports; compares with the newest
     std::size_t history_keep = 10;
-    bool fail_on_new = false; // --fail-on new
+    bool fail_on_new = false;        // --fail-on new
+    std::string junit_prefix;        // empty: the host name
+    std::string junit_warn = "skip"; // --junit-warn: skip or fail
 };
 
 struct CertOptions {

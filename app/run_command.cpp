@@ -1,5 +1,6 @@
 #include "app/commands.hpp"
 #include "app/registries.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/write_file.hpp"
 #include "core/loader.hpp"
@@ -18,9 +19,14 @@
 #include <sstream>
 #ifdef _WIN32
 #include <io.h>
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
 #define isatty _isatty
 #define fileno _fileno
 #else
+#include <sys/ioctl.h>
 #include <unistd.h>
 #endif
 
@@ -68,6 +74,29 @@ std::string default_report_stem(const HostFacts& f, std::chrono::system_clock::t
     for (char& ch : host)
         if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.') ch = '_';
     return "preflight-" + host + "-" + compact;
+}
+
+// The width the progress line must stay within; 80 when the terminal does
+// not say.
+std::size_t terminal_columns(FILE* stream) {
+#ifdef _WIN32
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    HANDLE h = GetStdHandle(stream == stderr ? STD_ERROR_HANDLE : STD_OUTPUT_HANDLE);
+    if (GetConsoleScreenBufferInfo(h, &info)) {
+        int cols = info.srWindow.Right - info.srWindow.Left + 1;
+        if (cols > 0) return static_cast<std::size_t>(cols);
+    }
+#else
+    winsize ws{};
+    if (ioctl(fileno(stream), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+#endif
+    return 80;
+}
+
+std::string absolute_path(const std::string& path) {
+    std::error_code ec;
+    auto p = std::filesystem::absolute(std::filesystem::path(path), ec);
+    return ec ? path : p.lexically_normal().string();
 }
 
 void write_report(const ReportFormat& f, const RunReport& r, const std::string& path) {
@@ -188,10 +217,13 @@ int run_command(const RunOptions& o) {
                                      : load_facts_file(o.facts_file);
 
     std::ostream& console_out = console_stream(o.reports);
-    bool tty = isatty(fileno(&console_out == &std::cerr ? stderr : stdout)) != 0;
+    FILE* console_file = &console_out == &std::cerr ? stderr : stdout;
+    bool tty = isatty(fileno(console_file)) != 0;
     ConsoleOptions copts;
     copts.color = tty && std::getenv("NO_COLOR") == nullptr;
     copts.live = tty;
+    copts.width = tty ? terminal_columns(console_file) : 80;
+    copts.redraw = std::chrono::milliseconds(250);
     copts.quiet = o.quiet;
     auto console = make_console_reporter(console_out, copts);
 
@@ -213,6 +245,8 @@ int run_command(const RunOptions& o) {
     report.users = env.users;
     report.servers = env.servers;
     report.fail_on_new = o.fail_on_new;
+    report.junit_prefix = o.junit_prefix;
+    report.junit_warn_fail = o.junit_warn == "fail";
     report.started = std::chrono::system_clock::now();
 
     asio::io_context io;
@@ -304,7 +338,12 @@ int write_reports(const RunReport& report,
                 if (f.name == fmt) {
                     try {
                         write_report(f, report, path);
-                        if (!quiet) std::cout << f.name << " report: " << path << "\n";
+                        // Absolute: the admin copies it into a ticket or a browser.
+                        if (!quiet)
+                            std::cout
+                                << render(msg("console.report_written",
+                                              {{"format", f.name}, {"path", absolute_path(path)}}))
+                                << "\n";
                     } catch (const std::exception& e) {
                         // The plugin line carries it; Icinga 2 would put
                         // standard error before that line.

@@ -1,5 +1,6 @@
 #pragma once
 #include "core/run_report.hpp"
+#include <chrono>
 
 namespace pf {
 
@@ -9,7 +10,9 @@ class RunObserver {
   public:
     virtual ~RunObserver() = default;
     virtual void run_started(std::size_t /*checks*/) {}
-    virtual void check_started(const Check&) {}
+    // deadline: when the runner cancels the check (the console's progress
+    // line shows the time left).
+    virtual void check_started(const Check&, std::chrono::steady_clock::time_point /*deadline*/) {}
     virtual void check_finished(const CheckResult&) {}
     virtual void run_finished(const RunReport&) {}
 };

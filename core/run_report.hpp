@@ -87,6 +87,12 @@ struct RunReport {
     std::optional<RunChanges> changes;
     // --fail-on new: the exit code says only whether something new failed.
     bool fail_on_new = false;
+    // The JUnit report's choices: the first part of every classname
+    // (--junit-prefix; empty: the host name, so that reports of several
+    // servers merge into cases that stay apart) and whether a warning is a
+    // failure (--junit-warn fail) rather than a skip.
+    std::string junit_prefix;
+    bool junit_warn_fail = false;
 };
 
 // Nagios-compatible: 0 all passed, 1 warnings only, 2 a failure, 3 could not

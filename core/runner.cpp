@@ -93,7 +93,7 @@ void Runner::launch(std::size_t i) {
     slot.start = Clock::now();
     ++active_;
     auto deadline = slot.start + pc.timeout;
-    if (observer_) observer_->check_started(*pc.check);
+    if (observer_) observer_->check_started(*pc.check, deadline);
     std::weak_ptr<int> alive = alive_;
     slot.check = CheckCancel::create(deadline);
     slot.check->on_exception = [this, i, alive](const std::string& what) {

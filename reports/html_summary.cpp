@@ -72,10 +72,7 @@ void banner(std::ostream& out, const RunReport& r) {
 }
 
 void problems(std::ostream& out, const RunReport& r) {
-    std::vector<const CheckResult*> all;
-    for (const auto& c : r.results)
-        if (c.status == Status::fail || c.status == Status::error || c.status == Status::warn)
-            all.push_back(&c);
+    const std::vector<const CheckResult*> all = problems_worst_first(r);
     out << "<section id=\"pf-problems\" class=\"problems\"><h2>" << text(msg("html.problems"))
         << "</h2>\n";
     if (all.empty()) {
@@ -83,7 +80,7 @@ void problems(std::ostream& out, const RunReport& r) {
         return;
     }
     out << "<ol class=\"problems\">\n";
-    for (const CheckResult* p : worst_first(all)) {
+    for (const CheckResult* p : all) {
         const Check& c = check_of(*p);
         out << "<li class=\"" << to_string(p->status) << "\"><div class=\"head\">"
             << "<span class=\"tag\">" << status_tag(p->status) << "</span> <a class=\"id\" href=\"#"

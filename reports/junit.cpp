@@ -1,7 +1,10 @@
 #include "reports/junit.hpp"
+#include "base/catalog.hpp"
 #include "reports/report_util.hpp"
 #include <pugixml.hpp>
+#include <sstream>
 #include <string>
+#include <string_view>
 
 namespace pf {
 
@@ -15,14 +18,24 @@ void attr(pugi::xml_node n, const char* name, std::size_t value) {
     attr(n, name, std::to_string(value));
 }
 
-void property(pugi::xml_node props, const std::string& name, std::string_view value) {
-    auto p = props.append_child("property");
-    attr(p, "name", name);
-    attr(p, "value", value);
+void text(pugi::xml_node n, const std::string& body) {
+    if (!body.empty()) n.append_child(pugi::node_pcdata).set_value(clean_text(body).c_str());
+}
+
+// What a CI server counts: a warning is a skip, or with --junit-warn fail a
+// failure, so that it never shows as a green pass.
+struct Tally {
+    std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+};
+
+Tally tally(const Counts& c, bool warn_fail) {
+    return {c.total(), c.fail + (warn_fail ? c.warn : 0), c.error,
+            c.skip + (warn_fail ? 0 : c.warn)};
 }
 
 std::vector<std::pair<std::string, std::string>> run_properties(const RunReport& r) {
     const Checklist& cl = checklist_of(r);
+    const Counts& c = r.counts;
     std::vector<std::pair<std::string, std::string>> p;
     p.emplace_back("preflight.version", r.tool_version);
     p.emplace_back("checklist.id", cl.id);
@@ -34,14 +47,22 @@ std::vector<std::pair<std::string, std::string>> run_properties(const RunReport&
     p.emplace_back("run.finished", utc_timestamp(r.finished));
     p.emplace_back("run.interrupted", r.interrupted ? "true" : "false");
     p.emplace_back("run.exit_code", std::to_string(exit_code(r)));
+    // The Jenkins schema allows no skipped count on <testsuites>: the run's
+    // own counts are here, by verdict.
+    p.emplace_back("run.passed", std::to_string(c.pass));
+    p.emplace_back("run.warnings", std::to_string(c.warn));
+    p.emplace_back("run.failed", std::to_string(c.fail));
+    p.emplace_back("run.errors", std::to_string(c.error));
+    p.emplace_back("run.skipped", std::to_string(c.skip));
+    p.emplace_back("junit.warnings_as", r.junit_warn_fail ? "failure" : "skipped");
     std::string services;
     for (const auto& s : r.services)
         services += (services.empty() ? "" : ",") + s;
     p.emplace_back("services", services);
     for (auto [k, v] : describe(r.facts)) {
         // describe() words names for people ("cpu model"); property names are keys.
-        for (char& c : k)
-            if (c == ' ') c = '_';
+        for (char& ch : k)
+            if (ch == ' ') ch = '_';
         p.emplace_back("host." + k, v);
     }
     for (const auto& [k, v] : r.settings)
@@ -49,13 +70,16 @@ std::vector<std::pair<std::string, std::string>> run_properties(const RunReport&
     return p;
 }
 
-// The full diagnosis as plain text: what CI shows when the testcase is opened.
-std::string details(const CheckResult& r) {
+// The evidence behind a verdict, for the body of <failure>, <error> or
+// <skipped>: the summary is already their message attribute, so it is not
+// repeated here.
+std::string evidence(const CheckResult& r) {
     const Check& c = check_of(r);
     const ProbeResult& p = r.result;
-    std::string t = (p.alert.empty() ? "" : "ALERT: " + p.alert + "\n") + p.summary + "\n";
+    std::string t;
+    if (!p.alert.empty()) t += render(msg("junit.alert", {{"alert", p.alert}})) + "\n";
     if (!p.evidence.empty()) {
-        t += "Evidence:\n";
+        t += render(msg("junit.evidence")) + "\n";
         for (const auto& e : p.evidence)
             t += "  " + e + "\n";
     }
@@ -65,97 +89,141 @@ std::string details(const CheckResult& r) {
             t += "  " + line + "\n";
     }
     if (!p.measurements.empty()) {
-        t += "Measurements:";
+        std::string list;
         for (const auto& m : p.measurements)
-            t += " " + m.name + "=" + format_number(m.value) + (m.unit.empty() ? "" : " " + m.unit);
-        t += "\n";
+            list += (list.empty() ? "" : " ") + m.name + "=" + format_number(m.value) +
+                    (m.unit.empty() ? "" : " " + m.unit);
+        t += render(msg("junit.measurements", {{"list", list}})) + "\n";
     }
     if (p.status != r.status)
-        t += "Probe verdict " + std::string(to_string(p.status)) + ", reported as " +
-             std::string(to_string(r.status)) + " (severity " + std::string(to_string(c.severity)) +
-             ")\n";
-    if (!c.requirement.empty()) t += "Requirement: " + c.requirement + "\n";
-    if (!c.fix.empty()) t += "Fix: " + c.fix + "\n";
+        t += render(msg("junit.reported_as", {{"probe", to_string(p.status)},
+                                              {"status", to_string(r.status)},
+                                              {"severity", to_string(c.severity)}})) +
+             "\n";
+    if (!c.requirement.empty())
+        t += render(msg("junit.requirement", {{"text", c.requirement}})) + "\n";
+    if (!c.fix.empty()) t += render(msg("junit.fix", {{"text", c.fix}})) + "\n";
     return t;
 }
 
-void testcase(pugi::xml_node suite, const std::string& classname, const CheckResult& r) {
+void testcase(pugi::xml_node suite, const std::string& classname, const CheckResult& r,
+              bool warn_fail) {
     const Check& c = check_of(r);
     auto tc = suite.append_child("testcase");
-    attr(tc, "name", c.id + ": " + c.title);
+    // The id, not the title: CI keeps a case's history by its name, and
+    // titles get reworded.
+    attr(tc, "name", c.id);
     attr(tc, "classname", classname);
     attr(tc, "time", format_seconds(r.elapsed));
     // The type a CI server groups failures by: the probe kind and why it
     // failed ("tcp.refused"), stable across wording changes.
     const std::string type = (c.probe.kind.empty() ? "preflight" : c.probe.kind) + "." +
                              std::string(reason_code(r.result.reason));
-    auto body = [&](pugi::xml_node n, const std::string& text) {
-        n.append_child(pugi::node_pcdata).set_value(clean_text(text).c_str());
+    const std::string& summary = r.result.summary;
+    auto verdict = [&](const char* element, const std::string& message) {
+        auto n = tc.append_child(element);
+        attr(n, "message", message);
+        attr(n, "type", type);
+        text(n, evidence(r));
     };
     switch (r.status) {
     case Status::fail:
-    case Status::error: {
-        auto n = tc.append_child(r.status == Status::fail ? "failure" : "error");
-        attr(n, "message", r.result.summary);
-        attr(n, "type", type);
-        body(n, details(r));
+        verdict("failure", summary);
         break;
-    }
+    case Status::error:
+        verdict("error", summary);
+        break;
+    case Status::warn:
+        verdict(warn_fail ? "failure" : "skipped",
+                render(msg("junit.warning", {{"summary", summary}})));
+        break;
     case Status::skip: {
         auto n = tc.append_child("skipped");
-        attr(n, "message", r.result.summary.empty() ? "skipped" : r.result.summary);
+        attr(n, "message", summary.empty() ? render(msg("junit.skipped")) : summary);
+        attr(n, "type", type);
         break;
     }
-    case Status::warn:
-        body(tc.append_child("system-out"), "WARNING: " + details(r));
-        break;
     case Status::pass:
-        body(tc.append_child("system-out"), details(r));
         break;
     }
+    // The title, and for a pass (which has no message) what was found.
+    std::string out = render(msg("junit.title", {{"title", c.title}})) + "\n";
+    if (r.status == Status::pass) {
+        if (!summary.empty()) out += summary + "\n";
+        out += evidence(r);
+    }
+    text(tc.append_child("system-out"), out);
 }
 
 } // namespace
 
+std::string junit_prefix(const RunReport& report) {
+    if (!report.junit_prefix.empty()) return report.junit_prefix;
+    return report.facts.hostname;
+}
+
 void write_junit(const RunReport& report, std::ostream& out) {
     const Checklist& cl = checklist_of(report);
+    const bool warn_fail = report.junit_warn_fail;
+    const std::string prefix = junit_prefix(report);
     pugi::xml_document doc;
     auto decl = doc.append_child(pugi::node_declaration);
     decl.append_attribute("version") = "1.0";
     decl.append_attribute("encoding") = "UTF-8";
 
     auto root = doc.append_child("testsuites");
-    attr(root, "name", "preflight " + cl.id);
-    attr(root, "tests", report.counts.total());
-    attr(root, "failures", report.counts.fail);
-    attr(root, "errors", report.counts.error);
+    const Tally all = tally(report.counts, warn_fail);
+    attr(root, "name", "preflight " + cl.id + (prefix.empty() ? "" : " " + prefix));
+    attr(root, "tests", all.tests);
+    attr(root, "failures", all.failures);
+    attr(root, "errors", all.errors);
     attr(root, "time", format_seconds(run_duration(report)));
 
-    const auto props = run_properties(report);
     const std::string timestamp = utc_timestamp(report.started);
     std::size_t index = 0;
     for (const SectionView& s : sections_of(report)) {
-        const std::string name = cl.id + "." + s.id;
+        // Suite and classname alike: jrm merges suites of the same name, so
+        // the host keeps two servers' sections apart.
+        const std::string name = (prefix.empty() ? "" : prefix + ".") + cl.id + "." + s.id;
+        const Tally t = tally(s.counts, warn_fail);
         auto suite = root.append_child("testsuite");
         attr(suite, "name", name);
-        attr(suite, "tests", s.counts.total());
-        attr(suite, "failures", s.counts.fail);
-        attr(suite, "errors", s.counts.error);
-        attr(suite, "skipped", s.counts.skip);
+        attr(suite, "tests", t.tests);
+        attr(suite, "failures", t.failures);
+        attr(suite, "errors", t.errors);
+        attr(suite, "skipped", t.skipped);
         attr(suite, "time", format_seconds(s.elapsed));
         attr(suite, "timestamp", timestamp);
         if (!report.facts.hostname.empty()) attr(suite, "hostname", report.facts.hostname);
-        attr(suite, "id", index++);
+        attr(suite, "id", index);
 
-        // The schema has no run-level properties, so every suite carries them.
-        auto p = suite.append_child("properties");
-        for (const auto& [k, v] : props)
-            property(p, k, v);
+        // Once per report: <testsuites> may hold no properties, so the first
+        // suite carries the run's.
+        if (index++ == 0) {
+            auto props = suite.append_child("properties");
+            for (const auto& [k, v] : run_properties(report)) {
+                auto p = props.append_child("property");
+                attr(p, "name", k);
+                attr(p, "value", v);
+            }
+        }
         for (const CheckResult* r : s.results)
-            testcase(suite, name, *r);
+            testcase(suite, name, *r, warn_fail);
     }
 
-    doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+    // U+FFFD stands for bytes that were not text (clean_text). Written as a
+    // character reference, not as its UTF-8 bytes: xunit-viewer guesses a
+    // file's encoding from its bytes, takes one holding U+FFFD for not UTF-8
+    // and then fails to read it at all.
+    std::ostringstream xml;
+    doc.save(xml, "  ", pugi::format_default, pugi::encoding_utf8);
+    const std::string text = xml.str();
+    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    std::size_t from = 0;
+    for (auto at = text.find(replacement); at != std::string::npos;
+         from = at + replacement.size(), at = text.find(replacement, from))
+        out << std::string_view(text).substr(from, at - from) << "&#xFFFD;";
+    out << std::string_view(text).substr(from);
 }
 
 } // namespace pf

@@ -28,6 +28,14 @@ std::vector<const CheckResult*> worst_first(std::vector<const CheckResult*> resu
     return results;
 }
 
+std::vector<const CheckResult*> problems_worst_first(const RunReport& r) {
+    std::vector<const CheckResult*> problems;
+    for (const auto& res : r.results)
+        if (res.status == Status::fail || res.status == Status::error || res.status == Status::warn)
+            problems.push_back(&res);
+    return worst_first(std::move(problems));
+}
+
 const Checklist& checklist_of(const RunReport& r) {
     static const Checklist none;
     return r.checklist ? *r.checklist : none;

@@ -23,6 +23,11 @@ std::vector<SectionView> sections_of(const RunReport& r);
 // Worst status first, checklist order among equals.
 std::vector<const CheckResult*> worst_first(std::vector<const CheckResult*> results);
 
+// What needs the admin: every failure, then every error, then every
+// warning, each group in checklist order. The console's recap and the HTML
+// report's Problems list show them in this one order.
+std::vector<const CheckResult*> problems_worst_first(const RunReport& r);
+
 // A report is written even from a half-built RunReport (an early interrupt),
 // so a missing checklist or check reads as empty rather than crashing.
 const Checklist& checklist_of(const RunReport& r);

@@ -32,10 +32,17 @@ windows_pkgs=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev make perl binutils
 # The Linux product build's static libcurl: source package tools, GSS-API headers.
 linux_static_pkgs=(dpkg-dev make perl libkrb5-dev)
 
+# JUnit consumers from npm, pinned, in a fixed folder the tests look in
+# (PREFLIGHT_TEST_NPM overrides it): the JUnit report is checked by what CI
+# pipelines merge it with.
+npm_dir=${PREFLIGHT_TEST_NPM:-/opt/preflight-test-npm}
+npm_pkgs=(junit-report-merger@9.0.4 xunit-viewer@10.6.1)
+
 pkgs=("${build_pkgs[@]}")
+want_npm=false
 for arg in "$@"; do
   case $arg in
-    --test) pkgs+=("${test_pkgs[@]}") ;;
+    --test) pkgs+=("${test_pkgs[@]}"); want_npm=true ;;
     --windows) pkgs+=("${windows_pkgs[@]}") ;;
     --linux-static) pkgs+=("${linux_static_pkgs[@]}") ;;
     *) echo "usage: $0 [--test] [--windows] [--linux-static]" >&2; exit 2 ;;
@@ -46,14 +53,27 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+# Node.js may come from elsewhere than Debian (nodesource): only without an npm
+# does Debian's get installed.
+if $want_npm && ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 
-echo "Installing: ${missing[*]}"
+install_npm() {
+  $want_npm || return 0
+  [[ -x $npm_dir/node_modules/.bin/jrm && -x $npm_dir/node_modules/.bin/xunit-viewer ]] && return 0
+  "${sudo[@]}" mkdir -p "$npm_dir"
+  "${sudo[@]}" npm install --prefix "$npm_dir" --no-audit --no-fund --silent "${npm_pkgs[@]}"
+}
+
 sudo=()
-if [[ $(id -u) -ne 0 ]]; then
+if [[ $(id -u) -ne 0 && ( ${#missing[@]} -gt 0 || $want_npm == true ) ]]; then
   command -v sudo >/dev/null || { echo "run as root or install sudo: apt-get install ${missing[*]}" >&2; exit 1; }
   sudo=(sudo)
 fi
+[[ ${#missing[@]} -eq 0 ]] && { install_npm; exit 0; }
+
+echo "Installing: ${missing[*]}"
 # Server packages must not start their system services on install: the
 # tests run their own instances with their own configuration.
 if [[ ! -e /usr/sbin/policy-rc.d ]]; then
@@ -64,3 +84,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
 "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+install_npm

@@ -76,7 +76,9 @@ std::string checks_xml(const std::vector<std::string>& probes,
 struct Recorder : RunObserver {
     std::vector<std::string> finished;
     std::size_t max_running = 0, running = 0;
-    void check_started(const Check&) override { max_running = std::max(max_running, ++running); }
+    void check_started(const Check&, Clock::time_point) override {
+        max_running = std::max(max_running, ++running);
+    }
     void check_finished(const CheckResult& r) override {
         --running;
         finished.push_back(r.check->id);

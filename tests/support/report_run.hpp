@@ -98,7 +98,7 @@ struct Run {
     pugi::xml_node junit_case(const std::string& id) const {
         for (auto s : junit.child("testsuites").children("testsuite"))
             for (auto tc : s.children("testcase"))
-                if (std::string(tc.attribute("name").value()).rfind(id + ": ", 0) == 0) return tc;
+                if (tc.attribute("name").value() == id) return tc;
         return {};
     }
     // passed / warning / failed / error / skipped, as a CI server shows it.
@@ -107,9 +107,12 @@ struct Run {
         if (!tc) return "(no such testcase)";
         if (tc.child("failure")) return "failed";
         if (tc.child("error")) return "error";
-        if (tc.child("skipped")) return "skipped";
-        return std::string(tc.child_value("system-out")).rfind("WARNING:", 0) == 0 ? "warning"
-                                                                                   : "passed";
+        // A warning is a skip whose message says so (--junit-warn skip, the default).
+        if (auto s = tc.child("skipped"))
+            return std::string(s.attribute("message").value()).rfind("warning: ", 0) == 0
+                       ? "warning"
+                       : "skipped";
+        return "passed";
     }
     // The text CI shows for a testcase: the failure message and body, or the
     // system-out of a passing or warning one.
