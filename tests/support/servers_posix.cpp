@@ -47,8 +47,11 @@ void await_ports(Background& proc, const std::vector<unsigned short>& ports,
     auto until = Clock::now() + std::chrono::duration<double>(start_seconds);
     for (unsigned short port : ports) {
         for (;;) {
-            if (!proc.running())
-                throw std::runtime_error(what + " exited while starting:" + logs_tail(logs));
+            if (!proc.running()) {
+                std::string why = what + " exited while starting:" + logs_tail(logs);
+                if (says_address_in_use(why)) throw PortTaken(why);
+                throw std::runtime_error(why);
+            }
             if (wait_for_port("127.0.0.1", port, 0.1)) break;
             if (Clock::now() > until) {
                 proc.stop();
@@ -124,10 +127,15 @@ const std::vector<std::string>& nginx_temp_paths() {
 
 Nginx::Nginx(std::vector<NginxSite> sites) {
     if (sites.empty()) throw std::invalid_argument("Nginx: no sites");
+    start_on_fresh_ports([&] { start(sites); });
+}
+
+void Nginx::start(const std::vector<NginxSite>& sites) {
     const std::string& d = dir_.path();
     std::set<unsigned short> taken;
     for (const auto& s : sites)
         if (s.port) taken.insert(s.port);
+    ports_.clear();
     std::ostringstream c;
     c << "daemon off;\n"
       << "worker_processes 1;\n"
@@ -191,6 +199,10 @@ bool Nginx::logged(const std::string& text) const {
 // ---------------------------------------------------------------- squid
 
 Squid::Squid(SquidOptions o) {
+    start_on_fresh_ports([&] { start(o); });
+}
+
+void Squid::start(const SquidOptions& o) {
     const std::string& d = dir_.path();
     port_ = unused_port();
     bool bump = !o.bump_ca_cert.empty() || !o.bump_ca_key.empty();
@@ -302,6 +314,10 @@ std::string Squid::access_log() const {
 // ---------------------------------------------------------------- tinyproxy
 
 Tinyproxy::Tinyproxy(TinyproxyOptions o) {
+    start_on_fresh_ports([&] { start(o); });
+}
+
+void Tinyproxy::start(const TinyproxyOptions& o) {
     const std::string& d = dir_.path();
     port_ = unused_port();
     std::ostringstream c;
