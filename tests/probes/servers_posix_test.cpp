@@ -8,6 +8,7 @@
 #include <asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <fcntl.h>
 #include <thread>
 
 namespace {
@@ -228,6 +229,8 @@ BOOST_AUTO_TEST_CASE(tinyproxy_basic_auth_and_connect_ports,
 BOOST_AUTO_TEST_CASE(a_port_taken_before_the_server_binds_it, *pft::needs_programs({"nginx"})) {
     asio::io_context io;
     asio::ip::tcp::acceptor holder(io, {asio::ip::make_address("127.0.0.1"), 0});
+    // Held as another program would: nginx must not inherit it.
+    ::fcntl(holder.native_handle(), F_SETFD, FD_CLOEXEC);
     auto held = holder.local_endpoint().port();
     BOOST_CHECK_THROW(pft::Nginx({pft::NginxSite{.tls = false, .port = held}}), pft::PortTaken);
 
