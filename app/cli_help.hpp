@@ -17,7 +17,6 @@ void group_options(CLI::App& app);
 
 // CLI11's parse error, told better: an unknown command is named with the list
 // of commands, and a mistyped command or long option gets "did you mean".
-std::string parse_error_text(const CLI::App& app, int argc, char** argv,
-                             const std::string& error);
+std::string parse_error_text(const CLI::App& app, int argc, char** argv, const std::string& error);
 
 } // namespace pf
