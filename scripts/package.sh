@@ -51,6 +51,7 @@ cp packaging/windows/preflight.wxs "$stage/"
 # Permanent="no"> writes it ('=' set, '-' removed on uninstall, '*' system;
 # [~] the value before): wixl 0.101 has no Environment element.
 q() { msibuild "$msi" -q "$1"; }
+# shellcheck disable=SC2016 # the backquotes are SQL's
 q 'CREATE TABLE `Environment` (`Environment` CHAR(72) NOT NULL, `Name` CHAR(255) NOT NULL LOCALIZABLE, `Value` CHAR(255) LOCALIZABLE, `Component_` CHAR(72) NOT NULL PRIMARY KEY `Environment`)'
 q "INSERT INTO \`Environment\` (\`Environment\`, \`Name\`, \`Value\`, \`Component_\`) VALUES ('PathEntry', '=-*PATH', '[~];[INSTALLDIR]', 'Program')"
 # The standard actions that apply it, at their standard places.
