@@ -3,6 +3,7 @@
 // one check per certificate check so that CI shows each as a testcase.
 #include "app/commands.hpp"
 #include "app/registries.hpp"
+#include "base/build_info.hpp"
 #include "base/errors.hpp"
 #include "base/write_file.hpp"
 #include "core/plan.hpp"
@@ -237,7 +238,9 @@ int cert_command(const CertOptions& o) {
 
     RunReport report;
     report.kind = ReportKind::cert;
-    report.tool_version = PREFLIGHT_VERSION;
+    report.tool_version = build_info().version;
+    report.tool_commit = build_info().commit;
+    report.tool_target = build_info().target;
     report.command_line = o.command_line;
     report.expiry_warn_days = env.tls.expiry_warn_days;
     report.expiry_fail_days = env.tls.expiry_fail_days;

@@ -1,5 +1,7 @@
+#include "app/cli_help.hpp"
 #include "app/commands.hpp"
 #include "app/registries.hpp"
+#include "app/version_text.hpp"
 #include "base/errors.hpp"
 #include "base/param_types.hpp"
 #include "base/terminal_text.hpp"
@@ -90,7 +92,12 @@ int cli_main(int argc, char** argv) {
         "preflight: checks a server against the AirWatch Cloud Connector (ACC) prerequisites\n"
         "and says, for each, what passes, what fails and why, and how to fix it.",
         "preflight"};
-    app.set_version_flag("--version", std::string("preflight ") + PREFLIGHT_VERSION);
+    use_preflight_help(app);
+    app.set_version_flag("--version", [] {
+        auto text = version_text();
+        if (!text.empty() && text.back() == '\n') text.pop_back(); // CLI11 adds one
+        return text;
+    });
     app.require_subcommand(1);
     app.footer(
         "Exit codes: 0 all passed, 1 warnings only, 2 at least one failure, 3 could not run\n"
@@ -298,18 +305,27 @@ int cli_main(int argc, char** argv) {
         "explain", "Explain a check: what it verifies, the guide's words, the fix");
     std::string check_id, explain_checklist;
     explain->add_option("CHECK-ID", check_id, "Check id, e.g. net.awcm-443")->required();
-    explain->add_option("--checklist", explain_checklist,
-                        "Checklist NAME or FILE (default: all built-in)");
+    explain
+        ->add_option("--checklist", explain_checklist,
+                     "Checklist NAME or FILE (default: all built-in)")
+        ->type_name("NAME|FILE");
 
+    group_options(app);
+    // `preflight` alone is a request for help, not a mistake: help, exit 0.
+    if (argc <= 1) {
+        std::cout << app.help();
+        return 0;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app.exit(e); // --help, --version
+        std::string why = parse_error_text(app, argc, argv, e.what());
         if (nagios_requested(argc, argv)) {
-            write_nagios_unknown(e.what(), std::cout);
+            write_nagios_unknown(why, std::cout);
             return exit_could_not_run;
         }
-        std::cerr << "preflight: " << terminal_safe(e.what())
+        std::cerr << "preflight: " << terminal_safe(why)
                   << "\nRun with --help for more information.\n";
         return exit_could_not_run;
     }

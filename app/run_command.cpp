@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 #include "app/registries.hpp"
 #include "base/catalog.hpp"
+#include "base/build_info.hpp"
 #include "base/errors.hpp"
 #include "base/write_file.hpp"
 #include "core/loader.hpp"
@@ -233,7 +234,9 @@ int run_command(const RunOptions& o) {
                                              std::chrono::steady_clock::now() - begun));
 
     RunReport report;
-    report.tool_version = PREFLIGHT_VERSION;
+    report.tool_version = build_info().version;
+    report.tool_commit = build_info().commit;
+    report.tool_target = build_info().target;
     report.checklist = &c;
     report.facts = env.facts;
     report.services.assign(settings.services.begin(), settings.services.end());

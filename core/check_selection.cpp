@@ -1,5 +1,6 @@
 #include "core/check_selection.hpp"
 #include "base/errors.hpp"
+#include "base/nearest_word.hpp"
 #include "base/terminal_text.hpp"
 
 namespace pf {
@@ -87,11 +88,21 @@ void require_matches(const CheckSelection& sel, const Checklist& c) {
                     any = any || selects(p, check);
             if (!any) {
                 std::string sections;
-                for (const auto& s : c.sections)
+                std::vector<std::string> ids;
+                for (const auto& s : c.sections) {
                     sections += (sections.empty() ? "" : ", ") + s.id;
+                    ids.push_back(s.id);
+                    for (const auto& check : s.checks)
+                        ids.push_back(check.id);
+                }
+                // A glob is meant to be loose; only a plain id is a typo.
+                std::string hint;
+                if (p.pattern.find_first_of("*?") == std::string::npos)
+                    if (auto near = nearest_word(p.pattern, ids))
+                        hint = "; did you mean '" + *near + "'?";
                 throw InputError(quoted(p) + ": matches no check id or section of checklist '" +
                                  c.id + "' (its sections: " + sections +
-                                 "; its check ids: preflight list " + c.id + ")");
+                                 "; its check ids: preflight list " + c.id + ")" + hint);
             }
         }
 }

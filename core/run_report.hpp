@@ -66,6 +66,8 @@ enum class ReportKind { run, cert };
 struct RunReport {
     ReportKind kind = ReportKind::run;
     std::string tool_version;
+    std::string tool_commit; // git describe of the build (BuildInfo::commit)
+    std::string tool_target; // linux-x86_64, windows-x86_64
     const Checklist* checklist = nullptr;
     HostFacts facts;
     std::chrono::system_clock::time_point started;

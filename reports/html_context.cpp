@@ -40,7 +40,11 @@ void context(std::ostream& out, const RunReport& r) {
     rows.emplace_back(text(msg("html.context.local")), local_timestamp(r.started));
     rows.emplace_back(text(msg("html.context.finished")), utc_timestamp(r.finished));
     rows.emplace_back(text(msg("html.context.duration")), format_duration(run_duration(r)));
-    rows.emplace_back(text(msg("html.context.version")), r.tool_version);
+    std::string version = r.tool_version;
+    if (!r.tool_commit.empty()) version += " (" + r.tool_commit;
+    if (!r.tool_target.empty()) version += (r.tool_commit.empty() ? " (" : ", ") + r.tool_target;
+    if (!r.tool_commit.empty() || !r.tool_target.empty()) version += ")";
+    rows.emplace_back(text(msg("html.context.version")), version);
     if (!r.command_line.empty())
         rows.emplace_back(text(msg("html.context.command")), command_text(r.command_line));
     rows.emplace_back(text(msg("html.context.checklist")), cl.title + " (" + cl.id + ")");

@@ -181,7 +181,11 @@ void write_json(const RunReport& report, std::ostream& out) {
     }
 
     json j{{"format", "preflight-report/1"},
-           {"tool", {{"name", "preflight"}, {"version", report.tool_version}}},
+           {"tool",
+            {{"name", "preflight"},
+             {"version", report.tool_version},
+             {"commit", report.tool_commit},
+             {"target", report.tool_target}}},
            {"checklist",
             {{"id", cl.id},
              {"title", cl.title},

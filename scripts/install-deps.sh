@@ -4,13 +4,16 @@
 #   scripts/install-deps.sh --test   build and test dependencies (test servers too)
 #   scripts/install-deps.sh --windows  the mingw-w64 cross compiler, Wine, and what
 #                                      building OpenSSL and curl from source needs
+#   scripts/install-deps.sh --package  what scripts/package.sh needs: wixl for the
+#                                      MSI, lintian and msitools to check packages
 #   scripts/install-deps.sh --linux-static  what building the static libcurl of the
 #                                      Linux product build needs (build-linux-deps.sh)
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libasio-dev libssl-dev libldap-dev
             libcurl4-openssl-dev libpugixml-dev libboost-test-dev libcli11-dev nlohmann-json3-dev
-            libkrb5-dev) # GSS-API: Negotiate to the proxy
+            libkrb5-dev # GSS-API: Negotiate to the proxy
+            help2man) # the man page, made from --help
 # Real servers and network tools the tests start on loopback or in namespaces.
 test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates openssl
            nginx-light squid-openssl tinyproxy
@@ -29,6 +32,9 @@ test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates o
 # package tools for OpenSSL and curl.
 windows_pkgs=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev make perl binutils-mingw-w64-x86-64)
 
+# Packages: the .deb (dpkg-shlibdeps, lintian), the ZIP and the MSI (wixl, msiinfo).
+package_pkgs=(dpkg-dev fakeroot file lintian man-db zip unzip wixl msitools)
+
 # The Linux product build's static libcurl: source package tools, GSS-API headers.
 linux_static_pkgs=(dpkg-dev make perl libkrb5-dev)
 
@@ -44,8 +50,9 @@ for arg in "$@"; do
   case $arg in
     --test) pkgs+=("${test_pkgs[@]}"); want_npm=true ;;
     --windows) pkgs+=("${windows_pkgs[@]}") ;;
+    --package) pkgs+=("${package_pkgs[@]}") ;;
     --linux-static) pkgs+=("${linux_static_pkgs[@]}") ;;
-    *) echo "usage: $0 [--test] [--windows] [--linux-static]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--test] [--windows] [--package] [--linux-static]" >&2; exit 2 ;;
   esac
 done
 

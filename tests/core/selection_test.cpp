@@ -113,6 +113,16 @@ BOOST_AUTO_TEST_CASE(a_pattern_matching_nothing_is_bad_input) {
     BOOST_TEST(e.find("--skip 'software'") != std::string::npos, e);
 }
 
+BOOST_AUTO_TEST_CASE(a_mistyped_id_gets_a_suggestion) {
+    auto e = error_of(selecting({"net.awmc-443"}));
+    BOOST_TEST(e.find("did you mean 'net.awcm-443'?") != std::string::npos, e);
+    e = error_of(selecting({}, {"hardwre"}));
+    BOOST_TEST(e.find("did you mean 'hardware'?") != std::string::npos, e);
+    // A glob is no typo, and a word far from every id gets no guess.
+    BOOST_TEST(error_of(selecting({"nte.*"})).find("did you mean") == std::string::npos);
+    BOOST_TEST(error_of(selecting({"software"})).find("did you mean") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(patterns_are_bounded_and_checked) {
     BOOST_CHECK_THROW(parse_select_patterns({std::string(201, 'a')}, "--only"), InputError);
     try {

@@ -5,8 +5,10 @@
 #include "support/needs_programs.hpp"
 #include "support/processes.hpp"
 #include "support/servers_posix.hpp"
+#include <asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <fcntl.h>
 #include <thread>
 
 namespace {
@@ -219,6 +221,39 @@ BOOST_AUTO_TEST_CASE(tinyproxy_basic_auth_and_connect_ports,
     }
     pft::TcpClient c(proxy.port());
     BOOST_TEST(pft::status_code(pft::proxy_connect(c, to(0), "bob", "secret")) == 200);
+}
+
+// unused_port() releases its port before the server binds it, so a test
+// running in parallel can take it first: the start is tried again on new
+// ports, and a bind that cannot succeed says so.
+BOOST_AUTO_TEST_CASE(a_port_taken_before_the_server_binds_it, *pft::needs_programs({"nginx"})) {
+    asio::io_context io;
+    asio::ip::tcp::acceptor holder(io, {asio::ip::make_address("127.0.0.1"), 0});
+    // Held as another program would: nginx must not inherit it.
+    ::fcntl(holder.native_handle(), F_SETFD, FD_CLOEXEC);
+    auto held = holder.local_endpoint().port();
+    BOOST_CHECK_THROW(pft::Nginx({pft::NginxSite{.tls = false, .port = held}}), pft::PortTaken);
+
+    int attempts = 0;
+    pft::start_on_fresh_ports([&] {
+        if (++attempts < 3) throw pft::PortTaken("taken");
+    });
+    BOOST_TEST(attempts == 3);
+    attempts = 0;
+    BOOST_CHECK_THROW(pft::start_on_fresh_ports([&] {
+                          ++attempts;
+                          throw pft::PortTaken("taken");
+                      }),
+                      pft::PortTaken);
+    BOOST_TEST(attempts == 3);
+    // Other failures are not retried.
+    attempts = 0;
+    BOOST_CHECK_THROW(pft::start_on_fresh_ports([&] {
+                          ++attempts;
+                          throw std::runtime_error("bad configuration");
+                      }),
+                      std::runtime_error);
+    BOOST_TEST(attempts == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

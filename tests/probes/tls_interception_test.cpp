@@ -203,8 +203,6 @@ BOOST_AUTO_TEST_CASE(a_leaf_re_signed_by_the_proxy_differs_from_the_direct_one) 
     BOOST_TEST(any_contains(z.evidence, "direct comparison: not made: no direct TLS connection"));
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
 // The public bundle is compared as DER first; a root re-issued with new
 // dates (same subject, same key) is still the public root, and one with the
 // same subject but another key is not.
@@ -225,3 +223,6 @@ BOOST_AUTO_TEST_CASE(a_public_root_is_found_by_its_bytes_or_by_subject_and_key) 
     BOOST_TEST(!contains_root(pub, impostor.cert()));
     BOOST_TEST(!contains_root(pub, w.leaf.cert()));
 }
+
+// Every case in a suite: CTest runs each suite as its own test.
+BOOST_AUTO_TEST_SUITE_END()

@@ -39,6 +39,8 @@ BOOST_AUTO_TEST_CASE(top_level_fields) {
     BOOST_TEST(j["changes"].is_null());
     BOOST_TEST(j["tool"]["name"] == "preflight");
     BOOST_TEST(j["tool"]["version"] == "0.1.0");
+    BOOST_TEST(j["tool"]["commit"] == "5e8302f1c0de-dirty");
+    BOOST_TEST(j["tool"]["target"] == "linux-x86_64");
     BOOST_TEST(j["checklist"]["id"] == "acc");
     BOOST_TEST(j["checklist"]["source_document"] == "ACC Installation Guide");
     BOOST_TEST(j["checklist"]["source_section"] == "Requirements");

@@ -76,6 +76,8 @@ struct SampleRun {
         }
 
         report.tool_version = "0.1.0";
+        report.tool_commit = "5e8302f1c0de-dirty";
+        report.tool_target = "linux-x86_64";
         report.checklist = &checklist;
         report.facts.hostname = "acc-01";
         report.facts.os_family = "linux";

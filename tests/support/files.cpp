@@ -48,4 +48,21 @@ unsigned short unused_port() {
     return a.local_endpoint().port();
 }
 
+bool says_address_in_use(const std::string& log) {
+    // nginx, squid, slapd, krb5kdc, rsyslog and tinyproxy print strerror's
+    // words (nginx: "(98: Address already in use)"); some lower-case them.
+    return log.find("Address already in use") != std::string::npos ||
+           log.find("address already in use") != std::string::npos;
+}
+
+void start_on_fresh_ports(const std::function<void()>& start) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return start();
+        } catch (const PortTaken&) {
+            if (attempt == 3) throw;
+        }
+    }
+}
+
 } // namespace pft

@@ -1,4 +1,5 @@
 #include "support/kdc_posix.hpp"
+#include <filesystem>
 #include <stdexcept>
 
 namespace pft {
@@ -14,6 +15,10 @@ std::string file_name(std::string principal) {
 } // namespace
 
 Kdc::Kdc(std::string realm) : realm_(std::move(realm)) {
+    start_on_fresh_ports([&] { start(); });
+}
+
+void Kdc::start() {
     const std::string& d = dir_.path();
     port_ = unused_port();
     std::string port = std::to_string(port_);
@@ -30,18 +35,25 @@ Kdc::Kdc(std::string realm) : realm_(std::move(realm)) {
                                "\n    kdc_tcp_listen = 127.0.0.1:" + port +
                                "\n  }\n[logging]\n  kdc = FILE:" + d + "/kdc.log\n");
     dir_.write("kdc.log", "");
-    auto made = run({"env", "KRB5_CONFIG=" + config(), "KRB5_KDC_PROFILE=" + dir_.file("kdc.conf"),
-                     "kdb5_util", "create", "-s", "-r", realm_, "-P", "preflight-master"});
-    if (made.exit_code != 0)
-        throw std::runtime_error("kdb5_util create failed: " + made.out + made.err);
+    // A retry on another port (start_on_fresh_ports) keeps the database.
+    if (!std::filesystem::exists(d + "/principal")) {
+        auto made =
+            run({"env", "KRB5_CONFIG=" + config(), "KRB5_KDC_PROFILE=" + dir_.file("kdc.conf"),
+                 "kdb5_util", "create", "-s", "-r", realm_, "-P", "preflight-master"});
+        if (made.exit_code != 0)
+            throw std::runtime_error("kdb5_util create failed: " + made.out + made.err);
+    }
     proc_ = std::make_unique<Background>(
         std::vector<std::string>{"env", "KRB5_CONFIG=" + config(),
                                  "KRB5_KDC_PROFILE=" + dir_.file("kdc.conf"), "krb5kdc", "-n", "-r",
                                  realm_},
         dir_.file("stderr.log"));
-    if (!wait_for_port("127.0.0.1", port_, 10))
-        throw std::runtime_error("krb5kdc did not start: " + read_file(dir_.file("stderr.log")) +
-                                 log());
+    if (!wait_for_port("127.0.0.1", port_, 10)) {
+        std::string why = read_file(dir_.file("stderr.log")) + log();
+        proc_->stop();
+        if (says_address_in_use(why)) throw PortTaken("krb5kdc: " + why);
+        throw std::runtime_error("krb5kdc did not start: " + why);
+    }
 }
 
 CommandResult Kdc::admin(const std::string& query) const {

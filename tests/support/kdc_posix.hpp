@@ -26,6 +26,7 @@ class Kdc {
     std::string log() const;
 
   private:
+    void start(); // one attempt (start_on_fresh_ports)
     CommandResult admin(const std::string& query) const;
     TempDir dir_; // first: destroyed after the KDC has stopped
     std::string realm_;

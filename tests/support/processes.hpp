@@ -1,4 +1,6 @@
 #pragma once
+#include <functional>
+#include <stdexcept>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -51,8 +53,22 @@ class Background {
     pid_t pid_ = -1;
 };
 
-// A port on 127.0.0.1 that nothing listens on right now.
+// A port on 127.0.0.1 that nothing listens on right now. Only right now: the
+// port is released before a server binds it, and a test running in parallel
+// (ctest -j2) may take it first. Servers start with start_on_fresh_ports.
 unsigned short unused_port();
+
+// A server could not bind a port another program holds.
+struct PortTaken : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Whether a server's log says a bind failed with EADDRINUSE.
+bool says_address_in_use(const std::string& log);
+
+// Calls start, which picks its ports with unused_port(), again while it
+// throws PortTaken, at most 3 times; then the last PortTaken propagates.
+void start_on_fresh_ports(const std::function<void()>& start);
 
 // Waits until something accepts TCP connections on host:port (inside the
 // given network namespace when ns is not empty).

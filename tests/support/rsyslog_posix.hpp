@@ -25,6 +25,10 @@ struct Rsyslog {
     // With tls: RFC 5425 through rsyslog's OpenSSL stream driver (package
     // rsyslog-openssl), not asking for a client certificate.
     explicit Rsyslog(const RsyslogTls* tls = nullptr) {
+        start_on_fresh_ports([&] { start(tls); });
+    }
+    void start(const RsyslogTls* tls) {
+        port = unused_port();
         std::string driver;
         if (tls)
             driver = "global(DefaultNetstreamDriver=\"ossl\" DefaultNetstreamDriverCAFile=\"" +
@@ -43,9 +47,12 @@ struct Rsyslog {
         server = std::make_unique<Background>(
             std::vector<std::string>{"rsyslogd", "-n", "-f", conf, "-i", dir.file("rsyslog.pid")},
             dir.file("stderr.log"));
-        if (!wait_for_port("127.0.0.1", port, 10))
-            throw std::runtime_error("rsyslogd did not start: " +
-                                     read_file(dir.file("stderr.log")));
+        if (!wait_for_port("127.0.0.1", port, 10)) {
+            std::string why = read_file(dir.file("stderr.log"));
+            server->stop();
+            if (says_address_in_use(why)) throw PortTaken("rsyslogd: " + why);
+            throw std::runtime_error("rsyslogd did not start: " + why);
+        }
     }
     // rsyslog writes asynchronously: wait for the text to show up.
     bool received(const std::string& text) {

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <grp.h>
@@ -40,6 +41,30 @@ std::string logs_tail(const std::vector<std::string>& files) {
     return out;
 }
 
+// Whether process pid itself holds a listening TCP socket on 127.0.0.1:port:
+// a connection that succeeds may reach another program that took the port
+// (nginx keeps retrying its bind for 2.5 s before it gives up).
+bool listens_on(pid_t pid, unsigned short port) {
+    std::set<std::string> inodes;
+    std::istringstream table(read_file("/proc/net/tcp"));
+    char local[16];
+    std::snprintf(local, sizeof local, "0100007F:%04X", port);
+    for (std::string line; std::getline(table, line);) {
+        std::istringstream f(line);
+        std::string slot, addr, remote, state, queues, timer, retr, uid, timeout, inode;
+        f >> slot >> addr >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode;
+        if (addr == local && state == "0A") inodes.insert("socket:[" + inode + "]");
+    }
+    if (inodes.empty()) return false;
+    std::error_code ec;
+    for (const auto& fd :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+        auto target = std::filesystem::read_symlink(fd.path(), ec);
+        if (!ec && inodes.count(target.string())) return true;
+    }
+    return false;
+}
+
 // Waits for every port, giving up at once when the server has exited (a bad
 // configuration), so that a broken test fails in milliseconds, not 10 s.
 void await_ports(Background& proc, const std::vector<unsigned short>& ports,
@@ -47,9 +72,15 @@ void await_ports(Background& proc, const std::vector<unsigned short>& ports,
     auto until = Clock::now() + std::chrono::duration<double>(start_seconds);
     for (unsigned short port : ports) {
         for (;;) {
-            if (!proc.running())
-                throw std::runtime_error(what + " exited while starting:" + logs_tail(logs));
-            if (wait_for_port("127.0.0.1", port, 0.1)) break;
+            std::string why = logs_tail(logs);
+            if (!proc.running() || says_address_in_use(why)) {
+                proc.stop();
+                why = what + " exited while starting:" + why;
+                if (says_address_in_use(why)) throw PortTaken(why);
+                throw std::runtime_error(why);
+            }
+            if (wait_for_port("127.0.0.1", port, 0.1) && listens_on(proc.pid(), port)) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
             if (Clock::now() > until) {
                 proc.stop();
                 throw std::runtime_error(what + " did not accept connections on 127.0.0.1:" +
@@ -124,10 +155,15 @@ const std::vector<std::string>& nginx_temp_paths() {
 
 Nginx::Nginx(std::vector<NginxSite> sites) {
     if (sites.empty()) throw std::invalid_argument("Nginx: no sites");
+    start_on_fresh_ports([&] { start(sites); });
+}
+
+void Nginx::start(const std::vector<NginxSite>& sites) {
     const std::string& d = dir_.path();
     std::set<unsigned short> taken;
     for (const auto& s : sites)
         if (s.port) taken.insert(s.port);
+    ports_.clear();
     std::ostringstream c;
     c << "daemon off;\n"
       << "worker_processes 1;\n"
@@ -191,6 +227,10 @@ bool Nginx::logged(const std::string& text) const {
 // ---------------------------------------------------------------- squid
 
 Squid::Squid(SquidOptions o) {
+    start_on_fresh_ports([&] { start(o); });
+}
+
+void Squid::start(const SquidOptions& o) {
     const std::string& d = dir_.path();
     port_ = unused_port();
     bool bump = !o.bump_ca_cert.empty() || !o.bump_ca_key.empty();
@@ -302,6 +342,10 @@ std::string Squid::access_log() const {
 // ---------------------------------------------------------------- tinyproxy
 
 Tinyproxy::Tinyproxy(TinyproxyOptions o) {
+    start_on_fresh_ports([&] { start(o); });
+}
+
+void Tinyproxy::start(const TinyproxyOptions& o) {
     const std::string& d = dir_.path();
     port_ = unused_port();
     std::ostringstream c;

@@ -41,6 +41,7 @@ class Nginx {
     const std::string& dir() const { return dir_.path(); }
 
   private:
+    void start(const std::vector<NginxSite>& sites); // one attempt (start_on_fresh_ports)
     TempDir dir_; // declared first: destroyed after the server has stopped
     std::vector<unsigned short> ports_;
     std::unique_ptr<Background> proc_;
@@ -80,6 +81,7 @@ class Squid {
     const std::string& dir() const { return dir_.path(); }
 
   private:
+    void start(const SquidOptions& options); // one attempt (start_on_fresh_ports)
     TempDir dir_;
     unsigned short port_ = 0;
     std::unique_ptr<Background> proc_;
@@ -103,6 +105,7 @@ class Tinyproxy {
     const std::string& dir() const { return dir_.path(); }
 
   private:
+    void start(const TinyproxyOptions& options); // one attempt (start_on_fresh_ports)
     TempDir dir_;
     unsigned short port_ = 0;
     std::unique_ptr<Background> proc_;

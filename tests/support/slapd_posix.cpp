@@ -27,6 +27,10 @@ std::string person(const std::string& uid, const std::string& password) {
 } // namespace
 
 Slapd::Slapd(SlapdOptions o) : password_(random_password()) {
+    start_on_fresh_ports([&] { start(o); });
+}
+
+void Slapd::start(const SlapdOptions& o) {
     const std::string& d = dir_.path();
     bool tls = !o.cert_file.empty() || !o.key_file.empty();
     port_ = unused_port();
@@ -56,8 +60,11 @@ Slapd::Slapd(SlapdOptions o) : password_(random_password()) {
                        "ou: people\n\n" +
                        person("svc-acc", password_) + person("alice", random_password()) +
                        person("bob", random_password());
-    auto add = run({"slapadd", "-f", conf, "-l", dir_.write("base.ldif", ldif)});
-    if (add.exit_code != 0) throw std::runtime_error("slapadd failed: " + add.out + add.err);
+    // A retry on other ports (start_on_fresh_ports) keeps the database.
+    if (!std::filesystem::exists(d + "/db/data.mdb")) {
+        auto add = run({"slapadd", "-f", conf, "-l", dir_.write("base.ldif", ldif)});
+        if (add.exit_code != 0) throw std::runtime_error("slapadd failed: " + add.out + add.err);
+    }
     std::string urls = "ldap://127.0.0.1:" + std::to_string(port_) + "/";
     if (tls) urls += " ldaps://127.0.0.1:" + std::to_string(ldaps_port_) + "/";
     // -d keeps it in the foreground (its PID is the one to stop); 256 logs
@@ -70,6 +77,7 @@ Slapd::Slapd(SlapdOptions o) : password_(random_password()) {
         while (p && !wait_for_port("127.0.0.1", p, 0.1)) {
             if (!proc_->running() || std::chrono::steady_clock::now() > until) {
                 proc_->stop();
+                if (says_address_in_use(log())) throw PortTaken("slapd: " + log());
                 throw std::runtime_error("slapd did not start:\n" + log());
             }
         }

@@ -32,6 +32,7 @@ class Slapd {
     const std::string& dir() const { return dir_.path(); }
 
   private:
+    void start(const SlapdOptions& o); // one attempt (start_on_fresh_ports)
     TempDir dir_;
     unsigned short port_ = 0, ldaps_port_ = 0;
     std::string password_;

@@ -1,0 +1,197 @@
+#include "app/cli_help.hpp"
+#include "base/nearest_word.hpp"
+#include <algorithm>
+#include <array>
+#include <map>
+#include <string_view>
+
+namespace pf {
+
+namespace {
+
+constexpr std::array<const char*, 6> group_order{"Checklist",       "Targets and secrets",
+                                                 "Trust and proxy", "Reports",
+                                                 "Run control",     "Other options"};
+
+// Long option name -> help group. Report formats (--html, --json, …) come
+// from the report registry and are found by their help text instead.
+const std::map<std::string, std::string, std::less<>>& group_of() {
+    static const std::map<std::string, std::string, std::less<>> table{
+        {"checklist", "Checklist"},
+        {"service", "Checklist"},
+        {"only", "Checklist"},
+        {"skip", "Checklist"},
+        {"users", "Checklist"},
+        {"servers", "Checklist"},
+        {"install-path", "Checklist"},
+        {"facts", "Checklist"},
+        {"probes", "Checklist"},
+        {"reasons", "Checklist"},
+        {"site", "Targets and secrets"},
+        {"set", "Targets and secrets"},
+        {"password", "Targets and secrets"},
+        {"profile", "Targets and secrets"},
+        {"host", "Targets and secrets"},
+        {"full-chain", "Targets and secrets"},
+        {"proxy", "Trust and proxy"},
+        {"proxy-password", "Trust and proxy"},
+        {"no-proxy", "Trust and proxy"},
+        {"ca-file", "Trust and proxy"},
+        {"trust-store", "Trust and proxy"},
+        {"public-roots", "Trust and proxy"},
+        {"expiry-warn", "Trust and proxy"},
+        {"expiry-fail", "Trust and proxy"},
+        {"report-dir", "Reports"},
+        {"quiet", "Reports"},
+        {"baseline", "Reports"},
+        {"history", "Reports"},
+        {"history-keep", "Reports"},
+        {"fail-on", "Reports"},
+        {"json", "Reports"},
+        {"output", "Reports"},
+        {"timeout", "Run control"},
+        {"jobs", "Run control"},
+        {"idle", "Run control"},
+        {"max-time", "Run control"},
+    };
+    return table;
+}
+
+std::string long_name(const CLI::Option* opt) {
+    const auto& names = opt->get_lnames();
+    return names.empty() ? std::string() : names.front();
+}
+
+class PreflightFormatter : public CLI::Formatter {
+  public:
+    PreflightFormatter() { column_width(30); }
+
+    // The placeholder only: CLI11 appends each validator's description to the
+    // type name after a ':' ("FILE:FILE"), and adds "...", "REQUIRED".
+    std::string make_option_opts(const CLI::Option* opt) const override {
+        if (opt->get_type_size() == 0 || !opt->nonpositional()) return {};
+        std::string type = opt->get_type_name();
+        type = type.substr(0, type.find(':'));
+        // CLI11's names for an option given no placeholder of its own.
+        if (type == "TEXT") type = "VALUE";
+        if (type == "INT" || type == "UINT" || type == "FLOAT" || type == "NUMBER") type = "N";
+        return type.empty() ? std::string() : " " + type;
+    }
+
+    // Descriptions wrap at 80 columns, indented under their own column, so
+    // that the help (and the man page help2man makes of it) reads in a terminal.
+    std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+        std::string name = "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
+        const std::size_t column = get_column_width(), width = 80;
+        std::string out = name;
+        std::string line_pad(column, ' ');
+        if (out.size() >= column)
+            out += "\n" + line_pad;
+        else
+            out += std::string(column - out.size(), ' ');
+        std::size_t used = column;
+        const std::string desc_text = make_option_desc(opt);
+        std::string_view desc = desc_text;
+        bool first = true;
+        while (!desc.empty()) {
+            auto space = desc.find(' ');
+            std::string_view word = desc.substr(0, space);
+            desc = space == std::string_view::npos ? std::string_view() : desc.substr(space + 1);
+            if (!first && used + 1 + word.size() > width) {
+                out += "\n" + line_pad;
+                used = column;
+                first = true;
+            }
+            if (!first) {
+                out += ' ';
+                ++used;
+            }
+            out += word;
+            used += word.size();
+            first = false;
+        }
+        return out + "\n";
+    }
+
+    std::string make_help(const CLI::App* app, std::string name,
+                          CLI::AppFormatMode mode) const override {
+        if (mode == CLI::AppFormatMode::Sub) return make_expanded(app);
+        std::string out = make_description(app) + make_usage(app, name) + make_positionals(app);
+        for (const char* group : group_order) {
+            auto opts = app->get_options([&](const CLI::Option* o) {
+                return o->get_group() == group && o->nonpositional();
+            });
+            if (!opts.empty()) out += make_group(group, false, opts);
+        }
+        out += make_subcommands(app, mode) + "\n" + make_footer(app);
+        if (!out.empty() && out.back() != '\n') out += '\n';
+        return out;
+    }
+};
+
+void group_one(CLI::App& app) {
+    for (CLI::Option* opt : app.get_options()) {
+        if (!opt->nonpositional()) continue; // positionals keep their own list
+        auto it = group_of().find(long_name(opt));
+        if (it != group_of().end())
+            opt->group(it->second);
+        else if (opt->get_description().rfind("Write the ", 0) == 0)
+            opt->group("Reports");
+        else
+            opt->group("Other options");
+    }
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        group_one(*sub);
+}
+
+// Every long option of cmd, as typed ("--checklist").
+std::vector<std::string> long_options(const CLI::App& cmd) {
+    std::vector<std::string> out;
+    for (const CLI::Option* opt : cmd.get_options())
+        for (const auto& n : opt->get_lnames())
+            out.push_back("--" + n);
+    return out;
+}
+
+} // namespace
+
+void use_preflight_help(CLI::App& app) {
+    app.formatter(std::make_shared<PreflightFormatter>());
+}
+
+void group_options(CLI::App& app) {
+    group_one(app);
+}
+
+std::string parse_error_text(const CLI::App& app, int argc, char** argv, const std::string& error) {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+        commands.push_back(sub->get_name());
+    const CLI::App* cmd = &app;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--") break;
+        if (a.rfind("--", 0) == 0) {
+            std::string name(a.substr(0, a.find('=')));
+            auto known = long_options(*cmd);
+            if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+            if (auto near = nearest_word(name, known))
+                return error + " (did you mean '" + *near + "'?)";
+        } else if (cmd == &app && !a.empty() && a[0] != '-') {
+            // The first word is the subcommand; a wrong one is the mistake.
+            for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+                if (sub->get_name() == a) cmd = sub;
+            if (cmd != &app) continue;
+            // CLI11 says only "A subcommand is required" here.
+            std::string list;
+            for (const auto& c : commands)
+                list += (list.empty() ? "" : ", ") + c;
+            std::string text = "'" + std::string(a) + "' is not a command (" + list + ")";
+            if (auto near = nearest_word(a, commands)) text += "; did you mean '" + *near + "'?";
+            return text;
+        }
+    }
+    return error;
+}
+
+} // namespace pf

@@ -1,0 +1,22 @@
+#pragma once
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace pf {
+
+// The help every command shows: options under named groups in a fixed order
+// (checklist; targets and secrets; trust and proxy; reports; run control),
+// each with its placeholder (FILE, N, SECONDS) but none of CLI11's type and
+// validator labels (FILE:FILE, N:UINT in [1 - 1000], REQUIRED).
+void use_preflight_help(CLI::App& app);
+
+// Puts every option of app and its subcommands in its help group by its long
+// name (the table in cli_help.cpp). An option not in the table shows under
+// "Other options": a new option needs one row there.
+void group_options(CLI::App& app);
+
+// CLI11's parse error, told better: an unknown command is named with the list
+// of commands, and a mistyped command or long option gets "did you mean".
+std::string parse_error_text(const CLI::App& app, int argc, char** argv, const std::string& error);
+
+} // namespace pf
