@@ -42,6 +42,8 @@ const std::map<std::string, std::string, std::less<>>& group_of() {
         {"expiry-warn", "Trust and proxy"},
         {"expiry-fail", "Trust and proxy"},
         {"report-dir", "Reports"},
+        {"junit-prefix", "Reports"},
+        {"junit-warn", "Reports"},
         {"quiet", "Reports"},
         {"baseline", "Reports"},
         {"history", "Reports"},

@@ -13,7 +13,7 @@ _preflight() {
         --install-path --html --junit --json --nagios --prom --facts --proxy --proxy-password
         --no-proxy --ca-file --trust-store --public-roots --expiry-warn --expiry-fail --idle
         --only --skip --max-time --report-dir --quiet -q --baseline --history --history-keep
-        --fail-on --help -h"
+        --fail-on --junit-prefix --junit-warn --help -h"
     local cert_opts="--password --profile --host --full-chain --expiry-warn --expiry-fail
         --ca-file --trust-store --html --junit --json --nagios --prom --quiet -q --help -h"
     local facts_opts="--json --install-path --output -o --help -h"
