@@ -238,6 +238,7 @@ int cert_command(const CertOptions& o) {
     RunReport report;
     report.tool_version = PREFLIGHT_VERSION;
     report.command_line = o.command_line;
+    report.lang = active_language();
     report.expiry_warn_days = env.tls.expiry_warn_days;
     report.expiry_fail_days = env.tls.expiry_fail_days;
     report.started = std::chrono::system_clock::now();

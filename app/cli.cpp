@@ -272,6 +272,15 @@ int cli_main(int argc, char** argv) {
     explain->add_option("--checklist", explain_checklist,
                         "Checklist NAME or FILE (default: all built-in)");
 
+    // Every command speaks the language chosen; the default is the user's.
+    std::string lang;
+    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        sub->add_option("--lang", lang,
+                        "Language of the output: ja or en (default: the site file's lang, else "
+                        "the user's language); ids, reason codes and exit codes stay the same")
+            ->check(CLI::IsMember({"ja", "en"}))
+            ->type_name("ja|en");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -284,6 +293,8 @@ int cli_main(int argc, char** argv) {
                   << "\nRun with --help for more information.\n";
         return exit_could_not_run;
     }
+    set_active_language(lang.empty() ? user_language() : *language_of_tag(lang));
+    ro.lang_given = !lang.empty();
     try {
         if (*run) {
             ro.reports = chosen_reports(report_files);

@@ -1,4 +1,5 @@
 #pragma once
+#include "base/language.hpp"
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -36,6 +37,7 @@ struct RunOptions {
     std::string history_dir;               // keeps the last JSON reports; compares with the newest
     std::size_t history_keep = 10;
     bool fail_on_new = false; // --fail-on new
+    bool lang_given = false;  // --lang: it wins over the site file's lang
 };
 
 struct CertOptions {

@@ -42,6 +42,7 @@ std::string css_class(Status s) {
 // printout loses nothing.
 constexpr std::string_view stylesheet = R"(
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:1.5em;color:#1b1b1b;line-height:1.4}
+:lang(ja) body{font-family:"Yu Gothic","Meiryo","Noto Sans CJK JP",sans-serif}
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:2px solid #ccc}
 table{border-collapse:collapse;width:100%;margin:.5em 0}
 th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}
@@ -190,7 +191,8 @@ void write_html(const RunReport& report, std::ostream& out) {
     const Checklist& cl = checklist_of(report);
     const Counts& n = report.counts;
 
-    out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    out << "<!DOCTYPE html>\n<html lang=\"" << language_code(report.lang)
+        << "\">\n<head>\n<meta charset=\"utf-8\">\n"
         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         << "<title>preflight: " << esc(cl.title) << " on " << esc(report.facts.hostname)
         << "</title>\n<style>" << stylesheet << "</style>\n</head>\n<body>\n";
