@@ -124,8 +124,8 @@ void check_row(std::ostream& out, const CheckResult& r) {
     out << "<div class=\"meta\">" << esc(c.probe.kind);
     for (const auto& [k, v] : r.args)
         out << " " << esc(k) << "=" << esc(v);
-    out << " &middot; reason " << reason_code(p.reason) << " &middot; " << r.elapsed.count()
-        << " ms</div></td>";
+    out << " &middot; reason " << reason_code(p.reason) << " &middot; "
+        << esc(with_milliseconds(std::to_string(r.elapsed.count()))) << "</div></td>";
 
     out << "<td class=\"req\">" << esc(c.requirement) << "</td>";
     bool needs_fix = r.status != Status::pass && r.status != Status::skip && !c.fix.empty();

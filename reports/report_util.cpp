@@ -1,5 +1,4 @@
 #include "reports/report_util.hpp"
-#include "base/human_format.hpp"
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
