@@ -119,6 +119,20 @@ BOOST_AUTO_TEST_CASE(lang_ja_words_console_and_json_and_keeps_every_id) {
     BOOST_TEST(ja.result.out.find("nothing accepts connections") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(skip_reasons_are_in_the_chosen_language) {
+    pft::TempDir t;
+    auto list = t.write("ports.xml", two_checks(pft::unused_port(), pft::unused_port()));
+    Run ja = run_ports(t, list, {"--lang", "ja", "--skip", "net.open"});
+    BOOST_TEST(ja.result.exit_code == 2, ja.result.err);
+    const json& skipped = check_of(ja.report, "net.open");
+    BOOST_TEST(skipped.at("status") == "skip");
+    BOOST_TEST(skipped.at("reason") == "not_selected");
+    std::string why = skipped.at("summary");
+    BOOST_TEST(has_japanese(why), why);
+    BOOST_TEST(why.find("not selected") == std::string::npos, why);
+    BOOST_TEST(why.find("net.open") != std::string::npos, why);
+}
+
 BOOST_AUTO_TEST_CASE(lang_comes_from_the_flag_then_the_site_file_then_the_locale) {
     pft::TempDir t;
     auto list = t.write("ports.xml", two_checks(pft::unused_port(), pft::unused_port()));
