@@ -3,6 +3,7 @@
 #include "base/read_file.hpp"
 #include "base/text.hpp"
 #include "core/builtin_checklists.hpp"
+#include "core/localized.hpp"
 #include "core/secrets.hpp"
 #include "core/xml_source.hpp"
 #include <cmath>
@@ -477,8 +478,14 @@ const Check* Checklist::find_check(const std::string& cid) const {
 
 namespace {
 
-void put(std::string& text, const Translations& tr, Language l) {
-    if (auto it = tr.find(l); it != tr.end()) text = it->second;
+// The English text stays in tr, for names that must not change with the
+// language (english_title).
+void put(std::string& text, Translations& tr, Language l) {
+    if (l == Language::en) return;
+    if (auto it = tr.find(l); it != tr.end()) {
+        tr.emplace(Language::en, text);
+        text = it->second;
+    }
 }
 
 } // namespace
@@ -499,6 +506,11 @@ void localize(Checklist& c, Language l) {
             k.section_title = s.title;
         }
     }
+}
+
+const std::string& english_title(const Check& c) {
+    auto it = c.title_tr.find(Language::en);
+    return it == c.title_tr.end() ? c.title : it->second;
 }
 
 std::size_t Checklist::check_count() const {

@@ -1,4 +1,5 @@
 #include "reports/junit.hpp"
+#include "core/localized.hpp"
 #include "reports/report_util.hpp"
 #include <pugixml.hpp>
 #include <string>
@@ -82,7 +83,7 @@ std::string details(const CheckResult& r) {
 void testcase(pugi::xml_node suite, const std::string& classname, const CheckResult& r) {
     const Check& c = check_of(r);
     auto tc = suite.append_child("testcase");
-    attr(tc, "name", c.id + ": " + c.title);
+    attr(tc, "name", c.id + ": " + english_title(c));
     attr(tc, "classname", classname);
     attr(tc, "time", format_seconds(r.elapsed));
     // The type a CI server groups failures by: the probe kind and why it

@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(lang_ja_words_console_and_json_and_keeps_every_id) {
     auto list = t.write("ports.xml", two_checks(nginx.port(), pft::unused_port()));
 
     Run en = run_ports(t, list, {});
-    Run ja = run_ports(t, list, {"--lang", "ja"});
+    Run ja = run_ports(t, list, {"--lang", "ja", "--junit", t.file("r.xml")});
     BOOST_TEST(en.result.exit_code == 2, en.result.err);
     BOOST_TEST(ja.result.exit_code == en.result.exit_code, ja.result.err);
 
@@ -112,6 +112,13 @@ BOOST_AUTO_TEST_CASE(lang_ja_words_console_and_json_and_keeps_every_id) {
         BOOST_TEST(a.at("message").at("key") == b.at("message").at("key"));
     }
     BOOST_TEST(closed.at("reason") == "refused");
+
+    // JUnit: the failure's message in Japanese, the test case named by id.
+    std::string junit = pft::read_file(t.file("r.xml"));
+    // JUnit test names stay English: CI servers track each test by name.
+    BOOST_TEST(junit.find("name=\"net.closed: Port ") != std::string::npos, junit);
+    BOOST_TEST(junit.find("閉じたポート") == std::string::npos, junit);
+    BOOST_TEST(junit.find("message=\"" + summary) != std::string::npos, junit);
 
     // The console says the same in Japanese.
     BOOST_TEST(ja.result.out.find("閉じたポート") != std::string::npos, ja.result.out);

@@ -2,6 +2,7 @@
 #include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "core/loader.hpp"
+#include "core/localized.hpp"
 #include <boost/test/unit_test.hpp>
 
 using namespace pf;
@@ -92,7 +93,9 @@ BOOST_AUTO_TEST_CASE(localize_puts_japanese_in_place_and_keeps_english_where_non
     BOOST_TEST(k.section_title == "ネットワーク");
     BOOST_TEST(k.requirement == "443 を開く");
     BOOST_TEST(k.fix == "ファイアウォールを 開きます");
+    BOOST_TEST(english_title(k) == "Port open");
     const Check& english = c.sections[0].checks[1];
+    BOOST_TEST(english_title(english) == "Only English");
     BOOST_TEST(english.title == "Only English");
     BOOST_TEST(english.fix == "Open it");
 }
