@@ -242,6 +242,7 @@ int cert_command(const CertOptions& o) {
     report.tool_commit = build_info().commit;
     report.tool_target = build_info().target;
     report.command_line = o.command_line;
+    report.lang = active_language();
     report.expiry_warn_days = env.tls.expiry_warn_days;
     report.expiry_fail_days = env.tls.expiry_fail_days;
     report.started = std::chrono::system_clock::now();

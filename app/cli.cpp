@@ -310,6 +310,15 @@ int cli_main(int argc, char** argv) {
                      "Checklist NAME or FILE (default: all built-in)")
         ->type_name("NAME|FILE");
 
+    // Every command speaks the language chosen; the default is the user's.
+    std::string lang;
+    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        sub->add_option("--lang", lang,
+                        "Language of the output: ja or en (default: the site file's lang, else "
+                        "the user's language); ids, reason codes and exit codes stay the same")
+            ->check(CLI::IsMember({"ja", "en"}))
+            ->type_name("ja|en");
+
     group_options(app);
     // `preflight` alone is a request for help, not a mistake: help, exit 0.
     if (argc <= 1) {
@@ -329,6 +338,8 @@ int cli_main(int argc, char** argv) {
                   << "\nRun with --help for more information.\n";
         return exit_could_not_run;
     }
+    set_active_language(lang.empty() ? user_language() : *language_of_tag(lang));
+    ro.lang_given = !lang.empty();
     try {
         if (*run) {
             ro.reports = chosen_reports(report_files);

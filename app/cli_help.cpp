@@ -55,6 +55,7 @@ const std::map<std::string, std::string, std::less<>>& group_of() {
         {"jobs", "Run control"},
         {"idle", "Run control"},
         {"max-time", "Run control"},
+        {"lang", "Run control"},
     };
     return table;
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include "base/language.hpp"
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -38,6 +39,7 @@ struct RunOptions {
     bool fail_on_new = false;        // --fail-on new
     std::string junit_prefix;        // empty: the host name
     std::string junit_warn = "skip"; // --junit-warn: skip or fail
+    bool lang_given = false;         // --lang: it wins over the site file's lang
 };
 
 struct CertOptions {

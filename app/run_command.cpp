@@ -186,6 +186,7 @@ int run_command(const RunOptions& o) {
     refuse_shared_paths(o.reports);
     SiteFile site;
     if (!o.site_file.empty()) site = load_site_file(o.site_file);
+    if (site.lang && !o.lang_given) set_active_language(*site.lang);
     // The previous run is read before any secret is read or anything is sent: a bad file is the
     // user's input (exit 3), not a finding of this run.
     std::optional<Baseline> baseline;
@@ -244,6 +245,7 @@ int run_command(const RunOptions& o) {
     report.expiry_warn_days = env.tls.expiry_warn_days;
     report.expiry_fail_days = env.tls.expiry_fail_days;
     report.command_line = o.command_line;
+    report.lang = active_language();
     report.site_file = o.site_file;
     report.users = env.users;
     report.servers = env.servers;

@@ -26,15 +26,44 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// The placeholder name starting after the '{' at text[at], or empty when
-// what follows is not "name}".
-std::string_view name_at(std::string_view text, std::size_t at) {
+constexpr std::size_t max_form = 64; // one word form of a plural choice
+
+// A placeholder starting at the '{' at text[at]: "{name}", or the plural
+// choice "{name|one|other}" that stands for the form agreeing with the
+// number given as name. size 0 when what follows is neither.
+struct Placeholder {
+    std::string_view name, one, other;
+    std::size_t size = 0; // of the whole "{...}"
+    bool plural = false;
+};
+
+Placeholder placeholder_at(std::string_view text, std::size_t at) {
+    Placeholder p;
     std::size_t end = at + 1;
     while (end < text.size() && end - at - 1 <= max_name && name_char(text[end]))
         ++end;
-    if (end == at + 1 || end >= text.size() || text[end] != '}' || end - at - 1 > max_name)
-        return {};
-    return text.substr(at + 1, end - at - 1);
+    if (end == at + 1 || end >= text.size() || end - at - 1 > max_name) return {};
+    p.name = text.substr(at + 1, end - at - 1);
+    if (text[end] == '}') {
+        p.size = end - at + 1;
+        return p;
+    }
+    if (text[end] != '|') return {};
+    p.plural = true;
+    // Two forms, each of 0 to max_form characters without '{', '|' or '}'.
+    std::string_view* forms[] = {&p.one, &p.other};
+    for (std::size_t f = 0; f < 2; ++f) {
+        std::size_t start = end + 1, stop = start;
+        while (stop < text.size() && stop - start <= max_form && text[stop] != '|' &&
+               text[stop] != '}' && text[stop] != '{')
+            ++stop;
+        if (stop >= text.size() || stop - start > max_form) return {};
+        if (text[stop] != (f == 0 ? '|' : '}')) return {};
+        *forms[f] = text.substr(start, stop - start);
+        end = stop;
+    }
+    p.size = end - at + 1;
+    return p;
 }
 
 } // namespace
@@ -87,6 +116,26 @@ const Catalog& english_catalog() {
     return en;
 }
 
+void Catalog::fill_from(const Catalog& base) {
+    for (const auto& [key, text] : base.texts_)
+        texts_.emplace(key, text);
+}
+
+const Catalog& catalog_for(Language l) {
+    if (l == Language::en) return english_catalog();
+    // A key the translation lacks reads in English rather than as a key
+    // (the messages test keeps the files complete; a translator's
+    // unfinished file still gives whole sentences).
+    static const Catalog ja = [] {
+        Catalog c;
+        for (const auto& f : embedded_message_catalogs())
+            if (f.name == "ja") c = Catalog::parse(f.text, "base/messages/ja.txt");
+        c.fill_from(english_catalog());
+        return c;
+    }();
+    return ja;
+}
+
 namespace {
 std::atomic<const Catalog*> active{nullptr};
 }
@@ -104,9 +153,9 @@ std::vector<std::string> placeholders(std::string_view text) {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < text.size(); ++i)
         if (text[i] == '{')
-            if (auto n = name_at(text, i); !n.empty()) {
-                out.emplace_back(n);
-                i += n.size() + 1;
+            if (auto p = placeholder_at(text, i); p.size) {
+                out.emplace_back(p.name);
+                i += p.size - 1;
             }
     return out;
 }
@@ -122,19 +171,21 @@ std::string render(const Message& m, const Catalog& c) {
     std::string out;
     out.reserve(text->size());
     for (std::size_t i = 0; i < text->size(); ++i) {
-        auto n = (*text)[i] == '{' ? name_at(*text, i) : std::string_view{};
-        if (n.empty()) {
+        auto p = (*text)[i] == '{' ? placeholder_at(*text, i) : Placeholder{};
+        if (!p.size) {
             out += (*text)[i];
             continue;
         }
         const std::string* value = nullptr;
         for (const auto& [name, v] : m.args)
-            if (name == n) value = &v;
-        if (value)
-            out += *value;
+            if (name == p.name) value = &v;
+        if (!value)
+            out.append(*text, i, p.size); // left as is: message_problem names it
+        else if (p.plural)
+            out += *value == "1" ? p.one : p.other;
         else
-            out.append(*text, i, n.size() + 2); // left as "{name}": message_problem names it
-        i += n.size() + 1;
+            out += *value;
+        i += p.size - 1;
     }
     return out;
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include "base/language.hpp"
 #include "base/probe_result.hpp"
 #include <concepts>
 #include <map>
@@ -20,6 +21,8 @@ class Catalog {
 
     const std::string* find(std::string_view key) const;
     const std::map<std::string, std::string, std::less<>>& entries() const { return texts_; }
+    // Adds base's entries for the keys this catalog lacks.
+    void fill_from(const Catalog& base);
 
   private:
     std::map<std::string, std::string, std::less<>> texts_;
@@ -27,6 +30,9 @@ class Catalog {
 
 // base/messages/en.txt.
 const Catalog& english_catalog();
+// The catalog of l (base/messages/<code>.txt), with English for any key
+// the file lacks.
+const Catalog& catalog_for(Language l);
 
 // The catalog every sentence of a run is rendered from: English unless a
 // command chose another language before its run started (results are
@@ -35,14 +41,17 @@ const Catalog& english_catalog();
 const Catalog& active_catalog();
 void set_active_catalog(const Catalog& c);
 
-// The names of the {name} placeholders of text, in order of appearance.
+// The names of the {name} placeholders of text, in order of appearance; a
+// plural choice {name|one|other} counts as name.
 std::vector<std::string> placeholders(std::string_view text);
 
 // The sentence of m: its text with each {name} replaced by the argument of
-// that name. One pass, and an argument's value is copied as is, never
-// scanned for placeholders, so the work is bounded by the text and the
-// arguments' sizes. A key the catalog lacks renders as the key and its
-// arguments, so nothing is lost (a test keeps every key in the catalog).
+// that name, and each {name|one|other} by one when that argument is "1",
+// else by other (English "{count} {count|address|addresses}"; a language
+// without plural forms writes the word alone). One pass, and an argument's value is copied as is,
+// never scanned for placeholders, so the work is bounded by the text and the arguments' sizes. A
+// key the catalog lacks renders as the key and its arguments, so nothing is lost (a test keeps
+// every key in the catalog).
 std::string render(const Message& m, const Catalog& c);
 std::string render(const Message& m); // with the active catalog
 

@@ -1,4 +1,5 @@
 #include "core/check_selection.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/nearest_word.hpp"
 #include "base/terminal_text.hpp"
@@ -109,14 +110,14 @@ void require_matches(const CheckSelection& sel, const Checklist& c) {
 
 std::string why_not_selected(const CheckSelection& sel, const Check& check) {
     for (const auto& p : sel.skip)
-        if (selects(p, check)) return "not selected: " + quoted(p);
+        if (selects(p, check)) return render(msg("selection.skipped", {{"pattern", quoted(p)}}));
     if (sel.only.empty()) return {};
     for (const auto& p : sel.only)
         if (selects(p, check)) return {};
     std::string patterns;
     for (const auto& p : sel.only)
         patterns += (patterns.empty() ? "" : ",") + p.pattern;
-    return "not selected: --only '" + patterns + "' does not include it";
+    return render(msg("selection.not_in_only", {{"patterns", patterns}}));
 }
 
 } // namespace pf

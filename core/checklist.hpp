@@ -1,12 +1,19 @@
 #pragma once
+#include "base/language.hpp"
 #include "base/source_location.hpp"
 #include "base/status.hpp"
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace pf {
+
+// A text's translations from the checklist (<title xml:lang="ja">), by
+// language; the field beside it holds the English text, the one shown until
+// localize() puts the chosen language's text in its place.
+using Translations = std::map<Language, std::string>;
 
 struct ParamDecl {
     std::string name;
@@ -21,6 +28,7 @@ struct ParamDecl {
     // by a probe's secret parameter that refers to it.
     bool secret = false;
     SourceLocation where;
+    Translations description_tr, hint_tr;
 };
 
 struct ServiceDecl {
@@ -52,12 +60,14 @@ struct Check {
     std::string section_id;
     std::string section_title;
     SourceLocation where;
+    Translations title_tr, requirement_tr, fix_tr;
 };
 
 struct Section {
     std::string id;
     std::string title;
     std::vector<Check> checks;
+    Translations title_tr;
 };
 
 struct Checklist {
@@ -71,11 +81,17 @@ struct Checklist {
     std::vector<ServiceDecl> services;
     std::vector<Section> sections;
     std::string origin; // file path, or "builtin:<name>"
+    Translations title_tr, description_tr;
 
     const ParamDecl* find_param(const std::string& name) const;
     const ServiceDecl* find_service(const std::string& id) const;
     const Check* find_check(const std::string& id) const;
     std::size_t check_count() const;
 };
+
+// Puts l's texts (titles, description, requirements, fixes, parameter
+// descriptions and hints) in place of the English ones where the checklist
+// has them; English stays where it has none. Ids never change.
+void localize(Checklist& c, Language l);
 
 } // namespace pf

@@ -1,7 +1,9 @@
 #include "core/loader.hpp"
 #include "base/errors.hpp"
 #include "base/read_file.hpp"
+#include "base/text.hpp"
 #include "core/builtin_checklists.hpp"
+#include "core/localized.hpp"
 #include "core/secrets.hpp"
 #include "core/xml_source.hpp"
 #include <cmath>
@@ -77,10 +79,11 @@ class Loader {
                                 "> but a checklist must start with <checklist>");
         src_.expect_only(root,
                          {"id", "title", "timeout", "xmlns:xsi", "xsi:noNamespaceSchemaLocation"},
-                         {"source", "description", "parameters", "services", "section"});
+                         {"title", "source", "description", "parameters", "services", "section"});
         Checklist c;
         c.id = identifier(root, "id", false);
         c.title = src_.required_attribute(root, "title");
+        c.title_tr = translations_only(root, "title", "the title attribute");
         if (auto t = root.attribute("timeout"))
             c.default_timeout = duration(root, "timeout", t.value());
         if (auto s = root.child("source")) {
@@ -91,7 +94,9 @@ class Loader {
             src_.fail(root,
                       "<checklist> needs a <source document=\"…\"> naming the guide it checks");
         }
-        c.description = trimmed_text(root.child("description"));
+        auto description = texts(root, "description");
+        c.description = trimmed_text(description.en);
+        c.description_tr = std::move(description.tr);
         for (auto p : root.child("parameters").children("param"))
             c.params.push_back(param(p, c));
         if (auto ps = root.child("parameters")) src_.expect_only(ps, {}, {"param"});
@@ -129,13 +134,72 @@ class Loader {
         return std::chrono::milliseconds(std::llround(*s * 1000));
     }
 
+    // The English text (the element without xml:lang, or with "en") and
+    // the translations of n's <child> elements. A tag of a language
+    // preflight does not speak is accepted and left unused; a language
+    // given twice is an error.
+    struct Texts {
+        pugi::xml_node en;
+        Translations tr;
+    };
+    Texts texts(const pugi::xml_node& n, const char* child) {
+        Texts t;
+        std::set<std::string> seen;
+        for (auto e : n.children(child)) {
+            for (auto a : e.attributes())
+                if (std::string(a.name()) != "xml:lang")
+                    src_.fail(e, a.name(),
+                              std::string("unknown attribute '") + a.name() + "' on <" + child +
+                                  ">; expected xml:lang");
+            for (auto inner : e.children())
+                if (inner.type() == pugi::node_element)
+                    src_.fail(inner, std::string("unexpected element <") + inner.name() +
+                                         "> inside <" + child + ">: its text is plain text");
+            auto attr = e.attribute("xml:lang");
+            std::string tag = attr ? attr.value() : "en";
+            if (!is_language_tag(tag))
+                src_.fail(e, "xml:lang",
+                          "xml:lang='" + tag.substr(0, 40) +
+                              "': expected a language tag such as ja or en");
+            auto l = language_of_tag(tag);
+            auto text = trimmed_text(e);
+            if (attr && text.empty())
+                src_.fail(e, std::string("<") + child + " xml:lang=\"" + tag + "\"> is empty");
+            std::string code = l ? std::string(language_code(*l)) : lower(tag);
+            if (!seen.insert(code).second)
+                src_.fail(e, std::string("<") + child + "> in '" + code +
+                                 "' is given twice (one per language)");
+            if (!l) continue;
+            if (*l == Language::en)
+                t.en = e;
+            else
+                t.tr[*l] = std::move(text);
+        }
+        return t;
+    }
+
+    // Translations of a text whose English is an attribute (english): an
+    // English element beside it would be a second English text.
+    Translations translations_only(const pugi::xml_node& n, const char* child,
+                                   const char* english) {
+        auto t = texts(n, child);
+        if (t.en)
+            src_.fail(t.en, std::string("<") + child +
+                                "> without xml:lang (or in English): the English text is " +
+                                english + "; give a translation's language, e.g. xml:lang=\"ja\"");
+        return std::move(t.tr);
+    }
+
     ParamDecl param(const pugi::xml_node& n, const Checklist& c) {
-        src_.expect_only(n, {"name", "description", "default", "required", "hint", "secret"}, {});
+        src_.expect_only(n, {"name", "description", "default", "required", "hint", "secret"},
+                         {"description", "hint"});
         ParamDecl p;
         p.name = identifier(n, "name", false);
         if (c.find_param(p.name)) src_.fail(n, "name", "duplicate parameter '" + p.name + "'");
         p.description = n.attribute("description").value();
         p.hint = n.attribute("hint").value();
+        p.description_tr = translations_only(n, "description", "the description attribute");
+        p.hint_tr = translations_only(n, "hint", "the hint attribute");
         if (auto d = n.attribute("default")) p.default_value = d.value();
         if (auto r = n.attribute("required")) {
             auto b = parse_boolean(r.value());
@@ -212,10 +276,11 @@ class Loader {
     }
 
     Section section(const pugi::xml_node& n, const Checklist& c) {
-        src_.expect_only(n, {"id", "title"}, {"check"});
+        src_.expect_only(n, {"id", "title"}, {"title", "check"});
         Section s;
         s.id = identifier(n, "id", true);
         s.title = src_.required_attribute(n, "title");
+        s.title_tr = translations_only(n, "title", "the title attribute");
         for (const auto& other : c.sections)
             if (other.id == s.id) src_.fail(n, "id", "duplicate section id '" + s.id + "'");
         for (auto ch : n.children("check")) {
@@ -228,7 +293,7 @@ class Loader {
 
     Check check(const pugi::xml_node& n, const Checklist& c, const Section& s) {
         src_.expect_only(n, {"id", "title", "severity", "service", "timeout"},
-                         {"probe", "requirement", "fix"});
+                         {"title", "probe", "requirement", "fix"});
         Check k;
         k.where = src_.where(n);
         k.id = identifier(n, "id", true);
@@ -236,6 +301,7 @@ class Loader {
             src_.fail(n, "id",
                       "duplicate check id '" + k.id + "' (ids must be unique in a checklist)");
         k.title = src_.required_attribute(n, "title");
+        k.title_tr = translations_only(n, "title", "the title attribute");
         auto sev = src_.required_attribute(n, "severity");
         if (!parse_severity(sev, k.severity))
             src_.fail(n, "severity",
@@ -256,13 +322,16 @@ class Loader {
             src_.fail(n, "check '" + k.id + "' needs exactly one <probe>, found " +
                              std::to_string(count));
         k.probe = probe(n.child("probe"), c);
-        k.requirement = required_text(n, "requirement", k.id);
-        k.fix = required_text(n, "fix", k.id);
+        k.requirement = required_text(n, "requirement", k.id, k.requirement_tr);
+        k.fix = required_text(n, "fix", k.id, k.fix_tr);
         return k;
     }
 
-    std::string required_text(const pugi::xml_node& n, const char* child, const std::string& id) {
-        auto e = n.child(child);
+    std::string required_text(const pugi::xml_node& n, const char* child, const std::string& id,
+                              Translations& tr) {
+        auto all = texts(n, child);
+        tr = std::move(all.tr);
+        auto e = all.en;
         auto t = trimmed_text(e);
         if (!e || t.empty())
             src_.fail(n, "check '" + id + "' needs a non-empty <" + child + ">" +
@@ -363,6 +432,7 @@ Checklist load_checklist_text(const std::string& text, const std::string& origin
     XmlSource src(text, origin);
     Checklist c = Loader(src, probes).load();
     c.origin = origin;
+    localize(c, active_language());
     return c;
 }
 
@@ -404,6 +474,43 @@ const Check* Checklist::find_check(const std::string& cid) const {
         for (const auto& c : s.checks)
             if (c.id == cid) return &c;
     return nullptr;
+}
+
+namespace {
+
+// The English text stays in tr, for names that must not change with the
+// language (english_title).
+void put(std::string& text, Translations& tr, Language l) {
+    if (l == Language::en) return;
+    if (auto it = tr.find(l); it != tr.end()) {
+        tr.emplace(Language::en, text);
+        text = it->second;
+    }
+}
+
+} // namespace
+
+void localize(Checklist& c, Language l) {
+    put(c.title, c.title_tr, l);
+    put(c.description, c.description_tr, l);
+    for (auto& p : c.params) {
+        put(p.description, p.description_tr, l);
+        put(p.hint, p.hint_tr, l);
+    }
+    for (auto& s : c.sections) {
+        put(s.title, s.title_tr, l);
+        for (auto& k : s.checks) {
+            put(k.title, k.title_tr, l);
+            put(k.requirement, k.requirement_tr, l);
+            put(k.fix, k.fix_tr, l);
+            k.section_title = s.title;
+        }
+    }
+}
+
+const std::string& english_title(const Check& c) {
+    auto it = c.title_tr.find(Language::en);
+    return it == c.title_tr.end() ? c.title : it->second;
 }
 
 std::size_t Checklist::check_count() const {

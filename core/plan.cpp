@@ -1,5 +1,7 @@
 #include "core/plan.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
+#include "base/human_format.hpp"
 #include "core/loader.hpp"
 #include "core/secrets.hpp"
 
@@ -98,7 +100,7 @@ std::string seconds_number(std::chrono::milliseconds ms) {
 }
 
 std::string seconds_text(std::chrono::milliseconds ms) {
-    return seconds_number(ms) + " s";
+    return with_seconds(seconds_number(ms));
 }
 
 } // namespace
@@ -160,10 +162,9 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                 pc.skip = ProbeResult::make(Status::skip, Reason::not_selected, why);
             } else if (!check.service.empty() && !s.services.count(check.service)) {
                 const ServiceDecl* d = c.find_service(check.service);
-                pc.skip = ProbeResult::make(Status::skip, Reason::service_disabled,
-                                            "service '" + check.service + "' (" + d->title +
-                                                ") is not enabled: add --service " + check.service +
-                                                " to check it");
+                pc.skip = make_result(Status::skip, Reason::service_disabled,
+                                      msg("plan.service_disabled",
+                                          {{"service", check.service}, {"title", d->title}}));
             } else if (!missing.empty()) {
                 std::string flags;
                 for (const auto& m : missing) {
@@ -171,8 +172,8 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                     flags += (flags.empty() ? "" : ", ") + std::string("--set ") + m + "=…" +
                              (p && !p->description.empty() ? " (" + p->description + ")" : "");
                 }
-                pc.skip = ProbeResult::make(Status::skip, Reason::not_configured,
-                                            "not configured: give " + flags);
+                pc.skip = make_result(Status::skip, Reason::not_configured,
+                                      msg("plan.not_configured", {{"flags", flags}}));
             }
             // Only checks that will run read their secrets: a disabled
             // service must not prompt for its password.
@@ -204,8 +205,8 @@ void fit_to_budget(std::vector<PlannedCheck>& plan, const Checklist& c, const Ru
         if (pc.skip) continue;
         std::string budget_text = "--max-time " + seconds_number(s.budget.value_or(remaining));
         if (limit <= milliseconds::zero()) {
-            pc.skip = ProbeResult::make(Status::skip, Reason::over_time_budget,
-                                        "no time left for checks within " + budget_text);
+            pc.skip = make_result(Status::skip, Reason::over_time_budget,
+                                  msg("plan.no_time_left", {{"budget", budget_text}}));
             continue;
         }
         if (!pc.kind->hold_param.empty()) {

@@ -84,6 +84,7 @@ struct RunReport {
     // prompt), the site file, and the sizing inputs.
     std::vector<std::string> command_line;
     std::string site_file;
+    Language lang = Language::en; // of the sentences; ids and codes are the same in every one
     std::optional<std::uint64_t> users;
     std::optional<std::uint32_t> servers;
     std::optional<RunChanges> changes;

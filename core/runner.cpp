@@ -1,4 +1,6 @@
 #include "core/runner.hpp"
+#include "base/catalog.hpp"
+#include "base/human_format.hpp"
 #include <asio/post.hpp>
 #include <csignal>
 
@@ -9,8 +11,8 @@ using std::chrono::milliseconds;
 
 static std::string seconds_text(milliseconds d) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g s", d.count() / 1000.0);
-    return buf;
+    std::snprintf(buf, sizeof buf, "%.3g", d.count() / 1000.0);
+    return with_seconds(buf);
 }
 
 void redact_result(ProbeResult& r, const std::vector<SecretRef>& secrets) {
@@ -110,9 +112,8 @@ void Runner::launch(std::size_t i) {
         slots_[i].timer->async_wait([this, i, timeout](std::error_code ec2) {
             if (ec2 || slots_[i].done) return;
             stop(i, CheckCancel::Cause::deadline);
-            complete(i, ProbeResult::make(Status::error, Reason::deadline_exceeded,
-                                          "no verdict within the " + seconds_text(timeout) +
-                                              " deadline: the probe was stopped"));
+            complete(i, make_result(Status::error, Reason::deadline_exceeded,
+                                    msg("runner.deadline", {{"time", seconds_text(timeout)}})));
         });
     });
     auto done = [this, i, alive](ProbeResult r) {
@@ -210,13 +211,12 @@ void Runner::interrupt() {
         if (slot.started) {
             stop(i, CheckCancel::Cause::interrupted);
             auto ran = duration_cast<milliseconds>(Clock::now() - slot.start);
-            complete(i, ProbeResult::make(Status::error, Reason::interrupted,
-                                          "interrupted after " + seconds_text(ran) +
-                                              ", before the probe reached a verdict"));
+            complete(i,
+                     make_result(Status::error, Reason::interrupted,
+                                 msg("runner.interrupted_after", {{"time", seconds_text(ran)}})));
         } else {
             slot.started = true;
-            complete(i, ProbeResult::make(Status::skip, Reason::interrupted,
-                                          "not run: the run was interrupted"));
+            complete(i, make_result(Status::skip, Reason::interrupted, msg("runner.not_run")));
         }
     }
 }

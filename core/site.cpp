@@ -14,9 +14,15 @@ SiteFile load_site_file(const std::string& path) {
     if (std::string(root.name()) != "site")
         src.fail(root, std::string("the root element is <") + root.name() +
                            "> but a site file starts with <site>");
-    src.expect_only(root, {"checklist", "users", "servers"}, {"service", "param", "proxy"});
+    src.expect_only(root, {"checklist", "users", "servers", "lang"}, {"service", "param", "proxy"});
     SiteFile site;
     site.checklist = root.attribute("checklist").value();
+    if (auto l = root.attribute("lang")) {
+        std::string v = l.value();
+        if (v != "ja" && v != "en")
+            src.fail(root, "lang", "lang='" + v.substr(0, 40) + "': expected ja or en");
+        site.lang = language_of_tag(v);
+    }
     if (auto u = root.attribute("users")) {
         auto n = parse_integer(u.value());
         if (!n || *n < users_bounds.min || *n > users_bounds.max)

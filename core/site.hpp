@@ -1,4 +1,5 @@
 #pragma once
+#include "base/language.hpp"
 #include "core/plan.hpp"
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,7 @@ namespace pf {
 //   </site>
 struct SiteFile {
     std::string checklist;
+    std::optional<Language> lang; // <site lang="ja">: the language unless --lang says another
     RunSettings settings;
     std::optional<std::uint64_t> users;
     std::optional<std::uint32_t> servers;

@@ -1,4 +1,5 @@
 #pragma once
+#include "base/human_format.hpp"
 #include "core/probe.hpp"
 #include <asio/steady_timer.hpp>
 #include <chrono>
@@ -31,15 +32,14 @@ inline double ms_since(Clock::time_point t0) {
 
 inline std::string ms_text(double ms) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, ms < 10 ? "%.2f ms" : "%.0f ms", ms);
-    return buf;
+    std::snprintf(buf, sizeof buf, ms < 10 ? "%.2f" : "%.0f", ms);
+    return with_milliseconds(buf);
 }
 
 inline std::string seconds_left_text(Clock::time_point from, Clock::time_point deadline) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g s",
-                  std::chrono::duration<double>(deadline - from).count());
-    return buf;
+    std::snprintf(buf, sizeof buf, "%.3g", std::chrono::duration<double>(deadline - from).count());
+    return with_seconds(buf);
 }
 
 } // namespace pf

@@ -1,5 +1,6 @@
 #include "pki/cert_info.hpp"
 #include "base/catalog.hpp"
+#include "base/human_format.hpp"
 #include "base/text.hpp"
 #include <array>
 #include <asio/ip/address_v6.hpp>
@@ -244,7 +245,7 @@ std::string relative_expiry(double d) {
 
 std::string expiry_text(const CertInfo& info) {
     return render(msg("cert_info.expiry", {{"relative", relative_expiry(info.days_left)},
-                                           {"date", info.not_after.substr(0, 10)}}));
+                                           {"date", date_text(info.not_after)}}));
 }
 
 static std::string all_names(const CertInfo& c) {

@@ -183,7 +183,7 @@ class ConsoleReporter : public RunObserver {
         out_ << tag(t, r.status) << std::string(6 - t.size(), ' ') << one_line(c.id) << "  "
              << one_line(c.title);
         if (!r.result.summary.empty()) out_ << ": " << one_line(r.result.summary);
-        out_ << " (" << r.elapsed.count() << " ms)\n";
+        out_ << " (" << with_milliseconds(std::to_string(r.elapsed.count())) << ")\n";
         if (!r.result.alert.empty())
             out_ << "      " << tag("ALERT", Status::fail) << " " << one_line(r.result.alert)
                  << "\n";

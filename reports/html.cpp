@@ -1,4 +1,5 @@
 #include "reports/html.hpp"
+#include "base/language.hpp"
 #include "reports/html_parts.hpp"
 #include "reports/html_text.hpp"
 
@@ -39,9 +40,9 @@ void write_html(const RunReport& report, std::ostream& out) {
             msg("html.title",
                 {{"verdict", verdict}, {"checklist", cl.title}, {"host", report.facts.hostname}}));
 
-    // The catalog names its language, so that a browser picks the fonts
-    // and hyphenation of the text it holds.
-    out << "<!DOCTYPE html>\n<html lang=\"" << esc(render(msg("html.lang")))
+    // The page names its language, so that a browser picks the fonts and
+    // hyphenation of the text it holds.
+    out << "<!DOCTYPE html>\n<html lang=\"" << language_code(report.lang)
         << "\">\n<head>\n<meta charset=\"utf-8\">\n"
         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         << "<title>" << esc(title) << "</title>\n<style>"

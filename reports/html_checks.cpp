@@ -1,6 +1,7 @@
 // One table per checklist section, one row per check, worst first. Below
 // ~800 px the stylesheet turns each row into a card, labelled from the
 // cells' data-label.
+#include "base/human_format.hpp"
 #include "reports/html_parts.hpp"
 #include "reports/html_text.hpp"
 
@@ -59,7 +60,7 @@ void diagnosis(std::ostream& out, const CheckResult& r) {
     for (const auto& [k, v] : r.args)
         out << " " << esc(k) << "=" << esc(v);
     out << " &middot; " << text(msg("html.check.reason", {{"reason", reason_code(p.reason)}}))
-        << " &middot; " << r.elapsed.count() << " ms</div>";
+        << " &middot; " << esc(with_milliseconds(std::to_string(r.elapsed.count()))) << "</div>";
 }
 
 void check_row(std::ostream& out, const CheckResult& r, const Labels& l) {

@@ -12,6 +12,7 @@ namespace {
 constexpr std::string_view css = R"(
 *{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;padding:1em 1.5em;color:#1b1b1b;line-height:1.4;overflow-wrap:anywhere}
+:lang(ja) body{font-family:"Yu Gothic","Meiryo","Noto Sans CJK JP",sans-serif}
 h1{font-size:1.4em;margin:.2em 0 .4em}
 h2{font-size:1.2em;margin:1.4em 0 .4em;border-bottom:2px solid #ccc}
 .id,td.check,td.thumb,pre{font-family:ui-monospace,Consolas,"DejaVu Sans Mono",monospace}

@@ -107,15 +107,7 @@ std::string format_seconds(std::chrono::milliseconds d) {
 }
 
 std::string format_duration(std::chrono::milliseconds d) {
-    long long ms = std::max<long long>(0, d.count());
-    char buf[48];
-    if (ms < 1000)
-        std::snprintf(buf, sizeof buf, "%lld ms", ms);
-    else if (ms < 60'000)
-        std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000);
-    else
-        std::snprintf(buf, sizeof buf, "%lld min %lld s", ms / 60'000, (ms % 60'000) / 1000);
-    return buf;
+    return duration_text(d);
 }
 
 // Length of the valid UTF-8 sequence at s[i], or 0; also yields the code point.

@@ -1,4 +1,5 @@
 #pragma once
+#include "base/human_format.hpp"
 #include "core/run_report.hpp"
 #include <chrono>
 #include <string>

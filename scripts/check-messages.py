@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Every message key the product uses is in the English catalog, and every
-placeholder of its text gets an argument at each use.
+placeholder of its text gets an argument at each use; every other catalog
+(base/messages/<language>.txt) has exactly the keys of the English one, each
+with the same placeholders.
 
 Reads base/messages/en.txt and every msg("key", {{"name", value}, ...}) call
 in the product folders: a call whose key is not a string literal, a key
@@ -19,7 +21,8 @@ CALL = re.compile(r'\bmsg\(\s*"([a-z0-9_.]+)"')
 # its keys from this check; the declarations of msg itself are not calls.
 ANY_CALL = re.compile(r'\bmsg\((?!\s*")(?!std::string key)')
 ARG = re.compile(r'\{\s*"([a-z0-9_]+)"\s*,')
-PLACEHOLDER = re.compile(r"\{([a-z0-9_]{1,32})\}")
+# {name}, or the plural choice {name|one|other} (base/catalog.hpp).
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]{1,32})(?:\|[^{}|]{0,64}\|[^{}|]{0,64})?\}")
 
 
 def catalog(path):
@@ -56,6 +59,31 @@ def call_text(source, start):
     return source[start:]
 
 
+def translation_problems(root, en):
+    """Keys and placeholders of each translation against the English file."""
+    problems = []
+    folder = os.path.join(root, "base", "messages")
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".txt") or name == "en.txt":
+            continue
+        rel = "base/messages/" + name
+        other = catalog(os.path.join(folder, name))
+        for key, (_, line) in sorted(en.items()):
+            if key not in other:
+                problems.append("%s: key '%s' (en.txt:%d) is missing" % (rel, key, line))
+        for key, (text, line) in sorted(other.items()):
+            if key not in en:
+                problems.append("%s:%d: key '%s' is not in en.txt" % (rel, line, key))
+                continue
+            want, got = set(PLACEHOLDER.findall(en[key][0])), set(PLACEHOLDER.findall(text))
+            if want != got:
+                problems.append(
+                    "%s:%d: key '%s' has the placeholders {%s}, en.txt has {%s}"
+                    % (rel, line, key, ", ".join(sorted(got)), ", ".join(sorted(want)))
+                )
+    return problems
+
+
 def main(root):
     en = catalog(os.path.join(root, "base", "messages", "en.txt"))
     problems, used = [], set()
@@ -85,6 +113,7 @@ def main(root):
     for key, (_, line) in sorted(en.items()):
         if key not in used:
             problems.append("base/messages/en.txt:%d: key '%s' is used nowhere" % (line, key))
+    problems += translation_problems(root, en)
     for p in problems:
         print(p)
     return 1 if problems else 0

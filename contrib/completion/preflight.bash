@@ -13,13 +13,13 @@ _preflight() {
         --install-path --html --junit --json --nagios --prom --facts --proxy --proxy-password
         --no-proxy --ca-file --trust-store --public-roots --expiry-warn --expiry-fail --idle
         --only --skip --max-time --report-dir --quiet -q --baseline --history --history-keep
-        --fail-on --junit-prefix --junit-warn --help -h"
+        --fail-on --junit-prefix --junit-warn --lang --help -h"
     local cert_opts="--password --profile --host --full-chain --expiry-warn --expiry-fail
-        --ca-file --trust-store --html --junit --json --nagios --prom --quiet -q --help -h"
-    local facts_opts="--json --install-path --output -o --help -h"
-    local list_opts="--probes --reasons --help -h"
-    local schema_opts="--help -h"
-    local explain_opts="--checklist --help -h"
+        --ca-file --trust-store --html --junit --json --nagios --prom --quiet -q --lang --help -h"
+    local facts_opts="--json --install-path --output -o --lang --help -h"
+    local list_opts="--probes --reasons --lang --help -h"
+    local schema_opts="--lang --help -h"
+    local explain_opts="--checklist --lang --help -h"
 
     local command="" i
     for ((i = 1; i < cword; i++)); do

@@ -1,5 +1,6 @@
 #include "probes/tls/persistence.hpp"
 #include "base/catalog.hpp"
+#include "base/human_format.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
 #include "net/tls_connect.hpp"
@@ -12,8 +13,8 @@ namespace {
 
 std::string seconds_text(double s) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, s < 10 ? "%.1f s" : "%.0f s", s);
-    return buf;
+    std::snprintf(buf, sizeof buf, s < 10 ? "%.1f" : "%.0f", s);
+    return with_seconds(buf);
 }
 
 struct IdleRun : std::enable_shared_from_this<IdleRun> {

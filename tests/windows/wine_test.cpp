@@ -195,6 +195,31 @@ BOOST_AUTO_TEST_CASE(tcp_probes_reach_linux_listeners_on_loopback) {
                0);
 }
 
+// The console and JSON in Japanese: the same UTF-8 bytes as the Linux
+// build writes, whether or not standard output is a console (here a pipe; a
+// console is switched to UTF-8 by preflight.exe itself).
+BOOST_AUTO_TEST_CASE(lang_ja_writes_japanese_as_utf8) {
+    pft::TempDir t;
+    auto closed = std::to_string(pft::unused_port());
+    auto list = t.write("list.xml",
+                        "<checklist id=\"w\" title=\"W\" timeout=\"3\"><source document=\"t\"/>"
+                        "<section id=\"net\" title=\"N\">" +
+                            one_check("refused", "<probe kind=\"tcp\" host=\"127.0.0.1\" port=\"" +
+                                                     closed + "\"/>") +
+                            "</section></checklist>");
+    auto r = exe(
+        {"run", "--lang", "ja", "--checklist", winpath(list), "--json", winpath(t.file("r.json"))});
+    BOOST_TEST(r.exit_code == 2, r.out << r.err);
+    // "接続拒否" (connect.refused) as UTF-8, not in code page 932 or as '?'.
+    const std::string refused = "\xE6\x8E\xA5\xE7\xB6\x9A\xE6\x8B\x92\xE5\x90\xA6";
+    BOOST_TEST(r.out.find(refused) != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("nothing accepts connections") == std::string::npos, r.out);
+    auto c = checks_by_id(t.file("r.json"));
+    BOOST_TEST(c["refused"]["summary"].get<std::string>().find(refused) == 0u,
+               c["refused"]["summary"]);
+    BOOST_TEST(c["refused"]["reason"] == "refused");
+}
+
 BOOST_AUTO_TEST_CASE(tls_check_against_nginx_uses_the_windows_store_or_the_given_one) {
     // The Windows build verifies with the Windows ROOT and CA stores, which
     // do not hold the test's CA: untrusted. Given the CA as the trust store,
