@@ -25,6 +25,12 @@ std::string join_clauses(const std::vector<std::string>& clauses) {
     return joined(clauses, part(msg("join.clauses", {{"clauses", ""}, {"clause", ""}})).text);
 }
 
+std::string join_alternatives(const std::vector<std::string>& items) {
+    if (items.size() < 2) return joined(items, "");
+    std::vector<std::string> head(items.begin(), items.end() - 1);
+    return join_list(head) + part(msg("join.or", {{"list", ""}, {"item", ""}})).text + items.back();
+}
+
 std::string status_word(Status s) {
     switch (s) {
     case Status::pass:

@@ -12,6 +12,8 @@ namespace pf {
 
 std::string join_list(const std::vector<std::string>& items);
 std::string join_clauses(const std::vector<std::string>& clauses);
+// "a, b or c" / "a、b、または c".
+std::string join_alternatives(const std::vector<std::string>& items);
 std::string status_word(Status s);
 
 } // namespace pf
