@@ -36,8 +36,8 @@ ProbeResult check_clock(const HostFacts& f, const std::string& minimum) {
         add_evidence(r, f.cpu_model.empty()
                             ? msg("hardware.clock_compare_unknown_model",
                                   {{"minimum", format_clock_mhz(*min)}})
-                            : msg("hardware.clock_compare", {{"model", f.cpu_model},
-                                                             {"minimum", format_clock_mhz(*min)}}));
+                            : msg("hardware.clock_compare",
+                                  {{"model", f.cpu_model}, {"minimum", format_clock_mhz(*min)}}));
         return r;
     }
     Status s = *f.cpu_max_mhz >= *min ? Status::pass : Status::fail;
