@@ -1,4 +1,6 @@
 #include "hardware/sizing.hpp"
+#include "base/catalog.hpp"
+#include "base/message_words.hpp"
 #include "base/param_types.hpp"
 #include <cstdio>
 
@@ -18,25 +20,35 @@ const std::vector<SizingBand> bands = {
     {100'001, 200'000, 2, 2, 4, 16},
 };
 
+std::string text(const Message& m) {
+    return part(m).text;
+}
+
 std::string users_text(std::uint64_t n) {
-    return format_count(n) + (n == 1 ? " user" : " users");
+    return text(n == 1 ? msg("sizing.one_user")
+                       : msg("sizing.users", {{"count", format_count(n)}}));
 }
 
 std::string servers_text(const SizingBand& b) {
-    if (b.max_servers == 1) return "1 ACC server";
-    std::string n = std::to_string(b.min_servers);
-    if (b.max_servers != b.min_servers) n += " to " + std::to_string(b.max_servers);
-    return n + " load-balanced ACC servers";
+    if (b.max_servers == 1) return text(msg("sizing.one_server"));
+    if (b.max_servers == b.min_servers)
+        return text(msg("sizing.servers", {{"count", b.min_servers}}));
+    return text(msg("sizing.servers_range", {{"min", b.min_servers}, {"max", b.max_servers}}));
 }
 
 std::string range_text(const SizingBand& b) {
-    if (b.min_users == 0) return "up to " + users_text(b.max_users);
-    return format_count(b.min_users) + " to " + users_text(b.max_users);
+    if (b.min_users == 0)
+        return text(msg("sizing.band_up_to", {{"max", format_count(b.max_users)}}));
+    return text(msg("sizing.band_range",
+                    {{"min", format_count(b.min_users)}, {"max", format_count(b.max_users)}}));
 }
 
 std::string requirement_text(const SizingBand& b) {
-    return servers_text(b) + ", " + std::to_string(b.cores) + " CPU cores and " +
-           std::to_string(b.ram_gb) + " GB RAM" + (b.max_servers == 1 ? "" : " per server");
+    if (b.max_servers == 1)
+        return text(msg("sizing.requirement_one",
+                        {{"servers", servers_text(b)}, {"cores", b.cores}, {"ram_gb", b.ram_gb}}));
+    return text(msg("sizing.requirement_each",
+                    {{"servers", servers_text(b)}, {"cores", b.cores}, {"ram_gb", b.ram_gb}}));
 }
 
 } // namespace
@@ -64,42 +76,56 @@ SizingVerdict evaluate_sizing(std::uint64_t users, std::uint32_t servers, unsign
     if (!band) {
         const SizingBand& last = bands.back();
         v.status = Status::warn;
-        v.summary = users_text(users) + ": the guide's sizing table ends at " +
-                    format_count(last.max_users) + " users; plan with VMware/Omnissa support";
-        v.evidence.push_back("largest band in the guide: " + range_text(last) + " need " +
-                             requirement_text(last));
+        v.summary = text(msg("sizing.beyond_table", {{"users", users_text(users)},
+                                                     {"max", format_count(last.max_users)}}));
+        v.evidence.push_back(
+            evidence_line(msg("sizing.largest_band", {{"band", range_text(last)},
+                                                      {"requirement", requirement_text(last)}})));
         return v;
     }
 
     const std::uint64_t ram_needed = band->ram_gb * gib;
-    v.evidence.push_back("guide band " + range_text(*band) + ": " + requirement_text(*band));
-    v.evidence.push_back("planned ACC servers: " + std::to_string(servers));
-    v.evidence.push_back("this host: " + std::to_string(cores) + " logical cores, " +
-                         format_size(ram_bytes) + " RAM as the OS reports it (at least " +
-                         format_size(ram_needed - ram_needed / 10) + " accepted for " +
-                         std::to_string(band->ram_gb) + " GB installed)");
+    v.evidence.push_back(evidence_line(msg(
+        "sizing.band", {{"band", range_text(*band)}, {"requirement", requirement_text(*band)}})));
+    v.evidence.push_back(evidence_line(msg("sizing.planned_servers", {{"count", servers}})));
+    v.evidence.push_back(evidence_line(
+        msg("sizing.this_host", {{"cores", cores},
+                                 {"ram", format_size(ram_bytes)},
+                                 {"accepted", format_size(ram_needed - ram_needed / 10)},
+                                 {"ram_gb", band->ram_gb}})));
 
     std::vector<std::string> problems;
     if (servers < band->min_servers)
-        problems.push_back(users_text(users) + " need " + servers_text(*band) + "; " +
-                           std::to_string(servers) + " planned");
+        problems.push_back(text(msg(
+            "sizing.too_few_servers",
+            {{"users", users_text(users)}, {"servers", servers_text(*band)}, {"count", servers}})));
     if (cores < band->cores)
-        problems.push_back(users_text(users) + " need " + std::to_string(band->cores) +
-                           " CPU cores per ACC server; this host has " + std::to_string(cores));
+        problems.push_back(
+            text(msg("sizing.too_few_cores",
+                     {{"users", users_text(users)}, {"cores", band->cores}, {"count", cores}})));
     if (!ram_meets(ram_bytes, ram_needed))
-        problems.push_back(users_text(users) + " need " + std::to_string(band->ram_gb) +
-                           " GB RAM per ACC server; this host reports " + format_size(ram_bytes));
+        problems.push_back(
+            text(msg("sizing.too_little_ram", {{"users", users_text(users)},
+                                               {"ram_gb", band->ram_gb},
+                                               {"reported", format_size(ram_bytes)}})));
 
     if (problems.empty()) {
         v.status = Status::pass;
-        v.summary = users_text(users) + " fit " + std::to_string(servers) + " ACC server" +
-                    (servers == 1 ? "" : "s") + " with " + std::to_string(cores) + " cores and " +
-                    format_size(ram_bytes) + " RAM (guide: " + requirement_text(*band) + ")";
+        auto ram = format_size(ram_bytes);
+        auto need = requirement_text(*band);
+        v.summary = text(servers == 1 ? msg("sizing.fits_one", {{"users", users_text(users)},
+                                                                {"cores", cores},
+                                                                {"ram", ram},
+                                                                {"requirement", need}})
+                                      : msg("sizing.fits", {{"users", users_text(users)},
+                                                            {"count", servers},
+                                                            {"cores", cores},
+                                                            {"ram", ram},
+                                                            {"requirement", need}}));
         return v;
     }
     v.status = Status::fail;
-    for (const auto& p : problems)
-        v.summary += (v.summary.empty() ? "" : "; ") + p;
+    v.summary = join_clauses(problems);
     return v;
 }
 

@@ -1,4 +1,5 @@
 #include "net/negotiate.hpp"
+#include "base/catalog.hpp"
 #include "base/text.hpp"
 
 namespace pf {
@@ -12,7 +13,7 @@ NegotiateStep NegotiateClient::step(const std::string& server_token) {
     if (!bytes || bytes->empty()) {
         NegotiateStep s;
         s.reason = Reason::kerberos_failed;
-        s.detail = "the proxy's Negotiate token is not base64";
+        s.detail = part(msg("proxy.negotiate_token_not_base64")).text;
         return s;
     }
     return continue_with(*bytes);

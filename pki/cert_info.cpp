@@ -1,6 +1,7 @@
 #include "pki/cert_info.hpp"
 #include "base/catalog.hpp"
 #include "base/human_format.hpp"
+#include "base/message_words.hpp"
 #include "base/text.hpp"
 #include <array>
 #include <asio/ip/address_v6.hpp>
@@ -142,10 +143,21 @@ void read_key(X509* x, CertInfo& info) {
     info.key_bits = EVP_PKEY_get_bits(k);
 }
 
-std::string join(const std::vector<std::string>& v, const std::string& prefix) {
+// The technical SAN type names (DNS, IP, UPN) are the same in every
+// language, as OpenSSL and Windows print them; email has a label a reader's
+// language names.
+// A certificate row's list, the same in every language.
+std::string comma_joined(const std::vector<std::string>& v) {
     std::string out;
     for (const auto& s : v)
-        out += (out.empty() ? "" : ", ") + prefix + s;
+        out += (out.empty() ? "" : ", ") + s;
+    return out;
+}
+
+std::vector<std::string> with_prefix(const std::vector<std::string>& v, const std::string& prefix) {
+    std::vector<std::string> out;
+    for (const auto& s : v)
+        out.push_back(prefix + s);
     return out;
 }
 
@@ -216,11 +228,11 @@ std::string display_name(const CertInfo& info) {
 }
 
 std::string names_text(const CertInfo& info) {
-    std::string out = join(info.dns_sans, "DNS:");
-    std::string ips = join(info.ip_sans, "IP:");
-    if (!ips.empty()) out += (out.empty() ? "" : ", ") + ips;
-    if (out.empty()) out = render(msg("cert_info.no_san", {{"subject", info.subject}}));
-    return out;
+    auto names = with_prefix(info.dns_sans, "DNS:");
+    for (auto& ip : with_prefix(info.ip_sans, "IP:"))
+        names.push_back(std::move(ip));
+    if (names.empty()) return render(msg("cert_info.no_san", {{"subject", info.subject}}));
+    return join_list(names);
 }
 
 namespace {
@@ -248,13 +260,17 @@ std::string expiry_text(const CertInfo& info) {
                                            {"date", date_text(info.not_after)}}));
 }
 
-static std::string all_names(const CertInfo& c) {
-    std::string names = join(c.dns_sans, "DNS:");
-    for (const auto& [list, prefix] :
-         {std::pair{&c.ip_sans, "IP:"}, {&c.email_sans, "email:"}, {&c.upn_sans, "UPN:"}}) {
-        std::string more = join(*list, prefix);
-        if (!more.empty()) names += (names.empty() ? "" : ", ") + more;
-    }
+// An email SAN is named by the catalog's label in a sentence, by the
+// technical "email:" in a certificate row (data the machine outputs keep).
+static std::vector<std::string> all_names(const CertInfo& c, bool for_sentence) {
+    auto names = with_prefix(c.dns_sans, "DNS:");
+    for (const auto& ip : with_prefix(c.ip_sans, "IP:"))
+        names.push_back(ip);
+    for (const auto& e : c.email_sans)
+        names.push_back(for_sentence ? render(msg("cert_info.san_email", {{"address", e}}))
+                                     : "email:" + e);
+    for (const auto& upn : with_prefix(c.upn_sans, "UPN:"))
+        names.push_back(upn);
     return names;
 }
 
@@ -263,7 +279,7 @@ std::vector<std::string> describe_lines(const CertInfo& c) {
     auto line = [&](const Message& m) { lines.push_back(render(m)); };
     line(msg("cert_info.subject", {{"subject", c.subject}}));
     line(msg("cert_info.issuer", {{"issuer", c.issuer}}));
-    std::string names = all_names(c);
+    std::string names = join_list(all_names(c, true));
     if (!names.empty()) line(msg("cert_info.names", {{"names", names}}));
     std::string relative = relative_expiry(c.days_left);
     line(c.days_left < 0
@@ -278,7 +294,7 @@ std::vector<std::string> describe_lines(const CertInfo& c) {
         render(c.is_ca ? msg("cert_info.role_ca") : msg("cert_info.role_end_entity"));
     if (c.self_signed) role = render(msg("cert_info.role_self_signed", {{"role", role}}));
     if (!c.ekus.empty())
-        role = render(msg("cert_info.role_eku", {{"role", role}, {"ekus", join(c.ekus, "")}}));
+        role = render(msg("cert_info.role_eku", {{"role", role}, {"ekus", join_list(c.ekus)}}));
     line(msg("cert_info.role", {{"role", role}}));
     line(msg("cert_info.sha256", {{"sha256", c.sha256}}));
     line(msg("cert_info.sha1", {{"sha1", c.sha1_thumbprint}}));
@@ -292,12 +308,12 @@ CertificateRow certificate_row(const CertInfo& c, std::string source, std::strin
     r.role = std::move(role);
     r.subject = c.subject;
     r.issuer = c.issuer;
-    r.names = all_names(c);
+    r.names = comma_joined(all_names(c, false));
     r.not_after = c.not_after;
     r.days_left = c.days_left;
     r.key = c.key_type + " " + std::to_string(c.key_bits);
     r.signature = c.signature_algorithm;
-    r.ekus = join(c.ekus, "");
+    r.ekus = comma_joined(c.ekus);
     r.sha1_thumbprint = c.sha1_thumbprint;
     r.sha256 = c.sha256;
     return r;

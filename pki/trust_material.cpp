@@ -1,4 +1,5 @@
 #include "pki/trust_material.hpp"
+#include "base/catalog.hpp"
 #include "pki/interception.hpp"
 #include "pki/tls_verify.hpp"
 #include "pki/trust_store.hpp"
@@ -52,7 +53,7 @@ std::vector<X509Ptr> read_pem_certs(const std::string& path) {
 
 TrustMaterial::TrustMaterial(const TlsSettings& tls)
     : store_(X509_STORE_new()), name_(store_name(tls.trust)), public_location_(tls.public_roots) {
-    if (!store_) throw std::runtime_error("out of memory for the trust store");
+    if (!store_) throw std::runtime_error(render(msg("trust.out_of_memory")));
     try {
         system_roots_ = load_trusted_roots(store_, tls.trust);
     } catch (...) {

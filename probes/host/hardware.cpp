@@ -33,10 +33,11 @@ ProbeResult check_clock(const HostFacts& f, const std::string& minimum) {
     if (!f.cpu_max_mhz) {
         ProbeResult r =
             make_result(Status::warn, Reason::fact_unknown, msg("hardware.clock_unknown"));
-        r.evidence.push_back("neither cpufreq nor /proc/cpuinfo gave a clock; compare the CPU "
-                             "model (" +
-                             (f.cpu_model.empty() ? "unknown" : f.cpu_model) +
-                             ") with the guide's " + format_clock_mhz(*min) + " by hand");
+        add_evidence(r, f.cpu_model.empty()
+                            ? msg("hardware.clock_compare_unknown_model",
+                                  {{"minimum", format_clock_mhz(*min)}})
+                            : msg("hardware.clock_compare",
+                                  {{"model", f.cpu_model}, {"minimum", format_clock_mhz(*min)}}));
         return r;
     }
     Status s = *f.cpu_max_mhz >= *min ? Status::pass : Status::fail;
@@ -57,8 +58,8 @@ ProbeResult check_ram(const HostFacts& f, const std::string& minimum) {
         {"ram", static_cast<double>(f.ram_bytes) / gib, "GiB"});
     // The guide states installed RAM; the OS reports that less what firmware
     // and the kernel keep back.
-    r.evidence.push_back("RAM as the OS reports it; " + format_size(*min - *min / 10) +
-                         " or more is taken as " + format_size(*min) + " installed");
+    add_evidence(r, msg("hardware.ram_as_reported", {{"reported", format_size(*min - *min / 10)},
+                                                     {"minimum", format_size(*min)}}));
     return r;
 }
 
@@ -73,8 +74,7 @@ ProbeResult check_disk(const HostFacts& f, const std::string& minimum) {
                                                  {"path", f.disk_path},
                                                  {"minimum", format_size(*min)}}),
                            {"disk_free", static_cast<double>(*f.disk_free_bytes) / gib, "GiB"});
-    r.evidence.push_back("measured on the filesystem holding " + f.disk_path +
-                         ", the nearest existing directory of the install path");
+    add_evidence(r, msg("hardware.disk_measured_on", {{"path", f.disk_path}}));
     return r;
 }
 

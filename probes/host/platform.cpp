@@ -1,5 +1,6 @@
 #include "probes/host/platform.hpp"
 #include "base/catalog.hpp"
+#include "base/message_words.hpp"
 #include "core/run_environment.hpp"
 #include "hardware/dotnet_releases.hpp"
 #include <algorithm>
@@ -35,12 +36,7 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 // "A, B or C", the way the guide lists the supported Windows versions.
 std::string or_list(const std::vector<std::string>& items) {
-    std::string out;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i != 0) out += i + 1 == items.size() ? " or " : ", ";
-        out += items[i];
-    }
-    return out;
+    return join_alternatives(items);
 }
 
 bool is_windows(const HostFacts& f) {
@@ -73,15 +69,15 @@ bool names_product(const std::string& os_name, const std::string& product) {
 // "build 7601, Server Core": what tells two installs of one release apart.
 std::string windows_details(const HostFacts& f) {
     std::vector<std::string> parts;
-    if (!f.os_build.empty()) parts.push_back("build " + f.os_build);
+    if (!f.os_build.empty())
+        parts.push_back(part(msg("platform.os_build", {{"build", f.os_build}})).text);
     if (!f.os_installation.empty() && f.os_installation != "Server" &&
         f.os_installation != "Client")
         parts.push_back(f.os_installation);
-    if (f.os_product_type == "domain controller") parts.push_back("domain controller");
-    std::string out;
-    for (const auto& p : parts)
-        out += (out.empty() ? " (" : ", ") + p;
-    return out.empty() ? out : out + ")";
+    if (f.os_product_type == "domain controller")
+        parts.push_back(part(msg("platform.os_domain_controller")).text);
+    if (parts.empty()) return "";
+    return part(msg("platform.os_details", {{"details", join_list(parts)}})).text;
 }
 
 ProbeResult check_os(const HostFacts& f, const std::string& supported_text) {
@@ -97,9 +93,14 @@ ProbeResult check_os(const HostFacts& f, const std::string& supported_text) {
 
     const std::string name = f.os_name.empty() ? "Windows" : f.os_name;
     std::vector<std::string> evidence;
-    if (!f.os_version.empty()) evidence.push_back("version " + f.os_version);
-    if (!f.os_product_type.empty()) evidence.push_back("product type: " + f.os_product_type);
-    if (!f.os_installation.empty()) evidence.push_back("installation type: " + f.os_installation);
+    if (!f.os_version.empty())
+        evidence.push_back(evidence_line(msg("platform.os_version", {{"version", f.os_version}})));
+    if (!f.os_product_type.empty())
+        evidence.push_back(
+            evidence_line(msg("platform.os_product_type", {{"type", f.os_product_type}})));
+    if (!f.os_installation.empty())
+        evidence.push_back(
+            evidence_line(msg("platform.os_installation", {{"type", f.os_installation}})));
 
     ProbeResult r;
     bool listed = false;
@@ -119,7 +120,9 @@ ProbeResult check_os(const HostFacts& f, const std::string& supported_text) {
         r = make_result(
             Status::fail, Reason::unsupported,
             msg("platform.os_not_listed", {{"os", name}, {"supported", or_list(supported)}}));
-        evidence.push_back("e.g. --set supported_os=\"" + supported_text + "|" + name + "\"");
+        evidence.push_back(evidence_line(
+            msg("platform.os_add_hint",
+                {{"option", "--set supported_os=\"" + supported_text + "|" + name + "\""}})));
     }
     r.evidence.insert(r.evidence.begin(), evidence.begin(), evidence.end());
     return r;
@@ -147,8 +150,9 @@ ProbeResult check_dotnet(const HostFacts& f, const std::string& minimum) {
     ProbeResult r;
     if (!f.dotnet4_full) {
         r = make_result(Status::fail, Reason::missing, msg("platform.dotnet_missing"));
-        r.evidence.push_back("no registry key HKLM\\SOFTWARE\\Microsoft\\NET Framework "
-                             "Setup\\NDP\\v4\\Full");
+        add_evidence(
+            r, msg("platform.no_registry_key",
+                   {{"key", "HKLM\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full"}}));
     } else {
         std::string version = dotnet_version_of(f);
         std::string release =
@@ -171,7 +175,7 @@ ProbeResult check_dotnet(const HostFacts& f, const std::string& minimum) {
                 msg("platform.dotnet_below_minimum",
                     {{"version", version}, {"release", release}, {"minimum", minimum}}));
     }
-    r.evidence.push_back("minimum " + minimum);
+    add_evidence(r, msg("platform.minimum", {{"minimum", minimum}}));
     return r;
 }
 
@@ -181,8 +185,9 @@ ProbeResult check_powershell(const HostFacts& f) {
         return make_result(Status::pass, Reason::ok,
                            msg("platform.powershell", {{"version", f.powershell_version}}));
     ProbeResult r = make_result(Status::fail, Reason::missing, msg("platform.powershell_missing"));
-    r.evidence.push_back("no PowerShellVersion under HKLM\\SOFTWARE\\Microsoft\\PowerShell\\3\\"
-                         "PowerShellEngine or ...\\PowerShell\\1\\PowerShellEngine");
+    add_evidence(r, msg("platform.no_powershell_version",
+                        {{"key", "HKLM\\SOFTWARE\\Microsoft\\PowerShell\\3\\PowerShellEngine"},
+                         {"older_key", "...\\PowerShell\\1\\PowerShellEngine"}}));
     return r;
 }
 
@@ -218,7 +223,7 @@ ProbeResult check_file(const std::string& path, const std::string& what) {
                      Status::pass, Reason::ok,
                      msg("platform.file_found", {{"path", path}, {"size", format_size(size)}}));
     }
-    if (!what.empty()) r.evidence.push_back("looked for: " + what);
+    if (!what.empty()) add_evidence(r, msg("platform.looked_for", {{"what", what}}));
     return r;
 }
 

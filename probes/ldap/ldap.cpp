@@ -1,5 +1,6 @@
 #include "probes/ldap/ldap.hpp"
 #include "base/catalog.hpp"
+#include "base/message_words.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
@@ -60,10 +61,10 @@ std::string ad_bind_reason(const std::string& diagnostic, std::string* code, Rea
 
 namespace {
 
-const char* security_name(LdapSecurity s) {
+std::string security_name(LdapSecurity s) {
     return s == LdapSecurity::ldaps      ? "LDAPS"
            : s == LdapSecurity::starttls ? "StartTLS"
-                                         : "plain LDAP";
+                                         : part(msg("ldap.security_plain")).text;
 }
 
 bool contains_text(const std::string& s, const std::string& part) {
@@ -71,7 +72,9 @@ bool contains_text(const std::string& s, const std::string& part) {
 }
 
 std::string quoted_server_text(const LdapOutcome& o) {
-    return o.diagnostic.empty() ? "" : ", server says '" + o.diagnostic + "'";
+    return o.diagnostic.empty()
+               ? ""
+               : part(msg("ldap.server_says", {{"diagnostic", o.diagnostic}})).text;
 }
 
 std::string result_text(const LdapOutcome& o) {
@@ -179,7 +182,8 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
                 *verdict = verify_chain(chain, host, tls_settings, *run_trust(run, tls_settings));
             } catch (const std::exception& e) {
                 verdict->status = Status::error;
-                verdict->summary = std::string("cannot read the trust store: ") + e.what();
+                // the trust store's own message, from the catalog (as the tls check)
+                verdict->summary = e.what();
             }
             return verdict->status == Status::pass || verdict->status == Status::warn;
         };
@@ -204,16 +208,22 @@ struct LdapRun : std::enable_shared_from_this<LdapRun> {
 };
 
 void LdapRun::add_facts(ProbeResult& r, const LdapOutcome& o) {
-    r.evidence.push_back(std::string(security_name(req.security)) + " to " + where +
-                         (o.tls_version.empty() ? "" : " (" + o.tls_version + ")"));
+    auto security = security_name(req.security);
+    add_evidence(r,
+                 o.tls_version.empty()
+                     ? msg("ldap.connection", {{"security", security}, {"where", where}})
+                     : msg("ldap.connection_tls",
+                           {{"security", security}, {"where", where}, {"version", o.tls_version}}));
     if (!o.chain.empty()) {
         if (!tls_verdict->summary.empty())
-            r.evidence.push_back("certificate: " + tls_verdict->summary);
-        EvidenceBlock b{"Certificate chain sent by " + where, {}};
+            add_evidence(r, msg("ldap.certificate", {{"verdict", tls_verdict->summary}}));
+        EvidenceBlock b{evidence_line(msg("tls.block_chain", {{"target", where}})), {}};
         for (std::size_t i = 0; i < o.chain.size(); ++i) {
-            b.lines.push_back("#" + std::to_string(i) + (i == 0 ? " (server certificate)" : ""));
+            b.lines.push_back(
+                evidence_line(i == 0 ? msg("tls.block_server_certificate", {{"index", i}})
+                                     : msg("tls.block_certificate", {{"index", i}})));
             for (const auto& l : describe_lines(inspect(o.chain[i].get())))
-                b.lines.push_back("   " + l);
+                b.lines.push_back(evidence_line(msg("tls.block_detail", {{"line", l}})));
         }
         r.blocks.push_back(std::move(b));
     }
@@ -226,13 +236,11 @@ void LdapRun::add_facts(ProbeResult& r, const LdapOutcome& o) {
     for (std::size_t i = 0; i < std::size(order); ++i) {
         auto it = o.rootdse.find(order[i]);
         if (it == o.rootdse.end()) continue;
-        std::string line = std::string("rootDSE ") + shown[i] + ": ";
-        for (std::size_t k = 0; k < it->second.size(); ++k)
-            line += (k ? ", " : "") + it->second[k];
-        r.evidence.push_back(line);
+        add_evidence(r, msg("ldap.rootdse_attribute",
+                            {{"attribute", shown[i]}, {"values", join_list(it->second)}}));
     }
     if (!o.rootdse_error.empty())
-        r.evidence.push_back("rootDSE not readable anonymously: " + o.rootdse_error);
+        add_evidence(r, msg("ldap.rootdse_unreadable", {{"error", o.rootdse_error}}));
     for (const auto& [name, ms] : o.timings_ms)
         r.measurements.push_back({name, ms, "ms"});
 }
@@ -339,7 +347,7 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
     }
     if (o.step != LdapStep::done) {
         if (!o.diagnostic.empty() && !contains_text(r.summary, o.diagnostic))
-            r.evidence.push_back("the server's message: " + o.diagnostic);
+            add_evidence(r, msg("ldap.server_message", {{"diagnostic", o.diagnostic}}));
         return r;
     }
     // Each part a sentence of the catalog; the verdict lists them.
@@ -403,10 +411,7 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
         r.reason = verdict_reason(*tls_verdict);
         parts.push_back(tls_verdict->summary);
     }
-    std::string joined;
-    for (std::size_t i = 0; i < parts.size(); ++i)
-        joined += (i ? "; " : "") + parts[i];
-    set_message(r, msg("ldap.answers_summary", {{"parts", joined}}));
+    set_message(r, msg("ldap.answers_summary", {{"parts", join_clauses(parts)}}));
     return r;
 }
 

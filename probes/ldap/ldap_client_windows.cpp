@@ -2,6 +2,7 @@
 // runtime uses underneath), synchronous on the probe's worker thread. The
 // server certificate goes through the same chain check as on Linux, from
 // Wldap32's verification callback, before anything else is sent.
+#include "base/catalog.hpp"
 #include "probes/ldap/ldap_session_windows.hpp"
 #include <cctype>
 #include <map>
@@ -125,7 +126,7 @@ struct Conversation : LdapSession {
                                          reinterpret_cast<void*>(&verify)) == LDAP_SUCCESS;
         if (req.security != LdapSecurity::none && !can_check) {
             enter(LdapStep::tls);
-            return unchecked("this Wldap32 does not support LDAP_OPT_SERVER_CERTIFICATE");
+            return unchecked(msg("ldap.wldap32_no_server_certificate"));
         }
         enter(tls ? LdapStep::tls : LdapStep::connect);
         l_timeval tv = remaining(req.deadline);
@@ -146,14 +147,14 @@ struct Conversation : LdapSession {
             took("StartTLS");
         }
         if (req.security != LdapSecurity::none && !checked)
-            return unchecked("Wldap32 did not call the certificate callback");
+            return unchecked(msg("ldap.wldap32_no_callback"));
         return true;
     }
 
-    bool unchecked(const char* why) {
+    bool unchecked(const Message& why) {
         out.tls_unchecked = true;
         out.api_error = true;
-        out.error = why;
+        out.error = part(why).text;
         return false;
     }
 

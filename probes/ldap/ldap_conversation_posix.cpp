@@ -4,6 +4,7 @@
 // is judged by the same check as every other TLS peer and nothing reads a
 // client library's private state. No step blocks and no thread waits: at the
 // deadline the probe closes the socket and the conversation is over.
+#include "base/catalog.hpp"
 #include "net/probe_util.hpp"
 #include "net/tls_connect.hpp"
 #include "probes/ldap/ldap_client.hpp"
@@ -45,7 +46,8 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
         enter(LdapStep::tls);
         auto self = shared_from_this();
         send(ldap::starttls_request(next_id_), [self](const ldap::Message& m) {
-            if (m.op != ldap::extended_response) return self->not_ldap("an ExtendedResponse");
+            if (m.op != ldap::extended_response)
+                return self->not_ldap(msg("ldap.expected_extended_response"));
             if (m.code != 0) return self->refused(m);
             self->handshake("StartTLS");
         });
@@ -103,9 +105,10 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
         out_.error = what;
         finish();
     }
-    void not_ldap(const std::string& expected) {
+    void lost(const Message& what) { lost(part(what).text); }
+    void not_ldap(const Message& expected) {
         out_.not_ldap = true;
-        lost("the server's answer is not " + expected);
+        lost(msg("ldap.answer_not", {{"expected", part(expected)}}));
     }
     // An LDAP result that ends the conversation.
     void refused(const ldap::Message& m) {
@@ -140,7 +143,7 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
         took(timing);
         if (out_.chain.empty()) {
             out_.tls_unchecked = true;
-            return lost("the server sent no certificate");
+            return lost(msg("ldap.no_certificate"));
         }
         if (!tls_ok_(out_.chain)) {
             out_.tls_refused = true;
@@ -158,7 +161,8 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
                                             0, time_limit());
         auto self = shared_from_this();
         send(request.value_or(""), [self](const ldap::Message& m) {
-            if (m.op != ldap::search_done) return self->not_ldap("a search result");
+            if (m.op != ldap::search_done)
+                return self->not_ldap(msg("ldap.expected_search_result"));
             if (m.code == 0) {
                 self->took("rootDSE");
                 self->out_.rootdse_error.clear();
@@ -182,7 +186,8 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
         auto self = shared_from_this();
         send(ldap::bind_request(next_id_, req_.bind_dn, req_.password->reveal()),
              [self](const ldap::Message& m) {
-                 if (m.op != ldap::bind_response) return self->not_ldap("a BindResponse");
+                 if (m.op != ldap::bind_response)
+                     return self->not_ldap(msg("ldap.expected_bind_response"));
                  if (m.code != 0) return self->refused(m);
                  self->out_.bound = true;
                  self->took("bind");
@@ -204,7 +209,8 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
         }
         auto self = shared_from_this();
         send(*request, [self](const ldap::Message& m) {
-            if (m.op != ldap::search_done) return self->not_ldap("a search result");
+            if (m.op != ldap::search_done)
+                return self->not_ldap(msg("ldap.expected_search_result"));
             if (m.code != 0 && m.code != 4) return self->refused(m);
             self->out_.size_limited = self->out_.size_limited || m.code == 4;
             self->took("search");
@@ -240,7 +246,8 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
         auto self = shared_from_this();
         write(o, [self, o, id, on_answer](std::error_code ec) {
             if (!self->on_done_) return;
-            if (ec) return self->lost("the connection broke while sending (" + ec.message() + ")");
+            if (ec)
+                return self->lost(msg("ldap.connection_broke_sending", {{"error", ec.message()}}));
             self->receive(id, on_answer);
         });
     }
@@ -253,21 +260,21 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
             if (!on_done_) return;
             auto f = ldap::frame(in_);
             if (f.state == ldap::Frame::State::need_more) break;
-            if (f.state == ldap::Frame::State::invalid) return not_ldap("LDAP");
+            if (f.state == ldap::Frame::State::invalid) return not_ldap(msg("ldap.expected_ldap"));
             if (f.state == ldap::Frame::State::too_large)
-                return not_ldap("an LDAP message under " +
-                                std::to_string(ldap::max_message_bytes >> 20) +
-                                " MiB (it announced " + std::to_string(f.size) + " bytes)");
+                return not_ldap(msg("ldap.expected_message_under",
+                                    {{"mib", ldap::max_message_bytes >> 20}, {"bytes", f.size}}));
             bool rootdse = out_.step == LdapStep::rootdse && first_entry_;
             auto m = ldap::decode(std::string_view(in_).substr(0, f.size),
                                   rootdse ? &rootdse_keys : nullptr);
             in_.erase(0, f.size);
-            if (!m) return not_ldap("LDAP");
+            if (!m) return not_ldap(msg("ldap.expected_ldap"));
             if (m->id == 0 && m->op == ldap::extended_response)
-                return lost("the server ended the connection" +
-                            (m->diagnostic.empty() ? std::string()
-                                                   : " ('" + m->diagnostic.substr(0, 200) + "')"));
-            if (m->id != id) return not_ldap("an answer to request " + std::to_string(id));
+                return lost(m->diagnostic.empty()
+                                ? msg("ldap.server_ended")
+                                : msg("ldap.server_ended_saying",
+                                      {{"diagnostic", m->diagnostic.substr(0, 200)}}));
+            if (m->id != id) return not_ldap(msg("ldap.expected_answer_to", {{"id", id}}));
             if (m->op == ldap::search_entry) {
                 entry(*m, rootdse);
                 // A server ignoring the size limit is cut off there.
@@ -284,7 +291,7 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
             // Nothing may follow the StartTLS answer before the handshake:
             // bytes sent ahead would be taken as if they came over TLS.
             if (m->op == ldap::extended_response && !in_.empty())
-                return not_ldap("a lone StartTLS answer");
+                return not_ldap(msg("ldap.expected_lone_starttls"));
             return on_answer(*m);
         }
         auto self = shared_from_this();
@@ -292,8 +299,8 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
             if (!self->on_done_) return;
             if (ec)
                 return self->lost(ec == asio::error::eof || ec == asio::ssl::error::stream_truncated
-                                      ? "the server closed the connection"
-                                      : "the connection broke (" + ec.message() + ")");
+                                      ? msg("ldap.server_closed")
+                                      : msg("ldap.connection_broke", {{"error", ec.message()}}));
             self->in_.append(self->chunk_.data(), n);
             self->receive(id, on_answer);
         };

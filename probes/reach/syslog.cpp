@@ -53,8 +53,7 @@ struct SyslogRun : std::enable_shared_from_this<SyslogRun> {
     bool connected = false; // the connection (and TLS) is up: sending
 
     ProbeResult result(ProbeResult r) {
-        r.evidence.push_back("MSGID " + msgid +
-                             ": look for it in the server's log to confirm delivery");
+        add_evidence(r, msg("syslog.msgid", {{"msgid", msgid}}));
         return r;
     }
     ProbeResult result(Status s, Reason why, Message m) {

@@ -105,8 +105,8 @@ std::function<void()> connect_ports(asio::io_context& io, const asio::ip::addres
 }
 
 std::string RangeTally::text() const {
-    return std::to_string(open) + " open, " + std::to_string(refused) + " refused, " +
-           std::to_string(timed_out) + " timed out";
+    return part(msg("tcp.tally", {{"open", open}, {"refused", refused}, {"timed_out", timed_out}}))
+        .text;
 }
 
 std::optional<ProbeResult> range_not_judged(const RangeTally& t, std::size_t sampled) {
@@ -119,8 +119,7 @@ std::optional<ProbeResult> range_not_judged(const RangeTally& t, std::size_t sam
 
 std::string not_tried_text(const RangeTally& t, std::size_t sampled) {
     if (t.not_tried == 0) return {};
-    return ", " + std::to_string(t.not_tried) + " of " + std::to_string(sampled) +
-           " not tried before the deadline";
+    return part(msg("tcp.not_tried", {{"count", t.not_tried}, {"sampled", sampled}})).text;
 }
 
 RangeTally tally_range(const std::vector<ConnectOutcome>& outcomes) {

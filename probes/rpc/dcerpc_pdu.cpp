@@ -1,10 +1,16 @@
 #include "probes/rpc/dcerpc_pdu.hpp"
+#include "base/catalog.hpp"
 #include <cstdio>
 #include <iterator>
 
 namespace pf::dcerpc {
 
 namespace {
+
+// A sentence of the catalog, as the parser's error text.
+std::string say(const Message& m) {
+    return part(m).text;
+}
 
 // PFC_FIRST_FRAG | PFC_LAST_FRAG: every PDU this client sends is whole.
 constexpr std::uint8_t pfc_whole = 0x03;
@@ -97,11 +103,13 @@ std::optional<std::string> check_pdu(const Bytes& pdu, std::uint32_t call_id, He
     if (!parsed) return parsed.error;
     h = *parsed.value;
     if (pdu.size() < h.frag_length)
-        return ptype_name(h.ptype) + " truncated: frag_length " + std::to_string(h.frag_length) +
-               " but " + std::to_string(pdu.size()) + " bytes";
+        return say(msg(
+            "dcerpc.pdu_truncated",
+            {{"type", ptype_name(h.ptype)}, {"frag_length", h.frag_length}, {"size", pdu.size()}}));
     if (h.call_id != call_id)
-        return ptype_name(h.ptype) + " for call_id " + std::to_string(h.call_id) + ", expected " +
-               std::to_string(call_id);
+        return say(
+            msg("dcerpc.wrong_call_id",
+                {{"type", ptype_name(h.ptype)}, {"call_id", h.call_id}, {"expected", call_id}}));
     body_end = h.frag_length;
     // An auth trailer is 8 bytes of sec_trailer plus auth_length; parse_header
     // made sure it fits.
@@ -133,12 +141,15 @@ std::string context_reason(std::uint16_t r) {
 Parsed<BindAck> fault_or_unexpected(const Bytes& pdu, const Header& h, const char* replying_to) {
     if (h.ptype == ptype_fault) {
         if (h.frag_length < 28)
-            return Parsed<BindAck>::fail("fault truncated: frag_length " +
-                                         std::to_string(h.frag_length) + ", a fault needs 28");
-        return Parsed<BindAck>::fail("fault status " + status_text(get32(pdu.data() + 24)), true);
+            return Parsed<BindAck>::fail(
+                say(msg("dcerpc.fault_truncated", {{"frag_length", h.frag_length}})));
+        return Parsed<BindAck>::fail(
+            say(msg("dcerpc.fault_status", {{"status", status_text(get32(pdu.data() + 24))}})),
+            true);
     }
-    return Parsed<BindAck>::fail("unexpected PDU type " + std::to_string(h.ptype) + " (" +
-                                 ptype_name(h.ptype) + ") in reply to " + replying_to);
+    return Parsed<BindAck>::fail(
+        say(msg("dcerpc.unexpected_type",
+                {{"number", h.ptype}, {"type", ptype_name(h.ptype)}, {"request", replying_to}})));
 }
 
 } // namespace
@@ -215,8 +226,8 @@ std::string interface_name(const Uuid& u) {
         {"12345778-1234-abcd-ef00-0123456789ab", "LSARPC"},
         {"12345778-1234-abcd-ef00-0123456789ac", "SAMR"},
         {"e3514235-4b06-11d1-ab04-00c04fc2dcd2", "DRSUAPI"},
-        {"e1af8308-5d1f-11c9-91a4-08002b14a0fa", "the endpoint mapper"},
     };
+    if (u == endpoint_mapper().uuid) return say(msg("dcerpc.endpoint_mapper"));
     for (auto [uuid, name] : known)
         if (*parse_uuid(uuid) == u) return name;
     return "";
@@ -237,14 +248,14 @@ std::string ptype_name(std::uint8_t ptype) {
     case ptype_bind_nak:
         return "bind_nak";
     }
-    return "PDU type " + std::to_string(ptype);
+    return say(msg("dcerpc.pdu_type", {{"number", ptype}}));
 }
 
 std::string status_text(std::uint32_t s) {
     const char* name = nullptr;
     switch (s) {
     case nca_s_op_rng_error:
-        name = "nca_s_op_rng_error: operation number out of range";
+        return hex32(s) + say(msg("dcerpc.status_op_rng_error"));
         break;
     case nca_s_unk_if:
         name = "nca_s_unk_if";
@@ -259,7 +270,7 @@ std::string status_text(std::uint32_t s) {
         name = "nca_s_server_too_busy";
         break;
     case error_access_denied:
-        name = "access denied";
+        return hex32(s) + say(msg("dcerpc.status_access_denied"));
         break;
     case rpc_x_bad_stub_data:
         name = "rpc_x_bad_stub_data";
@@ -277,26 +288,23 @@ std::string status_text(std::uint32_t s) {
 
 Parsed<Header> parse_header(const std::uint8_t* p, std::size_t n) {
     using P = Parsed<Header>;
-    if (n < header_size)
-        return P::fail("PDU truncated: " + std::to_string(n) + " bytes, a header needs 16");
+    if (n < header_size) return P::fail(say(msg("dcerpc.header_truncated", {{"size", n}})));
     // Windows speaks 5.0 and 5.1; anything else is not connection-oriented
     // DCE/RPC (an HTTP or TLS answer starts with other bytes).
     if (p[0] != 5 || p[1] > 1)
-        return P::fail("RPC version " + std::to_string(p[0]) + "." + std::to_string(p[1]) +
-                       " (expected 5.0); first bytes " + first_bytes(p, n));
+        return P::fail(say(msg("dcerpc.not_rpc_version",
+                               {{"major", p[0]}, {"minor", p[1]}, {"bytes", first_bytes(p, n)}})));
     if ((p[4] & 0xf0) != 0x10)
-        return P::fail("big-endian data representation (drep " + first_bytes(p + 4, 1) +
-                       ") is not supported");
+        return P::fail(say(msg("dcerpc.big_endian", {{"drep", first_bytes(p + 4, 1)}})));
     Header h{p[2], p[3], get16(p + 8), get16(p + 10), get32(p + 12)};
     if (h.frag_length < header_size)
-        return P::fail("frag_length " + std::to_string(h.frag_length) +
-                       " is shorter than the 16-byte header");
+        return P::fail(say(msg("dcerpc.frag_too_short", {{"frag_length", h.frag_length}})));
     if (h.frag_length > max_frag)
-        return P::fail("frag_length " + std::to_string(h.frag_length) + " exceeds the " +
-                       std::to_string(max_frag) + " bytes this client accepts");
+        return P::fail(
+            say(msg("dcerpc.frag_too_long", {{"frag_length", h.frag_length}, {"max", max_frag}})));
     if (h.auth_length && header_size + 8u + h.auth_length > h.frag_length)
-        return P::fail("auth_length " + std::to_string(h.auth_length) +
-                       " does not fit in frag_length " + std::to_string(h.frag_length));
+        return P::fail(say(msg("dcerpc.auth_too_long",
+                               {{"auth_length", h.auth_length}, {"frag_length", h.frag_length}})));
     P r;
     r.value = h;
     return r;
@@ -342,37 +350,40 @@ Parsed<BindAck> parse_bind_reply(const Bytes& pdu, std::uint32_t call_id) {
     if (auto e = check_pdu(pdu, call_id, h, end)) return P::fail(*e);
     if (h.ptype == ptype_bind_nak) {
         if (end < 18)
-            return P::fail("bind_nak truncated: frag_length " + std::to_string(h.frag_length) +
-                           ", no reject reason");
-        return P::fail("bind_nak: reason " + reject_reason(get16(pdu.data() + 16)), true);
+            return P::fail(say(msg("dcerpc.bind_nak_truncated", {{"frag_length", h.frag_length}})));
+        return P::fail(
+            say(msg("dcerpc.bind_nak", {{"reason", reject_reason(get16(pdu.data() + 16))}})), true);
     }
     if (h.ptype != ptype_bind_ack) return fault_or_unexpected(pdu, h, "bind");
-    auto truncated = [&](const char* what) {
-        return P::fail("bind_ack truncated: frag_length " + std::to_string(h.frag_length) +
-                       " ends inside " + what);
+    auto truncated = [&](const Message& what) {
+        return P::fail(say(msg("dcerpc.bind_ack_truncated",
+                               {{"frag_length", h.frag_length}, {"field", part(what)}})));
     };
-    if (end < 26) return truncated("max_xmit_frag/assoc_group_id/sec_addr");
+    if (end < 26) return truncated(msg("dcerpc.field_bind_ack_header"));
     BindAck a{get16(pdu.data() + 16), get16(pdu.data() + 18), get32(pdu.data() + 20), ""};
     std::size_t len = get16(pdu.data() + 24), off = 26;
-    if (off + len > end) return truncated("the secondary address");
+    if (off + len > end) return truncated(msg("dcerpc.field_secondary_address"));
     for (std::size_t i = 0; i < len; ++i)
         if (pdu[off + i]) a.secondary_address += char(pdu[off + i]);
     off = (off + len + 3) & ~std::size_t(3);
-    if (off + 4 > end) return truncated("the result list");
+    if (off + 4 > end) return truncated(msg("dcerpc.field_result_list"));
     std::size_t n = pdu[off];
     off += 4;
-    if (n == 0) return P::fail("bind_ack has no result for the proposed context");
-    if (off + 24 > end) return truncated("the first result");
+    if (n == 0) return P::fail(say(msg("dcerpc.bind_ack_no_result")));
+    if (off + 24 > end) return truncated(msg("dcerpc.field_first_result"));
     std::uint16_t result = get16(pdu.data() + off), reason = get16(pdu.data() + off + 2);
     if (result == 1 || result == 2)
-        return P::fail(std::string(result == 1 ? "user" : "provider") +
-                           " rejection of the interface: reason " + context_reason(reason),
-                       true);
-    if (result != 0) return P::fail("bind_ack result " + std::to_string(result) + " is unknown");
+        return P::fail(
+            say(result == 1
+                    ? msg("dcerpc.user_rejection", {{"reason", context_reason(reason)}})
+                    : msg("dcerpc.provider_rejection", {{"reason", context_reason(reason)}})),
+            true);
+    if (result != 0)
+        return P::fail(say(msg("dcerpc.bind_ack_unknown_result", {{"result", result}})));
     auto ndr = ndr20();
     if (get_uuid(pdu.data() + off + 4) != ndr.uuid)
-        return P::fail("bind_ack accepted a transfer syntax that was not offered (" +
-                       to_string(get_uuid(pdu.data() + off + 4)) + ")");
+        return P::fail(say(msg("dcerpc.syntax_not_offered",
+                               {{"uuid", to_string(get_uuid(pdu.data() + off + 4))}})));
     P r;
     r.value = a;
     return r;
@@ -388,10 +399,8 @@ Parsed<Bytes> parse_response(const Bytes& pdu, std::uint32_t call_id) {
         return P::fail(f.error, f.rejected);
     }
     if (end < 24)
-        return P::fail("response truncated: frag_length " + std::to_string(h.frag_length) +
-                       ", a response header needs 24");
-    if (!(h.flags & pfc_last_frag))
-        return P::fail("response split into fragments, which a short ept_map answer never needs");
+        return P::fail(say(msg("dcerpc.response_truncated", {{"frag_length", h.frag_length}})));
+    if (!(h.flags & pfc_last_frag)) return P::fail(say(msg("dcerpc.response_fragmented")));
     P r;
     r.value = Bytes(pdu.begin() + 24, pdu.begin() + std::ptrdiff_t(end));
     return r;
@@ -425,24 +434,27 @@ Bytes encode_tower(const SyntaxId& iface, std::uint16_t port, std::array<std::ui
 
 Parsed<Tower> parse_tower(const std::uint8_t* p, std::size_t n) {
     using P = Parsed<Tower>;
-    if (n < 2) return P::fail("tower of " + std::to_string(n) + " bytes has no floor count");
+    if (n < 2) return P::fail(say(msg("dcerpc.tower_no_floor_count", {{"size", n}})));
     std::size_t floors = get16(p), off = 2;
     if (floors == 0 || floors > 16)
-        return P::fail("tower claims " + std::to_string(floors) + " floors");
+        return P::fail(say(msg("dcerpc.tower_floors", {{"floors", floors}})));
     Tower t;
     for (std::size_t i = 0; i < floors; ++i) {
-        auto bad = "tower floor " + std::to_string(i + 1) + " of " + std::to_string(floors);
-        if (off + 2 > n) return P::fail(bad + " is missing");
+        if (off + 2 > n)
+            return P::fail(
+                say(msg("dcerpc.floor_missing", {{"floor", i + 1}, {"floors", floors}})));
         std::size_t lhs = get16(p + off);
         off += 2;
         if (lhs == 0 || off + lhs + 2 > n)
-            return P::fail(bad + ": lhs length " + std::to_string(lhs) + " overruns the tower");
+            return P::fail(say(msg("dcerpc.floor_lhs_overruns",
+                                   {{"floor", i + 1}, {"floors", floors}, {"length", lhs}})));
         const std::uint8_t* l = p + off;
         off += lhs;
         std::size_t rhs = get16(p + off);
         off += 2;
         if (off + rhs > n)
-            return P::fail(bad + ": rhs length " + std::to_string(rhs) + " overruns the tower");
+            return P::fail(say(msg("dcerpc.floor_rhs_overruns",
+                                   {{"floor", i + 1}, {"floors", floors}, {"length", rhs}})));
         const std::uint8_t* r = p + off;
         off += rhs;
         if (l[0] == 0x0d && lhs == 19 && rhs == 2 && !t.iface)
@@ -477,22 +489,23 @@ Bytes encode_ept_map(const SyntaxId& iface) {
 
 Parsed<EptMapResult> parse_ept_map(const Bytes& s) {
     using P = Parsed<EptMapResult>;
-    auto truncated = [&](const std::string& what) {
-        return P::fail("ept_map response truncated: " + std::to_string(s.size()) +
-                       "-byte stub ends inside " + what);
+    auto truncated = [&](const Message& what) {
+        return P::fail(
+            say(msg("dcerpc.ept_map_truncated", {{"size", s.size()}, {"field", part(what)}})));
     };
-    if (s.size() < 36) return truncated("entry_handle/num_towers/towers header");
+    if (s.size() < 36) return truncated(msg("dcerpc.field_ept_map_header"));
     std::uint32_t num = get32(s.data() + 20), max = get32(s.data() + 24),
                   offset = get32(s.data() + 28), actual = get32(s.data() + 32);
     if (actual > ept_map_max_towers || offset > max || actual > max - offset)
-        return P::fail("ept_map response claims " + std::to_string(actual) + " towers (offset " +
-                       std::to_string(offset) + ", max " + std::to_string(max) + ", asked for " +
-                       std::to_string(ept_map_max_towers) + ")");
+        return P::fail(say(msg("dcerpc.ept_map_too_many_towers", {{"actual", actual},
+                                                                  {"offset", offset},
+                                                                  {"max", max},
+                                                                  {"asked", ept_map_max_towers}})));
     if (num != actual)
-        return P::fail("ept_map response says num_towers " + std::to_string(num) + " but sends " +
-                       std::to_string(actual));
+        return P::fail(say(msg("dcerpc.ept_map_tower_count", {{"num", num}, {"actual", actual}})));
     std::size_t off = 36;
-    if (off + 4 * std::size_t(actual) > s.size()) return truncated("the tower pointers");
+    if (off + 4 * std::size_t(actual) > s.size())
+        return truncated(msg("dcerpc.field_tower_pointers"));
     std::vector<std::uint32_t> referents;
     for (std::uint32_t i = 0; i < actual; ++i, off += 4)
         referents.push_back(get32(s.data() + off));
@@ -500,19 +513,19 @@ Parsed<EptMapResult> parse_ept_map(const Bytes& s) {
     for (auto ref : referents) {
         if (ref == 0) continue;
         off = (off + 3) & ~std::size_t(3);
-        if (off + 8 > s.size()) return truncated("a tower's length");
+        if (off + 8 > s.size()) return truncated(msg("dcerpc.field_tower_length"));
         std::size_t conformance = get32(s.data() + off), len = get32(s.data() + off + 4);
         off += 8;
         if (len > conformance || len > s.size() - off)
-            return P::fail("ept_map tower_length " + std::to_string(len) + " overruns the " +
-                           std::to_string(s.size()) + "-byte stub");
+            return P::fail(
+                say(msg("dcerpc.ept_map_tower_overruns", {{"length", len}, {"size", s.size()}})));
         auto t = parse_tower(s.data() + off, len);
         if (!t) return P::fail(t.error);
         res.towers.push_back(*t.value);
         off += len;
     }
     off = (off + 3) & ~std::size_t(3);
-    if (off + 4 > s.size()) return truncated("the status");
+    if (off + 4 > s.size()) return truncated(msg("dcerpc.field_status"));
     res.status = get32(s.data() + off);
     P r;
     r.value = res;

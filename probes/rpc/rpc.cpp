@@ -15,7 +15,9 @@ namespace rpc = dcerpc;
 
 std::string label(const rpc::SyntaxId& s) {
     auto name = rpc::interface_name(s.uuid);
-    return name.empty() ? "interface " + rpc::to_string(s.uuid) : name;
+    return name.empty()
+               ? part(msg("rpc.unnamed_interface", {{"uuid", rpc::to_string(s.uuid)}})).text
+               : name;
 }
 
 std::string full_label(const rpc::SyntaxId& s) {
@@ -41,7 +43,7 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
     SocketPtr socket;
     rpc::Bytes out, in;
     std::size_t need = 0, received = 0;
-    std::string stage; // what the peer is answering: "bind", "ept_map request"
+    std::string stage; // what the peer is answering: the bind, the ept_map request
     ProbeResult partial;
 
     void end(ProbeResult r) {
@@ -117,8 +119,9 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
     }
 
     std::string progress() const {
-        return std::to_string(received) + " of " + std::to_string(need ? need : rpc::header_size) +
-               " bytes";
+        return part(msg("rpc.progress",
+                        {{"received", received}, {"expected", need ? need : rpc::header_size}}))
+            .text;
     }
 
     void cut_off(const std::error_code& ec) {
@@ -169,26 +172,27 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
 
     void bind() {
         auto self = shared_from_this();
-        exchange(rpc::encode_bind(1, rpc::endpoint_mapper()), "bind", [self](rpc::Bytes pdu) {
-            auto ack = rpc::parse_bind_reply(pdu, 1);
-            if (!ack)
-                return ack.rejected
-                           ? self->rejected(msg("rpc.bind_refused",
-                                                {{"where", self->where}, {"error", ack.error}}))
-                           : self->not_epm(ack.error);
-            self->partial.evidence.push_back("bound to the endpoint mapper (secondary address '" +
-                                             ack.value->secondary_address + "', max fragment " +
-                                             std::to_string(ack.value->max_recv) + ")");
-            self->map();
-        });
+        exchange(rpc::encode_bind(1, rpc::endpoint_mapper()), part(msg("rpc.stage_bind")).text,
+                 [self](rpc::Bytes pdu) {
+                     auto ack = rpc::parse_bind_reply(pdu, 1);
+                     if (!ack)
+                         return ack.rejected ? self->rejected(
+                                                   msg("rpc.bind_refused", {{"where", self->where},
+                                                                            {"error", ack.error}}))
+                                             : self->not_epm(ack.error);
+                     add_evidence(self->partial,
+                                  msg("rpc.bound", {{"address", ack.value->secondary_address},
+                                                    {"max_fragment", ack.value->max_recv}}));
+                     self->map();
+                 });
     }
 
     void map() {
         auto self = shared_from_this();
         t_map = Clock::now();
         auto stub = rpc::encode_ept_map(iface);
-        exchange(rpc::encode_request(2, rpc::opnum_ept_map, stub), "ept_map request",
-                 [self](rpc::Bytes pdu) {
+        exchange(rpc::encode_request(2, rpc::opnum_ept_map, stub),
+                 part(msg("rpc.stage_ept_map")).text, [self](rpc::Bytes pdu) {
                      auto stub = rpc::parse_response(pdu, 2);
                      if (!stub)
                          return stub.rejected ? self->rejected(msg("rpc.ept_map_refused",
@@ -210,8 +214,9 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
         if (res.status == rpc::ept_s_not_registered ||
             res.status == rpc::ept_s_not_registered_win32 ||
             (res.status == 0 && res.towers.empty())) {
-            partial.evidence.push_back("ept_map for " + asked + ": " +
-                                       rpc::status_text(res.status));
+            add_evidence(partial,
+                         msg("rpc.ept_map_status",
+                             {{"interface", asked}, {"status", rpc::status_text(res.status)}}));
             bool ca = iface.uuid == rpc::cert_passage().uuid;
             return finish(
                 Status::fail, Reason::rpc_not_registered,
@@ -230,9 +235,12 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
                 for (auto b : *t.ipv4)
                     ip += (ip.empty() ? "" : ".") + std::to_string(b);
             }
-            partial.evidence.push_back(
-                "ept_map for " + asked + ": ncacn_ip_tcp:" + ip + "[" +
-                (t.tcp_port ? std::to_string(*t.tcp_port) : std::string("no port")) + "]");
+            add_evidence(
+                partial,
+                t.tcp_port
+                    ? msg("rpc.ept_map_tower",
+                          {{"interface", asked}, {"address", ip}, {"port", *t.tcp_port}})
+                    : msg("rpc.ept_map_tower_no_port", {{"interface", asked}, {"address", ip}}));
             if (!tcp && t.tcp_port) tcp = &t;
         }
         if (!tcp)

@@ -38,14 +38,15 @@ ProbeResult verdict(const RangeRun& r, const std::vector<ConnectOutcome>& outcom
     bool legacy = r.range.last <= 5000;
     ProbeResult res = range_not_judged(t, outcomes.size()).value_or(ProbeResult{});
     std::string untried = not_tried_text(t, outcomes.size());
-    std::string tally =
-        t.text() + (t.unreachable ? ", " + std::to_string(t.unreachable) + " unreachable" : "");
+    std::string tally = t.unreachable
+                            ? part(msg("rpc_range.tally_unreachable",
+                                       {{"tally", t.text()}, {"unreachable", t.unreachable}}))
+                                  .text
+                            : t.text();
     for (const auto& o : outcomes)
         res.evidence.push_back(describe(o));
     if (t.self_connect)
-        res.evidence.push_back(std::to_string(t.self_connect) +
-                               " sampled port(s) connected to this host's own socket (ephemeral "
-                               "range overlap) and are not counted");
+        add_evidence(res, msg("rpc_range.self_connect", {{"count", t.self_connect}}));
     res.measurements.push_back({"ports sampled", double(t.counted()), ""});
     if (t.no_descriptors) {
         // range_not_judged's error stands: untried ports say nothing of a firewall

@@ -1,5 +1,6 @@
 #include "probes/smtp/smtp_verdict.hpp"
 #include "base/catalog.hpp"
+#include "base/message_words.hpp"
 #include "base/text.hpp"
 #include "net/probe_util.hpp"
 #include "net/tcp_connect.hpp"
@@ -90,7 +91,7 @@ struct Judge {
             add_evidence(r, msg("smtp.connected", {{"address", s.address}, {"port", p.port}}));
         if (const SmtpStep* e = t.ehlo(true)) {
             caps_before = ehlo_capabilities(*e);
-            add_evidence(r, msg("smtp.ehlo_before_tls", {{"caps", join_words(caps_before, ", ")}}));
+            add_evidence(r, msg("smtp.ehlo_before_tls", {{"caps", join_list(caps_before)}}));
             auto mechs = auth_mechanisms(caps_before);
             add_evidence(r, mechs.empty() ? msg("smtp.no_auth_before_tls")
                                           : msg("smtp.auth_before_tls",
@@ -98,10 +99,10 @@ struct Judge {
         }
         if (const SmtpStep* e = t.ehlo(false)) {
             caps_after = ehlo_capabilities(*e);
-            add_evidence(
-                r, p.implicit_tls
-                       ? msg("smtp.ehlo_inside_tls", {{"caps", join_words(caps_after, ", ")}})
-                       : msg("smtp.ehlo_after_starttls", {{"caps", join_words(caps_after, ", ")}}));
+            add_evidence(r,
+                         p.implicit_tls
+                             ? msg("smtp.ehlo_inside_tls", {{"caps", join_list(caps_after)}})
+                             : msg("smtp.ehlo_after_starttls", {{"caps", join_list(caps_after)}}));
             auto mechs = auth_mechanisms(caps_after);
             add_evidence(r, mechs.empty() ? msg("smtp.no_auth_after_tls")
                                           : msg("smtp.auth_after_tls",
@@ -353,10 +354,9 @@ ProbeResult Judge::success() {
     }
     if (!p.to.empty()) {
         const SmtpStep* m = s.transcript.last("(message)");
-        parts +=
-            evidence_line(m ? msg("smtp.part_message_accepted_reply",
-                                  {{"to", join_words(p.to, ", ")}, {"reply", m->reply.text()}})
-                            : msg("smtp.part_message_accepted", {{"to", join_words(p.to, ", ")}}));
+        parts += evidence_line(m ? msg("smtp.part_message_accepted_reply",
+                                       {{"to", join_list(p.to)}, {"reply", m->reply.text()}})
+                                 : msg("smtp.part_message_accepted", {{"to", join_list(p.to)}}));
         add_evidence(r, msg("smtp.test_message", {{"id", p.message_id}, {"subject", p.subject}}));
     } else if (const SmtpStep* n = s.transcript.last("NOOP"); n && n->reply.code != 250) {
         warn(Reason::smtp_rejected,
@@ -373,7 +373,7 @@ ProbeResult Judge::success() {
     set_message(r, warnings.empty()
                        ? msg("smtp.summary", {{"parts", parts}})
                        : msg("smtp.summary_with_warnings",
-                             {{"warnings", join_words(warnings, "; ")}, {"parts", parts}}));
+                             {{"warnings", join_clauses(warnings)}, {"parts", parts}}));
     return std::move(r);
 }
 

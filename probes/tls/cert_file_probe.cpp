@@ -1,5 +1,6 @@
 #include "probes/tls/cert_file_probe.hpp"
 #include "base/catalog.hpp"
+#include "base/message_words.hpp"
 #include "net/proxy_text.hpp"
 #include "probes/tls/tls_report.hpp"
 #include <algorithm>
@@ -51,7 +52,7 @@ ProbeResult combine_cert_checks(const CertFile& f, const std::vector<CertCheck>&
     const CertCheck* worst = nullptr;
     for (const auto& c : checks) {
         add_evidence(r, msg("cert_file.check_line", {{"title", c.title},
-                                                     {"status", std::string(to_string(c.status))},
+                                                     {"status", status_word(c.status)},
                                                      {"verdict", c.summary}}));
         for (const auto& e : c.evidence)
             add_evidence(r, msg("tls.block_detail", {{"line", e}}));

@@ -1,5 +1,6 @@
 #include "probes/web/activesync.hpp"
 #include "base/catalog.hpp"
+#include "base/message_words.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
 #include "net/proxy_text.hpp"
@@ -297,7 +298,7 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
         for (const auto& part : parts)
             if (r.status == Status::pass || part.status == r.status)
                 texts.push_back(evidence_line(part.text));
-        set_message(r, msg("activesync.summary", {{"parts", list_text(texts, "; ")}}));
+        set_message(r, msg("activesync.summary", {{"parts", join_clauses(texts)}}));
         for (const auto& part : parts)
             if (part.status != r.status) add_evidence(r, part.text);
         deliver(std::move(r));

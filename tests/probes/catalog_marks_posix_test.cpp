@@ -5,6 +5,9 @@
 // it. A sentence built in code instead of from a key has no mark, and a
 // second language (issue 14) could not render it.
 #include "base/catalog.hpp"
+#include "probes/ldap/ldap.hpp"
+#include "probes/reach/tcp.hpp"
+#include "probes/rpc/rpc.hpp"
 #include "probes/smtp/smtp.hpp"
 #include "probes/tls/cert_file_probe.hpp"
 #include "probes/tls/persistence.hpp"
@@ -14,6 +17,7 @@
 #include "probes/web/http.hpp"
 #include "probes/web/proxy.hpp"
 #include "probes/web/scep.hpp"
+#include "support/catalog_marks.hpp"
 #include "support/certs.hpp"
 #include "support/hostile_peer_posix.hpp"
 #include "support/needs_programs.hpp"
@@ -21,52 +25,22 @@
 #include "support/processes.hpp"
 #include "support/scep_responder_posix.hpp"
 #include "support/servers_posix.hpp"
+#include "support/slapd_posix.hpp"
 #include "support/smtp_server_posix.hpp"
 #include <boost/test/unit_test.hpp>
 #include <fstream>
-#include <openssl/x509.h>
 
 using namespace pf;
 using pf::test::run_probe;
 
 namespace {
 
-const std::string mark = "\u2039"; // ‹
-
-// English with every entry marked; a part appended to another text ("\ "
-// in the file) keeps its leading space after the mark.
-const Catalog& marked_catalog() {
-    static const Catalog c = [] {
-        std::string text;
-        for (const auto& [key, value] : english_catalog().entries())
-            text += key + " = " + mark + value + "\n";
-        return Catalog::parse(text, "marked");
-    }();
-    return c;
-}
-
-// A catalog with no English at all: each entry is its key and its
-// placeholders ("‹cert_info.subject›{subject}"), as a second language
-// would replace every word. English words left in a line came from code.
-const Catalog& keys_only_catalog() {
-    static const Catalog c = [] {
-        std::string text;
-        for (const auto& [key, value] : english_catalog().entries()) {
-            text += key + " = " + mark + key + "\u203a";
-            for (const auto& p : placeholders(value))
-                text += "{" + p + "}\u00a6";
-            text += "\n";
-        }
-        return Catalog::parse(text, "keys only");
-    }();
-    return c;
-}
-
-// c for one part of a test, English again after it.
-struct ActiveCatalog {
-    explicit ActiveCatalog(const Catalog& c) { set_active_catalog(c); }
-    ~ActiveCatalog() { set_active_catalog(english_catalog()); }
-};
+using pft::ActiveCatalog;
+using pft::has_english;
+using pft::joined_in_code;
+using pft::keys_only_catalog;
+using pft::mark;
+using pft::marked_catalog;
 
 // Lines still written in English by files other branches are rewriting:
 // probes/web/web_request.cpp and net/tunnel.cpp (one CONNECT implementation)
@@ -95,22 +69,6 @@ bool quotes_a_server(const std::string& line) {
     return false;
 }
 
-// English words that only a sentence has, never a host, a subject or a
-// path of these tests. OpenSSL's verification errors are quoted as it
-// words them ("unable to verify the first certificate") and are left out.
-bool has_english(std::string line) {
-    for (int e = 0; e < 200; ++e) {
-        std::string openssl = X509_verify_cert_error_string(e);
-        for (auto at = line.find(openssl); !openssl.empty() && at != std::string::npos;
-             at = line.find(openssl))
-            line.erase(at, openssl.size());
-    }
-    for (const char* w : {" the ", " is ", " was ", " not ", " with ", " from ", " after ",
-                          " within ", " no ", " does ", " could ", " cannot "})
-        if (line.find(w) != std::string::npos) return true;
-    return false;
-}
-
 // The lines of r that are not made from the active catalog, each named by
 // where it is: every line begins with a catalog entry's mark, and with the
 // keys-only catalog (english_left) no line holds an English sentence.
@@ -119,7 +77,9 @@ std::vector<std::string> not_from_catalog(const std::string& label, const ProbeR
     std::vector<std::string> out;
     auto check = [&](const std::string& where, const std::string& line) {
         bool marked = line.rfind(mark, 0) == 0;
-        if (marked && !(english_left && has_english(line) && !quotes_a_server(line))) return;
+        if (marked && !(english_left && (has_english(line) || joined_in_code(line)) &&
+                        !quotes_a_server(line)))
+            return;
         if (auto file = known_gap(line); !file.empty())
             BOOST_TEST_MESSAGE("not yet from the catalog (" << file << "): " << line);
         else
@@ -135,6 +95,34 @@ std::vector<std::string> not_from_catalog(const std::string& label, const ProbeR
             check("block line", l);
     }
     return out;
+}
+
+using Args = std::map<std::string, std::string>;
+struct Case {
+    std::string label;
+    Status expected; // the path the case is meant to take
+    const ProbeKind kind;
+    const RunEnvironment& env;
+    Args args;
+    std::chrono::milliseconds deadline = std::chrono::seconds(8);
+};
+
+// Runs every case with the marked and with the keys-only catalog; an error
+// for each line not made from it.
+void run_marked(const std::vector<Case>& cases) {
+    std::vector<std::string> problems;
+    for (bool keys_only : {false, true}) {
+        ActiveCatalog active(keys_only ? keys_only_catalog() : marked_catalog());
+        for (const auto& c : cases) {
+            BOOST_TEST_MESSAGE("case: " << c.label);
+            ProbeResult r = run_probe(c.kind, c.env, c.args, c.deadline);
+            BOOST_TEST(r.status == c.expected, c.label << ": " << r.summary);
+            auto u = not_from_catalog(c.label + (keys_only ? " (keys only)" : ""), r, keys_only);
+            problems.insert(problems.end(), u.begin(), u.end());
+        }
+    }
+    for (const auto& p : problems)
+        BOOST_ERROR(p);
 }
 
 struct Servers {
@@ -208,15 +196,6 @@ BOOST_AUTO_TEST_CASE(every_line_of_web_tls_proxy_and_smtp_verdicts_comes_from_th
     const RunEnvironment trusting = s.trusting();
     const RunEnvironment untrusting;
     const std::string closed = std::to_string(pft::unused_port());
-    using Args = std::map<std::string, std::string>;
-    struct Case {
-        std::string label;
-        Status expected; // the path the case is meant to take
-        const ProbeKind kind;
-        const RunEnvironment& env;
-        Args args;
-        std::chrono::milliseconds deadline = std::chrono::seconds(8);
-    };
     const RunEnvironment squid_ok = s.via_squid(true), squid_no_password = s.via_squid(false);
     RunEnvironment squid_wrong_password = s.via_squid(false);
     squid_wrong_password.proxy.password = std::make_shared<const Secret>("Wrong-Pw", "env:PW");
@@ -425,19 +404,100 @@ BOOST_AUTO_TEST_CASE(every_line_of_web_tls_proxy_and_smtp_verdicts_comes_from_th
          trusting,
          {{"path", s.caps_file}}},
     };
-    std::vector<std::string> problems;
+    run_marked(cases);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The port range tallies, the RPC endpoint mapper's stages, progress and
+// parser findings, and LDAP's evidence and joined parts, with the same two
+// catalogs.
+BOOST_AUTO_TEST_SUITE(catalog_marks_reach_rpc_ldap)
+
+BOOST_AUTO_TEST_CASE(port_ranges_and_the_endpoint_mapper_come_from_the_catalog) {
+    const RunEnvironment env;
+    auto first = pft::unused_port();
+    const std::string range =
+        std::to_string(first) + "-" + std::to_string(std::min<unsigned>(first + 5u, 65535u));
+    pft::HostilePeer silent(pft::HostilePeer::silent());
+    pft::HostilePeer garbage(pft::HostilePeer::garbage());
+    // Five bytes of a PDU header, then nothing: the reply stops part way.
+    pft::HostilePeer half_header({.reply = std::string("\x05\x00\x0c\x03\x10", 5)});
+    const std::chrono::milliseconds soon(1200);
+    run_marked({
+        {"tcp range", Status::pass, tcp_probe(), env, {{"host", "127.0.0.1"}, {"port", range}}},
+        {"rpc dynamic range",
+         Status::pass,
+         rpc_dynamic_range_probe(),
+         env,
+         {{"host", "127.0.0.1"}, {"range", range}}},
+        {"rpc silent peer",
+         Status::fail,
+         rpc_epmap_probe(),
+         env,
+         {{"host", "127.0.0.1"}, {"port", silent.port_text()}},
+         soon},
+        {"rpc garbage",
+         Status::error,
+         rpc_epmap_probe(),
+         env,
+         {{"host", "127.0.0.1"}, {"port", garbage.port_text()}},
+         soon},
+        {"rpc reply cut short",
+         Status::error,
+         rpc_epmap_probe(),
+         env,
+         {{"host", "127.0.0.1"}, {"port", half_header.port_text()}},
+         soon},
+    });
+    // Ports whose turn never came: the deadline's words are the catalog's too.
+    RangeTally t;
+    t.not_tried = 2;
     for (bool keys_only : {false, true}) {
         ActiveCatalog active(keys_only ? keys_only_catalog() : marked_catalog());
-        for (const auto& c : cases) {
-            BOOST_TEST_MESSAGE("case: " << c.label);
-            ProbeResult r = run_probe(c.kind, c.env, c.args, c.deadline);
-            BOOST_TEST(r.status == c.expected, c.label << ": " << r.summary);
-            auto u = not_from_catalog(c.label + (keys_only ? " (keys only)" : ""), r, keys_only);
-            problems.insert(problems.end(), u.begin(), u.end());
-        }
+        BOOST_TEST(not_tried_text(t, 10).rfind(mark, 0) == 0, not_tried_text(t, 10));
+        BOOST_TEST(t.text().rfind(mark, 0) == 0, t.text());
     }
-    for (const auto& p : problems)
-        BOOST_ERROR(p);
+}
+
+BOOST_AUTO_TEST_CASE(ldap_verdicts_come_from_the_catalog,
+                     *pft::needs_programs({"slapd", "slapadd"})) {
+    pft::TempDir dir;
+    pft::CertFactory f;
+    pft::Issued ca = f.root({.cn = "Preflight Catalog Test LDAP CA"});
+    pft::Issued leaf = f.issue(ca, {.cn = "ldap.example.test",
+                                    .dns_sans = {"ldap.example.test"},
+                                    .ip_sans = {"127.0.0.1"},
+                                    .ekus = {"serverAuth"}});
+    RunEnvironment env;
+    env.tls.trust.system_file = pft::CertFactory::write_pem(dir.file("ca.pem"), {&ca});
+    env.tls.public_roots = env.tls.trust.system_file;
+    pft::Slapd slapd({pft::CertFactory::write_pem(dir.file("cert.pem"), {&leaf, &ca}),
+                      pft::CertFactory::write_key(dir.file("key.pem"), leaf)});
+    pft::HostilePeer garbage(pft::HostilePeer::garbage(true));
+    const std::string port = std::to_string(slapd.port());
+    run_marked({
+        {"ldap bound over StartTLS with a base",
+         Status::pass,
+         ldap_probe(),
+         env,
+         {{"host", "127.0.0.1"},
+          {"port", port},
+          {"security", "starttls"},
+          {"bind_dn", pft::Slapd::user_dn()},
+          {"password", slapd.user_password()},
+          {"base", "ou=people," + pft::Slapd::suffix()}}},
+        {"ldap anonymous in clear text",
+         Status::pass,
+         ldap_probe(),
+         env,
+         {{"host", "127.0.0.1"}, {"port", port}}},
+        {"ldap garbage",
+         Status::fail,
+         ldap_probe(),
+         env,
+         {{"host", "127.0.0.1"}, {"port", garbage.port_text()}}},
+    });
 }
 
 BOOST_AUTO_TEST_SUITE_END()

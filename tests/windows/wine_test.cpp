@@ -210,8 +210,8 @@ BOOST_AUTO_TEST_CASE(lang_ja_writes_japanese_as_utf8) {
     auto r = exe(
         {"run", "--lang", "ja", "--checklist", winpath(list), "--json", winpath(t.file("r.json"))});
     BOOST_TEST(r.exit_code == 2, r.out << r.err);
-    // "接続拒否" (connect.refused) as UTF-8, not in code page 932 or as '?'.
-    const std::string refused = "\xE6\x8E\xA5\xE7\xB6\x9A\xE6\x8B\x92\xE5\x90\xA6";
+    // "拒否" (the start of connect.refused) as UTF-8, not in code page 932 or as '?'.
+    const std::string refused = "\xE6\x8B\x92\xE5\x90\xA6";
     BOOST_TEST(r.out.find(refused) != std::string::npos, r.out);
     BOOST_TEST(r.out.find("nothing accepts connections") == std::string::npos, r.out);
     auto c = checks_by_id(t.file("r.json"));
