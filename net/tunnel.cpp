@@ -290,7 +290,10 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
                   "\r\nUser-Agent: preflight/" PREFLIGHT_VERSION
                   "\r\nProxy-Connection: Keep-Alive\r\n";
         credentials_sent = !credentials.empty();
-        if (credentials_sent) request += "Proxy-Authorization: " + credentials + "\r\n";
+        if (credentials_sent) {
+            request += "Proxy-Authorization: " + credentials + "\r\n";
+            t.credentials_scheme = credentials.substr(0, credentials.find(' '));
+        }
         request += "\r\n";
         auto self = shared_from_this();
         if (!first_sent) first_sent = Clock::now();
