@@ -86,12 +86,9 @@ BOOST_AUTO_TEST_CASE(nagios_core_records_state_and_perfdata,
     std::map<std::string, std::string> commands;
     for (const auto& [name, argv] : runs.argv)
         commands[name] = joined(argv) + " --nagios -";
-    pft::TempDir nagios_dir;
-    pft::NagiosCore core(nagios_dir, commands);
-    for (const auto& [name, _] : commands)
-        core.force(name);
-    auto states = core.wait_for_results(commands.size());
-    BOOST_TEST_INFO("nagios.log:\n" << core.log());
+    std::string log;
+    auto states = pft::checked_once(commands, log);
+    BOOST_TEST_INFO("nagios.log:\n" << log);
 
     const std::map<std::string, std::string> expected_state = {
         {"ok", "0"}, {"warning", "1"}, {"critical", "2"}, {"interrupted", "3"}, {"bad-input", "3"}};

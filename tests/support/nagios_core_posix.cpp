@@ -151,4 +151,15 @@ std::string NagiosCore::log() const {
     return read_file(dir_.file("nagios.log"));
 }
 
+std::map<std::string, std::map<std::string, std::string>>
+checked_once(const std::map<std::string, std::string>& commands, std::string& log) {
+    TempDir dir;
+    NagiosCore core(dir, commands);
+    for (const auto& [name, _] : commands)
+        core.force(name);
+    auto states = core.wait_for_results(commands.size());
+    log = core.log();
+    return states;
+}
+
 } // namespace pft

@@ -34,4 +34,9 @@ class NagiosCore {
     std::unique_ptr<Background> core_;
 };
 
+// Each command run once as a service check of a core of its own: the state
+// the core recorded per service, and its log (for a failing test's message).
+std::map<std::string, std::map<std::string, std::string>>
+checked_once(const std::map<std::string, std::string>& commands, std::string& log);
+
 } // namespace pft
