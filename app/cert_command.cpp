@@ -218,6 +218,8 @@ void print_file(std::ostream& out, const std::string& path, const ProbeResult& l
 } // namespace
 
 int cert_command(const CertOptions& o) {
+    // --max-time counts from here, as for run: a password prompt takes its share.
+    const auto begun = std::chrono::steady_clock::now();
     refuse_shared_paths(o.reports);
     if (o.profile != "none" && o.profile != "server" && o.profile != "eas-client" &&
         o.profile != "apns")
@@ -247,7 +249,15 @@ int cert_command(const CertOptions& o) {
     report.expiry_fail_days = env.tls.expiry_fail_days;
     report.started = std::chrono::system_clock::now();
     const Checklist planned = planned_checklist(o);
-    auto plan = plan_run(planned, builtin_probes(), {});
+    RunSettings settings;
+    if (o.max_time_seconds)
+        settings.budget =
+            std::chrono::milliseconds(static_cast<long long>(*o.max_time_seconds * 1000));
+    auto plan = plan_run(planned, builtin_probes(), settings);
+    if (settings.budget)
+        fit_to_budget(plan, planned, settings,
+                      *settings.budget - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::steady_clock::now() - begun));
     if (password)
         for (auto& pc : plan) {
             auto values = pc.args.all();

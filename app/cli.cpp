@@ -264,6 +264,11 @@ int cli_main(int argc, char** argv) {
     cert->add_flag("--full-chain", co.full_chain,
                    "Every certificate of the chain must be in the file (AWCM's .pfx)");
     add_expiry_options(cert, co.expiry_warn_days, co.expiry_fail_days);
+    cert->add_option("--max-time", co.max_time_seconds,
+                     "Finish within SECONDS, as 'run --max-time' does (a scheduled check of "
+                     "certificate files under a monitoring system's timeout)")
+        ->check(number_in(max_time_bounds, false))
+        ->type_name("SECONDS");
     add_trust_options(cert, co.ca_files, co.trust_store);
     std::vector<std::string> cert_reports;
     add_report_options(cert, cert_reports);

@@ -49,6 +49,7 @@ struct CertOptions {
     std::string host;
     bool full_chain = false;
     std::optional<int> expiry_warn_days, expiry_fail_days;
+    std::optional<double> max_time_seconds; // --max-time
     std::vector<std::string> ca_files;
     std::string trust_store;
     std::vector<std::pair<std::string, std::string>> reports; // format name, file

@@ -16,9 +16,12 @@ struct RunnerOptions {
     // ends in about one deadline whatever their number.
     std::size_t jobs = 0;
     // How long past its deadline (when the check's cancellation is emitted) a
-    // probe may take to report before the runner gives the verdict itself: a
-    // safety net for probes whose work is not all bound to the cancellation
-    // (libldap and curl transfers keep timers of their own).
+    // probe may take to report before the runner gives the verdict itself.
+    // Every probe's work is bound to the cancellation, and the silent-peer
+    // test shows each kind reporting itself at the deadline, so this only
+    // keeps a probe with a bug from holding the run forever. It is not 0:
+    // the aborted operations' handlers run after the emit, some in more than
+    // one step, and a timer due at once could overtake them.
     std::chrono::milliseconds grace{300};
     bool handle_signals = true; // Ctrl-C and SIGTERM interrupt the run
 };

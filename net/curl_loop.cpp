@@ -276,6 +276,11 @@ std::function<void()> perform_until(asio::io_context& io, CURL* easy, const Chec
         asio::post(io, [s] { s->finish(CURLE_OPERATION_TIMEDOUT, true); });
         return [s] { s->done = nullptr; };
     }
+    // A handed-over socket already holds its descriptor's token (net/
+    // tcp_connect): kept here, since curl takes the socket out of it, and no
+    // second one is asked for, which under a full budget would wait for a
+    // descriptor this transfer itself holds.
+    BudgetToken held = connected;
     // The transfer starts once a descriptor is free for its connection and
     // a CPU slot for its TLS handshake, as open_tls's do; curl's phase times
     // (and on_start's clock) begin then. The slot goes back when the
@@ -303,15 +308,19 @@ std::function<void()> perform_until(asio::io_context& io, CURL* easy, const Chec
             },
             std::move(connected));
     };
-    auto withdraw = descriptor_budget(io).acquire(
-        [&io, s, start = std::move(start)](BudgetToken token) mutable {
-            s->withdraw = nullptr;
-            if (!s->done) return;
-            s->descriptor = std::move(token);
-            auto w = cpu_slots(io).acquire(std::move(start));
-            if (!s->slot) s->withdraw = std::move(w);
-        });
-    if (!s->descriptor) s->withdraw = std::move(withdraw);
+    auto with_descriptor = [&io, s, start = std::move(start)](BudgetToken token) mutable {
+        s->withdraw = nullptr;
+        if (!s->done) return;
+        s->descriptor = std::move(token);
+        auto w = cpu_slots(io).acquire(std::move(start));
+        if (!s->slot) s->withdraw = std::move(w);
+    };
+    if (held) {
+        with_descriptor(std::move(held));
+    } else {
+        auto withdraw = descriptor_budget(io).acquire(std::move(with_descriptor));
+        if (!s->descriptor) s->withdraw = std::move(withdraw);
+    }
     // Weak: the caller's callback may hold the cancellation (a request keeps
     // its check's), and a strong capture would make a cycle that nothing
     // breaks when the loop goes away with the transfer in flight.

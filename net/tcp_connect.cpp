@@ -12,29 +12,33 @@
 namespace pf {
 
 std::string describe(const ConnectOutcome& o) {
-    auto where = o.endpoint.address().to_string() + " port " + std::to_string(o.endpoint.port());
+    std::string a = o.endpoint.address().to_string();
+    auto p = o.endpoint.port();
     switch (o.kind) {
     case ConnectOutcome::Kind::open:
-        return where + ": open (" + ms_text(o.ms) + ")";
+        return render(
+            msg("connect.outcome_open", {{"address", a}, {"port", p}, {"time", ms_text(o.ms)}}));
     case ConnectOutcome::Kind::refused:
-        return where + ": refused in " + ms_text(o.ms) +
-               " (host up, nothing listening, or a firewall rejects)";
+        return render(
+            msg("connect.outcome_refused", {{"address", a}, {"port", p}, {"time", ms_text(o.ms)}}));
     case ConnectOutcome::Kind::timed_out:
-        return where + ": timed out after " + ms_text(o.ms) +
-               " (filtered: a firewall drops the packets, or the host is down)";
+        return render(msg("connect.outcome_timed_out",
+                          {{"address", a}, {"port", p}, {"time", ms_text(o.ms)}}));
     case ConnectOutcome::Kind::unreachable:
-        return where + ": unreachable (" + o.detail + ")";
+        return render(msg("connect.outcome_unreachable",
+                          {{"address", a}, {"port", p}, {"detail", o.detail}}));
     case ConnectOutcome::Kind::self_connect:
-        return where +
-               ": connected to itself (the port is in this host's ephemeral range; not a listener)";
+        return render(msg("connect.outcome_self_connect", {{"address", a}, {"port", p}}));
     case ConnectOutcome::Kind::no_descriptors:
-        return where + ": not tried, no file descriptor left for a socket (" + o.detail + ")";
+        return render(msg("connect.outcome_no_descriptors",
+                          {{"address", a}, {"port", p}, {"detail", o.detail}}));
     case ConnectOutcome::Kind::not_tried:
-        return where + ": not tried before the deadline";
+        return render(msg("connect.outcome_not_tried", {{"address", a}, {"port", p}}));
     case ConnectOutcome::Kind::error:
         break;
     }
-    return where + ": " + o.detail;
+    return render(
+        msg("connect.outcome_error", {{"address", a}, {"port", p}, {"detail", o.detail}}));
 }
 
 Reason connect_reason(ConnectOutcome::Kind k) {

@@ -1,4 +1,5 @@
 #include "net/tunnel.hpp"
+#include "base/catalog.hpp"
 #include "base/text.hpp"
 #include "net/http_digest.hpp"
 #include "net/http_head.hpp"
@@ -83,10 +84,11 @@ std::string describe(const Tunnel& t, const std::string& target, const ProxyConf
     case Tunnel::Outcome::target_unreachable:
         return diagnose(t.connect, t.connect.endpoint.address().to_string());
     case Tunnel::Outcome::name_not_resolved:
-        return t.via_proxy ? "the proxy's own name does not resolve: " + t.detail : t.detail;
+        return t.via_proxy ? render(msg("tunnel.proxy_name_not_resolved", {{"detail", t.detail}}))
+                           : t.detail;
     case Tunnel::Outcome::proxy_unreachable:
-        return "the proxy " + via + " itself cannot be reached (the proxy's fault, not " + target +
-               "'s): " + describe(t.connect);
+        return render(msg("tunnel.proxy_cannot_be_reached",
+                          {{"proxy", via}, {"target", target}, {"outcome", describe(t.connect)}}));
     case Tunnel::Outcome::proxy_auth_required:
         return proxy_auth_needed(t.auth_schemes, proxy);
     case Tunnel::Outcome::proxy_auth_failed:
@@ -95,17 +97,17 @@ std::string describe(const Tunnel& t, const std::string& target, const ProxyConf
     case Tunnel::Outcome::proxy_negotiate_failed:
         return proxy_negotiate_failed(t.negotiate_failure, t.negotiate_detail, proxy);
     case Tunnel::Outcome::proxy_forbidden:
-        return "the proxy blocks CONNECT to " + target + " by its policy (403): ask for " + target +
-               " to be allowed";
+        return render(msg("tunnel.proxy_forbidden", {{"target", target}}));
     case Tunnel::Outcome::proxy_target_failed:
-        return "the proxy could not reach " + target + " (" + t.status_line + ")";
+        return render(msg("tunnel.proxy_target_failed",
+                          {{"target", target}, {"status_line", t.status_line}}));
     case Tunnel::Outcome::proxy_other_status:
-        return "the proxy answered CONNECT with " + t.status_line;
+        return render(msg("tunnel.proxy_other_status", {{"status_line", t.status_line}}));
     case Tunnel::Outcome::proxy_protocol_error:
-        return "the proxy " + via + " did not answer CONNECT as an HTTP proxy: " + t.detail;
+        return render(msg("tunnel.proxy_not_http", {{"proxy", via}, {"detail", t.detail}}));
     case Tunnel::Outcome::timed_out:
         return t.via_proxy ? proxy_connect_timed_out(t, target, proxy)
-                           : "no connection to " + target + " before the deadline";
+                           : render(msg("tunnel.no_connection", {{"target", target}}));
     }
     return "";
 }
@@ -114,14 +116,13 @@ std::string proxy_connect_timed_out(const Tunnel& t, const std::string& target,
                                     const ProxyConfig& proxy) {
     std::string via = proxy.display();
     if (t.connect.kind != ConnectOutcome::Kind::open)
-        return "no connection to the proxy " + via + " before the deadline";
+        return render(msg("tunnel.proxy_no_connection", {{"proxy", via}}));
     if (t.partial_answer_bytes > 0)
-        return "the proxy " + via + " sent " + std::to_string(t.partial_answer_bytes) +
-               " bytes but no complete answer to CONNECT " + target +
-               " before the deadline (it began \"" + t.partial_answer +
-               "\"): a proxy that stalls mid-answer, or not an HTTP proxy";
-    return "no answer from the proxy " + via + " to CONNECT " + target +
-           " before the deadline (it accepted the connection, then stayed silent)";
+        return render(msg("tunnel.proxy_stalled", {{"proxy", via},
+                                                   {"bytes", t.partial_answer_bytes},
+                                                   {"target", target},
+                                                   {"start", t.partial_answer}}));
+    return render(msg("tunnel.proxy_silent", {{"proxy", via}, {"target", target}}));
 }
 
 namespace {
@@ -290,7 +291,10 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
                   "\r\nUser-Agent: preflight/" PREFLIGHT_VERSION
                   "\r\nProxy-Connection: Keep-Alive\r\n";
         credentials_sent = !credentials.empty();
-        if (credentials_sent) request += "Proxy-Authorization: " + credentials + "\r\n";
+        if (credentials_sent) {
+            request += "Proxy-Authorization: " + credentials + "\r\n";
+            t.credentials_scheme = credentials.substr(0, credentials.find(' '));
+        }
         request += "\r\n";
         auto self = shared_from_this();
         if (!first_sent) first_sent = Clock::now();
@@ -301,7 +305,7 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
                     return self->timed_out();
                 if (ec) {
                     if (self->retrying) return self->retry_unanswered();
-                    self->t.detail = "the connection failed while sending CONNECT: " + ec.message();
+                    self->t.detail = render(msg("tunnel.send_failed", {{"error", ec.message()}}));
                     return self->finish(Tunnel::Outcome::proxy_protocol_error);
                 }
                 if (self->cancel->cancelled()) return self->timed_out();
@@ -327,10 +331,9 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
     void on_response(std::error_code ec, std::size_t header_bytes) {
         if (ec && retrying) return retry_unanswered();
         if (ec) {
-            t.detail = ec == asio::error::eof ? "it closed the connection without answering"
-                       : ec == asio::error::not_found
-                           ? "its answer had no end of headers within 64 KiB"
-                           : ec.message();
+            t.detail = ec == asio::error::eof         ? render(msg("tunnel.closed_without_answer"))
+                       : ec == asio::error::not_found ? render(msg("tunnel.no_end_of_headers"))
+                                                      : ec.message();
             note_partial_answer();
             return finish(Tunnel::Outcome::proxy_protocol_error);
         }
@@ -339,7 +342,8 @@ struct TunnelRun : std::enable_shared_from_this<TunnelRun> {
                              static_cast<std::ptrdiff_t>(header_bytes));
         HttpHead answer = parse_head(head);
         if (answer.status_line.rfind("HTTP/1.", 0) != 0 || answer.status_line.size() < 12) {
-            t.detail = "it answered '" + answer.status_line.substr(0, 60) + "'";
+            t.detail = render(
+                msg("tunnel.not_http_answer", {{"start", answer.status_line.substr(0, 60)}}));
             note_partial_answer();
             return finish(Tunnel::Outcome::proxy_protocol_error);
         }

@@ -29,8 +29,11 @@ struct TunnelOptions {
     // first CONNECT goes without, and the 407's offer picks the scheme, as
     // browsers and curl do, so a proxy wanting NTLM is not sent a password
     // in Basic it would reject anyway. Negotiate needs no user: it goes
-    // with the logged-in user's Kerberos ticket (net/negotiate).
-    unsigned auth = proxy_auth_basic;
+    // with the logged-in user's Kerberos ticket (net/negotiate). Every
+    // scheme by default, so every probe that tunnels (tls, proxy, syslog,
+    // LDAP, SMTP) answers what the http probe answers; only the http
+    // probe's proxy_auth parameter narrows it.
+    unsigned auth = proxy_auth_spoken;
     // The addresses of the name connected to (the proxy's through it, else
     // the target's), when the caller has looked it up to tell its own
     // verdicts: no second lookup.
@@ -72,6 +75,9 @@ struct Tunnel {
     // connection after its 407, or offers no scheme allowed).
     bool credentials_answered = false;
     bool negotiate_sent = false; // those credentials were a Negotiate token
+    // The scheme of the last credentials sent ("Basic", "Digest", "NTLM",
+    // "Negotiate"), empty when none were.
+    std::string credentials_scheme;
     // Negotiate failed on this host (the outcome, or before a fallback to a
     // password scheme): a kerberos_* reason or clock_skew, and the GSS-API
     // or SSPI text.

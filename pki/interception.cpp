@@ -208,6 +208,7 @@ Interception detect_interception(const InterceptionInput& in) {
             break;
         }
     if (product) {
+        out.product = product->name;
         findings.push_back(msg("interception.by_product", {{"product", product->name}}));
         evidence(msg("interception.product_issuer", {{"host", in.host},
                                                      {"issuer", product_issuer},
@@ -334,6 +335,10 @@ Interception detect_interception(const InterceptionInput& in) {
                                {{"findings", all}, {"target", target}, {"host", in.host}})
                          : msg("interception.alert", {{"findings", all}, {"target", target}}));
     return out;
+}
+
+void add_interceptor(ProbeResult& r, const Interception& x) {
+    if (x.detected && !x.product.empty()) r.message.args.emplace_back("interceptor", x.product);
 }
 
 } // namespace pf

@@ -1,4 +1,5 @@
 #pragma once
+#include "base/probe_result.hpp"
 #include "core/run_environment.hpp"
 #include "pki/cert_info.hpp"
 #include "pki/tls_verify.hpp"
@@ -63,11 +64,20 @@ struct Interception {
     // "TLS interception by Zscaler"; the first (most specific) finding.
     std::string headline;
     Message message; // the headline as data
+    // The product an issuer of the chain names ("Zscaler"), empty if none:
+    // monitoring shows it beside the reason code, so it is data, not only
+    // words of the headline.
+    std::string product;
     // For ProbeResult::alert: the findings and what to ask the network team.
     std::string alert;
     std::vector<std::string> evidence; // every test made or not made, and why
 };
 
 Interception detect_interception(const InterceptionInput& in);
+
+// Adds the product of a detected interception to r's message as the
+// argument "interceptor" (JSON's args, the Nagios status line), whatever
+// sentence the message is: call after the message is set.
+void add_interceptor(ProbeResult& r, const Interception& x);
 
 } // namespace pf

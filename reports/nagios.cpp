@@ -1,6 +1,6 @@
 // Output as the Monitoring Plugins development guidelines describe it:
 //
-//   PREFLIGHT CRITICAL - 2 failed (net.awcm-443: tls_interception, net.ldap: refused), ... | perf
+//   PREFLIGHT CRITICAL - 2 failed (net.awcm-443: tls_interception by Zscaler, ...) | perf
 //   CRITICAL net.awcm-443: tls_interception - <summary>
 //   ...
 //
@@ -60,6 +60,9 @@ std::string problem_group(const std::vector<const CheckResult*>& results, Status
         }
         if (shown++) text += ", ";
         text += plugin_text(check_of(*r).id) + ": " + std::string(reason_code(r->result.reason));
+        // "tls_interception by Zscaler": who intercepts is what the admin acts on.
+        for (const auto& [name, value] : r->result.message.args)
+            if (name == "interceptor") text += " by " + plugin_text(value);
     }
     return text + ")";
 }

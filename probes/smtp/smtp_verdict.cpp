@@ -75,7 +75,8 @@ struct Judge {
     const SmtpSession& s;
     ProbeResult r;
     std::vector<std::string> caps_before, caps_after;
-    bool tls = false; // the session went on inside TLS
+    bool tls = false;          // the session went on inside TLS
+    Interception interception; // what intercepted() found
 
     ProbeResult fail(Reason why, Message m, Status st = Status::fail) {
         r.status = st;
@@ -142,7 +143,8 @@ struct Judge {
         // CA, so a locally added root is expected, not a sign of inspection;
         // known inspection products and pins are still recognised.
         in.private_ca = true;
-        Interception x = detect_interception(in);
+        interception = detect_interception(in);
+        const Interception& x = interception;
         r.evidence.insert(r.evidence.end(), x.evidence.begin(), x.evidence.end());
         r.alert = x.alert;
         if (x.detected) set_message(r, x.message);
@@ -206,10 +208,13 @@ std::optional<ProbeResult> Judge::certificate() {
                               : msg("smtp.starttls_certificate",
                                     {{"where", where}, {"verdict", s.certificate->summary}});
         // As the tls probe puts it: the interception first, then the certificate.
-        if (intercepted())
-            return fail(Reason::tls_interception,
-                        msg("smtp.interception_and_certificate",
-                            {{"interception", r.summary}, {"certificate", part(failure)}}));
+        if (intercepted()) {
+            auto out = fail(Reason::tls_interception,
+                            msg("smtp.interception_and_certificate",
+                                {{"interception", r.summary}, {"certificate", part(failure)}}));
+            add_interceptor(out, interception);
+            return out;
+        }
         return fail(tls_reason(s.certificate->diagnosis), failure);
     }
     return std::nullopt;
@@ -366,6 +371,7 @@ ProbeResult Judge::success() {
     if (intercepted()) {
         r.status = Status::fail;
         r.reason = Reason::tls_interception;
+        add_interceptor(r, interception);
         return std::move(r);
     }
     r.status = warnings.empty() ? Status::pass : Status::warn;

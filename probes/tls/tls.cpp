@@ -168,6 +168,7 @@ ProbeResult TlsProbeRun::verdict() {
     bool summary_names_certificate = x.detected ? v.status != Status::pass : !old_protocol;
     if (!summary_names_certificate)
         add_evidence(r, msg("tls.certificate_evidence", {{"verdict", v.summary}}));
+    add_interceptor(r, x);
     return r;
 }
 

@@ -18,9 +18,11 @@ ProbeResult tunnel_verdict(const Tunnel& t, const std::string& target, const Pro
         add_evidence(r, msg("http.header", {{"name", "Proxy-Authenticate"}, {"value", s}}));
     if (!t.proxy_agent.empty())
         add_evidence(r, msg("proxy_check.software", {{"agent", t.proxy_agent}}));
-    add_evidence(r, proxy.user.empty()
-                        ? msg("proxy_check.no_credentials")
-                        : msg("proxy_check.basic_credentials", {{"user", proxy.user}}));
+    add_evidence(r, t.credentials_scheme.empty() ? msg("proxy_check.no_credentials")
+                    : t.negotiate_sent || t.credentials_scheme == "Negotiate"
+                        ? msg("proxy_check.negotiate_credentials")
+                        : msg("proxy_check.credentials",
+                              {{"scheme", t.credentials_scheme}, {"user", proxy.user}}));
     add_evidence(r, proxy.origin.empty() ? msg("proxy_check.from_settings")
                                          : msg("proxy_check.from", {{"origin", proxy.origin}}));
     if (t.connect_ms > 0) r.measurements.push_back({"connect", t.connect_ms, "ms"});

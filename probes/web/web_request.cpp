@@ -1,4 +1,5 @@
 #include "probes/web/web_request.hpp"
+#include "base/catalog.hpp"
 #include "base/text.hpp"
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
@@ -153,13 +154,15 @@ std::function<void()> look_at_tls(const ProbeContext& ctx, const std::string& ho
                 look.failure->reason = tls_connection_reason(c);
             } else if (c.chain.empty()) {
                 look.failure =
-                    failed(Status::fail, "the server " + target + " sent no certificate");
+                    failed(Status::fail, render(msg("web.no_certificate", {{"target", target}})));
                 look.failure->reason = Reason::protocol_error;
             } else {
                 try {
                     look.verdict = verify_chain(c.chain, host, *tls, *run_trust(*io, *tls));
                     if (look.verdict->status == Status::fail) {
-                        auto r = failed(Status::fail, "TLS: " + look.verdict->summary);
+                        auto r = failed(
+                            Status::fail,
+                            render(msg("web.tls_failure", {{"summary", look.verdict->summary}})));
                         r.reason = tls_reason(look.verdict->diagnosis);
                         add_chain_blocks(r, c, *look.verdict, target, ProxyConfig{});
                         r.evidence.insert(r.evidence.end(), look.verdict->evidence.begin(),
@@ -226,7 +229,8 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         answer.route.proxy_auth = call.proxy_auth;
         answer.route.proxy_auth_mask = call.proxy_auth_mask;
         answer.route.budget = seconds_left_text(call.since.value_or(Clock::now()), ctx.deadline);
-        answer.evidence.push_back(call.method + " " + answer.route.url);
+        answer.evidence.push_back(evidence_line(
+            msg("web.request", {{"method", call.method}, {"url", answer.route.url}})));
         if (!call.route_note.empty()) answer.evidence.push_back(call.route_note);
         auto self = shared_from_this();
         answer.looked_up = !is_ip_literal(lookup_name());
@@ -239,12 +243,14 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
                 self->abandon_lookup = nullptr;
                 if (self->answer.looked_up) self->answer.dns_ms = ms_since(t0); // took is whole ms
                 if (res.outcome == Resolution::Outcome::cancelled) {
-                    self->answer.failure = ProbeResult::make(
+                    self->answer.failure = make_result(
                         Status::fail, Reason::dns_failure,
-                        "no answer from the resolver for '" + self->lookup_name() + "'" +
-                            (self->call.via_proxy ? " (the proxy's name)" : "") + " within " +
-                            self->answer.route.budget +
-                            ": the DNS server is unreachable or too slow");
+                        self->call.via_proxy
+                            ? msg("web.proxy_resolver_no_answer",
+                                  {{"host", self->lookup_name()},
+                                   {"time", self->answer.route.budget}})
+                            : msg("web.resolver_no_answer", {{"host", self->lookup_name()},
+                                                             {"time", self->answer.route.budget}}));
                     return self->finish();
                 }
                 if (res.outcome != Resolution::Outcome::resolved) {
@@ -266,7 +272,9 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         std::string list;
         for (const auto& a : addrs)
             list += (list.empty() ? "" : ", ") + a.to_string();
-        answer.evidence.push_back((call.via_proxy ? "proxy address: " : "address: ") + list);
+        answer.evidence.push_back(
+            evidence_line(call.via_proxy ? msg("web.proxy_address", {{"addresses", list}})
+                                         : msg("web.address", {{"addresses", list}})));
         HttpRequest req;
         req.scheme = call.target.scheme;
         req.host = call.target.host;
@@ -319,13 +327,14 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
         const PeerCheck& tls = x.tls;
         if (tls.refused && tls.verdict) {
             // The chain the handshake was refused on, judged as the tls probe judges it.
-            auto r =
-                ProbeResult::make(Status::fail, tls_reason(tls.verdict->diagnosis),
-                                  "TLS: " + tls.verdict->summary +
-                                      (call.via_proxy ? " (or the proxy " + call.proxy.display() +
-                                                            " re-signs it: TLS inspection)"
-                                                      : ""));
-            r.evidence.push_back("TLS: " + tls.protocol + ", cipher " + tls.cipher);
+            auto r = make_result(
+                Status::fail, tls_reason(tls.verdict->diagnosis),
+                call.via_proxy
+                    ? msg("web.tls_failure_via_proxy",
+                          {{"summary", tls.verdict->summary}, {"proxy", call.proxy.display()}})
+                    : msg("web.tls_failure", {{"summary", tls.verdict->summary}}));
+            add_evidence(
+                r, msg("web.tls_session", {{"protocol", tls.protocol}, {"cipher", tls.cipher}}));
             TlsConnection c;
             c.chain = tls.chain;
             c.tunnel.via_proxy = call.via_proxy;
@@ -335,14 +344,18 @@ struct WebRun : std::enable_shared_from_this<WebRun> {
             answer.failure = std::move(r);
         }
         if (const HttpHead* h = x.last_proxy_head()) {
-            answer.failure->evidence.push_back("proxy answered: " + h->status_line);
+            add_evidence(*answer.failure,
+                         msg("proxy_check.answered", {{"status_line", h->status_line}}));
             for (const auto& name : {"Proxy-Authenticate", "X-Squid-Error"})
                 for (const auto& v : h->values(name))
-                    answer.failure->evidence.push_back(std::string(name) + ": " + v);
+                    add_evidence(*answer.failure,
+                                 msg("http.header", {{"name", name}, {"value", v}}));
         }
+        // curl's words (or the tunnel's) as they are: only the label is ours.
         if (!x.error.empty())
-            answer.failure->evidence.push_back((x.tunnel_failure.empty() ? "curl: " : "proxy: ") +
-                                               x.error);
+            add_evidence(*answer.failure, x.tunnel_failure.empty()
+                                              ? msg("web.curl_error", {{"error", x.error}})
+                                              : msg("web.proxy_error", {{"error", x.error}}));
         finish();
     }
 };

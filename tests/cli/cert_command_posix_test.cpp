@@ -225,4 +225,19 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_3_without_echoing_a_password) {
     BOOST_TEST(!contains(literal.out + literal.err, secret));
 }
 
+// A scheduled check of the files to be installed runs under a monitoring
+// system's timeout, as `run` does: --max-time, range-checked the same way.
+BOOST_AUTO_TEST_CASE(max_time_bounds_a_scheduled_cert_check) {
+    Files fs;
+    auto path = fs.pfx("good.pfx", fs.leaf());
+    auto r = fs.cert("budget", {"--max-time", "30", path});
+    BOOST_TEST(r->proc.exit_code == 0, r->proc.out << r->proc.err);
+    verdict_everywhere(*r, "file1.expiry", "pass");
+    for (std::string bad : {"1", "0", "86401", "ten"}) {
+        auto refused = pft::run({PREFLIGHT_BINARY, "cert", "--max-time", bad, path});
+        BOOST_TEST(refused.exit_code == 3, bad);
+        BOOST_TEST(contains(refused.err, "--max-time"), bad << ": " << refused.err);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -43,6 +43,14 @@ std::set<std::string> unknown_options(const std::string& file) {
     return out;
 }
 
+// A service of host acc-01 that runs command.
+std::string nagios_service(const std::string& description, const std::string& command) {
+    return "define service {\n  host_name acc-01\n  service_description " + description +
+           "\n  check_command " + command +
+           "\n  max_check_attempts 1\n  check_interval 60\n  retry_interval 60\n"
+           "  check_period always\n  contacts nobody\n  notification_period always\n}\n";
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(contrib_files)
@@ -59,6 +67,26 @@ BOOST_AUTO_TEST_CASE(every_option_in_the_shipped_commands_exists) {
     BOOST_TEST(
         unknown_options(t.write("x", "preflight run --no-such-option")).count("--no-such-option") ==
         1u);
+}
+
+// A scheduled job says what changed since its last run and fails only on
+// what is new: each keeps a history and passes --fail-on new.
+BOOST_AUTO_TEST_CASE(scheduled_jobs_compare_with_their_history) {
+    for (auto f :
+         {"systemd/preflight.service", "windows/preflight-health-check.xml", "nagios/preflight.cfg",
+          "icinga2/preflight.conf", "ci/Jenkinsfile", "ci/gitlab-ci.yml"}) {
+        auto text = pft::read_file(contrib(f));
+        bool fail_on_new = text.find("--fail-on new") != std::string::npos ||
+                           (text.find("\"--fail-on\"") != std::string::npos &&
+                            text.find("preflight_fail_on = \"new\"") != std::string::npos);
+        BOOST_TEST(fail_on_new, f);
+        bool history = text.find("--history ") != std::string::npos ||
+                       text.find("\"--history\"") != std::string::npos;
+        BOOST_TEST(history, f);
+    }
+    // systemd: a new failure (2) fails the unit, warnings (1) do not.
+    auto unit = pft::read_file(contrib("systemd/preflight.service"));
+    BOOST_TEST(unit.find("\nSuccessExitStatus=1\n") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(systemd_units_verify, *pft::needs_programs({"systemd-analyze"})) {
@@ -104,7 +132,9 @@ BOOST_AUTO_TEST_CASE(nagios_core_loads_the_command_definitions, *pft::needs_prog
     pft::TempDir t;
     const passwd* user = getpwuid(getuid());
     const group* grp = getgrgid(getgid());
-    t.write("objects.cfg", R"(define timeperiod {
+    t.write(
+        "objects.cfg",
+        R"(define timeperiod {
   timeperiod_name always
   alias always
   monday 00:00-24:00
@@ -127,29 +157,11 @@ define host {
   contacts nobody
   notification_period always
 }
-define service {
-  host_name acc-01
-  service_description ACC prerequisites
-  check_command check_preflight!/etc/preflight/site.xml
-  max_check_attempts 1
-  check_interval 60
-  retry_interval 60
-  check_period always
-  contacts nobody
-  notification_period always
-}
-define service {
-  host_name acc-01
-  service_description ACC network
-  check_command check_preflight_only!/etc/preflight/site.xml!net.*
-  max_check_attempts 1
-  check_interval 60
-  retry_interval 60
-  check_period always
-  contacts nobody
-  notification_period always
-}
-)");
+)" + nagios_service("ACC prerequisites", "check_preflight!/etc/preflight/site.xml") +
+            nagios_service(
+                "ACC changes",
+                "check_preflight_new!/etc/preflight/site.xml!/var/lib/nagios4/preflight") +
+            nagios_service("ACC network", "check_preflight_only!/etc/preflight/site.xml!net.*"));
     auto cfg = t.write("nagios.cfg", "cfg_file=" + contrib("nagios/preflight.cfg") +
                                          "\ncfg_file=" + t.file("objects.cfg") +
                                          "\nlog_file=" + t.file("nagios.log") +
@@ -157,7 +169,7 @@ define service {
                                          "\nnagios_group=" + (grp ? grp->gr_name : "root") + "\n");
     auto r = pft::run({"/usr/sbin/nagios4", "-v", cfg});
     BOOST_TEST(r.exit_code == 0, r.out);
-    BOOST_TEST(r.out.find("Checked 2 commands") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("Checked 3 commands") != std::string::npos, r.out);
     // Without the shipped file the services' commands are missing.
     auto bare =
         t.write("bare.cfg", replaced(pft::read_file(cfg),
@@ -177,6 +189,8 @@ object Service "acc-prerequisites" {
   check_command = "preflight"
   vars.preflight_site = "/etc/preflight/site.xml"
   vars.preflight_only = [ "net.*" ]
+  vars.preflight_history = "/var/lib/icinga2/preflight/acc-prerequisites"
+  vars.preflight_fail_on = "new"
 }
 )");
     const passwd* user = getpwuid(getuid());

@@ -6,6 +6,7 @@
 #include "net/http_transfer.hpp"
 #include "net/tcp_connect.hpp"
 #include "net/tls_connect.hpp"
+#include "pki/trust_material.hpp"
 #include "support/certs.hpp"
 #include "support/needs_programs.hpp"
 #include "support/servers_posix.hpp"
@@ -208,6 +209,42 @@ BOOST_AUTO_TEST_CASE(curl_times_exclude_the_wait_for_a_cpu_slot, *pft::needs_pro
     BOOST_TEST(waited >= 390);
     BOOST_TEST(got->total_ms < 200,
                got->total_ms << " ms reported after waiting " << waited << " ms");
+}
+
+// https through the proxy hands curl the tunnel's socket, which holds its
+// descriptor: the transfer must not wait for a second one. With one
+// descriptor in the budget it waited for the one it held, until the deadline.
+BOOST_AUTO_TEST_CASE(a_handed_over_socket_counts_one_descriptor,
+                     *pft::needs_programs({"nginx", "tinyproxy"})) {
+    pft::TempDir dir;
+    pft::CertFactory f;
+    auto root = f.root({.cn = "Budget Test Root"});
+    auto leaf = f.issue(root, {.cn = "localhost", .ip_sans = {"127.0.0.1"}});
+    pft::NginxSite site;
+    site.cert_file = pft::CertFactory::write_pem(dir.file("chain.pem"), {&leaf});
+    site.key_file = pft::CertFactory::write_key(dir.file("key.pem"), leaf);
+    pft::Nginx nginx({site});
+    pft::Tinyproxy proxy;
+
+    asio::io_context io;
+    descriptor_budget(io).set_limit(1);
+    HttpRequest req;
+    req.scheme = "https";
+    req.host = "127.0.0.1";
+    req.port = nginx.port();
+    req.via_proxy = true;
+    req.proxy.host = "127.0.0.1";
+    req.proxy.port = proxy.port();
+    req.tls.trust.system_file = pft::CertFactory::write_pem(dir.file("root.pem"), {&root});
+    req.trust = run_trust(io, req.tls);
+    req.cancel = CheckCancel::armed(io, Clock::now() + std::chrono::seconds(3));
+    std::optional<HttpExchange> got;
+    auto stop = start_http_transfer(io, req, [&](HttpExchange x) { got = std::move(x); });
+    io.run();
+    BOOST_REQUIRE(got.has_value());
+    BOOST_TEST(!got->deadline_passed, got->error);
+    BOOST_TEST(got->response_code == 200, got->error);
+    BOOST_TEST(descriptor_budget(io).in_use() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,7 @@
 // Basic authentication, tinyproxy restricting CONNECT ports. Each verdict
 // must say whose fault a failure is, and the proxy password must never
 // appear in a result.
+#include "probes/tls/tls.hpp"
 #include "probes/web/http.hpp"
 #include "probes/web/proxy.hpp"
 #include "support/certs.hpp"
@@ -97,6 +98,18 @@ ProbeResult checked(const ProbeKind& kind, const RunEnvironment& env,
     auto r = run_probe(kind, env, std::move(args));
     no_secret(r);
     return r;
+}
+
+// squid logged a CONNECT to the test origin by user (it writes its log
+// shortly after the answer).
+bool connect_logged_for(const pft::Squid& squid, const std::string& user) {
+    for (int i = 0; i < 30; ++i) {
+        if (contains(squid.access_log(), "CONNECT 127.0.0.1:" + setup().tls_port) &&
+            contains(squid.access_log(), user))
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
 }
 
 const auto servers = pft::needs_programs({"nginx", "squid"});
@@ -254,13 +267,7 @@ BOOST_AUTO_TEST_CASE(an_ntlm_proxy_is_answered_in_ntlm, *servers) {
     args["body"] = "AWCM Status: OK";
     auto r = run_probe(http_probe(), env, args);
     BOOST_TEST(r.status == Status::pass, r.summary);
-    bool logged = false;
-    for (int i = 0; i < 30 && !logged; ++i) {
-        logged = contains(ntlm.access_log(), "CONNECT 127.0.0.1:" + setup().tls_port) &&
-                 contains(ntlm.access_log(), "bob");
-        if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    BOOST_TEST(logged, ntlm.access_log());
+    BOOST_TEST(connect_logged_for(ntlm, "bob"), ntlm.access_log());
     // Without credentials the 407 names NTLM; proxy_auth="basic" allows none
     // of what it offers.
     env.proxy.user.clear();
@@ -386,6 +393,53 @@ BOOST_AUTO_TEST_CASE(a_port_the_policy_forbids_is_blocked_by_the_proxy,
     r = checked(http_probe(), env, {{"host", "127.0.0.1"}, {"port", "8443"}});
     BOOST_TEST(r.status == Status::fail);
     BOOST_TEST(r.summary.find("blocked by the proxy's policy") == 0, r.summary);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The tls and proxy probes open their tunnels as the http probe does: a
+// proxy that wants Digest or NTLM is answered in it, not sent Basic it
+// would refuse.
+BOOST_AUTO_TEST_SUITE(tls_and_proxy_probes_through_squid)
+
+std::map<std::string, std::string> tls_target() {
+    return {{"host", "127.0.0.1"}, {"port", setup().tls_port}};
+}
+
+// The test root counts as public too: the chain through the proxy is the
+// origin's, not a re-signed one.
+RunEnvironment through(const pft::Squid& squid, const std::string& user, const std::string& pass) {
+    RunEnvironment env = setup().env(user, pass);
+    env.proxy.port = squid.port();
+    env.tls.public_roots = setup().root_pem;
+    return env;
+}
+
+BOOST_AUTO_TEST_CASE(a_digest_proxy_is_answered_in_digest, *servers) {
+    pft::Squid digest({.basic_user = "carol", .basic_password = "dig-Pa55", .digest = true});
+    RunEnvironment env = through(digest, "carol", "dig-Pa55");
+    auto r = run_probe(tls_probe(), env, tls_target());
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    r = run_probe(proxy_probe(), env, tls_target());
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    env.proxy.password = std::make_shared<const Secret>("not-dig-Pa55", "env:PW");
+    r = run_probe(proxy_probe(), env, tls_target());
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(has_line(r, "credentials sent: Digest, user carol"));
+    env.proxy.password = std::make_shared<const Secret>("not-dig-Pa55", "env:PW");
+    r = run_probe(tls_probe(), env, tls_target());
+    BOOST_TEST(r.status == Status::fail);
+    BOOST_TEST(contains(r.summary, "the proxy rejected the credentials for user carol"), r.summary);
+}
+
+BOOST_AUTO_TEST_CASE(an_ntlm_proxy_is_answered_in_ntlm, *servers) {
+    pft::Squid ntlm({.ntlm = true});
+    RunEnvironment env = through(ntlm, "CORP\\bob", "ntlm-Pa55");
+    auto r = run_probe(tls_probe(), env, tls_target());
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    r = run_probe(proxy_probe(), env, tls_target());
+    BOOST_TEST(r.status == Status::pass, r.summary);
+    BOOST_TEST(connect_logged_for(ntlm, "bob"), ntlm.access_log());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -51,6 +51,12 @@ struct Inspected {
     }
 };
 
+std::string message_arg(const ProbeResult& r, const std::string& name) {
+    for (const auto& [k, v] : r.message.args)
+        if (k == name) return v;
+    return "(none)";
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(tls_interception_squid, *pft::needs_programs({"nginx", "squid"}))
@@ -70,6 +76,8 @@ BOOST_AUTO_TEST_CASE(a_ca_named_after_a_product_is_interception_by_it) {
     // The origin is reachable directly too, and sends another leaf.
     BOOST_TEST(contains(r.alert, "the proxy re-signs: leaf via proxy "), r.alert);
     BOOST_TEST(r.blocks.size() == 2u);
+    // The product as data, for monitoring: whatever the sentence is.
+    BOOST_TEST(message_arg(r, "interceptor") == "Zscaler");
 }
 
 BOOST_AUTO_TEST_CASE(a_neutral_ca_added_to_the_store_is_a_locally_added_root) {
@@ -90,6 +98,7 @@ BOOST_AUTO_TEST_CASE(a_neutral_ca_added_to_the_store_is_a_locally_added_root) {
     BOOST_TEST(contains(r.alert, "issued by 'CN=Corp Web Filter CA, O=Example Corp', direct "),
                r.alert);
     BOOST_TEST(any_contains(r.evidence, "direct comparison: via the proxy"));
+    BOOST_TEST(message_arg(r, "interceptor") == "(none)"); // no product named
 
     // Asked to go directly, the same check sees the origin as it is.
     auto d = w.probe({{"via", "direct"}});

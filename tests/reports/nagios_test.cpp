@@ -46,6 +46,21 @@ BOOST_AUTO_TEST_CASE(status_line_names_the_worst_state_and_the_problems) {
                line);
 }
 
+// The product an interception was recognised by comes from the verdict's
+// data (its message argument), not from its sentence.
+BOOST_AUTO_TEST_CASE(an_interception_names_the_product_on_the_status_line) {
+    SampleRun s;
+    for (auto& c : s.report.results)
+        if (c.check->id == "net.tcp") {
+            c.result.reason = Reason::tls_interception;
+            c.result.message = {"interception.by_product", {{"product", "Zscaler"}}};
+            c.result.message.args.emplace_back("interceptor", "Zscaler");
+        }
+    auto line = first_line(nagios_of(s.report));
+    BOOST_TEST(line.find("1 failed (net.tcp: tls_interception by Zscaler), ") != std::string::npos,
+               line);
+}
+
 BOOST_AUTO_TEST_CASE(perfdata_follows_the_guidelines) {
     SampleRun s;
     s.report.expiry_warn_days = 45;

@@ -3,6 +3,8 @@
 // sets, .NET from the registry), probes on loopback, and --facts files moving
 // between the two builds.
 #include "support/certs.hpp"
+#include "support/nagios_core_posix.hpp"
+#include "support/needs_programs.hpp"
 #include "support/preconditions.hpp"
 #include "support/processes.hpp"
 #include "support/servers_posix.hpp"
@@ -11,6 +13,7 @@
 #include <asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -276,6 +279,75 @@ BOOST_AUTO_TEST_CASE(https_through_a_proxy_with_windows_curl) {
     auto c = checks_by_id(t.file("proxy.json"));
     BOOST_TEST(c["web"]["status"] == "pass", c["web"]["summary"]);
     BOOST_TEST(proxy.log().find("CONNECT") != std::string::npos, proxy.log());
+}
+
+// The monitoring outputs of the Windows build, read by the consumers the
+// Linux tests use: a Nagios core runs preflight.exe (under Wine) as its
+// service checks and records what it understood, and promtool checks the
+// textfile the .exe wrote. A passing, a warning and a failing run.
+BOOST_AUTO_TEST_CASE(nagios_and_prometheus_read_the_exes_output,
+                     *pft::needs_programs({"nagios4", "promtool", "sh", "env"})) {
+    prefix();
+    pft::TempDir t;
+    asio::io_context io;
+    asio::ip::tcp::acceptor listener(io, {asio::ip::make_address("127.0.0.1"), 0});
+    auto open = std::to_string(listener.local_endpoint().port());
+    auto closed = std::to_string(pft::unused_port());
+    auto list = [&](const std::string& severity, const std::string& port) {
+        std::string check = one_check(
+            "net.console", "<probe kind=\"tcp\" host=\"127.0.0.1\" port=\"" + port + "\"/>");
+        check.replace(check.find("required"), 8, severity);
+        return "<checklist id=\"w\" title=\"W\" timeout=\"3\"><source document=\"t\"/>"
+               "<section id=\"net\" title=\"N\">" +
+               check + "</section></checklist>";
+    };
+    const std::map<std::string, std::string> lists = {{"ok", list("required", open)},
+                                                      {"warning", list("recommended", closed)},
+                                                      {"critical", list("required", closed)}};
+    // The core passes its environment on; the prefix is named anyway.
+    std::map<std::string, std::string> commands;
+    for (const auto& [name, xml] : lists)
+        commands[name] = "/usr/bin/env WINEPREFIX=" + prefix().path + " WINEDEBUG=-all wine " +
+                         PREFLIGHT_WINDOWS_EXE + " run --checklist " +
+                         winpath(t.write(name + ".xml", xml)) + " --nagios -";
+    std::string log;
+    auto states = pft::checked_once(commands, log);
+    BOOST_TEST_INFO("nagios.log:\n" << log);
+    BOOST_TEST(states["ok"]["current_state"] == "0", states["ok"]["plugin_output"]);
+    BOOST_TEST(states["ok"]["plugin_output"] == "PREFLIGHT OK - 1 passed");
+    BOOST_TEST(states["ok"]["performance_data"].rfind("failed=0;;0;0 errors=0;;0;0 ", 0) == 0u,
+               states["ok"]["performance_data"]);
+    BOOST_TEST(states["warning"]["current_state"] == "1", states["warning"]["plugin_output"]);
+    BOOST_TEST(states["warning"]["plugin_output"] ==
+               "PREFLIGHT WARNING - 1 warning (net.console: refused), 0 passed");
+    BOOST_TEST(states["critical"]["current_state"] == "2", states["critical"]["plugin_output"]);
+    BOOST_TEST(states["critical"]["plugin_output"] ==
+               "PREFLIGHT CRITICAL - 1 failed (net.console: refused), 0 passed");
+    BOOST_TEST(
+        states["critical"]["long_plugin_output"].rfind("CRITICAL net.console: refused - ", 0) == 0u,
+        states["critical"]["long_plugin_output"]);
+
+    const std::map<std::string, std::string> expected_exit = {
+        {"ok", "0"}, {"warning", "1"}, {"critical", "2"}};
+    for (const auto& [name, code] : expected_exit) {
+        auto file = t.file(name + ".prom");
+        auto r = exe({"run", "--checklist", winpath(t.file(name + ".xml")), "--prom", winpath(file),
+                      "--quiet"});
+        BOOST_TEST(std::to_string(r.exit_code) == code, name << ": " << r.out << r.err);
+        auto text = pft::read_file(file);
+        BOOST_TEST_REQUIRE(!text.empty(), name);
+        BOOST_TEST(text.back() == '\n');
+        // Binary, as the collectors read it (a text-mode stream on Windows
+        // would end lines in CRLF), and renamed into place: no temporary left.
+        BOOST_TEST(text.find('\r') == std::string::npos, name << ": CRLF in the textfile");
+        for (const auto& e : std::filesystem::directory_iterator(t.path()))
+            BOOST_TEST(e.path().filename().string().find(".tmp") == std::string::npos, e.path());
+        auto check = pft::run({"sh", "-c", "promtool check metrics < \"$0\"", file});
+        BOOST_TEST(check.exit_code == 0, name << ": " << check.out << check.err << "\n" << text);
+        BOOST_TEST(text.find("preflight_run_exit_code{checklist=\"w\"} " + code + "\n") !=
+                       std::string::npos,
+                   text);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(ldap_through_wldap32_against_slapd) {
