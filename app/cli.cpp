@@ -147,6 +147,10 @@ int cli_main(int argc, char** argv) {
     };
     std::vector<std::string> report_files;
     add_report_options(run, report_files);
+    run->add_option("--bundle", ro.bundle,
+                    "Write a support bundle to FILE (.zip): the reports, the console output, the "
+                    "host facts, the checklist and site file, with secrets only as their source")
+        ->type_name("FILE");
     run->add_option(
            "--facts", ro.facts_file,
            "Evaluate the hardware, OS and .NET checks against FILE (from 'preflight facts --json' "
@@ -272,6 +276,12 @@ int cli_main(int argc, char** argv) {
     explain->add_option("--checklist", explain_checklist,
                         "Checklist NAME or FILE (default: all built-in)");
 
+    auto* bundle = app.add_subcommand(
+        "bundle", "Write the last run's support bundle: its reports, console output, host facts, "
+                  "checklist and site file in one zip for a support ticket");
+    std::string bundle_file;
+    bundle->add_option("FILE", bundle_file, "The zip file to write")->required()->type_name("FILE");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -300,6 +310,7 @@ int cli_main(int argc, char** argv) {
         if (*facts) return facts_command(facts_path, facts_json, facts_output);
         if (*explain) return explain_command(check_id, explain_checklist);
         if (*schema) return schema_command(schema_name);
+        if (*bundle) return bundle_command(bundle_file);
     } catch (const InputError& e) {
         could_not_run(e.what(), *run ? ro.reports : co.reports);
         return exit_could_not_run;
