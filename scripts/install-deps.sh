@@ -28,8 +28,9 @@ test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates o
 # package tools for OpenSSL, curl, zlib and libzip.
 windows_pkgs=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev make perl binutils-mingw-w64-x86-64)
 
-# The Linux product build's static libcurl: source package tools, GSS-API headers.
-linux_static_pkgs=(dpkg-dev make perl libkrb5-dev)
+# The Linux product build's static libcurl and libzip: source package tools,
+# GSS-API headers, zlib's static library.
+linux_static_pkgs=(dpkg-dev make perl libkrb5-dev zlib1g-dev)
 
 pkgs=("${build_pkgs[@]}")
 for arg in "$@"; do
