@@ -117,6 +117,39 @@ std::string readme(const RunReport& r, const std::vector<Entry>& entries) {
     return out.str();
 }
 
+// The last-run folder's file names are ASCII whatever the code page (Windows
+// would otherwise read a UTF-8 name back as another one): bytes outside it,
+// and '%', are written as %XX.
+std::string folder_file_name(const std::string& member) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char ch : member) {
+        auto b = static_cast<unsigned char>(ch);
+        if (b >= 0x80 || ch == '%')
+            out += {'%', hex[b >> 4], hex[b & 0xF]};
+        else
+            out += ch;
+    }
+    return out;
+}
+
+std::string member_from_folder(const std::string& file) {
+    auto digit = [](char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < file.size(); ++i) {
+        if (file[i] == '%' && i + 2 < file.size() && digit(file[i + 1]) >= 0 &&
+            digit(file[i + 2]) >= 0) {
+            out += static_cast<char>(digit(file[i + 1]) * 16 + digit(file[i + 2]));
+            i += 2;
+        } else {
+            out += file[i];
+        }
+    }
+    return out;
+}
+
 // Defence in depth: nothing preflight writes carries a secret, and a member
 // that did would still not leave the host with it.
 void redact_all(std::vector<ZipMember>& members, const std::vector<SecretRef>& secrets) {
@@ -175,7 +208,7 @@ void keep_last_run(const std::vector<ZipMember>& members) {
     try {
         fs::create_directory(fresh);
         for (const auto& m : members)
-            write_file_atomically((fresh / m.name).string(), m.content);
+            write_file_atomically((fresh / folder_file_name(m.name)).string(), m.content);
         std::error_code ec;
         if (fs::exists(dir)) fs::rename(dir, old);
         fs::rename(fresh, dir);
@@ -208,7 +241,9 @@ int bundle_command(const std::string& path) {
     std::vector<ZipMember> members;
     for (const auto& e : fs::directory_iterator(dir)) {
         if (!e.is_regular_file()) continue;
-        std::string name = e.path().filename().string();
+        std::string name = member_from_folder(e.path().filename().string());
+        // Dot files are a write that never finished (write_file_atomically).
+        if (name.starts_with(".") || !plain_member_name(name)) continue;
         // A report of a large run is a few MB; this bounds a mistaken file.
         members.push_back(
             {name, read_input_file(e.path().string(), 64u << 20, "a file of the last run")});

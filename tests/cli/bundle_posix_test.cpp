@@ -142,6 +142,10 @@ BOOST_AUTO_TEST_CASE(a_run_with_a_proxy_password_is_bundled_without_it,
     for (const auto& m : later["members"])
         BOOST_TEST(!m["secret"].get<bool>(), m["name"]);
     BOOST_TEST(std::filesystem::is_regular_file(d.file("state/preflight/last-run/report.html")));
+    // Kept under an ASCII name: Windows reads a UTF-8 file name back through
+    // its code page as another name.
+    BOOST_TEST(std::filesystem::is_regular_file(
+        d.file("state/preflight/last-run/site-Standort-M%C3%BCnchen.xml")));
 }
 
 BOOST_AUTO_TEST_CASE(no_bundle_without_a_run_or_over_a_report, *pft::needs_programs({"unzip"})) {
