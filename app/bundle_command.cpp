@@ -114,7 +114,8 @@ std::string readme(const RunReport& r, const std::vector<Entry>& entries) {
            "$XDG_STATE_HOME/preflight/last-run, by default ~/.local/state/preflight/last-run;\r\n"
            "Windows: %LOCALAPPDATA%\\preflight\\last-run); 'preflight bundle FILE.zip' zips the\r\n"
            "last run's files, 'preflight run ... --bundle FILE.zip' those of that run.\r\n";
-    return out.str();
+    // Windows' command line and file names come in the local code page.
+    return utf8_text(out.str());
 }
 
 // The last-run folder's file names are ASCII whatever the code page (Windows

@@ -22,19 +22,23 @@ struct SourceFreer {
     throw std::runtime_error("cannot write the zip archive: " + what + ": " + why);
 }
 
+// The length of the UTF-8 sequence at s[i], 0 when none starts there.
+std::size_t utf8_length(const std::string& s, std::size_t i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return 0;
+    return n;
+}
+
 bool valid_utf8(const std::string& s) {
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80           ? 1
-                        : (c >> 5) == 0x6  ? 2
-                        : (c >> 4) == 0xE  ? 3
-                        : (c >> 3) == 0x1E ? 4
-                                           : 0;
-        if (n == 0 || i + n > s.size()) return false;
-        for (std::size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-        i += n;
-    }
+    for (std::size_t i = 0, n = 0; i < s.size(); i += n)
+        if ((n = utf8_length(s, i)) == 0) return false;
     return true;
 }
 
@@ -46,6 +50,16 @@ std::time_t dos_time(std::chrono::system_clock::time_point t) {
 }
 
 } // namespace
+
+std::string utf8_text(const std::string& text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t n = utf8_length(text, i);
+        out += n ? text.substr(i, n) : "?";
+        i += n ? n : 1;
+    }
+    return out;
+}
 
 bool plain_member_name(const std::string& name) {
     if (name.empty() || name.size() > 200 || name.front() == '/' || name.back() == '/')

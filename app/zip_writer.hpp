@@ -24,4 +24,8 @@ std::string make_zip(const std::vector<ZipMember>& members,
 // backslash, no control characters, valid UTF-8.
 bool plain_member_name(const std::string& name);
 
+// The text with every byte that starts no UTF-8 sequence replaced by '?':
+// Windows hands a program its command line in the local code page.
+std::string utf8_text(const std::string& text);
+
 } // namespace pf

@@ -170,6 +170,8 @@ BOOST_AUTO_TEST_CASE(member_names_stay_inside_the_folder_they_are_extracted_to) 
     for (const std::string& good :
          std::vector<std::string>{"README.txt", "site-Standort-München.xml", "dir/file.txt"})
         BOOST_TEST(pf::plain_member_name(good), good);
+    // README.txt stays UTF-8 when Windows hands over a code-page command line.
+    BOOST_TEST(pf::utf8_text("M\xfcnchen München") == "M?nchen München");
     BOOST_CHECK_THROW(pf::make_zip({{"../up", "x"}}, std::chrono::system_clock::now()),
                       std::runtime_error);
     auto bytes = pf::make_zip({{"a.txt", "hello"}}, std::chrono::system_clock::now());
