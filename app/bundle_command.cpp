@@ -210,17 +210,24 @@ void keep_last_run(const std::vector<ZipMember>& members) {
         fs::create_directory(fresh);
         for (const auto& m : members)
             write_file_atomically((fresh / folder_file_name(m.name)).string(), m.content);
-        std::error_code ec;
-        if (fs::exists(dir)) fs::rename(dir, old);
-        fs::rename(fresh, dir);
-        fs::remove_all(old, ec);
     } catch (const std::exception&) {
         std::error_code ec;
         fs::remove_all(fresh, ec);
-        // Put the previous run back when the new one could not take its place.
-        if (!fs::exists(dir, ec) && fs::exists(old, ec)) fs::rename(old, dir, ec);
         throw;
     }
+    // Runs that end together (a test suite, two scheduled tasks) race for
+    // the folder: the one that loses leaves the other's copy in place, which
+    // is a last run too, and says nothing.
+    std::error_code ec;
+    fs::rename(dir, old, ec);
+    fs::rename(fresh, dir, ec);
+    if (ec) {
+        std::error_code ignored;
+        fs::remove_all(fresh, ignored);
+        // Put the previous run back when nothing took its place.
+        if (!fs::exists(dir, ignored)) fs::rename(old, dir, ignored);
+    }
+    fs::remove_all(old, ec);
 }
 
 void write_bundle(const std::string& path, const std::vector<ZipMember>& members,

@@ -162,6 +162,39 @@ BOOST_AUTO_TEST_CASE(no_bundle_without_a_run_or_over_a_report, *pft::needs_progr
     BOOST_TEST(!std::filesystem::exists(d.file("r.zip")));
 }
 
+BOOST_AUTO_TEST_CASE(runs_ending_together_keep_one_whole_last_run_and_say_nothing) {
+    for (const char* v : {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"})
+        unsetenv(v);
+    pft::TempDir d;
+    auto checklist = d.write("c.xml", R"(<?xml version="1.0"?>
+<checklist id="b" title="Bundle">
+  <source document="Test"/>
+  <section id="net" title="Network">
+    <check id="one" title="One" severity="required">
+      <probe kind="proxy" host="127.0.0.1" port="9"/>
+      <requirement>w</requirement><fix>f</fix>
+    </check>
+  </section>
+</checklist>
+)");
+    // Twelve runs at once, each writing its reports to a file of its own.
+    pft::ScopedEnv state("XDG_STATE_HOME", d.file("state"));
+    std::string script = "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do '" +
+                         std::string(PREFLIGHT_BINARY) + "' run --checklist '" + checklist +
+                         "' --json '" + d.path() + "'/r$i.json >/dev/null 2>>'" + d.file("err") +
+                         "' & done; wait";
+    BOOST_TEST(pft::run({"sh", "-c", script}).exit_code == 0);
+    BOOST_TEST(pft::read_file(d.file("err")) == "");
+    std::size_t kept = 0;
+    for (const auto& e : std::filesystem::directory_iterator(d.file("state/preflight"))) {
+        BOOST_TEST(e.path().filename() == "last-run");
+        ++kept;
+    }
+    BOOST_TEST(kept == 1u);
+    auto b = preflight({"bundle", d.file("b.zip")});
+    BOOST_TEST(b.exit_code == 0, b.err);
+}
+
 BOOST_AUTO_TEST_CASE(member_names_stay_inside_the_folder_they_are_extracted_to) {
     for (const std::string& bad :
          std::vector<std::string>{"", "/etc/passwd", "../up", "a/../../up", "C:evil", "a\\b",
