@@ -68,6 +68,22 @@ void unzip_accepts(const std::string& zip) {
     BOOST_TEST(contains(t.out, "No errors detected"), t.out);
 }
 
+// A checklist of one proxy check "one" whose fix is the given text.
+std::string proxy_checklist(const pft::TempDir& d, const std::string& fix) {
+    return d.write("c.xml", R"(<?xml version="1.0"?>
+<checklist id="b" title="Bundle">
+  <source document="Test"/>
+  <section id="net" title="Network">
+    <check id="one" title="One" severity="required">
+      <probe kind="proxy" host="127.0.0.1" port="9"/>
+      <requirement>w</requirement><fix>)" +
+                                fix + R"(</fix>
+    </check>
+  </section>
+</checklist>
+)");
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(bundle_cli)
@@ -82,18 +98,7 @@ BOOST_AUTO_TEST_CASE(a_run_with_a_proxy_password_is_bundled_without_it,
     pft::Squid squid({.basic_user = "alice", .basic_password = kCanary});
     // The fix text carries the password too: the bundle must still not, as
     // a second guard behind reports that never print one.
-    auto checklist = d.write("c.xml", R"(<?xml version="1.0"?>
-<checklist id="b" title="Bundle">
-  <source document="Test"/>
-  <section id="net" title="Network">
-    <check id="one" title="One" severity="required">
-      <probe kind="proxy" host="127.0.0.1" port="9"/>
-      <requirement>w</requirement><fix>)" +
-                                          kCanary + R"(</fix>
-    </check>
-  </section>
-</checklist>
-)");
+    auto checklist = proxy_checklist(d, kCanary);
     auto site = d.write("Standort-München.xml",
                         "<site>\n  <proxy url=\"http://127.0.0.1:" + std::to_string(squid.port()) +
                             "\" user=\"alice\" password=\"env:PF_BUNDLE_PW\"/>\n</site>\n");
@@ -166,17 +171,7 @@ BOOST_AUTO_TEST_CASE(runs_ending_together_keep_one_whole_last_run_and_say_nothin
     for (const char* v : {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"})
         unsetenv(v);
     pft::TempDir d;
-    auto checklist = d.write("c.xml", R"(<?xml version="1.0"?>
-<checklist id="b" title="Bundle">
-  <source document="Test"/>
-  <section id="net" title="Network">
-    <check id="one" title="One" severity="required">
-      <probe kind="proxy" host="127.0.0.1" port="9"/>
-      <requirement>w</requirement><fix>f</fix>
-    </check>
-  </section>
-</checklist>
-)");
+    auto checklist = proxy_checklist(d, "f");
     // Twelve runs at once, each writing its reports to a file of its own.
     pft::ScopedEnv state("XDG_STATE_HOME", d.file("state"));
     std::string script = "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do '" +
