@@ -183,6 +183,10 @@ int cli_main(int argc, char** argv) {
                     "default) or fail (a <failure>, so CI goes red)")
         ->check(CLI::IsMember({"skip", "fail"}))
         ->type_name("skip|fail");
+    run->add_option("--bundle", ro.bundle,
+                    "Write a support bundle to FILE (.zip): the reports, the console output, the "
+                    "host facts, the checklist and site file, with secrets only as their source")
+        ->type_name("FILE");
     run->add_option(
            "--facts", ro.facts_file,
            "Evaluate the hardware, OS and .NET checks against FILE (from 'preflight facts --json' "
@@ -315,6 +319,12 @@ int cli_main(int argc, char** argv) {
                      "Checklist NAME or FILE (default: all built-in)")
         ->type_name("NAME|FILE");
 
+    auto* bundle = app.add_subcommand(
+        "bundle", "Write the last run's support bundle: its reports, console output, host facts, "
+                  "checklist and site file in one zip for a support ticket");
+    std::string bundle_file;
+    bundle->add_option("FILE", bundle_file, "The zip file to write")->required()->type_name("FILE");
+
     // Every command speaks the language chosen; the default is the user's.
     std::string lang;
     for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
@@ -361,6 +371,7 @@ int cli_main(int argc, char** argv) {
         if (*facts) return facts_command(facts_path, facts_json, facts_output);
         if (*explain) return explain_command(check_id, explain_checklist);
         if (*schema) return schema_command(schema_name);
+        if (*bundle) return bundle_command(bundle_file);
     } catch (const InputError& e) {
         could_not_run(e.what(), *run ? ro.reports : co.reports);
         return exit_could_not_run;

@@ -44,6 +44,7 @@ const std::map<std::string, std::string, std::less<>>& group_of() {
         {"report-dir", "Reports"},
         {"junit-prefix", "Reports"},
         {"junit-warn", "Reports"},
+        {"bundle", "Reports"},
         {"quiet", "Reports"},
         {"baseline", "Reports"},
         {"history", "Reports"},

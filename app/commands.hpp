@@ -40,6 +40,7 @@ struct RunOptions {
     std::string junit_prefix;        // empty: the host name
     std::string junit_warn = "skip"; // --junit-warn: skip or fail
     bool lang_given = false;         // --lang: it wins over the site file's lang
+    std::string bundle;              // --bundle FILE.zip: the support bundle
 };
 
 struct CertOptions {
@@ -83,6 +84,8 @@ int list_command(bool probes, bool reasons = false, const std::string& checklist
 int facts_command(const std::string& install_path, bool json, const std::string& output);
 // Prints the JSON Schema a report format promises (`preflight schema report`).
 int schema_command(const std::string& name);
+// `preflight bundle FILE.zip`: zips what the last run kept (app/bundle.hpp).
+int bundle_command(const std::string& path);
 int explain_command(const std::string& check_id, const std::string& checklist);
 
 std::string install_path_or_default(const std::string& given);

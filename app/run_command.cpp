@@ -1,3 +1,4 @@
+#include "app/bundle.hpp"
 #include "app/commands.hpp"
 #include "app/registries.hpp"
 #include "base/catalog.hpp"
@@ -174,6 +175,34 @@ void prune_history(const std::string& dir, std::size_t keep) {
     }
 }
 
+// Keeps the run for `preflight bundle` and writes --bundle. Not keeping it
+// changes nothing for this run; a bundle asked for and not written is as a
+// report not written (exit 3).
+int keep_and_bundle(const BundleSources& sources, const RunOptions& o, int rc) {
+    bool plugin = plugin_on_stdout(o.reports);
+    std::vector<ZipMember> members;
+    try {
+        members = bundle_members(sources);
+    } catch (const std::exception& e) {
+        if (!plugin) std::cerr << "preflight: the support bundle: " << e.what() << "\n";
+        return o.bundle.empty() ? rc : exit_could_not_run;
+    }
+    try {
+        keep_last_run(members);
+    } catch (const std::exception& e) {
+        if (!plugin) std::cerr << "preflight: the last run is not kept: " << e.what() << "\n";
+    }
+    if (o.bundle.empty()) return rc;
+    try {
+        write_bundle(o.bundle, members, sources.report->started);
+        if (!report_on_stdout(o.reports)) std::cout << "bundle: " << o.bundle << "\n";
+    } catch (const std::exception& e) {
+        if (!plugin) std::cerr << "preflight: " << e.what() << "\n";
+        return exit_could_not_run;
+    }
+    return rc;
+}
+
 } // namespace
 
 int run_command(const RunOptions& o) {
@@ -183,7 +212,9 @@ int run_command(const RunOptions& o) {
     // is read: a password typed here must not get further.
     if (!o.proxy_password.empty())
         require_secret_source(o.proxy_password, "--proxy-password", "the proxy password");
-    refuse_shared_paths(o.reports);
+    auto outputs = o.reports;
+    if (!o.bundle.empty()) outputs.emplace_back("bundle", o.bundle);
+    refuse_shared_paths(outputs);
     SiteFile site;
     if (!o.site_file.empty()) site = load_site_file(o.site_file);
     if (site.lang && !o.lang_given) set_active_language(*site.lang);
@@ -228,6 +259,12 @@ int run_command(const RunOptions& o) {
     copts.redraw = std::chrono::milliseconds(250);
     copts.quiet = o.quiet;
     auto console = make_console_reporter(console_out, copts);
+    // The support bundle's console.log: the same lines, plain.
+    std::ostringstream log_text;
+    ConsoleOptions log_opts;
+    log_opts.quiet = o.quiet;
+    auto log = make_console_reporter(log_text, log_opts);
+    BothObservers observers(*console, *log);
 
     if (settings.budget)
         fit_to_budget(plan, c, settings,
@@ -257,13 +294,13 @@ int run_command(const RunOptions& o) {
     asio::io_context io;
     RunnerOptions ropts;
     ropts.jobs = o.jobs;
-    Runner runner(io, env, ropts, console.get());
+    Runner runner(io, env, ropts, &observers);
     report.results = runner.run(plan);
     report.finished = std::chrono::system_clock::now();
     report.interrupted = runner.interrupted();
     report.counts = count(report.results);
     if (baseline) report.changes = compare_runs(*baseline, report);
-    console->run_finished(report);
+    observers.run_finished(report);
 
     auto files = o.reports;
     // --report-dir asks for the default-named reports, also beside others:
@@ -285,7 +322,16 @@ int run_command(const RunOptions& o) {
     }
     int rc = write_reports(report, files);
     if (!o.history_dir.empty()) prune_history(o.history_dir, o.history_keep);
-    return rc;
+    BundleSources sources;
+    sources.report = &report;
+    sources.checklist = &c;
+    sources.site_file = o.site_file;
+    sources.console_log = log_text.str();
+    if (env.proxy.password) sources.secrets.push_back(env.proxy.password);
+    for (const auto& pc : plan)
+        for (const auto& [name, secret] : pc.args.secrets())
+            sources.secrets.push_back(secret);
+    return keep_and_bundle(sources, o, rc);
 }
 
 TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::string& trust_store,

@@ -24,6 +24,12 @@ if(PREFLIGHT_LINUX_SYSROOT)
   set(CURL_NO_CURL_CMAKE ON)
   set(CURL_INCLUDE_DIR ${PREFLIGHT_LINUX_SYSROOT}/include)
   set(CURL_LIBRARY ${PREFLIGHT_LINUX_SYSROOT}/lib/libcurl.a)
+  # libzip from the sysroot too (Debian has no libzip.a), on Debian's libz.a.
+  if(EXISTS ${PREFLIGHT_LINUX_SYSROOT}/lib/libzip.a)
+    set(LIBZIP_INCLUDE_DIR ${PREFLIGHT_LINUX_SYSROOT}/include)
+    set(LIBZIP_LIBRARY ${PREFLIGHT_LINUX_SYSROOT}/lib/libzip.a)
+    set(ZLIB_USE_STATIC_LIBS ON)
+  endif()
   find_library(PREFLIGHT_LBER_STATIC NAMES liblber.a REQUIRED)
 endif()
 

@@ -43,3 +43,18 @@ fetch_source() {
 patch_curl_already_connected() {
   perl -0pi -e 's/(    result = cf_socket_open\(cf, data\);\n    if\(result\)\n      goto out;\n)(?!\n    if\(cf->connected\))/$1\n    if(cf->connected) {\n      *done = TRUE;\n      return CURLE_OK;\n    }\n/' "$1/lib/cf-socket.c"
 }
+
+# The Debian source version apt would fetch now for each package, one
+# "package version" line each: the key a cached build of them is checked
+# against, so that a security update of any of them rebuilds the cache.
+# Fails when apt knows no source for one of them.
+source_versions() {
+  local pkg v
+  for pkg in "$@"; do
+    v=$(apt-get source --print-uris -qq "$pkg" 2>/dev/null |
+        awk -v p="$pkg" '{ f = $2; if (f ~ /\.dsc$/ && index(f, p "_") == 1) {
+                             sub(/\.dsc$/, "", f); print substr(f, length(p) + 2); exit } }')
+    [[ -n $v ]] || { echo "no Debian source of $pkg is known to apt" >&2; return 1; }
+    echo "$pkg $v"
+  done
+}

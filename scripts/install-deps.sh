@@ -13,7 +13,8 @@ set -euo pipefail
 build_pkgs=(g++ cmake ninja-build pkg-config libasio-dev libssl-dev libldap-dev
             libcurl4-openssl-dev libpugixml-dev libboost-test-dev libcli11-dev nlohmann-json3-dev
             libkrb5-dev # GSS-API: Negotiate to the proxy
-            help2man) # the man page, made from --help
+            help2man    # the man page, made from --help
+            libzip-dev) # the support bundle's zip
 # Real servers and network tools the tests start on loopback or in namespaces.
 test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates openssl
            nginx-light squid-openssl tinyproxy
@@ -29,14 +30,15 @@ test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates o
            clang libclang-rt-dev llvm) # the sanitizer build and the fuzz targets
 
 # The Windows build: cross compiler, Wine to run its tests, and source
-# package tools for OpenSSL and curl.
+# package tools for OpenSSL, curl, zlib and libzip.
 windows_pkgs=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev make perl binutils-mingw-w64-x86-64)
 
 # Packages: the .deb (dpkg-shlibdeps, lintian), the ZIP and the MSI (wixl, msiinfo).
 package_pkgs=(dpkg-dev fakeroot file lintian man-db zip unzip wixl msitools)
 
-# The Linux product build's static libcurl: source package tools, GSS-API headers.
-linux_static_pkgs=(dpkg-dev make perl libkrb5-dev)
+# The Linux product build's static libcurl and libzip: source package tools,
+# GSS-API headers, zlib's static library.
+linux_static_pkgs=(dpkg-dev make perl libkrb5-dev zlib1g-dev)
 
 # JUnit consumers from npm, pinned, in a fixed folder the tests look in
 # (PREFLIGHT_TEST_NPM overrides it): the JUnit report is checked by what CI

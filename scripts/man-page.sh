@@ -10,7 +10,7 @@ include=$(mktemp)
 trap 'rm -f "$include"' EXIT
 {
   echo "[COMMANDS]"
-  for command in run cert facts list schema explain; do
+  for command in run cert facts list schema explain bundle; do
     echo ".SS \"preflight $command\""
     echo ".nf"
     # Lines starting with . or ' are roff requests; \ starts an escape.

@@ -7,24 +7,25 @@ _preflight() {
     local cur prev words cword
     _init_completion || return
 
-    local commands="run cert facts list schema explain"
+    local commands="run cert facts list schema explain bundle"
     local top_opts="--help -h --version"
     local run_opts="--checklist --site --set --service --users --servers --timeout --jobs
         --install-path --html --junit --json --nagios --prom --facts --proxy --proxy-password
         --no-proxy --ca-file --trust-store --public-roots --expiry-warn --expiry-fail --idle
         --only --skip --max-time --report-dir --quiet -q --baseline --history --history-keep
-        --fail-on --junit-prefix --junit-warn --lang --help -h"
+        --fail-on --junit-prefix --junit-warn --bundle --lang --help -h"
     local cert_opts="--password --profile --host --full-chain --expiry-warn --expiry-fail
         --ca-file --trust-store --html --junit --json --nagios --prom --quiet -q --lang --help -h"
     local facts_opts="--json --install-path --output -o --lang --help -h"
     local list_opts="--probes --reasons --lang --help -h"
     local schema_opts="--lang --help -h"
     local explain_opts="--checklist --lang --help -h"
+    local bundle_opts="--lang --help -h"
 
     local command="" i
     for ((i = 1; i < cword; i++)); do
         case "${words[i]}" in
-        run | cert | facts | list | schema | explain)
+        run | cert | facts | list | schema | explain | bundle)
             command="${words[i]}"
             break
             ;;

@@ -9,7 +9,7 @@ namespace {
 
 using Names = std::set<std::string>;
 
-const std::vector<std::string> commands{"run", "cert", "facts", "list", "schema", "explain"};
+const std::vector<std::string> commands{"run", "cert", "facts", "list", "schema", "explain", "bundle"};
 
 // "  -q,--quiet   Print…" and "  --site FILE   Site…": the option names.
 Names options_in_help(const std::vector<std::string>& args) {

@@ -482,4 +482,54 @@ BOOST_AUTO_TEST_CASE(facts_files_give_the_same_verdicts_in_both_builds) {
     reg({"delete", kNdp, "/f"});
 }
 
+// The support bundle as the Windows build writes it, from a run that sends a
+// proxy password to tinyproxy: `unzip -t` and Python's zipfile accept it,
+// the site file's non-ASCII name is UTF-8-flagged, README.txt is UTF-8, no
+// member holds the password or its Basic form, and `preflight bundle` zips
+// the same files again from %LOCALAPPDATA%.
+BOOST_AUTO_TEST_CASE(support_bundle_opens_and_holds_no_password) {
+    const std::string password = "WineBundleCanary-5c2e91";
+    pft::TempDir t;
+    pft::Tinyproxy proxy({.basic_user = "alice", .basic_password = password});
+    setenv("PF_WINE_BUNDLE_PW", password.c_str(), 1);
+    auto list = t.write("list.xml", "<checklist id=\"w\" title=\"W\" timeout=\"5\"><source "
+                                    "document=\"t\"/><section id=\"net\" title=\"N\">" +
+                                        one_check("one", "<probe kind=\"proxy\" host=\"127.0.0.1\" "
+                                                         "port=\"9\"/>") +
+                                        "</section></checklist>");
+    auto site = t.write("Standort-München.xml",
+                        "<site><proxy url=\"http://127.0.0.1:" + std::to_string(proxy.port()) +
+                            "\" user=\"alice\" password=\"env:PF_WINE_BUNDLE_PW\"/></site>");
+    auto run = exe({"run", "--checklist", winpath(list), "--site", winpath(site), "--bundle",
+                    winpath(t.file("w.zip"))});
+    unsetenv("PF_WINE_BUNDLE_PW");
+    BOOST_TEST((run.exit_code >= 0 && run.exit_code <= 2), run.out << run.err);
+    // Past tinyproxy's authentication: it went on to open the tunnel.
+    BOOST_TEST(proxy.log().find("127.0.0.1:9") != std::string::npos, proxy.log());
+    auto later = exe({"bundle", winpath(t.file("later.zip"))});
+    BOOST_TEST(later.exit_code == 0, later.err);
+    const std::string script = R"(
+import base64, sys, zipfile
+secret = sys.argv[2].encode()
+forms = [secret, base64.b64encode(b"alice:" + secret)]
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+z.read("README.txt").decode("utf-8")
+for i in sorted(z.infolist(), key=lambda i: i.filename):
+    print(i.filename, i.compress_type, bool(i.flag_bits & 0x800),
+          any(f in z.read(i) for f in forms))
+)";
+    const std::string expected =
+        "README.txt 8 False False\nchecklist-list.xml 8 False False\nconsole.log 8 False "
+        "False\nfacts.json 8 False False\nreport.html 8 False False\nreport.json 8 False "
+        "False\nreport.junit.xml 8 False False\nsite-Standort-München.xml 8 True False\n";
+    for (const auto& zip : {t.file("w.zip"), t.file("later.zip")}) {
+        auto test = pft::run({"unzip", "-t", zip});
+        BOOST_TEST(test.exit_code == 0, zip << ": " << test.out << test.err);
+        auto read = pft::run({"python3", "-c", script, zip, password});
+        BOOST_TEST(read.exit_code == 0, zip << ": " << read.err);
+        BOOST_TEST(read.out == expected, zip);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
