@@ -19,9 +19,9 @@ class BothObservers : public RunObserver {
         a_.run_started(n);
         b_.run_started(n);
     }
-    void check_started(const Check& c) override {
-        a_.check_started(c);
-        b_.check_started(c);
+    void check_started(const Check& c, std::chrono::steady_clock::time_point deadline) override {
+        a_.check_started(c, deadline);
+        b_.check_started(c, deadline);
     }
     void check_finished(const CheckResult& r) override {
         a_.check_finished(r);
