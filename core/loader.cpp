@@ -169,7 +169,12 @@ class Loader {
             if (!seen.insert(code).second)
                 src_.fail(e, std::string("<") + child + "> in '" + code +
                                  "' is given twice (one per language)");
-            if (!l) continue;
+            // A language preflight cannot show would be text nobody reads:
+            // the checklist schema allows only these too.
+            if (!l)
+                src_.fail(e, "xml:lang",
+                          "xml:lang='" + tag.substr(0, 40) +
+                              "': preflight shows checklists in en and ja only");
             if (*l == Language::en)
                 t.en = e;
             else

@@ -85,9 +85,6 @@ void XmlSource::expect_only(const pugi::xml_node& n, std::initializer_list<const
             fail(n, std::string("unexpected text inside <") + n.name() + ">");
         }
         if (c.type() != pugi::node_element) continue;
-        // Japanese translations (<title xml:lang="ja">, ...) sit beside the
-        // English texts; the English ones are what is read here.
-        if (std::strcmp(c.attribute("xml:lang").value(), "ja") == 0) continue;
         bool ok = std::any_of(children.begin(), children.end(),
                               [&](const char* x) { return std::strcmp(x, c.name()) == 0; });
         if (!ok)

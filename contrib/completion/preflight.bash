@@ -15,7 +15,7 @@ _preflight() {
         --only --skip --max-time --report-dir --quiet -q --baseline --history --history-keep
         --fail-on --junit-prefix --junit-warn --bundle --lang --help -h"
     local cert_opts="--password --profile --host --full-chain --expiry-warn --expiry-fail
-        --ca-file --trust-store --html --junit --json --nagios --prom --quiet -q --lang --help -h"
+        --ca-file --trust-store --html --junit --json --nagios --prom --quiet -q --max-time --lang --help -h"
     local facts_opts="--json --install-path --output -o --lang --help -h"
     local list_opts="--probes --reasons --lang --help -h"
     local schema_opts="--lang --help -h"

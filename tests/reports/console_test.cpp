@@ -232,7 +232,7 @@ BOOST_AUTO_TEST_CASE(recap_lists_problems_worst_first_with_their_fix) {
 BOOST_AUTO_TEST_CASE(recap_summary_and_progress_words_come_from_the_catalog) {
     std::string text;
     for (const auto& [key, value] : english_catalog().entries())
-        if (key.rfind("console.", 0) == 0) {
+        if (key.rfind("console.", 0) == 0 || key.rfind("unit.", 0) == 0) {
             text += key + " = <" + key + ">";
             for (const auto& p : placeholders(value))
                 text += "{" + p + "}|";
@@ -241,12 +241,12 @@ BOOST_AUTO_TEST_CASE(recap_summary_and_progress_words_come_from_the_catalog) {
     const Catalog keys = Catalog::parse(text, "keys only");
     set_active_catalog(keys);
     SampleRun s(true);
-    std::string out = console_output(s.report, {.live = true});
+    std::string out = console_output(s.report, {.live = true, .width = 200});
     set_active_catalog(english_catalog());
     for (const char* key : {"<console.problems>", "<console.fix>Fix net.tcp & retry.|",
                             "<console.summary>2|<console.warning_one>", "<console.error_one>",
                             "<console.interrupted><console.check_one>",
-                            "<console.progress_running>0|7|<console.progress_check>net.dns|5.0 s|"})
+                            "<console.progress_running>0|7|<console.progress_check>net.dns|<unit.seconds>5.0||"})
         BOOST_TEST(out.find(key) != std::string::npos, key << " in\n" << out);
     for (const char* english : {"Summary:", "Problems,", "running:", " left)", "did not finish"})
         BOOST_TEST(out.find(english) == std::string::npos, english);
