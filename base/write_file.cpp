@@ -81,10 +81,12 @@ class FdBuf : public std::streambuf {
 };
 #endif
 
+// stream: the target is a device or a pipe (/dev/null, /dev/stdout, a FIFO),
+// written in place; renaming a file over it would replace the device itself.
 void write_all(const fs::path& tmp, const std::function<void(std::ostream&)>& produce,
-               const std::string& shown) {
+               const std::string& shown, bool stream = false) {
 #ifdef _WIN32
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    std::ofstream out(tmp, stream ? std::ios::binary : std::ios::binary | std::ios::trunc);
     if (!out)
         throw std::runtime_error("cannot write " + shown + ": cannot create a file beside it");
     try {
@@ -96,7 +98,8 @@ void write_all(const fs::path& tmp, const std::function<void(std::ostream&)>& pr
     }
     if (!out) throw std::runtime_error("cannot write " + shown);
 #else
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    int fd = stream ? ::open(tmp.c_str(), O_WRONLY | O_CLOEXEC)
+                    : ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) throw std::runtime_error("cannot write " + shown + ": " + std::strerror(errno));
     try {
         FdBuf buf(fd, shown);
@@ -115,7 +118,7 @@ void write_all(const fs::path& tmp, const std::function<void(std::ostream&)>& pr
     }
     // On disk before the rename makes it the report: a crash right after
     // must not leave an empty file under the report's name.
-    bool ok = ::fsync(fd) == 0;
+    bool ok = stream || ::fsync(fd) == 0;
     int e = errno;
     if (::close(fd) != 0 && ok) {
         ok = false;
@@ -136,6 +139,12 @@ void write_file_atomically(const std::string& path, const std::string& content) 
 void write_file_atomically(const std::string& path,
                            const std::function<void(std::ostream&)>& produce) {
     fs::path target = fs::path(path);
+    std::error_code ec;
+    auto st = fs::status(target, ec);
+    if (!ec && fs::exists(st) && !fs::is_regular_file(st) && !fs::is_directory(st)) {
+        write_all(target, produce, path, true);
+        return;
+    }
     fs::path tmp = temp_beside(target);
     try {
         write_all(tmp, produce, path);

@@ -1,0 +1,50 @@
+#include "base/write_file.hpp"
+#include "support/processes.hpp"
+#include <boost/test/unit_test.hpp>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+// Reports replace their file in one rename, but a report sent to a device
+// or a pipe (--html /dev/null, --json /dev/stdout, a FIFO a collector
+// reads) must be written into it: a rename would put a plain file where the
+// device was, for every later program too.
+BOOST_AUTO_TEST_SUITE(write_file)
+
+BOOST_AUTO_TEST_CASE(a_regular_file_is_replaced_whole_and_no_temporary_is_left) {
+    pft::TempDir t;
+    const std::string path = t.file("r.json");
+    { std::ofstream(path) << "yesterday"; }
+    pf::write_file_atomically(path, std::string("today"));
+    std::ifstream in(path);
+    std::stringstream got;
+    got << in.rdbuf();
+    BOOST_TEST(got.str() == "today");
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(t.path()))
+        ++files;
+    BOOST_TEST(files == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_pipe_is_written_into_and_stays_a_pipe) {
+    pft::TempDir t;
+    const std::string path = t.file("collector.fifo");
+    BOOST_REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    // The reading end is open first (non-blocking), so the write neither
+    // waits for a reader nor, should the pipe be replaced, hangs the test.
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);
+    BOOST_REQUIRE(fd >= 0);
+    pf::write_file_atomically(path, std::string("metrics 1\n"));
+    char buf[64] = {};
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+    BOOST_TEST(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0) == "metrics 1\n");
+    struct stat st {};
+    BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
+    BOOST_TEST(S_ISFIFO(st.st_mode));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
