@@ -84,7 +84,10 @@ void parameters(std::ostream& out, const RunReport& r) {
     if (r.settings.empty()) return;
     const Checklist& cl = checklist_of(r);
     std::vector<std::pair<std::string, std::string>> changed, defaults;
-    for (const auto& [name, value] : r.settings) {
+    for (const auto& setting : r.settings) {
+        // Named, not a structured binding: clang 14 cannot capture those.
+        const std::string& name = setting.first;
+        const std::string& value = setting.second;
         auto decl = std::find_if(cl.params.begin(), cl.params.end(),
                                  [&](const ParamDecl& p) { return p.name == name; });
         bool is_default =
