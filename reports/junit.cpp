@@ -1,5 +1,6 @@
 #include "reports/junit.hpp"
 #include "base/catalog.hpp"
+#include "base/message_words.hpp"
 #include "reports/report_util.hpp"
 #include <pugixml.hpp>
 #include <sstream>
@@ -96,9 +97,9 @@ std::string evidence(const CheckResult& r) {
         t += render(msg("junit.measurements", {{"list", list}})) + "\n";
     }
     if (p.status != r.status)
-        t += render(msg("junit.reported_as", {{"probe", to_string(p.status)},
-                                              {"status", to_string(r.status)},
-                                              {"severity", to_string(c.severity)}})) +
+        t += render(msg("junit.reported_as", {{"probe", status_word(p.status)},
+                                              {"status", status_word(r.status)},
+                                              {"severity", severity_word(c.severity)}})) +
              "\n";
     if (!c.requirement.empty())
         t += render(msg("junit.requirement", {{"text", c.requirement}})) + "\n";

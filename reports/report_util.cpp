@@ -1,4 +1,6 @@
 #include "reports/report_util.hpp"
+#include "base/catalog.hpp"
+#include "base/message_words.hpp"
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -160,6 +162,61 @@ std::string clean_text(std::string_view s) {
         i += n;
     }
     return out;
+}
+
+std::string status_label(Status s) {
+    if (active_language() == Language::en) return std::string(status_tag(s));
+    return status_word(s);
+}
+
+std::string severity_word(Severity s) {
+    switch (s) {
+    case Severity::required:
+        return render(msg("severity.required"));
+    case Severity::recommended:
+        return render(msg("severity.recommended"));
+    case Severity::optional:
+        return render(msg("severity.optional"));
+    }
+    return std::string(to_string(s));
+}
+
+std::string change_label(ChangeKind k) {
+    switch (k) {
+    case ChangeKind::new_failure:
+        return render(msg("change.new_failure"));
+    case ChangeKind::recovered:
+        return render(msg("change.recovered"));
+    case ChangeKind::status_changed:
+        return render(msg("change.status_changed"));
+    case ChangeKind::reason_changed:
+        return render(msg("change.reason_changed"));
+    case ChangeKind::expiry_window:
+        return render(msg("change.expiry_window"));
+    case ChangeKind::certificate_changed:
+        return render(msg("change.certificate_changed"));
+    case ChangeKind::added:
+        return render(msg("change.added"));
+    case ChangeKind::removed:
+        return render(msg("change.removed"));
+    }
+    return std::string(to_string(k));
+}
+
+std::string chain_role_word(const std::string& role) {
+    if (role == "leaf") return render(msg("cert_role.leaf"));
+    if (role == "intermediate") return render(msg("cert_role.intermediate"));
+    if (role == "root") return render(msg("cert_role.root"));
+    return role;
+}
+
+std::string tag_padding(std::string_view tag, std::size_t width) {
+    std::size_t cells = 0;
+    for (unsigned char c : tag) {
+        if ((c & 0xC0) == 0x80) continue; // continuation byte
+        cells += c >= 0xE0 ? 2 : 1;
+    }
+    return std::string(cells < width ? width - cells : 1, ' ');
 }
 
 } // namespace pf
