@@ -52,7 +52,7 @@ void diagnosis(std::ostream& out, const CheckResult& r) {
         const char* sep = "";
         for (const auto& m : p.measurements) {
             out << sep << esc(m.name) << " " << format_number(m.value);
-            if (!m.unit.empty()) out << " " << esc(m.unit);
+            if (!m.unit.empty()) out << " " << esc(unit_word(m.unit));
             sep = "; ";
         }
         out << "</div>";

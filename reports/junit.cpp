@@ -93,7 +93,7 @@ std::string evidence(const CheckResult& r) {
         std::string list;
         for (const auto& m : p.measurements)
             list += (list.empty() ? "" : " ") + m.name + "=" + format_number(m.value) +
-                    (m.unit.empty() ? "" : " " + m.unit);
+                    (m.unit.empty() ? "" : " " + unit_word(m.unit));
         t += render(msg("junit.measurements", {{"list", list}})) + "\n";
     }
     if (p.status != r.status)

@@ -210,6 +210,16 @@ std::string chain_role_word(const std::string& role) {
     return role;
 }
 
+std::string unit_word(const std::string& unit) {
+    if (unit == "ms") return render(msg("unit.ms"));
+    if (unit == "s") return render(msg("unit.s"));
+    if (unit == "days") return render(msg("unit.days"));
+    if (unit == "cores") return render(msg("unit.cores"));
+    if (unit == "servers") return render(msg("unit.servers"));
+    if (unit == "users") return render(msg("unit.users"));
+    return unit; // MHz, GiB: the same in every language
+}
+
 std::string tag_padding(std::string_view tag, std::size_t width) {
     std::size_t cells = 0;
     for (unsigned char c : tag) {

@@ -49,6 +49,9 @@ std::string severity_word(Severity s);
 std::string change_label(ChangeKind k);
 // A chain role code of a certificate row ("leaf", "intermediate", "root").
 std::string chain_role_word(const std::string& role);
+// A measurement's unit as people read it ("ms": ミリ秒 in Japanese); JSON and
+// Prometheus keep the unit code.
+std::string unit_word(const std::string& unit);
 // Spaces after a tag so that the next column starts at width terminal
 // cells: CJK characters take two (at least one space).
 std::string tag_padding(std::string_view tag, std::size_t width);

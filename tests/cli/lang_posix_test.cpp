@@ -252,6 +252,10 @@ BOOST_AUTO_TEST_CASE(run_lang_ja_host_facts_and_tags_in_japanese) {
         BOOST_TEST(html.find(word) == std::string::npos, word);
     std::string junit = pft::read_file(t.file("r.xml"));
     BOOST_TEST(junit.find("name=\"host.logical_cores\"") != std::string::npos, junit);
+    // Measurement units for people: the connect time in ミリ秒, not ms.
+    BOOST_TEST(junit.find(" ms\n") == std::string::npos, junit);
+    BOOST_TEST(html.find(" ms;") == std::string::npos);
+    BOOST_TEST(html.find(" ms<") == std::string::npos);
     BOOST_TEST(ja.result.out.find("合格") != std::string::npos, ja.result.out);
     BOOST_TEST(ja.result.out.find("失敗") != std::string::npos, ja.result.out);
     BOOST_TEST(ja.result.out.find("PASS") == std::string::npos, ja.result.out);
