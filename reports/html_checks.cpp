@@ -51,7 +51,7 @@ void diagnosis(std::ostream& out, const CheckResult& r) {
         out << "<div class=\"meta\">";
         const char* sep = "";
         for (const auto& m : p.measurements) {
-            out << sep << esc(m.name) << " " << format_number(m.value);
+            out << sep << esc(measurement_label(m.name)) << " " << format_number(m.value);
             if (!m.unit.empty()) out << " " << esc(unit_word(m.unit));
             sep = "; ";
         }

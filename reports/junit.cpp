@@ -92,8 +92,8 @@ std::string evidence(const CheckResult& r) {
     if (!p.measurements.empty()) {
         std::string list;
         for (const auto& m : p.measurements)
-            list += (list.empty() ? "" : " ") + m.name + "=" + format_number(m.value) +
-                    (m.unit.empty() ? "" : " " + unit_word(m.unit));
+            list += (list.empty() ? "" : " ") + measurement_label(m.name) + "=" +
+                    format_number(m.value) + (m.unit.empty() ? "" : " " + unit_word(m.unit));
         t += render(msg("junit.measurements", {{"list", list}})) + "\n";
     }
     if (p.status != r.status)

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 namespace pf {
 
@@ -218,6 +219,43 @@ std::string unit_word(const std::string& unit) {
     if (unit == "servers") return render(msg("unit.servers"));
     if (unit == "users") return render(msg("unit.users"));
     return unit; // MHz, GiB: the same in every language
+}
+
+namespace {
+
+// The catalog's word for a measurement name, or nothing.
+std::optional<Message> measurement_word(std::string_view n) {
+    if (n == "total") return msg("measure.total");
+    if (n == "connect") return msg("measure.connect");
+    if (n == "connect proxy") return msg("measure.connect_proxy");
+    if (n == "CONNECT") return msg("measure.proxy_connect");
+    if (n == "dns" || n == "resolve") return msg("measure.resolve");
+    if (n == "tls" || n == "handshake") return msg("measure.handshake");
+    if (n == "first byte") return msg("measure.first_byte");
+    if (n == "session") return msg("measure.session");
+    if (n == "idle") return msg("measure.idle");
+    if (n == "idle until closed") return msg("measure.idle_until_closed");
+    if (n == "certificate days left") return msg("measure.certificate_days_left");
+    if (n == "ports sampled") return msg("measure.ports_sampled");
+    if (n == "servers") return msg("measure.servers");
+    if (n == "users") return msg("measure.users");
+    if (n == "alert") return msg("measure.alert");
+    if (n == "logical_cores") return msg("facts.logical_cores");
+    if (n == "cpu_max_clock") return msg("facts.cpu_max_clock");
+    if (n == "ram") return msg("facts.ram");
+    if (n == "disk_free") return msg("facts.disk_free");
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string measurement_label(const std::string& name) {
+    if (active_language() == Language::en) return name;
+    if (auto m = measurement_word(name)) return render(*m);
+    // "connect 10.0.0.1:443": the word, then the address as measured.
+    if (name.starts_with("connect "))
+        return render(msg("measure.connect_to", {{"target", name.substr(8)}}));
+    return name;
 }
 
 std::string tag_padding(std::string_view tag, std::size_t width) {

@@ -52,6 +52,9 @@ std::string chain_role_word(const std::string& role);
 // A measurement's unit as people read it ("ms": ミリ秒 in Japanese); JSON and
 // Prometheus keep the unit code.
 std::string unit_word(const std::string& unit);
+// A measurement's name as people read it ("connect 10.0.0.1": 接続 10.0.0.1 in
+// Japanese); JSON and Prometheus keep the name.
+std::string measurement_label(const std::string& name);
 // Spaces after a tag so that the next column starts at width terminal
 // cells: CJK characters take two (at least one space).
 std::string tag_padding(std::string_view tag, std::size_t width);

@@ -255,6 +255,8 @@ BOOST_AUTO_TEST_CASE(run_lang_ja_host_facts_and_tags_in_japanese) {
     BOOST_TEST(junit.find("name=\"host.logical_cores\"") != std::string::npos, junit);
     // Measurement units for people: the connect time in ミリ秒, not ms.
     BOOST_TEST(junit.find(" ms\n") == std::string::npos, junit);
+    BOOST_TEST(junit.find("接続 127.0.0.1=") != std::string::npos, junit);
+    BOOST_TEST(junit.find("connect 127.0.0.1=") == std::string::npos, junit);
     BOOST_TEST(html.find(" ms;") == std::string::npos);
     BOOST_TEST(html.find(" ms<") == std::string::npos);
     BOOST_TEST(ja.result.out.find("合格") != std::string::npos, ja.result.out);
