@@ -4,7 +4,10 @@
 #include "app/commands.hpp"
 #include "app/registries.hpp"
 #include "base/build_info.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
+#include "base/human_format.hpp"
+#include "base/language.hpp"
 #include "base/write_file.hpp"
 #include "core/plan.hpp"
 #include "core/run_report.hpp"
@@ -23,79 +26,25 @@ namespace pf {
 namespace {
 
 struct Words {
-    std::string requirement, fix;
+    Message requirement, fix;
 };
 
 // The guides' words (the EAS certificate authentication guide, the certificate renewal guide
-// translated), or preflight's own where the guides say nothing.
+// translated), or preflight's own where the guides say nothing; in the catalog, so that a
+// Japanese run quotes the Japanese guide.
 const std::map<std::string, Words>& words() {
     static const std::map<std::string, Words> w = {
-        {"load",
-         {"Updating Certificates for Workspace ONE UEM Services: the certificate used for the "
-          "renewal should be in .pfx format (a "
-          "certificate format that includes the private key).",
-          "Check the file and its password: a .pfx or .p12 opens with the password set when it "
-          "was exported."}},
-        {"key",
-         {"Updating Certificates for Workspace ONE UEM Services: the certificate used for the "
-          "renewal should be in .pfx format (a "
-          "certificate format that includes the private key).",
-          "Export the certificate together with its private key as a .pfx file, from the "
-          "machine where its request was made."}},
-        {"chain",
-         {"Updating Certificates for Workspace ONE UEM Services: this update requires a .pfx or "
-          ".p12 file containing the entire chain of "
-          "the new SSL certificate.",
-          "Export the certificate with every certificate of its certification path (Windows: "
-          "'Include all certificates in the certification path if possible')."}},
-        {"expiry",
-         {"Updating Certificates for Workspace ONE UEM Services: the SSL certificate must be "
-          "renewed, to avoid its functions becoming "
-          "unavailable when the certificate expires.",
-          "Obtain a new certificate from the certificate authority and install it before the "
-          "current one expires (in every data center)."}},
-        {"key_size",
-         {"EAS certificate authentication guide: Private Key Length: this entry is often 2048 and "
-          "matches the setting on "
-          "the certificate template that NDES/SCEP/MSCEP use.",
-          "Request a new certificate with an RSA key of 2048 bits or more."}},
-        {"signature",
-         {"preflight's own check (the guides are silent): current clients reject certificates "
-          "signed with MD5 or SHA-1 below the root.",
-          "Have the certificate authority reissue the certificate with a SHA-256 signature."}},
-        {"eku-server",
-         {"preflight's own check (the guides are silent): an SSL server certificate must allow "
-          "Server Authentication.",
-          "Request the certificate from a template with the Server Authentication purpose."}},
-        {"eku-client",
-         {"EAS certificate authentication guide: Confirm the certificate contains the Client "
-          "Authentication in the Enhanced "
-          "Key Usage section. If not present, then the template is not configured correctly.",
-          "Add Client Authentication to the Enhanced Key Usage of the certificate template on "
-          "the certificate authority, then issue the certificate again."}},
-        {"name",
-         {"Updating Certificates for Workspace ONE UEM Services: access the Console/DS/API/ENS2 "
-          "URL in a browser or similar, display the "
-          "certificate details, and confirm that the certificate has been renewed correctly.",
-          "Request the certificate with the server's host name in its Subject Alternative "
-          "Name."}},
-        {"san",
-         {"EAS certificate authentication guide: Confirm that the certificate contains the Subject "
-          "Alternative Name (or "
-          "SAN) section and within that section there is an Email and Principal name with the "
-          "appropriate data. If this section is not in the certificate, then either the "
-          "template is incorrect or the certificate authority has not been configured to "
-          "accept SAN.",
-          "Add the SAN types Email and User Principal Name to the request template (Devices > "
-          "Certificates > Certificate Authorities > Request Templates) and configure the "
-          "certificate authority to accept SAN."}},
-        {"topic",
-         {"Updating Certificates for Workspace ONE UEM Services: the APNs certificate is "
-          "configured from the Workspace ONE UEM console "
-          "(Groups & Settings > All Settings > Devices & Users > Apple > APNs for MDM), "
-          "following the wizard from the certificate request to the renewal.",
-          "Create the APNs certificate with the console's wizard under Groups & Settings > All "
-          "Settings > Devices & Users > Apple > APNs for MDM."}},
+        {"load", {msg("cert_cmd.load_requirement"), msg("cert_cmd.load_fix")}},
+        {"key", {msg("cert_cmd.key_requirement"), msg("cert_cmd.key_fix")}},
+        {"chain", {msg("cert_cmd.chain_requirement"), msg("cert_cmd.chain_fix")}},
+        {"expiry", {msg("cert_cmd.expiry_requirement"), msg("cert_cmd.expiry_fix")}},
+        {"key_size", {msg("cert_cmd.key_size_requirement"), msg("cert_cmd.key_size_fix")}},
+        {"signature", {msg("cert_cmd.signature_requirement"), msg("cert_cmd.signature_fix")}},
+        {"eku-server", {msg("cert_cmd.eku_server_requirement"), msg("cert_cmd.eku_server_fix")}},
+        {"eku-client", {msg("cert_cmd.eku_client_requirement"), msg("cert_cmd.eku_client_fix")}},
+        {"name", {msg("cert_cmd.name_requirement"), msg("cert_cmd.name_fix")}},
+        {"san", {msg("cert_cmd.san_requirement"), msg("cert_cmd.san_fix")}},
+        {"topic", {msg("cert_cmd.topic_requirement"), msg("cert_cmd.topic_fix")}},
     };
     return w;
 }
@@ -106,25 +55,26 @@ const Words& words_for(const std::string& id, const std::string& profile) {
 }
 
 struct Aspect {
-    std::string id, title;
+    std::string id;
+    Message title;
 };
 
 // The cert-file probe's checks of a profile, in its order: the built-in
 // checklist of `preflight cert`, one check each.
 std::vector<Aspect> aspects(const std::string& profile) {
-    std::vector<Aspect> a = {{"key", "Private key present and matching the certificate"},
-                             {"chain", "Chain complete up to a root"},
-                             {"expiry", "Days left before expiry"},
-                             {"key_size", "RSA keys of at least 2048 bits"},
-                             {"signature", "No MD5 or SHA-1 signatures below the root"}};
+    std::vector<Aspect> a = {{"key", msg("cert_cmd.title_key")},
+                             {"chain", msg("cert_cmd.title_chain")},
+                             {"expiry", msg("cert_cmd.title_expiry")},
+                             {"key_size", msg("cert_cmd.title_key_size")},
+                             {"signature", msg("cert_cmd.title_signature")}};
     if (profile == "server") {
-        a.push_back({"eku", "Server Authentication EKU (serverAuth)"});
-        a.push_back({"name", "Host name in the certificate"});
+        a.push_back({"eku", msg("cert_cmd.title_eku_server")});
+        a.push_back({"name", msg("cert_cmd.title_name")});
     } else if (profile == "eas-client") {
-        a.push_back({"eku", "Client Authentication EKU (clientAuth)"});
-        a.push_back({"san", "SAN with Email and UPN"});
+        a.push_back({"eku", msg("cert_cmd.title_eku_client")});
+        a.push_back({"san", msg("cert_cmd.title_san")});
     } else if (profile == "apns") {
-        a.push_back({"topic", "APNs topic in the subject UID"});
+        a.push_back({"topic", msg("cert_cmd.title_topic")});
     }
     return a;
 }
@@ -132,22 +82,26 @@ std::vector<Aspect> aspects(const std::string& profile) {
 Checklist cert_checklist() {
     Checklist c;
     c.id = "cert";
-    c.title = "Certificate files";
-    c.description = "preflight cert: the certificate files given, before they are installed.";
-    c.source_document = "Updating Certificates for Workspace ONE UEM Services; Integrate Microsoft "
-                        "Exchange CAS and Workspace ONE UEM for EAS certificate authentication";
+    c.title = render(msg("cert_cmd.checklist_title"));
+    c.description = render(msg("cert_cmd.checklist_description"));
+    c.source_document = render(msg("cert_cmd.source_documents"));
     c.origin = "preflight cert";
     return c;
 }
 
 Check cert_check(const Section& s, const std::string& file, const std::string& id,
-                 const std::string& title, const std::string& profile) {
+                 const Message& title, const std::string& profile) {
     Check ch;
     ch.id = s.id + "." + id;
-    ch.title = std::filesystem::path(file).filename().string() + ": " + title;
+    std::string name = std::filesystem::path(file).filename().string() + ": ";
+    ch.title = name + render(title);
+    // JUnit names the test case by the English title, as for checklists: CI
+    // servers track each test by name across runs in any language.
+    if (active_language() != Language::en)
+        ch.title_tr[Language::en] = name + render(title, english_catalog());
     ch.probe.kind = "cert-file";
-    ch.requirement = words_for(id, profile).requirement;
-    ch.fix = words_for(id, profile).fix;
+    ch.requirement = render(words_for(id, profile).requirement);
+    ch.fix = render(words_for(id, profile).fix);
     ch.section_id = s.id;
     ch.section_title = s.title;
     return ch;
@@ -164,14 +118,14 @@ Checklist planned_checklist(const CertOptions& o) {
         Section s;
         s.id = "file" + std::to_string(i + 1);
         s.title = o.files[i];
-        auto add = [&](const std::string& id, const std::string& title) {
+        auto add = [&](const std::string& id, const Message& title) {
             Check ch = cert_check(s, o.files[i], id, title, o.profile);
             ch.probe.args = common;
             ch.probe.args.push_back({"path", o.files[i], {}});
             ch.probe.args.push_back({"check", id, {}});
             s.checks.push_back(std::move(ch));
         };
-        add("load", "File opens as a certificate");
+        add("load", msg("cert_cmd.title_load"));
         for (const auto& a : aspects(o.profile))
             add(a.id, a.title);
         c.sections.push_back(std::move(s));
@@ -199,17 +153,27 @@ void print_file(std::ostream& out, const std::string& path, const ProbeResult& l
         out << "\n";
         return;
     }
-    out << " (" << message_arg(load, "format") << ", " << message_arg(load, "private_key")
-        << " a private key)\n";
+    out << " "
+        << render(
+               msg("cert_cmd.file_contents", {{"format", message_arg(load, "format")},
+                                              {"private_key", message_arg(load, "private_key")}}))
+        << "\n";
     for (const auto& row : load.certificates) {
         // Certificate fields are the file's bytes: no control characters.
-        out << "  " << row.source.substr(row.source.rfind(' ') + 1) << " " << row.role << ": "
-            << clean_text(row.subject) << "\n"
-            << "     issuer " << clean_text(row.issuer) << "\n";
-        if (!row.names.empty()) out << "     names " << clean_text(row.names) << "\n";
-        out << "     expires " << row.not_after << " (" << days_text(row.days_left)
-            << " days left), " << row.key << ", " << row.signature;
-        if (!row.ekus.empty()) out << ", EKU " << row.ekus;
+        out << "  " << row.source.substr(row.source.rfind(' ') + 1) << " "
+            << chain_role_word(row.role) << ": " << clean_text(row.subject) << "\n"
+            << "     " << render(msg("cert_cmd.issuer", {{"issuer", clean_text(row.issuer)}}))
+            << "\n";
+        if (!row.names.empty())
+            out << "     " << render(msg("cert_cmd.names", {{"names", clean_text(row.names)}}))
+                << "\n";
+        // English keeps the ISO instant scripts paste; Japanese reads 2027年1月14日.
+        std::string date =
+            active_language() == Language::ja ? date_time_text(row.not_after) : row.not_after;
+        out << "     "
+            << render(msg("cert_cmd.expires", {{"date", date}, {"days", days_text(row.days_left)}}))
+            << ", " << row.key << ", " << row.signature;
+        if (!row.ekus.empty()) out << ", " << render(msg("cert_cmd.ekus", {{"ekus", row.ekus}}));
         out << "\n     SHA-256 " << row.sha256 << "\n";
     }
     out << "  " << message_arg(load, "cert_id") << "\n";

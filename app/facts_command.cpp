@@ -29,7 +29,7 @@ int facts_command(const std::string& install_path, bool json, const std::string&
     if (json) {
         text << facts_to_json(f) << "\n";
     } else {
-        for (const auto& [name, value] : describe(f))
+        for (const auto& [name, value] : describe_for_people(f))
             text << name << ": " << value << "\n";
     }
     if (output.empty()) {

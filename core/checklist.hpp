@@ -34,6 +34,7 @@ struct ParamDecl {
 struct ServiceDecl {
     std::string id;
     std::string title;
+    Translations title_tr;
 };
 
 struct ProbeArg {

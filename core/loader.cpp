@@ -274,8 +274,9 @@ class Loader {
     }
 
     ServiceDecl service(const pugi::xml_node& n, const Checklist& c) {
-        src_.expect_only(n, {"id", "title"}, {});
-        ServiceDecl s{identifier(n, "id", false), src_.required_attribute(n, "title")};
+        src_.expect_only(n, {"id", "title"}, {"title"});
+        ServiceDecl s{identifier(n, "id", false), src_.required_attribute(n, "title"), {}};
+        s.title_tr = translations_only(n, "title", "the title attribute");
         if (c.find_service(s.id)) src_.fail(n, "id", "duplicate service '" + s.id + "'");
         return s;
     }
@@ -502,6 +503,8 @@ void localize(Checklist& c, Language l) {
         put(p.description, p.description_tr, l);
         put(p.hint, p.hint_tr, l);
     }
+    for (auto& sv : c.services)
+        put(sv.title, sv.title_tr, l);
     for (auto& s : c.sections) {
         put(s.title, s.title_tr, l);
         for (auto& k : s.checks) {

@@ -43,5 +43,8 @@ HostFacts read_host_facts(const std::string& install_path);
 
 // Name/value pairs in a stable order, for reports.
 std::vector<std::pair<std::string, std::string>> describe(const HostFacts& f);
+// The same with labels and words in the active language, for the tables
+// people read (the HTML report); describe()'s names are fixed, for machines.
+std::vector<std::pair<std::string, std::string>> describe_for_people(const HostFacts& f);
 
 } // namespace pf

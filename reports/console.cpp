@@ -103,7 +103,7 @@ class ConsoleReporter : public RunObserver {
         print_problems(report);
         if (report.interrupted) {
             const std::size_t n = unfinished_checks(report);
-            out_ << tag("INTERRUPTED", Status::fail) << ": "
+            out_ << tag(render(msg("console.tag_interrupted")), Status::fail) << ": "
                  << render(msg("console.interrupted",
                                {{"checks", plural(n, msg("console.check_one"),
                                                   msg("console.checks", {{"count", n}}))}}))
@@ -135,8 +135,8 @@ class ConsoleReporter : public RunObserver {
         out_ << render(msg("console.problems")) << "\n";
         for (const CheckResult* r : problems) {
             const Check& c = check_of(*r);
-            std::string_view t = status_tag(r->status);
-            out_ << "  " << tag(t, r->status) << std::string(6 - t.size(), ' ') << one_line(c.id);
+            std::string t = status_label(r->status);
+            out_ << "  " << tag(t, r->status) << tag_padding(t, 6) << one_line(c.id);
             if (!r->result.summary.empty()) out_ << "  " << one_line(r->result.summary);
             out_ << "\n";
             if (!c.fix.empty())
@@ -160,7 +160,7 @@ class ConsoleReporter : public RunObserver {
                       {{"baseline", baseline}, {"started", started}, {"new_failures", failures}});
         out_ << render(line) << "\n";
         for (const auto& c : ch.changes) {
-            out_ << "  " << to_string(c.kind) << "  " << one_line(c.check);
+            out_ << "  " << change_label(c.kind) << "  " << one_line(c.check);
             if (!c.before.empty() || !c.after.empty())
                 out_ << ": " << (c.before.empty() ? "-" : one_line(c.before)) << " -> "
                      << (c.after.empty() ? "-" : one_line(c.after));
@@ -178,15 +178,15 @@ class ConsoleReporter : public RunObserver {
 
     void print_result(const CheckResult& r) {
         const Check& c = check_of(r);
-        std::string_view t = status_tag(r.status);
+        std::string t = status_label(r.status);
         // Pad outside the colour codes so columns line up either way.
-        out_ << tag(t, r.status) << std::string(6 - t.size(), ' ') << one_line(c.id) << "  "
+        out_ << tag(t, r.status) << tag_padding(t, 6) << one_line(c.id) << "  "
              << one_line(c.title);
         if (!r.result.summary.empty()) out_ << ": " << one_line(r.result.summary);
         out_ << " (" << with_milliseconds(std::to_string(r.elapsed.count())) << ")\n";
         if (!r.result.alert.empty())
-            out_ << "      " << tag("ALERT", Status::fail) << " " << one_line(r.result.alert)
-                 << "\n";
+            out_ << "      " << tag(render(msg("console.tag_alert")), Status::fail) << " "
+                 << one_line(r.result.alert) << "\n";
     }
 
     void draw_progress() {

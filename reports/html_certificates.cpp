@@ -47,7 +47,7 @@ void certificate_table(std::ostream& out, const RunReport& report) {
             out << "<div class=\"meta\">" << text(msg("html.cert.names", {{"names", c->names}}))
                 << "</div>";
         out << "</td><td data-label=\"" << source << "\">" << esc(c->source)
-            << "<div class=\"meta\">" << esc(c->role) << "</div></td>";
+            << "<div class=\"meta\">" << esc(chain_role_word(c->role)) << "</div></td>";
         out << "<td data-label=\"" << expires << "\">" << timestamp(c->not_after)
             << "<div class=\"days\">"
             << text(msg("html.cert.days_left", {{"days", format_number(std::floor(c->days_left))}}))

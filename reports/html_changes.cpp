@@ -21,7 +21,7 @@ void changes_section(std::ostream& out, const RunChanges& ch) {
         << "</th></tr></thead>\n<tbody>\n";
     for (const auto& c : ch.changes)
         out << "<tr><td class=\"id\"><a href=\"#" << anchor(c.check) << "\">" << esc(c.check)
-            << "</a></td><td>" << esc(to_string(c.kind)) << "</td><td>" << esc(c.before)
+            << "</a></td><td>" << esc(change_label(c.kind)) << "</td><td>" << esc(c.before)
             << "</td><td>" << esc(c.after) << "</td></tr>\n";
     out << "</tbody>\n</table>\n</section>\n";
 }

@@ -2,6 +2,7 @@
 // ~800 px the stylesheet turns each row into a card, labelled from the
 // cells' data-label.
 #include "base/human_format.hpp"
+#include "base/message_words.hpp"
 #include "reports/html_parts.hpp"
 #include "reports/html_text.hpp"
 
@@ -35,9 +36,9 @@ void diagnosis(std::ostream& out, const CheckResult& r) {
     out << "<div class=\"diag\">" << esc(p.summary) << "</div>";
     if (p.status != r.status)
         out << "<div class=\"meta\">"
-            << text(msg("html.check.reported_as", {{"probe", to_string(p.status)},
-                                                   {"status", to_string(r.status)},
-                                                   {"severity", to_string(c.severity)}}))
+            << text(msg("html.check.reported_as", {{"probe", status_word(p.status)},
+                                                   {"status", status_word(r.status)},
+                                                   {"severity", severity_word(c.severity)}}))
             << "</div>";
     if (!p.evidence.empty()) {
         out << "<ul class=\"evidence\">";
@@ -50,8 +51,8 @@ void diagnosis(std::ostream& out, const CheckResult& r) {
         out << "<div class=\"meta\">";
         const char* sep = "";
         for (const auto& m : p.measurements) {
-            out << sep << esc(m.name) << " " << format_number(m.value);
-            if (!m.unit.empty()) out << " " << esc(m.unit);
+            out << sep << esc(measurement_label(m.name)) << " " << format_number(m.value);
+            if (!m.unit.empty()) out << " " << esc(unit_word(m.unit));
             sep = "; ";
         }
         out << "</div>";
@@ -67,10 +68,10 @@ void check_row(std::ostream& out, const CheckResult& r, const Labels& l) {
     const Check& c = check_of(r);
     out << "<tr id=\"" << anchor(c.id) << "\" class=\"" << to_string(r.status) << "\">";
     // The verdict word and the id head a card on a narrow screen: no label.
-    out << "<td class=\"verdict\">" << status_tag(r.status) << "</td>";
+    out << "<td class=\"verdict\">" << esc(status_label(r.status)) << "</td>";
     out << "<td class=\"id\">" << esc(c.id) << "</td>";
     out << "<td class=\"title\" data-label=\"" << l.title << "\">" << esc(c.title)
-        << "<div class=\"meta\">" << to_string(c.severity);
+        << "<div class=\"meta\">" << esc(severity_word(c.severity));
     if (!c.service.empty())
         out << " &middot; " << text(msg("html.check.service", {{"service", c.service}}));
     out << "</div></td>";

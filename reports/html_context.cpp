@@ -116,7 +116,7 @@ void parameters(std::ostream& out, const RunReport& r) {
 void host_facts(std::ostream& out, const RunReport& r) {
     out << "<section id=\"pf-host\" class=\"host\"><h2>" << text(msg("html.host_facts"))
         << "</h2>\n";
-    auto facts = describe(r.facts);
+    auto facts = describe_for_people(r.facts);
     if (facts.empty()) {
         out << "<p class=\"muted\">" << text(msg("html.host_facts.none")) << "</p>\n";
     } else {

@@ -83,9 +83,9 @@ void problems(std::ostream& out, const RunReport& r) {
     for (const CheckResult* p : all) {
         const Check& c = check_of(*p);
         out << "<li class=\"" << to_string(p->status) << "\"><div class=\"head\">"
-            << "<span class=\"tag\">" << status_tag(p->status) << "</span> <a class=\"id\" href=\"#"
-            << anchor(c.id) << "\">" << esc(c.id) << "</a> <span class=\"title\">" << esc(c.title)
-            << "</span></div>";
+            << "<span class=\"tag\">" << esc(status_label(p->status))
+            << "</span> <a class=\"id\" href=\"#" << anchor(c.id) << "\">" << esc(c.id)
+            << "</a> <span class=\"title\">" << esc(c.title) << "</span></div>";
         if (!p->result.alert.empty())
             out << "<div class=\"alert\">" << esc(p->result.alert) << "</div>";
         out << "<div class=\"diag\">" << esc(p->result.summary) << "</div>";

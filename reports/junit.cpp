@@ -1,5 +1,6 @@
 #include "reports/junit.hpp"
 #include "base/catalog.hpp"
+#include "base/message_words.hpp"
 #include "reports/report_util.hpp"
 #include <pugixml.hpp>
 #include <sstream>
@@ -91,14 +92,14 @@ std::string evidence(const CheckResult& r) {
     if (!p.measurements.empty()) {
         std::string list;
         for (const auto& m : p.measurements)
-            list += (list.empty() ? "" : " ") + m.name + "=" + format_number(m.value) +
-                    (m.unit.empty() ? "" : " " + m.unit);
+            list += (list.empty() ? "" : " ") + measurement_label(m.name) + "=" +
+                    format_number(m.value) + (m.unit.empty() ? "" : " " + unit_word(m.unit));
         t += render(msg("junit.measurements", {{"list", list}})) + "\n";
     }
     if (p.status != r.status)
-        t += render(msg("junit.reported_as", {{"probe", to_string(p.status)},
-                                              {"status", to_string(r.status)},
-                                              {"severity", to_string(c.severity)}})) +
+        t += render(msg("junit.reported_as", {{"probe", status_word(p.status)},
+                                              {"status", status_word(r.status)},
+                                              {"severity", severity_word(c.severity)}})) +
              "\n";
     if (!c.requirement.empty())
         t += render(msg("junit.requirement", {{"text", c.requirement}})) + "\n";

@@ -1,8 +1,11 @@
 #include "reports/report_util.hpp"
+#include "base/catalog.hpp"
+#include "base/message_words.hpp"
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 namespace pf {
 
@@ -160,6 +163,108 @@ std::string clean_text(std::string_view s) {
         i += n;
     }
     return out;
+}
+
+std::string status_label(Status s) {
+    if (active_language() == Language::en) return std::string(status_tag(s));
+    return status_word(s);
+}
+
+std::string severity_word(Severity s) {
+    switch (s) {
+    case Severity::required:
+        return render(msg("severity.required"));
+    case Severity::recommended:
+        return render(msg("severity.recommended"));
+    case Severity::optional:
+        return render(msg("severity.optional"));
+    }
+    return std::string(to_string(s));
+}
+
+std::string change_label(ChangeKind k) {
+    switch (k) {
+    case ChangeKind::new_failure:
+        return render(msg("change.new_failure"));
+    case ChangeKind::recovered:
+        return render(msg("change.recovered"));
+    case ChangeKind::status_changed:
+        return render(msg("change.status_changed"));
+    case ChangeKind::reason_changed:
+        return render(msg("change.reason_changed"));
+    case ChangeKind::expiry_window:
+        return render(msg("change.expiry_window"));
+    case ChangeKind::certificate_changed:
+        return render(msg("change.certificate_changed"));
+    case ChangeKind::added:
+        return render(msg("change.added"));
+    case ChangeKind::removed:
+        return render(msg("change.removed"));
+    }
+    return std::string(to_string(k));
+}
+
+std::string chain_role_word(const std::string& role) {
+    if (role == "leaf") return render(msg("cert_role.leaf"));
+    if (role == "intermediate") return render(msg("cert_role.intermediate"));
+    if (role == "root") return render(msg("cert_role.root"));
+    return role;
+}
+
+std::string unit_word(const std::string& unit) {
+    if (unit == "ms") return render(msg("unit.ms"));
+    if (unit == "s") return render(msg("unit.s"));
+    if (unit == "days") return render(msg("unit.days"));
+    if (unit == "cores") return render(msg("unit.cores"));
+    if (unit == "servers") return render(msg("unit.servers"));
+    if (unit == "users") return render(msg("unit.users"));
+    return unit; // MHz, GiB: the same in every language
+}
+
+namespace {
+
+// The catalog's word for a measurement name, or nothing.
+std::optional<Message> measurement_word(std::string_view n) {
+    if (n == "total") return msg("measure.total");
+    if (n == "connect") return msg("measure.connect");
+    if (n == "connect proxy") return msg("measure.connect_proxy");
+    if (n == "CONNECT") return msg("measure.proxy_connect");
+    if (n == "dns" || n == "resolve") return msg("measure.resolve");
+    if (n == "tls" || n == "handshake") return msg("measure.handshake");
+    if (n == "first byte") return msg("measure.first_byte");
+    if (n == "session") return msg("measure.session");
+    if (n == "idle") return msg("measure.idle");
+    if (n == "idle until closed") return msg("measure.idle_until_closed");
+    if (n == "certificate days left") return msg("measure.certificate_days_left");
+    if (n == "ports sampled") return msg("measure.ports_sampled");
+    if (n == "servers") return msg("measure.servers");
+    if (n == "users") return msg("measure.users");
+    if (n == "alert") return msg("measure.alert");
+    if (n == "logical_cores") return msg("facts.logical_cores");
+    if (n == "cpu_max_clock") return msg("facts.cpu_max_clock");
+    if (n == "ram") return msg("facts.ram");
+    if (n == "disk_free") return msg("facts.disk_free");
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string measurement_label(const std::string& name) {
+    if (active_language() == Language::en) return name;
+    if (auto m = measurement_word(name)) return render(*m);
+    // "connect 10.0.0.1:443": the word, then the address as measured.
+    if (name.starts_with("connect "))
+        return render(msg("measure.connect_to", {{"target", name.substr(8)}}));
+    return name;
+}
+
+std::string tag_padding(std::string_view tag, std::size_t width) {
+    std::size_t cells = 0;
+    for (unsigned char c : tag) {
+        if ((c & 0xC0) == 0x80) continue; // continuation byte
+        cells += c >= 0xE0 ? 2 : 1;
+    }
+    return std::string(cells < width ? width - cells : 1, ' ');
 }
 
 } // namespace pf

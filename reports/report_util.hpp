@@ -40,7 +40,24 @@ std::chrono::milliseconds run_duration(const RunReport& r);
 // number every report's INTERRUPTED banner and the JSON "unfinished" give.
 std::size_t unfinished_checks(const RunReport& r);
 
-std::string_view status_tag(Status s);                     // "PASS", "WARN", ...
+std::string_view status_tag(Status s); // "PASS", "WARN", ...
+// The words people read for a verdict tag, a severity and a change kind: the
+// codes above in English (scripts grep for PASS), the catalog's words in
+// another language; CSS classes and machine outputs keep the codes.
+std::string status_label(Status s);
+std::string severity_word(Severity s);
+std::string change_label(ChangeKind k);
+// A chain role code of a certificate row ("leaf", "intermediate", "root").
+std::string chain_role_word(const std::string& role);
+// A measurement's unit as people read it ("ms": ミリ秒 in Japanese); JSON and
+// Prometheus keep the unit code.
+std::string unit_word(const std::string& unit);
+// A measurement's name as people read it ("connect 10.0.0.1": 接続 10.0.0.1 in
+// Japanese); JSON and Prometheus keep the name.
+std::string measurement_label(const std::string& name);
+// Spaces after a tag so that the next column starts at width terminal
+// cells: CJK characters take two (at least one space).
+std::string tag_padding(std::string_view tag, std::size_t width);
 std::string counted(std::size_t n, std::string_view noun); // "1 error", "2 errors"
 std::string format_number(double v);                       // "12.5", "3", "0.004"
 std::string format_seconds(std::chrono::milliseconds d);   // "1.234"

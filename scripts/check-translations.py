@@ -8,7 +8,7 @@ each checklists/*.xml (or the files given after the source folder):
   <description xml:lang="ja"> right after the English <description>;
 - each param: <description xml:lang="ja">, and <hint xml:lang="ja"> exactly
   when the English has a hint;
-- each section and check: <title xml:lang="ja"> as the first element; a check's
+- each service, section and check: <title xml:lang="ja"> as the first element; a check's
   <requirement xml:lang="ja"> and <fix xml:lang="ja"> right after the English.
 A translation must hold Japanese (kana or kanji), must not repeat the English,
 and must keep what an admin types or reads off the screen unchanged: every
@@ -133,6 +133,8 @@ class Checker:
             where = f"param '{p.get('name')}'"
             self.child_ja(where, p, "description", p.get("description", ""))
             self.child_ja(where, p, "hint", p.get("hint", ""))
+        for sv in root.iter("service"):
+            self.first_is_title(f"service '{sv.get('id')}'", sv)
         for s in root.iter("section"):
             self.first_is_title(f"section '{s.get('id')}'", s)
             for c in s.iter("check"):

@@ -1,9 +1,11 @@
 // The language of a run: --lang, the site file's lang and the user's locale
 // choose the words; ids, reason codes, JSON keys and exit codes stay the
 // same. Against nginx on loopback and a port nothing listens on.
+#include "support/certs.hpp"
 #include "support/processes.hpp"
 #include "support/servers_posix.hpp"
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 using nlohmann::json;
@@ -183,6 +185,89 @@ BOOST_AUTO_TEST_CASE(every_command_takes_lang) {
     BOOST_TEST(en.exit_code == 0);
     BOOST_TEST(ja.exit_code == 0, ja.err);
     BOOST_TEST(ja.out.find("net.awcm-443") != std::string::npos, ja.out);
+}
+
+// preflight cert in Japanese: the listing of the file, the checks' titles
+// and fixes, and the verdict tags; the English run keeps its words, which
+// scripts and the other tests read.
+BOOST_AUTO_TEST_CASE(cert_lang_ja_lists_and_titles_in_japanese) {
+    pft::TempDir t;
+    pft::CertFactory f;
+    auto root = f.root({.cn = "Preflight Lang Root"});
+    auto inter = f.issue(root, {.cn = "Preflight Lang CA", .ca = true});
+    // SHA-1 signed: one check fails, so its fix is printed too.
+    auto leaf = f.issue(inter, {.cn = "arm.uem.example",
+                                .dns_sans = {"arm.uem.example"},
+                                .ekus = {"serverAuth"},
+                                .digest = "sha1"});
+    auto root_pem = pft::CertFactory::write_pem(t.file("root.pem"), {&root});
+    auto pfx =
+        pft::CertFactory::write_pkcs12(t.file("arm.pfx"), leaf, {&inter, &root}, "Lang-Test-Pa55");
+    setenv("PF_LANG_TEST_PASSWORD", "Lang-Test-Pa55", 1);
+    auto cert = [&](const std::string& lang) {
+        return preflight({"cert", "--lang", lang, "--password", "env:PF_LANG_TEST_PASSWORD",
+                          "--trust-store", root_pem, "--profile", "server", "--host",
+                          "arm.uem.example", "--html", t.file(lang + ".html"), pfx});
+    };
+    auto ja = cert("ja");
+    auto en = cert("en");
+    unsetenv("PF_LANG_TEST_PASSWORD");
+    BOOST_TEST(ja.exit_code == 2, ja.out << ja.err);
+    BOOST_TEST(en.exit_code == ja.exit_code, en.out << en.err);
+
+    for (const char* word :
+         {"秘密鍵 あり", "発行者 ", "有効期限 ", "リーフ証明書", "中間証明書",
+          "秘密鍵があり、証明書と一致する", "合格", "失敗", "SHA-256 の署名で証明書を再発行"})
+        BOOST_TEST(ja.out.find(word) != std::string::npos, word << "\n" << ja.out);
+    for (const char* word :
+         {" a private key", "issuer ", "names ", "expires ", "days left", "EKU ", " leaf",
+          "Private key present", "No MD5 or SHA-1", "PASS ", "FAIL ", "reissue"})
+        BOOST_TEST(ja.out.find(word) == std::string::npos, word << "\n" << ja.out);
+    for (const char* word :
+         {" a private key)", "     issuer ", "days left",
+          " leaf: ", "Private key present and matching the certificate", "PASS  ", "FAIL  "})
+        BOOST_TEST(en.out.find(word) != std::string::npos, word << "\n" << en.out);
+
+    // The HTML report: the checklist's title, the tags and the chain roles.
+    std::string html = pft::read_file(t.file("ja.html"));
+    for (const char* word : {"証明書ファイル", "<td class=\"verdict\">失敗</td>", "必須"})
+        BOOST_TEST(html.find(word) != std::string::npos, word);
+    for (const char* word : {"Certificate files", ">FAIL<", ">PASS<", ">intermediate<"})
+        BOOST_TEST(html.find(word) == std::string::npos, word);
+}
+
+// A run in Japanese: the HTML host facts and the console's verdict tags;
+// JUnit keeps its property names, which tools read.
+BOOST_AUTO_TEST_CASE(run_lang_ja_host_facts_and_tags_in_japanese) {
+    pft::Nginx nginx({pft::NginxSite{.tls = false}});
+    pft::TempDir t;
+    auto list = t.write("ports.xml", two_checks(nginx.port(), pft::unused_port()));
+    Run ja = run_ports(t, list,
+                       {"--lang", "ja", "--html", t.file("r.html"), "--junit", t.file("r.xml")});
+    BOOST_TEST(ja.result.exit_code == 2, ja.result.err);
+    std::string html = pft::read_file(t.file("r.html"));
+    for (const char* word :
+         {"ホスト名", "論理コア数", "管理者権限", "<td class=\"verdict\">失敗</td>", "必須"})
+        BOOST_TEST(html.find(word) != std::string::npos, word);
+    for (const char* word : {">logical cores<", ">hostname<", ">administrator<", ">FAIL<"})
+        BOOST_TEST(html.find(word) == std::string::npos, word);
+    std::string junit = pft::read_file(t.file("r.xml"));
+    BOOST_TEST(junit.find("name=\"host.logical_cores\"") != std::string::npos, junit);
+    // Measurement units for people: the connect time in ミリ秒, not ms.
+    BOOST_TEST(junit.find(" ms\n") == std::string::npos, junit);
+    BOOST_TEST(junit.find("接続 127.0.0.1=") != std::string::npos, junit);
+    BOOST_TEST(junit.find("connect 127.0.0.1=") == std::string::npos, junit);
+    BOOST_TEST(html.find(" ms;") == std::string::npos);
+    BOOST_TEST(html.find(" ms<") == std::string::npos);
+    BOOST_TEST(ja.result.out.find("合格") != std::string::npos, ja.result.out);
+    BOOST_TEST(ja.result.out.find("失敗") != std::string::npos, ja.result.out);
+    BOOST_TEST(ja.result.out.find("PASS") == std::string::npos, ja.result.out);
+    BOOST_TEST(ja.result.out.find("FAIL") == std::string::npos, ja.result.out);
+
+    Run en = run_ports(t, list, {"--html", t.file("en.html")});
+    BOOST_TEST(en.result.out.find("PASS  net.open") != std::string::npos, en.result.out);
+    BOOST_TEST(en.result.out.find("FAIL  net.closed") != std::string::npos, en.result.out);
+    BOOST_TEST(pft::read_file(t.file("en.html")).find("logical cores") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -100,6 +100,28 @@ BOOST_AUTO_TEST_CASE(localize_puts_japanese_in_place_and_keeps_english_where_non
     BOOST_TEST(english.fix == "Open it");
 }
 
+BOOST_AUTO_TEST_CASE(service_titles_have_translations_too) {
+    std::string text = bilingual();
+    text.replace(text.find("  <section"), 0,
+                 "  <services>\n"
+                 "    <service id=\"ldap\" title=\"Directory\">\n"
+                 "      <title xml:lang=\"ja\">ディレクトリ</title>\n"
+                 "    </service>\n"
+                 "    <service id=\"plain\" title=\"Plain\"/>\n"
+                 "  </services>\n");
+    auto en = load_checklist_text(text, "t.xml", builtin_probes());
+    BOOST_TEST(en.services[0].title == "Directory");
+    BOOST_TEST(en.services[0].title_tr.at(Language::ja) == "ディレクトリ");
+    ActiveLanguage ja(Language::ja);
+    auto c = load_checklist_text(text, "t.xml", builtin_probes());
+    BOOST_TEST(c.services[0].title == "ディレクトリ");
+    BOOST_TEST(c.services[1].title == "Plain");
+    // The English title belongs in the attribute.
+    text.replace(text.find("<title xml:lang=\"ja\">ディレクトリ"), 0, "<title>Dir</title>");
+    BOOST_TEST(error_of(text).find("<title> without xml:lang") != std::string::npos,
+               error_of(text));
+}
+
 BOOST_AUTO_TEST_CASE(a_language_preflight_cannot_show_is_named_with_its_line) {
     // Text nobody would ever see is a mistake to report, as the schema does.
     auto e = error_of(bilingual("      <fix xml:lang=\"de\">Öffnen</fix>\n"));
