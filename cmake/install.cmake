@@ -17,7 +17,7 @@ else()
   install(TARGETS preflight RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 install(FILES README.md DESTINATION ${doc_dir})
-install(FILES ${PREFLIGHT_CHECKLISTS} checklists/checklist.xsd checklists/README.md
+install(FILES ${PREFLIGHT_CHECKLISTS} checklists/checklist.xsd checklists/xml.xsd checklists/README.md
         DESTINATION ${examples_dir}/checklists)
 install(DIRECTORY contrib/ DESTINATION ${examples_dir}/contrib
         PATTERN completion EXCLUDE)

@@ -36,12 +36,19 @@ page=$(MANWIDTH=100 man -l "$man" 2>&1) || fail "man -l $man: $page"
 grep -q 'preflight run' <<<"$page" || fail "the man page has no 'preflight run' section"
 [[ -f $root/usr/share/bash-completion/completions/preflight ]] || fail "no bash completion"
 [[ -f $root/usr/share/zsh/vendor-completions/_preflight ]] || fail "no zsh completion"
-[[ -f $root/usr/share/doc/preflight/examples/checklists/checklist.xsd ]] || fail "no checklist XSD"
+examples=$root/usr/share/doc/preflight/examples/checklists
+[[ -f $examples/checklist.xsd ]] || fail "no checklist XSD"
+# The examples are there to be copied and edited: the shipped schema (with the
+# xml.xsd it imports) validates them offline.
+for f in "$examples"/*.xml; do
+  out=$(xmllint --nonet --noout --schema "$examples/checklist.xsd" "$f" 2>&1) ||
+    fail "$f does not validate against the shipped schema: $out"
+done
 echo "ok: $deb"
 
 for zip in "${zips[@]}"; do
   list=$(unzip -Z1 "$zip")
-  for f in preflight.exe README.md checklists/acc-saas.xml checklists/checklist.xsd \
+  for f in preflight.exe README.md checklists/acc-saas.xml checklists/checklist.xsd checklists/xml.xsd \
            contrib/systemd/preflight.timer; do
     grep -qx "$f" <<<"$list" || fail "$zip lacks $f"
   done

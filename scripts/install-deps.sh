@@ -34,7 +34,7 @@ test_pkgs=(libxml2-utils iproute2 nftables dnsmasq-base procps ca-certificates o
 windows_pkgs=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev make perl binutils-mingw-w64-x86-64)
 
 # Packages: the .deb (dpkg-shlibdeps, lintian), the ZIP and the MSI (wixl, msiinfo).
-package_pkgs=(dpkg-dev fakeroot file lintian man-db zip unzip wixl msitools)
+package_pkgs=(dpkg-dev fakeroot file lintian man-db zip unzip wixl msitools libxml2-utils)
 
 # The Linux product build's static libcurl and libzip: source package tools,
 # GSS-API headers, zlib's static library.

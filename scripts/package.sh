@@ -32,7 +32,7 @@ trap 'rm -rf "$stage"' EXIT
 cp "$exe" "$stage/preflight.exe"
 cp README.md "$stage/"
 mkdir "$stage/checklists"
-cp checklists/*.xml checklists/checklist.xsd checklists/README.md "$stage/checklists/"
+cp checklists/*.xml checklists/*.xsd checklists/README.md "$stage/checklists/"
 cp -r contrib "$stage/contrib"
 rm -rf "$stage/contrib/completion" # bash and zsh: the .deb's
 zip="$dist/preflight-${version}-windows-x86_64.zip"
