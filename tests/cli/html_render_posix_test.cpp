@@ -68,6 +68,14 @@ const std::string measure_script = R"(<script>
   out.narrowest_sha256 = 1e9;
   document.querySelectorAll('td.thumb').forEach(function(e){
     out.narrowest_sha256 = Math.min(out.narrowest_sha256, e.getBoundingClientRect().width); });
+  // Ten CJK characters in the page's own font, at 20 px: real glyphs are a
+  // full em wide each; the boxes drawn for missing glyphs are narrower.
+  var cjk = document.createElement('span');
+  cjk.style.fontSize = '20px'; cjk.style.whiteSpace = 'nowrap';
+  cjk.textContent = '\u8a3c\u660e\u66f8\u8a3c\u660e\u66f8\u8a3c\u660e\u66f8\u8a3c';
+  document.body.appendChild(cjk);
+  out.cjk_em = cjk.getBoundingClientRect().width / 200;
+  document.body.removeChild(cjk);
   var p = document.createElement('pre'); p.id = 'measure';
   var text = JSON.stringify(out).replace(/[<>&]/g, ' ');
   if (window.parent !== window) { window.parent.postMessage(text, '*'); return; }
@@ -322,6 +330,28 @@ BOOST_AUTO_TEST_CASE(the_builtin_checklist_fits_and_folds_its_default_parameters
     BOOST_TEST(params.find("smtp_port") > fold);
     renders_everywhere(page, "built-in checklist");
     auto m = page.measure(1280, 800);
+    BOOST_TEST(m["first_fix_bottom"].get<double>() > 0, m.dump());
+    BOOST_TEST(m["first_fix_bottom"].get<double>() <= 800, m.dump());
+}
+
+// The same run in Japanese, as a Japanese-reading admin opens it: Japanese
+// glyphs (not boxes) from the fonts the page names, and the layout still fits.
+BOOST_AUTO_TEST_CASE(a_japanese_report_shows_japanese_glyphs_and_fits, *with_chromium) {
+    pft::TempDir t;
+    auto refused = std::to_string(pft::unused_port());
+    auto run = pft::run({PREFLIGHT_BINARY, "run", "--lang", "ja", "--set", "awcm_host=127.0.0.1",
+                         "--set", "awcm_port=" + refused, "--idle", "0", "--timeout", "3",
+                         "--quiet", "--html", t.file("ja.html")});
+    BOOST_TEST_REQUIRE(run.exit_code == 2, run.out << run.err);
+    Rendered page(keep(t.file("ja.html"), "builtin-run-ja.html"));
+    std::string html = pft::read_file(page.html.string());
+    BOOST_TEST(pft::contains(html, "<html lang=\"ja\">"));
+    BOOST_TEST(pft::contains(html, "Noto Sans CJK JP"));
+    std::string pdf = renders_everywhere(page, "Japanese report");
+    BOOST_TEST(pft::contains(pdf, "準備未完了"), pdf);
+    BOOST_TEST(!pft::contains(pdf, "NOT READY"), pdf);
+    auto m = page.measure(1280, 800);
+    BOOST_TEST(m["cjk_em"].get<double>() >= 0.9, "CJK glyphs " << m["cjk_em"] << " em wide");
     BOOST_TEST(m["first_fix_bottom"].get<double>() > 0, m.dump());
     BOOST_TEST(m["first_fix_bottom"].get<double>() <= 800, m.dump());
 }
