@@ -12,12 +12,14 @@
 #include "support/smtp_server_posix.hpp"
 #include <asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sys/statvfs.h>
+#include <thread>
 #include <unistd.h>
 
 using nlohmann::json;
@@ -310,8 +312,25 @@ BOOST_AUTO_TEST_CASE(nagios_and_prometheus_read_the_exes_output,
         commands[name] = "/usr/bin/env WINEPREFIX=" + prefix().path + " WINEDEBUG=-all wine " +
                          PREFLIGHT_WINDOWS_EXE + " run --checklist " +
                          winpath(t.write(name + ".xml", xml)) + " --nagios -";
+    // Interrupted ("$$" and "\\;" are "$" and ";" to Nagios): a TLS check waits on the listener
+    // that never answers, and Ctrl+C (SIGINT, which Wine turns into the console's Ctrl+C) stops the
+    // run while Wine's start-up is long over.
+    const std::string silent = "<checklist id=\"w\" title=\"W\" timeout=\"30\"><source "
+                               "document=\"t\"/><section id=\"net\" title=\"N\">" +
+                               one_check("net.silent", "<probe kind=\"tls\" host=\"127.0.0.1\" "
+                                                       "port=\"" +
+                                                           open + "\"/>") +
+                               "</section></checklist>";
+    commands["unknown"] = "/bin/sh -c '/usr/bin/env WINEPREFIX=" + prefix().path +
+                          " WINEDEBUG=-all wine " + PREFLIGHT_WINDOWS_EXE + " run --checklist " +
+                          winpath(t.write("unknown.xml", silent)) +
+                          " --nagios - & p=$$!\\; sleep 8\\; kill -INT $$p\\; wait $$p'";
     std::string log;
     auto states = pft::checked_once(commands, log);
+    BOOST_TEST(states["unknown"]["current_state"] == "3", states["unknown"]["plugin_output"]);
+    BOOST_TEST(states["unknown"]["plugin_output"].rfind("PREFLIGHT UNKNOWN - run interrupted", 0) ==
+                   0u,
+               states["unknown"]["plugin_output"]);
     BOOST_TEST_INFO("nagios.log:\n" << log);
     BOOST_TEST(states["ok"]["current_state"] == "0", states["ok"]["plugin_output"]);
     BOOST_TEST(states["ok"]["plugin_output"] == "PREFLIGHT OK - 1 passed");
@@ -348,6 +367,36 @@ BOOST_AUTO_TEST_CASE(nagios_and_prometheus_read_the_exes_output,
                        std::string::npos,
                    text);
     }
+}
+
+// The Prometheus textfile of an interrupted run: written whole, exit code 3,
+// read by promtool.
+BOOST_AUTO_TEST_CASE(an_interrupted_exe_still_writes_its_textfile,
+                     *pft::needs_programs({"promtool", "sh"})) {
+    prefix();
+    pft::TempDir t;
+    asio::io_context io;
+    asio::ip::tcp::acceptor listener(io, {asio::ip::make_address("127.0.0.1"), 0});
+    auto port = std::to_string(listener.local_endpoint().port());
+    auto list =
+        t.write("silent.xml", "<checklist id=\"w\" title=\"W\" timeout=\"30\"><source "
+                              "document=\"t\"/><section id=\"net\" title=\"N\">" +
+                                  one_check("net.silent", "<probe kind=\"tls\" host=\"127.0.0.1\" "
+                                                          "port=\"" +
+                                                              port + "\"/>") +
+                                  "</section></checklist>");
+    auto file = t.file("w.prom");
+    pft::Background run({"wine", PREFLIGHT_WINDOWS_EXE, "run", "--checklist", winpath(list),
+                         "--prom", winpath(file), "--quiet"},
+                        t.file("out.log"));
+    std::this_thread::sleep_for(std::chrono::seconds(8));
+    kill(run.pid(), SIGINT);
+    BOOST_TEST_REQUIRE(run.wait() == 3, pft::read_file(t.file("out.log")));
+    auto text = pft::read_file(file);
+    auto check = pft::run({"sh", "-c", "promtool check metrics < \"$0\"", file});
+    BOOST_TEST(check.exit_code == 0, check.out << check.err << "\n" << text);
+    BOOST_TEST(text.find("preflight_run_exit_code{checklist=\"w\"} 3\n") != std::string::npos,
+               text);
 }
 
 BOOST_AUTO_TEST_CASE(ldap_through_wldap32_against_slapd) {
