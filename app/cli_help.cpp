@@ -1,4 +1,5 @@
 #include "app/cli_help.hpp"
+#include "app/registries.hpp"
 #include "base/nearest_word.hpp"
 #include <algorithm>
 #include <array>
@@ -9,56 +10,72 @@ namespace pf {
 
 namespace {
 
-constexpr std::array<const char*, 6> group_order{"Checklist",       "Targets and secrets",
-                                                 "Trust and proxy", "Reports",
-                                                 "Run control",     "Other options"};
+// Groups by id, in the order the help shows them; the names shown come
+// from the catalog (group_title).
+constexpr std::array<const char*, 6> group_order{"checklist", "targets", "trust",
+                                                 "reports",   "run",     "other"};
 
-// Long option name -> help group. Report formats (--html, --json, …) come
-// from the report registry and are found by their help text instead.
+std::string group_title(std::string_view id) {
+    if (id == "checklist") return tr(msg("cli.group.checklist"));
+    if (id == "targets") return tr(msg("cli.group.targets"));
+    if (id == "trust") return tr(msg("cli.group.trust"));
+    if (id == "reports") return tr(msg("cli.group.reports"));
+    if (id == "run") return tr(msg("cli.group.run_control"));
+    return tr(msg("cli.group.other"));
+}
+
+// Long option name -> help group id. Report formats (--html, --json, …) come
+// from the report registry.
 const std::map<std::string, std::string, std::less<>>& group_of() {
     static const std::map<std::string, std::string, std::less<>> table{
-        {"checklist", "Checklist"},
-        {"service", "Checklist"},
-        {"only", "Checklist"},
-        {"skip", "Checklist"},
-        {"users", "Checklist"},
-        {"servers", "Checklist"},
-        {"install-path", "Checklist"},
-        {"facts", "Checklist"},
-        {"probes", "Checklist"},
-        {"reasons", "Checklist"},
-        {"site", "Targets and secrets"},
-        {"set", "Targets and secrets"},
-        {"password", "Targets and secrets"},
-        {"profile", "Targets and secrets"},
-        {"host", "Targets and secrets"},
-        {"full-chain", "Targets and secrets"},
-        {"proxy", "Trust and proxy"},
-        {"proxy-password", "Trust and proxy"},
-        {"no-proxy", "Trust and proxy"},
-        {"ca-file", "Trust and proxy"},
-        {"trust-store", "Trust and proxy"},
-        {"public-roots", "Trust and proxy"},
-        {"expiry-warn", "Trust and proxy"},
-        {"expiry-fail", "Trust and proxy"},
-        {"report-dir", "Reports"},
-        {"junit-prefix", "Reports"},
-        {"junit-warn", "Reports"},
-        {"bundle", "Reports"},
-        {"quiet", "Reports"},
-        {"baseline", "Reports"},
-        {"history", "Reports"},
-        {"history-keep", "Reports"},
-        {"fail-on", "Reports"},
-        {"json", "Reports"},
-        {"output", "Reports"},
-        {"timeout", "Run control"},
-        {"jobs", "Run control"},
-        {"idle", "Run control"},
-        {"max-time", "Run control"},
-        {"lang", "Run control"},
+        {"checklist", "checklist"},
+        {"service", "checklist"},
+        {"only", "checklist"},
+        {"skip", "checklist"},
+        {"users", "checklist"},
+        {"servers", "checklist"},
+        {"install-path", "checklist"},
+        {"facts", "checklist"},
+        {"probes", "checklist"},
+        {"reasons", "checklist"},
+        {"site", "targets"},
+        {"set", "targets"},
+        {"password", "targets"},
+        {"profile", "targets"},
+        {"host", "targets"},
+        {"full-chain", "targets"},
+        {"proxy", "trust"},
+        {"proxy-password", "trust"},
+        {"no-proxy", "trust"},
+        {"ca-file", "trust"},
+        {"trust-store", "trust"},
+        {"public-roots", "trust"},
+        {"expiry-warn", "trust"},
+        {"expiry-fail", "trust"},
+        {"report-dir", "reports"},
+        {"junit-prefix", "reports"},
+        {"junit-warn", "reports"},
+        {"bundle", "reports"},
+        {"quiet", "reports"},
+        {"baseline", "reports"},
+        {"history", "reports"},
+        {"history-keep", "reports"},
+        {"fail-on", "reports"},
+        {"json", "reports"},
+        {"output", "reports"},
+        {"timeout", "run"},
+        {"jobs", "run"},
+        {"idle", "run"},
+        {"max-time", "run"},
+        {"lang", "run"},
     };
     return table;
+}
+
+bool is_report_option(std::string_view name) {
+    for (const auto& f : builtin_reports())
+        if (f.name == name) return true;
+    return false;
 }
 
 std::string long_name(const CLI::Option* opt) {
@@ -68,7 +85,12 @@ std::string long_name(const CLI::Option* opt) {
 
 class PreflightFormatter : public CLI::Formatter {
   public:
-    PreflightFormatter() { column_width(30); }
+    PreflightFormatter() {
+        column_width(30);
+        // OPTIONS and SUBCOMMAND stay: they are placeholders, like FILE.
+        label("Usage", tr(msg("cli.label.usage")));
+        label("Positionals", tr(msg("cli.label.positionals")));
+    }
 
     // The placeholder only: CLI11 appends each validator's description to the
     // type name after a ':' ("FILE:FILE"), and adds "...", "REQUIRED".
@@ -121,7 +143,8 @@ class PreflightFormatter : public CLI::Formatter {
                           CLI::AppFormatMode mode) const override {
         if (mode == CLI::AppFormatMode::Sub) return make_expanded(app);
         std::string out = make_description(app) + make_usage(app, name) + make_positionals(app);
-        for (const char* group : group_order) {
+        for (const char* id : group_order) {
+            const std::string group = group_title(id);
             auto opts = app->get_options([&](const CLI::Option* o) {
                 return o->get_group() == group && o->nonpositional();
             });
@@ -138,14 +161,16 @@ void group_one(CLI::App& app) {
         if (!opt->nonpositional()) continue; // positionals keep their own list
         auto it = group_of().find(long_name(opt));
         if (it != group_of().end())
-            opt->group(it->second);
-        else if (opt->get_description().rfind("Write the ", 0) == 0)
-            opt->group("Reports");
+            opt->group(group_title(it->second));
+        else if (is_report_option(long_name(opt)))
+            opt->group(group_title("reports"));
         else
-            opt->group("Other options");
+            opt->group(group_title("other"));
     }
-    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        sub->group(tr(msg("cli.label.subcommands")));
         group_one(*sub);
+    }
 }
 
 // Every long option of cmd, as typed ("--checklist").
@@ -158,6 +183,27 @@ std::vector<std::string> long_options(const CLI::App& cmd) {
 }
 
 } // namespace
+
+std::string tr(const Message& m) {
+    return render(m);
+}
+
+Language help_language(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--") break;
+        std::optional<std::string_view> value;
+        if (a == "--lang" && i + 1 < argc)
+            value = argv[i + 1];
+        else if (a.rfind("--lang=", 0) == 0)
+            value = a.substr(7);
+        if (!value) continue;
+        if (*value == "ja") return Language::ja;
+        if (*value == "en") return Language::en;
+        break;
+    }
+    return user_language();
+}
 
 void use_preflight_help(CLI::App& app) {
     app.formatter(std::make_shared<PreflightFormatter>());
