@@ -3,8 +3,11 @@
 #include "base/nearest_word.hpp"
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <map>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace pf {
 
@@ -83,6 +86,59 @@ std::string long_name(const CLI::Option* opt) {
     return names.empty() ? std::string() : names.front();
 }
 
+// The columns text takes in a terminal: a character of three or four UTF-8
+// bytes (kana, kanji, full-width punctuation) takes two, any other one.
+std::size_t columns(std::string_view text) {
+    std::size_t n = 0;
+    for (unsigned char c : text)
+        if (c < 0x80 || (c >= 0xC0 && c < 0xE0))
+            n += 1;
+        else if (c >= 0xE0)
+            n += 2;
+    return n;
+}
+
+// A place a description's line may end: after a space, or, in Japanese,
+// which has no spaces between words, before a wide character (not before a
+// closing mark such as 、 or ）, a small kana or ー, nor after an opening one such as "(").
+struct WrapPiece {
+    std::string_view text;
+    bool after_space;
+};
+
+bool is_wide_lead(unsigned char c) {
+    return c >= 0xE0;
+}
+
+bool starts_with_any(std::string_view s, std::initializer_list<std::string_view> marks) {
+    for (auto m : marks)
+        if (s.rfind(m, 0) == 0) return true;
+    return false;
+}
+
+std::vector<WrapPiece> wrap_pieces(std::string_view desc) {
+    std::vector<WrapPiece> out;
+    while (!desc.empty()) {
+        auto space = desc.find(' ');
+        std::string_view word = desc.substr(0, space);
+        desc = space == std::string_view::npos ? std::string_view() : desc.substr(space + 1);
+        std::size_t start = 0;
+        for (std::size_t i = 1; i < word.size(); ++i) {
+            const auto c = static_cast<unsigned char>(word[i]);
+            if (!is_wide_lead(c) || word[i - 1] == '(' || word[i - 1] == '\'' ||
+                starts_with_any(word.substr(i),
+                                {"、", "。", "）", "」", "・", "ー", "ッ", "ャ", "ュ", "ョ", "ァ",
+                                 "ィ", "ゥ", "ェ", "ォ", "っ", "ゃ", "ゅ", "ょ"}) ||
+                (i >= 3 && starts_with_any(word.substr(i - 3), {"（", "「"})))
+                continue;
+            out.push_back({word.substr(start, i - start), start == 0});
+            start = i;
+        }
+        out.push_back({word.substr(start), start == 0});
+    }
+    return out;
+}
+
 class PreflightFormatter : public CLI::Formatter {
   public:
     PreflightFormatter() {
@@ -116,24 +172,21 @@ class PreflightFormatter : public CLI::Formatter {
         else
             out += std::string(column - out.size(), ' ');
         std::size_t used = column;
-        const std::string desc_text = make_option_desc(opt);
-        std::string_view desc = desc_text;
         bool first = true;
-        while (!desc.empty()) {
-            auto space = desc.find(' ');
-            std::string_view word = desc.substr(0, space);
-            desc = space == std::string_view::npos ? std::string_view() : desc.substr(space + 1);
-            if (!first && used + 1 + word.size() > width) {
+        const std::string desc = make_option_desc(opt); // the pieces point into it
+        for (const auto& piece : wrap_pieces(desc)) {
+            const std::size_t gap = first || !piece.after_space ? 0 : 1;
+            if (!first && used + gap + columns(piece.text) > width) {
                 out += "\n" + line_pad;
                 used = column;
                 first = true;
             }
-            if (!first) {
+            if (!first && piece.after_space) {
                 out += ' ';
                 ++used;
             }
-            out += word;
-            used += word.size();
+            out += piece.text;
+            used += columns(piece.text);
             first = false;
         }
         return out + "\n";

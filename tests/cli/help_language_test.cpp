@@ -42,7 +42,27 @@ const char* const english_phrases[] = {
     "Exit codes",  "Print this",      "Write the",     "Deadline in",           "comma-separated",
     "the default", "Display program", "instead of",    "Language of the output"};
 
+// Columns in a terminal: kana and kanji (three UTF-8 bytes) take two.
+std::size_t columns(const std::string& line) {
+    std::size_t n = 0;
+    for (unsigned char c : line)
+        n += c < 0x80 || (c >= 0xC0 && c < 0xE0) ? 1 : c >= 0xE0 ? 2 : 0;
+    return n;
+}
+
 void expect_japanese(const std::string& help, const std::string& what) {
+    // Descriptions wrap at 80 columns as in English, between Japanese
+    // characters too (they have no spaces), never before 、 or 。.
+    std::istringstream lines(help);
+    for (std::string line; std::getline(lines, line);) {
+        // Options and their continuation lines; CLI11 writes the commands'
+        // list unwrapped, in English too.
+        if (line.rfind("  -", 0) != 0 && line.rfind("    ", 0) != 0) continue;
+        BOOST_TEST(columns(line) <= 80, what << ": " << line);
+        auto text = line.find_first_not_of(' ');
+        BOOST_TEST(line.compare(text, 3, "、") != 0, what << ": " << line);
+        BOOST_TEST(line.compare(text, 3, "。") != 0, what << ": " << line);
+    }
     BOOST_TEST(!option_entries(help).empty(), what << ": " << help);
     for (const auto& entry : option_entries(help))
         BOOST_TEST(has_japanese(entry.substr(30)), what << ": " << entry);
