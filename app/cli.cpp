@@ -88,60 +88,55 @@ bool nagios_requested(int argc, char** argv) {
 } // namespace
 
 int cli_main(int argc, char** argv) {
-    CLI::App app{
-        "preflight: checks a server against the AirWatch Cloud Connector (ACC) prerequisites\n"
-        "and says, for each, what passes, what fails and why, and how to fix it.",
-        "preflight"};
+    // The help is rendered while the CLI is built, so the language is chosen
+    // before parsing: --lang in argv, else the user's locale. The site file's
+    // lang is not read for help (it is known only once a run parses its site
+    // file); after parsing, the language is set again from --lang as before.
+    set_active_language(help_language(argc, argv));
+    CLI::App app{tr(msg("cli.about_1")) + "\n" + tr(msg("cli.about_2")), "preflight"};
+    app.set_help_flag("-h,--help", tr(msg("cli.help"))); // subcommands inherit it
     use_preflight_help(app);
-    app.set_version_flag("--version", [] {
-        auto text = version_text();
-        if (!text.empty() && text.back() == '\n') text.pop_back(); // CLI11 adds one
-        return text;
-    });
+    app.set_version_flag(
+        "--version",
+        [] {
+            auto text = version_text();
+            if (!text.empty() && text.back() == '\n') text.pop_back(); // CLI11 adds one
+            return text;
+        },
+        tr(msg("cli.version")));
     app.require_subcommand(1);
-    app.footer(
-        "Exit codes: 0 all passed, 1 warnings only, 2 at least one failure, 3 could not run\n"
-        "(bad input, or the run was interrupted).");
+    app.footer(tr(msg("cli.exit_codes_1")) + "\n" + tr(msg("cli.exit_codes_2")));
 
     RunOptions ro;
-    auto* run = app.add_subcommand("run", "Run a checklist and write reports");
-    run->add_option("--checklist", ro.checklist,
-                    "Built-in checklist NAME or a FILE (default: acc-saas)")
+    auto* run = app.add_subcommand("run", tr(msg("cli.run")));
+    run->add_option("--checklist", ro.checklist, tr(msg("cli.run.checklist")))
         ->type_name("NAME|FILE");
-    run->add_option("--site", ro.site_file,
-                    "Site FILE with this installation's parameters and services")
+    run->add_option("--site", ro.site_file, tr(msg("cli.run.site")))
         ->check(CLI::ExistingFile)
         ->type_name("FILE");
-    run->add_option("--set", ro.sets, "Set a checklist parameter: NAME=VALUE (repeatable)")
-        ->type_name("NAME=VALUE");
-    run->add_option(
-           "--service", ro.services,
-           "Integration services to check, comma-separated (e.g. ldap,smtp); 'all' for every one")
-        ->type_name("LIST");
-    run->add_option("--users", ro.users, "Number of users the deployment serves (sizing table)")
+    run->add_option("--set", ro.sets, tr(msg("cli.run.set")))->type_name("NAME=VALUE");
+    run->add_option("--service", ro.services, tr(msg("cli.run.service")))->type_name("LIST");
+    run->add_option("--users", ro.users, tr(msg("cli.run.users")))
         ->check(number_in(users_bounds, true))
         ->type_name("N");
-    run->add_option("--servers", ro.servers, "Number of ACC servers planned (sizing table)")
+    run->add_option("--servers", ro.servers, tr(msg("cli.run.servers")))
         ->check(number_in({1, 1000}, true))
         ->type_name("N");
-    run->add_option("--timeout", ro.timeout_seconds,
-                    "Deadline in SECONDS for each check that does not set its own")
+    run->add_option("--timeout", ro.timeout_seconds, tr(msg("cli.run.timeout")))
         ->check(number_in(timeout_bounds, false))
         ->type_name("SECONDS");
-    run->add_option("--jobs", ro.jobs,
-                    "At most N checks at once (default: no cap; sockets and TLS handshakes "
-                    "are limited by what the host allows)")
+    run->add_option("--jobs", ro.jobs, tr(msg("cli.run.jobs")))
         ->check(number_in({1, 4096}, true))
         ->type_name("N");
-    run->add_option("--install-path", ro.install_path,
-                    "Where the ACC will be installed: free disk space is measured there")
+    run->add_option("--install-path", ro.install_path, tr(msg("cli.install_path")))
         ->type_name("DIR");
     // --html FILE, --junit FILE, …: one option per report format.
     auto add_report_options = [](CLI::App* cmd, std::vector<std::string>& files) {
         files.resize(builtin_reports().size());
         for (std::size_t i = 0; i < builtin_reports().size(); ++i) {
             const auto& f = builtin_reports()[i];
-            cmd->add_option("--" + f.name, files[i], "Write the " + f.help + " to FILE")
+            cmd->add_option("--" + f.name, files[i],
+                            tr(msg("cli.report", {{"report", part(f.help)}})))
                 ->type_name("FILE");
         }
     };
@@ -153,184 +148,119 @@ int cli_main(int argc, char** argv) {
     };
     auto add_trust_options = [](CLI::App* cmd, std::vector<std::string>& ca_files,
                                 std::string& trust_store) {
-        cmd->add_option("--ca-file", ca_files,
-                        "Also trust the CA certificates in this PEM FILE (repeatable)")
+        cmd->add_option("--ca-file", ca_files, tr(msg("cli.ca_file")))
             ->check(CLI::ExistingFile)
             ->type_name("FILE");
-        cmd->add_option("--trust-store", trust_store,
-                        "Use the roots in this PEM FILE instead of the system's trust store")
+        cmd->add_option("--trust-store", trust_store, tr(msg("cli.trust_store")))
             ->check(CLI::ExistingFile)
             ->type_name("FILE");
     };
     auto add_expiry_options = [](CLI::App* cmd, std::optional<int>& warn,
                                  std::optional<int>& fail) {
-        cmd->add_option("--expiry-warn", warn, "Warn about certificates expiring within DAYS (60)")
+        cmd->add_option("--expiry-warn", warn, tr(msg("cli.expiry_warn")))
             ->check(number_in({0, 3650}, true))
             ->type_name("DAYS");
-        cmd->add_option("--expiry-fail", fail, "Fail certificates expiring within DAYS (30)")
+        cmd->add_option("--expiry-fail", fail, tr(msg("cli.expiry_fail")))
             ->check(number_in({0, 3650}, true))
             ->type_name("DAYS");
     };
     std::vector<std::string> report_files;
     add_report_options(run, report_files);
-    run->add_option("--junit-prefix", ro.junit_prefix,
-                    "First part of every JUnit classname and suite name (default: this host's "
-                    "name, so the reports of several ACC servers merge into distinct cases)")
+    run->add_option("--junit-prefix", ro.junit_prefix, tr(msg("cli.run.junit_prefix")))
         ->check(junit_prefix_text())
         ->type_name("HOST");
-    run->add_option("--junit-warn", ro.junit_warn,
-                    "How JUnit reports a warning: skip (<skipped message=\"warning: ...\">, the "
-                    "default) or fail (a <failure>, so CI goes red)")
+    run->add_option("--junit-warn", ro.junit_warn, tr(msg("cli.run.junit_warn")))
         ->check(CLI::IsMember({"skip", "fail"}))
         ->type_name("skip|fail");
-    run->add_option("--bundle", ro.bundle,
-                    "Write a support bundle to FILE (.zip): the reports, the console output, the "
-                    "host facts, the checklist and site file, with secrets only as their source")
-        ->type_name("FILE");
-    run->add_option(
-           "--facts", ro.facts_file,
-           "Evaluate the hardware, OS and .NET checks against FILE (from 'preflight facts --json' "
-           "on another host) instead of this host")
+    run->add_option("--bundle", ro.bundle, tr(msg("cli.run.bundle")))->type_name("FILE");
+    run->add_option("--facts", ro.facts_file, tr(msg("cli.run.facts")))
         ->check(CLI::ExistingFile)
         ->type_name("FILE");
-    run->add_option(
-           "--proxy", ro.proxy,
-           "Outbound proxy the ACC will use, http://[user@]host[:port] (default: the site file, "
-           "then HTTPS_PROXY)")
-        ->type_name("URL");
-    run->add_option(
-           "--proxy-password", ro.proxy_password,
-           "Where the proxy password is: env:NAME, file:PATH or prompt (never the password itself)")
+    run->add_option("--proxy", ro.proxy, tr(msg("cli.run.proxy")))->type_name("URL");
+    run->add_option("--proxy-password", ro.proxy_password, tr(msg("cli.run.proxy_password")))
         ->type_name("SOURCE");
-    run->add_option("--no-proxy", ro.no_proxy,
-                    "Hosts reached without the proxy, comma-separated (as NO_PROXY)")
-        ->type_name("LIST");
+    run->add_option("--no-proxy", ro.no_proxy, tr(msg("cli.run.no_proxy")))->type_name("LIST");
     add_trust_options(run, ro.ca_files, ro.trust_store);
-    run->add_option(
-           "--public-roots", ro.public_roots,
-           "The public root bundle (default on Debian: the Mozilla bundle of ca-certificates); a "
-           "trusted root missing from it was added locally, as TLS inspection does")
+    run->add_option("--public-roots", ro.public_roots, tr(msg("cli.run.public_roots")))
         ->check(CLI::ExistingPath)
         ->type_name("FILE|DIR");
     add_expiry_options(run, ro.expiry_warn_days, ro.expiry_fail_days);
-    run->add_option("--idle", ro.idle_seconds,
-                    "Idle time of the connection-persistence checks in SECONDS; 0 skips them")
+    run->add_option("--idle", ro.idle_seconds, tr(msg("cli.run.idle")))
         ->check(number_in({0, 3600}, false))
         ->type_name("SECONDS");
-    run->add_option("--only", ro.only,
-                    "Run only these checks: check ids, section ids or globs such as 'net.*', "
-                    "comma-separated or repeated (see 'preflight list CHECKLIST')")
-        ->type_name("PATTERN");
-    run->add_option("--skip", ro.skip,
-                    "Leave out these checks: check ids, section ids or globs, comma-separated or "
-                    "repeated")
-        ->type_name("PATTERN");
-    run->add_option("--max-time", ro.max_time_seconds,
-                    "Finish the whole run within SECONDS: longer deadlines are shortened, the "
-                    "idle-connection check is skipped when its idle time does not fit")
+    run->add_option("--only", ro.only, tr(msg("cli.run.only")))->type_name("PATTERN");
+    run->add_option("--skip", ro.skip, tr(msg("cli.run.skip")))->type_name("PATTERN");
+    run->add_option("--max-time", ro.max_time_seconds, tr(msg("cli.run.max_time")))
         ->check(number_in(max_time_bounds, false))
         ->type_name("SECONDS");
-    run->add_option("--report-dir", ro.report_dir,
-                    "Write the default-named reports into DIR (default: the current directory)")
+    run->add_option("--report-dir", ro.report_dir, tr(msg("cli.run.report_dir")))
         ->check(CLI::ExistingDirectory)
         ->type_name("DIR");
-    run->add_flag("--quiet,-q", ro.quiet, "Print only problems and the summary");
-    run->add_option("--baseline", ro.baseline,
-                    "Compare with this previous JSON report and say what changed")
-        ->type_name("FILE");
-    run->add_option("--history", ro.history_dir,
-                    "Keep the JSON reports of the last runs in DIR and compare with the newest")
-        ->type_name("DIR");
-    run->add_option("--history-keep", ro.history_keep,
-                    "How many JSON reports --history keeps (default 10)")
+    run->add_flag("--quiet,-q", ro.quiet, tr(msg("cli.quiet")));
+    run->add_option("--baseline", ro.baseline, tr(msg("cli.run.baseline")))->type_name("FILE");
+    run->add_option("--history", ro.history_dir, tr(msg("cli.run.history")))->type_name("DIR");
+    run->add_option("--history-keep", ro.history_keep, tr(msg("cli.run.history_keep")))
         ->check(number_in({1, 1000}, true))
         ->type_name("N");
     std::string fail_on = "any";
-    run->add_option("--fail-on", fail_on,
-                    "any: exit 2 on any failure (default); new: exit 2 only when a check fails "
-                    "that did not in the previous run (needs --baseline or --history), else 0")
+    run->add_option("--fail-on", fail_on, tr(msg("cli.run.fail_on")))
         ->check(CLI::IsMember({"any", "new"}))
         ->type_name("any|new");
 
     CertOptions co;
-    auto* cert = app.add_subcommand(
-        "cert", "Check certificate files (PEM, DER, .pfx/.p12) before installing them");
-    cert->add_option("FILE", co.files, "Certificate files")->required()->check(CLI::ExistingFile);
-    cert->add_option("--password", co.password,
-                     "Where the .pfx/.p12 (or key) password is: env:NAME, file:PATH or prompt "
-                     "(never the password itself)")
-        ->type_name("SOURCE");
-    cert->add_option("--profile", co.profile,
-                     "none, server (needs --host), eas-client or apns (default: none)")
-        ->type_name("NAME");
-    cert->add_option("--host", co.host, "server profile: the host name clients connect to")
-        ->type_name("NAME");
-    cert->add_flag("--full-chain", co.full_chain,
-                   "Every certificate of the chain must be in the file (AWCM's .pfx)");
+    auto* cert = app.add_subcommand("cert", tr(msg("cli.cert")));
+    cert->add_option("FILE", co.files, tr(msg("cli.cert.files")))
+        ->required()
+        ->check(CLI::ExistingFile);
+    cert->add_option("--password", co.password, tr(msg("cli.cert.password")))->type_name("SOURCE");
+    cert->add_option("--profile", co.profile, tr(msg("cli.cert.profile")))->type_name("NAME");
+    cert->add_option("--host", co.host, tr(msg("cli.cert.host")))->type_name("NAME");
+    cert->add_flag("--full-chain", co.full_chain, tr(msg("cli.cert.full_chain")));
     add_expiry_options(cert, co.expiry_warn_days, co.expiry_fail_days);
-    cert->add_option("--max-time", co.max_time_seconds,
-                     "Finish within SECONDS, as 'run --max-time' does (a scheduled check of "
-                     "certificate files under a monitoring system's timeout)")
+    cert->add_option("--max-time", co.max_time_seconds, tr(msg("cli.cert.max_time")))
         ->check(number_in(max_time_bounds, false))
         ->type_name("SECONDS");
     add_trust_options(cert, co.ca_files, co.trust_store);
     std::vector<std::string> cert_reports;
     add_report_options(cert, cert_reports);
-    cert->add_flag("--quiet,-q", co.quiet, "Print only problems and the summary");
+    cert->add_flag("--quiet,-q", co.quiet, tr(msg("cli.quiet")));
 
-    auto* facts =
-        app.add_subcommand("facts", "Print this host's facts (hardware, OS, .NET, PowerShell)");
+    auto* facts = app.add_subcommand("facts", tr(msg("cli.facts")));
     bool facts_json = false;
     std::string facts_path, facts_output;
-    facts->add_flag("--json", facts_json,
-                    "As JSON, for 'preflight run --facts' on another machine");
-    facts
-        ->add_option("--install-path", facts_path,
-                     "Where the ACC will be installed: free disk space is measured there")
-        ->type_name("DIR");
-    facts->add_option("--output,-o", facts_output, "Write to FILE instead of standard output")
-        ->type_name("FILE");
+    facts->add_flag("--json", facts_json, tr(msg("cli.facts.json")));
+    facts->add_option("--install-path", facts_path, tr(msg("cli.install_path")))->type_name("DIR");
+    facts->add_option("--output,-o", facts_output, tr(msg("cli.facts.output")))->type_name("FILE");
 
-    auto* list = app.add_subcommand(
-        "list", "List the built-in checklists, or a checklist's sections and check ids");
+    auto* list = app.add_subcommand("list", tr(msg("cli.list")));
     std::string list_checklist;
-    list->add_option("CHECKLIST", list_checklist,
-                     "List this checklist's check ids (built-in NAME or FILE), as --only and "
-                     "--skip take them")
+    list->add_option("CHECKLIST", list_checklist, tr(msg("cli.list.checklist")))
         ->type_name("NAME|FILE");
     bool list_probes = false;
-    list->add_flag("--probes", list_probes,
-                   "List the probe kinds a checklist can use, with their parameters");
+    list->add_flag("--probes", list_probes, tr(msg("cli.list.probes")));
     bool list_reasons = false;
-    list->add_flag("--reasons", list_reasons,
-                   "List the reason codes a verdict can carry (JSON \"reason\"), with their "
-                   "meaning");
+    list->add_flag("--reasons", list_reasons, tr(msg("cli.list.reasons")));
 
-    auto* schema = app.add_subcommand("schema", "Print the JSON Schema of a report format");
+    auto* schema = app.add_subcommand("schema", tr(msg("cli.schema")));
     std::string schema_name;
-    schema->add_option("NAME", schema_name, "report: the JSON report (--json)")->required();
+    schema->add_option("NAME", schema_name, tr(msg("cli.schema.name")))->required();
 
-    auto* explain = app.add_subcommand(
-        "explain", "Explain a check: what it verifies, the guide's words, the fix");
+    auto* explain = app.add_subcommand("explain", tr(msg("cli.explain")));
     std::string check_id, explain_checklist;
-    explain->add_option("CHECK-ID", check_id, "Check id, e.g. net.awcm-443")->required();
-    explain
-        ->add_option("--checklist", explain_checklist,
-                     "Checklist NAME or FILE (default: all built-in)")
+    explain->add_option("CHECK-ID", check_id, tr(msg("cli.explain.check_id")))->required();
+    explain->add_option("--checklist", explain_checklist, tr(msg("cli.explain.checklist")))
         ->type_name("NAME|FILE");
 
-    auto* bundle = app.add_subcommand(
-        "bundle", "Write the last run's support bundle: its reports, console output, host facts, "
-                  "checklist and site file in one zip for a support ticket");
+    auto* bundle = app.add_subcommand("bundle", tr(msg("cli.bundle")));
     std::string bundle_file;
-    bundle->add_option("FILE", bundle_file, "The zip file to write")->required()->type_name("FILE");
+    bundle->add_option("FILE", bundle_file, tr(msg("cli.bundle.file")))
+        ->required()
+        ->type_name("FILE");
 
     // Every command speaks the language chosen; the default is the user's.
     std::string lang;
     for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
-        sub->add_option("--lang", lang,
-                        "Language of the output: ja or en (default: the site file's lang, else "
-                        "the user's language); ids, reason codes and exit codes stay the same")
+        sub->add_option("--lang", lang, tr(msg("cli.lang")))
             ->check(CLI::IsMember({"ja", "en"}))
             ->type_name("ja|en");
 

@@ -1,64 +1,84 @@
 #include "app/cli_help.hpp"
+#include "app/registries.hpp"
 #include "base/nearest_word.hpp"
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <map>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace pf {
 
 namespace {
 
-constexpr std::array<const char*, 6> group_order{"Checklist",       "Targets and secrets",
-                                                 "Trust and proxy", "Reports",
-                                                 "Run control",     "Other options"};
+// Groups by id, in the order the help shows them; the names shown come
+// from the catalog (group_title).
+constexpr std::array<const char*, 6> group_order{"checklist", "targets", "trust",
+                                                 "reports",   "run",     "other"};
 
-// Long option name -> help group. Report formats (--html, --json, …) come
-// from the report registry and are found by their help text instead.
+std::string group_title(std::string_view id) {
+    if (id == "checklist") return tr(msg("cli.group.checklist"));
+    if (id == "targets") return tr(msg("cli.group.targets"));
+    if (id == "trust") return tr(msg("cli.group.trust"));
+    if (id == "reports") return tr(msg("cli.group.reports"));
+    if (id == "run") return tr(msg("cli.group.run_control"));
+    return tr(msg("cli.group.other"));
+}
+
+// Long option name -> help group id. Report formats (--html, --json, …) come
+// from the report registry.
 const std::map<std::string, std::string, std::less<>>& group_of() {
     static const std::map<std::string, std::string, std::less<>> table{
-        {"checklist", "Checklist"},
-        {"service", "Checklist"},
-        {"only", "Checklist"},
-        {"skip", "Checklist"},
-        {"users", "Checklist"},
-        {"servers", "Checklist"},
-        {"install-path", "Checklist"},
-        {"facts", "Checklist"},
-        {"probes", "Checklist"},
-        {"reasons", "Checklist"},
-        {"site", "Targets and secrets"},
-        {"set", "Targets and secrets"},
-        {"password", "Targets and secrets"},
-        {"profile", "Targets and secrets"},
-        {"host", "Targets and secrets"},
-        {"full-chain", "Targets and secrets"},
-        {"proxy", "Trust and proxy"},
-        {"proxy-password", "Trust and proxy"},
-        {"no-proxy", "Trust and proxy"},
-        {"ca-file", "Trust and proxy"},
-        {"trust-store", "Trust and proxy"},
-        {"public-roots", "Trust and proxy"},
-        {"expiry-warn", "Trust and proxy"},
-        {"expiry-fail", "Trust and proxy"},
-        {"report-dir", "Reports"},
-        {"junit-prefix", "Reports"},
-        {"junit-warn", "Reports"},
-        {"bundle", "Reports"},
-        {"quiet", "Reports"},
-        {"baseline", "Reports"},
-        {"history", "Reports"},
-        {"history-keep", "Reports"},
-        {"fail-on", "Reports"},
-        {"json", "Reports"},
-        {"output", "Reports"},
-        {"timeout", "Run control"},
-        {"jobs", "Run control"},
-        {"idle", "Run control"},
-        {"max-time", "Run control"},
-        {"lang", "Run control"},
+        {"checklist", "checklist"},
+        {"service", "checklist"},
+        {"only", "checklist"},
+        {"skip", "checklist"},
+        {"users", "checklist"},
+        {"servers", "checklist"},
+        {"install-path", "checklist"},
+        {"facts", "checklist"},
+        {"probes", "checklist"},
+        {"reasons", "checklist"},
+        {"site", "targets"},
+        {"set", "targets"},
+        {"password", "targets"},
+        {"profile", "targets"},
+        {"host", "targets"},
+        {"full-chain", "targets"},
+        {"proxy", "trust"},
+        {"proxy-password", "trust"},
+        {"no-proxy", "trust"},
+        {"ca-file", "trust"},
+        {"trust-store", "trust"},
+        {"public-roots", "trust"},
+        {"expiry-warn", "trust"},
+        {"expiry-fail", "trust"},
+        {"report-dir", "reports"},
+        {"junit-prefix", "reports"},
+        {"junit-warn", "reports"},
+        {"bundle", "reports"},
+        {"quiet", "reports"},
+        {"baseline", "reports"},
+        {"history", "reports"},
+        {"history-keep", "reports"},
+        {"fail-on", "reports"},
+        {"json", "reports"},
+        {"output", "reports"},
+        {"timeout", "run"},
+        {"jobs", "run"},
+        {"idle", "run"},
+        {"max-time", "run"},
+        {"lang", "run"},
     };
     return table;
+}
+
+bool is_report_option(std::string_view name) {
+    for (const auto& f : builtin_reports())
+        if (f.name == name) return true;
+    return false;
 }
 
 std::string long_name(const CLI::Option* opt) {
@@ -66,9 +86,67 @@ std::string long_name(const CLI::Option* opt) {
     return names.empty() ? std::string() : names.front();
 }
 
+// The columns text takes in a terminal: a character of three or four UTF-8
+// bytes (kana, kanji, full-width punctuation) takes two, any other one.
+std::size_t columns(std::string_view text) {
+    std::size_t n = 0;
+    for (unsigned char c : text)
+        if (c < 0x80 || (c >= 0xC0 && c < 0xE0))
+            n += 1;
+        else if (c >= 0xE0)
+            n += 2;
+    return n;
+}
+
+// A place a description's line may end: after a space, or, in Japanese,
+// which has no spaces between words, before a wide character (not before a
+// closing mark such as 、 or ）, a small kana or ー, nor after an opening one such as "(").
+struct WrapPiece {
+    std::string_view text;
+    bool after_space;
+};
+
+bool is_wide_lead(unsigned char c) {
+    return c >= 0xE0;
+}
+
+bool starts_with_any(std::string_view s, std::initializer_list<std::string_view> marks) {
+    for (auto m : marks)
+        if (s.rfind(m, 0) == 0) return true;
+    return false;
+}
+
+std::vector<WrapPiece> wrap_pieces(std::string_view desc) {
+    std::vector<WrapPiece> out;
+    while (!desc.empty()) {
+        auto space = desc.find(' ');
+        std::string_view word = desc.substr(0, space);
+        desc = space == std::string_view::npos ? std::string_view() : desc.substr(space + 1);
+        std::size_t start = 0;
+        for (std::size_t i = 1; i < word.size(); ++i) {
+            const auto c = static_cast<unsigned char>(word[i]);
+            if (!is_wide_lead(c) || word[i - 1] == '(' || word[i - 1] == '\'' ||
+                starts_with_any(word.substr(i),
+                                {"、", "。", "）", "」", "・", "ー", "ッ", "ャ", "ュ", "ョ", "ァ",
+                                 "ィ", "ゥ", "ェ", "ォ", "っ", "ゃ", "ゅ", "ょ"}) ||
+                (i >= 3 && starts_with_any(word.substr(i - 3), {"（", "「"})))
+                continue;
+            out.push_back({word.substr(start, i - start), start == 0});
+            start = i;
+        }
+        out.push_back({word.substr(start), start == 0});
+    }
+    return out;
+}
+
 class PreflightFormatter : public CLI::Formatter {
   public:
-    PreflightFormatter() { column_width(30); }
+    PreflightFormatter() {
+        column_width(30);
+        // OPTIONS and SUBCOMMAND stay: they are placeholders, like FILE.
+        label("Usage", tr(msg("cli.label.usage")));
+        label("Positionals", tr(msg("cli.label.positionals")));
+    }
 
     // The placeholder only: CLI11 appends each validator's description to the
     // type name after a ':' ("FILE:FILE"), and adds "...", "REQUIRED".
@@ -94,24 +172,21 @@ class PreflightFormatter : public CLI::Formatter {
         else
             out += std::string(column - out.size(), ' ');
         std::size_t used = column;
-        const std::string desc_text = make_option_desc(opt);
-        std::string_view desc = desc_text;
         bool first = true;
-        while (!desc.empty()) {
-            auto space = desc.find(' ');
-            std::string_view word = desc.substr(0, space);
-            desc = space == std::string_view::npos ? std::string_view() : desc.substr(space + 1);
-            if (!first && used + 1 + word.size() > width) {
+        const std::string desc = make_option_desc(opt); // the pieces point into it
+        for (const auto& piece : wrap_pieces(desc)) {
+            const std::size_t gap = first || !piece.after_space ? 0 : 1;
+            if (!first && used + gap + columns(piece.text) > width) {
                 out += "\n" + line_pad;
                 used = column;
                 first = true;
             }
-            if (!first) {
+            if (!first && piece.after_space) {
                 out += ' ';
                 ++used;
             }
-            out += word;
-            used += word.size();
+            out += piece.text;
+            used += columns(piece.text);
             first = false;
         }
         return out + "\n";
@@ -121,7 +196,8 @@ class PreflightFormatter : public CLI::Formatter {
                           CLI::AppFormatMode mode) const override {
         if (mode == CLI::AppFormatMode::Sub) return make_expanded(app);
         std::string out = make_description(app) + make_usage(app, name) + make_positionals(app);
-        for (const char* group : group_order) {
+        for (const char* id : group_order) {
+            const std::string group = group_title(id);
             auto opts = app->get_options([&](const CLI::Option* o) {
                 return o->get_group() == group && o->nonpositional();
             });
@@ -138,14 +214,16 @@ void group_one(CLI::App& app) {
         if (!opt->nonpositional()) continue; // positionals keep their own list
         auto it = group_of().find(long_name(opt));
         if (it != group_of().end())
-            opt->group(it->second);
-        else if (opt->get_description().rfind("Write the ", 0) == 0)
-            opt->group("Reports");
+            opt->group(group_title(it->second));
+        else if (is_report_option(long_name(opt)))
+            opt->group(group_title("reports"));
         else
-            opt->group("Other options");
+            opt->group(group_title("other"));
     }
-    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        sub->group(tr(msg("cli.label.subcommands")));
         group_one(*sub);
+    }
 }
 
 // Every long option of cmd, as typed ("--checklist").
@@ -158,6 +236,27 @@ std::vector<std::string> long_options(const CLI::App& cmd) {
 }
 
 } // namespace
+
+std::string tr(const Message& m) {
+    return render(m);
+}
+
+Language help_language(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--") break;
+        std::optional<std::string_view> value;
+        if (a == "--lang" && i + 1 < argc)
+            value = argv[i + 1];
+        else if (a.rfind("--lang=", 0) == 0)
+            value = a.substr(7);
+        if (!value) continue;
+        if (*value == "ja") return Language::ja;
+        if (*value == "en") return Language::en;
+        break;
+    }
+    return user_language();
+}
 
 void use_preflight_help(CLI::App& app) {
     app.formatter(std::make_shared<PreflightFormatter>());

@@ -1,8 +1,19 @@
 #pragma once
+#include "base/catalog.hpp"
+#include "base/language.hpp"
 #include <CLI/CLI.hpp>
 #include <string>
 
 namespace pf {
+
+// A help text (a command's or an option's description, a group name) in the
+// active language.
+std::string tr(const Message& m);
+
+// The language the help is written in, known before CLI11 parses: the value
+// of the first --lang (or --lang=) in argv when it is ja or en, else the
+// user's locale. A bad value is left for the real option to reject.
+Language help_language(int argc, char** argv);
 
 // The help every command shows: options under named groups in a fixed order
 // (checklist; targets and secrets; trust and proxy; reports; run control),

@@ -1,4 +1,5 @@
 #include "app/registries.hpp"
+#include "base/catalog.hpp"
 #include "reports/html.hpp"
 #include "reports/json.hpp"
 #include "reports/junit.hpp"
@@ -10,13 +11,11 @@ namespace pf {
 // One line per file format; each adds a --<name> FILE option.
 const std::vector<ReportFormat>& builtin_reports() {
     static const std::vector<ReportFormat> formats = {
-        {"html", ".html", "self-contained HTML report for people", true, write_html},
-        {"junit", ".junit.xml", "JUnit XML for CI servers", true, write_junit},
-        {"json", ".json", "JSON for scripts", false, write_json},
-        {"nagios", ".nagios.txt",
-         "Nagios/Icinga plugin output (FILE '-': standard output, console silenced)", false,
-         write_nagios},
-        {"prom", ".prom", "Prometheus metrics for the textfile collector", false, write_prometheus},
+        {"html", ".html", msg("cli.report.html"), true, write_html},
+        {"junit", ".junit.xml", msg("cli.report.junit"), true, write_junit},
+        {"json", ".json", msg("cli.report.json"), false, write_json},
+        {"nagios", ".nagios.txt", msg("cli.report.nagios"), false, write_nagios},
+        {"prom", ".prom", msg("cli.report.prom"), false, write_prometheus},
     };
     return formats;
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include "base/probe_result.hpp"
 #include "core/run_report.hpp"
 #include <functional>
 #include <ostream>
@@ -11,7 +12,7 @@ namespace pf {
 struct ReportFormat {
     std::string name;      // "html": also the CLI flag
     std::string extension; // ".html"
-    std::string help;
+    Message help;          // "Write the <help> to FILE" in --help, in the active language
     bool written_by_default = false;
     std::function<void(const RunReport&, std::ostream&)> write;
 };

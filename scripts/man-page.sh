@@ -4,6 +4,9 @@
 # --help, …) becomes a section of it, so the page and --help cannot differ.
 #   scripts/man-page.sh build/preflight build/preflight.1
 set -euo pipefail
+# The help follows the user's locale (a Japanese one gives Japanese help);
+# the man page is the English help, whatever the builder's locale.
+export LC_ALL=C
 binary=$1
 out=$2
 include=$(mktemp)
