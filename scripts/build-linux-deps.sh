@@ -11,7 +11,9 @@
 #   scripts/build-linux-deps.sh      prints the sysroot path when done
 # PREFLIGHT_LINUX_SYSROOT=DIR builds or reuses the sysroot in DIR instead. It
 # is rebuilt when Debian publishes a new source version of curl or libzip (a
-# security update): its stamp holds the versions it was built from.
+# security update): its stamp holds the
+# versions apt offers (the key), .built-from the versions built (older when
+# the mirror lacks a security release's source).
 # Then: cmake -S . -B build-rel -G Ninja -DCMAKE_BUILD_TYPE=Release \
 #         -DPREFLIGHT_LINUX_SYSROOT="$(scripts/build-linux-deps.sh)"
 set -euo pipefail
@@ -33,6 +35,7 @@ if [[ -f $stamp && $(<"$stamp") == "$key" ]]; then
 fi
 [[ -f $stamp ]] && printf 'Debian source versions changed; rebuilding %s for:\n%s\n' "$sysroot" "$key" >&2
 work=$(mktemp -d)
+export BUILT_FROM=$work/built-from
 trap 'rm -rf "$work"' EXIT
 rm -rf "$sysroot"
 mkdir -p "$sysroot"
@@ -77,5 +80,6 @@ if ! (build_libzip) >"$work/libzip.log" 2>&1; then
   echo "building the static libzip failed" >&2
   exit 1
 fi
+cp "$BUILT_FROM" "$sysroot/.built-from"
 printf '%s\n' "$key" >"$stamp"
 echo "$sysroot"

@@ -4,7 +4,8 @@
 # bundle's zip), from Debian's own source packages, into a sysroot kept
 # outside the repository. The sysroot is rebuilt when missing or when Debian
 # publishes a new source version of any of them (a security update): its
-# stamp holds the versions it was built from. Header-only Asio, Boost.Test, CLI11 and nlohmann-json come from
+# stamp holds the versions apt offers (the key), .built-from the versions
+# built (older when the mirror lacks a security release's source). Header-only Asio, Boost.Test, CLI11 and nlohmann-json come from
 # Debian's -dev packages through a private include directory of their own, so
 # that mingw never sees /usr/include.
 #
@@ -57,6 +58,7 @@ step() {
 }
 
 work=$(mktemp -d)
+export BUILT_FROM=$work/built-from
 trap 'rm -rf "$work"' EXIT
 rm -rf "$sysroot"
 mkdir -p "$sysroot/include" "$sysroot/lib"
@@ -128,5 +130,6 @@ fetch_source libzip "$work/libzip"
 step libzip build_libzip
 
 link_headers
+cp "$BUILT_FROM" "$sysroot/.built-from"
 printf '%s\n' "$key" >"$stamp"
 echo "$sysroot"

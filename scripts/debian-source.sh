@@ -22,17 +22,30 @@ ensure_deb_src() {
   apt-get -o DPkg::Lock::Timeout=600 update -qq
 }
 
-# Fetches a source package into $1; when the newest version's source is not
-# on the mirror (a security update can lag), falls back to an older one.
+# Fetches a source package into $2; when the newest version's source is not
+# on the mirror (a security update can lag), falls back to an older one and
+# says so. The version fetched is appended to the file $BUILT_FROM when set:
+# the cache's stamp keys on what apt offers, this records what was built.
 fetch_source() {
-  local pkg=$1 dir=$2
+  local pkg=$1 dir=$2 v got=""
   mkdir -p "$dir"
-  (cd "$dir" && apt-get source -qq "$pkg" >/dev/null 2>&1) && return 0
-  for v in $(apt-cache showsrc "$pkg" | awk '/^Version:/ {print $2}' | sort -Vr); do
-    (cd "$dir" && apt-get source -qq "$pkg=$v" >/dev/null 2>&1) && return 0
-  done
-  echo "cannot fetch the source of $pkg" >&2
-  return 1
+  if (cd "$dir" && apt-get source -qq "$pkg" >/dev/null 2>&1); then
+    got=newest
+  else
+    for v in $(apt-cache showsrc "$pkg" | awk '/^Version:/ {print $2}' | sort -Vr); do
+      if (cd "$dir" && apt-get source -qq "$pkg=$v" >/dev/null 2>&1); then
+        echo "warning: the newest source of $pkg is not on the mirror; building $v" >&2
+        got=$v
+        break
+      fi
+    done
+  fi
+  [[ -n $got ]] || { echo "cannot fetch the source of $pkg" >&2; return 1; }
+  if [[ -n ${BUILT_FROM:-} ]]; then
+    v=$(cd "$dir" && ls -- "${pkg}"_*.dsc | sort -V | tail -n 1)
+    v=${v#"${pkg}_"}
+    echo "$pkg ${v%.dsc}" >>"$BUILT_FROM"
+  fi
 }
 
 # curl 7.88 calls connect() again on a socket its CURLOPT_SOCKOPTFUNCTION
