@@ -84,6 +84,29 @@ ProbeResult run_without_descriptors(const ProbeKind& kind,
     return *got;
 }
 
+// The sanitizers' runtime needs descriptors of its own (UBSan's vptr check
+// probes memory through a pipe, and a report reads /proc/self/maps), so in a
+// process left with none it reports the check's own probe as undefined
+// behaviour. The case runs in the plain build's suite.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define PF_UNDER_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define PF_UNDER_SANITIZER 1
+#endif
+boost::test_tools::assertion_result not_under_a_sanitizer(boost::unit_test::test_unit_id) {
+#ifdef PF_UNDER_SANITIZER
+    boost::test_tools::assertion_result ok(false);
+    ok.message() << "skipped under the sanitizers: their runtime needs descriptors of its own "
+                    "(it runs in the plain build)";
+    return ok;
+#else
+    return true;
+#endif
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(open_files)
@@ -131,7 +154,8 @@ BOOST_AUTO_TEST_CASE(a_16384_port_range_sampled_whole_is_tried_whole_under_a_lim
     BOOST_TEST(!pft::contains(summary, "descriptor"), summary);
 }
 
-BOOST_AUTO_TEST_CASE(no_descriptor_left_is_an_error_saying_so_not_a_firewall) {
+BOOST_AUTO_TEST_CASE(no_descriptor_left_is_an_error_saying_so_not_a_firewall,
+                     *boost::unit_test::precondition(not_under_a_sanitizer)) {
     auto r = run_without_descriptors(
         rpc_dynamic_range_probe(),
         {{"host", "127.0.0.1"}, {"range", "20000-20009"}, {"samples", "10"}});
