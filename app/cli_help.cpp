@@ -278,8 +278,8 @@ std::string parse_error_text(const CLI::App& app, int argc, char** argv, const s
             std::string name(a.substr(0, a.find('=')));
             auto known = long_options(*cmd);
             if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-            if (auto near = nearest_word(name, known))
-                return error + " (did you mean '" + *near + "'?)";
+            if (auto closest = nearest_word(name, known))
+                return error + " (did you mean '" + *closest + "'?)";
         } else if (cmd == &app && !a.empty() && a[0] != '-') {
             // The first word is the subcommand; a wrong one is the mistake.
             for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
@@ -290,7 +290,8 @@ std::string parse_error_text(const CLI::App& app, int argc, char** argv, const s
             for (const auto& c : commands)
                 list += (list.empty() ? "" : ", ") + c;
             std::string text = "'" + std::string(a) + "' is not a command (" + list + ")";
-            if (auto near = nearest_word(a, commands)) text += "; did you mean '" + *near + "'?";
+            if (auto closest = nearest_word(a, commands))
+                text += "; did you mean '" + *closest + "'?";
             return text;
         }
     }

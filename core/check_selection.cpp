@@ -99,8 +99,8 @@ void require_matches(const CheckSelection& sel, const Checklist& c) {
                 // A glob is meant to be loose; only a plain id is a typo.
                 std::string hint;
                 if (p.pattern.find_first_of("*?") == std::string::npos)
-                    if (auto near = nearest_word(p.pattern, ids))
-                        hint = "; did you mean '" + *near + "'?";
+                    if (auto closest = nearest_word(p.pattern, ids))
+                        hint = "; did you mean '" + *closest + "'?";
                 throw InputError(quoted(p) + ": matches no check id or section of checklist '" +
                                  c.id + "' (its sections: " + sections +
                                  "; its check ids: preflight list " + c.id + ")" + hint);
