@@ -91,7 +91,7 @@ void hand_to_exim(const std::string& dir) {
 
 } // namespace
 
-Exim::Exim(const EximOptions& options) : port_(unused_port()) {
+Exim::Exim(const EximOptions& options) : port_(0) {
     std::filesystem::create_directories(dir_.file("spool"));
     if (!options.cert_pem.empty()) {
         dir_.write("cert.pem", options.cert_pem);
@@ -99,12 +99,28 @@ Exim::Exim(const EximOptions& options) : port_(unused_port()) {
         std::filesystem::permissions(key, std::filesystem::perms(0640));
     }
     hand_to_exim(dir_.path());
-    auto conf = dir_.write("exim.conf", config(dir_.path(), port_, options));
-    if (is_root() && ::chown(conf.c_str(), 0, 0) != 0) throw std::runtime_error("chown conf");
-    server_ = std::make_unique<Background>(std::vector<std::string>{"exim", "-C", conf, "-bdf"},
-                                           dir_.file("stderr.log"));
-    if (!wait_for_port("127.0.0.1", port_, 10))
-        throw std::runtime_error("exim did not start: " + logs());
+    // The port unused_port() picked may be taken before exim binds it (a
+    // suite running in parallel): exim then waits 30 s to retry; this starts
+    // it again on another port instead.
+    start_on_fresh_ports([&] {
+        for (auto name : {"stderr.log", "mainlog", "paniclog"})
+            std::filesystem::remove(dir_.file(name));
+        port_ = unused_port();
+        auto conf = dir_.write("exim.conf", config(dir_.path(), port_, options));
+        if (is_root() && ::chown(conf.c_str(), 0, 0) != 0) throw std::runtime_error("chown conf");
+        server_ = std::make_unique<Background>(std::vector<std::string>{"exim", "-C", conf, "-bdf"},
+                                               dir_.file("stderr.log"));
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!wait_for_port("127.0.0.1", port_, 0.1)) {
+            std::string log = logs();
+            if (says_address_in_use(log)) {
+                server_.reset();
+                throw PortTaken("exim: " + log);
+            }
+            if (!server_->running() || std::chrono::steady_clock::now() > until)
+                throw std::runtime_error("exim did not start: " + log);
+        }
+    });
 }
 
 Exim::~Exim() {
