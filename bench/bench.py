@@ -43,18 +43,18 @@ ACC_PASS = ["general.remote-access", "general.service-accounts", "net.awcm-dns",
             "net.smtp", "net.ldap", "net.ldaps-636"]
 
 # CI mode: regression limits on ratios measured in the same run (machines are
-# noisy, so never absolute times). Each lies well beyond the ratio of the code
-# when the benchmark was written (README, "Benchmark"), with room for a busy
-# machine: a build that gets that much slower relative to the reference tools
-# fails. Tighten them as the product meets its targets. "min": the ratio must
-# be at least this; "max": at most.
+# noisy, so never absolute times). Each is set from a CI run's ratios on a
+# fresh clone (2026-12-01: 19x, 34x, 676x, 1.42x, 1.07x, 3.75x) with 30-60 %
+# room for a busy machine: a build that gets that much slower relative to the
+# reference tools fails. Tighten them as the product meets its targets.
+# "min": the ratio must be at least this; "max": at most.
 CI_LIMITS = {
-    "acc_vs_plugins": ("min", 8.0),  # plugins script wall / preflight wall
-    "tls_one_vs_check_ssl_cert": ("min", 8.0),  # check_ssl_cert wall / preflight wall
-    "tls_100_vs_check_ssl_cert": ("min", 100.0),  # 100 x check_ssl_cert / preflight wall
-    "range_vs_epoll": ("max", 2.5),  # preflight wall / epoll sweep wall
-    "tcp_1000_vs_deadline": ("max", 2.5),  # wall / the checks' deadline
-    "version_vs_check_tcp": ("max", 10.0),  # fastest --version / fastest check_tcp -V
+    "acc_vs_plugins": ("min", 12.0),  # plugins script wall / preflight wall
+    "tls_one_vs_check_ssl_cert": ("min", 15.0),  # check_ssl_cert wall / preflight wall
+    "tls_100_vs_check_ssl_cert": ("min", 300.0),  # 100 x check_ssl_cert / preflight wall
+    "range_vs_epoll": ("max", 2.0),  # preflight wall / epoll sweep wall
+    "tcp_1000_vs_deadline": ("max", 1.5),  # wall / the checks' deadline
+    "version_vs_check_tcp": ("max", 7.0),  # fastest --version / fastest check_tcp -V
 }
 
 
