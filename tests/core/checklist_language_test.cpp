@@ -3,6 +3,7 @@
 #include "base/errors.hpp"
 #include "core/loader.hpp"
 #include "core/localized.hpp"
+#include "support/checklist_text.hpp"
 #include <boost/test/unit_test.hpp>
 
 using namespace pf;
@@ -44,15 +45,6 @@ std::string bilingual(const std::string& extra = "", const std::string& param_ex
            "    </check>\n"
            "  </section>\n"
            "</checklist>\n";
-}
-
-std::string error_of(const std::string& text) {
-    try {
-        load_checklist_text(text, "t.xml", builtin_probes());
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
 }
 
 struct ActiveLanguage {
@@ -118,13 +110,13 @@ BOOST_AUTO_TEST_CASE(service_titles_have_translations_too) {
     BOOST_TEST(c.services[1].title == "Plain");
     // The English title belongs in the attribute.
     text.replace(text.find("<title xml:lang=\"ja\">ディレクトリ"), 0, "<title>Dir</title>");
-    BOOST_TEST(error_of(text).find("<title> without xml:lang") != std::string::npos,
-               error_of(text));
+    BOOST_TEST(pft::checklist_error(text).find("<title> without xml:lang") != std::string::npos,
+               pft::checklist_error(text));
 }
 
 BOOST_AUTO_TEST_CASE(a_language_preflight_cannot_show_is_named_with_its_line) {
     // Text nobody would ever see is a mistake to report, as the schema does.
-    auto e = error_of(bilingual("      <fix xml:lang=\"de\">Öffnen</fix>\n"));
+    auto e = pft::checklist_error(bilingual("      <fix xml:lang=\"de\">Öffnen</fix>\n"));
     BOOST_TEST(e.find("t.xml:25:") == 0, e);
     BOOST_TEST(e.find("xml:lang='de': preflight shows checklists in en and ja only") !=
                    std::string::npos,
@@ -133,29 +125,29 @@ BOOST_AUTO_TEST_CASE(a_language_preflight_cannot_show_is_named_with_its_line) {
 
 BOOST_AUTO_TEST_CASE(a_language_given_twice_is_named_with_its_line) {
     // ja-JP and ja are the same language.
-    auto e = error_of(bilingual("      <fix xml:lang=\"ja\">二つ目</fix>\n"));
+    auto e = pft::checklist_error(bilingual("      <fix xml:lang=\"ja\">二つ目</fix>\n"));
     BOOST_TEST(e.find("t.xml:25:") == 0, e);
     BOOST_TEST(e.find("<fix> in 'ja' is given twice") != std::string::npos, e);
-    e = error_of(bilingual("      <fix xml:lang=\"ja-JP\">b</fix>\n"));
+    e = pft::checklist_error(bilingual("      <fix xml:lang=\"ja-JP\">b</fix>\n"));
     BOOST_TEST(e.find("t.xml:25:") == 0, e);
     BOOST_TEST(e.find("'ja' is given twice") != std::string::npos, e);
     // A second English text, unmarked or marked en.
-    e = error_of(bilingual("      <fix xml:lang=\"en\">again</fix>\n"));
+    e = pft::checklist_error(bilingual("      <fix xml:lang=\"en\">again</fix>\n"));
     BOOST_TEST(e.find("'en' is given twice") != std::string::npos, e);
-    e = error_of(bilingual("", "      <hint xml:lang=\"ja\">二つ目</hint>\n"));
+    e = pft::checklist_error(bilingual("", "      <hint xml:lang=\"ja\">二つ目</hint>\n"));
     BOOST_TEST(e.find("t.xml:11:") == 0, e);
 }
 
 BOOST_AUTO_TEST_CASE(bad_or_misplaced_translations_are_refused) {
-    auto e = error_of(bilingual("      <fix xml:lang=\"日本\">x</fix>\n"));
+    auto e = pft::checklist_error(bilingual("      <fix xml:lang=\"日本\">x</fix>\n"));
     BOOST_TEST(e.find("t.xml:25:") == 0, e);
     BOOST_TEST(e.find("expected a language tag") != std::string::npos, e);
-    e = error_of(bilingual("      <fix xml:lang=\"ja\">  </fix>\n"));
+    e = pft::checklist_error(bilingual("      <fix xml:lang=\"ja\">  </fix>\n"));
     BOOST_TEST(e.find("is empty") != std::string::npos, e);
     // The English title is the attribute: an unmarked <title> is a second one.
-    e = error_of(bilingual("      <title>Again</title>\n"));
+    e = pft::checklist_error(bilingual("      <title>Again</title>\n"));
     BOOST_TEST(e.find("the English text is the title attribute") != std::string::npos, e);
-    e = error_of(bilingual("      <fix xml:lang=\"ja\" note=\"x\">x</fix>\n"));
+    e = pft::checklist_error(bilingual("      <fix xml:lang=\"ja\" note=\"x\">x</fix>\n"));
     BOOST_TEST(!e.empty());
 }
 

@@ -5,6 +5,7 @@
 #include "base/errors.hpp"
 #include "core/builtin_checklists.hpp"
 #include "core/loader.hpp"
+#include "support/checklist_text.hpp"
 #include <boost/test/unit_test.hpp>
 
 using namespace pf;
@@ -23,21 +24,12 @@ std::string checklist_with(const std::string& check_id, const std::string& host)
            "  </section>\n</checklist>\n";
 }
 
-std::string error_of(const std::string& text) {
-    try {
-        load_checklist_text(text, "t.xml", builtin_probes());
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(hostile_input)
 
 BOOST_AUTO_TEST_CASE(an_id_of_50000_characters_is_an_error_not_a_crash) {
-    auto e = error_of(checklist_with(std::string(50000, 'a'), "example.com"));
+    auto e = pft::checklist_error(checklist_with(std::string(50000, 'a'), "example.com"));
     BOOST_TEST(e.find("t.xml:5:12: id '" + std::string(40, 'a')) == 0, e.substr(0, 200));
     BOOST_TEST(e.find("50000 characters long: at most 100") != std::string::npos, e.substr(0, 200));
     BOOST_TEST(e.size() < 300u);
@@ -45,10 +37,10 @@ BOOST_AUTO_TEST_CASE(an_id_of_50000_characters_is_an_error_not_a_crash) {
 
 BOOST_AUTO_TEST_CASE(check_ids_keep_their_rules) {
     for (const char* good : {"c-1_x", "1c", "c.1", "C9"})
-        BOOST_TEST(error_of(checklist_with(good, "example.com")) == "", good);
-    BOOST_TEST(error_of(checklist_with(std::string(100, 'c'), "example.com")) == "");
+        BOOST_TEST(pft::checklist_error(checklist_with(good, "example.com")) == "", good);
+    BOOST_TEST(pft::checklist_error(checklist_with(std::string(100, 'c'), "example.com")) == "");
     for (const char* bad : {"_c", "-c", ".c", "c d", "c\xc3\xa9", "c/1"})
-        BOOST_TEST(error_of(checklist_with(bad, "example.com"))
+        BOOST_TEST(pft::checklist_error(checklist_with(bad, "example.com"))
                            .find(std::string("'") + bad + "' is not a valid id") !=
                        std::string::npos,
                    bad);
@@ -60,7 +52,7 @@ BOOST_AUTO_TEST_CASE(an_unclosed_reference_of_300000_characters_does_not_crash) 
     BOOST_TEST(param_references(long_ref + "}").size() == 1u);
     BOOST_TEST(param_references(long_ref + "}").front().size() == 300000u);
     // Through the loader: the value is a bad host name, not a crash.
-    auto e = error_of(checklist_with("c1", long_ref));
+    auto e = pft::checklist_error(checklist_with("c1", long_ref));
     BOOST_TEST(e.find("t.xml:6:") == 0, e.substr(0, 200));
 }
 

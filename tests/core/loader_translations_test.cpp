@@ -4,6 +4,7 @@
 #include "app/registries.hpp"
 #include "base/errors.hpp"
 #include "core/loader.hpp"
+#include "support/checklist_text.hpp"
 #include "support/preconditions.hpp"
 #include "support/processes.hpp"
 #include <boost/test/unit_test.hpp>
@@ -42,15 +43,6 @@ std::string translated(const std::string& requirement_ja) {
 
 const std::string ja_requirement = "      <requirement xml:lang=\"ja\">要件</requirement>\n";
 
-std::string error_of(const std::string& text) {
-    try {
-        load_checklist_text(text, "t.xml", builtin_probes());
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(loader_translations)
@@ -74,9 +66,9 @@ BOOST_AUTO_TEST_CASE(japanese_texts_load_and_the_english_ones_are_read) {
 BOOST_AUTO_TEST_CASE(a_title_in_a_language_preflight_cannot_show_is_an_error) {
     auto text = translated(ja_requirement);
     text.replace(text.find("<title xml:lang=\"ja\">"), 21, "<title xml:lang=\"fr\">");
-    auto e = error_of(text);
-    BOOST_TEST(e.find("t.xml:3:10: xml:lang='fr': preflight shows checklists in en and ja only") == 0,
-               e);
+    auto e = pft::checklist_error(text);
+    BOOST_TEST(
+        e.find("t.xml:3:10: xml:lang='fr': preflight shows checklists in en and ja only") == 0, e);
 }
 
 BOOST_AUTO_TEST_CASE(xsd_takes_japanese_texts_offline_and_refuses_doubles, *pft::needs_xmllint()) {
