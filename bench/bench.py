@@ -378,6 +378,9 @@ def print_table(rows, out=sys.stdout):
         out.write("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() + "\n")
 
 
+GROUPS = ("acc", "tls_one", "tls_many", "tcp", "range", "acc_memory", "startup")
+
+
 def ci_check(rows):
     """The regressions beyond CI_LIMITS; a ratio that was not measured (a
     reference tool missing) is skipped, not failed."""
@@ -402,7 +405,13 @@ def main():
     ap.add_argument("--json", required=True)
     ap.add_argument("--ci", action="store_true")
     ap.add_argument("--strict", action="store_true")
+    ap.add_argument("--only", default="",
+                    help="comma-separated groups to measure: " + ",".join(GROUPS))
     o = ap.parse_args()
+    only = set(filter(None, o.only.split(",")))
+    if only - set(GROUPS):
+        ap.error(f"--only: unknown group(s) {', '.join(sorted(only - set(GROUPS)))}; "
+                 f"groups: {', '.join(GROUPS)}")
 
     work = tempfile.mkdtemp(prefix="preflight-bench-")
     os.chmod(work, 0o755)  # exim, as Debian-exim, must reach its directory
@@ -418,24 +427,27 @@ def main():
         start_slapd(srv, work)
         start_exim(srv, work)
         start_listener(srv, work, o.helper)
+        # While working on one target, --only measures just its group.
+        want = lambda g: not only or g in only
         if o.ci:
-            b.acc(False, 3)
-            b.tls_one(3)
-            b.tls_many(100)
-            b.tcp_mixed(1000, 1)
-            b.port_range(3)
-            b.startup(50)
+            want("acc") and b.acc(False, 3)
+            want("tls_one") and b.tls_one(3)
+            want("tls_many") and b.tls_many(100)
+            want("tcp") and b.tcp_mixed(1000, 1)
+            want("range") and b.port_range(3)
+            want("startup") and b.startup(50)
         else:
-            b.acc(False, 5)
-            b.acc(True, 1)
-            b.tls_one(5)
-            for n in (100, 300, 1000, 3000):
+            if want("acc"):
+                b.acc(False, 5)
+                b.acc(True, 1)
+            want("tls_one") and b.tls_one(5)
+            for n in (100, 300, 1000, 3000) if want("tls_many") else ():
                 b.tls_many(n)
-            for n in (1000, 3000):
+            for n in (1000, 3000) if want("tcp") else ():
                 b.tcp_mixed(n, 5)
-            b.port_range(3)
-            b.acc_memory()
-            b.startup(200)
+            want("range") and b.port_range(3)
+            want("acc_memory") and b.acc_memory()
+            want("startup") and b.startup(200)
     except (BenchError, RuntimeError, OSError, subprocess.CalledProcessError) as e:
         # A server that does not start or a preflight that does not run
         # leaves no figure to compare: stop, saying which.

@@ -2,13 +2,15 @@
 # The benchmark of issue 16: preflight against the tools an admin would use
 # otherwise, measured side by side in one run, as ratios. See README.md,
 # "Benchmark".
-#   bench/run.sh [--ci] [--strict] [--binary PATH] [--json PATH] [--no-install]
+#   bench/run.sh [--ci] [--strict] [--binary PATH] [--json PATH] [--no-install] [--only G,...]
 #     --ci        the short mode (under a minute): fails on a regression of a
 #                 ratio beyond its limit (bench/bench.py, CI_LIMITS)
 #     --strict    also fail when a target is not met
 #     --binary    measure this preflight instead of building build-bench/ (Release, static curl)
 #     --json      where the results go (default bench/results.json)
 #     --no-install  do not apt-get install what is missing
+#     --only G,...  measure only these groups (acc, tls_one, tls_many, tcp,
+#                 range, acc_memory, startup); for work on one target
 # Needs root: the servers run in a network namespace it creates, where
 # nftables drops ports 12000-12999 (the filtered share). Traffic stays on that
 # namespace's loopback. Every server and the namespace go when it ends.
@@ -16,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 
-ci=0 strict=() binary="" out="$repo/bench/results.json" install=1
+ci=0 strict=() only=() binary="" out="$repo/bench/results.json" install=1
 while [[ $# -gt 0 ]]; do
   case $1 in
     --ci) ci=1 ;;
@@ -24,7 +26,8 @@ while [[ $# -gt 0 ]]; do
     --binary) binary=$(realpath "$2"); shift ;;
     --json) out=$(realpath -m "$2"); shift ;;
     --no-install) install=0 ;;
-    *) echo "usage: $0 [--ci] [--strict] [--binary PATH] [--json PATH] [--no-install]" >&2; exit 2 ;;
+    --only) only=(--only "$2"); shift ;;
+    *) echo "usage: $0 [--ci] [--strict] [--binary PATH] [--json PATH] [--no-install] [--only G,...]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -157,6 +160,6 @@ mode=()
 # In the background, so that a signal to this script runs its trap at once
 # rather than after the measurements.
 ip netns exec "$ns" /usr/bin/python3 -B bench/bench.py --binary "$binary" --helper "$work/helper" \
-  --json "$out" "${mode[@]}" "${strict[@]}" &
+  --json "$out" "${mode[@]}" "${strict[@]}" "${only[@]}" &
 bench_pid=$!
 wait "$bench_pid"
