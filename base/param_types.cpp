@@ -1,4 +1,5 @@
 #include "base/param_types.hpp"
+#include "base/catalog.hpp"
 #include <asio/ip/address.hpp>
 #include <cctype>
 #include <charconv>
@@ -45,7 +46,7 @@ static std::string number_text(double v) {
 }
 
 std::string bounds_text(const NumberBounds& b) {
-    return number_text(b.min) + " to " + number_text(b.max);
+    return render(msg("input.bounds", {{"min", number_text(b.min)}, {"max", number_text(b.max)}}));
 }
 
 std::optional<std::uint64_t> parse_integer(std::string_view v) {
@@ -144,27 +145,24 @@ std::optional<bool> parse_boolean(std::string_view v) {
 }
 
 static std::optional<std::string> validate_host(std::string_view v) {
-    if (v.empty()) return "a host name or IP address, not an empty value";
-    if (v.find("://") != std::string_view::npos)
-        return "a host name without a scheme (give \"example.com\", not \"https://example.com\")";
-    if (v.find('/') != std::string_view::npos)
-        return "a host name without a path (give \"example.com\", not \"example.com/path\")";
+    if (v.empty()) return render(msg("input.expect_host_empty"));
+    if (v.find("://") != std::string_view::npos) return render(msg("input.expect_host_scheme"));
+    if (v.find('/') != std::string_view::npos) return render(msg("input.expect_host_path"));
     std::error_code ec;
     asio::ip::make_address(std::string(v), ec);
     if (!ec) return std::nullopt;
-    if (v.find(':') != std::string_view::npos)
-        return "a host name without a port (give the port in its own parameter)";
-    if (v.size() > 253) return "a host name of at most 253 characters";
+    if (v.find(':') != std::string_view::npos) return render(msg("input.expect_host_port"));
+    if (v.size() > 253) return render(msg("input.expect_host_length"));
     std::size_t label = 0;
     for (char c : v) {
         if (c == '.') {
-            if (label == 0) return "a host name without empty labels (\"..\" or a leading dot)";
+            if (label == 0) return render(msg("input.expect_host_labels"));
             label = 0;
             continue;
         }
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
-            return std::string("a host name of letters, digits, '-' and '.', not '") + c + "'";
-        if (++label > 63) return "a host name whose labels are at most 63 characters";
+            return render(msg("input.expect_host_character", {{"character", std::string(1, c)}}));
+        if (++label > 63) return render(msg("input.expect_host_label_length"));
     }
     return std::nullopt;
 }
@@ -176,8 +174,7 @@ std::optional<double> parse_timeout_seconds(std::string_view v) {
 }
 
 std::string timeout_expected() {
-    return "a duration from " + bounds_text(timeout_bounds) +
-           " seconds such as 5 or 2.5 (ms and min suffixes allowed)";
+    return render(msg("input.expect_duration", {{"bounds", bounds_text(timeout_bounds)}}));
 }
 
 std::optional<std::string> validate_value(ParamType t, std::string_view v) {
@@ -192,27 +189,26 @@ std::optional<std::string> validate_value(ParamType t, std::string_view v, const
         return validate_host(v);
     case ParamType::port:
         if (parse_port(v)) return std::nullopt;
-        return "a port number from 1 to 65535";
+        return render(msg("input.expect_port"));
     case ParamType::port_range:
         if (parse_port_range(v)) return std::nullopt;
-        return "a port (1-65535) or a range such as 49152-65535";
+        return render(msg("input.expect_port_range"));
     case ParamType::integer:
         if (auto n = parse_integer(v); n && double(*n) >= b.min && double(*n) <= b.max)
             return std::nullopt;
-        return "a whole number from " + bounds_text(b);
+        return render(msg("input.expect_whole_number", {{"bounds", bounds_text(b)}}));
     case ParamType::seconds:
         if (auto s = parse_seconds(v); s && *s >= b.min && *s <= b.max) return std::nullopt;
-        return "a duration from " + bounds_text(b) +
-               " seconds such as 5 or 2.5 (ms and min suffixes allowed)";
+        return render(msg("input.expect_duration", {{"bounds", bounds_text(b)}}));
     case ParamType::size:
         if (parse_size(v)) return std::nullopt;
-        return "a size up to 1 PiB such as 2GB, 512MB or 1TB";
+        return render(msg("input.expect_size"));
     case ParamType::frequency:
         if (parse_frequency_mhz(v)) return std::nullopt;
-        return "a clock frequency up to 100 GHz such as 2.0GHz or 1800MHz";
+        return render(msg("input.expect_frequency"));
     case ParamType::boolean:
         if (parse_boolean(v)) return std::nullopt;
-        return "true or false";
+        return render(msg("input.true_or_false"));
     case ParamType::choice:
         return std::nullopt;
     }

@@ -1,4 +1,5 @@
 #include "base/read_file.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include <filesystem>
 #include <fstream>
@@ -20,16 +21,17 @@ std::string limit_text(std::size_t limit) {
 }
 
 [[noreturn]] void refuse(const std::string& path, const std::string& what, const std::string& why) {
-    throw InputError(path + ": cannot use it as " + what + ": " + why);
+    throw InputError(path + ": " +
+                     render(msg("input.file_refused", {{"what", what}, {"why", why}})));
 }
 
 #ifndef _WIN32
 std::string kind_of(mode_t m) {
-    if (S_ISDIR(m)) return "it is a directory";
-    if (S_ISFIFO(m)) return "it is a pipe (FIFO), not a regular file";
-    if (S_ISCHR(m) || S_ISBLK(m)) return "it is a device, not a regular file";
-    if (S_ISSOCK(m)) return "it is a socket, not a regular file";
-    return "it is not a regular file";
+    if (S_ISDIR(m)) return render(msg("input.file_directory"));
+    if (S_ISFIFO(m)) return render(msg("input.file_fifo"));
+    if (S_ISCHR(m) || S_ISBLK(m)) return render(msg("input.file_device"));
+    if (S_ISSOCK(m)) return render(msg("input.file_socket"));
+    return render(msg("input.file_not_regular"));
 }
 #endif
 
@@ -67,20 +69,22 @@ std::string read_input_file(const std::string& path, std::size_t limit, const st
     std::error_code ec;
     auto st = std::filesystem::status(std::filesystem::path(path), ec);
     if (ec) refuse(path, what, ec.message());
-    if (st.type() == std::filesystem::file_type::directory) refuse(path, what, "it is a directory");
+    if (st.type() == std::filesystem::file_type::directory)
+        refuse(path, what, render(msg("input.file_directory")));
     if (st.type() != std::filesystem::file_type::regular)
-        refuse(path, what, "it is not a regular file");
+        refuse(path, what, render(msg("input.file_not_regular")));
     std::ifstream in(std::filesystem::path(path), std::ios::binary);
-    if (!in) refuse(path, what, "it cannot be opened");
+    if (!in) refuse(path, what, render(msg("input.file_cannot_open")));
     char buf[65536];
     while (data.size() <= limit && in) {
         in.read(buf, sizeof buf);
         data.append(buf, static_cast<std::size_t>(in.gcount()));
     }
-    if (in.bad()) refuse(path, what, "reading it failed");
+    if (in.bad()) refuse(path, what, render(msg("input.file_read_failed")));
 #endif
     if (data.size() > limit)
-        refuse(path, what, "it is larger than " + limit_text(limit) + ", the limit for " + what);
+        refuse(path, what,
+               render(msg("input.file_too_large", {{"limit", limit_text(limit)}, {"what", what}})));
     return data;
 }
 

@@ -1,4 +1,5 @@
 #include "base/write_file.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include <atomic>
 #include <cerrno>
@@ -37,6 +38,14 @@ fs::path temp_beside(const fs::path& target) {
 }
 
 #ifndef _WIN32
+// e is taken before anything else runs: building the message may change errno.
+[[noreturn]] void cannot_write(const std::string& shown, int e) {
+    throw std::runtime_error(
+        render(msg("input.cannot_write_because", {{"path", shown}, {"detail", std::strerror(e)}})));
+}
+#endif
+
+#ifndef _WIN32
 // Writes through a small buffer to the temporary file, so that a report of
 // thousands of checks is never held whole in memory.
 class FdBuf : public std::streambuf {
@@ -72,9 +81,7 @@ class FdBuf : public std::streambuf {
         setp(buf_, buf_ + sizeof buf_);
         return true;
     }
-    [[noreturn]] void fail(int e) {
-        throw std::runtime_error("cannot write " + shown_ + ": " + std::strerror(e));
-    }
+    [[noreturn]] void fail(int e) { cannot_write(shown_, e); }
     int fd_;
     const std::string& shown_;
     char buf_[64 * 1024];
@@ -87,20 +94,19 @@ void write_all(const fs::path& tmp, const std::function<void(std::ostream&)>& pr
                const std::string& shown, bool stream = false) {
 #ifdef _WIN32
     std::ofstream out(tmp, stream ? std::ios::binary : std::ios::binary | std::ios::trunc);
-    if (!out)
-        throw std::runtime_error("cannot write " + shown + ": cannot create a file beside it");
+    if (!out) throw std::runtime_error(render(msg("input.cannot_write_beside", {{"path", shown}})));
     try {
         out.exceptions(std::ios::badbit);
         produce(out);
         out.close();
     } catch (const std::ios::failure&) {
-        throw std::runtime_error("cannot write " + shown);
+        throw std::runtime_error(render(msg("input.cannot_write", {{"path", shown}})));
     }
-    if (!out) throw std::runtime_error("cannot write " + shown);
+    if (!out) throw std::runtime_error(render(msg("input.cannot_write", {{"path", shown}})));
 #else
     int fd = stream ? ::open(tmp.c_str(), O_WRONLY | O_CLOEXEC)
                     : ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) throw std::runtime_error("cannot write " + shown + ": " + std::strerror(errno));
+    if (fd < 0) cannot_write(shown, errno);
     try {
         FdBuf buf(fd, shown);
         std::ostream out(&buf);
@@ -111,7 +117,7 @@ void write_all(const fs::path& tmp, const std::function<void(std::ostream&)>& pr
         buf.flush_all();
     } catch (const std::ios::failure&) {
         ::close(fd);
-        throw std::runtime_error("cannot write " + shown);
+        throw std::runtime_error(render(msg("input.cannot_write", {{"path", shown}})));
     } catch (...) {
         ::close(fd);
         throw;
@@ -124,7 +130,7 @@ void write_all(const fs::path& tmp, const std::function<void(std::ostream&)>& pr
         ok = false;
         e = errno;
     }
-    if (!ok) throw std::runtime_error("cannot write " + shown + ": " + std::strerror(e));
+    if (!ok) cannot_write(shown, e);
 #endif
 }
 
@@ -151,11 +157,10 @@ void write_file_atomically(const std::string& path,
 #ifdef _WIN32
         if (!MoveFileExW(tmp.wstring().c_str(), target.wstring().c_str(),
                          MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-            throw std::runtime_error("cannot write " + path + ": replacing it failed (error " +
-                                     std::to_string(GetLastError()) + ")");
+            throw std::runtime_error(
+                render(msg("input.cannot_replace", {{"path", path}, {"code", GetLastError()}})));
 #else
-        if (std::rename(tmp.c_str(), target.c_str()) != 0)
-            throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+        if (std::rename(tmp.c_str(), target.c_str()) != 0) cannot_write(path, errno);
 #endif
     } catch (...) {
         std::error_code ec;
@@ -177,9 +182,9 @@ void refuse_shared_paths(const std::vector<std::pair<std::string, std::string>>&
     for (std::size_t i = 0; i < outputs.size(); ++i)
         for (std::size_t k = 0; k < i; ++k)
             if (identity(outputs[i].second) == identity(outputs[k].second))
-                throw InputError("--" + outputs[k].first + " and --" + outputs[i].first +
-                                 " both name " + outputs[i].second +
-                                 ": give each report its own file");
+                throw InputError(render(msg("input.same_output", {{"first", outputs[k].first},
+                                                                  {"second", outputs[i].first},
+                                                                  {"path", outputs[i].second}})));
 }
 
 } // namespace pf

@@ -40,14 +40,13 @@ std::vector<SelectPattern> parse_select_patterns(const std::vector<std::string>&
                 p.erase(0, 1);
             if (p.empty()) continue;
             if (p.size() > max_pattern_length)
-                throw InputError(origin + ": a pattern of " + std::to_string(p.size()) +
-                                 " characters; check and section ids are at most " +
-                                 std::to_string(max_pattern_length));
+                throw InputError(origin + ": " +
+                                 render(msg("input.pattern_too_long",
+                                            {{"length", p.size()}, {"max", max_pattern_length}})));
             for (char ch : p)
                 if (!id_char(ch))
                     throw InputError(origin + " '" + terminal_safe(p) +
-                                     "': expected a check id, a section id or a glob of them "
-                                     "(letters, digits, '.', '-', '_', '*', '?')");
+                                     "': " + render(msg("input.pattern_characters")));
             out.push_back({p, origin});
         }
     }
@@ -100,10 +99,11 @@ void require_matches(const CheckSelection& sel, const Checklist& c) {
                 std::string hint;
                 if (p.pattern.find_first_of("*?") == std::string::npos)
                     if (auto closest = nearest_word(p.pattern, ids))
-                        hint = "; did you mean '" + *closest + "'?";
-                throw InputError(quoted(p) + ": matches no check id or section of checklist '" +
-                                 c.id + "' (its sections: " + sections +
-                                 "; its check ids: preflight list " + c.id + ")" + hint);
+                        hint = render(msg("input.did_you_mean", {{"word", *closest}}));
+                throw InputError(
+                    quoted(p) + ": " +
+                    render(msg("input.pattern_no_match",
+                               {{"checklist", c.id}, {"sections", sections}, {"hint", hint}})));
             }
         }
 }

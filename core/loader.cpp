@@ -1,4 +1,5 @@
 #include "core/loader.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/read_file.hpp"
 #include "base/text.hpp"
@@ -75,15 +76,14 @@ class Loader {
     Checklist load() {
         auto root = src_.doc().document_element();
         if (std::string(root.name()) != "checklist")
-            src_.fail(root, std::string("the root element is <") + root.name() +
-                                "> but a checklist must start with <checklist>");
+            src_.fail(root, msg("input.root_not_checklist", {{"element", root.name()}}));
         src_.expect_only(root,
                          {"id", "title", "timeout", "xmlns:xsi", "xsi:noNamespaceSchemaLocation"},
                          {"title", "source", "description", "parameters", "services", "section"});
         Checklist c;
         c.id = identifier(root, "id", false);
         c.title = src_.required_attribute(root, "title");
-        c.title_tr = translations_only(root, "title", "the title attribute");
+        c.title_tr = translations_only(root, "title", "title");
         if (auto t = root.attribute("timeout"))
             c.default_timeout = duration(root, "timeout", t.value());
         if (auto s = root.child("source")) {
@@ -91,8 +91,7 @@ class Loader {
             c.source_document = src_.required_attribute(s, "document");
             c.source_section = s.attribute("section").value();
         } else {
-            src_.fail(root,
-                      "<checklist> needs a <source document=\"…\"> naming the guide it checks");
+            src_.fail(root, msg("input.source_needed"));
         }
         auto description = texts(root, "description");
         c.description = trimmed_text(description.en);
@@ -105,7 +104,7 @@ class Loader {
         if (auto ss = root.child("services")) src_.expect_only(ss, {}, {"service"});
         for (auto s : root.children("section"))
             c.sections.push_back(section(s, c));
-        if (c.sections.empty()) src_.fail(root, "a checklist needs at least one <section>");
+        if (c.sections.empty()) src_.fail(root, msg("input.no_section"));
         mark_secrets(c);
         return c;
     }
@@ -115,14 +114,14 @@ class Loader {
         auto v = src_.required_attribute(n, attr);
         if (v.size() > max_identifier)
             src_.fail(n, attr,
-                      std::string(attr) + " '" + v.substr(0, 40) + "…' is " +
-                          std::to_string(v.size()) + " characters long: at most " +
-                          std::to_string(max_identifier) + " are allowed");
+                      msg("input.identifier_too_long", {{"attribute", attr},
+                                                        {"start", v.substr(0, 40)},
+                                                        {"length", v.size()},
+                                                        {"max", max_identifier}}));
         if (!valid_identifier(v, dots))
             src_.fail(n, attr,
-                      std::string("'") + v + "' is not a valid " + attr +
-                          (dots ? ": use letters, digits, '.', '_' and '-'"
-                                : ": use letters, digits, '_' and '-', starting with a letter"));
+                      dots ? msg("input.identifier_dotted", {{"value", v}, {"attribute", attr}})
+                           : msg("input.identifier_plain", {{"value", v}, {"attribute", attr}}));
         return v;
     }
 
@@ -130,7 +129,9 @@ class Loader {
                                        const std::string& v) {
         auto s = parse_timeout_seconds(v);
         if (!s)
-            src_.fail(n, attr, std::string(attr) + " '" + v + "': expected " + timeout_expected());
+            src_.fail(n, attr,
+                      msg("input.attribute_expected",
+                          {{"attribute", attr}, {"value", v}, {"expected", timeout_expected()}}));
         return std::chrono::milliseconds(std::llround(*s * 1000));
     }
 
@@ -149,32 +150,30 @@ class Loader {
             for (auto a : e.attributes())
                 if (std::string(a.name()) != "xml:lang")
                     src_.fail(e, a.name(),
-                              std::string("unknown attribute '") + a.name() + "' on <" + child +
-                                  ">; expected xml:lang");
+                              msg("input.unknown_attribute", {{"attribute", a.name()},
+                                                              {"element", child},
+                                                              {"expected", "xml:lang"}}));
             for (auto inner : e.children())
                 if (inner.type() == pugi::node_element)
-                    src_.fail(inner, std::string("unexpected element <") + inner.name() +
-                                         "> inside <" + child + ">: its text is plain text");
+                    src_.fail(inner, msg("input.text_has_element",
+                                         {{"child", inner.name()}, {"element", child}}));
             auto attr = e.attribute("xml:lang");
             std::string tag = attr ? attr.value() : "en";
             if (!is_language_tag(tag))
-                src_.fail(e, "xml:lang",
-                          "xml:lang='" + tag.substr(0, 40) +
-                              "': expected a language tag such as ja or en");
+                src_.fail(e, "xml:lang", msg("input.language_tag", {{"tag", tag.substr(0, 40)}}));
             auto l = language_of_tag(tag);
             auto text = trimmed_text(e);
             if (attr && text.empty())
-                src_.fail(e, std::string("<") + child + " xml:lang=\"" + tag + "\"> is empty");
+                src_.fail(e, msg("input.translation_empty", {{"element", child}, {"tag", tag}}));
             std::string code = l ? std::string(language_code(*l)) : lower(tag);
             if (!seen.insert(code).second)
-                src_.fail(e, std::string("<") + child + "> in '" + code +
-                                 "' is given twice (one per language)");
+                src_.fail(e,
+                          msg("input.translation_twice", {{"element", child}, {"language", code}}));
             // A language preflight cannot show would be text nobody reads:
             // the checklist schema allows only these too.
             if (!l)
                 src_.fail(e, "xml:lang",
-                          "xml:lang='" + tag.substr(0, 40) +
-                              "': preflight shows checklists in en and ja only");
+                          msg("input.language_unsupported", {{"tag", tag.substr(0, 40)}}));
             if (*l == Language::en)
                 t.en = e;
             else
@@ -183,15 +182,14 @@ class Loader {
         return t;
     }
 
-    // Translations of a text whose English is an attribute (english): an
+    // Translations of a text whose English is the attribute english: an
     // English element beside it would be a second English text.
     Translations translations_only(const pugi::xml_node& n, const char* child,
                                    const char* english) {
         auto t = texts(n, child);
         if (t.en)
-            src_.fail(t.en, std::string("<") + child +
-                                "> without xml:lang (or in English): the English text is " +
-                                english + "; give a translation's language, e.g. xml:lang=\"ja\"");
+            src_.fail(t.en, msg("input.english_in_attribute",
+                                {{"element", child}, {"attribute", english}}));
         return std::move(t.tr);
     }
 
@@ -200,24 +198,31 @@ class Loader {
                          {"description", "hint"});
         ParamDecl p;
         p.name = identifier(n, "name", false);
-        if (c.find_param(p.name)) src_.fail(n, "name", "duplicate parameter '" + p.name + "'");
+        if (c.find_param(p.name))
+            src_.fail(n, "name", msg("input.param_duplicate", {{"name", p.name}}));
         p.description = n.attribute("description").value();
         p.hint = n.attribute("hint").value();
-        p.description_tr = translations_only(n, "description", "the description attribute");
-        p.hint_tr = translations_only(n, "hint", "the hint attribute");
+        p.description_tr = translations_only(n, "description", "description");
+        p.hint_tr = translations_only(n, "hint", "hint");
         if (auto d = n.attribute("default")) p.default_value = d.value();
         if (auto r = n.attribute("required")) {
             auto b = parse_boolean(r.value());
             if (!b)
-                src_.fail(n, "required",
-                          std::string("required='") + r.value() + "': expected true or false");
+                src_.fail(
+                    n, "required",
+                    msg("input.value_expected", {{"name", "required"},
+                                                 {"value", r.value()},
+                                                 {"expected", part(msg("input.true_or_false"))}}));
             p.required = *b;
         }
         if (auto sec = n.attribute("secret")) {
             auto b = parse_boolean(sec.value());
             if (!b)
-                src_.fail(n, "secret",
-                          std::string("secret='") + sec.value() + "': expected true or false");
+                src_.fail(
+                    n, "secret",
+                    msg("input.value_expected", {{"name", "secret"},
+                                                 {"value", sec.value()},
+                                                 {"expected", part(msg("input.true_or_false"))}}));
             p.secret = *b;
         }
         p.where = src_.where(n);
@@ -238,14 +243,18 @@ class Loader {
                     auto refs = param_references(arg.value);
                     if (refs.empty()) {
                         if (!arg.value.empty())
-                            require_secret_source(arg.value, arg.where.str(),
-                                                  arg.name + " of check '" + k.id + "'");
+                            require_secret_source(
+                                arg.value, arg.where.str(),
+                                render(msg("input.check_param",
+                                           {{"param", arg.name}, {"check", k.id}})));
                         continue;
                     }
                     if (refs.size() != 1 || arg.value != "${" + refs.front() + "}")
-                        throw InputError(arg.where.str() + ": " + arg.name + " of check '" + k.id +
-                                         "' is a secret: give it one whole ${parameter} or a "
-                                         "source, nothing around it");
+                        throw InputError(
+                            arg.where.str() + ": " +
+                            render(msg("input.secret_whole", {{"param", arg.name},
+                                                              {"check", k.id},
+                                                              {"reference", "${parameter}"}})));
                     for (auto& p : c.params)
                         if (p.name == refs.front()) p.secret = true;
                 }
@@ -253,7 +262,7 @@ class Loader {
         for (const auto& p : c.params)
             if (p.secret && p.default_value && !p.default_value->empty())
                 require_secret_source(*p.default_value, p.where.str(),
-                                      "the default of the secret parameter '" + p.name + "'");
+                                      render(msg("input.secret_default", {{"name", p.name}})));
         refuse_shown_secrets(c);
     }
 
@@ -265,10 +274,11 @@ class Loader {
                     if (kind->find_param(arg.name)->secret) continue;
                     for (const auto& r : param_references(arg.value))
                         if (const ParamDecl* p = c.find_param(r); p && p->secret)
-                            throw InputError(arg.where.str() + ": '${" + r +
-                                             "}' is a secret parameter; " + arg.name +
-                                             " of check '" + k.id +
-                                             "' would show where it is read from as its value");
+                            throw InputError(
+                                arg.where.str() + ": " +
+                                render(msg("input.secret_shown", {{"reference", "${" + r + "}"},
+                                                                  {"param", arg.name},
+                                                                  {"check", k.id}})));
                 }
             }
     }
@@ -276,8 +286,9 @@ class Loader {
     ServiceDecl service(const pugi::xml_node& n, const Checklist& c) {
         src_.expect_only(n, {"id", "title"}, {"title"});
         ServiceDecl s{identifier(n, "id", false), src_.required_attribute(n, "title"), {}};
-        s.title_tr = translations_only(n, "title", "the title attribute");
-        if (c.find_service(s.id)) src_.fail(n, "id", "duplicate service '" + s.id + "'");
+        s.title_tr = translations_only(n, "title", "title");
+        if (c.find_service(s.id))
+            src_.fail(n, "id", msg("input.service_duplicate", {{"id", s.id}}));
         return s;
     }
 
@@ -286,14 +297,15 @@ class Loader {
         Section s;
         s.id = identifier(n, "id", true);
         s.title = src_.required_attribute(n, "title");
-        s.title_tr = translations_only(n, "title", "the title attribute");
+        s.title_tr = translations_only(n, "title", "title");
         for (const auto& other : c.sections)
-            if (other.id == s.id) src_.fail(n, "id", "duplicate section id '" + s.id + "'");
+            if (other.id == s.id)
+                src_.fail(n, "id", msg("input.section_duplicate", {{"id", s.id}}));
         for (auto ch : n.children("check")) {
             auto chk = check(ch, c, s);
             s.checks.push_back(std::move(chk));
         }
-        if (s.checks.empty()) src_.fail(n, "section '" + s.id + "' has no <check>");
+        if (s.checks.empty()) src_.fail(n, msg("input.section_empty", {{"id", s.id}}));
         return s;
     }
 
@@ -304,29 +316,25 @@ class Loader {
         k.where = src_.where(n);
         k.id = identifier(n, "id", true);
         if (!ids_.insert(k.id).second)
-            src_.fail(n, "id",
-                      "duplicate check id '" + k.id + "' (ids must be unique in a checklist)");
+            src_.fail(n, "id", msg("input.check_duplicate", {{"id", k.id}}));
         k.title = src_.required_attribute(n, "title");
-        k.title_tr = translations_only(n, "title", "the title attribute");
+        k.title_tr = translations_only(n, "title", "title");
         auto sev = src_.required_attribute(n, "severity");
         if (!parse_severity(sev, k.severity))
-            src_.fail(n, "severity",
-                      "severity '" + sev + "': expected required, recommended or optional");
+            src_.fail(n, "severity", msg("input.severity", {{"value", sev}}));
         if (auto sv = n.attribute("service")) {
             k.service = sv.value();
             if (!c.find_service(k.service))
                 src_.fail(n, "service",
-                          "service '" + k.service + "' is not declared in <services>" +
-                              known_services(c));
+                          msg("input.service_undeclared",
+                              {{"service", k.service}, {"declared", known_services(c)}}));
         }
         if (auto t = n.attribute("timeout")) k.timeout = duration(n, "timeout", t.value());
         k.section_id = s.id;
         k.section_title = s.title;
         auto probes = n.children("probe");
         auto count = std::distance(probes.begin(), probes.end());
-        if (count != 1)
-            src_.fail(n, "check '" + k.id + "' needs exactly one <probe>, found " +
-                             std::to_string(count));
+        if (count != 1) src_.fail(n, msg("input.probe_count", {{"id", k.id}, {"count", count}}));
         k.probe = probe(n.child("probe"), c);
         k.requirement = required_text(n, "requirement", k.id, k.requirement_tr);
         k.fix = required_text(n, "fix", k.id, k.fix_tr);
@@ -340,9 +348,9 @@ class Loader {
         auto e = all.en;
         auto t = trimmed_text(e);
         if (!e || t.empty())
-            src_.fail(n, "check '" + id + "' needs a non-empty <" + child + ">" +
-                             (std::string(child) == "fix" ? " saying what to do when it fails"
-                                                          : " with the guide's own words"));
+            src_.fail(n, std::string(child) == "fix"
+                             ? msg("input.fix_needed", {{"id", id}})
+                             : msg("input.requirement_needed", {{"id", id}}));
         return t;
     }
 
@@ -350,7 +358,7 @@ class Loader {
         std::string s;
         for (const auto& sv : c.services)
             s += (s.empty() ? "" : ", ") + sv.id;
-        return s.empty() ? "" : " (declared: " + s + ")";
+        return s.empty() ? "" : render(msg("input.services_declared", {{"services", s}}));
     }
 
     // A parameter's default is checked where a probe takes it whole, so a
@@ -360,9 +368,12 @@ class Loader {
         if (!param.default_value) return;
         if (auto problem = check_value(spec, *param.default_value))
             src_.fail(n, attr,
-                      spec.name + "='${" + param.name + "}': the default '" + *param.default_value +
-                          "' of " + param.name + " (" + param.where.str() +
-                          ") is not valid here: expected " + *problem);
+                      msg("input.default_invalid", {{"param", spec.name},
+                                                    {"reference", "${" + param.name + "}"},
+                                                    {"value", *param.default_value},
+                                                    {"name", param.name},
+                                                    {"where", param.where.str()},
+                                                    {"expected", *problem}}));
     }
 
     ProbeSpec probe(const pugi::xml_node& n, const Checklist& c) {
@@ -375,12 +386,12 @@ class Loader {
             std::string names;
             for (const auto& k : probes_.names())
                 names += (names.empty() ? "" : ", ") + k;
-            src_.fail(n, "kind", "unknown probe kind '" + p.kind + "'; known kinds: " + names);
+            src_.fail(n, "kind",
+                      msg("input.probe_kind_unknown", {{"kind", p.kind}, {"kinds", names}}));
         }
         for (auto ch : n.children())
             if (ch.type() == pugi::node_element)
-                src_.fail(ch, std::string("unexpected element <") + ch.name() +
-                                  "> inside <probe>; probe parameters are attributes");
+                src_.fail(ch, msg("input.probe_element", {{"child", ch.name()}}));
         for (auto a : n.attributes()) {
             std::string name = a.name();
             if (name == "kind") continue;
@@ -390,18 +401,22 @@ class Loader {
                 for (const auto& ps : kind->params)
                     names += (names.empty() ? "" : ", ") + ps.name;
                 src_.fail(n, a.name(),
-                          "probe kind '" + p.kind + "' has no parameter '" + name + "'; expected " +
-                              (names.empty() ? "none" : names));
+                          msg("input.probe_param_unknown",
+                              {{"kind", p.kind},
+                               {"param", name},
+                               {"expected", names.empty() ? render(msg("input.none")) : names}}));
             }
             ProbeArg arg{name, a.value(), src_.where(n, a.name())};
             auto refs = param_references(arg.value);
             for (const auto& r : refs)
                 if (!c.find_param(r))
                     src_.fail(n, a.name(),
-                              "'${" + r + "}' refers to a parameter not declared in <parameters>");
+                              msg("input.param_undeclared", {{"reference", "${" + r + "}"}}));
             if (refs.empty()) {
                 if (auto problem = check_value(*spec, arg.value))
-                    src_.fail(n, a.name(), name + "='" + arg.value + "': expected " + *problem);
+                    src_.fail(n, a.name(),
+                              msg("input.value_expected",
+                                  {{"name", name}, {"value", arg.value}, {"expected", *problem}}));
                 literals[name] = arg.value;
             } else if (refs.size() == 1 && arg.value == "${" + refs[0] + "}") {
                 check_default(n, a.name(), *spec, *c.find_param(refs[0]));
@@ -416,13 +431,14 @@ class Loader {
                     literals[spec.name] = spec.default_value;
             if (auto problem = kind->check_args(literals))
                 src_.fail(n, problem->param.c_str(),
-                          problem->param + "='" + literals[problem->param] + "': expected " +
-                              problem->expected);
+                          msg("input.value_expected", {{"name", problem->param},
+                                                       {"value", literals[problem->param]},
+                                                       {"expected", problem->expected}}));
         }
         for (const auto& spec : kind->params)
             if (spec.required && !n.attribute(spec.name.c_str()))
-                src_.fail(n, "probe kind '" + p.kind + "' needs the parameter '" + spec.name +
-                                 "' (" + spec.help + ")");
+                src_.fail(n, msg("input.probe_param_needed",
+                                 {{"kind", p.kind}, {"param", spec.name}, {"help", spec.help}}));
         return p;
     }
 
@@ -443,8 +459,9 @@ Checklist load_checklist_text(const std::string& text, const std::string& origin
 }
 
 Checklist load_checklist_file(const std::string& path, const ProbeRegistry& probes) {
-    return load_checklist_text(read_input_file(path, checklist_file_limit, "a checklist file"),
-                               path, probes);
+    return load_checklist_text(
+        read_input_file(path, checklist_file_limit, render(msg("input.checklist_file"))), path,
+        probes);
 }
 
 Checklist load_checklist(const std::string& name_or_path, const ProbeRegistry& probes) {
@@ -456,9 +473,8 @@ Checklist load_checklist(const std::string& name_or_path, const ProbeRegistry& p
         std::string names;
         for (const auto& e : embedded_checklists())
             names += (names.empty() ? "" : ", ") + e.name;
-        throw InputError("--checklist " + name_or_path +
-                         ": no built-in checklist of that name (built in: " + names +
-                         "); give a path to use a file");
+        throw InputError("--checklist " + name_or_path + ": " +
+                         render(msg("input.checklist_unknown", {{"names", names}})));
     }
     return load_checklist_file(name_or_path, probes);
 }

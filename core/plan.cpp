@@ -23,14 +23,16 @@ void check_settings(const Checklist& c, const RunSettings& s) {
     // password typed as itself must stop the run before any report exists.
     for (const auto& [name, v] : s.values)
         if (const ParamDecl* p = c.find_param(name); p && p->secret && !v.value.empty())
-            require_secret_source(v.value, v.origin, "the secret parameter '" + name + "'");
+            require_secret_source(v.value, v.origin,
+                                  render(msg("input.secret_param", {{"name", name}})));
     for (const auto& [name, v] : s.values)
         if (!c.find_param(name)) {
             std::string known;
             for (const auto& p : c.params)
                 known += (known.empty() ? "" : ", ") + p.name;
-            throw InputError(v.origin + ": checklist '" + c.id + "' has no parameter '" + name +
-                             "' (its parameters: " + known + ")");
+            throw InputError(v.origin + ": " +
+                             render(msg("input.param_unknown",
+                                        {{"checklist", c.id}, {"name", name}, {"known", known}})));
         }
     for (const auto& sv : s.services)
         if (!c.find_service(sv)) {
@@ -39,13 +41,15 @@ void check_settings(const Checklist& c, const RunSettings& s) {
                 known += (known.empty() ? "" : ",") + d.id;
             throw InputError(
                 (s.service_origins.count(sv) ? s.service_origins.at(sv) : s.services_origin) +
-                ": checklist '" + c.id + "' has no service '" + sv + "' (its services: " + known +
-                ")");
+                ": " +
+                render(msg("input.service_unknown",
+                           {{"checklist", c.id}, {"service", sv}, {"known", known}})));
         }
     for (const auto& p : c.params)
         if (p.required && !lookup(c, s, p.name))
-            throw InputError("checklist '" + c.id + "' needs the parameter '" + p.name + "' (" +
-                             p.description + "): give --set " + p.name + "=VALUE");
+            throw InputError(render(
+                msg("input.param_required",
+                    {{"checklist", c.id}, {"name", p.name}, {"description", p.description}})));
 }
 
 // Replaces every ${name}; returns the names that had no value.
@@ -81,9 +85,13 @@ std::string hints_of(const Checklist& c, const std::string& raw) {
 
 InputError bad_value(const std::string& origin, const std::string& value, const Check& check,
                      const ProbeArg& arg, const std::string& expected, const Checklist& c) {
-    return InputError(origin + ": '" + value + "' is not valid for " + arg.name + " of check '" +
-                      check.id + "' (" + arg.where.str() + "): expected " + expected +
-                      hints_of(c, arg.value));
+    return InputError(origin + ": " +
+                      render(msg("input.value_invalid", {{"value", value},
+                                                         {"param", arg.name},
+                                                         {"check", check.id},
+                                                         {"where", arg.where.str()},
+                                                         {"expected", expected},
+                                                         {"hints", hints_of(c, arg.value)}})));
 }
 
 // "55", "2.5": whole seconds unless the budget is finer.
@@ -152,9 +160,11 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
             if (missing.empty() && pc.kind->check_args)
                 if (auto problem = pc.kind->check_args(values)) {
                     if (!arg_of.count(problem->param))
-                        throw InputError(check.probe.where.str() + ": check '" + check.id +
-                                         "' needs " + problem->param + ": expected " +
-                                         problem->expected);
+                        throw InputError(
+                            check.probe.where.str() + ": " +
+                            render(msg("input.check_needs", {{"check", check.id},
+                                                             {"param", problem->param},
+                                                             {"expected", problem->expected}})));
                     throw bad_value(origin_of[problem->param], values[problem->param], check,
                                     *arg_of[problem->param], problem->expected, c);
                 }
@@ -183,7 +193,10 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                     if (const ParamSpec* spec = pc.kind->find_param(name);
                         spec && spec->secret && !value.empty()) {
                         auto& held = secrets[value];
-                        if (!held) held = read_secret(value, name + " of check '" + check.id + "'");
+                        if (!held)
+                            held = read_secret(value,
+                                               render(msg("input.check_param",
+                                                          {{"param", name}, {"check", check.id}})));
                         read[name] = held;
                     }
             pc.args = ProbeArgs(values, std::move(read), settings);

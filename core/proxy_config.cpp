@@ -1,4 +1,5 @@
 #include "core/proxy_config.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/param_types.hpp"
 #include "base/text.hpp"
@@ -34,14 +35,12 @@ ProxyConfig parse_proxy_url(const std::string& url, const std::string& origin,
     if (scheme != std::string::npos) {
         auto s = lower(rest.substr(0, scheme));
         if (s != "http")
-            throw InputError(
-                origin + ": proxy scheme '" + s +
-                "' is not supported: the ACC talks to an HTTP proxy (http://host:port)");
+            throw InputError(origin + ": " + render(msg("input.proxy_scheme", {{"scheme", s}})));
         rest = rest.substr(scheme + 3);
     }
     if (!rest.empty() && rest.back() == '/') rest.pop_back();
     if (rest.find('/') != std::string::npos)
-        throw InputError(origin + ": a proxy URL has no path: expected http://[user@]host[:port]");
+        throw InputError(origin + ": " + render(msg("input.proxy_path")));
     auto at = rest.rfind('@');
     if (at != std::string::npos) {
         auto cred = rest.substr(0, at);
@@ -50,9 +49,7 @@ ProxyConfig parse_proxy_url(const std::string& url, const std::string& origin,
         p.user = percent_decode(cred.substr(0, colon));
         if (colon != std::string::npos) {
             if (!allow_password)
-                throw InputError(origin +
-                                 ": do not put the proxy password in the URL; give it with "
-                                 "--proxy-password env:NAME, file:PATH or prompt");
+                throw InputError(origin + ": " + render(msg("input.proxy_password_in_url")));
             // The variable is the source: reports name it, as they name
             // env:NAME, and never show the URL's password.
             p.password = std::make_shared<const Secret>(percent_decode(cred.substr(colon + 1)),
@@ -63,7 +60,7 @@ ProxyConfig parse_proxy_url(const std::string& url, const std::string& origin,
     if (!rest.empty() && rest.front() == '[') {
         auto close = rest.find(']');
         if (close == std::string::npos)
-            throw InputError(origin + ": unterminated IPv6 address in the proxy URL");
+            throw InputError(origin + ": " + render(msg("input.proxy_ipv6")));
         p.host = rest.substr(1, close - 1);
         if (close + 1 < rest.size() && rest[close + 1] == ':') port = rest.substr(close + 2);
     } else {
@@ -72,9 +69,12 @@ ProxyConfig parse_proxy_url(const std::string& url, const std::string& origin,
         if (colon != std::string::npos) port = rest.substr(colon + 1);
     }
     if (auto problem = validate_value(ParamType::host, p.host))
-        throw InputError(origin + ": proxy host '" + p.host + "': expected " + *problem);
+        throw InputError(
+            origin + ": " +
+            render(msg("input.proxy_host", {{"host", p.host}, {"expected", *problem}})));
     if (auto problem = validate_value(ParamType::port, port))
-        throw InputError(origin + ": proxy port '" + port + "': expected " + *problem);
+        throw InputError(origin + ": " +
+                         render(msg("input.proxy_port", {{"port", port}, {"expected", *problem}})));
     p.port = static_cast<std::uint16_t>(std::stoi(port));
     return p;
 }

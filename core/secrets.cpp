@@ -1,4 +1,5 @@
 #include "core/secrets.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/read_file.hpp"
 #include <cstdlib>
@@ -24,9 +25,8 @@ bool is_secret_source(const std::string& text) {
 void require_secret_source(const std::string& text, const std::string& origin,
                            const std::string& what) {
     if (!is_secret_source(text))
-        throw InputError(origin + ": " + what +
-                         " must say where the secret is: expected env:NAME, file:PATH or prompt, "
-                         "never the secret itself (the value given is not shown)");
+        throw InputError(origin + ": " +
+                         render(msg("input.secret_source_needed", {{"what", what}})));
 }
 
 namespace {
@@ -79,7 +79,7 @@ std::string prompt_hidden(const std::string& what) {
 #ifdef _WIN32
     // _getch reads without echo by itself: there is no terminal state to restore.
     if (!_isatty(_fileno(stdin)))
-        throw InputError(what + ": cannot prompt: standard input is not a terminal");
+        throw InputError(what + ": " + render(msg("input.prompt_no_terminal")));
     std::cerr << what << ": " << std::flush;
     std::string s;
     for (int c = _getch(); c != '\r' && c != '\n' && c != EOF; c = _getch()) {
@@ -87,7 +87,7 @@ std::string prompt_hidden(const std::string& what) {
         if (c == 3) {
             OPENSSL_cleanse(s.data(), s.size());
             std::cerr << "\n";
-            throw InputError(what + ": interrupted at the prompt");
+            throw InputError(what + ": " + render(msg("input.prompt_interrupted")));
         }
         s += static_cast<char>(c);
     }
@@ -95,7 +95,7 @@ std::string prompt_hidden(const std::string& what) {
     return s;
 #else
     if (!isatty(STDIN_FILENO))
-        throw InputError(what + ": cannot prompt: standard input is not a terminal");
+        throw InputError(what + ": " + render(msg("input.prompt_no_terminal")));
     std::cerr << what << ": " << std::flush;
     std::string s;
     {
@@ -113,13 +113,13 @@ SecretRef read_secret(const std::string& source, const std::string& what) {
     if (source.rfind("env:", 0) == 0) {
         auto name = source.substr(4);
         const char* v = std::getenv(name.c_str());
-        if (!v) throw InputError(what + ": the environment variable " + name + " is not set");
+        if (!v) throw InputError(what + ": " + render(msg("input.env_not_set", {{"name", name}})));
         return std::make_shared<const Secret>(v, source);
     }
     if (source.rfind("file:", 0) == 0) {
         auto path = source.substr(5);
-        std::string data =
-            read_input_file(path, secret_file_limit, "a password file (" + what + ")");
+        std::string data = read_input_file(path, secret_file_limit,
+                                           render(msg("input.password_file", {{"what", what}})));
         auto end = data.find('\n');
         std::string line = data.substr(0, end);
         OPENSSL_cleanse(data.data(), data.size());
@@ -127,9 +127,7 @@ SecretRef read_secret(const std::string& source, const std::string& what) {
         return std::make_shared<const Secret>(std::move(line), source);
     }
     if (source == "prompt") return std::make_shared<const Secret>(prompt_hidden(what), source);
-    throw InputError(what +
-                     ": expected env:NAME, file:PATH or prompt, so that the secret itself never "
-                     "appears on the command line");
+    throw InputError(what + ": " + render(msg("input.secret_source")));
 }
 
 } // namespace pf

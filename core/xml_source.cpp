@@ -16,8 +16,8 @@ XmlSource::XmlSource(std::string text, std::string origin)
     auto res = doc_.load_buffer(text_.data(), text_.size(),
                                 pugi::parse_default | pugi::parse_ws_pcdata_single);
     if (!res) {
-        throw InputError(at_offset(res.offset).str() +
-                         ": not well-formed XML: " + res.description());
+        throw InputError(at_offset(res.offset).str() + ": " +
+                         render(msg("input.xml_not_well_formed", {{"detail", res.description()}})));
     }
 }
 
@@ -59,12 +59,20 @@ void XmlSource::fail(const pugi::xml_node& n, const char* attr, const std::strin
     throw InputError(where(n, attr).str() + ": " + message);
 }
 
+void XmlSource::fail(const pugi::xml_node& n, const Message& message) const {
+    fail(n, render(message));
+}
+
+void XmlSource::fail(const pugi::xml_node& n, const char* attr, const Message& message) const {
+    fail(n, attr, render(message));
+}
+
 static std::string join(std::initializer_list<const char*> names, const char* prefix,
                         const char* suffix) {
     std::string s;
     for (auto* n : names)
         s += (s.empty() ? "" : ", ") + std::string(prefix) + n + suffix;
-    return s.empty() ? "none" : s;
+    return s.empty() ? render(msg("input.none")) : s;
 }
 
 void XmlSource::expect_only(const pugi::xml_node& n, std::initializer_list<const char*> attributes,
@@ -74,31 +82,33 @@ void XmlSource::expect_only(const pugi::xml_node& n, std::initializer_list<const
                               [&](const char* x) { return std::strcmp(x, a.name()) == 0; });
         if (!ok)
             fail(n, a.name(),
-                 std::string("unknown attribute '") + a.name() + "' on <" + n.name() +
-                     ">; expected " + join(attributes, "", ""));
+                 msg("input.unknown_attribute", {{"attribute", a.name()},
+                                                 {"element", n.name()},
+                                                 {"expected", join(attributes, "", "")}}));
     }
     for (auto c : n.children()) {
         if (c.type() == pugi::node_comment) continue;
         if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
             std::string v = c.value();
             if (v.find_first_not_of(" \t\r\n") == std::string::npos) continue;
-            fail(n, std::string("unexpected text inside <") + n.name() + ">");
+            fail(n, msg("input.unexpected_text", {{"element", n.name()}}));
         }
         if (c.type() != pugi::node_element) continue;
         bool ok = std::any_of(children.begin(), children.end(),
                               [&](const char* x) { return std::strcmp(x, c.name()) == 0; });
         if (!ok)
-            fail(c, std::string("unexpected element <") + c.name() + "> inside <" + n.name() +
-                        ">; expected " + join(children, "<", ">"));
+            fail(c, msg("input.unexpected_element", {{"child", c.name()},
+                                                     {"element", n.name()},
+                                                     {"expected", join(children, "<", ">")}}));
     }
 }
 
 std::string XmlSource::required_attribute(const pugi::xml_node& n, const char* name) const {
     auto a = n.attribute(name);
-    if (!a) fail(n, std::string("<") + n.name() + "> needs the attribute '" + name + "'");
+    if (!a) fail(n, msg("input.attribute_needed", {{"element", n.name()}, {"attribute", name}}));
     std::string v = a.value();
     if (v.find_first_not_of(" \t\r\n") == std::string::npos)
-        fail(n, name, std::string("attribute '") + name + "' of <" + n.name() + "> is empty");
+        fail(n, name, msg("input.attribute_empty", {{"attribute", name}, {"element", n.name()}}));
     return v;
 }
 

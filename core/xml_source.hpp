@@ -1,4 +1,5 @@
 #pragma once
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/source_location.hpp"
 #include <pugixml.hpp>
@@ -19,6 +20,9 @@ class XmlSource {
     [[noreturn]] void fail(const pugi::xml_node& n, const std::string& message) const;
     [[noreturn]] void fail(const pugi::xml_node& n, const char* attr,
                            const std::string& message) const;
+    // The message rendered with the active catalog, after the location.
+    [[noreturn]] void fail(const pugi::xml_node& n, const Message& message) const;
+    [[noreturn]] void fail(const pugi::xml_node& n, const char* attr, const Message& message) const;
 
     // Rejects children and attributes not in the given lists.
     void expect_only(const pugi::xml_node& n, std::initializer_list<const char*> attributes,

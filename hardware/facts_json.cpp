@@ -1,4 +1,5 @@
 #include "hardware/facts_json.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include <array>
 #include <cmath>
@@ -61,18 +62,20 @@ template <class T> json to_json_value(const T& v) {
         return v ? json(*v) : json(nullptr);
 }
 
+// expected: what the field must hold, a noun phrase ("a number").
 [[noreturn]] void bad_field(const std::string& origin, const std::string& name,
-                            const std::string& what) {
-    throw InputError(origin + ": field '" + name + "': " + what);
+                            const std::string& expected) {
+    throw InputError(origin + ": " +
+                     render(msg("input.json_field", {{"field", name}, {"expected", expected}})));
 }
 
 template <class T>
 T whole_number(const json& v, const std::string& origin, const std::string& name) {
-    if (!v.is_number()) bad_field(origin, name, "expected a number");
+    if (!v.is_number()) bad_field(origin, name, render(msg("input.json_a_number")));
     if (!v.is_number_unsigned() || v.get<std::uint64_t>() > std::numeric_limits<T>::max())
         bad_field(origin, name,
-                  "expected a whole number from 0 to " +
-                      std::to_string(std::numeric_limits<T>::max()));
+                  render(msg("input.json_whole_number_up_to",
+                             {{"max", std::to_string(std::numeric_limits<T>::max())}})));
     return static_cast<T>(v.get<std::uint64_t>());
 }
 
@@ -84,9 +87,10 @@ void from_json_value(const json& v, T& out, const std::string& origin, const std
         else if (v.is_string())
             out = v.get<std::string>();
         else
-            bad_field(origin, name, "expected a string");
+            bad_field(origin, name, render(msg("input.json_a_string")));
     } else if constexpr (std::is_same_v<T, bool>) {
-        if (!v.is_null() && !v.is_boolean()) bad_field(origin, name, "expected true or false");
+        if (!v.is_null() && !v.is_boolean())
+            bad_field(origin, name, render(msg("input.true_or_false")));
         out = v.is_boolean() && v.get<bool>();
     } else if constexpr (std::is_arithmetic_v<T>) {
         out = v.is_null() ? T{} : whole_number<T>(v, origin, name);
@@ -97,7 +101,7 @@ void from_json_value(const json& v, T& out, const std::string& origin, const std
                  v.get<double>() <= 1e9)
             out = v.get<double>();
         else
-            bad_field(origin, name, "expected a number from 0 to 1000000000");
+            bad_field(origin, name, render(msg("input.json_number_up_to")));
     } else {
         if (v.is_null())
             out.reset();
@@ -129,20 +133,21 @@ HostFacts facts_from_json(const std::string& text, const std::string& origin) {
         if (auto at = what.find("] ");
             what.starts_with("[json.exception") && at != std::string::npos)
             what.erase(0, at + 2);
-        throw InputError(origin + ": not valid JSON: " + what);
+        throw InputError(origin + ": " + render(msg("input.json_invalid", {{"detail", what}})));
     }
-    if (!j.is_object()) throw InputError(origin + ": expected a JSON object of host facts");
+    if (!j.is_object()) throw InputError(origin + ": " + render(msg("input.facts_not_object")));
     auto format = j.find("format");
     if (format == j.end() || !format->is_string() || format->get<std::string>() != facts_format)
-        bad_field(origin, "format", std::string("expected \"") + facts_format + "\"");
+        bad_field(origin, "format", std::string("\"") + facts_format + "\"");
 
     for (auto it = j.begin(); it != j.end(); ++it) {
         bool known = it.key() == "format";
         for (const Field& field : fields)
             known = known || it.key() == field.name;
         if (!known)
-            throw InputError(origin + ": unknown field '" + it.key() + "' (not in " + facts_format +
-                             ")");
+            throw InputError(origin + ": " +
+                             render(msg("input.facts_unknown_field",
+                                        {{"field", it.key()}, {"format", facts_format}})));
     }
 
     HostFacts f;

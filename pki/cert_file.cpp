@@ -198,7 +198,7 @@ std::size_t find_leaf(const Loaded& l, const BySubject& subjects) {
 CertFile load_cert_file(const std::string& path, const Secret* password) {
     std::string data;
     try {
-        data = read_input_file(path, cert_file_limit, "a certificate file");
+        data = read_input_file(path, cert_file_limit, render(msg("input.certificate_file")));
     } catch (const InputError& e) {
         throw CertFileError(Kind::unreadable, e.what());
     }

@@ -1,4 +1,5 @@
 #include "reports/baseline.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/read_file.hpp"
 #include "reports/report_util.hpp"
@@ -18,11 +19,12 @@ constexpr std::size_t max_baseline_checks = 100000;
 
 [[noreturn]] void bad(const std::string& origin, const std::string& field,
                       const std::string& expected) {
-    throw InputError(origin + ": field '" + field + "': expected " + expected);
+    throw InputError(origin + ": " +
+                     render(msg("input.json_field", {{"field", field}, {"expected", expected}})));
 }
 
 const json& member(const json& j, const char* name, json::value_t type, const std::string& origin,
-                   const std::string& path, const char* expected) {
+                   const std::string& path, const std::string& expected) {
     auto it = j.find(name);
     std::string field = path.empty() ? name : path + "." + name;
     if (it == j.end() || it->type() != type) bad(origin, field, expected);
@@ -31,7 +33,8 @@ const json& member(const json& j, const char* name, json::value_t type, const st
 
 std::string text(const json& j, const char* name, const std::string& origin,
                  const std::string& path) {
-    return member(j, name, json::value_t::string, origin, path, "a string").get<std::string>();
+    return member(j, name, json::value_t::string, origin, path, render(msg("input.json_a_string")))
+        .get<std::string>();
 }
 
 bool failing(std::string_view status) {
@@ -43,18 +46,18 @@ BaselineCheck read_check(const json& c, const std::string& origin, const std::st
     b.status = text(c, "status", origin, path);
     static const std::vector<std::string> statuses{"pass", "warn", "fail", "error", "skip"};
     if (std::find(statuses.begin(), statuses.end(), b.status) == statuses.end())
-        bad(origin, path + ".status", "pass, warn, fail, error or skip");
+        bad(origin, path + ".status", render(msg("input.baseline_statuses")));
     b.reason = text(c, "reason", origin, path);
     auto certs = c.find("certificates");
     if (certs == c.end()) return b;
-    if (!certs->is_array()) bad(origin, path + ".certificates", "an array");
+    if (!certs->is_array()) bad(origin, path + ".certificates", render(msg("input.json_an_array")));
     for (std::size_t i = 0; i < certs->size(); ++i) {
         const json& cert = (*certs)[i];
         std::string at = path + ".certificates[" + std::to_string(i) + "]";
-        if (!cert.is_object()) bad(origin, at, "an object");
+        if (!cert.is_object()) bad(origin, at, render(msg("input.json_an_object")));
         auto days = cert.find("days_left");
         if (days == cert.end() || !days->is_number_integer())
-            bad(origin, at + ".days_left", "a whole number");
+            bad(origin, at + ".days_left", render(msg("input.json_a_whole_number")));
         long long d = days->get<long long>();
         b.min_days_left = b.min_days_left ? std::min(*b.min_days_left, d) : d;
         if (b.leaf_sha256.empty() && cert.value("role", "") == "leaf")
@@ -70,31 +73,35 @@ Baseline parse_baseline(const std::string& input, const std::string& origin) {
     try {
         j = json::parse(input);
     } catch (const json::parse_error& e) {
-        throw InputError(origin + ": not a JSON report of preflight (" + e.what() + ")");
+        throw InputError(origin + ": " +
+                         render(msg("input.baseline_not_report", {{"detail", e.what()}})));
     }
     if (!j.is_object())
-        throw InputError(origin + ": not a JSON report of preflight (not an object)");
+        throw InputError(origin + ": " +
+                         render(msg("input.baseline_not_report",
+                                    {{"detail", part(msg("input.baseline_not_object"))}})));
     auto format = j.find("format");
     if (format == j.end() || *format != "preflight-report/1")
-        bad(origin, "format",
-            "\"preflight-report/1\" (a report of 'preflight run --json' from this version)");
+        bad(origin, "format", render(msg("input.baseline_format")));
     Baseline b;
     b.file = origin;
     b.started = text(j, "started", origin, "");
-    const json& sections = member(j, "sections", json::value_t::array, origin, "", "an array");
+    const json& sections =
+        member(j, "sections", json::value_t::array, origin, "", render(msg("input.json_an_array")));
     for (std::size_t s = 0; s < sections.size(); ++s) {
         std::string sp = "sections[" + std::to_string(s) + "]";
-        if (!sections[s].is_object()) bad(origin, sp, "an object");
-        const json& checks =
-            member(sections[s], "checks", json::value_t::array, origin, sp, "an array");
+        if (!sections[s].is_object()) bad(origin, sp, render(msg("input.json_an_object")));
+        const json& checks = member(sections[s], "checks", json::value_t::array, origin, sp,
+                                    render(msg("input.json_an_array")));
         for (std::size_t i = 0; i < checks.size(); ++i) {
             std::string cp = sp + ".checks[" + std::to_string(i) + "]";
-            if (!checks[i].is_object()) bad(origin, cp, "an object");
+            if (!checks[i].is_object()) bad(origin, cp, render(msg("input.json_an_object")));
             std::string id = text(checks[i], "id", origin, cp);
             if (b.checks.size() >= max_baseline_checks)
-                bad(origin, cp, "at most " + std::to_string(max_baseline_checks) + " checks");
+                bad(origin, cp,
+                    render(msg("input.baseline_too_many", {{"count", max_baseline_checks}})));
             if (!b.checks.emplace(id, read_check(checks[i], origin, cp)).second)
-                bad(origin, cp + ".id", "a check id not seen before in the report, not " + id);
+                bad(origin, cp + ".id", render(msg("input.baseline_id_twice", {{"id", id}})));
             b.order.push_back(id);
         }
     }
@@ -102,7 +109,8 @@ Baseline parse_baseline(const std::string& input, const std::string& origin) {
 }
 
 Baseline read_baseline(const std::string& path) {
-    return parse_baseline(read_input_file(path, baseline_file_limit, "the baseline report"), path);
+    return parse_baseline(
+        read_input_file(path, baseline_file_limit, render(msg("input.baseline_file"))), path);
 }
 
 RunChanges compare_runs(const Baseline& before, const RunReport& now) {
