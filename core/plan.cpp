@@ -14,7 +14,8 @@ std::optional<SettingValue> lookup(const Checklist& c, const RunSettings& s,
     if (auto it = s.values.find(name); it != s.values.end()) return it->second;
     const ParamDecl* p = c.find_param(name);
     if (p && p->default_value)
-        return SettingValue{*p->default_value, "default at " + p->where.str()};
+        return SettingValue{*p->default_value,
+                            render(msg("input.default_at", {{"where", p->where.str()}}))};
     return std::nullopt;
 }
 
@@ -79,7 +80,8 @@ std::string substitute(const std::string& raw, const Checklist& c, const RunSett
 std::string hints_of(const Checklist& c, const std::string& raw) {
     std::string out;
     for (const auto& name : param_references(raw))
-        if (const ParamDecl* p = c.find_param(name); p && !p->hint.empty()) out += ". " + p->hint;
+        if (const ParamDecl* p = c.find_param(name); p && !p->hint.empty())
+            out += render(msg("input.param_hint", {{"hint", p->hint}}));
     return out;
 }
 

@@ -1,4 +1,5 @@
 #include "core/probe.hpp"
+#include "base/message_words.hpp"
 #include <asio/post.hpp>
 #include <cmath>
 #include <stdexcept>
@@ -46,18 +47,11 @@ bool ProbeArgs::boolean(const std::string& name) const {
     return must(parse_boolean(text(name)), name);
 }
 
-static std::string choices_text(const std::vector<std::string>& choices, const char* last) {
-    std::string out;
-    for (std::size_t i = 0; i < choices.size(); ++i)
-        out += (i == 0 ? "" : i + 1 == choices.size() ? last : ", ") + choices[i];
-    return out;
-}
-
 std::optional<std::string> check_value(const ParamSpec& spec, std::string_view value) {
     if (spec.type == ParamType::choice) {
         for (const auto& c : spec.choices)
             if (value == c) return std::nullopt;
-        return choices_text(spec.choices, " or ");
+        return join_alternatives(spec.choices);
     }
     if (spec.form && !spec.form->accepts(value)) return spec.form->expected;
     return validate_value(spec.type, value, spec.bounds.value_or(default_bounds(spec.type)));

@@ -194,6 +194,30 @@ BOOST_AUTO_TEST_CASE(run_settings_errors_name_the_option) {
            "--set port: '0' is not valid for port of check 'net.tcp' (t.xml:6:42): expected a port "
            "(1-65535) or a range such as 49152-65535. Ask the admin",
            "--set port: ", {"'0'", "port", "'net.tcp'", "t.xml:6:42", "Ask the admin"});
+    // A default checked where it is used inside a longer value.
+    Checklist d;
+    {
+        CatalogScope s(english_catalog());
+        d = load_checklist_text(
+            "<checklist id=\"t\" title=\"T\">\n"
+            "  <source document=\"Guide\"/>\n"
+            "  <parameters><param name=\"h\" description=\"Host\" default=\"a b\"/></parameters>\n"
+            "  <section id=\"net\" title=\"Network\">\n"
+            "    <check id=\"net.tcp\" title=\"Port\" severity=\"required\">\n"
+            "      <probe kind=\"tcp\" host=\"x${h}\" port=\"1\"/>\n"
+            "      <requirement>open</requirement><fix>open it</fix>\n"
+            "    </check>\n"
+            "  </section>\n"
+            "</checklist>\n",
+            "t.xml", builtin_probes());
+    }
+    auto by_default = in_both([&] { plan_run(d, builtin_probes(), RunSettings{}); });
+    BOOST_TEST(by_default.en ==
+               "default at t.xml:3:15: 'xa b' is not valid for host of check 'net.tcp' "
+               "(t.xml:6:25): expected a host name of letters, digits, '-' and '.', not ' '");
+    BOOST_TEST(by_default.ja.rfind("t.xml:3:15 の既定値: 'xa b' はチェック 'net.tcp' の host", 0) ==
+                   0,
+               by_default.ja);
     auto only = [&](const std::string& pattern) {
         return in_both([&, pattern] {
             CheckSelection sel;
