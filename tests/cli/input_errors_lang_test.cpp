@@ -1,25 +1,19 @@
 // A bad checklist or --set in a Japanese run: the built preflight stops with
 // exit code 3 before anything is sent, and says why in Japanese on stderr,
 // still naming the file:line:column or the option and the field.
+#include "support/japanese_text.hpp"
 #include "support/processes.hpp"
+#include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
 
 namespace {
 
+using pft::contains;
+using pft::has_japanese;
+
 pft::CommandResult preflight(std::vector<std::string> args) {
     args.insert(args.begin(), PREFLIGHT_BINARY);
     return pft::run(args);
-}
-
-// Hiragana, katakana and kanji start with UTF-8 lead bytes E3 to E9.
-bool has_japanese(const std::string& s) {
-    for (unsigned char c : s)
-        if (c >= 0xE3 && c <= 0xE9) return true;
-    return false;
-}
-
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
 }
 
 // severity="bogus" on line 3, column 34.

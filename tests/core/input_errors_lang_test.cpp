@@ -17,7 +17,9 @@
 #include "core/site.hpp"
 #include "hardware/facts_json.hpp"
 #include "reports/baseline.hpp"
+#include "support/japanese_text.hpp"
 #include "support/processes.hpp"
+#include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <functional>
@@ -25,6 +27,9 @@
 using namespace pf;
 
 namespace {
+
+using pft::contains;
+using pft::has_japanese;
 
 // The active catalog for a scope, and the one before it back afterwards.
 class CatalogScope {
@@ -63,17 +68,6 @@ Both in_both(const std::function<void()>& f) {
         b.ja = error_of(f);
     }
     return b;
-}
-
-// Hiragana, katakana and kanji start with UTF-8 lead bytes E3 to E9.
-bool has_japanese(const std::string& s) {
-    for (unsigned char c : s)
-        if (c >= 0xE3 && c <= 0xE9) return true;
-    return false;
-}
-
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
 }
 
 // The English is exactly en; the Japanese is Japanese, starts with the same
