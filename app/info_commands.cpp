@@ -1,5 +1,6 @@
 #include "app/commands.hpp"
 #include "app/registries.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/reason.hpp"
 #include "core/builtin_checklists.hpp"
@@ -103,10 +104,11 @@ int explain_command(const std::string& check_id, const std::string& checklist) {
             explain_check(c, *k);
             found = true;
         }
+    if (!found && checklist.empty())
+        throw InputError(render(msg("cli.error.no_check_builtin", {{"id", check_id}})));
     if (!found)
-        throw InputError("explain " + check_id + ": no check with that id" +
-                         (checklist.empty() ? " in the built-in checklists" : " in " + checklist) +
-                         " (see the check ids in a report, or the checklist file)");
+        throw InputError(
+            render(msg("cli.error.no_check_in", {{"id", check_id}, {"checklist", checklist}})));
     return 0;
 }
 
@@ -116,7 +118,7 @@ int schema_command(const std::string& name) {
         std::string known;
         for (const auto& n : report_schema_names())
             known += (known.empty() ? "" : ", ") + n;
-        throw InputError("schema " + name + ": no such schema (known: " + known + ")");
+        throw InputError(render(msg("cli.error.no_schema", {{"name", name}, {"known", known}})));
     }
     std::cout << *schema;
     return 0;
