@@ -73,7 +73,8 @@ Entry checklist_entry(const Checklist& c) {
                         render(msg("bundle.readme.builtin_checklist", {{"name", name}}))};
     }
     return {{member_file_name("checklist-", c.origin),
-             read_input_file(c.origin, checklist_file_limit, "the checklist file")},
+             read_input_file(c.origin, checklist_file_limit,
+                             render(msg("cli.error.bundle_checklist_file")))},
             render(msg("bundle.readme.checklist_file", {{"path", c.origin}}))};
 }
 
@@ -182,7 +183,8 @@ std::vector<ZipMember> bundle_members(const BundleSources& s) {
     if (s.checklist) entries.push_back(checklist_entry(*s.checklist));
     if (!s.site_file.empty())
         entries.push_back({{member_file_name("site-", s.site_file),
-                            read_input_file(s.site_file, site_file_limit, "the site file")},
+                            read_input_file(s.site_file, site_file_limit,
+                                            render(msg("cli.error.bundle_site_file")))},
                            render(msg("bundle.readme.site_file", {{"path", s.site_file}}))});
     std::vector<ZipMember> members;
     members.push_back({"README.txt", readme(r, entries)});
@@ -260,8 +262,8 @@ int bundle_command(const std::string& path) {
         // Dot files are a write that never finished (write_file_atomically).
         if (name.starts_with(".") || !plain_member_name(name)) continue;
         // A report of a large run is a few MB; this bounds a mistaken file.
-        members.push_back(
-            {name, read_input_file(e.path().string(), 64u << 20, "a file of the last run")});
+        members.push_back({name, read_input_file(e.path().string(), 64u << 20,
+                                                 render(msg("cli.error.last_run_file")))});
     }
     std::sort(members.begin(), members.end(), [](const ZipMember& a, const ZipMember& b) {
         return std::pair(a.name != "README.txt", a.name) <

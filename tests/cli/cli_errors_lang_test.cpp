@@ -73,6 +73,9 @@ const BadLine bad_lines[] = {
     {{"run", "--expiry-warn", "5", "--expiry-fail", "9"}, "--expiry-fail 9"},
     {{"run", "--proxy-password", "env:PF_NO_SUCH"}, "--proxy-password"},
     {{"run", "--history", binary}, "--history " + binary},
+    // The file is named with what it was meant to be (the rest of the
+    // sentence is the input file reader's).
+    {{"run", "--facts", "/dev/null"}, "/dev/null"},
     {{"cert"}, "FILE"},
     {{"cert", "/nonexistent/c.pem"}, "/nonexistent/c.pem"},
     {{"cert", "--profile", "x", binary}, "--profile x"},
