@@ -5,6 +5,7 @@
 // every member is there and named in README.txt, names are UTF-8-flagged
 // and relative, and no member holds the password in any form.
 #include "app/zip_writer.hpp"
+#include "support/japanese_text.hpp"
 #include "support/needs_programs.hpp"
 #include "support/processes.hpp"
 #include "support/scoped_env.hpp"

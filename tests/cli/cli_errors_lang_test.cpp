@@ -5,6 +5,7 @@
 // naming the option and the value as typed; in English exactly as before.
 #include "app/cli_errors.hpp"
 #include "support/catalog_marks.hpp"
+#include "support/japanese_text.hpp"
 #include "support/processes.hpp"
 #include "support/text_match.hpp"
 #include <boost/test/unit_test.hpp>
