@@ -276,7 +276,7 @@ int bundle_command(const std::string& path) {
     } catch (const std::runtime_error& e) {
         throw InputError(e.what());
     }
-    std::cout << "bundle: " << path << "\n";
+    std::cout << render(msg("cli.info.bundle_written", {{"path", path}})) << "\n";
     return 0;
 }
 

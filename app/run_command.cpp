@@ -200,7 +200,8 @@ int keep_and_bundle(const BundleSources& sources, const RunOptions& o, int rc) {
     if (o.bundle.empty()) return rc;
     try {
         write_bundle(o.bundle, members, sources.report->started);
-        if (!report_on_stdout(o.reports)) std::cout << "bundle: " << o.bundle << "\n";
+        if (!report_on_stdout(o.reports))
+            std::cout << render(msg("cli.info.bundle_written", {{"path", o.bundle}})) << "\n";
     } catch (const std::exception& e) {
         if (!plugin) std::cerr << "preflight: " << e.what() << "\n";
         return exit_could_not_run;

@@ -190,6 +190,10 @@ BOOST_AUTO_TEST_CASE(the_readme_is_in_the_language_of_the_run, *pft::needs_progr
         auto r = preflight({"run", "--lang", lang, "--only", "general.notepadpp", "--report-dir",
                             d.path(), "--bundle", d.file(lang + ".zip")});
         BOOST_TEST((r.exit_code >= 0 && r.exit_code <= 2), r.out << r.err);
+        // Named on the console as the reports are, in the same language.
+        BOOST_TEST(contains(r.out, (lang == "ja" ? "サポート バンドル: " : "\nbundle: ") +
+                                       d.file(lang + ".zip") + "\n"),
+                   r.out);
         return text_of(read_zip(d.file(lang + ".zip")), "README.txt");
     };
     auto ja = bundle("ja");
