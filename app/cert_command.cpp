@@ -197,8 +197,8 @@ int cert_command(const CertOptions& o) {
     // every check of the plan.
     SecretRef password;
     if (!o.password.empty()) {
-        require_secret_source(o.password, "--password", "the password of the certificate files");
-        password = read_secret(o.password, "--password (of the certificate files)");
+        require_secret_source(o.password, "--password", render(msg("cli.error.cert_password")));
+        password = read_secret(o.password, render(msg("cli.error.cert_password_flag")));
         if (password->empty()) password = nullptr;
     }
 

@@ -129,7 +129,8 @@ ProxyConfig proxy_settings(const RunOptions& o, const SiteFile& site) {
     if (!password_source.empty()) {
         if (!p.configured())
             throw InputError(render(msg("cli.error.proxy_password_without_proxy")));
-        p.password = read_secret(password_source, "the proxy password for " + p.display());
+        p.password = read_secret(
+            password_source, render(msg("cli.error.proxy_password_for", {{"proxy", p.display()}})));
     }
     return p;
 }
@@ -217,7 +218,8 @@ int run_command(const RunOptions& o) {
     // Checked as given, before the site file, the checklist or any secret
     // is read: a password typed here must not get further.
     if (!o.proxy_password.empty())
-        require_secret_source(o.proxy_password, "--proxy-password", "the proxy password");
+        require_secret_source(o.proxy_password, "--proxy-password",
+                              render(msg("cli.error.proxy_password")));
     auto outputs = o.reports;
     if (!o.bundle.empty()) outputs.emplace_back("bundle", o.bundle);
     refuse_shared_paths(outputs);

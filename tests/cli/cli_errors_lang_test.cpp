@@ -77,6 +77,10 @@ const BadLine bad_lines[] = {
     // The file is named with what it was meant to be (the rest of the
     // sentence is the input file reader's).
     {{"run", "--facts", "/dev/null"}, "/dev/null"},
+    // Which secret could not be read; nothing is sent before.
+    {{"run", "--proxy", "http://127.0.0.1:9", "--proxy-password", "env:PF_NOT_SET_7"},
+     "http://127.0.0.1:9"},
+    {{"cert", "--password", "env:PF_NOT_SET_7", binary}, "--password"},
     {{"cert"}, "FILE"},
     {{"cert", "/nonexistent/c.pem"}, "/nonexistent/c.pem"},
     {{"cert", "--profile", "x", binary}, "--profile x"},
