@@ -1,7 +1,10 @@
 #include "app/bundle.hpp"
+#include "app/cli_help.hpp"
 #include "app/commands.hpp"
 #include "app/registries.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
+#include "base/human_format.hpp"
 #include "base/read_file.hpp"
 #include "base/utc_time.hpp"
 #include "base/write_file.hpp"
@@ -67,11 +70,12 @@ Entry checklist_entry(const Checklist& c) {
         for (const auto& e : embedded_checklists())
             if (e.name == name)
                 return {{"checklist-" + name + ".xml", e.text},
-                        "the checklist used: the built-in " + name + " of this version"};
+                        render(msg("bundle.readme.builtin_checklist", {{"name", name}}))};
     }
     return {{member_file_name("checklist-", c.origin),
-             read_input_file(c.origin, checklist_file_limit, "the checklist file")},
-            "the checklist used: " + c.origin};
+             read_input_file(c.origin, checklist_file_limit,
+                             render(msg("cli.error.bundle_checklist_file")))},
+            render(msg("bundle.readme.checklist_file", {{"path", c.origin}}))};
 }
 
 std::string command_line_text(const std::vector<std::string>& args) {
@@ -82,38 +86,44 @@ std::string command_line_text(const std::vector<std::string>& args) {
     return line;
 }
 
+// The README in the run's language (the active catalog); the start time as
+// the reports show it to a person: ISO in English, 2027年1月14日 in Japanese.
 std::string readme(const RunReport& r, const std::vector<Entry>& entries) {
     std::ostringstream out;
-    out << "preflight support bundle\r\n"
-        << "========================\r\n\r\n"
-        << "Host:         " << r.facts.hostname << "\r\n"
-        << "Run started:  " << utc_timestamp(r.started) << "\r\n"
-        << "preflight:    " << r.tool_version << "\r\n"
-        << "Exit code:    " << exit_code(r)
-        << " (0 all passed, 1 warnings only, 2 at least one failure, 3 could not run)\r\n"
-        << "Command line: " << command_line_text(r.command_line) << "\r\n\r\n"
-        << "Files:\r\n";
-    // Columns count characters, not UTF-8 bytes.
-    auto shown = [](const std::string& s) {
-        return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char ch) {
-            return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
-        }));
+    const std::string title = render(msg("bundle.readme.title"));
+    out << title << "\r\n" << std::string(columns(title), '=') << "\r\n\r\n";
+    const std::string started =
+        active_language() == Language::ja ? date_time_text(r.started) : utc_timestamp(r.started);
+    const std::pair<std::string, std::string> header[] = {
+        {render(msg("bundle.readme.host")), r.facts.hostname},
+        {render(msg("bundle.readme.started")), started},
+        {render(msg("bundle.readme.version")), r.tool_version},
+        {render(msg("bundle.readme.exit_code")),
+         render(msg("bundle.readme.exit_meaning", {{"code", exit_code(r)}}))},
+        {render(msg("bundle.readme.command_line")), command_line_text(r.command_line)},
     };
-    std::size_t width = shown("README.txt");
+    std::size_t label_width = 0;
+    for (const auto& [label, value] : header)
+        label_width = std::max(label_width, columns(label));
+    for (const auto& [label, value] : header)
+        out << label << std::string(label_width + 1 - columns(label), ' ') << value << "\r\n";
+    out << "\r\n" << render(msg("bundle.readme.files")) << "\r\n";
+    std::size_t width = columns("README.txt");
     for (const auto& e : entries)
-        width = std::max(width, shown(e.member.name));
+        width = std::max(width, columns(e.member.name));
     auto row = [&](const std::string& name, const std::string& about) {
-        out << "  " << name << std::string(width + 2 - shown(name), ' ') << about << "\r\n";
+        out << "  " << name << std::string(width + 2 - columns(name), ' ') << about << "\r\n";
     };
-    row("README.txt", "this file");
+    row("README.txt", render(msg("bundle.readme.this_file")));
     for (const auto& e : entries)
         row(e.member.name, e.about);
-    out << "\r\nSecrets (proxy, bind and certificate passwords) are not in this bundle: where\r\n"
-           "one was used, only its source appears (env:NAME, file:PATH or prompt).\r\n\r\n"
-           "Every run keeps these files in a per-user folder (Linux:\r\n"
-           "$XDG_STATE_HOME/preflight/last-run, by default ~/.local/state/preflight/last-run;\r\n"
-           "Windows: %LOCALAPPDATA%\\preflight\\last-run); 'preflight bundle FILE.zip' zips the\r\n"
-           "last run's files, 'preflight run ... --bundle FILE.zip' those of that run.\r\n";
+    out << "\r\n"
+        << render(msg("bundle.readme.secrets_1")) << "\r\n"
+        << render(msg("bundle.readme.secrets_2")) << "\r\n\r\n"
+        << render(msg("bundle.readme.folder_1")) << "\r\n"
+        << render(msg("bundle.readme.folder_2")) << "\r\n"
+        << render(msg("bundle.readme.folder_3")) << "\r\n"
+        << render(msg("bundle.readme.folder_4")) << "\r\n";
     // Windows' command line and file names come in the local code page.
     return utf8_text(out.str());
 }
@@ -164,18 +174,18 @@ void redact_all(std::vector<ZipMember>& members, const std::vector<SecretRef>& s
 std::vector<ZipMember> bundle_members(const BundleSources& s) {
     const RunReport& r = *s.report;
     std::vector<Entry> entries = {
-        {{"report.html", report_text("html", r)}, "the HTML report, for people"},
-        {{"report.json", report_text("json", r)}, "the JSON report, for scripts"},
-        {{"report.junit.xml", report_text("junit", r)}, "the JUnit report, for CI servers"},
-        {{"console.log", s.console_log}, "what the run printed on the console"},
-        {{"facts.json", facts_to_json(r.facts) + "\n"},
-         "the host facts the run evaluated, as 'preflight facts --json' prints them"},
+        {{"report.html", report_text("html", r)}, render(msg("bundle.readme.html"))},
+        {{"report.json", report_text("json", r)}, render(msg("bundle.readme.json"))},
+        {{"report.junit.xml", report_text("junit", r)}, render(msg("bundle.readme.junit"))},
+        {{"console.log", s.console_log}, render(msg("bundle.readme.console"))},
+        {{"facts.json", facts_to_json(r.facts) + "\n"}, render(msg("bundle.readme.facts"))},
     };
     if (s.checklist) entries.push_back(checklist_entry(*s.checklist));
     if (!s.site_file.empty())
         entries.push_back({{member_file_name("site-", s.site_file),
-                            read_input_file(s.site_file, site_file_limit, "the site file")},
-                           "the site file used: " + s.site_file});
+                            read_input_file(s.site_file, site_file_limit,
+                                            render(msg("cli.error.bundle_site_file")))},
+                           render(msg("bundle.readme.site_file", {{"path", s.site_file}}))});
     std::vector<ZipMember> members;
     members.push_back({"README.txt", readme(r, entries)});
     for (auto& e : entries)
@@ -187,14 +197,14 @@ std::vector<ZipMember> bundle_members(const BundleSources& s) {
 fs::path last_run_folder() {
 #ifdef _WIN32
     const wchar_t* base = _wgetenv(L"LOCALAPPDATA");
-    if (!base || !*base) throw std::runtime_error("LOCALAPPDATA is not set");
+    if (!base || !*base) throw std::runtime_error(render(msg("cli.error.no_localappdata")));
     return fs::path(base) / "preflight" / "last-run";
 #else
     const char* state = std::getenv("XDG_STATE_HOME");
     // The XDG spec ignores a relative value.
     if (state && *state == '/') return fs::path(state) / "preflight" / "last-run";
     const char* home = std::getenv("HOME");
-    if (!home || *home != '/') throw std::runtime_error("neither XDG_STATE_HOME nor HOME is set");
+    if (!home || *home != '/') throw std::runtime_error(render(msg("cli.error.no_home")));
     return fs::path(home) / ".local" / "state" / "preflight" / "last-run";
 #endif
 }
@@ -240,12 +250,11 @@ int bundle_command(const std::string& path) {
     try {
         dir = last_run_folder();
     } catch (const std::runtime_error& e) {
-        throw InputError(std::string("bundle: no folder for the last run: ") + e.what());
+        throw InputError(render(msg("cli.error.no_last_run_folder", {{"detail", e.what()}})));
     }
     std::error_code ec;
     if (!fs::is_regular_file(dir / "README.txt", ec))
-        throw InputError("bundle: no run is kept in " + dir.string() +
-                         " yet: run 'preflight run' first");
+        throw InputError(render(msg("cli.error.no_kept_run", {{"folder", dir.string()}})));
     std::vector<ZipMember> members;
     for (const auto& e : fs::directory_iterator(dir)) {
         if (!e.is_regular_file()) continue;
@@ -253,8 +262,8 @@ int bundle_command(const std::string& path) {
         // Dot files are a write that never finished (write_file_atomically).
         if (name.starts_with(".") || !plain_member_name(name)) continue;
         // A report of a large run is a few MB; this bounds a mistaken file.
-        members.push_back(
-            {name, read_input_file(e.path().string(), 64u << 20, "a file of the last run")});
+        members.push_back({name, read_input_file(e.path().string(), 64u << 20,
+                                                 render(msg("cli.error.last_run_file")))});
     }
     std::sort(members.begin(), members.end(), [](const ZipMember& a, const ZipMember& b) {
         return std::pair(a.name != "README.txt", a.name) <
@@ -267,7 +276,7 @@ int bundle_command(const std::string& path) {
     } catch (const std::runtime_error& e) {
         throw InputError(e.what());
     }
-    std::cout << "bundle: " << path << "\n";
+    std::cout << render(msg("cli.info.bundle_written", {{"path", path}})) << "\n";
     return 0;
 }
 

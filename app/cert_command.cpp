@@ -187,9 +187,9 @@ int cert_command(const CertOptions& o) {
     refuse_shared_paths(o.reports);
     if (o.profile != "none" && o.profile != "server" && o.profile != "eas-client" &&
         o.profile != "apns")
-        throw InputError("--profile " + o.profile + ": expected none, server, eas-client or apns");
+        throw InputError(render(msg("cli.error.profile", {{"profile", o.profile}})));
     if (o.profile == "server" && o.host.empty())
-        throw InputError("--profile server needs --host NAME: the name clients connect to");
+        throw InputError(render(msg("cli.error.profile_needs_host")));
     RunEnvironment env;
     env.tls = tls_flags(o.ca_files, o.trust_store, o.expiry_warn_days, o.expiry_fail_days);
     // As in the cert-file probe: an empty password is none, so that a .pfx
@@ -197,8 +197,8 @@ int cert_command(const CertOptions& o) {
     // every check of the plan.
     SecretRef password;
     if (!o.password.empty()) {
-        require_secret_source(o.password, "--password", "the password of the certificate files");
-        password = read_secret(o.password, "--password (of the certificate files)");
+        require_secret_source(o.password, "--password", render(msg("cli.error.cert_password")));
+        password = read_secret(o.password, render(msg("cli.error.cert_password_flag")));
         if (password->empty()) password = nullptr;
     }
 

@@ -1,3 +1,4 @@
+#include "app/cli_errors.hpp"
 #include "app/cli_help.hpp"
 #include "app/commands.hpp"
 #include "app/registries.hpp"
@@ -8,9 +9,6 @@
 #include "core/run_report.hpp"
 #include "reports/nagios.hpp"
 #include <CLI/CLI.hpp>
-#include <cctype>
-#include <charconv>
-#include <cmath>
 #include <iostream>
 #include <string_view>
 
@@ -18,51 +16,9 @@ namespace pf {
 
 namespace {
 
-// CLI11's Range lets NaN through (every comparison with it is false) and an
-// unsigned option reads "-5" as 18446744073709551611: numbers are checked
-// here, as text, before CLI11 converts them.
-CLI::Validator number_in(NumberBounds b, bool whole) {
-    std::string what = (whole ? "a whole number from " : "a number from ") + bounds_text(b);
-    return CLI::Validator(
-        [b, whole, what](std::string& text) -> std::string {
-            double v = 0;
-            if (whole) {
-                auto n = parse_integer(text);
-                if (!n) return "expected " + what + ", not '" + text + "'";
-                v = static_cast<double>(*n);
-            } else {
-                auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-                if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
-                    !std::isfinite(v))
-                    return "expected " + what + ", not '" + text + "'";
-            }
-            if (v < b.min || v > b.max) return "expected " + what + ", not '" + text + "'";
-            return {};
-        },
-        what);
-}
-
 // --max-time keeps a second for stopping late checks and writing reports;
 // a day is far beyond any schedule's interval.
 constexpr NumberBounds max_time_bounds{2, 86400};
-
-// A JUnit prefix is a host name or a short label: it becomes part of CI's
-// class names, where a space or a slash would split or nest them.
-CLI::Validator junit_prefix_text() {
-    return CLI::Validator(
-        [](std::string& text) -> std::string {
-            bool ok = !text.empty() && text.size() <= 253;
-            for (char c : text)
-                if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' &&
-                    c != '_')
-                    ok = false;
-            if (!ok)
-                return "expected 1 to 253 letters, digits, '.', '-' or '_', not '" +
-                       terminal_safe(text.substr(0, 300)) + "'";
-            return {};
-        },
-        "HOST");
-}
 
 // A monitoring system shows only standard output: the plugin's UNKNOWN line
 // there says why the check could not run.
@@ -112,7 +68,7 @@ int cli_main(int argc, char** argv) {
     run->add_option("--checklist", ro.checklist, tr(msg("cli.run.checklist")))
         ->type_name("NAME|FILE");
     run->add_option("--site", ro.site_file, tr(msg("cli.run.site")))
-        ->check(CLI::ExistingFile)
+        ->check(existing_file())
         ->type_name("FILE");
     run->add_option("--set", ro.sets, tr(msg("cli.run.set")))->type_name("NAME=VALUE");
     run->add_option("--service", ro.services, tr(msg("cli.run.service")))->type_name("LIST");
@@ -149,10 +105,10 @@ int cli_main(int argc, char** argv) {
     auto add_trust_options = [](CLI::App* cmd, std::vector<std::string>& ca_files,
                                 std::string& trust_store) {
         cmd->add_option("--ca-file", ca_files, tr(msg("cli.ca_file")))
-            ->check(CLI::ExistingFile)
+            ->check(existing_file())
             ->type_name("FILE");
         cmd->add_option("--trust-store", trust_store, tr(msg("cli.trust_store")))
-            ->check(CLI::ExistingFile)
+            ->check(existing_file())
             ->type_name("FILE");
     };
     auto add_expiry_options = [](CLI::App* cmd, std::optional<int>& warn,
@@ -170,11 +126,11 @@ int cli_main(int argc, char** argv) {
         ->check(junit_prefix_text())
         ->type_name("HOST");
     run->add_option("--junit-warn", ro.junit_warn, tr(msg("cli.run.junit_warn")))
-        ->check(CLI::IsMember({"skip", "fail"}))
+        ->check(one_of({"skip", "fail"}))
         ->type_name("skip|fail");
     run->add_option("--bundle", ro.bundle, tr(msg("cli.run.bundle")))->type_name("FILE");
     run->add_option("--facts", ro.facts_file, tr(msg("cli.run.facts")))
-        ->check(CLI::ExistingFile)
+        ->check(existing_file())
         ->type_name("FILE");
     run->add_option("--proxy", ro.proxy, tr(msg("cli.run.proxy")))->type_name("URL");
     run->add_option("--proxy-password", ro.proxy_password, tr(msg("cli.run.proxy_password")))
@@ -182,7 +138,7 @@ int cli_main(int argc, char** argv) {
     run->add_option("--no-proxy", ro.no_proxy, tr(msg("cli.run.no_proxy")))->type_name("LIST");
     add_trust_options(run, ro.ca_files, ro.trust_store);
     run->add_option("--public-roots", ro.public_roots, tr(msg("cli.run.public_roots")))
-        ->check(CLI::ExistingPath)
+        ->check(existing_path())
         ->type_name("FILE|DIR");
     add_expiry_options(run, ro.expiry_warn_days, ro.expiry_fail_days);
     run->add_option("--idle", ro.idle_seconds, tr(msg("cli.run.idle")))
@@ -194,7 +150,7 @@ int cli_main(int argc, char** argv) {
         ->check(number_in(max_time_bounds, false))
         ->type_name("SECONDS");
     run->add_option("--report-dir", ro.report_dir, tr(msg("cli.run.report_dir")))
-        ->check(CLI::ExistingDirectory)
+        ->check(existing_directory())
         ->type_name("DIR");
     run->add_flag("--quiet,-q", ro.quiet, tr(msg("cli.quiet")));
     run->add_option("--baseline", ro.baseline, tr(msg("cli.run.baseline")))->type_name("FILE");
@@ -204,14 +160,14 @@ int cli_main(int argc, char** argv) {
         ->type_name("N");
     std::string fail_on = "any";
     run->add_option("--fail-on", fail_on, tr(msg("cli.run.fail_on")))
-        ->check(CLI::IsMember({"any", "new"}))
+        ->check(one_of({"any", "new"}))
         ->type_name("any|new");
 
     CertOptions co;
     auto* cert = app.add_subcommand("cert", tr(msg("cli.cert")));
     cert->add_option("FILE", co.files, tr(msg("cli.cert.files")))
         ->required()
-        ->check(CLI::ExistingFile);
+        ->check(existing_file());
     cert->add_option("--password", co.password, tr(msg("cli.cert.password")))->type_name("SOURCE");
     cert->add_option("--profile", co.profile, tr(msg("cli.cert.profile")))->type_name("NAME");
     cert->add_option("--host", co.host, tr(msg("cli.cert.host")))->type_name("NAME");
@@ -261,7 +217,7 @@ int cli_main(int argc, char** argv) {
     std::string lang;
     for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
         sub->add_option("--lang", lang, tr(msg("cli.lang")))
-            ->check(CLI::IsMember({"ja", "en"}))
+            ->check(one_of({"ja", "en"}))
             ->type_name("ja|en");
 
     group_options(app);
@@ -274,13 +230,14 @@ int cli_main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app.exit(e); // --help, --version
-        std::string why = parse_error_text(app, argc, argv, e.what());
+        // In the language chosen before parsing: --lang, else the locale.
+        std::string why = parse_error_text(app, argc, argv, parse_failure_text(app, e, argc, argv));
         if (nagios_requested(argc, argv)) {
             write_nagios_unknown(why, std::cout);
             return exit_could_not_run;
         }
-        std::cerr << "preflight: " << terminal_safe(why)
-                  << "\nRun with --help for more information.\n";
+        std::cerr << "preflight: " << terminal_safe(why) << "\n"
+                  << render(msg("cli.error.see_help")) << "\n";
         return exit_could_not_run;
     }
     set_active_language(lang.empty() ? user_language() : *language_of_tag(lang));
@@ -306,7 +263,8 @@ int cli_main(int argc, char** argv) {
         could_not_run(e.what(), *run ? ro.reports : co.reports);
         return exit_could_not_run;
     } catch (const std::exception& e) {
-        could_not_run(std::string("internal error: ") + e.what(), *run ? ro.reports : co.reports);
+        could_not_run(render(msg("cli.error.internal", {{"detail", e.what()}})),
+                      *run ? ro.reports : co.reports);
         return exit_could_not_run;
     }
     return exit_could_not_run;

@@ -86,18 +86,6 @@ std::string long_name(const CLI::Option* opt) {
     return names.empty() ? std::string() : names.front();
 }
 
-// The columns text takes in a terminal: a character of three or four UTF-8
-// bytes (kana, kanji, full-width punctuation) takes two, any other one.
-std::size_t columns(std::string_view text) {
-    std::size_t n = 0;
-    for (unsigned char c : text)
-        if (c < 0x80 || (c >= 0xC0 && c < 0xE0))
-            n += 1;
-        else if (c >= 0xE0)
-            n += 2;
-    return n;
-}
-
 // A place a description's line may end: after a space, or, in Japanese,
 // which has no spaces between words, before a wide character (not before a
 // closing mark such as 、 or ）, a small kana or ー, nor after an opening one such as "(").
@@ -237,6 +225,16 @@ std::vector<std::string> long_options(const CLI::App& cmd) {
 
 } // namespace
 
+std::size_t columns(std::string_view text) {
+    std::size_t n = 0;
+    for (unsigned char c : text)
+        if (c < 0x80 || (c >= 0xC0 && c < 0xE0))
+            n += 1;
+        else if (c >= 0xE0)
+            n += 2;
+    return n;
+}
+
 std::string tr(const Message& m) {
     return render(m);
 }
@@ -279,7 +277,7 @@ std::string parse_error_text(const CLI::App& app, int argc, char** argv, const s
             auto known = long_options(*cmd);
             if (std::find(known.begin(), known.end(), name) != known.end()) continue;
             if (auto closest = nearest_word(name, known))
-                return error + " (did you mean '" + *closest + "'?)";
+                return error + render(msg("cli.error.did_you_mean_option", {{"option", *closest}}));
         } else if (cmd == &app && !a.empty() && a[0] != '-') {
             // The first word is the subcommand; a wrong one is the mistake.
             for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
@@ -289,9 +287,10 @@ std::string parse_error_text(const CLI::App& app, int argc, char** argv, const s
             std::string list;
             for (const auto& c : commands)
                 list += (list.empty() ? "" : ", ") + c;
-            std::string text = "'" + std::string(a) + "' is not a command (" + list + ")";
+            std::string text =
+                render(msg("cli.error.not_a_command", {{"word", a}, {"commands", list}}));
             if (auto closest = nearest_word(a, commands))
-                text += "; did you mean '" + *closest + "'?";
+                text += render(msg("cli.error.did_you_mean_command", {{"command", *closest}}));
             return text;
         }
     }

@@ -3,12 +3,18 @@
 #include "base/language.hpp"
 #include <CLI/CLI.hpp>
 #include <string>
+#include <string_view>
 
 namespace pf {
 
 // A help text (a command's or an option's description, a group name) in the
 // active language.
 std::string tr(const Message& m);
+
+// The columns text takes in a terminal or Notepad: a character of three or
+// four UTF-8 bytes (kana, kanji, full-width punctuation) takes two, any
+// other one.
+std::size_t columns(std::string_view text);
 
 // The language the help is written in, known before CLI11 parses: the value
 // of the first --lang (or --lang=) in argv when it is ja or en, else the
@@ -26,8 +32,9 @@ void use_preflight_help(CLI::App& app);
 // "Other options": a new option needs one row there.
 void group_options(CLI::App& app);
 
-// CLI11's parse error, told better: an unknown command is named with the list
-// of commands, and a mistyped command or long option gets "did you mean".
+// The parse error (parse_failure_text), told better: an unknown command is
+// named with the list of commands, and a mistyped command or long option
+// gets "did you mean".
 std::string parse_error_text(const CLI::App& app, int argc, char** argv, const std::string& error);
 
 } // namespace pf

@@ -1,4 +1,5 @@
 #include "app/commands.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/read_file.hpp"
 #include "base/write_file.hpp"
@@ -20,7 +21,8 @@ std::string install_path_or_default(const std::string& given) {
 }
 
 HostFacts load_facts_file(const std::string& path) {
-    return facts_from_json(read_input_file(path, facts_file_limit, "a facts file"), path);
+    return facts_from_json(
+        read_input_file(path, facts_file_limit, render(msg("cli.error.facts_file"))), path);
 }
 
 int facts_command(const std::string& install_path, bool json, const std::string& output) {

@@ -1,10 +1,14 @@
+#include "app/cli_help.hpp"
 #include "app/commands.hpp"
 #include "app/registries.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/reason.hpp"
 #include "core/builtin_checklists.hpp"
 #include "core/loader.hpp"
+#include "reports/report_util.hpp"
 #include "reports/schema.hpp"
+#include <algorithm>
 #include <iostream>
 
 namespace pf {
@@ -54,23 +58,51 @@ int list_command(bool probes, bool reasons, const std::string& checklist) {
     }
     for (const auto& e : embedded_checklists()) {
         Checklist c = load_checklist_text(e.text, "builtin:" + e.name, builtin_probes());
-        std::cout << e.name << "  " << c.title << " (" << c.check_count() << " checks; "
+        std::cout << e.name << "  " << c.title << " ("
+                  << render(msg("cli.info.check_count", {{"count", c.check_count()}})) << "; "
                   << c.source_document
                   << (c.source_section.empty() ? "" : ", \"" + c.source_section + "\"") << ")\n";
     }
     return 0;
 }
 
+// The labels of explain, each padded to the widest in columns: the values
+// line up in every language.
+struct ExplainLabels {
+    std::string checklist = render(msg("cli.info.checklist"));
+    std::string section = render(msg("cli.info.section"));
+    std::string severity = render(msg("cli.info.severity"));
+    std::string service = render(msg("cli.info.service"));
+    std::string checks = render(msg("cli.info.checks"));
+    std::string requirement = render(msg("cli.info.requirement"));
+    std::string fix = render(msg("cli.info.fix"));
+    std::size_t width = 0;
+
+    ExplainLabels() {
+        for (const auto* l :
+             {&checklist, &section, &severity, &service, &checks, &requirement, &fix})
+            width = std::max(width, columns(*l));
+    }
+    std::string operator()(const std::string& label) const {
+        return "  " + label + std::string(width + 1 - columns(label), ' ');
+    }
+    std::string indent() const { return std::string(width + 3, ' '); }
+};
+
 static void explain_check(const Checklist& c, const Check& k) {
+    const ExplainLabels label;
     std::cout << k.id << ": " << k.title << "\n"
-              << "  checklist:   " << c.id << " (" << c.title << ")\n"
-              << "  section:     " << k.section_title << "\n"
-              << "  severity:    " << to_string(k.severity) << "\n";
+              << label(label.checklist) << c.id << " (" << c.title << ")\n"
+              << label(label.section) << k.section_title << "\n"
+              << label(label.severity) << severity_word(k.severity) << "\n";
     if (!k.service.empty())
-        std::cout << "  service:     " << k.service << " (" << c.find_service(k.service)->title
-                  << "; runs only with --service " << k.service << ")\n";
+        std::cout << label(label.service)
+                  << render(
+                         msg("cli.info.service_only",
+                             {{"service", k.service}, {"title", c.find_service(k.service)->title}}))
+                  << "\n";
     const ProbeKind* kind = builtin_probes().find(k.probe.kind);
-    std::cout << "  checks:      " << k.probe.kind << ": " << kind->description << "\n";
+    std::cout << label(label.checks) << k.probe.kind << ": " << kind->description << "\n";
     for (const auto& a : k.probe.args) {
         std::cout << "      " << a.name << " = " << a.value;
         if (const ParamSpec* s = kind->find_param(a.name)) std::cout << "   (" << s->help << ")";
@@ -78,14 +110,15 @@ static void explain_check(const Checklist& c, const Check& k) {
         for (const auto& ref : param_references(a.value))
             if (const ParamDecl* p = c.find_param(ref))
                 std::cout << "        ${" << ref << "}: " << p->description
-                          << (p->default_value ? " [default " + *p->default_value + "]"
-                                               : " [set with --set " + ref + "=…]")
+                          << (p->default_value ? render(msg("cli.info.param_default",
+                                                            {{"value", *p->default_value}}))
+                                               : render(msg("cli.info.param_set", {{"name", ref}})))
                           << "\n";
     }
-    std::cout << "  requirement: " << k.requirement << "\n"
-              << "               (" << c.source_document
+    std::cout << label(label.requirement) << k.requirement << "\n"
+              << label.indent() << "(" << c.source_document
               << (c.source_section.empty() ? "" : ", \"" + c.source_section + "\"") << ")\n"
-              << "  fix:         " << k.fix << "\n";
+              << label(label.fix) << k.fix << "\n";
 }
 
 int explain_command(const std::string& check_id, const std::string& checklist) {
@@ -103,10 +136,11 @@ int explain_command(const std::string& check_id, const std::string& checklist) {
             explain_check(c, *k);
             found = true;
         }
+    if (!found && checklist.empty())
+        throw InputError(render(msg("cli.error.no_check_builtin", {{"id", check_id}})));
     if (!found)
-        throw InputError("explain " + check_id + ": no check with that id" +
-                         (checklist.empty() ? " in the built-in checklists" : " in " + checklist) +
-                         " (see the check ids in a report, or the checklist file)");
+        throw InputError(
+            render(msg("cli.error.no_check_in", {{"id", check_id}, {"checklist", checklist}})));
     return 0;
 }
 
@@ -116,7 +150,7 @@ int schema_command(const std::string& name) {
         std::string known;
         for (const auto& n : report_schema_names())
             known += (known.empty() ? "" : ", ") + n;
-        throw InputError("schema " + name + ": no such schema (known: " + known + ")");
+        throw InputError(render(msg("cli.error.no_schema", {{"name", name}, {"known", known}})));
     }
     std::cout << *schema;
     return 0;

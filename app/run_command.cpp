@@ -1,8 +1,8 @@
 #include "app/bundle.hpp"
 #include "app/commands.hpp"
 #include "app/registries.hpp"
-#include "base/catalog.hpp"
 #include "base/build_info.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/write_file.hpp"
 #include "core/loader.hpp"
@@ -40,7 +40,7 @@ void merge_command_line(const RunOptions& o, const Checklist& c, RunSettings& s)
     for (const auto& set : o.sets) {
         auto eq = set.find('=');
         if (eq == std::string::npos || eq == 0)
-            throw InputError("--set " + set + ": expected NAME=VALUE");
+            throw InputError(render(msg("cli.error.set_syntax", {{"value", set}})));
         auto name = set.substr(0, eq);
         s.values[name] = SettingValue{set.substr(eq + 1), "--set " + name};
     }
@@ -128,8 +128,9 @@ ProxyConfig proxy_settings(const RunOptions& o, const SiteFile& site) {
     if (!o.no_proxy.empty()) p.no_proxy = split_no_proxy(o.no_proxy);
     if (!password_source.empty()) {
         if (!p.configured())
-            throw InputError("--proxy-password: no proxy is configured (give --proxy URL)");
-        p.password = read_secret(password_source, "the proxy password for " + p.display());
+            throw InputError(render(msg("cli.error.proxy_password_without_proxy")));
+        p.password = read_secret(
+            password_source, render(msg("cli.error.proxy_password_for", {{"proxy", p.display()}})));
     }
     return p;
 }
@@ -143,7 +144,8 @@ std::vector<std::filesystem::path> history_reports(const std::string& dir) {
     std::vector<fs::path> found;
     std::error_code ec;
     if (!fs::exists(dir, ec)) return found;
-    if (!fs::is_directory(dir, ec)) throw InputError("--history " + dir + ": not a directory");
+    if (!fs::is_directory(dir, ec))
+        throw InputError(render(msg("cli.error.history_not_directory", {{"path", dir}})));
     for (const auto& e : fs::directory_iterator(dir, ec)) {
         std::string name = e.path().filename().string();
         if (e.is_regular_file(ec) && name.starts_with(history_prefix) && name.ends_with(".json"))
@@ -184,18 +186,23 @@ int keep_and_bundle(const BundleSources& sources, const RunOptions& o, int rc) {
     try {
         members = bundle_members(sources);
     } catch (const std::exception& e) {
-        if (!plugin) std::cerr << "preflight: the support bundle: " << e.what() << "\n";
+        if (!plugin)
+            std::cerr << "preflight: "
+                      << render(msg("cli.error.bundle_not_made", {{"detail", e.what()}})) << "\n";
         return o.bundle.empty() ? rc : exit_could_not_run;
     }
     try {
         keep_last_run(members);
     } catch (const std::exception& e) {
-        if (!plugin) std::cerr << "preflight: the last run is not kept: " << e.what() << "\n";
+        if (!plugin)
+            std::cerr << "preflight: "
+                      << render(msg("cli.error.last_run_not_kept", {{"detail", e.what()}})) << "\n";
     }
     if (o.bundle.empty()) return rc;
     try {
         write_bundle(o.bundle, members, sources.report->started);
-        if (!report_on_stdout(o.reports)) std::cout << "bundle: " << o.bundle << "\n";
+        if (!report_on_stdout(o.reports))
+            std::cout << render(msg("cli.info.bundle_written", {{"path", o.bundle}})) << "\n";
     } catch (const std::exception& e) {
         if (!plugin) std::cerr << "preflight: " << e.what() << "\n";
         return exit_could_not_run;
@@ -211,7 +218,8 @@ int run_command(const RunOptions& o) {
     // Checked as given, before the site file, the checklist or any secret
     // is read: a password typed here must not get further.
     if (!o.proxy_password.empty())
-        require_secret_source(o.proxy_password, "--proxy-password", "the proxy password");
+        require_secret_source(o.proxy_password, "--proxy-password",
+                              render(msg("cli.error.proxy_password")));
     auto outputs = o.reports;
     if (!o.bundle.empty()) outputs.emplace_back("bundle", o.bundle);
     refuse_shared_paths(outputs);
@@ -228,7 +236,7 @@ int run_command(const RunOptions& o) {
         if (!previous.empty()) baseline = read_baseline(previous.back().string());
     }
     if (o.fail_on_new && o.baseline.empty() && o.history_dir.empty())
-        throw InputError("--fail-on new: needs --baseline FILE or --history DIR to compare with");
+        throw InputError(render(msg("cli.error.fail_on_new")));
     std::string name = !o.checklist.empty()      ? o.checklist
                        : !site.checklist.empty() ? site.checklist
                                                  : "acc-saas";
@@ -343,9 +351,8 @@ TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::strin
     if (expiry_fail_days) tls.expiry_fail_days = *expiry_fail_days;
     tls.expiry_from_flags = expiry_warn_days || expiry_fail_days;
     if (tls.expiry_fail_days > tls.expiry_warn_days)
-        throw InputError("--expiry-fail " + std::to_string(tls.expiry_fail_days) +
-                         " is more than --expiry-warn " + std::to_string(tls.expiry_warn_days) +
-                         ": failing must come after warning");
+        throw InputError(render(msg("cli.error.expiry_order", {{"fail", tls.expiry_fail_days},
+                                                               {"warn", tls.expiry_warn_days}})));
     return tls;
 }
 

@@ -1,4 +1,5 @@
 #include "app/zip_writer.hpp"
+#include "base/catalog.hpp"
 #include <ctime>
 #include <memory>
 #include <stdexcept>
@@ -17,9 +18,9 @@ struct SourceFreer {
     void operator()(zip_source_t* s) const { zip_source_free(s); }
 };
 
-[[noreturn]] void fail(const std::string& what, zip_error_t* e) {
+[[noreturn]] void fail(const std::string& step, zip_error_t* e) {
     std::string why = e ? zip_error_strerror(e) : "unknown error";
-    throw std::runtime_error("cannot write the zip archive: " + what + ": " + why);
+    throw std::runtime_error(render(msg("cli.error.zip", {{"step", step}, {"detail", why}})));
 }
 
 // The length of the UTF-8 sequence at s[i], 0 when none starts there.
@@ -83,17 +84,16 @@ std::string make_zip(const std::vector<ZipMember>& members,
     zip_error_init(&error);
     std::unique_ptr<zip_source_t, SourceFreer> buffer(
         zip_source_buffer_create(nullptr, 0, 0, &error));
-    if (!buffer) fail("memory buffer", &error);
+    if (!buffer) fail(render(msg("cli.error.zip_buffer")), &error);
     std::unique_ptr<zip_t, ArchiveCloser> zip(
         zip_open_from_source(buffer.get(), ZIP_TRUNCATE, &error));
-    if (!zip) fail("opening", &error);
+    if (!zip) fail(render(msg("cli.error.zip_opening")), &error);
     // zip_close frees the source it was opened on; the bytes are read after.
     zip_source_keep(buffer.get());
     const std::time_t mtime = dos_time(modified);
     for (const auto& m : members) {
         if (!plain_member_name(m.name))
-            throw std::runtime_error("cannot write the zip archive: bad member name '" + m.name +
-                                     "'");
+            throw std::runtime_error(render(msg("cli.error.zip_member_name", {{"name", m.name}})));
         zip_source_t* data = zip_source_buffer(zip.get(), m.content.data(), m.content.size(), 0);
         if (!data) fail(m.name, zip_get_error(zip.get()));
         // UTF-8 names get the language-encoding flag (bit 11), which
@@ -109,18 +109,19 @@ std::string make_zip(const std::vector<ZipMember>& members,
             zip_file_set_external_attributes(zip.get(), i, 0, ZIP_OPSYS_UNIX, 0100644u << 16) < 0)
             fail(m.name, zip_get_error(zip.get()));
     }
-    if (zip_close(zip.get()) < 0) fail("closing", zip_get_error(zip.get()));
+    if (zip_close(zip.get()) < 0)
+        fail(render(msg("cli.error.zip_closing")), zip_get_error(zip.get()));
     zip.release();
 
     zip_source_t* src = buffer.get();
     zip_stat_t st;
     if (zip_source_stat(src, &st) < 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(src) < 0)
-        fail("reading back", zip_source_error(src));
+        fail(render(msg("cli.error.zip_reading_back")), zip_source_error(src));
     std::string bytes(static_cast<std::size_t>(st.size), '\0');
     zip_int64_t got = zip_source_read(src, bytes.data(), bytes.size());
     zip_source_close(src);
     if (got < 0 || static_cast<zip_uint64_t>(got) != st.size)
-        fail("reading back", zip_source_error(src));
+        fail(render(msg("cli.error.zip_reading_back")), zip_source_error(src));
     return bytes;
 }
 

@@ -5,6 +5,7 @@
 // every member is there and named in README.txt, names are UTF-8-flagged
 // and relative, and no member holds the password in any form.
 #include "app/zip_writer.hpp"
+#include "support/japanese_text.hpp"
 #include "support/needs_programs.hpp"
 #include "support/processes.hpp"
 #include "support/scoped_env.hpp"
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 using pft::contains;
+using pft::has_japanese;
 
 namespace {
 
@@ -165,6 +167,73 @@ BOOST_AUTO_TEST_CASE(no_bundle_without_a_run_or_over_a_report, *pft::needs_progr
         {"run", "--only", "none.*", "--json", d.file("r.zip"), "--bundle", d.file("r.zip")});
     BOOST_TEST(shared.exit_code == 3, shared.err);
     BOOST_TEST(!std::filesystem::exists(d.file("r.zip")));
+}
+
+std::vector<std::string> crlf_lines(const std::string& text) {
+    std::vector<std::string> out;
+    for (std::size_t at = 0; at < text.size();) {
+        auto end = text.find("\r\n", at);
+        if (end == std::string::npos) end = text.size();
+        out.push_back(text.substr(at, end - at));
+        at = end + 2;
+    }
+    return out;
+}
+
+// The README speaks the run's language: a Japanese admin attaches the zip to
+// a ticket written in Japanese. English stays as it was.
+BOOST_AUTO_TEST_CASE(the_readme_is_in_the_language_of_the_run, *pft::needs_programs({"python3"})) {
+    pft::TempDir d;
+    pft::ScopedEnv state("XDG_STATE_HOME", d.file("state"));
+    // One host check: nothing is sent anywhere.
+    auto bundle = [&](const std::string& lang) {
+        auto r = preflight({"run", "--lang", lang, "--only", "general.notepadpp", "--report-dir",
+                            d.path(), "--bundle", d.file(lang + ".zip")});
+        BOOST_TEST((r.exit_code >= 0 && r.exit_code <= 2), r.out << r.err);
+        // Named on the console as the reports are, in the same language.
+        BOOST_TEST(contains(r.out, (lang == "ja" ? "サポート バンドル: " : "\nbundle: ") +
+                                       d.file(lang + ".zip") + "\n"),
+                   r.out);
+        return text_of(read_zip(d.file(lang + ".zip")), "README.txt");
+    };
+    auto ja = bundle("ja");
+    auto lines = crlf_lines(ja);
+    BOOST_TEST_REQUIRE(lines.size() > 20u, ja);
+    BOOST_TEST(has_japanese(lines[0]), lines[0]);
+    // The underline is as wide as the title: kana and kanji take two columns.
+    std::size_t title_columns = 0;
+    for (unsigned char c : lines[0])
+        title_columns += c < 0x80 || (c >= 0xC0 && c < 0xE0) ? 1 : c >= 0xE0 ? 2 : 0;
+    BOOST_TEST(lines[1] == std::string(title_columns, '='));
+    // Every line of words is Japanese: the header's labels, each file's
+    // line, the notes on secrets and the folder.
+    std::size_t japanese = 0;
+    for (std::size_t i = 3; i < lines.size(); ++i)
+        if (!lines[i].empty()) {
+            BOOST_TEST(has_japanese(lines[i]), i << ": " << lines[i]);
+            japanese += has_japanese(lines[i]);
+        }
+    BOOST_TEST(japanese >= 19u);
+    BOOST_TEST(contains(ja, "  README.txt "), ja);
+    BOOST_TEST(contains(ja, "--lang ja"), ja); // the command line, as given
+    for (const char* english :
+         {"support bundle", "Host:", "Run started", "Exit code", "Command line",
+          "Files:", "this file", "the HTML report", "Secrets", "Every run keeps", "all passed"})
+        BOOST_TEST(!contains(ja, english), english);
+
+    auto en = bundle("en");
+    BOOST_TEST(
+        en.rfind("preflight support bundle\r\n========================\r\n\r\nHost:         ", 0) ==
+            0u,
+        en);
+    BOOST_TEST(contains(en, "\r\nExit code:    "), en);
+    BOOST_TEST(contains(en, " (0 all passed, 1 warnings only, 2 at least one failure, 3 could "
+                            "not run)\r\nCommand line: "),
+               en);
+    BOOST_TEST(contains(en, "\r\nFiles:\r\n  README.txt              this file\r\n"), en);
+    BOOST_TEST(contains(en, "last run's files, 'preflight run ... --bundle FILE.zip' those of "
+                            "that run.\r\n"),
+               en);
 }
 
 BOOST_AUTO_TEST_CASE(runs_ending_together_keep_one_whole_last_run_and_say_nothing) {
