@@ -180,19 +180,19 @@ void prune_history(const std::string& dir, std::size_t keep) {
 // report not written (exit 3).
 int keep_and_bundle(const BundleSources& sources, const RunOptions& o, int rc) {
     bool plugin = plugin_on_stdout(o.reports);
+    try {
+        keep_last_run(sources);
+    } catch (const std::exception& e) {
+        if (!plugin) std::cerr << "preflight: the last run is not kept: " << e.what() << "\n";
+    }
+    if (o.bundle.empty()) return rc;
     std::vector<ZipMember> members;
     try {
         members = bundle_members(sources);
     } catch (const std::exception& e) {
         if (!plugin) std::cerr << "preflight: the support bundle: " << e.what() << "\n";
-        return o.bundle.empty() ? rc : exit_could_not_run;
+        return exit_could_not_run;
     }
-    try {
-        keep_last_run(members);
-    } catch (const std::exception& e) {
-        if (!plugin) std::cerr << "preflight: the last run is not kept: " << e.what() << "\n";
-    }
-    if (o.bundle.empty()) return rc;
     try {
         write_bundle(o.bundle, members, sources.report->started);
         if (!report_on_stdout(o.reports)) std::cout << "bundle: " << o.bundle << "\n";
