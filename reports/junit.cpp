@@ -158,6 +158,37 @@ void testcase(pugi::xml_node suite, const std::string& classname, const CheckRes
 
 } // namespace
 
+// U+FFFD stands for bytes that were not text (clean_text). Written as a
+// character reference, not as its UTF-8 bytes: xunit-viewer guesses a
+// file's encoding from its bytes, takes one holding U+FFFD for not UTF-8 and
+// then fails to read it at all. Done as pugixml writes its chunks, so that
+// the report of a large run is never held whole (twice) as text.
+class ReplacementWriter : public pugi::xml_writer {
+  public:
+    explicit ReplacementWriter(std::ostream& out) : out_(out) {}
+    void write(const void* data, size_t size) override {
+        static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+        pending_.append(static_cast<const char*>(data), size);
+        const std::string_view text = pending_;
+        std::size_t from = 0;
+        for (auto at = text.find(replacement); at != std::string::npos;
+             from = at + replacement.size(), at = text.find(replacement, from))
+            out_ << text.substr(from, at - from) << "&#xFFFD;";
+        // The last bytes may begin a replacement that the next chunk ends.
+        std::size_t keep = std::min(replacement.size() - 1, text.size() - from);
+        out_ << text.substr(from, text.size() - from - keep);
+        pending_.erase(0, text.size() - keep);
+    }
+    void finish() {
+        out_ << pending_;
+        pending_.clear();
+    }
+
+  private:
+    std::ostream& out_;
+    std::string pending_;
+};
+
 std::string junit_prefix(const RunReport& report) {
     if (!report.junit_prefix.empty()) return report.junit_prefix;
     return report.facts.hostname;
@@ -212,19 +243,9 @@ void write_junit(const RunReport& report, std::ostream& out) {
             testcase(suite, name, *r, warn_fail);
     }
 
-    // U+FFFD stands for bytes that were not text (clean_text). Written as a
-    // character reference, not as its UTF-8 bytes: xunit-viewer guesses a
-    // file's encoding from its bytes, takes one holding U+FFFD for not UTF-8
-    // and then fails to read it at all.
-    std::ostringstream xml;
-    doc.save(xml, "  ", pugi::format_default, pugi::encoding_utf8);
-    const std::string text = xml.str();
-    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
-    std::size_t from = 0;
-    for (auto at = text.find(replacement); at != std::string::npos;
-         from = at + replacement.size(), at = text.find(replacement, from))
-        out << std::string_view(text).substr(from, at - from) << "&#xFFFD;";
-    out << std::string_view(text).substr(from);
+    ReplacementWriter writer(out);
+    doc.save(writer, "  ", pugi::format_default, pugi::encoding_utf8);
+    writer.finish();
 }
 
 } // namespace pf
