@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <sstream>
@@ -68,12 +69,20 @@ Entry checklist_entry(const Checklist& c) {
         std::string name = c.origin.substr(builtin.size());
         for (const auto& e : embedded_checklists())
             if (e.name == name)
-                return {{"checklist-" + name + ".xml", e.text},
-                        "the checklist used: the built-in " + name + " of this version"};
+                return {{"checklist-" + name + ".xml", {}},
+                        "the checklist used: the built-in " + name + " of this version",
+                        [&e](std::ostream& out) { out << e.text; }};
     }
-    return {{member_file_name("checklist-", c.origin),
-             read_input_file(c.origin, checklist_file_limit, "the checklist file")},
-            "the checklist used: " + c.origin};
+    // Copied as it is read: a generated checklist of thousands of checks is
+    // a few MB that the run need not hold.
+    std::string path = c.origin;
+    return {{member_file_name("checklist-", c.origin), {}},
+            "the checklist used: " + c.origin,
+            [path](std::ostream& out) {
+                std::ifstream in(path, std::ios::binary);
+                if (!in || !(out << in.rdbuf()))
+                    throw std::runtime_error("cannot read the checklist file " + path);
+            }};
 }
 
 std::string command_line_text(const std::vector<std::string>& args) {
@@ -173,7 +182,9 @@ std::vector<Entry> bundle_entries(const BundleSources& s) {
     entries.push_back(report_entry("report.json", "json", r, "the JSON report, for scripts"));
     entries.push_back(
         report_entry("report.junit.xml", "junit", r, "the JUnit report, for CI servers"));
-    entries.push_back({{"console.log", s.console_log}, "what the run printed on the console", {}});
+    entries.push_back({{"console.log", {}},
+                       "what the run printed on the console",
+                       [&s](std::ostream& out) { out << s.console_log; }});
     entries.push_back({{"facts.json", facts_to_json(r.facts) + "\n"},
                        "the host facts the run evaluated, as 'preflight facts --json' prints them",
                        {}});

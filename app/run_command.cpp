@@ -326,7 +326,7 @@ int run_command(const RunOptions& o) {
     sources.report = &report;
     sources.checklist = &c;
     sources.site_file = o.site_file;
-    sources.console_log = log_text.str();
+    sources.console_log = std::move(log_text).str(); // the buffer itself, not a copy
     if (env.proxy.password) sources.secrets.push_back(env.proxy.password);
     for (const auto& pc : plan)
         for (const auto& [name, secret] : pc.args.secrets())
