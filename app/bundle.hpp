@@ -58,10 +58,11 @@ std::vector<ZipMember> bundle_members(const BundleSources& s);
 // when the environment names no such place.
 std::filesystem::path last_run_folder();
 
-// Replaces the last-run folder with these files: written to a new folder
-// beside it, then renamed into place, so a reader never sees half of two
-// runs. Throws std::runtime_error.
-void keep_last_run(const std::vector<ZipMember>& members);
+// Replaces the last-run folder with the bundle's files (bundle_members'),
+// each report written as it is rendered: written to a new folder beside
+// it, then renamed into place, so a reader never sees half of two runs.
+// Throws std::runtime_error.
+void keep_last_run(const BundleSources& s);
 
 // Writes the zip to path through a temporary file renamed over it.
 void write_bundle(const std::string& path, const std::vector<ZipMember>& members,

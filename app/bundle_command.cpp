@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #ifdef _WIN32
@@ -30,10 +32,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A file the bundle holds, and the line README.txt gives it.
+// A file the bundle holds, and the line README.txt gives it. Reports are
+// written as they are rendered: the last-run folder of a run of thousands of
+// checks never holds its HTML, JSON and JUnit reports in memory together.
 struct Entry {
-    ZipMember member;
+    ZipMember member; // content is empty when write is set
     std::string about;
+    std::function<void(std::ostream&)> write;
 };
 
 // A user's file name as a member name: the last path part, with what
@@ -52,13 +57,11 @@ std::string member_file_name(const std::string& prefix, const std::string& path)
     return name;
 }
 
-std::string report_text(const std::string& format, const RunReport& r) {
+Entry report_entry(const std::string& name, const std::string& format, const RunReport& r,
+                   std::string about) {
     for (const auto& f : builtin_reports())
-        if (f.name == format) {
-            std::ostringstream out;
-            f.write(r, out);
-            return out.str();
-        }
+        if (f.name == format)
+            return {{name, {}}, std::move(about), [&f, &r](std::ostream& out) { f.write(r, out); }};
     throw std::logic_error("no report format " + format);
 }
 
@@ -69,13 +72,21 @@ Entry checklist_entry(const Checklist& c) {
         std::string name = c.origin.substr(builtin.size());
         for (const auto& e : embedded_checklists())
             if (e.name == name)
-                return {{"checklist-" + name + ".xml", e.text},
-                        render(msg("bundle.readme.builtin_checklist", {{"name", name}}))};
+                return {{"checklist-" + name + ".xml", {}},
+                        render(msg("bundle.readme.builtin_checklist", {{"name", name}})),
+                        [&e](std::ostream& out) { out << e.text; }};
     }
-    return {{member_file_name("checklist-", c.origin),
-             read_input_file(c.origin, checklist_file_limit,
-                             render(msg("cli.error.bundle_checklist_file")))},
-            render(msg("bundle.readme.checklist_file", {{"path", c.origin}}))};
+    // Copied as it is read: a generated checklist of thousands of checks is
+    // a few MB that the run need not hold.
+    std::string path = c.origin;
+    return {{member_file_name("checklist-", c.origin), {}},
+            render(msg("bundle.readme.checklist_file", {{"path", c.origin}})),
+            [path](std::ostream& out) {
+                std::ifstream in(path, std::ios::binary);
+                if (!in || !(out << in.rdbuf()))
+                    throw std::runtime_error(
+                        render(msg("cli.error.bundle_checklist_unreadable", {{"path", path}})));
+            }};
 }
 
 std::string command_line_text(const std::vector<std::string>& args) {
@@ -161,36 +172,61 @@ std::string member_from_folder(const std::string& file) {
     return out;
 }
 
-// Defence in depth: nothing preflight writes carries a secret, and a member
-// that did would still not leave the host with it.
-void redact_all(std::vector<ZipMember>& members, const std::vector<SecretRef>& secrets) {
-    for (auto& m : members)
-        for (const auto& s : secrets)
-            if (s && !s->empty()) redact(m.content, *s);
+bool any_secret(const std::vector<SecretRef>& secrets) {
+    return std::any_of(secrets.begin(), secrets.end(),
+                       [](const SecretRef& s) { return s && !s->empty(); });
 }
 
-} // namespace
+// Defence in depth: nothing preflight writes carries a secret, and a member
+// that did would still not leave the host with it.
+void redact_all(std::string& content, const std::vector<SecretRef>& secrets) {
+    for (const auto& s : secrets)
+        if (s && !s->empty()) redact(content, *s);
+}
 
-std::vector<ZipMember> bundle_members(const BundleSources& s) {
+// README.txt first, then the entries.
+std::vector<Entry> bundle_entries(const BundleSources& s) {
     const RunReport& r = *s.report;
-    std::vector<Entry> entries = {
-        {{"report.html", report_text("html", r)}, render(msg("bundle.readme.html"))},
-        {{"report.json", report_text("json", r)}, render(msg("bundle.readme.json"))},
-        {{"report.junit.xml", report_text("junit", r)}, render(msg("bundle.readme.junit"))},
-        {{"console.log", s.console_log}, render(msg("bundle.readme.console"))},
-        {{"facts.json", facts_to_json(r.facts) + "\n"}, render(msg("bundle.readme.facts"))},
-    };
+    std::vector<Entry> entries;
+    entries.push_back(report_entry("report.html", "html", r, render(msg("bundle.readme.html"))));
+    entries.push_back(report_entry("report.json", "json", r, render(msg("bundle.readme.json"))));
+    entries.push_back(
+        report_entry("report.junit.xml", "junit", r, render(msg("bundle.readme.junit"))));
+    entries.push_back({{"console.log", {}},
+                       render(msg("bundle.readme.console")),
+                       [&s](std::ostream& out) { out << s.console_log; }});
+    entries.push_back(
+        {{"facts.json", facts_to_json(r.facts) + "\n"}, render(msg("bundle.readme.facts")), {}});
     if (s.checklist) entries.push_back(checklist_entry(*s.checklist));
     if (!s.site_file.empty())
         entries.push_back({{member_file_name("site-", s.site_file),
                             read_input_file(s.site_file, site_file_limit,
                                             render(msg("cli.error.bundle_site_file")))},
-                           render(msg("bundle.readme.site_file", {{"path", s.site_file}}))});
+                           render(msg("bundle.readme.site_file", {{"path", s.site_file}})),
+                           {}});
+    Entry head{{"README.txt", readme(r, entries)}, "", {}};
+    entries.insert(entries.begin(), std::move(head));
+    return entries;
+}
+
+// The entry's whole content, rendered when it is a report.
+std::string entry_text(Entry& e, const std::vector<SecretRef>& secrets) {
+    std::string content = std::move(e.member.content);
+    if (e.write) {
+        std::ostringstream out;
+        e.write(out);
+        content = std::move(out).str();
+    }
+    redact_all(content, secrets);
+    return content;
+}
+
+} // namespace
+
+std::vector<ZipMember> bundle_members(const BundleSources& s) {
     std::vector<ZipMember> members;
-    members.push_back({"README.txt", readme(r, entries)});
-    for (auto& e : entries)
-        members.push_back(std::move(e.member));
-    redact_all(members, s.secrets);
+    for (auto& e : bundle_entries(s))
+        members.push_back({e.member.name, entry_text(e, s.secrets)});
     return members;
 }
 
@@ -209,7 +245,7 @@ fs::path last_run_folder() {
 #endif
 }
 
-void keep_last_run(const std::vector<ZipMember>& members) {
+void keep_last_run(const BundleSources& s) {
     static std::atomic<int> serial{0};
     fs::path dir = last_run_folder();
     fs::create_directories(dir.parent_path());
@@ -218,8 +254,16 @@ void keep_last_run(const std::vector<ZipMember>& members) {
     fs::path old = dir.parent_path() / ("last-run.old-" + unique);
     try {
         fs::create_directory(fresh);
-        for (const auto& m : members)
-            write_file_atomically((fresh / folder_file_name(m.name)).string(), m.content);
+        // Without a secret to look for, a report goes to its file as it is
+        // rendered; with one, each is held only while it is checked.
+        const bool secrets = any_secret(s.secrets);
+        for (auto& e : bundle_entries(s)) {
+            auto path = (fresh / folder_file_name(e.member.name)).string();
+            if (e.write && !secrets)
+                write_file_atomically(path, e.write);
+            else
+                write_file_atomically(path, entry_text(e, s.secrets));
+        }
     } catch (const std::exception&) {
         std::error_code ec;
         fs::remove_all(fresh, ec);

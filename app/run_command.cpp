@@ -182,6 +182,14 @@ void prune_history(const std::string& dir, std::size_t keep) {
 // report not written (exit 3).
 int keep_and_bundle(const BundleSources& sources, const RunOptions& o, int rc) {
     bool plugin = plugin_on_stdout(o.reports);
+    try {
+        keep_last_run(sources);
+    } catch (const std::exception& e) {
+        if (!plugin)
+            std::cerr << "preflight: "
+                      << render(msg("cli.error.last_run_not_kept", {{"detail", e.what()}})) << "\n";
+    }
+    if (o.bundle.empty()) return rc;
     std::vector<ZipMember> members;
     try {
         members = bundle_members(sources);
@@ -189,16 +197,8 @@ int keep_and_bundle(const BundleSources& sources, const RunOptions& o, int rc) {
         if (!plugin)
             std::cerr << "preflight: "
                       << render(msg("cli.error.bundle_not_made", {{"detail", e.what()}})) << "\n";
-        return o.bundle.empty() ? rc : exit_could_not_run;
+        return exit_could_not_run;
     }
-    try {
-        keep_last_run(members);
-    } catch (const std::exception& e) {
-        if (!plugin)
-            std::cerr << "preflight: "
-                      << render(msg("cli.error.last_run_not_kept", {{"detail", e.what()}})) << "\n";
-    }
-    if (o.bundle.empty()) return rc;
     try {
         write_bundle(o.bundle, members, sources.report->started);
         if (!report_on_stdout(o.reports))
@@ -334,7 +334,7 @@ int run_command(const RunOptions& o) {
     sources.report = &report;
     sources.checklist = &c;
     sources.site_file = o.site_file;
-    sources.console_log = log_text.str();
+    sources.console_log = std::move(log_text).str(); // the buffer itself, not a copy
     if (env.proxy.password) sources.secrets.push_back(env.proxy.password);
     for (const auto& pc : plan)
         for (const auto& [name, secret] : pc.args.secrets())

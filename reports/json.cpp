@@ -162,6 +162,54 @@ json check_json(const CheckResult& r) {
                 {"elapsed_ms", r.elapsed.count()}};
 }
 
+// The text of j as the whole report's dump(2) would show it at `indent`
+// spaces: every line after the first is shifted. JSON text holds no raw
+// newline inside a string, so each '\n' starts a line of the layout.
+void write_indented(std::ostream& out, const json& j, std::size_t indent) {
+    // Probe text may hold bytes from the network that are not UTF-8; replace
+    // them rather than throw and lose the whole report.
+    const std::string text = j.dump(2, ' ', false, json::error_handler_t::replace);
+    const std::string pad(indent, ' ');
+    std::size_t from = 0;
+    for (auto nl = text.find('\n'); nl != std::string::npos;
+         from = nl + 1, nl = text.find('\n', from))
+        out << std::string_view(text).substr(from, nl + 1 - from) << pad;
+    out << std::string_view(text).substr(from);
+}
+
+// The sections, one check at a time: a run of thousands of checks never
+// holds its whole report as one document (issue 16's memory target), and
+// the bytes are those of the document's dump(2).
+void write_sections(std::ostream& out, const RunReport& report) {
+    const auto sections = sections_of(report);
+    if (sections.empty()) {
+        out << "[]";
+        return;
+    }
+    out << "[\n";
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        const SectionView& s = sections[i];
+        out << "    {\n      \"id\": ";
+        write_indented(out, json(s.id), 6);
+        out << ",\n      \"title\": ";
+        write_indented(out, json(s.title), 6);
+        out << ",\n      \"checks\": ";
+        if (s.results.empty()) {
+            out << "[]";
+        } else {
+            out << "[\n";
+            for (std::size_t k = 0; k < s.results.size(); ++k) {
+                out << "        ";
+                write_indented(out, check_json(*s.results[k]), 8);
+                out << (k + 1 < s.results.size() ? ",\n" : "\n");
+            }
+            out << "      ]";
+        }
+        out << "\n    }" << (i + 1 < sections.size() ? ",\n" : "\n");
+    }
+    out << "  ]";
+}
+
 } // namespace
 
 void write_json(const RunReport& report, std::ostream& out) {
@@ -172,14 +220,7 @@ void write_json(const RunReport& report, std::ostream& out) {
     for (const auto& [k, v] : report.settings)
         settings[k] = v;
 
-    json sections = json::array();
-    for (const SectionView& s : sections_of(report)) {
-        json checks = json::array();
-        for (const CheckResult* r : s.results)
-            checks.push_back(check_json(*r));
-        sections.push_back({{"id", s.id}, {"title", s.title}, {"checks", checks}});
-    }
-
+    // Everything but the sections, which come last and are streamed.
     json j{{"format", "preflight-report/1"},
            {"tool",
             {{"name", "preflight"},
@@ -216,12 +257,13 @@ void write_json(const RunReport& report, std::ostream& out) {
              {"skip", n.skip},
              {"total", n.total()},
              {"unfinished", unfinished_checks(report)}}},
-           {"changes", changes_json(report.changes)},
-           {"sections", sections}};
+           {"changes", changes_json(report.changes)}};
 
-    // Probe text may hold bytes from the network that are not UTF-8; replace
-    // them rather than throw and lose the whole report.
-    out << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    std::string head = j.dump(2, ' ', false, json::error_handler_t::replace);
+    head.resize(head.size() - 2); // the closing "\n}"
+    out << head << ",\n  \"sections\": ";
+    write_sections(out, report);
+    out << "\n}\n";
 }
 
 } // namespace pf

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace pf {
 
@@ -158,6 +160,44 @@ void testcase(pugi::xml_node suite, const std::string& classname, const CheckRes
 
 } // namespace
 
+// U+FFFD stands for bytes that were not text (clean_text). Written as a
+// character reference, not as its UTF-8 bytes: xunit-viewer guesses a
+// file's encoding from its bytes, takes one holding U+FFFD for not UTF-8 and
+// then fails to read it at all. Done as pugixml writes its chunks, so that
+// the report of a large run is never held whole (twice) as text.
+class ReplacementWriter : public pugi::xml_writer {
+  public:
+    explicit ReplacementWriter(std::ostream& out) : out_(out) {}
+    void write(const void* data, size_t size) override {
+        static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+        pending_.append(static_cast<const char*>(data), size);
+        const std::string_view text = pending_;
+        std::size_t from = 0;
+        for (auto at = text.find(replacement); at != std::string::npos;
+             from = at + replacement.size(), at = text.find(replacement, from))
+            out_ << text.substr(from, at - from) << "&#xFFFD;";
+        // The last bytes may begin a replacement that the next chunk ends.
+        std::size_t keep = std::min(replacement.size() - 1, text.size() - from);
+        out_ << text.substr(from, text.size() - from - keep);
+        pending_.erase(0, text.size() - keep);
+    }
+    void finish() {
+        out_ << pending_;
+        pending_.clear();
+    }
+
+  private:
+    std::ostream& out_;
+    std::string pending_;
+};
+
+struct StringWriter : pugi::xml_writer {
+    std::string text;
+    void write(const void* data, size_t size) override {
+        text.append(static_cast<const char*>(data), size);
+    }
+};
+
 std::string junit_prefix(const RunReport& report) {
     if (!report.junit_prefix.empty()) return report.junit_prefix;
     return report.facts.hostname;
@@ -182,7 +222,12 @@ void write_junit(const RunReport& report, std::ostream& out) {
 
     const std::string timestamp = utc_timestamp(report.started);
     std::size_t index = 0;
-    for (const SectionView& s : sections_of(report)) {
+    // Where each suite's test cases go: an element no text can make, as
+    // every text is escaped.
+    static constexpr const char* testcases_mark = "preflight-testcases";
+    std::vector<std::pair<std::string, const std::vector<const CheckResult*>*>> suites;
+    const auto sections = sections_of(report);
+    for (const SectionView& s : sections) {
         // Suite and classname alike: jrm merges suites of the same name, so
         // the host keeps two servers' sections apart.
         const std::string name = (prefix.empty() ? "" : prefix + ".") + cl.id + "." + s.id;
@@ -208,23 +253,35 @@ void write_junit(const RunReport& report, std::ostream& out) {
                 attr(p, "value", v);
             }
         }
-        for (const CheckResult* r : s.results)
-            testcase(suite, name, *r, warn_fail);
+        if (!s.results.empty()) {
+            suite.append_child(testcases_mark);
+            suites.push_back({name, &s.results});
+        }
     }
 
-    // U+FFFD stands for bytes that were not text (clean_text). Written as a
-    // character reference, not as its UTF-8 bytes: xunit-viewer guesses a
-    // file's encoding from its bytes, takes one holding U+FFFD for not UTF-8
-    // and then fails to read it at all.
-    std::ostringstream xml;
-    doc.save(xml, "  ", pugi::format_default, pugi::encoding_utf8);
-    const std::string text = xml.str();
-    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    // The document without its test cases is small; each case is made and
+    // written in its place on its own, so that a run of thousands of checks
+    // never holds the whole report as a document (issue 16's memory target).
+    // The bytes are those of the whole document saved at once.
+    StringWriter skeleton;
+    doc.save(skeleton, "  ", pugi::format_default, pugi::encoding_utf8);
+    const std::string_view text = skeleton.text;
+    ReplacementWriter writer(out);
     std::size_t from = 0;
-    for (auto at = text.find(replacement); at != std::string::npos;
-         from = at + replacement.size(), at = text.find(replacement, from))
-        out << std::string_view(text).substr(from, at - from) << "&#xFFFD;";
-    out << std::string_view(text).substr(from);
+    for (const auto& [name, results] : suites) {
+        auto at = text.find(std::string("<") + testcases_mark + " />", from);
+        auto line = text.rfind('\n', at) + 1;
+        writer.write(text.data() + from, line - from);
+        for (const CheckResult* r : *results) {
+            pugi::xml_document one;
+            auto holder = one.append_child("testsuite");
+            testcase(holder, name, *r, warn_fail);
+            holder.first_child().print(writer, "  ", pugi::format_default, pugi::encoding_utf8, 2);
+        }
+        from = text.find('\n', at) + 1;
+    }
+    writer.write(text.data() + from, text.size() - from);
+    writer.finish();
 }
 
 } // namespace pf

@@ -233,6 +233,23 @@ BOOST_AUTO_TEST_CASE(replacement_characters_are_written_as_references) {
     BOOST_TEST(body.find("server said \xEF\xBF\xBD[31mno") != std::string::npos, body);
 }
 
+// The reference replaces U+FFFD as pugixml hands the text over in chunks:
+// one that a chunk boundary cuts is still replaced, and no byte is lost.
+BOOST_AUTO_TEST_CASE(replacement_characters_across_chunks_are_all_written_as_references) {
+    SampleRun s;
+    const std::size_t before = pf::test::occurrences(junit_text(s.report), "&#xFFFD;");
+    std::string line;
+    for (int i = 0; i < 5000; ++i)
+        line += std::string(static_cast<std::size_t>(i % 7), 'x') + "\xFF";
+    for (auto& r : s.report.results)
+        if (r.check->id == "net.tcp") r.result.evidence.push_back(line);
+    std::string xml = junit_text(s.report);
+    BOOST_TEST(xml.find("\xEF\xBF\xBD") == std::string::npos);
+    BOOST_TEST(pf::test::occurrences(xml, "&#xFFFD;") == before + 5000);
+    pugi::xml_document doc;
+    BOOST_TEST(static_cast<bool>(doc.load_string(xml.c_str())));
+}
+
 BOOST_AUTO_TEST_CASE(interrupted_run_is_recorded) {
     SampleRun s(true);
     pugi::xml_document doc;
