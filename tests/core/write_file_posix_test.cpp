@@ -47,4 +47,27 @@ BOOST_AUTO_TEST_CASE(a_pipe_is_written_into_and_stays_a_pipe) {
     BOOST_TEST(S_ISFIFO(st.st_mode));
 }
 
+// Written beside it and renamed: a reader (a browser reloading the report, a
+// collector) sees the whole previous report until the new one is whole.
+BOOST_AUTO_TEST_CASE(the_old_report_stays_whole_until_the_new_one_is_complete) {
+    pft::TempDir t;
+    const std::string path = t.file("r.json");
+    { std::ofstream(path) << "yesterday"; }
+    auto read = [&] {
+        std::ifstream in(path);
+        std::stringstream got;
+        got << in.rdbuf();
+        return got.str();
+    };
+    std::string seen_while_writing;
+    pf::write_file_atomically(path, [&](std::ostream& out) {
+        out << std::string(200000, 'x'); // past the write buffer: on disk already
+        out.flush();
+        seen_while_writing = read();
+        out << "end";
+    });
+    BOOST_TEST(seen_while_writing == "yesterday");
+    BOOST_TEST(read() == std::string(200000, 'x') + "end");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
