@@ -1,8 +1,8 @@
 #include "app/bundle.hpp"
 #include "app/commands.hpp"
 #include "app/registries.hpp"
-#include "base/catalog.hpp"
 #include "base/build_info.hpp"
+#include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/write_file.hpp"
 #include "core/loader.hpp"
@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <sstream>
 #ifdef _WIN32
@@ -175,26 +176,44 @@ void prune_history(const std::string& dir, std::size_t keep) {
     }
 }
 
-// Keeps the run for `preflight bundle` and writes --bundle. Not keeping it
+// The run's support-bundle files, and whether the per-user last-run folder
+// took them; made on a thread of its own while the reports are written.
+struct Kept {
+    std::vector<ZipMember> members;
+    std::string members_error; // the files could not be made: no bundle
+    std::string keep_error;    // made, but the last-run folder kept the previous run
+};
+
+Kept keep_run(const BundleSources& sources) {
+    Kept k;
+    try {
+        k.members = bundle_members(sources);
+    } catch (const std::exception& e) {
+        k.members_error = e.what();
+        return k;
+    }
+    try {
+        keep_last_run(k.members);
+    } catch (const std::exception& e) {
+        k.keep_error = e.what();
+    }
+    return k;
+}
+
+// Says what keep_run could not do and writes --bundle. Not keeping the run
 // changes nothing for this run; a bundle asked for and not written is as a
 // report not written (exit 3).
-int keep_and_bundle(const BundleSources& sources, const RunOptions& o, int rc) {
+int finish_bundle(const Kept& k, const RunOptions& o, const RunReport& report, int rc) {
     bool plugin = plugin_on_stdout(o.reports);
-    std::vector<ZipMember> members;
-    try {
-        members = bundle_members(sources);
-    } catch (const std::exception& e) {
-        if (!plugin) std::cerr << "preflight: the support bundle: " << e.what() << "\n";
+    if (!k.members_error.empty()) {
+        if (!plugin) std::cerr << "preflight: the support bundle: " << k.members_error << "\n";
         return o.bundle.empty() ? rc : exit_could_not_run;
     }
-    try {
-        keep_last_run(members);
-    } catch (const std::exception& e) {
-        if (!plugin) std::cerr << "preflight: the last run is not kept: " << e.what() << "\n";
-    }
+    if (!k.keep_error.empty() && !plugin)
+        std::cerr << "preflight: the last run is not kept: " << k.keep_error << "\n";
     if (o.bundle.empty()) return rc;
     try {
-        write_bundle(o.bundle, members, sources.report->started);
+        write_bundle(o.bundle, k.members, report.started);
         if (!report_on_stdout(o.reports)) std::cout << "bundle: " << o.bundle << "\n";
     } catch (const std::exception& e) {
         if (!plugin) std::cerr << "preflight: " << e.what() << "\n";
@@ -320,8 +339,6 @@ int run_command(const RunOptions& o) {
         std::filesystem::create_directories(o.history_dir, ec);
         files.emplace_back("json", history_file(o.history_dir, report.started));
     }
-    int rc = write_reports(report, files);
-    if (!o.history_dir.empty()) prune_history(o.history_dir, o.history_keep);
     BundleSources sources;
     sources.report = &report;
     sources.checklist = &c;
@@ -331,7 +348,14 @@ int run_command(const RunOptions& o) {
     for (const auto& pc : plan)
         for (const auto& [name, secret] : pc.args.secrets())
             sources.secrets.push_back(secret);
-    return keep_and_bundle(sources, o, rc);
+    // The bundle's three reports and the last-run folder (a dozen file
+    // operations, each of which can wait for the disk's journal) on the
+    // other core while this one writes the reports asked for: the run ends
+    // when the slower of the two does, not after both.
+    auto kept = std::async(std::launch::async, [&sources] { return keep_run(sources); });
+    int rc = write_reports(report, files);
+    if (!o.history_dir.empty()) prune_history(o.history_dir, o.history_keep);
+    return finish_bundle(kept.get(), o, report, rc);
 }
 
 TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::string& trust_store,

@@ -166,6 +166,15 @@ void write_file_atomically(const std::string& path,
     }
 }
 
+void write_new_file(const std::string& path, const std::string& content) {
+    write_all(
+        fs::path(path),
+        [&](std::ostream& out) {
+            out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        },
+        path);
+}
+
 // The same file however it is spelled ("r.json", "./r.json", a link).
 static fs::path identity(const std::string& p) {
     std::error_code ec;
