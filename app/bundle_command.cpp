@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <sstream>
 #ifdef _WIN32
@@ -221,6 +222,24 @@ std::string entry_text(Entry& e, const std::vector<SecretRef>& secrets) {
     return content;
 }
 
+// Removes the previous run's folder. Freeing a file's blocks can wait for
+// the file system's journal (ext4 mounted with discard on a busy disk: ~4 ms
+// each, 30 ms for the folder one after another, more than a whole run);
+// removed together, the files wait for the same commit.
+void remove_folder(const fs::path& dir) {
+    std::error_code ec;
+    std::vector<std::future<void>> removing;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (!it->is_directory(ec))
+            removing.push_back(std::async(std::launch::async, [p = it->path()] {
+                std::error_code ignored;
+                fs::remove(p, ignored);
+            }));
+    for (auto& r : removing)
+        r.wait();
+    fs::remove_all(dir, ec);
+}
+
 } // namespace
 
 std::vector<ZipMember> bundle_members(const BundleSources& s) {
@@ -260,9 +279,9 @@ void keep_last_run(const BundleSources& s) {
         for (auto& e : bundle_entries(s)) {
             auto path = (fresh / folder_file_name(e.member.name)).string();
             if (e.write && !secrets)
-                write_file_atomically(path, e.write);
+                write_new_file(path, e.write);
             else
-                write_file_atomically(path, entry_text(e, s.secrets));
+                write_new_file(path, entry_text(e, s.secrets));
         }
     } catch (const std::exception&) {
         std::error_code ec;
@@ -281,7 +300,7 @@ void keep_last_run(const BundleSources& s) {
         // Put the previous run back when nothing took its place.
         if (!fs::exists(dir, ignored)) fs::rename(old, dir, ignored);
     }
-    fs::remove_all(old, ec);
+    remove_folder(old);
 }
 
 void write_bundle(const std::string& path, const std::vector<ZipMember>& members,

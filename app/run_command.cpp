@@ -10,6 +10,7 @@
 #include "core/secrets.hpp"
 #include "core/site.hpp"
 #include "hardware/facts_json.hpp"
+#include "pki/trust_material.hpp"
 #include "reports/baseline.hpp"
 #include "reports/console.hpp"
 #include "reports/nagios.hpp"
@@ -17,7 +18,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
+#include <set>
 #include <sstream>
 #ifdef _WIN32
 #include <io.h>
@@ -135,6 +138,32 @@ ProxyConfig proxy_settings(const RunOptions& o, const SiteFile& site) {
     return p;
 }
 
+// Whether the check verifies a certificate chain with the run's trust
+// material. A kind missing here only loses the head start of prime_trust.
+bool verifies_chains(const PlannedCheck& pc) {
+    static const std::set<std::string, std::less<>> kinds = {
+        "tls",  "tls_idle",   "cert_file",           "http", "proxy", "smtp",
+        "ldap", "activesync", "exchange_powershell", "scep", "syslog"};
+    return !pc.skip && pc.kind && kinds.contains(pc.kind->name);
+}
+
+// Reads the run's trust material on the other core while this one reads the
+// host's facts and starts the checks: otherwise the first TLS check reads it
+// on the event loop (~1 ms, most of it OpenSSL's first certificate decoding),
+// and every check waits. Not the public roots: most runs never compare with
+// them, and the run would wait at its end for a directory of 140 files.
+// A failure is left for the check that needs the material to report.
+std::future<void> prime_trust(asio::io_context& io, const TlsSettings& tls,
+                              const std::vector<PlannedCheck>& plan) {
+    if (std::none_of(plan.begin(), plan.end(), verifies_chains)) return {};
+    return std::async(std::launch::async, [&io, tls] {
+        try {
+            run_trust(io, tls);
+        } catch (const std::exception&) {
+        }
+    });
+}
+
 // --history DIR: the reports there are named by their UTC start, so that
 // name order is time order.
 constexpr std::string_view history_prefix = "preflight-report-";
@@ -177,30 +206,48 @@ void prune_history(const std::string& dir, std::size_t keep) {
     }
 }
 
-// Keeps the run for `preflight bundle` and writes --bundle. Not keeping it
-// changes nothing for this run; a bundle asked for and not written is as a
-// report not written (exit 3).
-int keep_and_bundle(const BundleSources& sources, const RunOptions& o, int rc) {
-    bool plugin = plugin_on_stdout(o.reports);
+// Whether the per-user last-run folder took the run, and the files of
+// --bundle; made on a thread of its own while the reports are written.
+struct Kept {
+    std::string keep_error;         // the last-run folder kept the previous run
+    std::vector<ZipMember> members; // only with --bundle
+    std::string members_error;      // the bundle's files could not be made
+};
+
+Kept keep_run(const BundleSources& sources, bool bundle) {
+    Kept k;
     try {
         keep_last_run(sources);
     } catch (const std::exception& e) {
-        if (!plugin)
-            std::cerr << "preflight: "
-                      << render(msg("cli.error.last_run_not_kept", {{"detail", e.what()}})) << "\n";
+        k.keep_error = e.what();
     }
-    if (o.bundle.empty()) return rc;
-    std::vector<ZipMember> members;
+    if (!bundle) return k;
     try {
-        members = bundle_members(sources);
+        k.members = bundle_members(sources);
     } catch (const std::exception& e) {
+        k.members_error = e.what();
+    }
+    return k;
+}
+
+// Says what keep_run could not do and writes --bundle. Not keeping the run
+// changes nothing for this run; a bundle asked for and not written is as a
+// report not written (exit 3).
+int finish_bundle(const Kept& k, const RunOptions& o, const RunReport& report, int rc) {
+    bool plugin = plugin_on_stdout(o.reports);
+    if (!k.keep_error.empty() && !plugin)
+        std::cerr << "preflight: "
+                  << render(msg("cli.error.last_run_not_kept", {{"detail", k.keep_error}})) << "\n";
+    if (o.bundle.empty()) return rc;
+    if (!k.members_error.empty()) {
         if (!plugin)
             std::cerr << "preflight: "
-                      << render(msg("cli.error.bundle_not_made", {{"detail", e.what()}})) << "\n";
+                      << render(msg("cli.error.bundle_not_made", {{"detail", k.members_error}}))
+                      << "\n";
         return exit_could_not_run;
     }
     try {
-        write_bundle(o.bundle, members, sources.report->started);
+        write_bundle(o.bundle, k.members, report.started);
         if (!report_on_stdout(o.reports))
             std::cout << render(msg("cli.info.bundle_written", {{"path", o.bundle}})) << "\n";
     } catch (const std::exception& e) {
@@ -254,6 +301,8 @@ int run_command(const RunOptions& o) {
     env.tls.public_roots = o.public_roots;
     if (o.idle_seconds)
         env.tls.idle = std::chrono::milliseconds(static_cast<long long>(*o.idle_seconds * 1000));
+    asio::io_context io;
+    auto primed = prime_trust(io, env.tls, plan);
     env.facts = o.facts_file.empty() ? read_host_facts(install_path_or_default(o.install_path))
                                      : load_facts_file(o.facts_file);
 
@@ -299,7 +348,6 @@ int run_command(const RunOptions& o) {
     report.junit_warn_fail = o.junit_warn == "fail";
     report.started = std::chrono::system_clock::now();
 
-    asio::io_context io;
     RunnerOptions ropts;
     ropts.jobs = o.jobs;
     Runner runner(io, env, ropts, &observers);
@@ -328,8 +376,6 @@ int run_command(const RunOptions& o) {
         std::filesystem::create_directories(o.history_dir, ec);
         files.emplace_back("json", history_file(o.history_dir, report.started));
     }
-    int rc = write_reports(report, files);
-    if (!o.history_dir.empty()) prune_history(o.history_dir, o.history_keep);
     BundleSources sources;
     sources.report = &report;
     sources.checklist = &c;
@@ -339,7 +385,16 @@ int run_command(const RunOptions& o) {
     for (const auto& pc : plan)
         for (const auto& [name, secret] : pc.args.secrets())
             sources.secrets.push_back(secret);
-    return keep_and_bundle(sources, o, rc);
+    // The bundle's three reports and the last-run folder (a dozen file
+    // operations, each of which can wait for the disk's journal) on the
+    // other core while this one writes the reports asked for: the run ends
+    // when the slower of the two does, not after both.
+    auto kept = std::async(std::launch::async, [&sources, bundle = !o.bundle.empty()] {
+        return keep_run(sources, bundle);
+    });
+    int rc = write_reports(report, files);
+    if (!o.history_dir.empty()) prune_history(o.history_dir, o.history_keep);
+    return finish_bundle(kept.get(), o, report, rc);
 }
 
 TlsSettings tls_flags(const std::vector<std::string>& ca_files, const std::string& trust_store,

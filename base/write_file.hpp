@@ -17,6 +17,13 @@ void write_file_atomically(const std::string& path, const std::string& content);
 void write_file_atomically(const std::string& path,
                            const std::function<void(std::ostream&)>& produce);
 
+// Creates path, which must not exist, with content: for a file in a folder
+// of its own that becomes visible whole by a rename of the folder (the
+// last-run folder), where a temporary file and a rename per file would
+// only add work. Throws std::runtime_error naming the path.
+void write_new_file(const std::string& path, const std::string& content);
+void write_new_file(const std::string& path, const std::function<void(std::ostream&)>& produce);
+
 // Throws InputError when two outputs name the same file ("--json r.json
 // --junit r.json"): the second would silently replace the first.
 void refuse_shared_paths(const std::vector<std::pair<std::string, std::string>>& outputs);

@@ -233,7 +233,18 @@ struct Attempt : std::enable_shared_from_this<Attempt> {
 std::function<void()> connect_socket(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
                                      const CheckCancelPtr& cancel,
                                      std::function<void(ConnectOutcome, SocketPtr)> on_done) {
-    auto a = std::make_shared<Attempt>(io, ep, cancel, std::move(on_done));
+    auto a = std::make_shared<Attempt>(
+        io, ep, cancel, [on_done = std::move(on_done)](ConnectOutcome o, SocketPtr s) {
+            // Every protocol spoken over a handed-over socket writes a few
+            // small records and then waits for the answer (a TLS Finished
+            // then the LDAP request): with Nagle's algorithm the second
+            // waits for the peer's delayed ACK, 40 ms on Linux.
+            if (s) {
+                std::error_code ignore;
+                s->set_option(asio::ip::tcp::no_delay(true), ignore);
+            }
+            on_done(std::move(o), std::move(s));
+        });
     a->start();
     return [a] { a->abandon(); };
 }
@@ -241,13 +252,15 @@ std::function<void()> connect_socket(asio::io_context& io, const asio::ip::tcp::
 std::function<void()> connect_once(asio::io_context& io, const asio::ip::tcp::endpoint& ep,
                                    const CheckCancelPtr& cancel,
                                    std::function<void(ConnectOutcome)> on_done) {
-    return connect_socket(io, ep, cancel, [on_done](ConnectOutcome o, SocketPtr s) {
+    auto a = std::make_shared<Attempt>(io, ep, cancel, [on_done](ConnectOutcome o, SocketPtr s) {
         if (s) {
             std::error_code ignore;
             s->close(ignore);
         }
         on_done(o);
     });
+    a->start();
+    return [a] { a->abandon(); };
 }
 
 } // namespace pf

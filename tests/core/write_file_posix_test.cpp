@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,6 +46,46 @@ BOOST_AUTO_TEST_CASE(a_pipe_is_written_into_and_stays_a_pipe) {
     struct stat st {};
     BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
     BOOST_TEST(S_ISFIFO(st.st_mode));
+}
+
+// Written beside it and renamed: a reader (a browser reloading the report, a
+// collector) sees the whole previous report until the new one is whole.
+BOOST_AUTO_TEST_CASE(the_old_report_stays_whole_until_the_new_one_is_complete) {
+    pft::TempDir t;
+    const std::string path = t.file("r.json");
+    { std::ofstream(path) << "yesterday"; }
+    auto read = [&] {
+        std::ifstream in(path);
+        std::stringstream got;
+        got << in.rdbuf();
+        return got.str();
+    };
+    std::string seen_while_writing;
+    pf::write_file_atomically(path, [&](std::ostream& out) {
+        out << std::string(200000, 'x'); // past the write buffer: on disk already
+        out.flush();
+        seen_while_writing = read();
+        out << "end";
+    });
+    BOOST_TEST(seen_while_writing == "yesterday");
+    BOOST_TEST(read() == std::string(200000, 'x') + "end");
+}
+
+// The last-run folder's files are created in a folder of the run's own:
+// a file already there is another writer's, never overwritten.
+BOOST_AUTO_TEST_CASE(a_new_file_is_written_whole_and_an_existing_one_is_left_alone) {
+    pft::TempDir t;
+    const std::string path = t.file("report.json");
+    pf::write_new_file(path, "today");
+    std::ifstream in(path);
+    std::stringstream got;
+    got << in.rdbuf();
+    BOOST_TEST(got.str() == "today");
+    BOOST_CHECK_THROW(pf::write_new_file(path, "again"), std::runtime_error);
+    std::ifstream again(path);
+    std::stringstream kept;
+    kept << again.rdbuf();
+    BOOST_TEST(kept.str() == "today");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
