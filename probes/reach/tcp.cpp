@@ -1,10 +1,10 @@
 #include "probes/reach/tcp.hpp"
 #include "base/catalog.hpp"
+#include "net/port_sweep.hpp"
 #include "net/probe_util.hpp"
 #include "net/resolve.hpp"
 #include "net/tcp_connect.hpp"
 #include <algorithm>
-#include <asio/post.hpp>
 #include <map>
 
 namespace pf {
@@ -34,74 +34,13 @@ namespace {
 // already sweep closed ports as fast as the loop can take their answers.
 constexpr std::size_t range_window = 1024;
 
-struct PortSweep : std::enable_shared_from_this<PortSweep> {
-    PortSweep(asio::io_context& io, const asio::ip::address& a, std::vector<std::uint16_t> p,
-              CheckCancelPtr c, std::function<void(std::vector<ConnectOutcome>)> d)
-        : io(io), address(a), ports(std::move(p)), cancel(std::move(c)), done(std::move(d)) {
-        outcomes.resize(ports.size());
-        cancels.resize(ports.size());
-    }
-    asio::io_context& io;
-    asio::ip::address address;
-    std::vector<std::uint16_t> ports;
-    CheckCancelPtr cancel;
-    std::function<void(std::vector<ConnectOutcome>)> done; // emptied once called or abandoned
-    std::vector<ConnectOutcome> outcomes;
-    std::vector<std::function<void()>> cancels; // of attempts in flight
-    std::size_t next = 0, in_flight = 0, recorded = 0;
-    bool abandoned = false, finishing = false;
-
-    void launch() {
-        while (!abandoned && in_flight < range_window && next < ports.size()) {
-            std::size_t i = next++;
-            asio::ip::tcp::endpoint ep{address, ports[i]};
-            if (cancel->cancelled()) {
-                // The deadline came before this port's turn.
-                outcomes[i] = {ConnectOutcome::Kind::not_tried, ep, 0, {}};
-                ++recorded;
-                continue;
-            }
-            ++in_flight;
-            cancels[i] =
-                connect_once(io, ep, cancel, [self = shared_from_this(), i](ConnectOutcome o) {
-                    self->cancels[i] = nullptr;
-                    --self->in_flight;
-                    self->outcomes[i] = std::move(o);
-                    ++self->recorded;
-                    self->launch();
-                });
-        }
-        if (recorded == ports.size() && !finishing) {
-            // Posted: launch() also runs inside the caller's start.
-            finishing = true;
-            asio::post(io, [self = shared_from_this()] {
-                auto d = std::move(self->done);
-                self->done = nullptr;
-                if (d) d(std::move(self->outcomes));
-            });
-        }
-    }
-
-    void abandon() {
-        abandoned = true;
-        done = nullptr;
-        for (auto& c : cancels)
-            if (auto stop = std::move(c)) {
-                c = nullptr;
-                stop();
-            }
-    }
-};
-
 } // namespace
 
 std::function<void()> connect_ports(asio::io_context& io, const asio::ip::address& address,
                                     const std::vector<std::uint16_t>& ports,
                                     const CheckCancelPtr& cancel,
                                     std::function<void(std::vector<ConnectOutcome>)> on_done) {
-    auto sweep = std::make_shared<PortSweep>(io, address, ports, cancel, std::move(on_done));
-    sweep->launch();
-    return [sweep] { sweep->abandon(); };
+    return sweep_ports(io, address, ports, range_window, cancel, std::move(on_done));
 }
 
 std::string RangeTally::text() const {
