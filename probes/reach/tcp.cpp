@@ -94,6 +94,27 @@ RangeTally tally_range(const std::vector<ConnectOutcome>& outcomes) {
     return t;
 }
 
+std::vector<std::string> range_evidence(const std::vector<ConnectOutcome>& outcomes) {
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < outcomes.size();) {
+        const auto& first = outcomes[i];
+        std::size_t j = i + 1;
+        while (j < outcomes.size() && outcomes[j].kind == first.kind &&
+               outcomes[j].detail == first.detail &&
+               outcomes[j].endpoint.address() == first.endpoint.address())
+            ++j;
+        if (j - i == 1)
+            lines.push_back(describe(first));
+        else
+            lines.push_back(render(
+                msg("connect.outcome_likewise", {{"outcome", describe(first)},
+                                                 {"count", j - i - 1},
+                                                 {"last", outcomes[j - 1].endpoint.port()}})));
+        i = j;
+    }
+    return lines;
+}
+
 namespace {
 
 using Kind = ConnectOutcome::Kind;
@@ -191,8 +212,7 @@ ProbeResult range_verdict(const TcpRun& r) {
     auto t = tally_range(r.outcomes);
     std::string range = std::to_string(r.range.first) + "-" + std::to_string(r.range.last);
     ProbeResult res = range_not_judged(t, r.outcomes.size()).value_or(ProbeResult{});
-    for (const auto& o : r.outcomes)
-        res.evidence.push_back(describe(o));
+    res.evidence = range_evidence(r.outcomes);
     res.measurements.push_back({"ports sampled", double(t.counted()), ""});
     std::string untried = not_tried_text(t, r.outcomes.size());
     if (t.no_descriptors) {
