@@ -85,9 +85,7 @@ std::string no_descriptors_text(const ConnectOutcome& o) {
     return render(msg("connect.no_descriptors", {{"detail", o.detail}}));
 }
 
-namespace {
-
-ConnectOutcome::Kind classify(const std::error_code& ec) {
+ConnectOutcome::Kind classify_connect_error(const std::error_code& ec) {
     if (ec == asio::error::connection_refused) return ConnectOutcome::Kind::refused;
     if (ec == asio::error::timed_out) return ConnectOutcome::Kind::timed_out;
     if (ec == asio::error::network_unreachable || ec == asio::error::host_unreachable)
@@ -97,26 +95,22 @@ ConnectOutcome::Kind classify(const std::error_code& ec) {
     return ConnectOutcome::Kind::error;
 }
 
-} // namespace
-
-namespace {
-
-// The time an open connect took, without the time the loop took to run its
-// handler (busy with other checks' work, it can add tens of milliseconds to
-// a loopback connect of 0.1 ms): on Linux the kernel's own round trip of the
-// SYN, when it was answered the first time (Karn: no sample otherwise).
-double network_ms(asio::ip::tcp::socket& s, double wall_ms) {
+// On Linux the kernel's own round trip of the SYN, when it was answered the
+// first time (Karn: no sample otherwise).
+double network_ms(asio::ip::tcp::socket::native_handle_type s, double wall_ms) {
 #ifdef __linux__
     tcp_info info{};
     socklen_t len = sizeof info;
-    if (getsockopt(s.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
-        info.tcpi_total_retrans == 0 && info.tcpi_rtt > 0)
+    if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_total_retrans == 0 &&
+        info.tcpi_rtt > 0)
         return std::min(wall_ms, info.tcpi_rtt / 1000.0);
 #else
     (void)s;
 #endif
     return wall_ms;
 }
+
+namespace {
 
 // A socket and the descriptor token it was opened with, in one allocation:
 // the token goes back when the socket is destroyed, whoever owns it last
@@ -201,10 +195,10 @@ struct Attempt : std::enable_shared_from_this<Attempt> {
         if (ec == asio::error::operation_aborted)
             o.kind = ConnectOutcome::Kind::timed_out; // the check's deadline
         else if (ec) {
-            o.kind = classify(ec);
+            o.kind = classify_connect_error(ec);
             o.detail = ec.message();
         } else {
-            o.ms = network_ms(*s, ms);
+            o.ms = network_ms(s->native_handle(), ms);
             std::error_code lec;
             auto local = s->local_endpoint(lec);
             // Linux lets a socket whose local port equals the target port

@@ -41,6 +41,15 @@ std::string diagnose(const ConnectOutcome& o, const std::string& host);
 // "out of file descriptors: …": the verdict (an error) of a no_descriptors outcome.
 std::string no_descriptors_text(const ConnectOutcome& o);
 
+// The outcome a connect's error stands for (open for none).
+ConnectOutcome::Kind classify_connect_error(const std::error_code& ec);
+
+// The time an open connect took, without the time the loop took to run its
+// handler (busy with other checks' work, it can add tens of milliseconds to a
+// loopback connect of 0.1 ms): the kernel's measure where it has one, else
+// wall_ms.
+double network_ms(asio::ip::tcp::socket::native_handle_type connected, double wall_ms);
+
 // Connects to endpoint until the check's cancellation, which ends the attempt
 // as timed_out (no answer before the deadline). The socket is opened once the
 // run's descriptor budget (net/budget.hpp) has one free, and gives it back

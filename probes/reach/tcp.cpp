@@ -1,10 +1,10 @@
 #include "probes/reach/tcp.hpp"
 #include "base/catalog.hpp"
+#include "net/port_sweep.hpp"
 #include "net/probe_util.hpp"
 #include "net/resolve.hpp"
 #include "net/tcp_connect.hpp"
 #include <algorithm>
-#include <asio/post.hpp>
 #include <map>
 
 namespace pf {
@@ -34,74 +34,13 @@ namespace {
 // already sweep closed ports as fast as the loop can take their answers.
 constexpr std::size_t range_window = 1024;
 
-struct PortSweep : std::enable_shared_from_this<PortSweep> {
-    PortSweep(asio::io_context& io, const asio::ip::address& a, std::vector<std::uint16_t> p,
-              CheckCancelPtr c, std::function<void(std::vector<ConnectOutcome>)> d)
-        : io(io), address(a), ports(std::move(p)), cancel(std::move(c)), done(std::move(d)) {
-        outcomes.resize(ports.size());
-        cancels.resize(ports.size());
-    }
-    asio::io_context& io;
-    asio::ip::address address;
-    std::vector<std::uint16_t> ports;
-    CheckCancelPtr cancel;
-    std::function<void(std::vector<ConnectOutcome>)> done; // emptied once called or abandoned
-    std::vector<ConnectOutcome> outcomes;
-    std::vector<std::function<void()>> cancels; // of attempts in flight
-    std::size_t next = 0, in_flight = 0, recorded = 0;
-    bool abandoned = false, finishing = false;
-
-    void launch() {
-        while (!abandoned && in_flight < range_window && next < ports.size()) {
-            std::size_t i = next++;
-            asio::ip::tcp::endpoint ep{address, ports[i]};
-            if (cancel->cancelled()) {
-                // The deadline came before this port's turn.
-                outcomes[i] = {ConnectOutcome::Kind::not_tried, ep, 0, {}};
-                ++recorded;
-                continue;
-            }
-            ++in_flight;
-            cancels[i] =
-                connect_once(io, ep, cancel, [self = shared_from_this(), i](ConnectOutcome o) {
-                    self->cancels[i] = nullptr;
-                    --self->in_flight;
-                    self->outcomes[i] = std::move(o);
-                    ++self->recorded;
-                    self->launch();
-                });
-        }
-        if (recorded == ports.size() && !finishing) {
-            // Posted: launch() also runs inside the caller's start.
-            finishing = true;
-            asio::post(io, [self = shared_from_this()] {
-                auto d = std::move(self->done);
-                self->done = nullptr;
-                if (d) d(std::move(self->outcomes));
-            });
-        }
-    }
-
-    void abandon() {
-        abandoned = true;
-        done = nullptr;
-        for (auto& c : cancels)
-            if (auto stop = std::move(c)) {
-                c = nullptr;
-                stop();
-            }
-    }
-};
-
 } // namespace
 
 std::function<void()> connect_ports(asio::io_context& io, const asio::ip::address& address,
                                     const std::vector<std::uint16_t>& ports,
                                     const CheckCancelPtr& cancel,
                                     std::function<void(std::vector<ConnectOutcome>)> on_done) {
-    auto sweep = std::make_shared<PortSweep>(io, address, ports, cancel, std::move(on_done));
-    sweep->launch();
-    return [sweep] { sweep->abandon(); };
+    return sweep_ports(io, address, ports, range_window, cancel, std::move(on_done));
 }
 
 std::string RangeTally::text() const {
@@ -153,6 +92,27 @@ RangeTally tally_range(const std::vector<ConnectOutcome>& outcomes) {
         }
     }
     return t;
+}
+
+std::vector<std::string> range_evidence(const std::vector<ConnectOutcome>& outcomes) {
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < outcomes.size();) {
+        const auto& first = outcomes[i];
+        std::size_t j = i + 1;
+        while (j < outcomes.size() && outcomes[j].kind == first.kind &&
+               outcomes[j].detail == first.detail &&
+               outcomes[j].endpoint.address() == first.endpoint.address())
+            ++j;
+        if (j - i == 1)
+            lines.push_back(describe(first));
+        else
+            lines.push_back(render(
+                msg("connect.outcome_likewise", {{"outcome", describe(first)},
+                                                 {"count", j - i - 1},
+                                                 {"last", outcomes[j - 1].endpoint.port()}})));
+        i = j;
+    }
+    return lines;
 }
 
 namespace {
@@ -252,8 +212,7 @@ ProbeResult range_verdict(const TcpRun& r) {
     auto t = tally_range(r.outcomes);
     std::string range = std::to_string(r.range.first) + "-" + std::to_string(r.range.last);
     ProbeResult res = range_not_judged(t, r.outcomes.size()).value_or(ProbeResult{});
-    for (const auto& o : r.outcomes)
-        res.evidence.push_back(describe(o));
+    res.evidence = range_evidence(r.outcomes);
     res.measurements.push_back({"ports sampled", double(t.counted()), ""});
     std::string untried = not_tried_text(t, r.outcomes.size());
     if (t.no_descriptors) {

@@ -46,4 +46,10 @@ std::optional<ProbeResult> range_not_judged(const RangeTally& t, std::size_t sam
 std::string not_tried_text(const RangeTally& t, std::size_t sampled);
 RangeTally tally_range(const std::vector<ConnectOutcome>& outcomes);
 
+// The evidence of a sampled range: one line per run of consecutive samples
+// that answered alike ("port 40000: refused in 0.05 ms …; likewise 16383
+// more sampled ports up to port 56383"), not one per port: a closed range of
+// 16,384 ports is one line, not 16,384 in every report.
+std::vector<std::string> range_evidence(const std::vector<ConnectOutcome>& outcomes);
+
 } // namespace pf

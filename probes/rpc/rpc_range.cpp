@@ -43,8 +43,7 @@ ProbeResult verdict(const RangeRun& r, const std::vector<ConnectOutcome>& outcom
                                        {{"tally", t.text()}, {"unreachable", t.unreachable}}))
                                   .text
                             : t.text();
-    for (const auto& o : outcomes)
-        res.evidence.push_back(describe(o));
+    res.evidence = range_evidence(outcomes);
     if (t.self_connect)
         add_evidence(res, msg("rpc_range.self_connect", {{"count", t.self_connect}}));
     res.measurements.push_back({"ports sampled", double(t.counted()), ""});

@@ -2,6 +2,7 @@
 #include "probes/reach/tcp.hpp"
 #include "support/probe_harness.hpp"
 #include "support/processes.hpp"
+#include "support/text_match.hpp"
 #include <asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -62,7 +63,42 @@ BOOST_AUTO_TEST_CASE(a_range_that_answers_is_reachable) {
     BOOST_TEST(r.summary.find("reachable") != std::string::npos, r.summary);
     BOOST_TEST(r.reason == Reason::ok);
     BOOST_TEST(r.message.key == "tcp.range_reachable");
-    BOOST_TEST(r.evidence.size() == 5u);
+    // Five samples refused alike: one line for the five.
+    BOOST_REQUIRE(r.evidence.size() == 1u);
+    BOOST_TEST(r.evidence[0].find("127.0.0.1 port 61000: refused in ") == 0u, r.evidence[0]);
+    BOOST_TEST(pft::contains(r.evidence[0], "likewise 4 more sampled ports up to port 61099"),
+               r.evidence[0]);
+}
+
+// A closed range of 16,384 ports once put 16,384 lines in every report;
+// a run of samples that answered alike is one line, and a change of answer
+// starts a new one.
+BOOST_AUTO_TEST_CASE(range_evidence_is_a_line_per_run_of_like_answers) {
+    auto at = [](std::uint16_t port, ConnectOutcome::Kind k, std::string detail = {}) {
+        return ConnectOutcome{k, {asio::ip::make_address("10.0.0.1"), port}, 0.5, detail};
+    };
+    using K = ConnectOutcome::Kind;
+    std::vector<ConnectOutcome> v;
+    for (std::uint16_t p = 40000; p < 56384; ++p)
+        v.push_back(at(p, p == 50000 ? K::open : K::refused));
+    v.push_back(at(60000, K::timed_out));
+    v.push_back(at(60001, K::unreachable, "No route to host"));
+    v.push_back(at(60002, K::unreachable, "Network is unreachable"));
+    auto lines = range_evidence(v);
+    BOOST_REQUIRE(lines.size() == 6u);
+    BOOST_TEST(lines[0].find("10.0.0.1 port 40000: refused in 0.50 ms") == 0u, lines[0]);
+    BOOST_TEST(pft::contains(lines[0], "likewise 9999 more sampled ports up to port 49999"),
+               lines[0]);
+    BOOST_TEST(lines[1] == "10.0.0.1 port 50000: open (0.50 ms)");
+    BOOST_TEST(pft::contains(lines[2], "likewise 6382 more sampled ports up to port 56383"),
+               lines[2]);
+    BOOST_TEST(lines[3].find("10.0.0.1 port 60000: timed out") == 0u, lines[3]);
+    BOOST_TEST(lines[4] == "10.0.0.1 port 60001: unreachable (No route to host)");
+    BOOST_TEST(lines[5] == "10.0.0.1 port 60002: unreachable (Network is unreachable)");
+    // Two alike: one line, and "port" in the singular.
+    BOOST_TEST(range_evidence({at(1, K::refused), at(2, K::refused)}).size() == 1u);
+    BOOST_TEST(pft::contains(range_evidence({at(1, K::refused), at(2, K::refused)})[0],
+                             "likewise 1 more sampled port up to port 2"));
 }
 
 BOOST_AUTO_TEST_CASE(samples_cover_both_ends_of_a_range) {
