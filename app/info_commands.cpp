@@ -4,6 +4,7 @@
 #include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/reason.hpp"
+#include "base/reason_text.hpp"
 #include "core/builtin_checklists.hpp"
 #include "core/loader.hpp"
 #include "reports/report_util.hpp"
@@ -35,10 +36,11 @@ int list_command(bool probes, bool reasons, const std::string& checklist) {
         return 0;
     }
     if (reasons) {
-        // checklists/README.md holds this output verbatim (a test keeps the
-        // two equal): the codes JSON, JUnit and HTML carry, documented once.
+        // checklists/README.md holds the English output verbatim (a test
+        // keeps the two equal): the codes JSON, JUnit and HTML carry,
+        // documented once; the codes stay, the meanings are in the run's language.
         for (Reason r : all_reasons())
-            std::cout << reason_code(r) << "  " << reason_meaning(r) << "\n";
+            std::cout << reason_code(r) << "  " << render(reason_meaning_message(r)) << "\n";
         return 0;
     }
     if (probes) {
