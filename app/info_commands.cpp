@@ -46,7 +46,7 @@ int list_command(bool probes, bool reasons, const std::string& checklist) {
     if (probes) {
         for (const auto& name : builtin_probes().names()) {
             const ProbeKind* k = builtin_probes().find(name);
-            std::cout << name << "  " << k->description << "\n";
+            std::cout << name << "  " << render(k->description) << "\n";
             // checklists/README.md holds this output verbatim (a test keeps
             // the two equal): type, choices and default come from one place.
             for (const auto& p : k->params)
@@ -104,7 +104,7 @@ static void explain_check(const Checklist& c, const Check& k) {
                              {{"service", k.service}, {"title", c.find_service(k.service)->title}}))
                   << "\n";
     const ProbeKind* kind = builtin_probes().find(k.probe.kind);
-    std::cout << label(label.checks) << k.probe.kind << ": " << kind->description << "\n";
+    std::cout << label(label.checks) << k.probe.kind << ": " << render(kind->description) << "\n";
     for (const auto& a : k.probe.args) {
         std::cout << "      " << a.name << " = " << a.value;
         if (const ParamSpec* s = kind->find_param(a.name)) std::cout << "   (" << s->help << ")";
