@@ -214,11 +214,17 @@ int cli_main(int argc, char** argv) {
         ->type_name("FILE");
 
     // Every command speaks the language chosen; the default is the user's.
-    std::string lang;
-    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
-        sub->add_option("--lang", lang, tr(msg("cli.lang")))
+    // --lang is taken before the command too (preflight --lang ja list), as
+    // help_language reads it; the command's own --lang wins.
+    std::string lang, lang_before_command;
+    auto add_lang = [](CLI::App* cmd, std::string& value) {
+        cmd->add_option("--lang", value, tr(msg("cli.lang")))
             ->check(one_of({"ja", "en"}))
             ->type_name("ja|en");
+    };
+    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        add_lang(sub, lang);
+    add_lang(&app, lang_before_command);
 
     group_options(app);
     // `preflight` alone is a request for help, not a mistake: help, exit 0.
@@ -240,6 +246,7 @@ int cli_main(int argc, char** argv) {
                   << render(msg("cli.error.see_help")) << "\n";
         return exit_could_not_run;
     }
+    if (lang.empty()) lang = lang_before_command;
     set_active_language(lang.empty() ? user_language() : *language_of_tag(lang));
     ro.lang_given = !lang.empty();
     try {

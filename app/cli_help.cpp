@@ -275,7 +275,14 @@ std::string parse_error_text(const CLI::App& app, int argc, char** argv, const s
         if (a.rfind("--", 0) == 0) {
             std::string name(a.substr(0, a.find('=')));
             auto known = long_options(*cmd);
-            if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+            if (std::find(known.begin(), known.end(), name) != known.end()) {
+                // Its value is no command ("preflight --lang ja lst").
+                const CLI::Option* opt = cmd->get_option_no_throw(name);
+                if (opt && opt->get_items_expected_min() > 0 && a.find('=') == a.npos &&
+                    i + 1 < argc && argv[i + 1][0] != '-')
+                    ++i;
+                continue;
+            }
             if (auto closest = nearest_word(name, known))
                 return error + render(msg("cli.error.did_you_mean_option", {{"option", *closest}}));
         } else if (cmd == &app && !a.empty() && a[0] != '-') {

@@ -4,6 +4,7 @@
 #include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/reason.hpp"
+#include "base/reason_text.hpp"
 #include "core/builtin_checklists.hpp"
 #include "core/loader.hpp"
 #include "reports/report_util.hpp"
@@ -35,16 +36,17 @@ int list_command(bool probes, bool reasons, const std::string& checklist) {
         return 0;
     }
     if (reasons) {
-        // checklists/README.md holds this output verbatim (a test keeps the
-        // two equal): the codes JSON, JUnit and HTML carry, documented once.
+        // checklists/README.md holds the English output verbatim (a test
+        // keeps the two equal): the codes JSON, JUnit and HTML carry,
+        // documented once; the codes stay, the meanings are in the run's language.
         for (Reason r : all_reasons())
-            std::cout << reason_code(r) << "  " << reason_meaning(r) << "\n";
+            std::cout << reason_code(r) << "  " << render(reason_meaning_message(r)) << "\n";
         return 0;
     }
     if (probes) {
         for (const auto& name : builtin_probes().names()) {
             const ProbeKind* k = builtin_probes().find(name);
-            std::cout << name << "  " << k->description << "\n";
+            std::cout << name << "  " << render(k->description) << "\n";
             // checklists/README.md holds this output verbatim (a test keeps
             // the two equal): type, choices and default come from one place.
             for (const auto& p : k->params)
@@ -102,7 +104,7 @@ static void explain_check(const Checklist& c, const Check& k) {
                              {{"service", k.service}, {"title", c.find_service(k.service)->title}}))
                   << "\n";
     const ProbeKind* kind = builtin_probes().find(k.probe.kind);
-    std::cout << label(label.checks) << k.probe.kind << ": " << kind->description << "\n";
+    std::cout << label(label.checks) << k.probe.kind << ": " << render(kind->description) << "\n";
     for (const auto& a : k.probe.args) {
         std::cout << "      " << a.name << " = " << a.value;
         if (const ParamSpec* s = kind->find_param(a.name)) std::cout << "   (" << s->help << ")";

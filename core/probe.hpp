@@ -117,7 +117,9 @@ using ProbeCancel = std::function<void()>;
 // nothing else about it (curl's protocol handler tables are the model).
 struct ProbeKind {
     std::string name;
-    std::string description;
+    // What the kind does, in the catalog (probe.<kind>.description), so that
+    // list --probes and explain say it in the run's language.
+    Message description;
     std::vector<ParamSpec> params;
     std::function<ProbeCancel(const ProbeContext&, const ProbeArgs&, ProbeDone)> start;
     // Optional: checks values that depend on each other, given every

@@ -10,6 +10,10 @@ missing from the catalog, or a {placeholder}
 of the key's text with no argument of that name in the call, fails with the
 file and line of the call. A key of the catalog that no code uses is
 reported too (dead wording drifts).
+
+One family of keys is made in code rather than written at a call: the meaning
+of each reason code, reason.<code> (base/reason_text.cpp), for every X(code,
+...) of base/reason.hpp. A code without its key fails; the keys count as used.
 """
 import os
 import re
@@ -23,6 +27,19 @@ ANY_CALL = re.compile(r'\bmsg\((?!\s*")(?!std::string key)')
 ARG = re.compile(r'\{\s*"([a-z0-9_]+)"\s*,')
 # {name}, or the plural choice {name|one|other} (base/catalog.hpp).
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]{1,32})(?:\|[^{}|]{0,64}\|[^{}|]{0,64})?\}")
+# An entry of the PF_REASONS list: X(code, "meaning").
+REASON = re.compile(r"\bX\(([a-z0-9_]+),")
+
+
+def reason_codes(root):
+    """The codes of base/reason.hpp's X-macro list (none in a tree without it)."""
+    path = os.path.join(root, "base", "reason.hpp")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        source = f.read()
+    # The list starts at its #define; the comment above it shows X(code, meaning).
+    return REASON.findall(source[source.find("#define PF_REASONS") :])
 
 
 def catalog(path):
@@ -110,6 +127,10 @@ def main(root):
                     for p in PLACEHOLDER.findall(en[key][0]):
                         if p not in given:
                             problems.append("%s: message '%s' has no argument for {%s}" % (where, key, p))
+    for code in reason_codes(root):
+        used.add("reason." + code)
+        if "reason." + code not in en:
+            problems.append("base/reason.hpp: reason code '%s' has no key reason.%s in en.txt" % (code, code))
     for key, (_, line) in sorted(en.items()):
         if key not in used:
             problems.append("base/messages/en.txt:%d: key '%s' is used nowhere" % (line, key))

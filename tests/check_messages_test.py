@@ -12,16 +12,19 @@ EN = "a.one = {host} has {count} {count|address|addresses}\na.two = port {port}\
 CODE = 'msg("a.one", {{"host", h}, {"count", n}}); msg("a.two", {{"port", p}});\n'
 
 
-def check(ja):
+def check(ja, reasons=None, en=EN):
     with tempfile.TemporaryDirectory() as root:
         os.makedirs(os.path.join(root, "base", "messages"))
         with open(os.path.join(root, "base", "messages", "en.txt"), "w", encoding="utf-8") as f:
-            f.write(EN)
+            f.write(en)
         if ja is not None:
             with open(os.path.join(root, "base", "messages", "ja.txt"), "w", encoding="utf-8") as f:
                 f.write(ja)
         with open(os.path.join(root, "base", "x.cpp"), "w", encoding="utf-8") as f:
             f.write(CODE)
+        if reasons is not None:
+            with open(os.path.join(root, "base", "reason.hpp"), "w", encoding="utf-8") as f:
+                f.write(reasons)
         r = subprocess.run([sys.executable, SCRIPT, root], capture_output=True, text=True)
         return r.returncode, r.stdout
 
@@ -47,6 +50,17 @@ def main():
         1,
         "base/messages/ja.txt:1: key 'a.one' has the placeholders {host}, en.txt has {count, host}",
     )
+    # reason.<code> keys are made in code: one per code of base/reason.hpp.
+    reasons = '// X(code, meaning)\n#define PF_REASONS(X) \\\n    X(ok, "met") \\\n    X(refused, "no")\n'
+    for ja, en, code, text in [
+        (None, EN + "reason.ok = met\nreason.refused = no\n", 0, ""),
+        (None, EN + "reason.ok = met\n", 1, "reason code 'refused' has no key reason.refused"),
+        ("a.one = {host} のアドレス {count} 個\na.two = ポート {port}\nreason.ok = 満たす\n",
+         EN + "reason.ok = met\nreason.refused = no\n", 1, "key 'reason.refused' (en.txt:4) is missing"),
+    ]:
+        got_code, out = check(ja, reasons, en)
+        if got_code != code or text not in out:
+            failures.append("reasons, en=%r: exit %d, output %r; expected exit %d with %r" % (en, got_code, out, code, text))
     for f in failures:
         print(f)
     return 1 if failures else 0

@@ -8,7 +8,7 @@ _preflight() {
     _init_completion || return
 
     local commands="run cert facts list schema explain bundle"
-    local top_opts="--help -h --version"
+    local top_opts="--lang --help -h --version"
     local run_opts="--checklist --site --set --service --users --servers --timeout --jobs
         --install-path --html --junit --json --nagios --prom --facts --proxy --proxy-password
         --no-proxy --ca-file --trust-store --public-roots --expiry-warn --expiry-fail --idle
@@ -51,6 +51,10 @@ _preflight() {
         ;;
     --fail-on)
         COMPREPLY=($(compgen -W "any new" -- "$cur"))
+        return
+        ;;
+    --lang)
+        COMPREPLY=($(compgen -W "ja en" -- "$cur"))
         return
         ;;
     --profile)

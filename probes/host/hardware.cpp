@@ -104,8 +104,7 @@ const Resource& resource_named(const std::string& name) {
 ProbeKind hardware_probe() {
     ProbeKind k;
     k.name = "hardware";
-    k.description = "Compares one of this host's resources (cores, CPU clock, RAM, free disk) "
-                    "with a minimum";
+    k.description = msg("probe.hardware.description");
     k.params = {
         {.name = "resource",
          .type = ParamType::choice,

@@ -232,7 +232,7 @@ ProbeResult check_file(const std::string& path, const std::string& what) {
 ProbeKind os_probe() {
     ProbeKind k;
     k.name = "os";
-    k.description = "Checks that the host runs one of the supported Windows Server releases";
+    k.description = msg("probe.os.description");
     k.params = {{.name = "supported",
                  .required = true,
                  .help = "the supported releases, separated by '|', e.g. "
@@ -254,7 +254,7 @@ ProbeKind os_probe() {
 ProbeKind dotnet_probe() {
     ProbeKind k;
     k.name = "dotnet";
-    k.description = "Checks that .NET Framework of at least the given version is installed";
+    k.description = msg("probe.dotnet.description");
     k.params = {
         {.name = "minimum",
          .default_value = "4.0",
@@ -271,7 +271,7 @@ ProbeKind dotnet_probe() {
 ProbeKind powershell_probe() {
     ProbeKind k;
     k.name = "powershell";
-    k.description = "Checks that Windows PowerShell is installed";
+    k.description = msg("probe.powershell.description");
     k.start = [](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) {
         return deliver_now(ctx, std::move(done), check_powershell(ctx.env.facts));
     };
@@ -281,7 +281,7 @@ ProbeKind powershell_probe() {
 ProbeKind privileges_probe() {
     ProbeKind k;
     k.name = "privileges";
-    k.description = "Checks that preflight runs with administrator rights";
+    k.description = msg("probe.privileges.description");
     k.start = [](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) {
         return deliver_now(ctx, std::move(done), check_privileges(ctx.env.facts));
     };
@@ -291,7 +291,7 @@ ProbeKind privileges_probe() {
 ProbeKind file_probe() {
     ProbeKind k;
     k.name = "file";
-    k.description = "Checks that a file or directory exists";
+    k.description = msg("probe.file.description");
     k.params = {
         {"path", ParamType::text, true, "", "the file or directory that must exist"},
         {"what", ParamType::text, false, "", "what the path is, for the report"},

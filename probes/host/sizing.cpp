@@ -33,8 +33,7 @@ ProbeResult evaluate(const RunEnvironment& env) {
 ProbeKind sizing_probe() {
     ProbeKind k;
     k.name = "sizing";
-    k.description = "Compares the planned users, ACC servers and this host's cores and RAM with "
-                    "the guide's sizing table";
+    k.description = msg("probe.sizing.description");
     k.start = [](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) -> ProbeCancel {
         return deliver_now(ctx, std::move(done), evaluate(ctx.env));
     };

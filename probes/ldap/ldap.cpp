@@ -420,8 +420,7 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
 ProbeKind ldap_probe() {
     ProbeKind k;
     k.name = "ldap";
-    k.description =
-        "Reads an LDAP / Active Directory server's rootDSE, binds, checks a search base";
+    k.description = msg("probe.ldap.description");
     k.params = {
         {"host", ParamType::host, true, "", "the LDAP server or domain controller"},
         {"port", ParamType::port, false, "",

@@ -34,7 +34,7 @@ ProbeResult verdict(const std::string& host, const Resolution& r, const std::str
 ProbeKind dns_probe() {
     ProbeKind k;
     k.name = "dns";
-    k.description = "Resolves a host name and lists every address it has";
+    k.description = msg("probe.dns.description");
     k.params = {{"host", ParamType::host, true, "", "the name to resolve"}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto host = args.text("host");

@@ -152,7 +152,7 @@ void start_udp(const std::shared_ptr<SyslogRun>& r, const std::string& message) 
 ProbeKind syslog_probe() {
     ProbeKind k;
     k.name = "syslog";
-    k.description = "Sends one RFC 5424 syslog message over TCP, TLS or UDP";
+    k.description = msg("probe.syslog.description");
     k.params = {
         {"host", ParamType::host, true, "", "the syslog server"},
         {"port", ParamType::port, false, "", "port (default 514; 6514 for tls)"},

@@ -275,7 +275,7 @@ void connect_all(const std::shared_ptr<TcpRun>& r) {
 ProbeKind tcp_probe() {
     ProbeKind k;
     k.name = "tcp";
-    k.description = "Connects to a TCP port (or samples a port range) on every address of a host";
+    k.description = msg("probe.tcp.description");
     k.params = {
         {"host", ParamType::host, true, "", "host name or IP address to connect to"},
         {"port", ParamType::port_range, true, "", "port, or a range such as 49152-65535 to sample"},

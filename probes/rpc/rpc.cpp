@@ -295,8 +295,7 @@ struct EpmRun : std::enable_shared_from_this<EpmRun> {
 ProbeKind rpc_epmap_probe() {
     ProbeKind k;
     k.name = "rpc_epmap";
-    k.description = "Asks the DCE/RPC endpoint mapper (port 135) where an interface listens "
-                    "(ept_map) and connects to that port";
+    k.description = msg("probe.rpc_epmap.description");
     k.params = {
         {"host", ParamType::host, true, "", "the CA (or any RPC server)"},
         {"port", ParamType::port, false, "135", "the endpoint mapper's port"},

@@ -91,8 +91,7 @@ ProbeResult verdict(const RangeRun& r, const std::vector<ConnectOutcome>& outcom
 ProbeKind rpc_dynamic_range_probe() {
     ProbeKind k;
     k.name = "rpc_dynamic_range";
-    k.description = "Samples the RPC dynamic port range of a host: reachable, partly filtered "
-                    "or filtered";
+    k.description = msg("probe.rpc_dynamic_range.description");
     k.params = {
         {"host", ParamType::host, true, "", "the CA (or any RPC server)"},
         {"range", ParamType::port_range, false, "49152-65535",

@@ -100,8 +100,7 @@ std::string smtp_test_message(const std::string& from, const std::string& to,
 ProbeKind smtp_probe() {
     ProbeKind k;
     k.name = "smtp";
-    k.description = "SMTP session with a mail server: greeting, EHLO, STARTTLS and its "
-                    "certificate, AUTH, optionally a login and a test message";
+    k.description = msg("probe.smtp.description");
     k.params = {
         {"host", ParamType::host, true, "", "the mail server"},
         {"port", ParamType::port, false, "", "port (default 25; 587 submission; 465 implicit)"},

@@ -212,8 +212,7 @@ std::optional<ArgProblem> check_of_profile(const ArgValues& v) {
 ProbeKind cert_file_probe() {
     ProbeKind k;
     k.name = "cert-file";
-    k.description = "A certificate file (PEM, DER, PKCS#12): private key, chain, expiry, key size, "
-                    "signature, and the profile's EKU, SAN or APNs topic";
+    k.description = msg("probe.cert_file.description");
     k.params = {
         {"path", ParamType::text, true, "", "the certificate file (.pem, .cer, .der, .pfx, .p12)"},
         {"password", ParamType::text, false, "",

@@ -152,8 +152,7 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
 ProbeKind tls_idle_probe() {
     ProbeKind k;
     k.name = "tls_idle";
-    k.description = "Keeps an idle TLS connection open and reports whether the path (proxy, "
-                    "firewall) closes it";
+    k.description = msg("probe.tls_idle.description");
     k.params = {
         {"host", ParamType::host, true, "", "host name or IP address"},
         {"port", ParamType::port, false, "443", "TCP port"},

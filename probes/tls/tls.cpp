@@ -177,8 +177,7 @@ ProbeResult TlsProbeRun::verdict() {
 ProbeKind tls_probe() {
     ProbeKind k;
     k.name = "tls";
-    k.description = "TLS handshake with a host: protocol, certificate chain against the trust "
-                    "store, and signs of TLS interception";
+    k.description = msg("probe.tls.description");
     k.params = {
         {"host", ParamType::host, true, "", "host name or IP address"},
         {"port", ParamType::port, false, "443", "TCP port"},

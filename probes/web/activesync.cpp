@@ -310,8 +310,7 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
 ProbeKind activesync_probe() {
     ProbeKind k;
     k.name = "activesync";
-    k.description = "Exchange ActiveSync: OPTIONS without and with credentials, the "
-                    "authentication schemes offered, client certificates and plain HTTP";
+    k.description = msg("probe.activesync.description");
     k.params = {
         {"host", ParamType::host, true, "",
          "the Exchange ActiveSync host, without https:// and without /Microsoft-Server-ActiveSync"},

@@ -71,8 +71,7 @@ ProbeResult judge(const WebAnswer& a, const std::string& path) {
 ProbeKind exchange_powershell_probe() {
     ProbeKind k;
     k.name = "exchange_powershell";
-    k.description = "Exchange remote PowerShell: a request without credentials must be "
-                    "answered 401 offering Negotiate (Kerberos)";
+    k.description = msg("probe.exchange_powershell.description");
     k.params = {
         {"host", ParamType::host, true, "", "the Exchange server"},
         {"port", ParamType::port, false, "443", "port"},

@@ -284,8 +284,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
 ProbeKind http_probe() {
     ProbeKind k;
     k.name = "http";
-    k.description = "Makes an HTTP(S) request, directly or through the outbound proxy, and "
-                    "checks the status and body of the answer";
+    k.description = msg("probe.http.description");
     k.params = {
         {"host", ParamType::host, true, "", "the server's name or IP address"},
         {"port", ParamType::port, false, "", "port (default 443 for https, 80 for http)"},

@@ -86,8 +86,7 @@ struct ProxyRun {
 ProbeKind proxy_probe() {
     ProbeKind k;
     k.name = "proxy";
-    k.description = "Opens a CONNECT tunnel to host:port through the outbound proxy and says "
-                    "whose fault a failure is";
+    k.description = msg("probe.proxy.description");
     k.params = {
         {"host", ParamType::host, true, "", "the host to CONNECT to through the proxy"},
         {"port", ParamType::port, false, "443", "the port to CONNECT to"},

@@ -361,8 +361,7 @@ WebTarget read_target(const ProbeArgs& a) {
 ProbeKind scep_probe() {
     ProbeKind k;
     k.name = "scep";
-    k.description = "SCEP / NDES: GetCACaps and GetCACert, listing the CA and RA certificates "
-                    "(the UEM console's Test Connection for a Generic SCEP authority)";
+    k.description = msg("probe.scep.description");
     k.params = {
         {"host", ParamType::host, false, "", "the NDES / SCEP server (or give url)"},
         {"port", ParamType::port, false, "443", "HTTPS port"},
