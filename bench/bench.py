@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 
 from checklists import (RANGE_FIRST, RANGE_LAST, acc_args, range_checklist,
                         tcp_mixed_checklist, tls_checklist)
@@ -265,7 +266,10 @@ class Bench:
                  target="> 1" if bound else "", met=(cores > 1) if bound else None, unit="")
         passed = m.statuses.get("pass", 0)
         if passed != n:
-            self.notes.append(f"{n} TLS checks: {passed} passed, verdicts {m.statuses}")
+            # The commonest summary of the others says why.
+            why = Counter(v[1] + ": " + v[2] for v in m.verdicts.values() if v[0] != "pass")
+            self.notes.append(f"{n} TLS checks: {passed} passed, verdicts {m.statuses}; "
+                              f"commonest other: {why.most_common(1)}")
 
     # 4: mixed TCP checks
     def tcp_mixed(self, n, deadline):

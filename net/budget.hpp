@@ -50,9 +50,10 @@ class Budget {
 Budget& descriptor_budget(asio::io_context& io);
 std::size_t descriptor_limit_for(std::size_t open_file_limit);
 
-// The run's budget of CPU-heavy work in flight (TLS handshakes): twice the
-// hardware threads, so that a handshake's measured time is its own cost
-// rather than its share of hundreds started at once.
+// The run's budget of CPU-heavy work in flight (TLS handshakes): eight per
+// hardware thread, enough to keep every core busy while each waits on the
+// network between its steps, and bounded so that hundreds started at once
+// do not each hold their TLS state and share the cores.
 Budget& cpu_slots(asio::io_context& io);
 
 } // namespace pf

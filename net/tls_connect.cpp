@@ -12,34 +12,36 @@ namespace pf {
 
 namespace {
 
+std::atomic<std::size_t> links_alive{0};
+
+std::shared_ptr<asio::ssl::context> client_context() {
+    static const auto shared = [] {
+        auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+        SSL_CTX* h = ctx->native_handle();
+        // Level 0 and TLS 1.0 so that a server offering only old protocols or
+        // weak keys completes the handshake and is judged for it; Debian's
+        // openssl.cnf (MinProtocol TLSv1.2, SECLEVEL=2) would refuse it.
+        SSL_CTX_set_security_level(h, 0);
+        SSL_CTX_set_min_proto_version(h, TLS1_VERSION);
+        SSL_CTX_set_cipher_list(h, "DEFAULT:@SECLEVEL=0");
+        // Servers without RFC 5746 secure renegotiation are old, not hostile.
+        SSL_CTX_set_options(h, SSL_OP_LEGACY_SERVER_CONNECT);
+        SSL_CTX_set_verify(h, SSL_VERIFY_NONE, nullptr);
+        SSL_CTX_set_client_cert_cb(h, note_certificate_request);
+        // No session is ever resumed: every check must see the server's full
+        // handshake and chain, not a ticket an earlier check received.
+        SSL_CTX_set_session_cache_mode(h, SSL_SESS_CACHE_OFF);
+        static const unsigned char alpn[] = "\x08http/1.1";
+        SSL_CTX_set_alpn_protos(h, alpn, sizeof alpn - 1);
+        return ctx;
+    }();
+    return shared;
+}
+
 // How long a handshake keeps its CPU slot while it has not finished: a local
 // handshake takes a few milliseconds of CPU; one still going after this
 // waits on a far or silent server and holds the slot for nothing.
 constexpr auto handshake_slot_lease = std::chrono::milliseconds(25);
-
-// Our own ex_data slot: asio keeps its verify callback in SSL app data.
-int link_index() {
-    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
-    return index;
-}
-
-void on_info(const SSL* ssl, int where, int ret) {
-    if (!(where & SSL_CB_ALERT)) return;
-    auto* link = static_cast<TlsLink*>(SSL_get_ex_data(ssl, link_index()));
-    if (!link) return;
-    std::string text =
-        std::string(SSL_alert_type_string_long(ret)) + " " + SSL_alert_desc_string_long(ret);
-    std::string& slot = (where & SSL_CB_READ) ? link->alert_received : link->alert_sent;
-    if (slot.empty()) slot = text;
-}
-
-// Called by OpenSSL on a CertificateRequest (TLS 1.2 and 1.3): noted, and
-// the handshake goes on without a certificate.
-int on_certificate_request(SSL* ssl, X509**, EVP_PKEY**) {
-    if (auto* link = static_cast<TlsLink*>(SSL_get_ex_data(ssl, link_index())))
-        link->certificate_requested = true;
-    return 0;
-}
 
 // OpenSSL's alert description (English, as OpenSSL names it) and what it
 // means for this client.
@@ -70,7 +72,7 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
     std::uint16_t port = 0;
     bool alpn = true;                           // offer http/1.1
     std::function<void(TlsConnection)> on_done; // emptied once called, or when abandoned
-    std::function<void()> cancel_tunnel;
+    std::function<void()> cancel_tunnel, abandon_handshake;
     TlsConnection c;
 
     std::string target() const { return host + ":" + std::to_string(port); }
@@ -96,6 +98,8 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         auto tunnel = std::move(cancel_tunnel);
         cancel_tunnel = nullptr;
         if (tunnel) tunnel();
+        if (auto h = std::move(abandon_handshake)) h();
+        abandon_handshake = nullptr;
         close();
     }
 
@@ -155,30 +159,34 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         if (auto u = std::move(unregister)) u();
         unregister = nullptr;
         if (!on_done) return; // abandoned while waiting
-        c.link = std::make_shared<TlsLink>(std::move(c.tunnel.socket));
-        SSL* ssl = c.link->stream.native_handle();
-        SSL_set_ex_data(ssl, link_index(), c.link.get());
-        SSL_set_info_callback(ssl, on_info);
-        if (!alpn) SSL_set_alpn_protos(ssl, nullptr, 0);
-        if (!sni.empty()) SSL_set_tlsext_host_name(ssl, sni.c_str());
+        SslPtr ssl(SSL_new(client_context()->native_handle()));
+        if (!ssl) throw std::bad_alloc();
+        if (!alpn) SSL_set_alpn_protos(ssl.get(), nullptr, 0);
+        if (!sni.empty()) SSL_set_tlsext_host_name(ssl.get(), sni.c_str());
         // A handshake that waits on the network (a far or silent server)
         // gives its slot back after a while: the bound is on CPU, not on waiting.
         slot_lease.expires_after(handshake_slot_lease);
         slot_lease.async_wait([weak = weak_from_this()](std::error_code ec) {
             if (auto self = weak.lock(); self && !ec) self->slot.reset();
         });
-        auto self = shared_from_this();
-        // Measured from here: the wait for a slot is preflight's, not the server's.
-        auto t0 = Clock::now();
-        c.link->stream.async_handshake(asio::ssl::stream_base::client,
-                                       cancel->bind([self, t0](std::error_code ec) {
-                                           self->c.handshake_ms = ms_since(t0);
-                                           self->slot.reset();
-                                           self->slot_lease.cancel();
-                                           if (ec) return self->failed(ec);
-                                           self->collect();
-                                           self->finish(TlsConnection::Outcome::open);
-                                       }));
+        // Its time is measured from here: the wait for a slot is preflight's,
+        // not the server's.
+        abandon_handshake = client_handshake(
+            io, c.tunnel.socket, std::move(ssl), cancel,
+            [self = shared_from_this()](HandshakeResult h) {
+                self->abandon_handshake = nullptr;
+                self->c.handshake_ms = h.ms;
+                self->c.alert = h.notes.alert_received;
+                self->c.alert_sent = h.notes.alert_sent;
+                self->c.certificate_requested = h.notes.certificate_requested;
+                self->slot.reset();
+                self->slot_lease.cancel();
+                if (h.error) return self->failed(h.error, h.bytes_received, h.computing);
+                self->c.link = std::make_shared<TlsLink>(std::move(self->c.tunnel.socket),
+                                                         std::move(h.ssl), std::move(h.notes));
+                self->collect();
+                self->finish(TlsConnection::Outcome::open);
+            });
     }
 
     void collect() {
@@ -190,7 +198,6 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         unsigned int alpn_len = 0;
         SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
         if (alpn_len) c.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_len);
-        c.certificate_requested = c.link->certificate_requested;
         if (STACK_OF(X509_NAME)* cas = SSL_get_client_CA_list(ssl))
             for (int i = 0; i < sk_X509_NAME_num(cas); ++i)
                 c.acceptable_issuers.push_back(name_text(sk_X509_NAME_value(cas, i)));
@@ -204,16 +211,18 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
         c.failure_message = std::move(m);
     }
 
-    void failed(std::error_code ec) {
+    void failed(std::error_code ec, std::uint64_t bytes_received, bool computing) {
         std::string via = c.tunnel.via_proxy
                               ? render(msg("tls_connect.via_proxy", {{"proxy", proxy.display()}}))
                               : "";
-        c.alert = c.link->alert_received;
-        c.certificate_requested = c.link->certificate_requested;
+        if (cancel->cancelled() && computing) {
+            fail_with(msg("tls_connect.no_processor", {{"target", target()}}));
+            return finish(TlsConnection::Outcome::timed_out);
+        }
         if (cancel->cancelled()) {
-            // Bytes OpenSSL took from the connection: a server that began its
-            // answer and stalled is not a port where nothing speaks TLS.
-            auto got = BIO_number_read(SSL_get_rbio(c.link->stream.native_handle()));
+            // Bytes the handshake took from the connection: a server that
+            // began its answer and stalled is not a port where nothing speaks TLS.
+            auto got = bytes_received;
             fail_with(got > 0 ? msg("tls_connect.stalled", {{"target", target()},
                                                             {"via", via},
                                                             {"bytes", got},
@@ -248,38 +257,10 @@ struct TlsRun : std::enable_shared_from_this<TlsRun> {
 
 } // namespace
 
-namespace {
-
-std::atomic<std::size_t> links_alive{0};
-
-std::shared_ptr<asio::ssl::context> client_context() {
-    static const auto shared = [] {
-        auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-        SSL_CTX* h = ctx->native_handle();
-        // Level 0 and TLS 1.0 so that a server offering only old protocols or
-        // weak keys completes the handshake and is judged for it; Debian's
-        // openssl.cnf (MinProtocol TLSv1.2, SECLEVEL=2) would refuse it.
-        SSL_CTX_set_security_level(h, 0);
-        SSL_CTX_set_min_proto_version(h, TLS1_VERSION);
-        SSL_CTX_set_cipher_list(h, "DEFAULT:@SECLEVEL=0");
-        // Servers without RFC 5746 secure renegotiation are old, not hostile.
-        SSL_CTX_set_options(h, SSL_OP_LEGACY_SERVER_CONNECT);
-        SSL_CTX_set_verify(h, SSL_VERIFY_NONE, nullptr);
-        SSL_CTX_set_client_cert_cb(h, on_certificate_request);
-        // No session is ever resumed: every check must see the server's full
-        // handshake and chain, not a ticket an earlier check received.
-        SSL_CTX_set_session_cache_mode(h, SSL_SESS_CACHE_OFF);
-        static const unsigned char alpn[] = "\x08http/1.1";
-        SSL_CTX_set_alpn_protos(h, alpn, sizeof alpn - 1);
-        return ctx;
-    }();
-    return shared;
-}
-
-} // namespace
-
-TlsLink::TlsLink(SocketPtr socket)
-    : descriptor(socket), context(client_context()), stream(std::move(*socket), *context) {
+TlsLink::TlsLink(SocketPtr socket, SslPtr ssl, TlsNotes notes)
+    : TlsNotes(std::move(notes)), descriptor(socket), stream(std::move(*socket), ssl.get()) {
+    // The stream owns the SSL object from here (and frees it).
+    keep_notes(ssl.release(), this);
     ++links_alive;
 }
 
@@ -288,7 +269,7 @@ TlsLink::~TlsLink() {
 }
 
 std::size_t live_tls_links() {
-    return links_alive.load();
+    return links_alive.load() + live_handshakes();
 }
 
 ProxyConfig proxy_for_via(const std::string& via, const ProxyConfig& configured) {

@@ -2,6 +2,7 @@
 #include "base/probe_result.hpp"
 #include "core/probe.hpp"
 #include "core/proxy_config.hpp"
+#include "net/tls_handshake.hpp"
 #include "net/tunnel.hpp"
 #include "pki/tls_verify.hpp"
 #include <asio/ip/tcp.hpp>
@@ -15,25 +16,20 @@ namespace pf {
 
 using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
 
-// A TLS client connection and what OpenSSL told us while making it. The
-// context lives as long as the stream, and the alerts are kept here rather
-// than in the probe's state because OpenSSL may report one (a close_notify,
-// a fatal alert) at any time while the stream exists.
-struct TlsLink {
-    // Takes the socket's descriptor over; the emptied socket is kept for the
-    // budget token it carries (net/tcp_connect), given back with this link.
-    explicit TlsLink(SocketPtr socket);
+// A TLS client connection, made once the handshake completed, and what
+// OpenSSL told us while making and using it (TlsNotes): the alerts are kept
+// here rather than in the probe's state because OpenSSL may report one (a
+// close_notify, a fatal alert) at any time while the stream exists.
+struct TlsLink : TlsNotes {
+    // Takes the socket's descriptor over, and ssl with its completed
+    // handshake; the emptied socket is kept for the budget token it carries
+    // (net/tcp_connect), given back with this link.
+    TlsLink(SocketPtr socket, SslPtr ssl, TlsNotes notes);
     ~TlsLink();
     TlsLink(const TlsLink&) = delete;
     TlsLink& operator=(const TlsLink&) = delete;
     SocketPtr descriptor;
-    // One context for every link of the process: its settings never vary,
-    // and an SSL_CTX per connection cost tens of KiB and its set-up CPU.
-    std::shared_ptr<asio::ssl::context> context;
     TlsStream stream;
-    std::string alert_received; // "fatal handshake failure"
-    std::string alert_sent;
-    bool certificate_requested = false; // the server sent a CertificateRequest
 };
 
 struct TlsConnection {
@@ -43,6 +39,7 @@ struct TlsConnection {
     std::string failure;     // one line in the admin's words, when not open
     Message failure_message; // failure as data, when this client wrote it (not the tunnel's)
     std::string alert;       // the alert the server sent, if any ("handshake failure")
+    std::string alert_sent;  // the alert this client sent during the handshake, if any
     std::string protocol, cipher, alpn; // "TLSv1.3", "TLS_AES_256_GCM_SHA384", "http/1.1"
     int version = 0;                    // TLS1_2_VERSION, …
     std::vector<X509Ptr> chain;         // as the server sent it, leaf first
@@ -54,8 +51,9 @@ struct TlsConnection {
     std::shared_ptr<TlsLink> link; // set when open
 };
 
-// How many TlsLinks exist: a test's proof that a finished check's
-// connections are freed while the run goes on.
+// How many TLS connections exist (TlsLinks, and handshakes in progress): a
+// test's proof that a finished check's connections are freed while the run
+// goes on.
 std::size_t live_tls_links();
 
 // The reason code of a connection that did not open (ok when open).

@@ -1,11 +1,16 @@
 #include "net/worker_pool.hpp"
+#include <algorithm>
 
 namespace pf {
 
-WorkerPool::WorkerPool(asio::execution_context& ctx)
-    : service(ctx), io_(static_cast<asio::io_context&>(ctx)) {
+WorkerPool::WorkerPool(asio::execution_context& ctx, std::size_t max_threads)
+    : service(ctx), io_(static_cast<asio::io_context&>(ctx)),
+      max_threads_(std::max<std::size_t>(max_threads, 1)) {
     shared_->pool = this;
 }
+
+CpuPool::CpuPool(asio::execution_context& ctx)
+    : WorkerPool(ctx, std::max(1u, std::thread::hardware_concurrency())) {}
 
 WorkerPool::~WorkerPool() {
     shutdown();
@@ -17,7 +22,7 @@ std::size_t WorkerPool::threads() const {
 
 std::uint64_t WorkerPool::add(std::function<void()> deliver) {
     auto key = next_++;
-    pending_.emplace(key, std::move(deliver));
+    pending_.emplace(key, Pending{std::move(deliver), asio::make_work_guard(io_)});
     return key;
 }
 
@@ -29,7 +34,7 @@ void WorkerPool::submit(std::shared_ptr<Mailbox> box, std::function<void()> job)
         shared_->wake.notify_one();
         return;
     }
-    if (threads_.size() < worker_pool_threads) {
+    if (threads_.size() < max_threads_) {
         // A thread that cannot be created throws to the probe, which reports it.
         auto index = shared_->ended.size();
         shared_->ended.push_back(false);
@@ -74,17 +79,21 @@ void WorkerPool::deliver(std::uint64_t key) {
     auto it = pending_.find(key);
     if (it == pending_.end()) return;
     // Out of the map first: on_done may abandon this very call.
-    auto f = std::move(it->second);
+    auto p = std::move(it->second);
     pending_.erase(it);
-    f();
+    p.deliver();
 }
 
 void WorkerPool::forget(std::uint64_t key) {
     auto it = pending_.find(key);
     if (it == pending_.end()) return;
-    auto f = std::move(it->second);
+    auto p = std::move(it->second);
     pending_.erase(it);
-    // f, and the probe state it holds, is destroyed here, on the loop.
+    // p's callback, and the probe state it holds, is destroyed here, on the
+    // loop. Its work ends from a handler, as an aborted operation's does:
+    // ending it here could leave a loop not yet running without work, and
+    // Asio stops such a loop, so that its run() would return at once.
+    asio::post(io_, [work = std::move(p.work)] {});
 }
 
 namespace {

@@ -1,4 +1,6 @@
 #pragma once
+#include "core/check_cancel.hpp"
+#include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <chrono>
@@ -6,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -44,7 +47,8 @@ class WorkerPool : public asio::execution_context::service {
   public:
     using key_type = WorkerPool;
     static inline asio::execution_context::id id;
-    explicit WorkerPool(asio::execution_context& ctx);
+    explicit WorkerPool(asio::execution_context& ctx,
+                        std::size_t max_threads = worker_pool_threads);
     ~WorkerPool() override;
 
     // Runs call on a worker thread and on_done with its result on the loop.
@@ -54,7 +58,7 @@ class WorkerPool : public asio::execution_context::service {
     template <class Result>
     std::function<void()> run(std::function<Result()> call, std::function<void(Result)> on_done);
 
-    // How many threads the pool has started (never more than worker_pool_threads).
+    // How many threads the pool has started (never more than its maximum).
     std::size_t threads() const;
 
   private:
@@ -84,8 +88,15 @@ class WorkerPool : public asio::execution_context::service {
     void shutdown() override;
 
     asio::io_context& io_;
-    // The loop's side: what to do with each result. Only the loop touches it.
-    std::map<std::uint64_t, std::function<void()>> pending_;
+    std::size_t max_threads_;
+    // The loop's side: what to do with each result, and the call counted as
+    // work of the loop, as an Asio operation is (io.run() does not return
+    // while one is pending). Only the loop touches it.
+    struct Pending {
+        std::function<void()> deliver;
+        asio::executor_work_guard<asio::io_context::executor_type> work;
+    };
+    std::map<std::uint64_t, Pending> pending_;
     std::uint64_t next_ = 1;
     std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
     std::vector<std::thread> threads_; // touched by the loop's thread only
@@ -94,6 +105,54 @@ class WorkerPool : public asio::execution_context::service {
 // The pool of io's run (created on first use).
 inline WorkerPool& worker_pool(asio::io_context& io) {
     return asio::use_service<WorkerPool>(io);
+}
+
+// The run's second pool, for CPU-heavy work taken off the event loop (TLS
+// handshake steps, chain verification): one thread per hardware thread, as
+// more would only share the same cores. It is apart from worker_pool
+// because a call there may block for seconds (getaddrinfo on a silent DNS
+// server), and a handshake queued behind it would miss its deadline.
+class CpuPool : public WorkerPool {
+  public:
+    using key_type = CpuPool;
+    static inline asio::execution_context::id id;
+    explicit CpuPool(asio::execution_context& ctx);
+};
+
+inline WorkerPool& cpu_pool(asio::io_context& io) {
+    return asio::use_service<CpuPool>(io);
+}
+
+// Runs call on the CPU pool and on_done with its result on the loop. An
+// exception call throws is rethrown on the loop inside cancel's guard, so
+// that it ends only its check (an internal error), as on the loop; on a
+// worker thread it would end the process. The returned function abandons
+// the call (on_done is then not called). call must own what it uses and
+// hold nothing of the loop's (sockets, timers), which must not be
+// destroyed on a worker thread.
+template <class Result>
+std::function<void()> compute(asio::io_context& io, const CheckCancelPtr& cancel,
+                              std::function<Result()> call, std::function<void(Result)> on_done) {
+    struct Outcome {
+        std::optional<Result> value;
+        std::exception_ptr error;
+    };
+    return cpu_pool(io).run<Outcome>(
+        [call = std::move(call)] {
+            Outcome o;
+            try {
+                o.value.emplace(call());
+            } catch (...) {
+                o.error = std::current_exception();
+            }
+            return o;
+        },
+        [cancel, on_done = std::move(on_done)](Outcome o) {
+            cancel->guard([&] {
+                if (o.error) std::rethrow_exception(o.error);
+                on_done(std::move(*o.value));
+            });
+        });
 }
 
 template <class Result>

@@ -3,6 +3,7 @@
 #include "core/run_environment.hpp"
 #include "net/probe_util.hpp"
 #include "net/tls_connect.hpp"
+#include "net/worker_pool.hpp"
 #include "pki/interception.hpp"
 #include "probes/tls/tls_report.hpp"
 #include <asio/steady_timer.hpp>
@@ -16,35 +17,45 @@ namespace {
 // filtered and would otherwise hold every proxied check to its deadline.
 constexpr auto direct_grace = std::chrono::seconds(2);
 
-struct TlsProbeRun : std::enable_shared_from_this<TlsProbeRun> {
-    TlsProbeRun(asio::io_context& io, ProbeDone d) : io(io), timer(io), done(std::move(d)) {}
-    asio::io_context& io;
-    asio::steady_timer timer;
-    OnceDone done;
+// What a tls check's verdict is made of: no sockets or timers, so that it
+// can be judged on a CPU thread.
+struct TlsCheck {
     std::string host, sni, pin_issuer, pin_spki;
     std::uint16_t port = 443;
     int min_version = 0;
     std::string min_text;
     bool private_ca = false;
     ProxyConfig proxy;
-    TlsSettings tls_settings; // the run's, with this check's expiry thresholds
-    const TlsSettings* tls = &tls_settings;
-    bool compare_direct = false;
-    Clock::time_point deadline;
-    std::function<void()> cancel_main, cancel_direct;
+    TlsSettings tls; // the run's, with this check's expiry thresholds
     std::optional<TlsConnection> main, direct;
     std::string direct_problem;
+    TrustHandle trust;         // the run's, when main's chain is to be judged
+    std::string trust_problem; // why there is none (an unreadable trust file)
 
     std::string target() const { return host + ":" + std::to_string(port); }
+    ProbeResult verdict() const;
+};
+
+struct TlsProbeRun : TlsCheck, std::enable_shared_from_this<TlsProbeRun> {
+    TlsProbeRun(asio::io_context& io, CheckCancelPtr cancel, ProbeDone d)
+        : io(io), cancel(std::move(cancel)), timer(io), done(std::move(d)) {}
+    asio::io_context& io;
+    CheckCancelPtr cancel;
+    asio::steady_timer timer;
+    OnceDone done;
+    bool compare_direct = false;
+    Clock::time_point deadline;
+    std::function<void()> cancel_main, cancel_direct, cancel_judging;
 
     void cancel_all() {
         timer.cancel();
         if (cancel_main) cancel_main();
         if (cancel_direct) cancel_direct();
+        if (cancel_judging) cancel_judging();
     }
 
     void maybe_finish() {
-        if (!main || done.finished()) return;
+        if (!main || done.finished() || cancel_judging) return;
         bool main_open = main->outcome == TlsConnection::Outcome::open;
         if (main_open && compare_direct && !direct && direct_problem.empty()) {
             // Give the direct leg a little longer, then judge without it.
@@ -62,22 +73,38 @@ struct TlsProbeRun : std::enable_shared_from_this<TlsProbeRun> {
         cancel_all();
         // The legs' callbacks hold this run: drop them to break the cycle.
         cancel_main = cancel_direct = nullptr;
-        done(verdict());
-        // The verdict holds what the reports show; the connections (TLS
-        // streams, SSL objects, chains) go now, not when the run ends.
+        // The verdict needs what the connections told, not the connections:
+        // their TLS streams and SSL objects go now, on the loop.
         for (auto* leg : {&main, &direct})
-            if (*leg && (*leg)->link) {
+            if (*leg) {
                 std::error_code ignore;
-                (*leg)->link->stream.lowest_layer().close(ignore);
+                if ((*leg)->link) (*leg)->link->stream.lowest_layer().close(ignore);
+                (*leg)->link.reset();
+                (*leg)->tunnel.socket.reset();
             }
-        main.reset();
-        direct.reset();
+        if (main_open && !main->chain.empty()) {
+            try {
+                trust = run_trust(io, tls);
+            } catch (const std::exception& e) { // an unreadable trust file
+                trust_problem = e.what();
+            }
+        }
+        // Verifying the chain and looking for interception is most of a
+        // check's CPU after the handshake: on the CPU pool, while the loop
+        // moves other checks' bytes. The check's data moves to the job.
+        auto check = std::make_shared<const TlsCheck>(std::move(static_cast<TlsCheck&>(*this)));
+        cancel_judging = compute<ProbeResult>(
+            io, cancel, [check] { return check->verdict(); },
+            [self = shared_from_this()](ProbeResult r) { self->finish(std::move(r)); });
     }
 
-    ProbeResult verdict();
+    void finish(ProbeResult r) {
+        cancel_judging = nullptr;
+        done(std::move(r));
+    }
 };
 
-ProbeResult TlsProbeRun::verdict() {
+ProbeResult TlsCheck::verdict() const {
     const TlsConnection& c = *main;
     ProbeResult r;
     add_connection_evidence(r, c, proxy, target(), sni);
@@ -96,19 +123,16 @@ ProbeResult TlsProbeRun::verdict() {
         set_message(r, msg("tls.no_certificate", {{"target", target()}}));
         return r;
     }
-    TlsVerdict v;
-    TrustHandle trust;
-    try {
-        trust = run_trust(io, *tls);
-    } catch (const std::exception& e) { // an unreadable trust file
+    if (!trust) {
         r.status = Status::error;
         r.reason = Reason::bad_input;
-        r.summary = e.what();
+        r.summary = trust_problem;
         return r;
     }
+    TlsVerdict v;
     // An explicit SNI is the name the client asks for, so the one the
     // certificate must carry (host may then be an address).
-    v = verify_chain(c.chain, sni.empty() ? host : sni, *tls, *trust);
+    v = verify_chain(c.chain, sni.empty() ? host : sni, tls, *trust);
     add_chain_blocks(r, c, v, target(), proxy);
     r.evidence.insert(r.evidence.end(), v.evidence.begin(), v.evidence.end());
     r.measurements.push_back({"certificate days left", v.min_days_left, "days"});
@@ -118,7 +142,7 @@ ProbeResult TlsProbeRun::verdict() {
     in.port = port;
     in.sent = c.chain;
     in.verdict = &v;
-    in.tls = tls;
+    in.tls = &tls;
     in.trust = trust.get();
     in.private_ca = private_ca;
     in.pin_issuer = pin_issuer;
@@ -207,7 +231,7 @@ ProbeKind tls_probe() {
         std::string via = args.text("via");
         auto proxy = proxy_for_via(via, ctx.env.proxy);
         if (auto bad = proxy_missing(via, proxy)) return deliver_now(ctx, std::move(done), *bad);
-        auto r = std::make_shared<TlsProbeRun>(ctx.io, std::move(done));
+        auto r = std::make_shared<TlsProbeRun>(ctx.io, ctx.cancel, std::move(done));
         auto text = [&](const char* n) { return args.has(n) ? args.text(n) : std::string(); };
         r->host = args.text("host");
         r->port = args.port("port");
@@ -219,7 +243,7 @@ ProbeKind tls_probe() {
         r->private_ca = args.boolean("private_ca");
         // A checklist can set a check's thresholds; --expiry-warn/--expiry-fail
         // on the command line win over it.
-        r->tls_settings = with_check_thresholds(ctx.env.tls, args);
+        r->tls = with_check_thresholds(ctx.env.tls, args);
         r->deadline = ctx.deadline;
         r->proxy = proxy;
         bool via_proxy = r->proxy.configured() && !r->proxy.bypassed_for(r->host);

@@ -79,8 +79,7 @@ void add_connection_evidence(ProbeResult& r, const TlsConnection& c, const Proxy
     }
     if (c.handshake_ms > 0) r.measurements.push_back({"handshake", c.handshake_ms, "ms"});
     if (!c.alert.empty()) add_evidence(r, msg("tls.alert_received", {{"alert", c.alert}}));
-    if (c.link && !c.link->alert_sent.empty())
-        add_evidence(r, msg("tls.alert_sent", {{"alert", c.link->alert_sent}}));
+    if (!c.alert_sent.empty()) add_evidence(r, msg("tls.alert_sent", {{"alert", c.alert_sent}}));
 }
 
 void add_chain_blocks(ProbeResult& r, const TlsConnection& c, const TlsVerdict& v,

@@ -197,4 +197,56 @@ BOOST_AUTO_TEST_CASE(a_call_that_outlasts_the_join_bound_does_not_hold_up_the_en
     BOOST_TEST(gate->returned == 1);
 }
 
+// A call in flight is work of the loop, as an Asio operation is: io.run()
+// waits for its result rather than ending because nothing else is pending
+// (a probe whose only wait is a verification on the CPU pool).
+BOOST_AUTO_TEST_CASE(the_loop_runs_until_a_pending_result_arrives) {
+    auto gate = std::make_shared<Gate>();
+    asio::io_context io;
+    int got = 0;
+    cpu_pool(io).run<int>([gate] { return gate->pass(); }, [&](int v) { got = v; });
+    std::thread opener([gate] {
+        gate->wait_inside(1);
+        std::this_thread::sleep_for(50ms);
+        gate->release();
+    });
+    io.run();
+    opener.join();
+    BOOST_TEST(got == 42);
+}
+
+// An abandoned call is no longer the loop's work, and giving it up before
+// the loop runs does not stop the loop (Asio stops one left without work).
+BOOST_AUTO_TEST_CASE(a_call_abandoned_before_the_loop_runs_leaves_it_runnable) {
+    auto gate = std::make_shared<Gate>();
+    asio::io_context io;
+    auto abandon = cpu_pool(io).run<int>([gate] { return gate->pass(); },
+                                         [](int) { BOOST_FAIL("delivered"); });
+    abandon();
+    bool ran = false;
+    asio::steady_timer t(io, 10ms);
+    t.async_wait([&](std::error_code) { ran = true; });
+    io.run();
+    BOOST_TEST(ran);
+    gate->release();
+}
+
+// The CPU pool has a thread per core, apart from the blocking calls' pool.
+BOOST_AUTO_TEST_CASE(the_cpu_pool_has_a_thread_per_core_at_most) {
+    auto gate = std::make_shared<Gate>();
+    asio::io_context io;
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::function<void()>> abandon;
+    for (unsigned i = 0; i < cores + 4; ++i)
+        abandon.push_back(cpu_pool(io).run<int>([gate] { return gate->pass(); }, [](int) {}));
+    gate->wait_inside(int(cores));
+    std::this_thread::sleep_for(50ms);
+    BOOST_TEST(gate->most_inside == int(cores));
+    BOOST_TEST(cpu_pool(io).threads() == cores);
+    BOOST_TEST(worker_pool(io).threads() == 0u);
+    for (auto& a : abandon)
+        a();
+    gate->release();
+}
+
 BOOST_AUTO_TEST_SUITE_END()
