@@ -433,7 +433,7 @@ class Loader {
                 src_.fail(n, problem->param.c_str(),
                           msg("input.value_expected", {{"name", problem->param},
                                                        {"value", literals[problem->param]},
-                                                       {"expected", problem->expected}}));
+                                                       {"expected", part(problem->expected)}}));
         }
         for (const auto& spec : kind->params)
             if (spec.required && !n.attribute(spec.name.c_str()))

@@ -20,8 +20,10 @@ struct RunEnvironment;
 // status ranges): the core checks values against it without knowing the
 // protocol, as it does for its own ParamTypes.
 struct ValueForm {
-    std::string name;     // for `preflight list --probes`: "UUID"
-    std::string expected; // for errors: "a UUID such as 91ae6020-…"
+    std::string name; // for `preflight list --probes`: "UUID"
+    // For errors, rendered when one is made so it is in the run's language:
+    // "a UUID such as 91ae6020-…".
+    Message expected;
     std::function<bool(std::string_view)> accepts;
 };
 
@@ -52,7 +54,7 @@ std::string type_text(const ParamSpec& spec);
 // minimum that is not the resource's unit): names the parameter to blame.
 struct ArgProblem {
     std::string param;
-    std::string expected;
+    Message expected; // rendered into the error, in the run's language
 };
 using ArgValues = std::map<std::string, std::string>;
 

@@ -237,9 +237,7 @@ ProbeKind os_probe() {
                  .required = true,
                  .help = "the supported releases, separated by '|', e.g. "
                          "\"Windows Server 2012|Windows Server 2012 R2\"",
-                 .form = ValueForm{"releases A|B|C",
-                                   "Windows releases separated by '|', such as \"Windows Server "
-                                   "2019|Windows Server 2022\"",
+                 .form = ValueForm{"releases A|B|C", msg("param.os.supported_form"),
                                    [](std::string_view v) {
                                        for (const auto& s : split(std::string(v), '|'))
                                            if (!trim(s).empty()) return true;
@@ -259,7 +257,7 @@ ProbeKind dotnet_probe() {
         {.name = "minimum",
          .default_value = "4.0",
          .help = "the least .NET Framework version",
-         .form = ValueForm{"version", "a version such as 4.0 or 4.7.2", [](std::string_view v) {
+         .form = ValueForm{"version", msg("param.dotnet.minimum_form"), [](std::string_view v) {
                                return parse_version(std::string(v)).has_value();
                            }}}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) {

@@ -120,16 +120,13 @@ ProbeKind smtp_probe() {
         {"password", ParamType::text, false, "", "the service account's password", true},
         {.name = "from",
          .help = "sender of the test message",
-         .form = ValueForm{"mail address", "a mail address such as acc@example.com", address_list}},
+         .form = ValueForm{"mail address", msg("param.smtp.from_form"), address_list}},
         {.name = "to",
          .help = "recipients of a test message (comma-separated); none: no message, only NOOP",
-         .form =
-             ValueForm{"mail addresses",
-                       "mail addresses separated by commas, such as a@example.com,b@example.com",
-                       address_list}},
+         .form = ValueForm{"mail addresses", msg("param.smtp.to_form"), address_list}},
         {.name = "helo",
          .help = "name sent with EHLO (default: this host's name)",
-         .form = ValueForm{"host name", "a host name such as acc01.corp.example",
+         .form = ValueForm{"host name", msg("param.smtp.helo_form"),
                            [](std::string_view v) {
                                return v.empty() || !validate_value(ParamType::host, v);
                            }}},
@@ -145,8 +142,9 @@ ProbeKind smtp_probe() {
             return it == v.end() ? std::string() : it->second;
         };
         if (!get("to").empty() && get("from").empty())
-            return ArgProblem{"from", "a sender for the test message to " + get("to")};
-        if (split_addresses(get("from")).size() > 1) return ArgProblem{"from", "one mail address"};
+            return ArgProblem{"from", msg("param.smtp.from_needed", {{"to", get("to")}})};
+        if (split_addresses(get("from")).size() > 1)
+            return ArgProblem{"from", msg("param.smtp.from_one")};
         return std::nullopt;
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {

@@ -200,11 +200,10 @@ std::optional<ArgProblem> check_of_profile(const ArgValues& v) {
     if (only == profiles_of.end() ||
         std::count(only->second.begin(), only->second.end(), profile->second))
         return std::nullopt;
-    std::string names;
-    for (const auto& p : only->second)
-        names += (names.empty() ? "" : " or ") + p;
-    return ArgProblem{"check", "a check of profile " + profile->second + " (" + check->second +
-                                   " is one of profile " + names + ")"};
+    return ArgProblem{"check", msg("param.cert_file.check_of_profile",
+                                   {{"profile", profile->second},
+                                    {"check", check->second},
+                                    {"profiles", join_alternatives(only->second)}})};
 }
 
 } // namespace

@@ -27,8 +27,7 @@ std::optional<ArgProblem> expiry_order(const ArgValues& v) {
     auto w = parse_integer(warn->second);
     auto f = parse_integer(fail->second);
     if (w && f && *f > *w)
-        return ArgProblem{"expiry_fail", "at most expiry_warn (" + warn->second +
-                                             "): failing must come after warning"};
+        return ArgProblem{"expiry_fail", msg("param.tls.expiry_order", {{"warn", warn->second}})};
     return std::nullopt;
 }
 

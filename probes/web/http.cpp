@@ -303,9 +303,7 @@ ProbeKind http_probe() {
         {.name = "expect",
          .default_value = "200-399",
          .help = "status codes that pass: 200, 200-299, 401,403",
-         .form = ValueForm{"status codes",
-                           "HTTP status codes (100-599) or ranges, comma-separated, such as 200, "
-                           "200-399 or 401,403",
+         .form = ValueForm{"status codes", msg("param.http.expect_form"),
                            [](std::string_view v) {
                                return parse_status_set(std::string(v)).has_value();
                            }}},

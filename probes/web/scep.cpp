@@ -371,8 +371,8 @@ ProbeKind scep_probe() {
          .help = "the full SCEP URL (http or https), as entered in UEM; overrides host, port and "
                  "path",
          .form = ValueForm{"http(s) URL",
-                           "an http:// or https:// URL such as https://ndes.example.com" +
-                               std::string(ndes_path),
+                           msg("param.scep.url_form",
+                               {{"example", "https://ndes.example.com" + std::string(ndes_path)}}),
                            [](std::string_view v) {
                                return v.empty() || parse_http_url(std::string(v)).has_value();
                            }}},
@@ -382,7 +382,7 @@ ProbeKind scep_probe() {
     k.check_args = [](const ArgValues& v) -> std::optional<ArgProblem> {
         auto given = [&](const char* n) { return v.count(n) && !v.at(n).empty(); };
         if (!given("url") && !given("host"))
-            return ArgProblem{"host", "the NDES server's name, or url (the full SCEP URL)"};
+            return ArgProblem{"host", msg("param.scep.host_or_url")};
         return std::nullopt;
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
