@@ -437,8 +437,9 @@ class Loader {
         }
         for (const auto& spec : kind->params)
             if (spec.required && !n.attribute(spec.name.c_str()))
-                src_.fail(n, msg("input.probe_param_needed",
-                                 {{"kind", p.kind}, {"param", spec.name}, {"help", spec.help}}));
+                src_.fail(n,
+                          msg("input.probe_param_needed",
+                              {{"kind", p.kind}, {"param", spec.name}, {"help", part(spec.help)}}));
         return p;
     }
 

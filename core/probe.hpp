@@ -1,4 +1,5 @@
 #pragma once
+#include "base/catalog.hpp" // help is a Message, written with operator<<
 #include "base/param_types.hpp"
 #include "base/probe_result.hpp"
 #include "base/secret.hpp"
@@ -32,8 +33,8 @@ struct ParamSpec {
     ParamType type = ParamType::text;
     bool required = false;
     std::string default_value{}; // used when not required and not given
-    std::string help{};
-    bool secret = false; // never shown in reports, logs or errors
+    Message help{};              // rendered where it is shown, in the run's language
+    bool secret = false;         // never shown in reports, logs or errors
     // ParamType::choice: the values accepted, in the order shown to users.
     std::vector<std::string> choices{};
     // ParamType::integer and seconds: inclusive bounds; unset, the type's own.

@@ -110,12 +110,11 @@ ProbeKind hardware_probe() {
         {.name = "resource",
          .type = ParamType::choice,
          .required = true,
-         .help = "what to measure",
+         .help = msg("param.hardware.resource"),
          .choices = {"cores", "cpu_clock", "ram", "disk"}},
         {.name = "minimum",
          .required = true,
-         .help = "the least acceptable value: a count for cores (2), a frequency for cpu_clock "
-                 "(2.0GHz), a size for ram and disk (2GB)",
+         .help = msg("param.hardware.minimum"),
          .form = ValueForm{"count, frequency or size", msg("param.hardware.minimum_form"),
                            [](std::string_view v) {
                                return !validate_value(ParamType::integer, v) ||

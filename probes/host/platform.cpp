@@ -235,8 +235,7 @@ ProbeKind os_probe() {
     k.description = "Checks that the host runs one of the supported Windows Server releases";
     k.params = {{.name = "supported",
                  .required = true,
-                 .help = "the supported releases, separated by '|', e.g. "
-                         "\"Windows Server 2012|Windows Server 2012 R2\"",
+                 .help = msg("param.os.supported"),
                  .form = ValueForm{"releases A|B|C", msg("param.os.supported_form"),
                                    [](std::string_view v) {
                                        for (const auto& s : split(std::string(v), '|'))
@@ -256,7 +255,7 @@ ProbeKind dotnet_probe() {
     k.params = {
         {.name = "minimum",
          .default_value = "4.0",
-         .help = "the least .NET Framework version",
+         .help = msg("param.dotnet.minimum"),
          .form = ValueForm{"version", msg("param.dotnet.minimum_form"), [](std::string_view v) {
                                return parse_version(std::string(v)).has_value();
                            }}}};
@@ -291,8 +290,8 @@ ProbeKind file_probe() {
     k.name = "file";
     k.description = "Checks that a file or directory exists";
     k.params = {
-        {"path", ParamType::text, true, "", "the file or directory that must exist"},
-        {"what", ParamType::text, false, "", "what the path is, for the report"},
+        {"path", ParamType::text, true, "", msg("param.file.path")},
+        {"what", ParamType::text, false, "", msg("param.file.what")},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) {
         std::string what = args.has("what") ? args.text("what") : "";

@@ -12,7 +12,7 @@ std::optional<ProbeResult> proxy_missing(const std::string& via, const ProxyConf
     return std::nullopt;
 }
 
-ParamSpec expiry_param(std::string name, std::string help) {
+ParamSpec expiry_param(std::string name, Message help) {
     // The same bounds as --expiry-warn and --expiry-fail.
     return {.name = std::move(name),
             .type = ParamType::integer,

@@ -89,8 +89,8 @@ ProbeKind proxy_probe() {
     k.description = "Opens a CONNECT tunnel to host:port through the outbound proxy and says "
                     "whose fault a failure is";
     k.params = {
-        {"host", ParamType::host, true, "", "the host to CONNECT to through the proxy"},
-        {"port", ParamType::port, false, "443", "the port to CONNECT to"},
+        {"host", ParamType::host, true, "", msg("param.proxy.host")},
+        {"port", ParamType::port, false, "443", msg("param.proxy.port")},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         const ProxyConfig& proxy = ctx.env.proxy;

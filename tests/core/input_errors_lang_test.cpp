@@ -359,6 +359,20 @@ BOOST_AUTO_TEST_CASE(a_probe_form_names_what_it_takes_in_the_language) {
            {"'600'", "expect", "'net.tcp'", "HTTP ステータス コード", "Ask the admin"});
 }
 
+BOOST_AUTO_TEST_CASE(a_required_parameter_left_out_is_described_in_the_language) {
+    expect(load_errors(checklist("id=\"net.tcp\" title=\"Port\" severity=\"required\"",
+                                 "kind=\"tcp\" port=\"${port}\"")),
+           "t.xml:6:7: probe kind 'tcp' needs the parameter 'host' (host name or IP address to "
+           "connect to)",
+           "t.xml:6:7: ", {"'tcp'", "'host'", "接続先のホスト名または IP アドレス"});
+    expect(load_errors(checklist("id=\"net.tcp\" title=\"Port\" severity=\"required\"",
+                                 "kind=\"hardware\" resource=\"ram\"")),
+           "t.xml:6:7: probe kind 'hardware' needs the parameter 'minimum' (the least acceptable "
+           "value: a count for cores (2), a frequency for cpu_clock (2.0GHz), a size for ram and "
+           "disk (2GB))",
+           "t.xml:6:7: ", {"'hardware'", "'minimum'", "許容できる最小値"});
+}
+
 BOOST_AUTO_TEST_CASE(values_wrong_together_name_what_the_probe_expects_in_the_language) {
     // A hardware minimum in the wrong unit for its resource: the loader
     // catches it when the checklist fixes both, the planner through --set.
