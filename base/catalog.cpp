@@ -1,6 +1,7 @@
 #include "base/catalog.hpp"
 #include "base/embedded_data.hpp"
 #include <atomic>
+#include <ostream>
 #include <stdexcept>
 
 namespace pf {
@@ -192,6 +193,10 @@ std::string render(const Message& m, const Catalog& c) {
 
 std::string render(const Message& m) {
     return render(m, active_catalog());
+}
+
+std::ostream& operator<<(std::ostream& out, const Message& m) {
+    return out << render(m);
 }
 
 std::string message_problem(const Message& m, const Catalog& c) {

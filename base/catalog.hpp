@@ -2,6 +2,7 @@
 #include "base/language.hpp"
 #include "base/probe_result.hpp"
 #include <concepts>
+#include <iosfwd>
 #include <map>
 #include <string>
 #include <string_view>
@@ -54,6 +55,8 @@ std::vector<std::string> placeholders(std::string_view text);
 // every key in the catalog).
 std::string render(const Message& m, const Catalog& c);
 std::string render(const Message& m); // with the active catalog
+// Writes render(m): a parameter's help, say, in the language of the command.
+std::ostream& operator<<(std::ostream& out, const Message& m);
 
 // Why m cannot be rendered as meant: "" when its key is in the catalog and
 // every placeholder of the text has an argument.

@@ -433,12 +433,13 @@ class Loader {
                 src_.fail(n, problem->param.c_str(),
                           msg("input.value_expected", {{"name", problem->param},
                                                        {"value", literals[problem->param]},
-                                                       {"expected", problem->expected}}));
+                                                       {"expected", part(problem->expected)}}));
         }
         for (const auto& spec : kind->params)
             if (spec.required && !n.attribute(spec.name.c_str()))
-                src_.fail(n, msg("input.probe_param_needed",
-                                 {{"kind", p.kind}, {"param", spec.name}, {"help", spec.help}}));
+                src_.fail(n,
+                          msg("input.probe_param_needed",
+                              {{"kind", p.kind}, {"param", spec.name}, {"help", part(spec.help)}}));
         return p;
     }
 

@@ -162,13 +162,13 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
             if (missing.empty() && pc.kind->check_args)
                 if (auto problem = pc.kind->check_args(values)) {
                     if (!arg_of.count(problem->param))
-                        throw InputError(
-                            check.probe.where.str() + ": " +
-                            render(msg("input.check_needs", {{"check", check.id},
-                                                             {"param", problem->param},
-                                                             {"expected", problem->expected}})));
+                        throw InputError(check.probe.where.str() + ": " +
+                                         render(msg("input.check_needs",
+                                                    {{"check", check.id},
+                                                     {"param", problem->param},
+                                                     {"expected", part(problem->expected)}})));
                     throw bad_value(origin_of[problem->param], values[problem->param], check,
-                                    *arg_of[problem->param], problem->expected, c);
+                                    *arg_of[problem->param], render(problem->expected), c);
                 }
             if (auto why = why_not_selected(s.selection, check); !why.empty()) {
                 pc.skip = ProbeResult::make(Status::skip, Reason::not_selected, why);

@@ -1,4 +1,5 @@
 #include "core/probe.hpp"
+#include "base/catalog.hpp"
 #include "base/message_words.hpp"
 #include <asio/post.hpp>
 #include <cmath>
@@ -53,7 +54,7 @@ std::optional<std::string> check_value(const ParamSpec& spec, std::string_view v
             if (value == c) return std::nullopt;
         return join_alternatives(spec.choices);
     }
-    if (spec.form && !spec.form->accepts(value)) return spec.form->expected;
+    if (spec.form && !spec.form->accepts(value)) return render(spec.form->expected);
     return validate_value(spec.type, value, spec.bounds.value_or(default_bounds(spec.type)));
 }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include "base/catalog.hpp" // help is a Message, written with operator<<
 #include "base/param_types.hpp"
 #include "base/probe_result.hpp"
 #include "base/secret.hpp"
@@ -20,8 +21,10 @@ struct RunEnvironment;
 // status ranges): the core checks values against it without knowing the
 // protocol, as it does for its own ParamTypes.
 struct ValueForm {
-    std::string name;     // for `preflight list --probes`: "UUID"
-    std::string expected; // for errors: "a UUID such as 91ae6020-…"
+    std::string name; // for `preflight list --probes`: "UUID"
+    // For errors, rendered when one is made so it is in the run's language:
+    // "a UUID such as 91ae6020-…".
+    Message expected;
     std::function<bool(std::string_view)> accepts;
 };
 
@@ -30,8 +33,8 @@ struct ParamSpec {
     ParamType type = ParamType::text;
     bool required = false;
     std::string default_value{}; // used when not required and not given
-    std::string help{};
-    bool secret = false; // never shown in reports, logs or errors
+    Message help{};              // rendered where it is shown, in the run's language
+    bool secret = false;         // never shown in reports, logs or errors
     // ParamType::choice: the values accepted, in the order shown to users.
     std::vector<std::string> choices{};
     // ParamType::integer and seconds: inclusive bounds; unset, the type's own.
@@ -52,7 +55,7 @@ std::string type_text(const ParamSpec& spec);
 // minimum that is not the resource's unit): names the parameter to blame.
 struct ArgProblem {
     std::string param;
-    std::string expected;
+    Message expected; // rendered into the error, in the run's language
 };
 using ArgValues = std::map<std::string, std::string>;
 

@@ -4,6 +4,52 @@
 
 namespace pf {
 
+namespace {
+
+// pugixml describes a parse error only in English; each status is a key, so
+// the description is in the run's language.
+Message parse_problem(pugi::xml_parse_status s) {
+    switch (s) {
+    case pugi::status_ok:
+        return msg("input.xml.ok");
+    case pugi::status_file_not_found:
+        return msg("input.xml.file_not_found");
+    case pugi::status_io_error:
+        return msg("input.xml.io_error");
+    case pugi::status_out_of_memory:
+        return msg("input.xml.out_of_memory");
+    case pugi::status_internal_error:
+        return msg("input.xml.internal_error");
+    case pugi::status_unrecognized_tag:
+        return msg("input.xml.unrecognized_tag");
+    case pugi::status_bad_pi:
+        return msg("input.xml.bad_pi");
+    case pugi::status_bad_comment:
+        return msg("input.xml.bad_comment");
+    case pugi::status_bad_cdata:
+        return msg("input.xml.bad_cdata");
+    case pugi::status_bad_doctype:
+        return msg("input.xml.bad_doctype");
+    case pugi::status_bad_pcdata:
+        return msg("input.xml.bad_pcdata");
+    case pugi::status_bad_start_element:
+        return msg("input.xml.bad_start_element");
+    case pugi::status_bad_attribute:
+        return msg("input.xml.bad_attribute");
+    case pugi::status_bad_end_element:
+        return msg("input.xml.bad_end_element");
+    case pugi::status_end_element_mismatch:
+        return msg("input.xml.end_element_mismatch");
+    case pugi::status_append_invalid_root:
+        return msg("input.xml.append_invalid_root");
+    case pugi::status_no_document_element:
+        return msg("input.xml.no_document_element");
+    }
+    return msg("input.xml.unknown");
+}
+
+} // namespace
+
 XmlSource::XmlSource(std::string text, std::string origin)
     : text_(std::move(text)), origin_(std::move(origin)) {
     line_starts_.push_back(0);
@@ -17,7 +63,8 @@ XmlSource::XmlSource(std::string text, std::string origin)
                                 pugi::parse_default | pugi::parse_ws_pcdata_single);
     if (!res) {
         throw InputError(at_offset(res.offset).str() + ": " +
-                         render(msg("input.xml_not_well_formed", {{"detail", res.description()}})));
+                         render(msg("input.xml_not_well_formed",
+                                    {{"detail", part(parse_problem(res.status))}})));
     }
 }
 

@@ -279,7 +279,7 @@ ProxyConfig proxy_for_via(const std::string& via, const ProxyConfig& configured)
     return p;
 }
 
-ParamSpec via_param(std::string help) {
+ParamSpec via_param(Message help) {
     return {.name = "via",
             .type = ParamType::choice,
             .default_value = "auto",

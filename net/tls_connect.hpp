@@ -65,7 +65,7 @@ Reason tls_connection_reason(const TlsConnection& c);
 ProxyConfig proxy_for_via(const std::string& via, const ProxyConfig& configured);
 
 // The via parameter of every probe that can go through the outbound proxy.
-ParamSpec via_param(std::string help);
+ParamSpec via_param(Message help);
 
 bool is_ip_literal(const std::string& host);
 

@@ -109,29 +109,25 @@ ProbeKind hardware_probe() {
         {.name = "resource",
          .type = ParamType::choice,
          .required = true,
-         .help = "what to measure",
+         .help = msg("param.hardware.resource"),
          .choices = {"cores", "cpu_clock", "ram", "disk"}},
         {.name = "minimum",
          .required = true,
-         .help = "the least acceptable value: a count for cores (2), a frequency for cpu_clock "
-                 "(2.0GHz), a size for ram and disk (2GB)",
-         .form =
-             ValueForm{
-                 "count, frequency or size",
-                 "a count such as 2, a frequency up to 100 GHz such as 2.0GHz or a size up to "
-                 "1 PiB such as 2GB",
-                 [](std::string_view v) {
-                     return !validate_value(ParamType::integer, v) ||
-                            !validate_value(ParamType::frequency, v) ||
-                            !validate_value(ParamType::size, v);
-                 }}},
+         .help = msg("param.hardware.minimum"),
+         .form = ValueForm{"count, frequency or size", msg("param.hardware.minimum_form"),
+                           [](std::string_view v) {
+                               return !validate_value(ParamType::integer, v) ||
+                                      !validate_value(ParamType::frequency, v) ||
+                                      !validate_value(ParamType::size, v);
+                           }}},
     };
     k.check_args = [](const ArgValues& v) -> std::optional<ArgProblem> {
         auto minimum = v.find("minimum");
         if (minimum == v.end()) return std::nullopt;
         const Resource& r = resource_named(v.at("resource"));
         if (auto problem = validate_value(r.minimum, minimum->second))
-            return ArgProblem{"minimum", *problem + " (the minimum of " + r.name + ")"};
+            return ArgProblem{"minimum", msg("param.hardware.minimum_of",
+                                             {{"expected", *problem}, {"resource", r.name}})};
         return std::nullopt;
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {

@@ -235,11 +235,8 @@ ProbeKind os_probe() {
     k.description = msg("probe.os.description");
     k.params = {{.name = "supported",
                  .required = true,
-                 .help = "the supported releases, separated by '|', e.g. "
-                         "\"Windows Server 2012|Windows Server 2012 R2\"",
-                 .form = ValueForm{"releases A|B|C",
-                                   "Windows releases separated by '|', such as \"Windows Server "
-                                   "2019|Windows Server 2022\"",
+                 .help = msg("param.os.supported"),
+                 .form = ValueForm{"releases A|B|C", msg("param.os.supported_form"),
                                    [](std::string_view v) {
                                        for (const auto& s : split(std::string(v), '|'))
                                            if (!trim(s).empty()) return true;
@@ -258,8 +255,8 @@ ProbeKind dotnet_probe() {
     k.params = {
         {.name = "minimum",
          .default_value = "4.0",
-         .help = "the least .NET Framework version",
-         .form = ValueForm{"version", "a version such as 4.0 or 4.7.2", [](std::string_view v) {
+         .help = msg("param.dotnet.minimum"),
+         .form = ValueForm{"version", msg("param.dotnet.minimum_form"), [](std::string_view v) {
                                return parse_version(std::string(v)).has_value();
                            }}}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) {
@@ -293,8 +290,8 @@ ProbeKind file_probe() {
     k.name = "file";
     k.description = msg("probe.file.description");
     k.params = {
-        {"path", ParamType::text, true, "", "the file or directory that must exist"},
-        {"what", ParamType::text, false, "", "what the path is, for the report"},
+        {"path", ParamType::text, true, "", msg("param.file.path")},
+        {"what", ParamType::text, false, "", msg("param.file.what")},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) {
         std::string what = args.has("what") ? args.text("what") : "";

@@ -422,23 +422,19 @@ ProbeKind ldap_probe() {
     k.name = "ldap";
     k.description = msg("probe.ldap.description");
     k.params = {
-        {"host", ParamType::host, true, "", "the LDAP server or domain controller"},
-        {"port", ParamType::port, false, "",
-         "port (default 389, 636 for ldaps; the Global Catalog is 3268, 3269 over TLS)"},
+        {"host", ParamType::host, true, "", msg("param.ldap.host")},
+        {"port", ParamType::port, false, "", msg("param.ldap.port")},
         {.name = "security",
          .type = ParamType::choice,
          .default_value = "none",
-         .help = "plain LDAP, StartTLS on the LDAP port, or LDAPS",
+         .help = msg("param.ldap.security"),
          .choices = {"none", "starttls", "ldaps"}},
-        {"bind_dn", ParamType::text, false, "",
-         "account for a simple bind: a DN, user@domain or DOMAIN\\user (empty: anonymous)"},
-        {"password", ParamType::text, false, "", "the bind account's password", true},
+        {"bind_dn", ParamType::text, false, "", msg("param.ldap.bind_dn")},
+        {"password", ParamType::text, false, "", msg("param.ldap.password"), true},
         {"allow_plaintext_auth", ParamType::boolean, false, "false",
-         "true: a bind with security=none may send the password in clear text; otherwise it "
-         "is not attempted"},
-        {"base", ParamType::text, false, "", "a search base that must exist (empty: no search)"},
-        {"filter", ParamType::text, false, "(objectClass=*)",
-         "entries under base counted with this filter"},
+         msg("param.ldap.allow_plaintext_auth")},
+        {"base", ParamType::text, false, "", msg("param.ldap.base")},
+        {"filter", ParamType::text, false, "(objectClass=*)", msg("param.ldap.filter")},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto r = std::make_shared<LdapRun>(ctx.io, std::move(done));

@@ -35,7 +35,7 @@ ProbeKind dns_probe() {
     ProbeKind k;
     k.name = "dns";
     k.description = msg("probe.dns.description");
-    k.params = {{"host", ParamType::host, true, "", "the name to resolve"}};
+    k.params = {{"host", ParamType::host, true, "", msg("param.dns.host")}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto host = args.text("host");
         auto within = seconds_left_text(Clock::now(), ctx.deadline);

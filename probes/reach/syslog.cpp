@@ -154,14 +154,14 @@ ProbeKind syslog_probe() {
     k.name = "syslog";
     k.description = msg("probe.syslog.description");
     k.params = {
-        {"host", ParamType::host, true, "", "the syslog server"},
-        {"port", ParamType::port, false, "", "port (default 514; 6514 for tls)"},
+        {"host", ParamType::host, true, "", msg("param.syslog.host")},
+        {"port", ParamType::port, false, "", msg("param.syslog.port")},
         {.name = "transport",
          .type = ParamType::choice,
          .default_value = "tcp",
-         .help = "how the message is sent (RFC 6587 framing over tcp and tls)",
+         .help = msg("param.syslog.transport"),
          .choices = {"tcp", "tls", "udp"}},
-        {"app", ParamType::text, false, "preflight", "APP-NAME of the message"},
+        {"app", ParamType::text, false, "preflight", msg("param.syslog.app")},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto r = std::make_shared<SyslogRun>(ctx.io, std::move(done));

@@ -277,12 +277,12 @@ ProbeKind tcp_probe() {
     k.name = "tcp";
     k.description = msg("probe.tcp.description");
     k.params = {
-        {"host", ParamType::host, true, "", "host name or IP address to connect to"},
-        {"port", ParamType::port_range, true, "", "port, or a range such as 49152-65535 to sample"},
+        {"host", ParamType::host, true, "", msg("param.tcp.host")},
+        {"port", ParamType::port_range, true, "", msg("param.tcp.port")},
         {.name = "sample",
          .type = ParamType::integer,
          .default_value = "8",
-         .help = "how many ports of a range to try",
+         .help = msg("param.tcp.sample"),
          .bounds = NumberBounds{1, 65535}},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {

@@ -297,21 +297,21 @@ ProbeKind rpc_epmap_probe() {
     k.name = "rpc_epmap";
     k.description = msg("probe.rpc_epmap.description");
     k.params = {
-        {"host", ParamType::host, true, "", "the CA (or any RPC server)"},
-        {"port", ParamType::port, false, "135", "the endpoint mapper's port"},
+        {"host", ParamType::host, true, "", msg("param.rpc_epmap.host")},
+        {"port", ParamType::port, false, "135", msg("param.rpc_epmap.port")},
         {.name = "interface",
          .default_value = "91ae6020-9e3c-11cf-8d7c-00aa00c091be",
-         .help = "interface UUID to look up (default ICertPassage, certificate enrolment)",
-         .form = ValueForm{"UUID", "a UUID such as 91ae6020-9e3c-11cf-8d7c-00aa00c091be",
+         .help = msg("param.rpc_epmap.interface"),
+         .form = ValueForm{"UUID",
+                           msg("param.rpc.interface_form",
+                               {{"example", "91ae6020-9e3c-11cf-8d7c-00aa00c091be"}}),
                            [](std::string_view v) { return rpc::parse_uuid(v).has_value(); }}},
         {.name = "version",
          .default_value = "0.0",
-         .help = "interface version",
-         .form = ValueForm{"major.minor",
-                           "an interface version major.minor such as 1.0 (each "
-                           "0-65535)",
+         .help = msg("param.rpc_epmap.version"),
+         .form = ValueForm{"major.minor", msg("param.rpc.version_form"),
                            [](std::string_view v) { return rpc::parse_version(v).has_value(); }}},
-        {"connect", ParamType::boolean, false, "true", "connect to the port it is registered at"},
+        {"connect", ParamType::boolean, false, "true", msg("param.rpc_epmap.connect")},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto r = std::make_shared<EpmRun>(ctx.io, std::move(done));

@@ -93,13 +93,13 @@ ProbeKind rpc_dynamic_range_probe() {
     k.name = "rpc_dynamic_range";
     k.description = msg("probe.rpc_dynamic_range.description");
     k.params = {
-        {"host", ParamType::host, true, "", "the CA (or any RPC server)"},
+        {"host", ParamType::host, true, "", msg("param.rpc_dynamic_range.host")},
         {"range", ParamType::port_range, false, "49152-65535",
-         "the dynamic range (1025-5000 on Windows Server 2003 and older)"},
+         msg("param.rpc_dynamic_range.range")},
         {.name = "samples",
          .type = ParamType::integer,
          .default_value = "24",
-         .help = "how many ports of the range to try",
+         .help = msg("param.rpc_dynamic_range.samples"),
          .bounds = NumberBounds{1, 65535}},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {

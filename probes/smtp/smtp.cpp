@@ -102,41 +102,36 @@ ProbeKind smtp_probe() {
     k.name = "smtp";
     k.description = msg("probe.smtp.description");
     k.params = {
-        {"host", ParamType::host, true, "", "the mail server"},
-        {"port", ParamType::port, false, "", "port (default 25; 587 submission; 465 implicit)"},
+        {"host", ParamType::host, true, "", msg("param.smtp.host")},
+        {"port", ParamType::port, false, "", msg("param.smtp.port")},
         {.name = "tls",
          .type = ParamType::choice,
          .default_value = "starttls",
-         .help = "starttls (plain connection upgraded by STARTTLS) or implicit (TLS from the "
-                 "start, port 465)",
+         .help = msg("param.smtp.tls"),
          .choices = {"starttls", "implicit"}},
         {.name = "starttls",
          .type = ParamType::choice,
          .default_value = "require",
-         .help = "require (missing STARTTLS fails), try, or no (never upgrade)",
+         .help = msg("param.smtp.starttls"),
          .choices = {"require", "try", "no"}},
-        {"user", ParamType::text, false, "", "service account to log in with (AUTH)"},
-        {"password", ParamType::text, false, "", "the service account's password", true},
+        {"user", ParamType::text, false, "", msg("param.smtp.user")},
+        {"password", ParamType::text, false, "", msg("param.smtp.password"), true},
         {.name = "from",
-         .help = "sender of the test message",
-         .form = ValueForm{"mail address", "a mail address such as acc@example.com", address_list}},
+         .help = msg("param.smtp.from"),
+         .form = ValueForm{"mail address", msg("param.smtp.from_form"), address_list}},
         {.name = "to",
-         .help = "recipients of a test message (comma-separated); none: no message, only NOOP",
-         .form =
-             ValueForm{"mail addresses",
-                       "mail addresses separated by commas, such as a@example.com,b@example.com",
-                       address_list}},
+         .help = msg("param.smtp.to"),
+         .form = ValueForm{"mail addresses", msg("param.smtp.to_form"), address_list}},
         {.name = "helo",
-         .help = "name sent with EHLO (default: this host's name)",
-         .form = ValueForm{"host name", "a host name such as acc01.corp.example",
+         .help = msg("param.smtp.helo"),
+         .form = ValueForm{"host name", msg("param.smtp.helo_form"),
                            [](std::string_view v) {
                                return v.empty() || !validate_value(ParamType::host, v);
                            }}},
         {.name = "allow_plaintext_auth",
          .type = ParamType::boolean,
          .default_value = "false",
-         .help = "true: the password may be sent without TLS (starttls=try and no STARTTLS, or "
-                 "starttls=no); otherwise it never is"},
+         .help = msg("param.smtp.allow_plaintext_auth")},
     };
     k.check_args = [](const ArgValues& v) -> std::optional<ArgProblem> {
         auto get = [&](const char* n) {
@@ -144,8 +139,9 @@ ProbeKind smtp_probe() {
             return it == v.end() ? std::string() : it->second;
         };
         if (!get("to").empty() && get("from").empty())
-            return ArgProblem{"from", "a sender for the test message to " + get("to")};
-        if (split_addresses(get("from")).size() > 1) return ArgProblem{"from", "one mail address"};
+            return ArgProblem{"from", msg("param.smtp.from_needed", {{"to", get("to")}})};
+        if (split_addresses(get("from")).size() > 1)
+            return ArgProblem{"from", msg("param.smtp.from_one")};
         return std::nullopt;
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {

@@ -200,11 +200,10 @@ std::optional<ArgProblem> check_of_profile(const ArgValues& v) {
     if (only == profiles_of.end() ||
         std::count(only->second.begin(), only->second.end(), profile->second))
         return std::nullopt;
-    std::string names;
-    for (const auto& p : only->second)
-        names += (names.empty() ? "" : " or ") + p;
-    return ArgProblem{"check", "a check of profile " + profile->second + " (" + check->second +
-                                   " is one of profile " + names + ")"};
+    return ArgProblem{"check", msg("param.cert_file.check_of_profile",
+                                   {{"profile", profile->second},
+                                    {"check", check->second},
+                                    {"profiles", join_alternatives(only->second)}})};
 }
 
 } // namespace
@@ -214,29 +213,23 @@ ProbeKind cert_file_probe() {
     k.name = "cert-file";
     k.description = msg("probe.cert_file.description");
     k.params = {
-        {"path", ParamType::text, true, "", "the certificate file (.pem, .cer, .der, .pfx, .p12)"},
-        {"password", ParamType::text, false, "",
-         "where the PKCS#12 or key password is: env:NAME, file:PATH or prompt (empty: none)", true},
+        {"path", ParamType::text, true, "", msg("param.cert_file.path")},
+        {"password", ParamType::text, false, "", msg("param.cert_file.password"), true},
         {.name = "profile",
          .type = ParamType::choice,
          .default_value = "none",
-         .help = "none, server (serverAuth EKU, host in the SAN), eas-client (clientAuth EKU, SAN "
-                 "with Email and UPN) or apns (push topic in the subject UID)",
+         .help = msg("param.cert_file.profile"),
          .choices = {"none", "server", "eas-client", "apns"}},
-        {"host", ParamType::text, false, "", "server profile: the host name clients connect to"},
-        {"full_chain", ParamType::boolean, false, "false",
-         "every certificate of the chain must be in the file (the AWCM installer's .pfx)"},
+        {"host", ParamType::text, false, "", msg("param.cert_file.host")},
+        {"full_chain", ParamType::boolean, false, "false", msg("param.cert_file.full_chain")},
         {.name = "check",
          .type = ParamType::choice,
          .default_value = "all",
-         .help = "all (one verdict for the file), or one check alone: load, key, chain, expiry, "
-                 "key_size, signature, eku, name, san or topic",
+         .help = msg("param.cert_file.check"),
          .choices = {"all", "load", "key", "chain", "expiry", "key_size", "signature", "eku",
                      "name", "san", "topic"}},
-        expiry_param("expiry_warn", "warn when a certificate expires within this many days "
-                                    "(default 60, or --expiry-warn)"),
-        expiry_param("expiry_fail", "fail when a certificate expires within this many days "
-                                    "(default 30, or --expiry-fail)"),
+        expiry_param("expiry_warn", msg("param.expiry_warn")),
+        expiry_param("expiry_fail", msg("param.expiry_fail")),
     };
     k.check_args = check_of_profile;
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {

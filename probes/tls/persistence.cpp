@@ -154,13 +154,13 @@ ProbeKind tls_idle_probe() {
     k.name = "tls_idle";
     k.description = msg("probe.tls_idle.description");
     k.params = {
-        {"host", ParamType::host, true, "", "host name or IP address"},
-        {"port", ParamType::port, false, "443", "TCP port"},
-        via_param("auto (the run's proxy unless NO_PROXY bypasses the host), direct or proxy"),
+        {"host", ParamType::host, true, "", msg("param.tls_idle.host")},
+        {"port", ParamType::port, false, "443", msg("param.tls_idle.port")},
+        via_param(msg("param.tls.via")),
         {.name = "idle",
          .type = ParamType::seconds,
          .default_value = "120",
-         .help = "how long the connection must stay open while idle (--idle overrides; 0 skips)",
+         .help = msg("param.tls_idle.idle"),
          .bounds = NumberBounds{0, 3600}},
     };
     k.hold_param = "idle";

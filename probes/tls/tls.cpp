@@ -203,27 +203,20 @@ ProbeKind tls_probe() {
     k.name = "tls";
     k.description = msg("probe.tls.description");
     k.params = {
-        {"host", ParamType::host, true, "", "host name or IP address"},
-        {"port", ParamType::port, false, "443", "TCP port"},
-        {"sni", ParamType::text, false, "",
-         "server name sent in the handshake (default: host, "
-         "none for an IP address)"},
-        via_param("auto (the run's proxy unless NO_PROXY bypasses the host), direct or proxy"),
-        {"pin_issuer", ParamType::text, false, "",
-         "text the leaf certificate's issuer must contain, e.g. DigiCert"},
-        {"pin_spki", ParamType::text, false, "",
-         "base64 SHA-256 SubjectPublicKeyInfo pins (comma-separated); one must be in the chain"},
+        {"host", ParamType::host, true, "", msg("param.tls.host")},
+        {"port", ParamType::port, false, "443", msg("param.tls.port")},
+        {"sni", ParamType::text, false, "", msg("param.tls.sni")},
+        via_param(msg("param.tls.via")),
+        {"pin_issuer", ParamType::text, false, "", msg("param.tls.pin_issuer")},
+        {"pin_spki", ParamType::text, false, "", msg("param.tls.pin_spki")},
         {.name = "min_version",
          .type = ParamType::choice,
          .default_value = "1.2",
-         .help = "lowest acceptable TLS version",
+         .help = msg("param.tls.min_version"),
          .choices = {"1.0", "1.1", "1.2", "1.3"}},
-        expiry_param("expiry_warn", "warn when a certificate expires within this many days "
-                                    "(default 60, or --expiry-warn)"),
-        expiry_param("expiry_fail", "fail when a certificate expires within this many days "
-                                    "(default 30, or --expiry-fail)"),
-        {"private_ca", ParamType::boolean, false, "false",
-         "the host uses the organisation's own CA (a locally added root is then expected)"},
+        expiry_param("expiry_warn", msg("param.expiry_warn")),
+        expiry_param("expiry_fail", msg("param.expiry_fail")),
+        {"private_ca", ParamType::boolean, false, "false", msg("param.tls.private_ca")},
     };
     k.check_args = expiry_order;
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {

@@ -12,7 +12,7 @@ std::optional<ProbeResult> proxy_missing(const std::string& via, const ProxyConf
     return std::nullopt;
 }
 
-ParamSpec expiry_param(std::string name, std::string help) {
+ParamSpec expiry_param(std::string name, Message help) {
     // The same bounds as --expiry-warn and --expiry-fail.
     return {.name = std::move(name),
             .type = ParamType::integer,
@@ -27,8 +27,7 @@ std::optional<ArgProblem> expiry_order(const ArgValues& v) {
     auto w = parse_integer(warn->second);
     auto f = parse_integer(fail->second);
     if (w && f && *f > *w)
-        return ArgProblem{"expiry_fail", "at most expiry_warn (" + warn->second +
-                                             "): failing must come after warning"};
+        return ArgProblem{"expiry_fail", msg("param.tls.expiry_order", {{"warn", warn->second}})};
     return std::nullopt;
 }
 

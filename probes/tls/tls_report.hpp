@@ -15,7 +15,7 @@ namespace pf {
 std::optional<ProbeResult> proxy_missing(const std::string& via, const ProxyConfig& proxy);
 
 // expiry_warn / expiry_fail of a check: days, as --expiry-warn/--expiry-fail take them.
-ParamSpec expiry_param(std::string name, std::string help);
+ParamSpec expiry_param(std::string name, Message help);
 // check_args of a kind with both: failing must come after warning, as
 // --expiry-fail must not exceed --expiry-warn.
 std::optional<ArgProblem> expiry_order(const ArgValues& v);

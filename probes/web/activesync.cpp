@@ -312,27 +312,24 @@ ProbeKind activesync_probe() {
     k.name = "activesync";
     k.description = msg("probe.activesync.description");
     k.params = {
-        {"host", ParamType::host, true, "",
-         "the Exchange ActiveSync host, without https:// and without /Microsoft-Server-ActiveSync"},
-        {"port", ParamType::port, false, "443", "HTTPS port"},
-        {"path", ParamType::text, false, "/Microsoft-Server-ActiveSync", "the ActiveSync path"},
-        {"user", ParamType::text, false, "", "a mailbox user (DOMAIN\\user or user@domain)"},
-        {"password", ParamType::text, false, "", "the user's password", true},
+        {"host", ParamType::host, true, "", msg("param.activesync.host")},
+        {"port", ParamType::port, false, "443", msg("param.activesync.port")},
+        {"path", ParamType::text, false, "/Microsoft-Server-ActiveSync",
+         msg("param.activesync.path")},
+        {"user", ParamType::text, false, "", msg("param.activesync.user")},
+        {"password", ParamType::text, false, "", msg("param.activesync.password"), true},
         {.name = "auth",
          .type = ParamType::choice,
          .default_value = "basic",
-         .help = "how the credentials are sent (any: the strongest scheme the server offers; "
-                 "Negotiate needs a Kerberos ticket)",
+         .help = msg("param.activesync.auth"),
          .choices = {"basic", "ntlm", "any"}},
         {.name = "client_cert",
          .type = ParamType::choice,
          .default_value = "report",
-         .help = "report (a server asking for a client certificate is noted) or require (fail "
-                 "when it does not)",
+         .help = msg("param.activesync.client_cert"),
          .choices = {"report", "require"}},
-        {"require_ssl", ParamType::boolean, false, "false",
-         "also check that plain HTTP is refused or redirected to https"},
-        {"http_port", ParamType::port, false, "80", "the plain HTTP port require_ssl tries"},
+        {"require_ssl", ParamType::boolean, false, "false", msg("param.activesync.require_ssl")},
+        {"http_port", ParamType::port, false, "80", msg("param.activesync.http_port")},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         auto run = std::make_shared<ActiveSyncRun>(ctx, std::move(done));

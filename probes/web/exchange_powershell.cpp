@@ -73,13 +73,13 @@ ProbeKind exchange_powershell_probe() {
     k.name = "exchange_powershell";
     k.description = msg("probe.exchange_powershell.description");
     k.params = {
-        {"host", ParamType::host, true, "", "the Exchange server"},
-        {"port", ParamType::port, false, "443", "port"},
-        {"path", ParamType::text, false, "/powershell", "the PowerShell virtual directory"},
+        {"host", ParamType::host, true, "", msg("param.exchange_powershell.host")},
+        {"port", ParamType::port, false, "443", msg("param.exchange_powershell.port")},
+        {"path", ParamType::text, false, "/powershell", msg("param.exchange_powershell.path")},
         {.name = "scheme",
          .type = ParamType::choice,
          .default_value = "https",
-         .help = "https or http (Exchange also serves /powershell over http with Kerberos)",
+         .help = msg("param.exchange_powershell.scheme"),
          .choices = {"https", "http"}},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {

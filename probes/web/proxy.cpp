@@ -88,8 +88,8 @@ ProbeKind proxy_probe() {
     k.name = "proxy";
     k.description = msg("probe.proxy.description");
     k.params = {
-        {"host", ParamType::host, true, "", "the host to CONNECT to through the proxy"},
-        {"port", ParamType::port, false, "443", "the port to CONNECT to"},
+        {"host", ParamType::host, true, "", msg("param.proxy.host")},
+        {"port", ParamType::port, false, "443", msg("param.proxy.port")},
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {
         const ProxyConfig& proxy = ctx.env.proxy;

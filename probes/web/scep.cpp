@@ -363,25 +363,23 @@ ProbeKind scep_probe() {
     k.name = "scep";
     k.description = msg("probe.scep.description");
     k.params = {
-        {"host", ParamType::host, false, "", "the NDES / SCEP server (or give url)"},
-        {"port", ParamType::port, false, "443", "HTTPS port"},
-        {"path", ParamType::text, false, ndes_path, "the SCEP path on host"},
+        {"host", ParamType::host, false, "", msg("param.scep.host")},
+        {"port", ParamType::port, false, "443", msg("param.scep.port")},
+        {"path", ParamType::text, false, ndes_path, msg("param.scep.path")},
         {.name = "url",
-         .help = "the full SCEP URL (http or https), as entered in UEM; overrides host, port and "
-                 "path",
+         .help = msg("param.scep.url"),
          .form = ValueForm{"http(s) URL",
-                           "an http:// or https:// URL such as https://ndes.example.com" +
-                               std::string(ndes_path),
+                           msg("param.scep.url_form",
+                               {{"example", "https://ndes.example.com" + std::string(ndes_path)}}),
                            [](std::string_view v) {
                                return v.empty() || parse_http_url(std::string(v)).has_value();
                            }}},
-        {"ca_identifier", ParamType::text, false, "",
-         "sent as message= with both operations, for servers hosting several CAs"},
+        {"ca_identifier", ParamType::text, false, "", msg("param.scep.ca_identifier")},
     };
     k.check_args = [](const ArgValues& v) -> std::optional<ArgProblem> {
         auto given = [&](const char* n) { return v.count(n) && !v.at(n).empty(); };
         if (!given("url") && !given("host"))
-            return ArgProblem{"host", "the NDES server's name, or url (the full SCEP URL)"};
+            return ArgProblem{"host", msg("param.scep.host_or_url")};
         return std::nullopt;
     };
     k.start = [](const ProbeContext& ctx, const ProbeArgs& args, ProbeDone done) -> ProbeCancel {

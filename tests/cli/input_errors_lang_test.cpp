@@ -46,6 +46,31 @@ BOOST_AUTO_TEST_CASE(a_bad_checklist_is_named_in_japanese) {
                en.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_probe_value_is_explained_in_japanese) {
+    // The probe's own words for what it takes (hardware's minimum of ram)
+    // come from the catalog of the run, not from when the probes were made.
+    pft::TempDir t;
+    auto list = t.write("ram.xml", "<checklist id=\"ram\" title=\"RAM\">\n"
+                                   "  <source document=\"test\"/><section id=\"s\" title=\"S\">\n"
+                                   "    <check id=\"s.ram\" title=\"RAM\" severity=\"required\">\n"
+                                   "      <probe kind=\"hardware\" resource=\"ram\" "
+                                   "minimum=\"2GHz\"/>\n"
+                                   "      <requirement>r</requirement><fix>f</fix>\n"
+                                   "    </check>\n"
+                                   "  </section>\n"
+                                   "</checklist>\n");
+    auto ja = preflight({"run", "--lang", "ja", "--checklist", list});
+    BOOST_TEST(ja.exit_code == 3);
+    BOOST_TEST(contains(ja.err, list + ":4:45: minimum='2GHz': "), ja.err);
+    BOOST_TEST(contains(ja.err, "(ram の最小値)"), ja.err);
+    BOOST_TEST(!contains(ja.err, "the minimum of"), ja.err);
+    auto en = preflight({"run", "--lang", "en", "--checklist", list});
+    BOOST_TEST(en.exit_code == 3);
+    BOOST_TEST(contains(en.err, list + ":4:45: minimum='2GHz': expected a size up to 1 PiB such "
+                                       "as 2GB, 512MB or 1TB (the minimum of ram)"),
+               en.err);
+}
+
 BOOST_AUTO_TEST_CASE(an_unknown_set_is_named_in_japanese) {
     auto ja = preflight({"run", "--lang", "ja", "--set", "nosuch=1"});
     BOOST_TEST(ja.exit_code == 3);

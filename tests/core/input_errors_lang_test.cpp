@@ -312,6 +312,111 @@ BOOST_AUTO_TEST_CASE(facts_and_baseline_errors_name_the_field) {
            "b.json: field 'sections[0]': expected an object", "b.json: ", {"'sections[0]'"});
 }
 
+BOOST_AUTO_TEST_CASE(xml_parse_errors_say_what_pugixml_found_in_the_language) {
+    // pugixml's own English stays the English text; Japanese replaces it.
+    auto open = load_errors("<checklist");
+    BOOST_TEST(open.en == "t.xml:1:10: not well-formed XML: Error parsing start element tag");
+    BOOST_TEST(open.ja ==
+               "t.xml:1:10: 整形式の XML ではありません: 開始タグの解析でエラーが発生しました");
+    auto mismatch = load_errors("<checklist><section></checklist>");
+    BOOST_TEST(mismatch.en.rfind("t.xml:1:", 0) == 0, mismatch.en);
+    BOOST_TEST(contains(mismatch.en, ": not well-formed XML: Start-end tags mismatch"),
+               mismatch.en);
+    BOOST_TEST(contains(mismatch.ja, "開始タグと終了タグが一致しません"), mismatch.ja);
+    BOOST_TEST(!contains(mismatch.ja, "mismatch"), mismatch.ja);
+}
+
+BOOST_AUTO_TEST_CASE(a_probe_form_names_what_it_takes_in_the_language) {
+    // The probe's own form of value (an RPC interface UUID), in the checklist
+    // and through --set.
+    expect(
+        load_errors(checklist("id=\"net.tcp\" title=\"Port\" severity=\"required\"",
+                              "kind=\"rpc_epmap\" host=\"h\" interface=\"nope\"")),
+        "t.xml:6:40: interface='nope': expected a UUID such as "
+        "91ae6020-9e3c-11cf-8d7c-00aa00c091be",
+        "t.xml:6:40: ", {"interface='nope'", "UUID (91ae6020-9e3c-11cf-8d7c-00aa00c091be など)"});
+    expect(load_errors(checklist("id=\"net.tcp\" title=\"Port\" severity=\"required\"",
+                                 "kind=\"smtp\" host=\"h\" to=\"a@example.com;b\"")),
+           "t.xml:6:35: to='a@example.com;b': expected mail addresses separated by commas, such "
+           "as a@example.com,b@example.com",
+           "t.xml:6:35: ", {"to='a@example.com;b'", "コンマで区切ったメール アドレス"});
+    Checklist c;
+    {
+        CatalogScope s(english_catalog());
+        c = load_checklist_text(checklist("id=\"net.tcp\" title=\"Port\" severity=\"required\"",
+                                          "kind=\"http\" host=\"h\" expect=\"${port}\""),
+                                "t.xml", builtin_probes());
+    }
+    expect(in_both([&] {
+               RunSettings s;
+               s.values["port"] = SettingValue{"600", "--set port"};
+               plan_run(c, builtin_probes(), s);
+           }),
+           "--set port: '600' is not valid for expect of check 'net.tcp' (t.xml:6:35): expected "
+           "HTTP status codes (100-599) or ranges, comma-separated, such as 200, 200-399 or "
+           "401,403. Ask the admin",
+           "--set port: ",
+           {"'600'", "expect", "'net.tcp'", "HTTP ステータス コード", "Ask the admin"});
+}
+
+BOOST_AUTO_TEST_CASE(a_required_parameter_left_out_is_described_in_the_language) {
+    expect(load_errors(checklist("id=\"net.tcp\" title=\"Port\" severity=\"required\"",
+                                 "kind=\"tcp\" port=\"${port}\"")),
+           "t.xml:6:7: probe kind 'tcp' needs the parameter 'host' (host name or IP address to "
+           "connect to)",
+           "t.xml:6:7: ", {"'tcp'", "'host'", "接続先のホスト名または IP アドレス"});
+    expect(load_errors(checklist("id=\"net.tcp\" title=\"Port\" severity=\"required\"",
+                                 "kind=\"hardware\" resource=\"ram\"")),
+           "t.xml:6:7: probe kind 'hardware' needs the parameter 'minimum' (the least acceptable "
+           "value: a count for cores (2), a frequency for cpu_clock (2.0GHz), a size for ram and "
+           "disk (2GB))",
+           "t.xml:6:7: ", {"'hardware'", "'minimum'", "許容できる最小値"});
+}
+
+BOOST_AUTO_TEST_CASE(values_wrong_together_name_what_the_probe_expects_in_the_language) {
+    // A hardware minimum in the wrong unit for its resource: the loader
+    // catches it when the checklist fixes both, the planner through --set.
+    expect(load_errors(checklist("id=\"net.tcp\" title=\"Port\" severity=\"required\"",
+                                 "kind=\"hardware\" resource=\"ram\" minimum=\"2GHz\"")),
+           "t.xml:6:45: minimum='2GHz': expected a size up to 1 PiB such as 2GB, 512MB or 1TB "
+           "(the minimum of ram)",
+           "t.xml:6:45: ", {"minimum='2GHz'", "1 PiB までのサイズ", "ram の最小値"});
+    auto plan_of = [](const std::string& probe, const std::string& port) {
+        Checklist c;
+        {
+            CatalogScope s(english_catalog());
+            c = load_checklist_text(
+                checklist("id=\"net.tcp\" title=\"Port\" severity=\"required\"", probe), "t.xml",
+                builtin_probes());
+        }
+        return in_both([c, port] {
+            RunSettings s;
+            s.values["port"] = SettingValue{port, "--set port"};
+            plan_run(c, builtin_probes(), s);
+        });
+    };
+    expect(plan_of("kind=\"hardware\" resource=\"ram\" minimum=\"${port}\"", "2GHz"),
+           "--set port: '2GHz' is not valid for minimum of check 'net.tcp' (t.xml:6:45): expected "
+           "a size up to 1 PiB such as 2GB, 512MB or 1TB (the minimum of ram). Ask the admin",
+           "--set port: ", {"'2GHz'", "ram の最小値", "Ask the admin"});
+    // A parameter the check does not give at all (from, for the test message).
+    expect(plan_of("kind=\"smtp\" host=\"h\" to=\"${port}\"", "a@example.com"),
+           "t.xml:6:7: check 'net.tcp' needs from: expected a sender for the test message to "
+           "a@example.com",
+           "t.xml:6:7: ", {"'net.tcp'", "from", "a@example.com 宛てのテスト メッセージの送信者"});
+    expect(
+        load_errors(checklist("id=\"net.tcp\" title=\"Port\" severity=\"required\"",
+                              "kind=\"cert-file\" path=\"c.pem\" profile=\"apns\" check=\"san\"")),
+        "t.xml:6:59: check='san': expected a check of profile apns (san is one of profile "
+        "eas-client)",
+        "t.xml:6:59: ", {"check='san'", "プロファイル apns のチェック", "eas-client"});
+    expect(load_errors(checklist("id=\"net.tcp\" title=\"Port\" severity=\"required\"",
+                                 "kind=\"tls\" host=\"h\" expiry_warn=\"10\" expiry_fail=\"20\"")),
+           "t.xml:6:51: expiry_fail='20': expected at most expiry_warn (10): failing must come "
+           "after warning",
+           "t.xml:6:51: ", {"expiry_fail='20'", "expiry_warn (10) 以下の値"});
+}
+
 BOOST_AUTO_TEST_CASE(the_catalog_before_a_test_is_back_after_it) {
     const Catalog* before = &active_catalog();
     in_both([] { load_checklist("nosuch", builtin_probes()); });

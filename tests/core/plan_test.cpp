@@ -168,8 +168,8 @@ ProbeRegistry with_secret_kind() {
     ProbeRegistry r;
     ProbeKind k;
     k.name = "login";
-    k.params = {{"host", ParamType::host, true, "", "server"},
-                {"password", ParamType::text, false, "", "password", true}};
+    k.params = {{"host", ParamType::host, true, "", {}},
+                {"password", ParamType::text, false, "", {}, true}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs&, ProbeDone done) {
         return deliver_now(ctx, std::move(done), ProbeResult::make(Status::pass, "ok"));
     };

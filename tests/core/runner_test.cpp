@@ -15,8 +15,8 @@ ProbeRegistry test_probes(int* cancelled) {
     ProbeRegistry r;
     ProbeKind delay;
     delay.name = "delay";
-    delay.params = {{"ms", ParamType::integer, true, "", "delay"},
-                    {"status", ParamType::text, false, "pass", ""}};
+    delay.params = {{"ms", ParamType::integer, true, "", {}},
+                    {"status", ParamType::text, false, "pass", {}}};
     delay.start = [](const ProbeContext& ctx, const ProbeArgs& a, ProbeDone done) -> ProbeCancel {
         auto t = std::make_shared<asio::steady_timer>(ctx.io,
                                                       std::chrono::milliseconds(a.integer("ms")));
@@ -285,7 +285,7 @@ BOOST_AUTO_TEST_CASE(a_skipped_check_never_starts_its_probe) {
     int started = 0;
     ProbeKind counting;
     counting.name = "counting";
-    counting.params = {{"x", ParamType::text, false, "", ""}};
+    counting.params = {{"x", ParamType::text, false, "", {}}};
     counting.start = [&started](const ProbeContext& ctx, const ProbeArgs&,
                                 ProbeDone done) -> ProbeCancel {
         ++started;

@@ -48,7 +48,7 @@ ProbeRegistry echoing_kind() {
     ProbeRegistry r;
     ProbeKind k;
     k.name = "echo";
-    k.params = {{"password", ParamType::text, false, "", "password", true}};
+    k.params = {{"password", ParamType::text, false, "", {}, true}};
     k.start = [](const ProbeContext& ctx, const ProbeArgs& a, ProbeDone done) {
         auto said = "the server said '" + a.secret("password")->reveal() + " is wrong'";
         return deliver_now(ctx, std::move(done), ProbeResult::make(Status::fail, said));
