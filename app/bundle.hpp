@@ -9,6 +9,7 @@
 namespace pf {
 
 struct Checklist;
+class ConsoleLog;
 
 // Tells two observers the same run: the console the person watches, and the
 // plain copy of it kept for the support bundle.
@@ -41,8 +42,8 @@ class BothObservers : public RunObserver {
 struct BundleSources {
     const RunReport* report = nullptr;
     const Checklist* checklist = nullptr;
-    std::string site_file;   // as given, empty when none
-    std::string console_log; // the console's text, without colour or redraws
+    std::string site_file;                   // as given, empty when none
+    const ConsoleLog* console_log = nullptr; // the console's text, without colour or redraws
     // Every secret the run read: no member may carry one (checked, not trusted).
     std::vector<SecretRef> secrets;
 };

@@ -1,6 +1,7 @@
 #include "app/bundle.hpp"
 #include "app/cli_help.hpp"
 #include "app/commands.hpp"
+#include "app/console_log.hpp"
 #include "app/registries.hpp"
 #include "base/catalog.hpp"
 #include "base/errors.hpp"
@@ -193,9 +194,10 @@ std::vector<Entry> bundle_entries(const BundleSources& s) {
     entries.push_back(report_entry("report.json", "json", r, render(msg("bundle.readme.json"))));
     entries.push_back(
         report_entry("report.junit.xml", "junit", r, render(msg("bundle.readme.junit"))));
-    entries.push_back({{"console.log", {}},
-                       render(msg("bundle.readme.console")),
-                       [&s](std::ostream& out) { out << s.console_log; }});
+    entries.push_back(
+        {{"console.log", {}}, render(msg("bundle.readme.console")), [&s](std::ostream& out) {
+             if (s.console_log) s.console_log->copy_to(out);
+         }});
     entries.push_back(
         {{"facts.json", facts_to_json(r.facts) + "\n"}, render(msg("bundle.readme.facts")), {}});
     if (s.checklist) entries.push_back(checklist_entry(*s.checklist));
@@ -264,11 +266,51 @@ fs::path last_run_folder() {
 #endif
 }
 
-void keep_last_run(const BundleSources& s) {
+namespace {
+
+// A name no other run and no other call of this run uses.
+std::string unique_suffix() {
     static std::atomic<int> serial{0};
+    return std::to_string(getpid()) + "-" + std::to_string(serial++);
+}
+
+} // namespace
+
+ConsoleLog::ConsoleLog() {
+    try {
+        fs::path dir = last_run_folder().parent_path();
+        fs::create_directories(dir);
+        path_ = dir / ("console.log.tmp-" + unique_suffix());
+        file_.open(path_, std::ios::in | std::ios::out | std::ios::trunc | std::ios::binary);
+    } catch (const std::exception&) {
+        // No folder for it (no HOME, no LOCALAPPDATA): the log stays in memory.
+    }
+    if (!file_.is_open()) path_.clear();
+}
+
+ConsoleLog::~ConsoleLog() {
+    if (path_.empty()) return;
+    file_.close();
+    std::error_code ec;
+    fs::remove(path_, ec);
+}
+
+void ConsoleLog::copy_to(std::ostream& out) const {
+    if (!file_.is_open()) {
+        out << memory_.view();
+        return;
+    }
+    file_.flush();
+    std::ifstream in(path_, std::ios::binary);
+    char chunk[16384];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0)
+        out.write(chunk, in.gcount());
+}
+
+void keep_last_run(const BundleSources& s) {
     fs::path dir = last_run_folder();
     fs::create_directories(dir.parent_path());
-    std::string unique = std::to_string(getpid()) + "-" + std::to_string(serial++);
+    std::string unique = unique_suffix();
     fs::path fresh = dir.parent_path() / ("last-run.new-" + unique);
     fs::path old = dir.parent_path() / ("last-run.old-" + unique);
     try {

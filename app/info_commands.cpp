@@ -59,7 +59,8 @@ int list_command(bool probes, bool reasons, const std::string& checklist) {
         return 0;
     }
     for (const auto& e : embedded_checklists()) {
-        Checklist c = load_checklist_text(e.text, "builtin:" + e.name, builtin_probes());
+        Checklist c = load_checklist_text(std::string(e.text), "builtin:" + std::string(e.name),
+                                          builtin_probes());
         std::cout << e.name << "  " << c.title << " ("
                   << render(msg("cli.info.check_count", {{"count", c.check_count()}})) << "; "
                   << c.source_document
@@ -129,7 +130,8 @@ int explain_command(const std::string& check_id, const std::string& checklist) {
         lists.push_back(load_checklist(checklist, builtin_probes()));
     } else {
         for (const auto& e : embedded_checklists())
-            lists.push_back(load_checklist_text(e.text, "builtin:" + e.name, builtin_probes()));
+            lists.push_back(load_checklist_text(
+                std::string(e.text), "builtin:" + std::string(e.name), builtin_probes()));
     }
     bool found = false;
     for (const auto& c : lists)
@@ -147,7 +149,7 @@ int explain_command(const std::string& check_id, const std::string& checklist) {
 }
 
 int schema_command(const std::string& name) {
-    const std::string* schema = report_schema(name);
+    const std::string_view* schema = report_schema(name);
     if (!schema) {
         std::string known;
         for (const auto& n : report_schema_names())

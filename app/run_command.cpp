@@ -1,5 +1,6 @@
 #include "app/bundle.hpp"
 #include "app/commands.hpp"
+#include "app/console_log.hpp"
 #include "app/registries.hpp"
 #include "base/build_info.hpp"
 #include "base/catalog.hpp"
@@ -317,10 +318,10 @@ int run_command(const RunOptions& o) {
     copts.quiet = o.quiet;
     auto console = make_console_reporter(console_out, copts);
     // The support bundle's console.log: the same lines, plain.
-    std::ostringstream log_text;
+    ConsoleLog log_text;
     ConsoleOptions log_opts;
     log_opts.quiet = o.quiet;
-    auto log = make_console_reporter(log_text, log_opts);
+    auto log = make_console_reporter(log_text.stream(), log_opts);
     BothObservers observers(*console, *log);
 
     if (settings.budget)
@@ -380,7 +381,7 @@ int run_command(const RunOptions& o) {
     sources.report = &report;
     sources.checklist = &c;
     sources.site_file = o.site_file;
-    sources.console_log = std::move(log_text).str(); // the buffer itself, not a copy
+    sources.console_log = &log_text;
     if (env.proxy.password) sources.secrets.push_back(env.proxy.password);
     for (const auto& pc : plan)
         for (const auto& [name, secret] : pc.args.secrets())

@@ -3,10 +3,10 @@
 
 namespace pf {
 
-const std::string& embedded_data(const std::string& name) {
+std::string_view embedded_data(std::string_view name) {
     for (const auto& f : embedded_data_files())
         if (f.name == name) return f.text;
-    throw std::logic_error("no embedded data file '" + name + "' (pki/data/)");
+    throw std::logic_error("no embedded data file '" + std::string(name) + "' (pki/data/)");
 }
 
 } // namespace pf

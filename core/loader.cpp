@@ -467,13 +467,15 @@ Checklist load_checklist_file(const std::string& path, const ProbeRegistry& prob
 
 Checklist load_checklist(const std::string& name_or_path, const ProbeRegistry& probes) {
     for (const auto& e : embedded_checklists())
-        if (e.name == name_or_path) return load_checklist_text(e.text, "builtin:" + e.name, probes);
+        if (e.name == name_or_path)
+            return load_checklist_text(std::string(e.text), "builtin:" + std::string(e.name),
+                                       probes);
     if (name_or_path.find('/') == std::string::npos &&
         name_or_path.find('\\') == std::string::npos &&
         name_or_path.find(".xml") == std::string::npos) {
         std::string names;
         for (const auto& e : embedded_checklists())
-            names += (names.empty() ? "" : ", ") + e.name;
+            names += (names.empty() ? "" : ", ") + std::string(e.name);
         throw InputError("--checklist " + name_or_path + ": " +
                          render(msg("input.checklist_unknown", {{"names", names}})));
     }

@@ -201,7 +201,7 @@ std::vector<PlannedCheck> plan_run(const Checklist& c, const ProbeRegistry& prob
                                                           {{"param", name}, {"check", check.id}})));
                         read[name] = held;
                     }
-            pc.args = ProbeArgs(values, std::move(read), settings);
+            pc.args = ProbeArgs(std::move(values), std::move(read), std::move(settings));
             plan.push_back(std::move(pc));
         }
     return plan;

@@ -4,6 +4,7 @@
 #include "core/probe.hpp"
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -31,11 +32,28 @@ struct RunSettings {
     std::optional<std::chrono::milliseconds> budget;
 };
 
+// A planned check's skip verdict, held apart: most checks run, and an
+// optional ProbeResult in place was a quarter KiB of each planned check.
+class SkipVerdict {
+  public:
+    SkipVerdict& operator=(ProbeResult r) {
+        verdict_ = std::make_shared<const ProbeResult>(std::move(r));
+        return *this;
+    }
+    bool has_value() const { return verdict_ != nullptr; }
+    explicit operator bool() const { return has_value(); }
+    const ProbeResult& operator*() const { return *verdict_; }
+    const ProbeResult* operator->() const { return verdict_.get(); }
+
+  private:
+    std::shared_ptr<const ProbeResult> verdict_;
+};
+
 struct PlannedCheck {
     const Check* check = nullptr;
     const ProbeKind* kind = nullptr;
     ProbeArgs args;
-    std::optional<ProbeResult> skip; // set: the check does not run, with this reason
+    SkipVerdict skip; // set: the check does not run, with this reason
     std::chrono::milliseconds timeout{0};
 };
 

@@ -4,6 +4,7 @@
 #include "base/probe_result.hpp"
 #include "base/secret.hpp"
 #include "core/check_cancel.hpp"
+#include "core/shared_args.hpp"
 #include <asio/io_context.hpp>
 #include <chrono>
 #include <functional>
@@ -65,8 +66,7 @@ using ArgValues = std::map<std::string, std::string>;
 class ProbeArgs {
   public:
     ProbeArgs() = default;
-    explicit ProbeArgs(std::map<std::string, std::string> values,
-                       std::map<std::string, SecretRef> secrets = {},
+    explicit ProbeArgs(SharedArgs values, std::map<std::string, SecretRef> secrets = {},
                        std::map<std::string, std::string> settings = {})
         : values_(std::move(values)), secrets_(std::move(secrets)), settings_(std::move(settings)) {
     }
@@ -80,7 +80,9 @@ class ProbeArgs {
     std::uint64_t size(const std::string& name) const;
     double frequency_mhz(const std::string& name) const;
     bool boolean(const std::string& name) const;
-    const std::map<std::string, std::string>& all() const { return values_; }
+    const std::map<std::string, std::string>& all() const { return values_.map(); }
+    // The same values, shared rather than copied (a check's result keeps them).
+    const SharedArgs& shared() const { return values_; }
     // The secret read for a secret parameter; null when none was given.
     SecretRef secret(const std::string& name) const;
     const std::map<std::string, SecretRef>& secrets() const { return secrets_; }
@@ -90,7 +92,7 @@ class ProbeArgs {
     std::string how_to_set(const std::string& name, const std::string& value) const;
 
   private:
-    std::map<std::string, std::string> values_;
+    SharedArgs values_;
     std::map<std::string, SecretRef> secrets_;
     std::map<std::string, std::string> settings_; // probe parameter -> checklist parameter
 };

@@ -2,6 +2,7 @@
 #include "base/probe_result.hpp"
 #include "base/utc_time.hpp"
 #include "core/checklist.hpp"
+#include "core/shared_args.hpp"
 #include "hardware/host_facts.hpp"
 #include <chrono>
 #include <cstdint>
@@ -19,7 +20,7 @@ struct CheckResult {
     const Check* check = nullptr;
     Status status = Status::skip; // after severity: a failed "recommended" check is a warning
     ProbeResult result;           // the probe's own verdict and evidence
-    std::map<std::string, std::string> args; // probe parameters as used (no secrets)
+    SharedArgs args;              // probe parameters as used (no secrets), shared with the plan
     std::chrono::milliseconds elapsed{0};
 };
 

@@ -175,8 +175,7 @@ void Runner::complete(std::size_t i, ProbeResult r) {
     out.result = std::move(r);
     redact_result(out.result, secrets_);
     // A secret parameter's value is its source (env:NAME…), shown as such.
-    for (const auto& [name, value] : pc.args.all())
-        out.args[name] = value;
+    out.args = pc.args.shared();
     if (slot.check) slot.check->release();
     if (slot.timer) {
         out.elapsed = duration_cast<milliseconds>(Clock::now() - slot.start);

@@ -51,7 +51,7 @@ Message parse_problem(pugi::xml_parse_status s) {
 } // namespace
 
 XmlSource::XmlSource(std::string text, std::string origin)
-    : text_(std::move(text)), origin_(std::move(origin)) {
+    : text_(std::move(text)), origin_(std::make_shared<const std::string>(std::move(origin))) {
     line_starts_.push_back(0);
     // A line ends at LF, CR LF or a lone CR (old Mac editors), as XML 1.0
     // section 2.11 normalises them.

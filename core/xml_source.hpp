@@ -2,6 +2,7 @@
 #include "base/catalog.hpp"
 #include "base/errors.hpp"
 #include "base/source_location.hpp"
+#include <memory>
 #include <pugixml.hpp>
 #include <string>
 #include <vector>
@@ -32,7 +33,7 @@ class XmlSource {
   private:
     SourceLocation at_offset(std::ptrdiff_t offset) const;
     std::string text_;
-    std::string origin_;
+    std::shared_ptr<const std::string> origin_; // shared by every location made
     std::vector<std::size_t> line_starts_;
     pugi::xml_document doc_;
 };

@@ -112,13 +112,13 @@ std::vector<InspectionProduct> parse_inspection_products(const std::string& text
     return out;
 }
 
-const std::string& tls_inspection_products_text() {
+std::string_view tls_inspection_products_text() {
     return embedded_data("tls_inspection_products");
 }
 
 const std::vector<InspectionProduct>& inspection_products() {
     static const std::vector<InspectionProduct> all =
-        parse_inspection_products(tls_inspection_products_text());
+        parse_inspection_products(std::string(tls_inspection_products_text()));
     return all;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pf {
@@ -22,7 +23,7 @@ struct InspectionProduct {
 std::vector<InspectionProduct> parse_inspection_products(const std::string& text);
 
 // pki/data/tls_inspection_products.txt, compiled in.
-const std::string& tls_inspection_products_text();
+std::string_view tls_inspection_products_text();
 const std::vector<InspectionProduct>& inspection_products();
 
 // The first product with a pattern in subject (pattern set to the one that

@@ -11,7 +11,7 @@ const std::vector<EmbeddedFile>& embedded_report_schemas();
 
 // The JSON Schema a report format promises ("report": the JSON report), or
 // nullptr when there is none of that name.
-const std::string* report_schema(std::string_view name);
+const std::string_view* report_schema(std::string_view name);
 
 // The names report_schema knows, for the usage message.
 std::vector<std::string> report_schema_names();

@@ -149,6 +149,13 @@ BOOST_AUTO_TEST_CASE(a_run_with_a_proxy_password_is_bundled_without_it,
     for (const auto& m : later["members"])
         BOOST_TEST(!m["secret"].get<bool>(), m["name"]);
     BOOST_TEST(std::filesystem::is_regular_file(d.file("state/preflight/last-run/report.html")));
+    // The console's lines went to a file as the run went: the folder and
+    // the zip hold all of them, and the file itself is gone.
+    BOOST_TEST(pft::read_file(d.file("state/preflight/last-run/console.log")) ==
+               text_of(z, "console.log"));
+    BOOST_TEST(text_of(later, "console.log") == text_of(z, "console.log"));
+    for (const auto& e : std::filesystem::directory_iterator(d.file("state/preflight")))
+        BOOST_TEST(e.path().filename() == "last-run");
     // Kept under an ASCII name: Windows reads a UTF-8 file name back through
     // its code page as another name.
     BOOST_TEST(std::filesystem::is_regular_file(

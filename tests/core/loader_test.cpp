@@ -53,6 +53,21 @@ BOOST_AUTO_TEST_CASE(valid_checklist_loads_with_its_parts) {
     BOOST_TEST(k->section_id == "net");
 }
 
+// Every location in a file names it through one shared string: a copy in
+// each check, probe and parameter was a quarter of a large checklist's model.
+BOOST_AUTO_TEST_CASE(locations_share_their_files_name) {
+    auto c =
+        load_checklist_text(checklist(check("<probe kind=\"tcp\" host=\"h\" port=\"443\"/>")),
+                            "a-checklist-path-longer-than-short-strings.xml", builtin_probes());
+    const Check* k = c.find_check("c1");
+    BOOST_REQUIRE(k);
+    BOOST_REQUIRE(k->where.file);
+    BOOST_TEST(k->where.str().starts_with("a-checklist-path-longer-than-short-strings.xml:"));
+    BOOST_TEST(k->where.file.get() == k->probe.where.file.get());
+    BOOST_REQUIRE(!k->probe.args.empty());
+    BOOST_TEST(k->where.file.get() == k->probe.args[0].where.file.get());
+}
+
 BOOST_AUTO_TEST_CASE(malformed_xml_names_line_and_column) {
     auto e = pft::checklist_error(
         "<checklist id=\"t\" title=\"T\">\n  <source document=\"x\">\n</checklist>\n");
@@ -166,7 +181,8 @@ BOOST_AUTO_TEST_CASE(every_builtin_checklist_loads) {
     BOOST_TEST(!embedded_checklists().empty());
     for (const auto& e : embedded_checklists()) {
         BOOST_TEST_CONTEXT(e.name) {
-            auto c = load_checklist_text(e.text, "builtin:" + e.name, builtin_probes());
+            auto c = load_checklist_text(std::string(e.text), "builtin:" + std::string(e.name),
+                                         builtin_probes());
             BOOST_TEST(c.id == e.name);
             BOOST_TEST(c.check_count() > 0u);
         }
@@ -178,7 +194,7 @@ BOOST_AUTO_TEST_CASE(every_shipped_checklist_validates_against_the_xsd, *pft::ne
     int n = 0;
     for (const auto& e : embedded_checklists()) {
         auto r = pft::run({XMLLINT, "--nonet", "--noout", "--schema", dir + "/checklist.xsd",
-                           dir + "/" + e.name + ".xml"});
+                           dir + "/" + std::string(e.name) + ".xml"});
         BOOST_TEST(r.exit_code == 0, e.name << ": " << r.err);
         ++n;
     }

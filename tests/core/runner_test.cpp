@@ -182,6 +182,27 @@ BOOST_AUTO_TEST_CASE(by_default_every_check_runs_at_once) {
         BOOST_TEST(r.status == Status::pass);
 }
 
+// A result shows its check's parameters without a copy of them: 3,000
+// checks' copies were 0.9 MB of the run's peak.
+BOOST_AUTO_TEST_CASE(a_result_shares_its_checks_parameters_with_the_plan) {
+    int cancelled = 0;
+    auto reg = test_probes(&cancelled);
+    auto c = load_checklist_text(checks_xml({"<probe kind=\"delay\" ms=\"1\" status=\"fail\"/>"}),
+                                 "t.xml", reg);
+    auto plan = plan_run(c, reg, {});
+    asio::io_context io;
+    RunEnvironment env;
+    RunnerOptions o;
+    o.handle_signals = false;
+    Runner runner(io, env, o);
+    auto results = runner.run(plan);
+    BOOST_REQUIRE(results.size() == 1u);
+    BOOST_TEST(results[0].args["ms"] == "1");
+    BOOST_TEST(results[0].args["status"] == "fail");
+    BOOST_TEST(results[0].args.size() == plan[0].args.all().size());
+    BOOST_TEST(&results[0].args.map() == &plan[0].args.all());
+}
+
 BOOST_AUTO_TEST_CASE(severity_turns_a_failure_into_a_warning) {
     int cancelled = 0;
     auto reg = test_probes(&cancelled);

@@ -195,7 +195,7 @@ BOOST_AUTO_TEST_CASE(full_host_facts_and_run_context) {
 }
 
 BOOST_AUTO_TEST_CASE(embedded_schema_is_the_repository_file) {
-    const std::string* embedded = report_schema("report");
+    const std::string_view* embedded = report_schema("report");
     BOOST_TEST_REQUIRE(embedded != nullptr);
     BOOST_TEST(*embedded == pft::read_file(schema_file));
     BOOST_TEST(report_schema("nope") == nullptr);
