@@ -85,7 +85,7 @@ inline std::string declaration_refuses(const ProbeKind& kind,
         if (!args.count(p.name) && !p.default_value.empty()) args[p.name] = p.default_value;
     if (kind.check_args)
         if (auto problem = kind.check_args(args))
-            return problem->param + ": expected " + problem->expected;
+            return problem->param + ": expected " + render(problem->expected);
     return "";
 }
 
