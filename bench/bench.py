@@ -50,11 +50,11 @@ ACC_PASS = ["general.remote-access", "general.service-accounts", "net.awcm-dns",
 # reference tools fails. Tighten them as the product meets its targets.
 # "min": the ratio must be at least this; "max": at most.
 CI_LIMITS = {
-    "acc_vs_plugins": ("min", 12.0),  # plugins script wall / preflight wall
-    "tls_one_vs_check_ssl_cert": ("min", 15.0),  # check_ssl_cert wall / preflight wall
+    "acc_vs_plugins": ("min", 20.0),  # plugins script wall / preflight wall
+    "tls_one_vs_check_ssl_cert": ("min", 20.0),  # check_ssl_cert wall / preflight wall
     "tls_100_vs_check_ssl_cert": ("min", 300.0),  # 100 x check_ssl_cert / preflight wall
-    "range_vs_epoll": ("max", 2.0),  # preflight wall / epoll sweep wall
-    "tcp_1000_vs_deadline": ("max", 1.5),  # wall / the checks' deadline
+    "range_vs_epoll": ("max", 1.6),  # preflight wall / epoll sweep wall
+    "tcp_1000_vs_deadline": ("max", 1.3),  # wall / the checks' deadline
     "version_vs_check_tcp": ("max", 7.0),  # fastest --version / fastest check_tcp -V
 }
 
