@@ -140,12 +140,9 @@ ProxyConfig proxy_settings(const RunOptions& o, const SiteFile& site) {
 }
 
 // Whether the check verifies a certificate chain with the run's trust
-// material. A kind missing here only loses the head start of prime_trust.
+// material (its kind says so where it is registered).
 bool verifies_chains(const PlannedCheck& pc) {
-    static const std::set<std::string, std::less<>> kinds = {
-        "tls",  "tls_idle",   "cert_file",           "http", "proxy", "smtp",
-        "ldap", "activesync", "exchange_powershell", "scep", "syslog"};
-    return !pc.skip && pc.kind && kinds.contains(pc.kind->name);
+    return !pc.skip && pc.kind && pc.kind->verifies_chains;
 }
 
 // Reads the run's trust material on the other core while this one reads the

@@ -135,6 +135,9 @@ struct ProbeKind {
     // Optional: the seconds parameter the probe waits for on purpose (an
     // idle connection held open), which a run-time budget must fit whole.
     std::string hold_param;
+    // It verifies certificate chains with the run's trust material, so a
+    // run that has such a check reads that material ahead (run_command).
+    bool verifies_chains = false;
 
     const ParamSpec* find_param(const std::string& n) const;
 };

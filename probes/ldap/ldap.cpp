@@ -420,6 +420,7 @@ ProbeResult LdapRun::verdict(const LdapOutcome& o) {
 ProbeKind ldap_probe() {
     ProbeKind k;
     k.name = "ldap";
+    k.verifies_chains = true;
     k.description = msg("probe.ldap.description");
     k.params = {
         {"host", ParamType::host, true, "", msg("param.ldap.host")},

@@ -152,6 +152,7 @@ void start_udp(const std::shared_ptr<SyslogRun>& r, const std::string& message) 
 ProbeKind syslog_probe() {
     ProbeKind k;
     k.name = "syslog";
+    k.verifies_chains = true;
     k.description = msg("probe.syslog.description");
     k.params = {
         {"host", ParamType::host, true, "", msg("param.syslog.host")},

@@ -100,6 +100,7 @@ std::string smtp_test_message(const std::string& from, const std::string& to,
 ProbeKind smtp_probe() {
     ProbeKind k;
     k.name = "smtp";
+    k.verifies_chains = true;
     k.description = msg("probe.smtp.description");
     k.params = {
         {"host", ParamType::host, true, "", msg("param.smtp.host")},

@@ -211,6 +211,7 @@ std::optional<ArgProblem> check_of_profile(const ArgValues& v) {
 ProbeKind cert_file_probe() {
     ProbeKind k;
     k.name = "cert-file";
+    k.verifies_chains = true;
     k.description = msg("probe.cert_file.description");
     k.params = {
         {"path", ParamType::text, true, "", msg("param.cert_file.path")},

@@ -152,6 +152,7 @@ struct IdleRun : std::enable_shared_from_this<IdleRun> {
 ProbeKind tls_idle_probe() {
     ProbeKind k;
     k.name = "tls_idle";
+    k.verifies_chains = true;
     k.description = msg("probe.tls_idle.description");
     k.params = {
         {"host", ParamType::host, true, "", msg("param.tls_idle.host")},

@@ -201,6 +201,7 @@ ProbeResult TlsCheck::verdict() const {
 ProbeKind tls_probe() {
     ProbeKind k;
     k.name = "tls";
+    k.verifies_chains = true;
     k.description = msg("probe.tls.description");
     k.params = {
         {"host", ParamType::host, true, "", msg("param.tls.host")},

@@ -310,6 +310,7 @@ struct ActiveSyncRun : std::enable_shared_from_this<ActiveSyncRun> {
 ProbeKind activesync_probe() {
     ProbeKind k;
     k.name = "activesync";
+    k.verifies_chains = true;
     k.description = msg("probe.activesync.description");
     k.params = {
         {"host", ParamType::host, true, "", msg("param.activesync.host")},

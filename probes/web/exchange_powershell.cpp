@@ -71,6 +71,7 @@ ProbeResult judge(const WebAnswer& a, const std::string& path) {
 ProbeKind exchange_powershell_probe() {
     ProbeKind k;
     k.name = "exchange_powershell";
+    k.verifies_chains = true;
     k.description = msg("probe.exchange_powershell.description");
     k.params = {
         {"host", ParamType::host, true, "", msg("param.exchange_powershell.host")},

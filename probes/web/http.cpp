@@ -284,6 +284,7 @@ struct HttpRun : std::enable_shared_from_this<HttpRun> {
 ProbeKind http_probe() {
     ProbeKind k;
     k.name = "http";
+    k.verifies_chains = true;
     k.description = msg("probe.http.description");
     k.params = {
         {"host", ParamType::host, true, "", msg("param.http.host")},

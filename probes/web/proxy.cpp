@@ -86,6 +86,7 @@ struct ProxyRun {
 ProbeKind proxy_probe() {
     ProbeKind k;
     k.name = "proxy";
+    k.verifies_chains = true;
     k.description = msg("probe.proxy.description");
     k.params = {
         {"host", ParamType::host, true, "", msg("param.proxy.host")},

@@ -361,6 +361,7 @@ WebTarget read_target(const ProbeArgs& a) {
 ProbeKind scep_probe() {
     ProbeKind k;
     k.name = "scep";
+    k.verifies_chains = true;
     k.description = msg("probe.scep.description");
     k.params = {
         {"host", ParamType::host, false, "", msg("param.scep.host")},
