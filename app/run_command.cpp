@@ -21,7 +21,6 @@
 #include <fstream>
 #include <future>
 #include <iostream>
-#include <set>
 #include <sstream>
 #ifdef _WIN32
 #include <io.h>
